@@ -1,0 +1,84 @@
+// stderr line logger: "[role pid] LEVEL message".
+#include "engine/base/log.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <string>
+
+#include "engine/base/process_globals.h"
+
+namespace rscope::base
+{
+
+namespace
+{
+// Written by the CLI at startup (before threads and forks), read everywhere.
+std::atomic<int> gLogLevel{static_cast<int>(LogLevel::Info)};
+
+const char* levelTag(LogLevel level)
+{
+    switch (level)
+    {
+        case LogLevel::Debug: return "DEBUG";
+        case LogLevel::Info: return "INFO ";
+        case LogLevel::Warn: return "WARN ";
+        case LogLevel::Error: return "ERROR";
+        case LogLevel::Off: break;
+    }
+    return "";
+}
+}  // namespace
+
+void setLogLevel(LogLevel level) { gLogLevel.store(static_cast<int>(level)); }
+LogLevel logLevel() { return static_cast<LogLevel>(gLogLevel.load(std::memory_order_relaxed)); }
+
+bool parseLogLevel(std::string_view text, LogLevel* out)
+{
+    static const struct
+    {
+        const char* name;
+        LogLevel level;
+    } kNames[] = {{"debug", LogLevel::Debug},
+                  {"info", LogLevel::Info},
+                  {"warn", LogLevel::Warn},
+                  {"error", LogLevel::Error},
+                  {"off", LogLevel::Off}};
+    for (const auto& n : kNames)
+    {
+        if (text == n.name)
+        {
+            *out = n.level;
+            return true;
+        }
+    }
+    return false;
+}
+
+void logLine(LogLevel level, std::string_view message)
+{
+    std::string line = fmt::format("[{} {}] {} {}\n", roleLabel(), ::getpid(), levelTag(level),
+                                   message);
+    // One write per line keeps lines whole when several processes share stderr.
+    const char* p = line.data();
+    size_t left = line.size();
+    while (left > 0)
+    {
+        ssize_t n = ::write(STDERR_FILENO, p, left);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        p += n;
+        left -= static_cast<size_t>(n);
+    }
+}
+
+std::string errnoText(int err)
+{
+    if (err < 0) err = -err;
+    char buf[128];
+    // GNU strerror_r returns the message pointer (maybe not buf).
+    return ::strerror_r(err, buf, sizeof buf);
+}
+
+}  // namespace rscope::base

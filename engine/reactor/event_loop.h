@@ -1,0 +1,75 @@
+// EventLoop: one epoll loop per thread, with an eventfd wakeup for quit() and runInLoop().
+// Owner: the thread that constructed it. Thread-safety: quit/runInLoop/queueInLoop from any
+// thread; everything else on the loop thread (checked by assertInLoopThread).
+#pragma once
+
+#include <sys/types.h>
+
+#include <atomic>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+#include "engine/base/unique_fd.h"
+
+namespace rscope::reactor
+{
+
+class Channel;
+
+class EventLoop
+{
+public:
+    using Functor = std::function<void()>;
+
+    EventLoop();
+    ~EventLoop();
+    EventLoop(const EventLoop&) = delete;
+    EventLoop& operator=(const EventLoop&) = delete;
+
+    // Runs until quit(). Must be called on the owner thread.
+    void loop();
+    // Safe to call from other threads and from signal-free contexts.
+    void quit();
+    bool quitting() const { return quit_.load(std::memory_order_relaxed); }
+
+    // Runs fn on the loop thread: now if already there, else at the next wakeup.
+    void runInLoop(Functor fn);
+    void queueInLoop(Functor fn);
+
+    // Runs fn after the current batch of ready events (loop thread only). Objects that own a
+    // Channel are destroyed through this, so a later event of the same batch never sees freed
+    // memory.
+    void runAfterEvents(Functor fn) { afterEvents_.push_back(std::move(fn)); }
+
+    // Called once per iteration before epoll_wait (redis' beforeSleep): flush pending writes.
+    void setBeforeSleep(Functor fn) { beforeSleep_ = std::move(fn); }
+
+    void updateChannel(Channel* channel);
+    void removeChannel(Channel* channel);
+
+    bool isInLoopThread() const;
+    void assertInLoopThread() const;
+
+    // The loop of the calling thread, or nullptr.
+    static EventLoop* current();
+
+private:
+    void wakeup();
+    void handleWakeup();
+    void runPending();
+    void runAfterEventsNow();
+
+    pid_t threadId_;
+    std::atomic<bool> quit_{false};
+    base::UniqueFd epollFd_;
+    base::UniqueFd wakeupFd_;
+    Channel* wakeupChannel_;
+    Functor beforeSleep_;
+    std::vector<Functor> afterEvents_;  // loop thread only
+    std::mutex mutex_;
+    std::vector<Functor> pending_;  // guarded by mutex_
+    std::atomic<bool> hasPending_{false};
+};
+
+}  // namespace rscope::reactor

@@ -1,0 +1,33 @@
+// PeriodicTimer: a timerfd registered with one loop that calls back every interval.
+// Owner: the loop thread. Thread-safety: loop thread only.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "engine/base/unique_fd.h"
+
+namespace rscope::reactor
+{
+
+class Channel;
+class EventLoop;
+
+class PeriodicTimer
+{
+public:
+    PeriodicTimer(EventLoop* loop, int64_t intervalMs, std::function<void()> callback);
+    ~PeriodicTimer();
+    PeriodicTimer(const PeriodicTimer&) = delete;
+    PeriodicTimer& operator=(const PeriodicTimer&) = delete;
+
+private:
+    void handleRead();
+
+    base::UniqueFd fd_;
+    std::unique_ptr<Channel> channel_;
+    std::function<void()> callback_;
+};
+
+}  // namespace rscope::reactor
