@@ -15,7 +15,10 @@ inline int64_t monotonicNs()
     return static_cast<int64_t>(ts.tv_sec) * 1000000000 + ts.tv_nsec;
 }
 
-inline int64_t monotonicMs() { return monotonicNs() / 1000000; }
+inline int64_t monotonicMs()
+{
+    return monotonicNs() / 1000000;
+}
 
 inline int64_t wallSeconds()
 {

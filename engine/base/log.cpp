@@ -21,18 +21,29 @@ const char* levelTag(LogLevel level)
 {
     switch (level)
     {
-        case LogLevel::Debug: return "DEBUG";
-        case LogLevel::Info: return "INFO ";
-        case LogLevel::Warn: return "WARN ";
-        case LogLevel::Error: return "ERROR";
-        case LogLevel::Off: break;
+        case LogLevel::Debug:
+            return "DEBUG";
+        case LogLevel::Info:
+            return "INFO ";
+        case LogLevel::Warn:
+            return "WARN ";
+        case LogLevel::Error:
+            return "ERROR";
+        case LogLevel::Off:
+            break;
     }
     return "";
 }
 }  // namespace
 
-void setLogLevel(LogLevel level) { gLogLevel.store(static_cast<int>(level)); }
-LogLevel logLevel() { return static_cast<LogLevel>(gLogLevel.load(std::memory_order_relaxed)); }
+void setLogLevel(LogLevel level)
+{
+    gLogLevel.store(static_cast<int>(level));
+}
+LogLevel logLevel()
+{
+    return static_cast<LogLevel>(gLogLevel.load(std::memory_order_relaxed));
+}
 
 bool parseLogLevel(std::string_view text, LogLevel* out)
 {
@@ -58,8 +69,8 @@ bool parseLogLevel(std::string_view text, LogLevel* out)
 
 void logLine(LogLevel level, std::string_view message)
 {
-    std::string line = fmt::format("[{} {}] {} {}\n", roleLabel(), ::getpid(), levelTag(level),
-                                   message);
+    std::string line =
+        fmt::format("[{} {}] {} {}\n", roleLabel(), ::getpid(), levelTag(level), message);
     // One write per line keeps lines whole when several processes share stderr.
     const char* p = line.data();
     size_t left = line.size();

@@ -2,9 +2,9 @@
 // Thread-safety: safe from any thread or process; each line is one write(2).
 #pragma once
 
-#include <fmt/format.h>
-
 #include <string_view>
+
+#include <fmt/format.h>
 
 namespace rscope::base
 {
@@ -31,11 +31,11 @@ std::string errnoText(int err);
 }  // namespace rscope::base
 
 // Macros so that disabled levels skip the formatting work entirely.
-#define RS_LOG(level, ...)                                                          \
-    do                                                                              \
-    {                                                                               \
+#define RS_LOG(level, ...)                                                           \
+    do                                                                               \
+    {                                                                                \
         if (static_cast<int>(level) >= static_cast<int>(::rscope::base::logLevel())) \
-            ::rscope::base::logLine(level, fmt::format(__VA_ARGS__));               \
+            ::rscope::base::logLine(level, fmt::format(__VA_ARGS__));                \
     } while (0)
 #define RS_DEBUG(...) RS_LOG(::rscope::base::LogLevel::Debug, __VA_ARGS__)
 #define RS_INFO(...) RS_LOG(::rscope::base::LogLevel::Info, __VA_ARGS__)

@@ -17,11 +17,16 @@ const char* roleName(Role role)
 {
     switch (role)
     {
-        case Role::Cli: return "rscope";
-        case Role::Master: return "master";
-        case Role::Reactor: return "reactor";
-        case Role::Manager: return "manager";
-        case Role::Worker: return "worker";
+        case Role::Cli:
+            return "rscope";
+        case Role::Master:
+            return "master";
+        case Role::Reactor:
+            return "reactor";
+        case Role::Manager:
+            return "manager";
+        case Role::Worker:
+            return "worker";
     }
     return "?";
 }
@@ -32,8 +37,14 @@ void setThreadRole(Role role, int index)
     tRoleIndex = index;
 }
 
-Role threadRole() { return tRole; }
-int threadRoleIndex() { return tRoleIndex; }
+Role threadRole()
+{
+    return tRole;
+}
+int threadRoleIndex()
+{
+    return tRoleIndex;
+}
 
 std::string roleLabel()
 {

@@ -8,7 +8,10 @@
 namespace rscope::reactor
 {
 
-Channel::~Channel() { remove(); }
+Channel::~Channel()
+{
+    remove();
+}
 
 void Channel::update(uint32_t events)
 {

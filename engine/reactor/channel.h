@@ -12,7 +12,7 @@ class EventLoop;
 
 class Channel
 {
-public:
+  public:
     using Callback = std::function<void()>;
 
     Channel(EventLoop* loop, int fd) : loop_(loop), fd_(fd) {}
@@ -45,7 +45,7 @@ public:
     static constexpr uint32_t kRead = 0x001;   // EPOLLIN
     static constexpr uint32_t kWrite = 0x004;  // EPOLLOUT
 
-private:
+  private:
     friend class EventLoop;
     void update(uint32_t events);
 

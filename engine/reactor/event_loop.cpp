@@ -22,7 +22,10 @@ namespace
 // The loop owned by this thread (muduo's one-loop-per-thread check).
 thread_local EventLoop* tLoop = nullptr;
 
-pid_t currentTid() { return static_cast<pid_t>(::syscall(SYS_gettid)); }
+pid_t currentTid()
+{
+    return static_cast<pid_t>(::syscall(SYS_gettid));
+}
 
 constexpr int kMaxEvents = 256;
 }  // namespace
@@ -51,9 +54,24 @@ EventLoop::~EventLoop()
     if (tLoop == this) tLoop = nullptr;
 }
 
-EventLoop* EventLoop::current() { return tLoop; }
+EventLoop* EventLoop::current()
+{
+    return tLoop;
+}
 
-bool EventLoop::isInLoopThread() const { return threadId_ == currentTid(); }
+void EventLoop::abandonAfterFork()
+{
+    // Closing our copy of an epoll fd leaves the parent's interest list intact; epoll_ctl(DEL)
+    // would not (the set is shared across fork).
+    ::close(epollFd_.release());
+    ::close(wakeupFd_.release());
+    if (tLoop == this) tLoop = nullptr;
+}
+
+bool EventLoop::isInLoopThread() const
+{
+    return threadId_ == currentTid();
+}
 
 void EventLoop::assertInLoopThread() const
 {

@@ -19,7 +19,7 @@ class Channel;
 
 class EventLoop
 {
-public:
+  public:
     using Functor = std::function<void()>;
 
     EventLoop();
@@ -51,10 +51,15 @@ public:
     bool isInLoopThread() const;
     void assertInLoopThread() const;
 
+    // In a child right after fork(): closes this (inherited) loop's fds without touching the
+    // epoll set the parent still uses, and frees the thread slot so the child can make its own
+    // loop. The object must never be used or destroyed afterwards (the child _exit()s).
+    void abandonAfterFork();
+
     // The loop of the calling thread, or nullptr.
     static EventLoop* current();
 
-private:
+  private:
     void wakeup();
     void handleWakeup();
     void runPending();

@@ -11,8 +11,7 @@
 namespace rscope::reactor
 {
 
-SignalChannel::SignalChannel(EventLoop* loop, std::initializer_list<int> signals,
-                             Callback callback)
+SignalChannel::SignalChannel(EventLoop* loop, std::initializer_list<int> signals, Callback callback)
     : callback_(std::move(callback))
 {
     sigset_t set;

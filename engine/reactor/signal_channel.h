@@ -17,7 +17,7 @@ class EventLoop;
 
 class SignalChannel
 {
-public:
+  public:
     using Callback = std::function<void(int signo, int senderPid)>;
 
     SignalChannel(EventLoop* loop, std::initializer_list<int> signals, Callback callback);
@@ -25,7 +25,10 @@ public:
     SignalChannel(const SignalChannel&) = delete;
     SignalChannel& operator=(const SignalChannel&) = delete;
 
-private:
+    // In a fork child: close the inherited fd; the object must not be used afterwards.
+    void abandonAfterFork() { ::close(fd_.release()); }
+
+  private:
     void handleRead();
 
     base::UniqueFd fd_;

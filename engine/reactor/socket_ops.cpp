@@ -64,7 +64,10 @@ int bindTcp(const std::string& host, uint16_t port, bool reusePort, const char**
     return fd.release();
 }
 
-int listenFd(int fd, int backlog) { return ::listen(fd, backlog) < 0 ? -errno : 0; }
+int listenFd(int fd, int backlog)
+{
+    return ::listen(fd, backlog) < 0 ? -errno : 0;
+}
 
 uint16_t localPort(int fd)
 {

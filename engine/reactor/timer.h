@@ -16,13 +16,16 @@ class EventLoop;
 
 class PeriodicTimer
 {
-public:
+  public:
     PeriodicTimer(EventLoop* loop, int64_t intervalMs, std::function<void()> callback);
     ~PeriodicTimer();
     PeriodicTimer(const PeriodicTimer&) = delete;
     PeriodicTimer& operator=(const PeriodicTimer&) = delete;
 
-private:
+    // In a fork child: close the inherited fd; the object must not be used afterwards.
+    void abandonAfterFork() { ::close(fd_.release()); }
+
+  private:
     void handleRead();
 
     base::UniqueFd fd_;

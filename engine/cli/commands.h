@@ -1,0 +1,20 @@
+// The rscope subcommands: each file registers one with the CLI11 app.
+#pragma once
+
+#include <string>
+
+namespace CLI
+{
+class App;
+}
+
+namespace rscope::cli
+{
+
+void addServerCommand(CLI::App& app);
+void addClientCommand(CLI::App& app);
+
+// C escapes in command-line text: \n \r \t \\ \0 \xHH.
+std::string unescape(const std::string& text);
+
+}  // namespace rscope::cli

@@ -1,0 +1,119 @@
+// PipeWriter: sendmsg of header + payload without copying; an in-order memory queue on EAGAIN.
+#include "engine/ipc/pipe_writer.h"
+
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "engine/base/log.h"
+#include "engine/ipc/pipe_codec.h"
+#include "engine/reactor/channel.h"
+
+namespace rscope::ipc
+{
+
+PipeWriter::PipeWriter(int fd, reactor::Channel* channel, bool alwaysChunk)
+    : fd_(fd), channel_(channel), alwaysChunk_(alwaysChunk)
+{
+}
+
+int PipeWriter::sendDatagram(const PipeHeader& head, const char* data, size_t len)
+{
+    iovec iov[2];
+    iov[0].iov_base = const_cast<PipeHeader*>(&head);
+    iov[0].iov_len = sizeof head;
+    iov[1].iov_base = const_cast<char*>(data);
+    iov[1].iov_len = len;
+    msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = len > 0 ? 2 : 1;
+    for (;;)
+    {
+        ssize_t n = ::sendmsg(fd_, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n >= 0)
+        {
+            ++datagramsSent_;
+            return 0;
+        }
+        if (errno == EINTR) continue;
+        return -errno;
+    }
+}
+
+void PipeWriter::enqueue(const PipeHeader& head, const char* data, size_t len)
+{
+    std::string datagram(sizeof head + len, '\0');
+    std::memcpy(datagram.data(), &head, sizeof head);
+    if (len > 0) std::memcpy(datagram.data() + sizeof head, data, len);
+    queuedBytes_ += datagram.size();
+    queue_.push_back(std::move(datagram));
+}
+
+int PipeWriter::write(const PipeHeader& head, const char* payload, size_t len)
+{
+    int result = 0;
+    bool queued = !queue_.empty();  // once queued, everything queues: order is the contract
+    size_t chunk = maxChunk_;
+    for (;;)
+    {
+        bool retrySmall = false;
+        forEachDatagram(head, payload, len, chunk, alwaysChunk_,
+                        [&](const PipeHeader& h, const char* data, size_t n)
+                        {
+                            if (result < 0 || retrySmall) return;
+                            if (!queued)
+                            {
+                                int rc = sendDatagram(h, data, n);
+                                if (rc == 0) return;
+                                if ((rc == -EMSGSIZE || rc == -ENOBUFS) &&
+                                    chunk != kSmallChunkPayload &&
+                                    (h.flags & kFlagBegin || !(h.flags & kFlagChunk)))
+                                {
+                                    retrySmall = true;  // nothing of this message left yet
+                                    return;
+                                }
+                                if (rc != -EAGAIN)
+                                {
+                                    result = rc;
+                                    return;
+                                }
+                                queued = true;
+                            }
+                            enqueue(h, data, n);
+                        });
+        if (!retrySmall) break;
+        // The kernel refused a big datagram: use small chunks from now on (swoole does too).
+        maxChunk_ = chunk = kSmallChunkPayload;
+    }
+    if (result < 0)
+    {
+        RS_ERROR("sendmsg(pipe fd {}): {}; {} message of {} bytes dropped", fd_,
+                 base::errnoText(result), pipeTypeName(static_cast<PipeType>(head.type)), len);
+        return result;
+    }
+    if (!queued) return 0;
+    if (channel_ && !channel_->isWriting()) channel_->enableWriting();
+    return 1;
+}
+
+bool PipeWriter::flush()
+{
+    while (!queue_.empty())
+    {
+        const std::string& datagram = queue_.front();
+        PipeHeader head;
+        std::memcpy(&head, datagram.data(), sizeof head);
+        int rc = sendDatagram(head, datagram.data() + sizeof head, datagram.size() - sizeof head);
+        if (rc == -EAGAIN) return false;
+        if (rc < 0)
+            RS_ERROR("sendmsg(pipe fd {}): {}; queued datagram dropped", fd_, base::errnoText(rc));
+        queuedBytes_ -= datagram.size();
+        queue_.pop_front();
+    }
+    if (channel_ && channel_->isWriting()) channel_->disableWriting();
+    return true;
+}
+
+}  // namespace rscope::ipc

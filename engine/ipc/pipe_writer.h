@@ -1,0 +1,55 @@
+// PipeWriter: the sending side of one pipe fd for one thread. Never blocks, never drops:
+// on EAGAIN the rest of the message (and every later one) is queued in order and flushed when
+// the fd turns writable (model section 8.6). Owner: one loop thread. Thread-safety: none.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <string>
+
+#include "engine/ipc/pipe_message.h"
+
+namespace rscope::reactor
+{
+class Channel;
+}
+
+namespace rscope::ipc
+{
+
+class PipeWriter
+{
+  public:
+    // channel: the owning loop's channel of fd, used to arm EPOLLOUT while a queue exists
+    // (nullptr in blocking tools and tests: then flush() must be called by hand).
+    PipeWriter(int fd, reactor::Channel* channel, bool alwaysChunk);
+    PipeWriter(const PipeWriter&) = delete;
+    PipeWriter& operator=(const PipeWriter&) = delete;
+
+    // Sends header + payload (chunked when large). Returns 0 when all left now, 1 when some is
+    // queued, -errno when the pipe is broken (the message is then dropped and logged).
+    int write(const PipeHeader& head, const char* payload, size_t len);
+    // Called when the fd is writable. Returns true once the queue is empty.
+    bool flush();
+
+    int fd() const { return fd_; }
+    size_t queuedBytes() const { return queuedBytes_; }
+    size_t queuedDatagrams() const { return queue_.size(); }
+    uint64_t datagramsSent() const { return datagramsSent_; }
+
+  private:
+    // -errno, 0 sent, or -EAGAIN.
+    int sendDatagram(const PipeHeader& head, const char* data, size_t len);
+    void enqueue(const PipeHeader& head, const char* data, size_t len);
+
+    int fd_;
+    reactor::Channel* channel_;
+    bool alwaysChunk_;
+    size_t maxChunk_ = kMaxChunkPayload;
+    std::deque<std::string> queue_;  // whole datagrams (header + chunk), oldest first
+    size_t queuedBytes_ = 0;
+    uint64_t datagramsSent_ = 0;
+};
+
+}  // namespace rscope::ipc

@@ -1,0 +1,105 @@
+// Demo handlers. The article handler mirrors the seed article's PHP server: print, reply
+// "From TcpServer: <data>", then close.
+#include "engine/server/handlers.h"
+
+#include <unistd.h>
+
+#include <charconv>
+#include <chrono>
+#include <string_view>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "engine/server/server.h"
+
+namespace rscope::server
+{
+
+namespace
+{
+// One write per line: several workers share stdout.
+void printLine(const std::string& line)
+{
+    const char* p = line.data();
+    size_t left = line.size();
+    while (left > 0)
+    {
+        ssize_t n = ::write(STDOUT_FILENO, p, left);
+        if (n <= 0) break;
+        p += n;
+        left -= static_cast<size_t>(n);
+    }
+}
+
+std::string printable(std::string_view data)
+{
+    std::string out;
+    for (char c : data)
+    {
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+        else
+            out += c;
+    }
+    return out;
+}
+}  // namespace
+
+std::string installHandler(Server& server, const std::string& spec)
+{
+    Callbacks& on = server.on();
+    if (spec == "article")
+    {
+        on.onConnect = [](Server& s, int64_t session, int reactorId)
+        {
+            printLine(
+                fmt::format("worker[{}] onConnect: session {} (reactor {}): Client: "
+                            "Connect.\n",
+                            s.workerId(), session, reactorId));
+        };
+        on.onReceive = [](Server& s, int64_t session, int reactorId, std::string_view data)
+        {
+            printLine(fmt::format("worker[{}] onReceive: session {} (reactor {}): receive : {}\n",
+                                  s.workerId(), session, reactorId, printable(data)));
+            std::string reply = "From TcpServer: ";
+            reply.append(data);
+            s.send(session, reply);
+            s.close(session);
+        };
+        on.onClose = [](Server& s, int64_t session, int reactorId)
+        {
+            printLine(fmt::format("worker[{}] onClose: session {} (reactor {}): Client: Close.\n",
+                                  s.workerId(), session, reactorId));
+        };
+        return "";
+    }
+    if (spec == "echo")
+    {
+        on.onReceive = [](Server& s, int64_t session, int, std::string_view data)
+        { s.send(session, data); };
+        return "";
+    }
+    if (spec.rfind("sleep:", 0) == 0)
+    {
+        int ms = -1;
+        std::string_view text(spec);
+        text.remove_prefix(6);
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+        if (ec != std::errc() || end != text.data() + text.size() || ms < 0 || ms > 600000)
+            return "handler sleep:MS needs MS between 0 and 600000";
+        on.onReceive = [ms](Server& s, int64_t session, int, std::string_view data)
+        {
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+            s.send(session, data);
+        };
+        return "";
+    }
+    return "unknown handler '" + spec + "' (use article, echo or sleep:MS)";
+}
+
+}  // namespace rscope::server

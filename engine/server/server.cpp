@@ -1,0 +1,205 @@
+// Server: startup order of the model (section 2): shared tables, bind, pipes, fork the manager
+// while single-threaded, then the master's reactor threads and main loop.
+#include "engine/server/server.h"
+
+#include <arpa/inet.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "engine/base/log.h"
+#include "engine/base/process_globals.h"
+#include "engine/ipc/pipe_message.h"
+#include "engine/reactor/socket_ops.h"
+#include "engine/server/base_master.h"
+#include "engine/server/manager.h"
+#include "engine/server/master.h"
+#include "engine/server/shared_state.h"
+#include "engine/server/worker_context.h"
+
+namespace rscope::server
+{
+
+Server::Server(std::string host, uint16_t port, Mode mode)
+{
+    config_.host = std::move(host);
+    config_.port = port;
+    config_.mode = mode;
+}
+
+Server::~Server() = default;
+
+bool Server::notifyConnect() const
+{
+    return callbacks_.onConnect && (config_.isHashDispatch() || config_.enableUnsafeEvent);
+}
+
+bool Server::notifyClose() const
+{
+    return callbacks_.onClose && (config_.isHashDispatch() || config_.enableUnsafeEvent);
+}
+
+int Server::start()
+{
+    base::setThreadRole(base::Role::Master, -1);
+    config_.applyDefaults();
+    std::string bad = config_.validate();
+    if (!bad.empty())
+    {
+        RS_ERROR("invalid settings: {}; not starting", bad);
+        return 2;
+    }
+    if (config_.mode == Mode::Process && !config_.isHashDispatch() && !config_.enableUnsafeEvent &&
+        (callbacks_.onConnect || callbacks_.onClose))
+        RS_WARN(
+            "dispatch_mode {} is not a hash mode: onConnect/onClose are not delivered "
+            "(as swoole does; --enable-unsafe-event keeps them)",
+            config_.dispatchMode);
+    // Signals are taken through signalfd; the mask is inherited by every thread and child.
+    reactor::blockServerSignals();
+    shared_ = std::make_unique<SharedState>(config_.workerNum, config_.maxConnection);
+    shared_->header().masterPid.store(::getpid());
+    return config_.mode == Mode::Process ? startProcessMode() : startBaseMode();
+}
+
+void Server::createWorkerPipes()
+{
+    pipes_.resize(config_.workerNum);
+    for (int i = 0; i < config_.workerNum; ++i)
+    {
+        int socks[2];
+        if (::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, socks) < 0)
+            reactor::dieWithErrno("socketpair", fmt::format("pipe of worker {}", i), errno);
+        for (int fd : socks)
+        {
+            int rc = reactor::setBufferSizes(fd, ipc::kPipeBufferBytes);
+            if (rc < 0)
+                RS_WARN(
+                    "setsockopt(SO_SNDBUF/SO_RCVBUF, pipe of worker {}): {}; using the "
+                    "kernel default",
+                    i, base::errnoText(rc));
+        }
+        // swoole: socks[1] = pipe_master (reactor side), socks[0] = pipe_worker.
+        pipes_[i].workerEnd.reset(socks[0]);
+        pipes_[i].masterEnd.reset(socks[1]);
+    }
+}
+
+int Server::startProcessMode()
+{
+    const char* what = "";
+    int fd = reactor::bindTcp(config_.host, config_.port, false, &what);
+    if (fd < 0) reactor::dieWithErrno(what, fmt::format("{}:{}", config_.host, config_.port), -fd);
+    listenFd_.reset(fd);
+    port_ = reactor::localPort(fd);
+    createWorkerPipes();
+
+    // The manager is forked before any thread exists and before listen() (model 2.6).
+    pid_t pid = ::fork();
+    if (pid < 0) reactor::dieWithErrno("fork", "manager", errno);
+    if (pid == 0)
+    {
+        int code = 70;
+        try
+        {
+            Manager manager(*this);
+            code = manager.run();
+        }
+        catch (const std::exception& e)
+        {
+            RS_ERROR("manager: uncaught exception: {}; exiting", e.what());
+        }
+        std::fflush(stdout);
+        ::_exit(code);
+    }
+    shared_->header().managerPid.store(pid);
+    Master master(*this);
+    return master.run();
+}
+
+int Server::startBaseMode()
+{
+    // A bound (never listening) SO_REUSEPORT socket fixes the port, so port 0 works and every
+    // worker binds the same one. The kernel routes connections only to listening sockets.
+    const char* what = "";
+    int fd = reactor::bindTcp(config_.host, config_.port, true, &what);
+    if (fd < 0) reactor::dieWithErrno(what, fmt::format("{}:{}", config_.host, config_.port), -fd);
+    listenFd_.reset(fd);
+    port_ = reactor::localPort(fd);
+    // Workers talk to each other (forwarded sends and closes) over the same pipes as PROCESS.
+    createWorkerPipes();
+    BaseMaster master(*this);
+    return master.run();
+}
+
+bool Server::send(int64_t session, std::string_view data)
+{
+    return context_ != nullptr && context_->send(session, data);
+}
+
+bool Server::close(int64_t session, bool reset)
+{
+    return context_ != nullptr && context_->close(session, reset);
+}
+
+std::optional<ConnectionInfo> Server::connectionInfo(int64_t session)
+{
+    if (!shared_) return std::nullopt;
+    SessionSlot* slot = shared_->verify(session);
+    if (slot == nullptr) return std::nullopt;
+    ConnectionInfo info;
+    info.session = session;
+    info.fd = slot->fd.load(std::memory_order_relaxed);
+    info.reactorId = slot->reactorId;
+    in_addr addr{htonl(slot->remoteIp)};
+    char text[INET_ADDRSTRLEN] = {};
+    ::inet_ntop(AF_INET, &addr, text, sizeof text);
+    info.remoteIp = text;
+    info.remotePort = slot->remotePort;
+    info.connectTimeS = slot->connectTimeS;
+    info.lastRecvMs = slot->lastRecvMs.load(std::memory_order_relaxed);
+    info.uid = slot->uid.load(std::memory_order_relaxed);
+    info.peerClosed = slot->peerClosed.load(std::memory_order_relaxed) != 0;
+    // The slot may have moved on while we copied: check the id once more.
+    if (slot->sessionId.load(std::memory_order_acquire) != session) return std::nullopt;
+    return info;
+}
+
+bool Server::bind(int64_t session, int64_t uid)
+{
+    if (!shared_ || uid <= 0) return false;
+    SessionSlot* slot = shared_->verify(session);
+    if (slot == nullptr) return false;
+    slot->uid.store(uid, std::memory_order_relaxed);
+    return true;
+}
+
+int Server::workerId() const
+{
+    return context_ ? context_->workerId() : -1;
+}
+
+pid_t Server::masterPid() const
+{
+    return shared_ ? shared_->header().masterPid.load() : 0;
+}
+pid_t Server::managerPid() const
+{
+    return shared_ ? shared_->header().managerPid.load() : 0;
+}
+
+void Server::shutdown()
+{
+    if (pid_t pid = masterPid(); pid > 0) ::kill(pid, SIGTERM);
+}
+
+void Server::reload()
+{
+    if (pid_t pid = masterPid(); pid > 0) ::kill(pid, SIGUSR1);
+}
+
+}  // namespace rscope::server

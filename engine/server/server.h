@@ -1,0 +1,85 @@
+// Server: the facade in swoole's shape: settings, callbacks, start(); inside callbacks send(),
+// close(), connectionInfo(), bind(). Owner: the process that calls start() (it becomes the
+// master); a copy lives on in every forked process. Thread-safety: configure before start();
+// the in-callback API is for worker processes.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/base/unique_fd.h"
+#include "engine/server/callbacks.h"
+#include "engine/server/server_config.h"
+
+namespace rscope::server
+{
+
+class SharedState;
+class WorkerContext;
+
+// One socketpair(AF_UNIX, SOCK_DGRAM) per worker (model 2.5): the reactor side reads masterEnd.
+struct WorkerPipe
+{
+    base::UniqueFd masterEnd;  // pipe_master: read by reactor (id % reactor_num)
+    base::UniqueFd workerEnd;  // pipe_worker: read by the worker
+};
+
+class Server
+{
+  public:
+    Server(std::string host, uint16_t port, Mode mode = Mode::Process);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    ServerConfig& settings() { return config_; }
+    const ServerConfig& config() const { return config_; }
+    Callbacks& on() { return callbacks_; }
+
+    // Runs the server until SIGTERM/SIGINT (or shutdown()); returns the master's exit code.
+    int start();
+
+    // --- In callbacks (worker processes) ---
+    bool send(int64_t session, std::string_view data);
+    bool close(int64_t session, bool reset = false);
+    std::optional<ConnectionInfo> connectionInfo(int64_t session);
+    bool bind(int64_t session, int64_t uid);
+    int workerId() const;
+    // Asks the master to stop (SIGTERM) or to reload every worker (SIGUSR1).
+    void shutdown();
+    void reload();
+
+    // The bound port (known after start() bound it; useful with port 0).
+    uint16_t port() const { return port_; }
+    pid_t masterPid() const;
+    pid_t managerPid() const;
+
+    // --- Internal: the engine's process roles ---
+    SharedState& shared() { return *shared_; }
+    std::vector<WorkerPipe>& pipes() { return pipes_; }
+    base::UniqueFd& listenFd() { return listenFd_; }
+    void setContext(WorkerContext* context) { context_ = context; }
+    bool notifyConnect() const;
+    bool notifyClose() const;
+
+  private:
+    int startProcessMode();
+    int startBaseMode();
+    void createWorkerPipes();
+
+    ServerConfig config_;
+    Callbacks callbacks_;
+    std::unique_ptr<SharedState> shared_;
+    std::vector<WorkerPipe> pipes_;
+    base::UniqueFd listenFd_;
+    uint16_t port_ = 0;
+    WorkerContext* context_ = nullptr;  // set in worker processes
+};
+
+}  // namespace rscope::server

@@ -1,0 +1,58 @@
+// ServerConfig defaults and validation, following swoole's Server::create/start_check clamps.
+#include "engine/server/server_config.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+namespace rscope::server
+{
+
+namespace
+{
+int cpuCount()
+{
+    long n = ::sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? static_cast<int>(n) : 1;
+}
+}  // namespace
+
+const char* modeName(Mode mode)
+{
+    return mode == Mode::Process ? "process" : "base";
+}
+
+void ServerConfig::applyDefaults()
+{
+    int cpus = cpuCount();
+    if (workerNum <= 0) workerNum = cpus;
+    if (reactorNum <= 0) reactorNum = std::min(cpus, 8);
+    reactorNum = std::min(reactorNum, workerNum);
+    if (maxConnection <= 0)
+    {
+        rlimit limit{};
+        ::getrlimit(RLIMIT_NOFILE, &limit);
+        rlim_t soft = limit.rlim_cur == RLIM_INFINITY ? 100000 : limit.rlim_cur;
+        maxConnection = static_cast<int>(std::min<rlim_t>(100000, soft));
+    }
+    // swoole raises package_max_length to at least 64 KiB (Server::start_check).
+    protocol.maxLength = std::max<uint32_t>(protocol.maxLength, 64 * 1024);
+    if (heartbeatIdleTimeS > 0 && heartbeatCheckIntervalS <= 0)
+        heartbeatCheckIntervalS = std::max(1, heartbeatIdleTimeS / 2);
+    if (heartbeatCheckIntervalS > 0 && heartbeatIdleTimeS <= 0)
+        heartbeatIdleTimeS = heartbeatCheckIntervalS * 2;
+}
+
+std::string ServerConfig::validate() const
+{
+    if (workerNum < 1 || workerNum > 1024) return "worker_num must be between 1 and 1024";
+    if (reactorNum < 1 || reactorNum > workerNum)
+        return "reactor_num must be between 1 and worker_num";
+    if (dispatchMode < 1 || dispatchMode > 5) return "dispatch_mode must be 1, 2, 3, 4 or 5";
+    if (maxConnection < 16) return "max_connection must be at least 16";
+    if (maxWaitTimeS < 1) return "max_wait_time must be at least 1 second";
+    return protocol.validate();
+}
+
+}  // namespace rscope::server

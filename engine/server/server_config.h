@@ -1,0 +1,49 @@
+// ServerConfig: every setting of the server (model section 6) and its validation/defaults.
+// Plain data, copied into each process at fork.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "engine/protocol/frame_decoder.h"
+
+namespace rscope::server
+{
+
+enum class Mode
+{
+    Process,  // SWOOLE_PROCESS: master + reactor threads + manager + workers
+    Base,     // SWOOLE_BASE: every worker accepts and serves its own connections
+};
+
+struct ServerConfig
+{
+    std::string host = "127.0.0.1";
+    uint16_t port = 9502;
+    Mode mode = Mode::Process;
+    int workerNum = 0;     // 0 = CPU count
+    int reactorNum = 0;    // 0 = min(CPU count, 8); never above workerNum
+    int dispatchMode = 2;  // 1 round robin, 2 fd mod, 3 idle worker, 4 ip mod, 5 uid mod
+    protocol::ProtocolConfig protocol;
+    uint64_t maxRequest = 0;  // 0 = never recycle workers
+    int heartbeatIdleTimeS = 0;
+    int heartbeatCheckIntervalS = 0;
+    int maxConnection = 0;  // 0 = min(100000, RLIMIT_NOFILE)
+    int backlog = 512;
+    size_t socketBufferSize = 8 * 1024 * 1024;  // output queue per connection before overflow
+    int maxWaitTimeS = 3;                       // graceful bound for worker exit and shutdown
+    bool enableUnsafeEvent = false;             // keep onConnect/onClose in non-hash dispatch modes
+    std::string pidFile;
+
+    // Fills zero settings with the model's defaults and clamps (reactor_num <= worker_num,
+    // package_max_length >= 64 KiB, heartbeat pairing). Call before validate().
+    void applyDefaults();
+    // Empty when the settings can run, else a sentence naming the bad one.
+    std::string validate() const;
+    // Modes 2 and 4 keep a connection on one worker, so onConnect/onClose can be delivered.
+    bool isHashDispatch() const { return dispatchMode == 2 || dispatchMode == 4; }
+};
+
+const char* modeName(Mode mode);
+
+}  // namespace rscope::server

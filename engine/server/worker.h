@@ -1,0 +1,77 @@
+// Worker: a PROCESS-mode event worker: one loop on its pipe end, the user callbacks, replies
+// back over the pipe of the session's reactor (model 2.7, 3.6, 3.7, 3.9).
+// Owner: the worker process. Thread-safety: its only thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "engine/ipc/pipe_codec.h"
+#include "engine/server/worker_context.h"
+
+namespace rscope::reactor
+{
+class Channel;
+class EventLoop;
+class PeriodicTimer;
+class SignalChannel;
+}  // namespace rscope::reactor
+
+namespace rscope::ipc
+{
+class PipeReader;
+class PipeWriter;
+}  // namespace rscope::ipc
+
+namespace rscope::server
+{
+
+class Server;
+struct SessionSlot;
+
+class Worker : public WorkerContext, private ipc::MessageSink
+{
+  public:
+    Worker(Server& server, int id);
+    ~Worker() override;
+
+    // Runs the loop until SIGTERM or max_request; returns the exit code.
+    int run();
+
+    bool send(int64_t session, std::string_view data) override;
+    bool close(int64_t session, bool reset) override;
+    int workerId() const override { return id_; }
+
+  private:
+    void onMessage(const ipc::PipeHeader& head, const char* payload, size_t len) override;
+    void onReceive(const ipc::PipeHeader& head, const char* payload, size_t len);
+    void onPeerClosed(const ipc::PipeHeader& head);
+    bool closeAsOwner(int64_t session, SessionSlot* slot, bool reset);
+    int ownerOf(SessionSlot* slot) const;
+    void sendToReactor(int64_t session, const SessionSlot& slot, uint8_t type, const char* data,
+                       size_t len, uint32_t aux);
+    void beginExit(const char* reason);
+    void checkExit();
+    uint64_t nextMsgId() { return (static_cast<uint64_t>(0x100 + id_) << 48) | ++msgCounter_; }
+
+    Server& server_;
+    int id_;
+    std::unique_ptr<reactor::EventLoop> loop_;
+    std::unique_ptr<reactor::SignalChannel> signals_;
+    std::unique_ptr<ipc::PipeReader> reader_;
+    // Replies go out on workers[i].pipe_worker (delivered to the reactor reading pipe_master);
+    // forwarded closes on workers[i].pipe_master (delivered to worker i).
+    std::vector<std::unique_ptr<reactor::Channel>> workerEndChannels_;
+    std::vector<std::unique_ptr<ipc::PipeWriter>> replyWriters_;
+    std::vector<std::unique_ptr<reactor::Channel>> masterEndChannels_;
+    std::vector<std::unique_ptr<ipc::PipeWriter>> forwardWriters_;
+    std::unique_ptr<reactor::PeriodicTimer> exitTimer_;
+    int64_t exitDeadlineMs_ = 0;
+    bool exiting_ = false;
+    uint64_t msgCounter_ = 0;
+    uint64_t flowId_ = 0;  // flow of the message being handled, stamped on replies
+};
+
+}  // namespace rscope::server
