@@ -18,7 +18,9 @@ int main(int argc, char** argv)
             if (rscope::base::parseLogLevel(logLevel, &level)) rscope::base::setLogLevel(level);
         });
     rscope::cli::addServerCommand(app);
+#ifndef RSCOPE_NO_CLIENT
     rscope::cli::addClientCommand(app);
+#endif
     CLI11_PARSE(app, argc, argv);
     return 0;
 }

@@ -1,0 +1,409 @@
+// The real server end to end on loopback: the article scenario, echo under many connections,
+// big packets, dispatch modes, exact callback totals, worker restart, framing errors, resets,
+// graceful shutdown, and BASE mode.
+#include <arpa/inet.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "engine/server/server.h"
+#include "tests/integration/in_process_server.h"
+#include "tests/integration/test_support.h"
+
+namespace rscope::testing
+{
+namespace
+{
+
+using namespace std::chrono_literals;
+
+std::string uniquePayload(int conn, int req, size_t size)
+{
+    std::string s = fmt::format("c{}r{}:", conn, req);
+    while (s.size() < size) s += static_cast<char>('a' + (conn * 7 + req + s.size()) % 26);
+    s.resize(size);
+    return s;
+}
+
+TEST(ProcessServer, ArticleScenarioByteForByte)
+{
+    ServerProcess server({"--handler", "article", "--worker-num", "4", "--reactor-num", "2"});
+    ASSERT_TRUE(server.start());
+    TestClient client(server.port());
+    ASSERT_TRUE(client.connected());
+    ASSERT_TRUE(client.sendAll("hello world\n"));
+    bool closed = false;
+    std::string reply = client.recvUntilClose(&closed);
+    EXPECT_EQ(reply, "From TcpServer: hello world\n");
+    EXPECT_TRUE(closed) << "the article's server closes after replying";
+    ASSERT_TRUE(
+        waitUntil([&] { return server.output().find("onClose") != std::string::npos; }, 3s));
+    std::string out = server.output();
+    size_t connect = out.find("onConnect"), receive = out.find("onReceive"),
+           close = out.find("onClose");
+    ASSERT_NE(connect, std::string::npos) << out;
+    ASSERT_NE(receive, std::string::npos) << out;
+    EXPECT_LT(connect, receive);
+    EXPECT_LT(receive, close);
+    EXPECT_NE(out.find("receive : hello world\\n"), std::string::npos) << out;
+    EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ProcessServer, ProcessAndThreadStructureMatchesTheModel)
+{
+    ServerProcess server({"--handler", "echo", "--worker-num", "4", "--reactor-num", "2"});
+    ASSERT_TRUE(server.start());
+    // 1 master with 1 + reactor_num threads, 1 manager, worker_num workers.
+    EXPECT_EQ(threadCount(server.pid()), 3);
+    std::vector<pid_t> managers = childrenOf(server.pid());
+    ASSERT_EQ(managers.size(), 1u);
+    ASSERT_TRUE(waitUntil([&] { return childrenOf(managers[0]).size() == 4; }, 3s));
+    for (pid_t w : childrenOf(managers[0])) EXPECT_EQ(threadCount(w), 1);
+    EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ProcessServer, TwoHundredConnectionsTimesHundredEchoRequestsAllVerified)
+{
+    ServerProcess server({"--handler", "echo", "--worker-num", "4", "--reactor-num", "2"});
+    ASSERT_TRUE(server.start());
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (int c = 0; c < 200; ++c)
+    {
+        clients.push_back(std::make_unique<TestClient>(server.port()));
+        ASSERT_TRUE(clients.back()->connected()) << c;
+    }
+    int verified = 0;
+    for (int r = 0; r < 100; ++r)
+    {
+        for (int c = 0; c < 200; ++c) ASSERT_TRUE(clients[c]->sendAll(uniquePayload(c, r, 64)));
+        for (int c = 0; c < 200; ++c)
+        {
+            std::string want = uniquePayload(c, r, 64);
+            ASSERT_EQ(clients[c]->recvExact(want.size()), want) << "conn " << c << " req " << r;
+            ++verified;
+        }
+    }
+    EXPECT_EQ(verified, 20000);
+    clients.clear();
+    EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ProcessServer, FourMiBEchoArrivesIntact)
+{
+    ServerProcess server({"--handler", "echo", "--worker-num", "2", "--reactor-num", "2"});
+    ASSERT_TRUE(server.start());
+    TestClient client(server.port(), 10000);
+    ASSERT_TRUE(client.connected());
+    std::string big = uniquePayload(1, 1, 4 << 20);
+    std::thread sender([&] { client.sendAll(big); });
+    std::string got = client.recvExact(big.size());
+    sender.join();
+    ASSERT_EQ(got.size(), big.size());
+    EXPECT_TRUE(got == big);
+    EXPECT_EQ(server.stop(), 0);
+}
+
+// The worker that handles each request, as seen from the client.
+void whoamiCallbacks(server::Server& s, Counters* counters)
+{
+    s.on().onWorkerStart = [counters](server::Server&, int id)
+    {
+        counters->workerPid[id].store(::getpid());
+        counters->workerStarts.fetch_add(1);
+    };
+    s.on().onReceive = [counters](server::Server& srv, int64_t session, int, std::string_view data)
+    {
+        counters->receives.fetch_add(1);
+        counters->receivesByWorker[srv.workerId()].fetch_add(1);
+        srv.send(session, fmt::format("{}:{}", srv.workerId(), data));
+    };
+}
+
+std::set<int> workersSeenByOneConnection(uint16_t port, int requests)
+{
+    std::set<int> seen;
+    TestClient client(port);
+    for (int i = 0; i < requests; ++i)
+    {
+        std::string msg = fmt::format("m{};", i);
+        if (!client.sendAll(msg)) break;
+        std::string reply = client.recvExact(msg.size() + 2);
+        if (reply.size() != msg.size() + 2) break;
+        seen.insert(reply[0] - '0');
+    }
+    return seen;
+}
+
+TEST(ProcessServer, DispatchModeTwoKeepsAConnectionOnOneWorker)
+{
+    InProcessServer server(
+        [](server::Server& s, Counters* c)
+        {
+            s.settings().workerNum = 4;
+            s.settings().reactorNum = 2;
+            s.settings().dispatchMode = 2;
+            whoamiCallbacks(s, c);
+        });
+    ASSERT_TRUE(server.start());
+    for (int conn = 0; conn < 5; ++conn)
+        EXPECT_EQ(workersSeenByOneConnection(server.port(), 40).size(), 1u);
+    EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ProcessServer, DispatchModeOneSpreadsOneConnectionOverWorkers)
+{
+    InProcessServer server(
+        [](server::Server& s, Counters* c)
+        {
+            s.settings().workerNum = 4;
+            s.settings().reactorNum = 2;
+            s.settings().dispatchMode = 1;
+            whoamiCallbacks(s, c);
+        });
+    ASSERT_TRUE(server.start());
+    EXPECT_EQ(workersSeenByOneConnection(server.port(), 40), (std::set<int>{0, 1, 2, 3}));
+    EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ProcessServer, ConnectReceiveCloseTotalsAreExact)
+{
+    InProcessServer server(
+        [](server::Server& s, Counters* c)
+        {
+            s.settings().workerNum = 3;
+            s.settings().reactorNum = 2;
+            s.on().onConnect = [c](server::Server& srv, int64_t session, int)
+            {
+                c->connects.fetch_add(1);
+                auto info = srv.connectionInfo(session);
+                if (info && info->fd < 4096)
+                    c->connectWorkerOfFd[info->fd].store(srv.workerId() + 1);
+            };
+            s.on().onReceive = [c](server::Server& srv, int64_t session, int, std::string_view d)
+            {
+                c->receives.fetch_add(1);
+                srv.send(session, d);
+                if (d == "bye") srv.close(session);
+            };
+            s.on().onClose = [c](server::Server&, int64_t, int reactorId)
+            {
+                c->closes.fetch_add(1);
+                if (reactorId == -1) c->closesByServer.fetch_add(1);
+            };
+        });
+    ASSERT_TRUE(server.start());
+    const int kClientClose = 30, kServerClose = 20;
+    for (int i = 0; i < kClientClose + kServerClose; ++i)
+    {
+        TestClient client(server.port());
+        ASSERT_TRUE(client.sendAll("ping"));
+        ASSERT_EQ(client.recvExact(4), "ping");
+        if (i >= kClientClose)
+        {
+            ASSERT_TRUE(client.sendAll("bye"));
+            bool closed = false;
+            EXPECT_EQ(client.recvUntilClose(&closed), "bye");
+            EXPECT_TRUE(closed);
+        }
+    }
+    Counters* c = server.counters();
+    ASSERT_TRUE(waitUntil([&] { return c->closes.load() == kClientClose + kServerClose; }, 5s));
+    EXPECT_EQ(c->connects.load(), kClientClose + kServerClose);
+    EXPECT_EQ(c->receives.load(), kClientClose + 2 * kServerClose);
+    EXPECT_EQ(c->closesByServer.load(), kServerClose);
+    std::this_thread::sleep_for(100ms);  // nothing more may arrive
+    EXPECT_EQ(c->closes.load(), kClientClose + kServerClose) << "onClose exactly once each";
+    EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ProcessServer, KilledWorkerIsRestartedWithTheSameIdAndOthersKeepServing)
+{
+    InProcessServer server(
+        [](server::Server& s, Counters* c)
+        {
+            s.settings().workerNum = 4;
+            s.settings().reactorNum = 2;
+            whoamiCallbacks(s, c);
+        });
+    ASSERT_TRUE(server.start());
+    Counters* c = server.counters();
+    ASSERT_TRUE(waitUntil([&] { return c->workerStarts.load() == 4; }, 3s));
+    // One connection per worker (mode 2: fd % 4), found by asking who answers.
+    std::map<int, std::unique_ptr<TestClient>> byWorker;
+    for (int tries = 0; tries < 64 && byWorker.size() < 4; ++tries)
+    {
+        auto client = std::make_unique<TestClient>(server.port());
+        ASSERT_TRUE(client->sendAll("x"));
+        std::string reply = client->recvExact(3);
+        ASSERT_EQ(reply.size(), 3u);
+        int w = reply[0] - '0';
+        if (!byWorker.count(w)) byWorker[w] = std::move(client);
+    }
+    ASSERT_EQ(byWorker.size(), 4u);
+    const int victim = 2;
+    pid_t old = c->workerPid[victim].load();
+    // Load on the other connections while the victim dies.
+    std::atomic<bool> stopLoad{false};
+    std::atomic<int> loadErrors{0}, loadOk{0};
+    std::thread load(
+        [&]
+        {
+            for (int i = 0; i < 100000 && !stopLoad; ++i)
+                for (auto& [w, client] : byWorker)
+                {
+                    if (w == victim) continue;
+                    std::string msg = fmt::format("L{}", i % 10);
+                    if (!client->sendAll(msg) ||
+                        client->recvExact(msg.size() + 2).size() != msg.size() + 2)
+                        loadErrors.fetch_add(1);
+                    else
+                        loadOk.fetch_add(1);
+                }
+        });
+    std::this_thread::sleep_for(50ms);
+    auto killedAt = std::chrono::steady_clock::now();
+    ASSERT_EQ(::kill(old, SIGKILL), 0);
+    ASSERT_TRUE(waitUntil(
+        [&]
+        {
+            pid_t now = c->workerPid[victim].load();
+            return now != old && now > 0;
+        },
+        1s))
+        << "a new worker with the same id within 1 s";
+    // The successor serves the victim's connection (same id, same pipe).
+    TestClient& victimClient = *byWorker[victim];
+    ASSERT_TRUE(victimClient.sendAll("again"));
+    std::string reply = victimClient.recvExact(7);
+    EXPECT_EQ(reply, fmt::format("{}:again", victim));
+    EXPECT_LT(std::chrono::steady_clock::now() - killedAt, 1s);
+    stopLoad = true;
+    load.join();
+    EXPECT_EQ(loadErrors.load(), 0);
+    EXPECT_GT(loadOk.load(), 0);
+    byWorker.clear();
+    EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ProcessServer, OversizedPacketClosesOnlyItsConnection)
+{
+    ServerProcess server({"--handler", "echo", "--worker-num", "2", "--reactor-num", "2",
+                          "--protocol", "length", "--package-max-length", "65536"});
+    ASSERT_TRUE(server.start());
+    auto packet = [](const std::string& body)
+    {
+        uint32_t n = htonl(static_cast<uint32_t>(body.size()));
+        return std::string(reinterpret_cast<const char*>(&n), 4) + body;
+    };
+    TestClient good(server.port());
+    TestClient bad(server.port());
+    ASSERT_TRUE(good.sendAll(packet("fine")));
+    EXPECT_EQ(good.recvExact(8), packet("fine"));
+    uint32_t huge = htonl(1 << 20);
+    ASSERT_TRUE(bad.sendAll(std::string(reinterpret_cast<const char*>(&huge), 4) + "xx"));
+    bool closed = false;
+    EXPECT_EQ(bad.recvUntilClose(&closed), "");
+    EXPECT_TRUE(closed);
+    ASSERT_TRUE(good.sendAll(packet("still")));
+    EXPECT_EQ(good.recvExact(9), packet("still"));
+    EXPECT_NE(server.stderrText().find("packet too large"), std::string::npos)
+        << server.stderrText();
+    EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ProcessServer, ClientResetMidSendHarmsNobodyElse)
+{
+    ServerProcess server({"--handler", "echo", "--worker-num", "2", "--reactor-num", "2"});
+    ASSERT_TRUE(server.start());
+    TestClient good(server.port());
+    for (int i = 0; i < 5; ++i)
+    {
+        TestClient rude(server.port());
+        ASSERT_TRUE(rude.connected());
+        rude.sendAll(uniquePayload(9, i, 256 * 1024));
+        rude.resetConnection();
+        std::string msg = uniquePayload(1, i, 100);
+        ASSERT_TRUE(good.sendAll(msg));
+        ASSERT_EQ(good.recvExact(msg.size()), msg);
+    }
+    EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ProcessServer, SigtermExitsZeroAndLeavesNoProcess)
+{
+    ServerProcess server({"--handler", "echo", "--worker-num", "4", "--reactor-num", "2"});
+    ASSERT_TRUE(server.start());
+    ASSERT_TRUE(waitUntil([&] { return descendantsOf(server.pid()).size() == 5; }, 3s));
+    std::vector<pid_t> family = descendantsOf(server.pid());
+    TestClient idle(server.port());  // an open connection must not hold the shutdown
+    ASSERT_TRUE(idle.sendAll("hi"));
+    ASSERT_EQ(idle.recvExact(2), "hi");
+    auto begin = std::chrono::steady_clock::now();
+    EXPECT_EQ(server.stop(5s), 0);
+    EXPECT_LT(std::chrono::steady_clock::now() - begin, 5s);
+    for (pid_t p : family) EXPECT_FALSE(processExists(p)) << "orphan pid " << p;
+}
+
+TEST(ProcessServer, HeartbeatClosesIdleConnections)
+{
+    ServerProcess server({"--handler", "echo", "--worker-num", "1", "--reactor-num", "1",
+                          "--heartbeat-idle-time", "1", "--heartbeat-check-interval", "1"});
+    ASSERT_TRUE(server.start());
+    TestClient client(server.port(), 4000);
+    ASSERT_TRUE(client.sendAll("x"));
+    ASSERT_EQ(client.recvExact(1), "x");
+    bool closed = false;
+    client.recvUntilClose(&closed);
+    EXPECT_TRUE(closed) << "closed by the heartbeat within the 4 s receive timeout";
+    EXPECT_EQ(server.stop(), 0);
+}
+
+class BaseMode : public ::testing::Test
+{
+};
+
+TEST_F(BaseMode, EchoManyConnectionsAndBigPacket)
+{
+    ServerProcess server({"--mode", "base", "--handler", "echo", "--worker-num", "4"});
+    ASSERT_TRUE(server.start());
+    std::vector<std::unique_ptr<TestClient>> clients;
+    for (int c = 0; c < 100; ++c) clients.push_back(std::make_unique<TestClient>(server.port()));
+    for (int r = 0; r < 50; ++r)
+    {
+        for (int c = 0; c < 100; ++c) ASSERT_TRUE(clients[c]->sendAll(uniquePayload(c, r, 64)));
+        for (int c = 0; c < 100; ++c) ASSERT_EQ(clients[c]->recvExact(64), uniquePayload(c, r, 64));
+    }
+    clients.clear();
+    TestClient client(server.port(), 10000);
+    std::string big = uniquePayload(2, 2, 4 << 20);
+    std::thread sender([&] { client.sendAll(big); });
+    std::string got = client.recvExact(big.size());
+    sender.join();
+    EXPECT_TRUE(got == big);
+    ASSERT_TRUE(waitUntil([&] { return childrenOf(server.pid()).size() == 4; }, 3s));
+    std::vector<pid_t> family = descendantsOf(server.pid());
+    EXPECT_EQ(server.stop(), 0);
+    for (pid_t p : family) EXPECT_FALSE(processExists(p));
+}
+
+TEST_F(BaseMode, ArticleScenario)
+{
+    ServerProcess server({"--mode", "base", "--handler", "article", "--worker-num", "2"});
+    ASSERT_TRUE(server.start());
+    TestClient client(server.port());
+    ASSERT_TRUE(client.sendAll("hello world\n"));
+    bool closed = false;
+    EXPECT_EQ(client.recvUntilClose(&closed), "From TcpServer: hello world\n");
+    EXPECT_TRUE(closed);
+    EXPECT_EQ(server.stop(), 0);
+}
+
+}  // namespace
+}  // namespace rscope::testing

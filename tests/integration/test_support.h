@@ -1,0 +1,81 @@
+// Integration-test support: run the real rscope server (as a child process or in-process via
+// fork), blocking loopback clients with timeouts, and process-tree inspection.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace rscope::testing
+{
+
+// `rscope server --port 0 <args>` in its own process group; stdout is captured.
+class ServerProcess
+{
+  public:
+    explicit ServerProcess(std::vector<std::string> args);
+    ~ServerProcess();
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+
+    // Waits for the "listening on" line; false on timeout or early exit.
+    bool start(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+    // SIGTERM, then waits; returns the exit status (-1 on timeout, then SIGKILLs the group).
+    int stop(std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    // Everything the server printed to stdout so far (reads what is pending).
+    std::string output();
+    std::string stderrText() const;
+
+    uint16_t port() const { return port_; }
+    pid_t pid() const { return pid_; }
+
+  private:
+    std::vector<std::string> args_;
+    pid_t pid_ = -1;
+    int stdoutFd_ = -1;
+    std::string stderrPath_;
+    std::string out_;
+    uint16_t port_ = 0;
+};
+
+// Children of pid (from /proc/PID/task/*/children).
+std::vector<pid_t> childrenOf(pid_t pid);
+// All descendants (children, grandchildren ...).
+std::vector<pid_t> descendantsOf(pid_t pid);
+bool processExists(pid_t pid);
+int threadCount(pid_t pid);
+
+// Blocking loopback client with a receive/send timeout.
+class TestClient
+{
+  public:
+    explicit TestClient(uint16_t port, int timeoutMs = 5000);
+    ~TestClient();
+    TestClient(const TestClient&) = delete;
+    TestClient& operator=(const TestClient&) = delete;
+
+    bool connected() const { return fd_ >= 0; }
+    int fd() const { return fd_; }
+    bool sendAll(const std::string& data);
+    // Exactly n bytes, or what arrived before EOF/timeout.
+    std::string recvExact(size_t n);
+    // Everything until the server closes (or timeout); *closed tells which.
+    std::string recvUntilClose(bool* closed);
+    // Closes with SO_LINGER 0 so the server sees a reset.
+    void resetConnection();
+    void close();
+
+  private:
+    int fd_ = -1;
+};
+
+// Polls cond every 5 ms until true or the deadline; returns cond's last value.
+bool waitUntil(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
+
+std::string rscopeBinary();
+
+}  // namespace rscope::testing
