@@ -56,15 +56,19 @@ class FrameDecoder
     const char* feed(const char* data, size_t len, FrameSink& sink);
 
     // Bytes held for an incomplete packet.
-    size_t bufferedBytes() const { return buffer_.size() - consumed_; }
+    size_t bufferedBytes() const { return buffer_.size(); }
 
   private:
     const char* feedEof(const char* data, size_t len, FrameSink& sink);
     const char* feedLength(const char* data, size_t len, FrameSink& sink);
+    size_t eofEndCompletingBuffer(const char* data, size_t len) const;
+    const char* packetLength(const char* header, size_t* total) const;
+    void releaseBuffer();
 
     const ProtocolConfig* config_;
-    std::vector<char> buffer_;  // partial packet bytes; empty in the common whole-packet case
-    size_t consumed_ = 0;       // bytes at the front of buffer_ already emitted
+    // The start of one incomplete packet, never more: the bytes that complete it are appended and
+    // it is emitted from here; every later whole packet is emitted from the caller's memory.
+    std::vector<char> buffer_;
 };
 
 }  // namespace rscope::protocol
