@@ -8,6 +8,8 @@ int main(int argc, char** argv)
 {
     CLI::App app{"rscope: a process-mode (SWOOLE_PROCESS) TCP server you can watch work"};
     app.require_subcommand(1);
+    // Global options such as --log-level may also follow the subcommand.
+    app.fallthrough();
     std::string logLevel = "info";
     app.add_option("--log-level", logLevel, "debug, info, warn, error or off")
         ->check(CLI::IsMember({"debug", "info", "warn", "error", "off"}));
@@ -18,9 +20,7 @@ int main(int argc, char** argv)
             if (rscope::base::parseLogLevel(logLevel, &level)) rscope::base::setLogLevel(level);
         });
     rscope::cli::addServerCommand(app);
-#ifndef RSCOPE_NO_CLIENT
     rscope::cli::addClientCommand(app);
-#endif
     CLI11_PARSE(app, argc, argv);
     return 0;
 }
