@@ -1,10 +1,10 @@
 // `rscope client`: the article's client, or the verifying load generator.
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "engine/cli/commands.h"
 #include "engine/client/article_client.h"
@@ -61,8 +61,9 @@ void addClientCommand(CLI::App& app)
     auto opts = std::make_shared<ClientOptions>();
     client::LoadOptions& l = opts->load;
     CLI::App* cmd = app.add_subcommand(
-        "client", "The article's client, or (with --connections/--duration/--requests) a load "
-                  "generator that verifies every reply");
+        "client",
+        "The article's client, or (with --connections/--duration/--requests) a load "
+        "generator that verifies every reply");
     cmd->add_option("--host", l.host, "Server address")->capture_default_str();
     cmd->add_option("--port", l.port, "Server port")->capture_default_str();
     cmd->add_option("--message", opts->message, "Article mode: what to send (C escapes)")
@@ -87,18 +88,20 @@ void addClientCommand(CLI::App& app)
     cmd->add_option("--threads", l.threads, "Load: client threads")->capture_default_str();
     cmd->add_flag("--json", opts->json, "Print the summary as one JSON object on the last line");
 
-    cmd->callback([opts, conns, duration, requests] {
-        bool loadMode = conns->count() || duration->count() || requests->count();
-        if (!loadMode)
-            std::exit(client::runArticleClient(opts->load.host, opts->load.port,
-                                               unescape(opts->message), opts->timeoutMs));
-        client::LoadOptions load = opts->load;
-        load.articleReply = opts->reply == "article";
-        if (load.durationS <= 0 && load.requests == 0) load.durationS = 10;
-        client::LoadSummary summary = client::runLoad(load);
-        printSummary(*opts, summary);
-        std::exit(summary.errors == 0 && summary.requests > 0 ? 0 : 1);
-    });
+    cmd->callback(
+        [opts, conns, duration, requests]
+        {
+            bool loadMode = conns->count() || duration->count() || requests->count();
+            if (!loadMode)
+                std::exit(client::runArticleClient(opts->load.host, opts->load.port,
+                                                   unescape(opts->message), opts->timeoutMs));
+            client::LoadOptions load = opts->load;
+            load.articleReply = opts->reply == "article";
+            if (load.durationS <= 0 && load.requests == 0) load.durationS = 10;
+            client::LoadSummary summary = client::runLoad(load);
+            printSummary(*opts, summary);
+            std::exit(summary.errors == 0 && summary.requests > 0 ? 0 : 1);
+        });
 }
 
 }  // namespace rscope::cli

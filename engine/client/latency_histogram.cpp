@@ -9,8 +9,8 @@ namespace rscope::client
 int LatencyHistogram::bucketOf(uint64_t ns)
 {
     if (ns < kSub) return static_cast<int>(ns);
-    int exponent = 63 - __builtin_clzll(ns);        // >= kSubBits
-    int shift = exponent - kSubBits;                 // keep kSubBits bits below the top bit
+    int exponent = 63 - __builtin_clzll(ns);  // >= kSubBits
+    int shift = exponent - kSubBits;          // keep kSubBits bits below the top bit
     int mantissa = static_cast<int>((ns >> shift) & (kSub - 1));
     return (shift + 1) * kSub + mantissa;
 }

@@ -10,7 +10,7 @@ namespace rscope::client
 
 class LatencyHistogram
 {
-public:
+  public:
     void record(uint64_t ns);
     void merge(const LatencyHistogram& other);
     // Latency at quantile q (0..1) in microseconds; 0 when empty.
@@ -19,7 +19,7 @@ public:
     double maxUs() const { return static_cast<double>(maxNs_) / 1000.0; }
     uint64_t count() const { return count_; }
 
-private:
+  private:
     static constexpr int kSubBits = 6;
     static constexpr int kSub = 1 << kSubBits;
     static constexpr int kBuckets = (64 - kSubBits + 1) * kSub;

@@ -57,10 +57,13 @@ struct Budget
 
 class LoadThread
 {
-public:
+  public:
     LoadThread(const LoadOptions& options, int firstIndex, int count, Budget* budget,
                int64_t startNs, int64_t endNs)
-        : options_(options), budget_(budget), startNs_(startNs), endNs_(endNs),
+        : options_(options),
+          budget_(budget),
+          startNs_(startNs),
+          endNs_(endNs),
           epoll_(::epoll_create1(EPOLL_CLOEXEC))
     {
         reactor::makeAddress(options.host, options.port, &addr_);
@@ -112,7 +115,7 @@ public:
 
     LoadSummary& summary() { return summary_; }
 
-private:
+  private:
     bool stopping(int64_t now) const
     {
         if (options_.requests > 0) return budget_->started.load() >= options_.requests;
@@ -321,8 +324,7 @@ LoadSummary runLoad(const LoadOptions& options)
     for (int t = 0; t < threads; ++t)
     {
         int count = options.connections / threads + (t < options.connections % threads);
-        loops.push_back(
-            std::make_unique<LoadThread>(options, first, count, &budget, start, end));
+        loops.push_back(std::make_unique<LoadThread>(options, first, count, &budget, start, end));
         first += count;
     }
     std::vector<std::thread> running;
@@ -339,8 +341,8 @@ LoadSummary runLoad(const LoadOptions& options)
         if (total.firstError.empty()) total.firstError = s.firstError;
     }
     // Throughput over the measured window (duration mode: the requested duration).
-    double window = options.durationS > 0 ? std::min(total.durationS, options.durationS)
-                                          : total.durationS;
+    double window =
+        options.durationS > 0 ? std::min(total.durationS, options.durationS) : total.durationS;
     total.requestsPerSec = window > 0 ? static_cast<double>(total.requests) / window : 0;
     return total;
 }

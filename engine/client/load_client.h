@@ -17,11 +17,11 @@ struct LoadOptions
     std::string host = "127.0.0.1";
     uint16_t port = 9502;
     int connections = 100;
-    double durationS = 0;    // run this long (0 = use requests)
-    uint64_t requests = 0;   // total requests (0 = use duration)
-    size_t size = 64;        // request bytes
+    double durationS = 0;   // run this long (0 = use requests)
+    uint64_t requests = 0;  // total requests (0 = use duration)
+    size_t size = 64;       // request bytes
     bool connectPerRequest = false;
-    double rate = 0;         // total requests/s across connections; 0 = as fast as possible
+    double rate = 0;            // total requests/s across connections; 0 = as fast as possible
     bool articleReply = false;  // reply = "From TcpServer: " + request, then the server closes
     int threads = 1;
 };

@@ -51,8 +51,110 @@ void PipeWriter::enqueue(const PipeHeader& head, const char* data, size_t len)
     queue_.push_back(std::move(datagram));
 }
 
+namespace
+{
+// Only small messages are batched (copied); big ones go out at once, after the batch.
+constexpr size_t kBatchMaxPayload = 2048;
+constexpr size_t kBatchMaxDatagrams = 32;
+}  // namespace
+
+void PipeWriter::enableBatching(std::vector<PipeWriter*>* dirty)
+{
+    dirty_ = dirty;
+    batch_.reserve(kBatchMaxDatagrams * (sizeof(PipeHeader) + kBatchMaxPayload));
+    batchEnds_.reserve(kBatchMaxDatagrams);
+}
+
+void PipeWriter::addToBatch(const PipeHeader& head, const char* data, size_t len)
+{
+    if (!inDirty_)
+    {
+        dirty_->push_back(this);
+        inDirty_ = true;
+    }
+    const char* h = reinterpret_cast<const char*>(&head);
+    batch_.insert(batch_.end(), h, h + sizeof head);
+    if (len > 0) batch_.insert(batch_.end(), data, data + len);
+    batchEnds_.push_back(static_cast<uint32_t>(batch_.size()));
+    if (batchEnds_.size() == kBatchMaxDatagrams) flushBatch();
+}
+
+void PipeWriter::flushAll(std::vector<PipeWriter*>& dirty)
+{
+    for (PipeWriter* w : dirty)
+    {
+        w->flushBatch();
+        w->inDirty_ = false;
+    }
+    dirty.clear();
+}
+
+void PipeWriter::flushBatch()
+{
+    size_t count = batchEnds_.size();
+    size_t sent = 0;
+    if (count > 0 && queue_.empty())
+    {
+        mmsghdr msgs[kBatchMaxDatagrams];
+        iovec iovs[kBatchMaxDatagrams];
+        uint32_t begin = 0;
+        for (size_t i = 0; i < count; ++i)
+        {
+            iovs[i].iov_base = batch_.data() + begin;
+            iovs[i].iov_len = batchEnds_[i] - begin;
+            msgs[i] = mmsghdr{};
+            msgs[i].msg_hdr.msg_iov = &iovs[i];
+            msgs[i].msg_hdr.msg_iovlen = 1;
+            begin = batchEnds_[i];
+        }
+        while (sent < count)
+        {
+            int n = ::sendmmsg(fd_, msgs + sent, static_cast<unsigned>(count - sent),
+                               MSG_DONTWAIT | MSG_NOSIGNAL);
+            if (n > 0)
+            {
+                sent += static_cast<size_t>(n);
+                datagramsSent_ += static_cast<uint64_t>(n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && errno != EAGAIN)
+            {
+                RS_ERROR("sendmmsg(pipe fd {}): {}; {} datagrams dropped", fd_,
+                         base::errnoText(errno), count - sent);
+                sent = count;
+            }
+            break;
+        }
+    }
+    // What the pipe did not take keeps its order at the head of the queue.
+    uint32_t begin = sent > 0 ? batchEnds_[sent - 1] : 0;
+    for (size_t i = sent; i < count; ++i)
+    {
+        std::string datagram(batch_.data() + begin, batchEnds_[i] - begin);
+        queuedBytes_ += datagram.size();
+        queue_.push_back(std::move(datagram));
+        begin = batchEnds_[i];
+    }
+    if (sent < count && channel_ && !channel_->isWriting()) channel_->enableWriting();
+    batch_.clear();
+    batchEnds_.clear();
+}
+
 int PipeWriter::write(const PipeHeader& head, const char* payload, size_t len)
 {
+    if (dirty_ != nullptr)
+    {
+        if (len <= kBatchMaxPayload && queue_.empty())
+        {
+            PipeHeader h = head;
+            h.len = static_cast<uint32_t>(len);
+            h.flags = len > 0 && alwaysChunk_ ? (kFlagChunk | kFlagBegin | kFlagEnd) : 0;
+            addToBatch(h, payload, len);
+            return 0;
+        }
+        flushBatch();  // order: everything batched goes before this message
+    }
     int result = 0;
     bool queued = !queue_.empty();  // once queued, everything queues: order is the contract
     size_t chunk = maxChunk_;

@@ -72,6 +72,7 @@ class ReactorThread::Loop : public ipc::MessageSink, public protocol::FrameSink
     reactor::Channel notifyChannel_;
     std::vector<std::unique_ptr<reactor::Channel>> pipeChannels_;  // per worker pipe_master
     std::vector<std::unique_ptr<ipc::PipeWriter>> writers_;        // per worker pipe_master
+    std::vector<ipc::PipeWriter*> dirtyWriters_;  // writers holding a batch until before-sleep
     ipc::PipeReader reader_;
     std::vector<Connection*> conns_;  // indexed by fd / reactor_num
     size_t connectionCount_ = 0;
@@ -106,6 +107,7 @@ ReactorThread::Loop::Loop(Server& server, int id, int notifyFd)
         int fd = server.pipes()[w].masterEnd.get();
         auto channel = std::make_unique<reactor::Channel>(&loop_, fd);
         auto writer = std::make_unique<ipc::PipeWriter>(fd, channel.get(), true);
+        writer->enableBatching(&dirtyWriters_);
         ipc::PipeWriter* rawWriter = writer.get();
         channel->setWriteCallback([rawWriter] { rawWriter->flush(); });
         if (w % reactorNum_ == id_)
@@ -116,6 +118,8 @@ ReactorThread::Loop::Loop(Server& server, int id, int notifyFd)
         pipeChannels_.push_back(std::move(channel));
         writers_.push_back(std::move(writer));
     }
+    // Dispatches of one loop iteration leave in one sendmmsg per worker pipe.
+    loop_.setBeforeSleep([this] { ipc::PipeWriter::flushAll(dirtyWriters_); });
     if (config_.heartbeatCheckIntervalS > 0)
         heartbeat_ = std::make_unique<reactor::PeriodicTimer>(
             &loop_, config_.heartbeatCheckIntervalS * 1000, [this] { checkHeartbeat(); });

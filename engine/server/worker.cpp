@@ -57,6 +57,7 @@ int Worker::run()
         auto we = std::make_unique<reactor::Channel>(loop_.get(), workerEnd);
         auto me = std::make_unique<reactor::Channel>(loop_.get(), masterEnd);
         auto rw = std::make_unique<ipc::PipeWriter>(workerEnd, we.get(), false);
+        rw->enableBatching(&dirtyWriters_);
         auto fw = std::make_unique<ipc::PipeWriter>(masterEnd, me.get(), false);
         ipc::PipeWriter* rawReply = rw.get();
         ipc::PipeWriter* rawForward = fw.get();
@@ -77,6 +78,8 @@ int Worker::run()
         replyWriters_.push_back(std::move(rw));
         forwardWriters_.push_back(std::move(fw));
     }
+    // Replies of one loop iteration leave in one sendmmsg per reactor pipe.
+    loop_->setBeforeSleep([this] { ipc::PipeWriter::flushAll(dirtyWriters_); });
     int ownFd = server_.pipes()[id_].workerEnd.get();
     workerEndChannels_[id_]->setReadCallback([this, ownFd]
                                              { reader_->readFrom(ownFd, *this, kPipeReadBudget); });
@@ -269,6 +272,7 @@ void Worker::beginExit(const char* reason)
 
 void Worker::checkExit()
 {
+    ipc::PipeWriter::flushAll(dirtyWriters_);
     bool pending = false;
     for (auto& w : replyWriters_) pending |= w->queuedDatagrams() > 0;
     for (auto& w : forwardWriters_) pending |= w->queuedDatagrams() > 0;

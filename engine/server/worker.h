@@ -67,6 +67,7 @@ class Worker : public WorkerContext, private ipc::MessageSink
     std::vector<std::unique_ptr<ipc::PipeWriter>> replyWriters_;
     std::vector<std::unique_ptr<reactor::Channel>> masterEndChannels_;
     std::vector<std::unique_ptr<ipc::PipeWriter>> forwardWriters_;
+    std::vector<ipc::PipeWriter*> dirtyWriters_;  // reply writers holding a batch
     std::unique_ptr<reactor::PeriodicTimer> exitTimer_;
     int64_t exitDeadlineMs_ = 0;
     bool exiting_ = false;
