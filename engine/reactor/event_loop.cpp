@@ -3,6 +3,7 @@
 
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -22,9 +23,15 @@ namespace
 // The loop owned by this thread (muduo's one-loop-per-thread check).
 thread_local EventLoop* tLoop = nullptr;
 
+// Cached per thread: assertInLoopThread runs on every channel update. A fork child inherits
+// the forking thread's cache, so an atfork handler clears it there.
+thread_local pid_t tCachedTid = 0;
+[[maybe_unused]] const int kForkHook = ::pthread_atfork(nullptr, nullptr, [] { tCachedTid = 0; });
+
 pid_t currentTid()
 {
-    return static_cast<pid_t>(::syscall(SYS_gettid));
+    if (tCachedTid == 0) tCachedTid = static_cast<pid_t>(::syscall(SYS_gettid));
+    return tCachedTid;
 }
 
 constexpr int kMaxEvents = 256;
