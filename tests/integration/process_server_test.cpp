@@ -371,6 +371,69 @@ TEST(ProcessServer, HeartbeatClosesIdleConnections)
     EXPECT_EQ(server.stop(), 0);
 }
 
+TEST(ProcessServer, EofProtocolSplitsGluedMessages)
+{
+    ServerProcess server({"--handler", "echo", "--worker-num", "2", "--reactor-num", "1",
+                          "--protocol", "eof", "--package-eof", "\\r\\n"});
+    ASSERT_TRUE(server.start());
+    TestClient client(server.port());
+    // Three messages glued in one write, one split across two writes.
+    ASSERT_TRUE(client.sendAll("one\r\ntwo\r\nthree\r\nfo"));
+    std::this_thread::sleep_for(20ms);
+    ASSERT_TRUE(client.sendAll("ur\r\n"));
+    EXPECT_EQ(client.recvExact(23), "one\r\ntwo\r\nthree\r\nfour\r\n");
+    EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ProcessServer, MaxRequestRecyclesTheWorkerWithoutLosingRequests)
+{
+    InProcessServer server(
+        [](server::Server& s, Counters* c)
+        {
+            s.settings().workerNum = 1;
+            s.settings().reactorNum = 1;
+            s.settings().maxRequest = 5;
+            whoamiCallbacks(s, c);
+        });
+    ASSERT_TRUE(server.start());
+    Counters* c = server.counters();
+    TestClient client(server.port());
+    std::set<pid_t> pids;
+    for (int i = 0; i < 23; ++i)
+    {
+        std::string msg = fmt::format("r{:02d}", i);
+        ASSERT_TRUE(client.sendAll(msg));
+        ASSERT_EQ(client.recvExact(msg.size() + 2), "0:" + msg) << i;
+        pids.insert(c->workerPid[0].load());
+    }
+    EXPECT_EQ(c->receives.load(), 23);
+    EXPECT_GE(c->workerStarts.load(), 5) << "recycled after every 5 requests";
+    EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(ProcessServer, ReloadRestartsEveryWorkerAndServingGoesOn)
+{
+    InProcessServer server(
+        [](server::Server& s, Counters* c)
+        {
+            s.settings().workerNum = 3;
+            s.settings().reactorNum = 1;
+            whoamiCallbacks(s, c);
+        });
+    ASSERT_TRUE(server.start());
+    Counters* c = server.counters();
+    ASSERT_TRUE(waitUntil([&] { return c->workerStarts.load() == 3; }, 3s));
+    std::set<pid_t> before;
+    for (int w = 0; w < 3; ++w) before.insert(c->workerPid[w].load());
+    ASSERT_EQ(::kill(server.pid(), SIGUSR1), 0);
+    ASSERT_TRUE(waitUntil([&] { return c->workerStarts.load() == 6; }, 5s));
+    for (int w = 0; w < 3; ++w) EXPECT_EQ(before.count(c->workerPid[w].load()), 0u);
+    TestClient client(server.port());
+    ASSERT_TRUE(client.sendAll("after"));
+    EXPECT_EQ(client.recvExact(7).substr(1), ":after");
+    EXPECT_EQ(server.stop(), 0);
+}
+
 class BaseMode : public ::testing::Test
 {
 };
