@@ -1,4 +1,8 @@
-// `rscope client`: the article's client, or the verifying load generator.
+// `rscope client`: CLI11 options onto the article's client, or onto the verifying load generator
+// when --connections, --duration or --requests is given.
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
@@ -24,32 +28,47 @@ struct ClientOptions
     bool json = false;
 };
 
-void printSummary(const ClientOptions& opts, const client::LoadSummary& s)
+// Many connections need many fds: raise the soft limit to the hard one when it is too low.
+void raiseFdLimit(int connections)
 {
-    const client::LoadOptions& o = opts.load;
-    std::printf("requests %llu, errors %llu, %.2f s, %.0f requests/s\n",
+    rlimit limit;
+    rlim_t want = static_cast<rlim_t>(connections) + 64;
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur >= want) return;
+    limit.rlim_cur = std::min(want, limit.rlim_max);
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+}
+
+void printSummary(const ClientOptions& opts, const client::LoadOptions& o,
+                  const client::LoadSummary& s)
+{
+    const client::LatencyHistogram& h = s.latency;
+    std::printf("requests %llu, errors %llu, %.3f s, %.0f requests/s (%d connections%s, %zu B)\n",
                 static_cast<unsigned long long>(s.requests),
-                static_cast<unsigned long long>(s.errors), s.durationS, s.requestsPerSec);
+                static_cast<unsigned long long>(s.errors), s.durationS, s.requestsPerSec,
+                o.connections, o.connectPerRequest || o.articleReply ? ", one per request" : "",
+                o.size);
     std::printf("latency us: p50 %.1f  p99 %.1f  p999 %.1f  mean %.1f  max %.1f\n",
-                s.latency.percentileUs(0.50), s.latency.percentileUs(0.99),
-                s.latency.percentileUs(0.999), s.latency.meanUs(), s.latency.maxUs());
+                h.percentileUs(0.50), h.percentileUs(0.99), h.percentileUs(0.999), h.meanUs(),
+                h.maxUs());
     if (!s.firstError.empty()) std::printf("first error: %s\n", s.firstError.c_str());
     if (opts.json)
     {
         nlohmann::json j = {{"requests", s.requests},
                             {"requests_per_sec", s.requestsPerSec},
                             {"errors", s.errors},
-                            {"p50_us", s.latency.percentileUs(0.50)},
-                            {"p99_us", s.latency.percentileUs(0.99)},
-                            {"p999_us", s.latency.percentileUs(0.999)},
-                            {"mean_us", s.latency.meanUs()},
-                            {"max_us", s.latency.maxUs()},
+                            {"p50_us", h.percentileUs(0.50)},
+                            {"p99_us", h.percentileUs(0.99)},
+                            {"p999_us", h.percentileUs(0.999)},
+                            {"mean_us", h.meanUs()},
+                            {"max_us", h.maxUs()},
                             {"connections", o.connections},
                             {"duration_s", s.durationS},
                             {"size", o.size},
                             {"rate", o.rate},
                             {"threads", o.threads},
-                            {"connect_per_request", o.connectPerRequest}};
+                            {"reply", opts.reply},
+                            {"connect_per_request", o.connectPerRequest || o.articleReply},
+                            {"first_error", s.firstError}};
         std::printf("%s\n", j.dump().c_str());
     }
     std::fflush(stdout);
@@ -63,30 +82,38 @@ void addClientCommand(CLI::App& app)
     CLI::App* cmd = app.add_subcommand(
         "client",
         "The article's client, or (with --connections/--duration/--requests) a load "
-        "generator that verifies every reply");
-    cmd->add_option("--host", l.host, "Server address")->capture_default_str();
+        "generator that verifies every reply byte for byte");
+    cmd->add_option("--host", l.host, "Server address (IPv4)")->capture_default_str();
     cmd->add_option("--port", l.port, "Server port")->capture_default_str();
-    cmd->add_option("--message", opts->message, "Article mode: what to send (C escapes)")
+    cmd->add_option("--message", opts->message, "What to send (C escapes: \\n \\r \\t \\\\ \\xHH)")
         ->capture_default_str();
-    cmd->add_option("--timeout-ms", opts->timeoutMs, "Article mode: give up after this long")
+    cmd->add_option("--timeout-ms", opts->timeoutMs, "Article client: give up after this long")
+        ->check(CLI::Range(1, 3'600'000))
         ->capture_default_str();
-    auto* conns = cmd->add_option("--connections", l.connections, "Load: concurrent connections")
-                      ->check(CLI::Range(1, 100000));
-    auto* duration = cmd->add_option("--duration", l.durationS, "Load: seconds to run");
-    auto* requests = cmd->add_option("--requests", l.requests, "Load: total requests");
+    auto* conns =
+        cmd->add_option("--connections", l.connections, "Load: concurrent connections (100)")
+            ->check(CLI::Range(1, 1'000'000));
+    auto* duration = cmd->add_option("--duration", l.durationS, "Load: seconds to run (10)")
+                         ->check(CLI::PositiveNumber);
+    auto* requests = cmd->add_option("--requests", l.requests, "Load: total requests")
+                         ->check(CLI::PositiveNumber);
     cmd->add_option("--size", l.size, "Load: request bytes")
         ->check(CLI::Range(1, 64 * 1024 * 1024))
         ->capture_default_str();
     cmd->add_flag("--connect-per-request", l.connectPerRequest,
-                  "Load: a fresh connection per request");
-    cmd->add_option("--rate", l.rate, "Load: total requests/s (0 = as fast as possible)");
+                  "Load: each request opens a fresh connection, sends, reads the reply, closes");
+    cmd->add_option("--rate", l.rate, "Load: total request starts/s (0 = as fast as possible)")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
     cmd->add_option("--reply", opts->reply,
                     "Load: echo (reply = request) or article ('From TcpServer: ' + request, "
-                    "then close)")
+                    "then the server closes)")
         ->check(CLI::IsMember({"echo", "article"}))
         ->capture_default_str();
-    cmd->add_option("--threads", l.threads, "Load: client threads")->capture_default_str();
-    cmd->add_flag("--json", opts->json, "Print the summary as one JSON object on the last line");
+    cmd->add_option("--threads", l.threads, "Load: client threads, one epoll loop each")
+        ->check(CLI::Range(1, 256))
+        ->capture_default_str();
+    cmd->add_flag("--json", opts->json, "Load: also print the summary as JSON on the last line");
 
     cmd->callback(
         [opts, conns, duration, requests]
@@ -97,10 +124,11 @@ void addClientCommand(CLI::App& app)
                                                    unescape(opts->message), opts->timeoutMs));
             client::LoadOptions load = opts->load;
             load.articleReply = opts->reply == "article";
-            if (load.durationS <= 0 && load.requests == 0) load.durationS = 10;
+            if (!duration->count() && !requests->count()) load.durationS = 10;
+            raiseFdLimit(load.connections);
             client::LoadSummary summary = client::runLoad(load);
-            printSummary(*opts, summary);
-            std::exit(summary.errors == 0 && summary.requests > 0 ? 0 : 1);
+            printSummary(*opts, load, summary);
+            std::exit(summary.errors == 0 ? 0 : 1);
         });
 }
 

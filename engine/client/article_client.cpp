@@ -4,11 +4,15 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <cstring>
+#include <string>
+
+#include <fmt/format.h>
 
 #include "engine/base/clock.h"
+#include "engine/base/log.h"
 #include "engine/base/unique_fd.h"
 #include "engine/reactor/socket_ops.h"
 
@@ -17,10 +21,32 @@ namespace rscope::client
 
 namespace
 {
+// A server that keeps the connection open after replying (echo) gets this long to send more.
+constexpr int64_t kAfterReplyMs = 300;
+
 int remainingMs(int64_t deadlineMs)
 {
     int64_t left = deadlineMs - base::monotonicMs();
     return left > 0 ? static_cast<int>(left) : 0;
+}
+
+// poll() one fd until deadlineMs; true when `events` (or an error/hangup) is reported.
+bool waitFor(int fd, short events, int64_t deadlineMs)
+{
+    for (;;)
+    {
+        pollfd pfd{fd, events, 0};
+        int n = ::poll(&pfd, 1, remainingMs(deadlineMs));
+        if (n >= 0) return n == 1;
+        if (errno != EINTR) return false;
+    }
+}
+
+void printReply(const std::string& reply)
+{
+    std::fputs("Received: ", stdout);
+    std::fwrite(reply.data(), 1, reply.size(), stdout);
+    if (reply.empty() || reply.back() != '\n') std::fputc('\n', stdout);
 }
 }  // namespace
 
@@ -31,75 +57,93 @@ int runArticleClient(const std::string& host, uint16_t port, const std::string& 
     sockaddr_in addr;
     if (!reactor::makeAddress(host, port, &addr))
     {
-        std::fprintf(stderr, "client: bad address %s\n", host.c_str());
+        std::fprintf(stderr, "client: not an IPv4 address: %s\n", host.c_str());
         return 1;
     }
+    std::string target = reactor::addressText(addr);
     int fd = reactor::connectTcp(addr, true);
     if (fd < 0)
     {
-        std::fprintf(stderr, "client: connect(%s:%u): %s\n", host.c_str(), port,
-                     std::strerror(-fd));
+        std::fprintf(stderr, "client: connect(%s): %s\n", target.c_str(),
+                     base::errnoText(fd).c_str());
         return 1;
     }
     base::UniqueFd sock(fd);
-    pollfd pfd{fd, POLLOUT, 0};
     int err = 0;
     socklen_t len = sizeof err;
-    if (::poll(&pfd, 1, remainingMs(deadline)) != 1 ||
-        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0 || err != 0)
+    if (!waitFor(fd, POLLOUT, deadline))
     {
-        std::fprintf(stderr, "client: connect(%s:%u): %s\n", host.c_str(), port,
-                     err ? std::strerror(err) : "timed out");
+        std::fprintf(stderr, "client: connect(%s): no answer within %d ms\n", target.c_str(),
+                     timeoutMs);
         return 1;
     }
-    std::printf("Connected to %s:%u\n", host.c_str(), port);
-    size_t sent = 0;
-    while (sent < message.size())
+    if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
+    if (err != 0)
     {
-        pfd = {fd, POLLOUT, 0};
-        if (::poll(&pfd, 1, remainingMs(deadline)) != 1) break;
+        std::fprintf(stderr, "client: connect(%s): %s\n", target.c_str(),
+                     base::errnoText(err).c_str());
+        return 1;
+    }
+    reactor::setNoDelay(fd);
+    std::printf("Connected to %s\n", target.c_str());
+
+    for (size_t sent = 0; sent < message.size();)
+    {
+        if (!waitFor(fd, POLLOUT, deadline))
+        {
+            std::fprintf(stderr, "client: send(%s): timed out after %zu of %zu bytes\n",
+                         target.c_str(), sent, message.size());
+            return 1;
+        }
         ssize_t n = reactor::writeSome(fd, message.data() + sent, message.size() - sent);
         if (n < 0 && n != -EAGAIN)
         {
-            std::fprintf(stderr, "client: send: %s\n", std::strerror(static_cast<int>(-n)));
+            std::fprintf(stderr, "client: send(%s): %s\n", target.c_str(),
+                         base::errnoText(static_cast<int>(n)).c_str());
             return 1;
         }
         if (n > 0) sent += static_cast<size_t>(n);
     }
+
+    // Read until the server closes; once a reply is in, a silent open connection also ends it.
+    // end: 0 = closed by the server, -EAGAIN = still open when the wait ended, else -errno.
     std::string reply;
-    bool closed = false;
-    const char* failure = nullptr;
+    ssize_t end = -EAGAIN;
     char buf[65536];
     for (;;)
     {
-        pfd = {fd, POLLIN, 0};
-        if (::poll(&pfd, 1, remainingMs(deadline)) != 1)
-        {
-            failure = "timed out waiting for the server";
-            break;
-        }
+        int64_t until =
+            reply.empty() ? deadline : std::min(deadline, base::monotonicMs() + kAfterReplyMs);
+        if (!waitFor(fd, POLLIN, until)) break;
         ssize_t n = reactor::readSome(fd, buf, sizeof buf);
         if (n == -EAGAIN) continue;
-        if (n == 0)
+        if (n <= 0)
         {
-            closed = true;
-            break;
-        }
-        if (n < 0)
-        {
-            failure = std::strerror(static_cast<int>(-n));
+            end = n;
             break;
         }
         reply.append(buf, static_cast<size_t>(n));
     }
-    std::printf("Received: %s", reply.c_str());
-    if (reply.empty() || reply.back() != '\n') std::printf("\n");
-    if (closed)
+    if (reply.empty() && end != 0)
+    {
+        std::fprintf(stderr, "client: recv(%s): %s\n", target.c_str(),
+                     end == -EAGAIN ? fmt::format("no reply within {} ms", timeoutMs).c_str()
+                                    : base::errnoText(static_cast<int>(end)).c_str());
+        return 1;
+    }
+    printReply(reply);
+    int status = reply.empty() ? 1 : 0;
+    if (end == 0)
         std::printf("Connection closed by server\n");
+    else if (end == -EAGAIN)
+        std::printf("Connection still open after the reply; closing it\n");
     else
-        std::printf("Connection not closed by the server: %s\n", failure);
+    {
+        std::printf("Connection error: %s\n", base::errnoText(static_cast<int>(end)).c_str());
+        status = 1;
+    }
     std::fflush(stdout);
-    return !reply.empty() && closed ? 0 : 1;
+    return status;
 }
 
 }  // namespace rscope::client

@@ -1,4 +1,5 @@
 // The seed article's client: connect, send one message, print the reply and how it ended.
+// Owner: the calling thread (blocking, poll-based). Thread-safety: reentrant.
 #pragma once
 
 #include <cstdint>
@@ -7,7 +8,10 @@
 namespace rscope::client
 {
 
-// Prints "Received: <reply>" and the close to stdout; returns 0, or 1 on failure/timeout.
+// Prints "Connected to ...", "Received: <reply>" (bytes as received) and how the connection
+// ended ("Connection closed by server") to stdout. Returns 0 when a reply arrived and the
+// connection ended cleanly (closed by the server, or left silent after the reply); 1 on connect
+// failure, timeout, reset or an empty reply. Every step shares one deadline of timeoutMs.
 int runArticleClient(const std::string& host, uint16_t port, const std::string& message,
                      int timeoutMs);
 

@@ -1,6 +1,6 @@
-// The load generator behind `rscope client --connections ...`: N connections on epoll loops,
-// every reply verified byte for byte, latency into a histogram. Thread-safety: runLoad() may be
-// called from any thread; it owns the threads it starts.
+// The load generator behind `rscope client --connections ...`: N connections split over T epoll
+// loops, every reply verified byte for byte, latency into a histogram.
+// Owner: the caller of runLoad(), which starts and joins its own threads. Thread-safety: reentrant.
 #pragma once
 
 #include <cstddef>
@@ -16,30 +16,40 @@ struct LoadOptions
 {
     std::string host = "127.0.0.1";
     uint16_t port = 9502;
-    int connections = 100;
-    double durationS = 0;   // run this long (0 = use requests)
-    uint64_t requests = 0;  // total requests (0 = use duration)
+    int connections = 100;  // concurrency: one request in flight per connection
+    double durationS = 0;   // run this long, then drain (0 = run until `requests`)
+    uint64_t requests = 0;  // total request attempts (0 = run for `durationS`)
     size_t size = 64;       // request bytes
+    // Each request opens a fresh connection, sends, reads the reply and closes.
     bool connectPerRequest = false;
-    double rate = 0;            // total requests/s across connections; 0 = as fast as possible
-    bool articleReply = false;  // reply = "From TcpServer: " + request, then the server closes
-    int threads = 1;
+    double rate = 0;  // total request starts per second over all connections; 0 = no pacing
+    // Reply = "From TcpServer: " + request, then the server closes (implies a connection per
+    // request); otherwise the reply must equal the request.
+    bool articleReply = false;
+    int threads = 1;                // each thread runs its own epoll loop over its connections
+    int requestTimeoutMs = 10'000;  // a reply (or connect) slower than this is an error
+    double deadlineS = 0;           // hard stop for `requests` runs (0 = 600 s)
 };
 
 struct LoadSummary
 {
-    uint64_t requests = 0;  // completed and verified
-    uint64_t errors = 0;    // mismatches, resets, refused connects, timeouts
-    double durationS = 0;
-    double requestsPerSec = 0;
-    LatencyHistogram latency;
-    std::string firstError;
+    // Verified replies. In a `requests` run, requests + errors == LoadOptions::requests unless the
+    // server sent bytes nobody asked for.
+    uint64_t requests = 0;
+    uint64_t errors = 0;        // mismatches, resets, refused connects, timeouts
+    double durationS = 0;       // from the start to the last verified reply
+    double requestsPerSec = 0;  // requests / durationS
+    LatencyHistogram latency;   // request sent (or connect started) to reply verified
+    std::string firstError;     // the first error's reason, empty when errors == 0
 };
 
+// Runs the load and returns when it is done: `durationS` + drain, or all `requests` attempted.
+// Always terminates: a drain grace of 2 s after `durationS`, request timeouts, a hard deadline.
 LoadSummary runLoad(const LoadOptions& options);
 
-// The request payload number seq of connection conn: unique per (conn, seq), so a reply that
-// crossed connections or requests cannot verify.
-void fillPayload(std::string* out, int conn, uint64_t seq, size_t size);
+// Request seq of connection conn: "c<conn>r<seq>:" then letters derived from both, ending in '\n'.
+// Unique per (conn, seq) when size holds the header, so a reply that crossed connections or
+// requests cannot verify. Writes exactly size bytes; never allocates.
+void fillPayload(char* out, size_t size, int conn, uint64_t seq);
 
 }  // namespace rscope::client
