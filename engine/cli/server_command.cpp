@@ -21,6 +21,7 @@ struct ServerOptions
     std::string handler = "article";
     std::string protocol = "raw";
     std::string lengthType = "N";
+    std::string sched = "batch";
 };
 }  // namespace
 
@@ -71,6 +72,11 @@ void addServerCommand(CLI::App& app)
                     "Check idle connections every S seconds");
     cmd->add_option("--max-wait-time", c.maxWaitTimeS, "Seconds a worker gets to exit gracefully")
         ->capture_default_str();
+    cmd->add_option("--sched", opts->sched,
+                    "Scheduling policy of the server's threads: batch (fewer preemptions, more "
+                    "throughput) or normal")
+        ->check(CLI::IsMember({"batch", "normal"}))
+        ->capture_default_str();
     cmd->add_flag("--enable-unsafe-event", c.enableUnsafeEvent,
                   "Deliver onConnect/onClose in non-hash dispatch modes (1, 3, 5)");
     cmd->add_option("--pid-file", c.pidFile, "Write the master pid here");
@@ -90,6 +96,7 @@ void addServerCommand(CLI::App& app)
                 std::exit(2);
             }
             config.protocol.lengthType = opts->lengthType[0];
+        config.schedBatch = opts->sched == "batch";
             config.protocol.packageEof = unescape(config.protocol.packageEof);
             server::Server srv(config.host, config.port, config.mode);
             srv.settings() = config;

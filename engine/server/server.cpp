@@ -3,6 +3,7 @@
 #include "engine/server/server.h"
 
 #include <arpa/inet.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -59,6 +60,14 @@ int Server::start()
             "dispatch_mode {} is not a hash mode: onConnect/onClose are not delivered "
             "(as swoole does; --enable-unsafe-event keeps them)",
             config_.dispatchMode);
+    if (config_.schedBatch)
+    {
+        // Inherited by every thread and child created from here on.
+        sched_param param{};
+        if (::sched_setscheduler(0, SCHED_BATCH, &param) < 0)
+            RS_WARN("sched_setscheduler(SCHED_BATCH): {}; keeping the default policy",
+                    base::errnoText(errno));
+    }
     // Signals are taken through signalfd; the mask is inherited by every thread and child.
     reactor::blockServerSignals();
     shared_ = std::make_unique<SharedState>(config_.workerNum, config_.maxConnection);

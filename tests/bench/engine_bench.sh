@@ -27,6 +27,8 @@ run() {  # name, server args, client args
 echo "# $(date -u +%F) $(nproc) cores; rerun: tests/bench/engine_bench.sh $secs"
 run "process 4w/2r, 100 conn, 64 B" "--mode process --worker-num 4 --reactor-num 2" \
     "--connections 100 --duration $secs --size 64"
+run "process, --sched normal" "--mode process --worker-num 4 --reactor-num 2 --sched normal" \
+    "--connections 100 --duration $secs --size 64"
 run "base 4w, 100 conn, 64 B" "--mode base --worker-num 4" \
     "--connections 100 --duration $secs --size 64"
 run "process 4w/2r, connect/request, 50" "--mode process --worker-num 4 --reactor-num 2" \
