@@ -22,6 +22,7 @@ struct ServerOptions
     std::string protocol = "raw";
     std::string lengthType = "N";
     std::string sched = "batch";
+    std::string tracePayload = "preview";
 };
 }  // namespace
 
@@ -80,6 +81,14 @@ void addServerCommand(CLI::App& app)
     cmd->add_flag("--enable-unsafe-event", c.enableUnsafeEvent,
                   "Deliver onConnect/onClose in non-hash dispatch modes (1, 3, 5)");
     cmd->add_option("--pid-file", c.pidFile, "Write the master pid here");
+    cmd->add_option("--trace-listen", c.traceListen,
+                    "Trace socket: host:port, unix:PATH, or off (JSON Lines, traces/FORMAT.md)")
+        ->capture_default_str();
+    cmd->add_option("--trace-file", c.traceFile, "Also record the trace to this JSON Lines file");
+    cmd->add_option("--trace-payload", opts->tracePayload,
+                    "preview: up to 32 escaped payload bytes in read/frame events; none: no bytes")
+        ->check(CLI::IsMember({"preview", "none"}))
+        ->capture_default_str();
 
     cmd->callback(
         [opts]
@@ -96,7 +105,8 @@ void addServerCommand(CLI::App& app)
                 std::exit(2);
             }
             config.protocol.lengthType = opts->lengthType[0];
-        config.schedBatch = opts->sched == "batch";
+            config.schedBatch = opts->sched == "batch";
+            config.tracePayload = opts->tracePayload == "preview";
             config.protocol.packageEof = unescape(config.protocol.packageEof);
             server::Server srv(config.host, config.port, config.mode);
             srv.settings() = config;

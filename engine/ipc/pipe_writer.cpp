@@ -10,6 +10,7 @@
 #include "engine/base/log.h"
 #include "engine/ipc/pipe_codec.h"
 #include "engine/reactor/channel.h"
+#include "engine/trace/trace_emitter.h"
 
 namespace rscope::ipc
 {
@@ -57,6 +58,16 @@ namespace
 constexpr size_t kBatchMaxPayload = 2048;
 constexpr size_t kBatchMaxDatagrams = 32;
 }  // namespace
+
+void PipeWriter::traceQueueChange(bool full)
+{
+    if (!trace::on()) return;
+    auto r = trace::makeRecord(full ? trace::EventKind::PipeFull : trace::EventKind::PipeDrain);
+    r.worker = static_cast<int16_t>(tracePipe_);
+    r.a0 = static_cast<int64_t>(queuedBytes_);
+    r.a3 = traceDirection_;
+    trace::emit(r);
+}
 
 void PipeWriter::enableBatching(std::vector<PipeWriter*>* dirty)
 {
@@ -136,7 +147,11 @@ void PipeWriter::flushBatch()
         queue_.push_back(std::move(datagram));
         begin = batchEnds_[i];
     }
-    if (sent < count && channel_ && !channel_->isWriting()) channel_->enableWriting();
+    if (sent < count)
+    {
+        traceQueueChange(true);
+        if (channel_ && !channel_->isWriting()) channel_->enableWriting();
+    }
     batch_.clear();
     batchEnds_.clear();
 }
@@ -196,7 +211,11 @@ int PipeWriter::write(const PipeHeader& head, const char* payload, size_t len)
         return result;
     }
     if (!queued) return 0;
-    if (channel_ && !channel_->isWriting()) channel_->enableWriting();
+    if (channel_ && !channel_->isWriting())
+    {
+        traceQueueChange(true);
+        channel_->enableWriting();
+    }
     return 1;
 }
 
@@ -214,7 +233,11 @@ bool PipeWriter::flush()
         queuedBytes_ -= datagram.size();
         queue_.pop_front();
     }
-    if (channel_ && channel_->isWriting()) channel_->disableWriting();
+    if (channel_ && channel_->isWriting())
+    {
+        channel_->disableWriting();
+        traceQueueChange(false);
+    }
     return true;
 }
 

@@ -42,6 +42,13 @@ class PipeWriter
     // Flushes every writer in dirty and empties the list (the owning loop's before-sleep hook).
     static void flushAll(std::vector<PipeWriter*>& dirty);
 
+    // What pipe_full / pipe_drain events name: the worker index of the pipe and the direction.
+    void setTraceTag(int pipeIndex, uint8_t direction)
+    {
+        tracePipe_ = pipeIndex;
+        traceDirection_ = direction;
+    }
+
     int fd() const { return fd_; }
     size_t queuedBytes() const { return queuedBytes_; }
     size_t queuedDatagrams() const { return queue_.size(); }
@@ -52,6 +59,7 @@ class PipeWriter
     int sendDatagram(const PipeHeader& head, const char* data, size_t len);
     void enqueue(const PipeHeader& head, const char* data, size_t len);
     void addToBatch(const PipeHeader& head, const char* data, size_t len);
+    void traceQueueChange(bool full);
 
     int fd_;
     reactor::Channel* channel_;
@@ -60,6 +68,8 @@ class PipeWriter
     std::deque<std::string> queue_;  // whole datagrams (header + chunk), oldest first
     size_t queuedBytes_ = 0;
     uint64_t datagramsSent_ = 0;
+    int tracePipe_ = -1;
+    uint8_t traceDirection_ = 0;
     std::vector<PipeWriter*>* dirty_ = nullptr;  // non-null when batching
     bool inDirty_ = false;                       // listed in *dirty_
     std::vector<char> batch_;                    // whole datagrams back to back

@@ -20,6 +20,7 @@
 #include "engine/server/connection.h"
 #include "engine/server/server.h"
 #include "engine/server/shared_state.h"
+#include "engine/trace/trace_emitter.h"
 
 namespace rscope::server
 {
@@ -43,6 +44,7 @@ int BaseWorker::run()
     const ServerConfig& config = server_.config();
     SharedState& shared = server_.shared();
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    trace::attachThread(trace::ActorRole::Worker, id_);
     if (::getppid() != shared.header().masterPid.load()) return 0;
     server_.listenFd().reset();  // the master's port placeholder
 
@@ -261,7 +263,7 @@ void BaseWorker::forward(int owner, int64_t session, uint8_t type, const char* d
 {
     ipc::PipeHeader head{};
     head.session = session;
-    head.msgId = (static_cast<uint64_t>(0x100 + id_) << 48) | ++msgCounter_;
+    head.msgId = (static_cast<uint64_t>(0x100 + id_) << 40) | ++msgCounter_;
     head.timeNs = base::monotonicNs();
     head.type = type;
     head.workerId = static_cast<uint16_t>(id_);

@@ -44,7 +44,8 @@ class Connection
     bool peerClosed = false;
     bool closeNotified = false;
     bool closeQueued = false;
-    int ownerWorker = -1;  // where CONNECT went (hash modes), for later notifications
+    int ownerWorker = -1;    // where CONNECT went (hash modes), for later notifications
+    uint64_t closeFlow = 0;  // trace flow of a queued server close
     uint64_t bytesIn = 0;
     uint64_t bytesOut = 0;
 

@@ -18,6 +18,7 @@
 #include "engine/server/server.h"
 #include "engine/server/shared_state.h"
 #include "engine/server/worker.h"
+#include "engine/trace/trace_emitter.h"
 
 namespace rscope::server
 {
@@ -41,6 +42,7 @@ int Manager::run()
     if (!stopOnInterrupt_)
     {
         base::setThreadRole(base::Role::Manager, -1);
+        trace::attachThread(trace::ActorRole::Manager, -1);
         // The manager dies with the master (swoole sets the same parent-death signal).
         ::prctl(PR_SET_PDEATHSIG, SIGTERM);
         if (::getppid() != shared.header().masterPid.load()) return 0;
@@ -51,6 +53,12 @@ int Manager::run()
     signals_ = std::make_unique<reactor::SignalChannel>(
         loop_.get(), std::initializer_list<int>{SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2},
         [this](int signo, int) { onSignal(signo); });
+    if (trace::on())
+    {
+        auto r = trace::makeRecord(trace::EventKind::ManagerStart);
+        r.a0 = ::getppid();
+        trace::emit(r);
+    }
     for (int id = 0; id < server_.config().workerNum; ++id) spawnWorker(id);
     RS_INFO("manager started: {} workers forked", server_.config().workerNum);
     if (onReady_)
@@ -162,8 +170,36 @@ void Manager::reapChildren()
                     id, pid);
         shared.header().workerRestarts.fetch_add(1);
         spawnWorker(id);
+        if (trace::on())
+        {
+            auto r = trace::makeRecord(trace::EventKind::WorkerRestart);
+            r.worker = static_cast<int16_t>(id);
+            r.a0 = pid;
+            r.a1 = slot.pid.load();
+            r.a2 = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+            r.a4 = WIFSIGNALED(status) ? static_cast<uint8_t>(WTERMSIG(status)) : 0;
+            trace::emit(r);
+        }
+        if (reloadPending_ > 0 && --reloadPending_ == 0) traceReload(false);
     }
-    if (stopping_ && liveWorkers() == 0) loop_->quit();
+    if (stopping_ && liveWorkers() == 0)
+    {
+        if (trace::on())
+        {
+            auto r = trace::makeRecord(trace::EventKind::Shutdown);
+            r.a3 = static_cast<uint8_t>(trace::Phase::WorkersStopped);
+            trace::emit(r);
+        }
+        loop_->quit();
+    }
+}
+
+void Manager::traceReload(bool begin)
+{
+    if (!trace::on()) return;
+    auto r = trace::makeRecord(begin ? trace::EventKind::ReloadBegin : trace::EventKind::ReloadEnd);
+    r.a0 = server_.config().workerNum;
+    trace::emit(r);
 }
 
 int Manager::liveWorkers() const
@@ -207,6 +243,8 @@ void Manager::reloadWorkers()
     if (stopping_) return;
     RS_INFO("reloading {} workers (each exits gracefully and is restarted)",
             server_.config().workerNum);
+    reloadPending_ = liveWorkers();
+    traceReload(true);
     for (int w = 0; w < server_.config().workerNum; ++w)
         if (pid_t pid = server_.shared().worker(w).pid.load(); pid > 0) ::kill(pid, SIGTERM);
 }

@@ -47,6 +47,7 @@ class Manager
     void beginStop();
     void reloadWorkers();
     int liveWorkers() const;
+    void traceReload(bool begin);
 
     Server& server_;
     WorkerMain runWorker_;
@@ -58,6 +59,7 @@ class Manager
     bool stopping_ = false;
     bool stopOnInterrupt_ = false;
     int64_t killAtMs_ = 0;
+    int reloadPending_ = 0;  // restarts still expected before reload_end
 };
 
 }  // namespace rscope::server

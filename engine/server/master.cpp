@@ -24,6 +24,8 @@
 #include "engine/server/reactor_thread.h"
 #include "engine/server/server.h"
 #include "engine/server/shared_state.h"
+#include "engine/trace/trace_collector.h"
+#include "engine/trace/trace_emitter.h"
 
 namespace rscope::server
 {
@@ -41,8 +43,27 @@ int Master::run()
 {
     const ServerConfig& config = server_.config();
     int listenFd = server_.listenFd().get();
+    if (server_.traceBuffers() != nullptr)
+    {
+        // First, so the startup events of every thread and child are drained as they come.
+        trace::TraceOptions options;
+        options.listen = config.traceListen;
+        options.file = config.traceFile;
+        options.payloadPreview = config.tracePayload;
+        collector_ =
+            std::make_unique<trace::TraceCollector>(server_, *server_.traceBuffers(), options);
+        collector_->start();
+    }
     if (int rc = reactor::listenFd(listenFd, config.backlog); rc < 0)
         reactor::dieWithErrno("listen", fmt::format("{}:{}", config.host, server_.port()), -rc);
+    if (trace::on())
+    {
+        auto r = trace::makeRecord(trace::EventKind::Listen);
+        r.fd = listenFd;
+        r.a0 = server_.port();
+        r.a1 = config.backlog;
+        trace::emit(r);
+    }
 
     loop_ = std::make_unique<reactor::EventLoop>();
     // One notify pipe per reactor thread: the master never touches a reactor's epoll (3.2).
@@ -78,12 +99,13 @@ int Master::run()
         out << ::getpid() << "\n";
         if (!out) RS_WARN("write(pid file {}): failed; continuing without it", config.pidFile);
     }
+    std::string traceAt = collector_ ? collector_->listenAddress() : "";
     std::printf(
         "rscope server listening on %s:%u (mode process, reactor_num %d, worker_num %d, "
-        "dispatch_mode %d %s, master pid %d, manager pid %d)\n",
+        "dispatch_mode %d %s, master pid %d, manager pid %d, trace %s)\n",
         config.host.c_str(), server_.port(), config.reactorNum, config.workerNum,
         config.dispatchMode, dispatch::dispatchModeName(config.dispatchMode), ::getpid(),
-        server_.managerPid());
+        server_.managerPid(), traceAt.empty() ? "off" : traceAt.c_str());
     std::fflush(stdout);
     if (server_.on().onStart) server_.on().onStart(server_);
 
@@ -138,11 +160,24 @@ void Master::onAccept()
         slot.lastRecvMs.store(base::monotonicMs(), std::memory_order_relaxed);
         shared.publishSession(session);
         shared.header().acceptCount.fetch_add(1, std::memory_order_relaxed);
-        handOff(fd, session);
+        uint64_t flow = 0;
+        if (trace::on())
+        {
+            flow = nextFlow();
+            auto r = trace::makeRecord(trace::EventKind::Accept);
+            r.session = session;
+            r.fd = fd;
+            r.flow = flow;
+            r.a0 = server_.listenFd().get();
+            r.a1 = slot.remotePort;
+            r.a2 = slot.remoteIp;
+            trace::emit(r);
+        }
+        handOff(fd, session, flow);
     }
 }
 
-void Master::handOff(int fd, int64_t session)
+void Master::handOff(int fd, int64_t session, uint64_t flow)
 {
     // The owning reactor is fd % reactor_num (model 3.1); INCOMING carries fd and session.
     int r = fd % server_.config().reactorNum;
@@ -152,7 +187,35 @@ void Master::handOff(int fd, int64_t session)
     head.reactorId = static_cast<int16_t>(r);
     head.aux = static_cast<uint32_t>(fd);
     head.timeNs = base::monotonicNs();
-    notifyWriters_[r]->write(head, nullptr, 0);
+    head.flowId = flow;
+    int rc = notifyWriters_[r]->write(head, nullptr, 0);
+    if (trace::on())
+    {
+        auto a = trace::makeRecord(trace::EventKind::ReactorAssign);
+        a.session = session;
+        a.fd = fd;
+        a.reactor = static_cast<int16_t>(r);
+        a.flow = flow;
+        trace::emit(a);
+        auto w = trace::makeRecord(trace::EventKind::PipeWrite);
+        w.session = session;
+        w.reactor = static_cast<int16_t>(r);
+        w.flow = flow;
+        w.a0 = sizeof head;
+        w.a1 = 1;
+        w.a2 = static_cast<int64_t>(ipc::PipeType::Incoming);
+        w.a3 = static_cast<uint8_t>(trace::Direction::ToReactorThread);
+        w.a4 = rc == 1;
+        trace::emit(w);
+    }
+}
+
+void Master::traceShutdown(uint8_t phase)
+{
+    if (!trace::on()) return;
+    auto r = trace::makeRecord(trace::EventKind::Shutdown);
+    r.a3 = phase;
+    trace::emit(r);
 }
 
 void Master::onSignal(int signo)
@@ -222,6 +285,7 @@ int Master::shutdownInOrder()
 {
     // Model 4: stop accepting; reactor threads flush and join; then the manager stops workers.
     server_.shared().header().shuttingDown.store(1);
+    traceShutdown(static_cast<uint8_t>(trace::Phase::Begin));
     acceptChannel_->remove();
     server_.listenFd().reset();
     for (size_t r = 0; r < reactors_.size(); ++r)
@@ -238,6 +302,7 @@ int Master::shutdownInOrder()
         }
     }
     for (auto& reactorThread : reactors_) reactorThread->join();
+    traceShutdown(static_cast<uint8_t>(trace::Phase::ReactorsStopped));
     if (managerAlive_)
     {
         ::kill(server_.managerPid(), SIGTERM);
@@ -245,6 +310,9 @@ int Master::shutdownInOrder()
     }
     if (server_.on().onShutdown) server_.on().onShutdown(server_);
     if (!server_.config().pidFile.empty()) ::unlink(server_.config().pidFile.c_str());
+    traceShutdown(static_cast<uint8_t>(trace::Phase::Complete));
+    // Last: the manager's and workers' final events are in the rings by now.
+    if (collector_) collector_->stop();
     RS_INFO("shutdown complete: {} connections accepted, {} closed",
             server_.shared().header().acceptCount.load(),
             server_.shared().header().closeCount.load());

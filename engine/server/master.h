@@ -3,6 +3,7 @@
 // Owner: the master process. Thread-safety: main thread only.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -19,6 +20,11 @@ class SignalChannel;
 namespace rscope::ipc
 {
 class PipeWriter;
+}
+
+namespace rscope::trace
+{
+class TraceCollector;
 }
 
 namespace rscope::server
@@ -42,10 +48,12 @@ class Master
     void onAccept();
     void onSignal(int signo);
     void onHousekeeping();
-    void handOff(int fd, int64_t session);
+    void handOff(int fd, int64_t session, uint64_t flow);
     void stopServing();
     int shutdownInOrder();
     void reapManager(bool wait);
+    void traceShutdown(uint8_t phase);
+    uint64_t nextFlow() { return (uint64_t{0x1000} << 40) | ++flowCounter_; }
 
     Server& server_;
     std::unique_ptr<reactor::EventLoop> loop_;
@@ -56,6 +64,8 @@ class Master
     std::vector<base::UniqueFd> notifyFds_;  // master ends of the reactor notify pipes
     std::vector<std::unique_ptr<reactor::Channel>> notifyChannels_;
     std::vector<std::unique_ptr<ipc::PipeWriter>> notifyWriters_;
+    std::unique_ptr<trace::TraceCollector> collector_;
+    uint64_t flowCounter_ = 0;
     bool acceptPaused_ = false;
     bool managerAlive_ = true;
     int exitCode_ = 0;

@@ -18,6 +18,7 @@
 #include "engine/server/connection.h"
 #include "engine/server/server.h"
 #include "engine/server/shared_state.h"
+#include "engine/trace/trace_emitter.h"
 
 namespace rscope::server
 {
@@ -39,7 +40,7 @@ class ReactorThread::Loop : public ipc::MessageSink, public protocol::FrameSink
   private:
     // Main reactor -> this thread.
     void onNotifyReadable();
-    void onIncoming(int fd, int64_t session);
+    void onIncoming(int fd, int64_t session, uint64_t flow);
     void onShutdown();
     // Pipe messages from workers (and the notify pipe).
     void onMessage(const ipc::PipeHeader& head, const char* payload, size_t len) override;
@@ -49,15 +50,17 @@ class ReactorThread::Loop : public ipc::MessageSink, public protocol::FrameSink
     void onClientRead(Connection* conn);
     void onClientWrite(Connection* conn);
     void onFrame(const char* data, size_t len) override;
-    void dispatch(Connection* conn, ipc::PipeType type, const char* data, size_t len);
-    void peerClose(Connection* conn, const char* cause);
-    void closeConnection(Connection* conn, const char* reason);
+    void dispatch(Connection* conn, ipc::PipeType type, const char* data, size_t len,
+                  uint64_t flow);
+    void peerClose(Connection* conn, trace::Cause cause);
+    void closeConnection(Connection* conn, trace::Cause cause, uint64_t flow);
+    void traceDiscard(int64_t session, uint64_t flow, trace::Cause reason, size_t len);
     void checkHeartbeat();
 
     int scheduleWorker(const Connection* conn);
     Connection* lookup(int64_t session);
     Connection*& slotFor(int fd) { return conns_[fd / reactorNum_]; }
-    uint64_t nextMsgId() { return (static_cast<uint64_t>(id_ + 1) << 48) | ++msgCounter_; }
+    uint64_t nextMsgId() { return (static_cast<uint64_t>(id_ + 1) << 40) | ++msgCounter_; }
 
     reactor::EventLoop loop_;
     Server& server_;
@@ -78,6 +81,7 @@ class ReactorThread::Loop : public ipc::MessageSink, public protocol::FrameSink
     size_t connectionCount_ = 0;
     std::unique_ptr<char[]> readBuffer_;
     Connection* framing_ = nullptr;  // connection whose frames onFrame receives
+    uint64_t readFlow_ = 0;          // flow of the read being framed (first frame takes it)
     uint64_t msgCounter_ = 0;
     int64_t readTimeNs_ = 0;
     std::unique_ptr<reactor::PeriodicTimer> heartbeat_;
@@ -108,6 +112,7 @@ ReactorThread::Loop::Loop(Server& server, int id, int notifyFd)
         auto channel = std::make_unique<reactor::Channel>(&loop_, fd);
         auto writer = std::make_unique<ipc::PipeWriter>(fd, channel.get(), true);
         writer->enableBatching(&dirtyWriters_);
+        writer->setTraceTag(w, static_cast<uint8_t>(trace::Direction::ToWorker));
         ipc::PipeWriter* rawWriter = writer.get();
         channel->setWriteCallback([rawWriter] { rawWriter->flush(); });
         if (w % reactorNum_ == id_)
@@ -123,6 +128,17 @@ ReactorThread::Loop::Loop(Server& server, int id, int notifyFd)
     if (config_.heartbeatCheckIntervalS > 0)
         heartbeat_ = std::make_unique<reactor::PeriodicTimer>(
             &loop_, config_.heartbeatCheckIntervalS * 1000, [this] { checkHeartbeat(); });
+    if (trace::on())
+    {
+        auto r = trace::makeRecord(trace::EventKind::ReactorStart);
+        r.reactor = static_cast<int16_t>(id_);
+        for (int w = id_; w < workerNum_; w += reactorNum_)
+        {
+            ++r.a0;
+            if (w < 63) r.a1 |= int64_t{1} << w;
+        }
+        trace::emit(r);
+    }
 }
 
 void ReactorThread::Loop::onNotifyReadable()
@@ -141,7 +157,7 @@ void ReactorThread::Loop::onMessage(const ipc::PipeHeader& head, const char* pay
             onCloseFromWorker(head);
             break;
         case ipc::PipeType::Incoming:
-            onIncoming(static_cast<int>(head.aux), head.session);
+            onIncoming(static_cast<int>(head.aux), head.session, head.flowId);
             break;
         case ipc::PipeType::Shutdown:
             onShutdown();
@@ -152,7 +168,7 @@ void ReactorThread::Loop::onMessage(const ipc::PipeHeader& head, const char* pay
     }
 }
 
-void ReactorThread::Loop::onIncoming(int fd, int64_t session)
+void ReactorThread::Loop::onIncoming(int fd, int64_t session, uint64_t flow)
 {
     if (shuttingDown_)
     {
@@ -166,8 +182,17 @@ void ReactorThread::Loop::onIncoming(int fd, int64_t session)
     conn->channel().setReadCallback([this, conn] { onClientRead(conn); });
     conn->channel().setWriteCallback([this, conn] { onClientWrite(conn); });
     conn->channel().enableReading();
+    if (trace::on())
+    {
+        auto r = trace::makeRecord(trace::EventKind::ReactorRegister);
+        r.session = session;
+        r.fd = fd;
+        r.reactor = static_cast<int16_t>(id_);
+        r.flow = flow;
+        trace::emit(r);
+    }
     // CONNECT takes the same pipe as the data that follows, so it always arrives first (3.2).
-    if (notifyConnect_) dispatch(conn, ipc::PipeType::Connect, nullptr, 0);
+    if (notifyConnect_) dispatch(conn, ipc::PipeType::Connect, nullptr, 0, flow);
 }
 
 int ReactorThread::Loop::scheduleWorker(const Connection* conn)
@@ -184,18 +209,47 @@ int ReactorThread::Loop::scheduleWorker(const Connection* conn)
 }
 
 void ReactorThread::Loop::dispatch(Connection* conn, ipc::PipeType type, const char* data,
-                                   size_t len)
+                                   size_t len, uint64_t flow)
 {
     int worker = scheduleWorker(conn);
     ipc::PipeHeader head{};
     head.session = conn->session();
     head.msgId = nextMsgId();
-    head.flowId = head.msgId;
+    head.flowId = flow != 0 ? flow : head.msgId;
     head.timeNs = readTimeNs_;
     head.reactorId = static_cast<int16_t>(id_);
     head.type = static_cast<uint8_t>(type);
     head.workerId = static_cast<uint16_t>(worker);
-    writers_[worker]->write(head, data, len);
+    int rc = writers_[worker]->write(head, data, len);
+    if (!trace::on()) return;
+    trace::EventKind kind = type == ipc::PipeType::Connect ? trace::EventKind::ConnectNotify
+                            : type == ipc::PipeType::Close ? trace::EventKind::CloseNotify
+                                                           : trace::EventKind::Dispatch;
+    auto r = trace::makeRecord(kind);
+    r.session = head.session;
+    r.fd = conn->fd();
+    r.reactor = static_cast<int16_t>(id_);
+    r.worker = static_cast<int16_t>(worker);
+    r.msgId = head.msgId;
+    r.flow = head.flowId;
+    r.a0 = static_cast<int64_t>(len);
+    r.a1 = config_.dispatchMode;
+    r.a3 = head.type;
+    trace::emit(r);
+    auto w = trace::makeRecord(trace::EventKind::PipeWrite);
+    w.session = head.session;
+    w.reactor = static_cast<int16_t>(id_);
+    w.worker = static_cast<int16_t>(worker);
+    w.msgId = head.msgId;
+    w.flow = head.flowId;
+    w.a0 = static_cast<int64_t>(len + sizeof head);
+    w.a1 = len == 0
+               ? 1
+               : static_cast<int64_t>((len + ipc::kMaxChunkPayload - 1) / ipc::kMaxChunkPayload);
+    w.a2 = head.type;
+    w.a3 = static_cast<uint8_t>(trace::Direction::ToWorker);
+    w.a4 = rc == 1;
+    trace::emit(w);
 }
 
 void ReactorThread::Loop::onClientRead(Connection* conn)
@@ -207,38 +261,89 @@ void ReactorThread::Loop::onClientRead(Connection* conn)
         conn->bytesIn += static_cast<uint64_t>(n);
         shared_.slotOf(conn->session())
             .lastRecvMs.store(readTimeNs_ / 1000000, std::memory_order_relaxed);
-        if (conn->closeQueued) return;  // the server already closed it: data is discarded
         protocol::FrameDecoder* decoder = conn->decoder();
+        uint64_t flow = 0;
+        if (trace::on())
+        {
+            // The read opens a request flow; its first message carries the same id.
+            flow = nextMsgId();
+            auto r = trace::makeRecord(trace::EventKind::Read);
+            r.tsNs = readTimeNs_;
+            r.session = conn->session();
+            r.fd = conn->fd();
+            r.reactor = static_cast<int16_t>(id_);
+            r.flow = flow;
+            r.a0 = n;
+            r.a1 = decoder ? static_cast<int64_t>(decoder->bufferedBytes()) + n : 0;
+            trace::setPreview(r, readBuffer_.get(), static_cast<size_t>(n));
+            trace::emit(r);
+        }
+        if (conn->closeQueued)
+        {
+            // The server already closed it: data is discarded (model 8.5, first place).
+            traceDiscard(conn->session(), flow, trace::Cause::Closed, static_cast<size_t>(n));
+            return;
+        }
         if (decoder == nullptr)
         {
-            dispatch(conn, ipc::PipeType::RecvData, readBuffer_.get(), static_cast<size_t>(n));
+            dispatch(conn, ipc::PipeType::RecvData, readBuffer_.get(), static_cast<size_t>(n),
+                     flow);
             return;
         }
         framing_ = conn;
+        readFlow_ = flow;
         const char* error = decoder->feed(readBuffer_.get(), static_cast<size_t>(n), *this);
         framing_ = nullptr;
         if (error != nullptr)
         {
             RS_WARN("session {} (fd {}): {} (package_max_length {}); closing this connection",
                     conn->session(), conn->fd(), error, config_.protocol.maxLength);
-            peerClose(conn, "protocol");
+            if (trace::on())
+            {
+                auto r = trace::makeRecord(trace::EventKind::FrameError);
+                r.session = conn->session();
+                r.fd = conn->fd();
+                r.reactor = static_cast<int16_t>(id_);
+                r.flow = readFlow_ != 0 ? readFlow_ : nextMsgId();
+                r.a3 = static_cast<uint8_t>(std::strstr(error, "large") ? trace::Cause::TooLarge
+                                                                        : trace::Cause::Malformed);
+                r.a0 = static_cast<int64_t>(decoder->bufferedBytes());
+                r.a1 = config_.protocol.maxLength;
+                trace::emit(r);
+            }
+            peerClose(conn, trace::Cause::Protocol);
         }
         return;
     }
     if (n == 0)
     {
-        peerClose(conn, "eof");
+        peerClose(conn, trace::Cause::Eof);
         return;
     }
     if (n == -EAGAIN) return;
     RS_DEBUG("recv(session {}, fd {}): {}; closing", conn->session(), conn->fd(),
              base::errnoText(static_cast<int>(n)));
-    peerClose(conn, "error");
+    peerClose(conn, trace::Cause::Error);
 }
 
 void ReactorThread::Loop::onFrame(const char* data, size_t len)
 {
-    dispatch(framing_, ipc::PipeType::RecvData, data, len);
+    uint64_t flow = readFlow_;
+    readFlow_ = 0;  // later frames of the same read start flows of their own
+    if (trace::on())
+    {
+        if (flow == 0) flow = nextMsgId();
+        auto r = trace::makeRecord(trace::EventKind::Frame);
+        r.session = framing_->session();
+        r.fd = framing_->fd();
+        r.reactor = static_cast<int16_t>(id_);
+        r.flow = flow;
+        r.a0 = static_cast<int64_t>(len);
+        r.a3 = static_cast<uint8_t>(config_.protocol.protocol);
+        trace::setPreview(r, data, len);
+        trace::emit(r);
+    }
+    dispatch(framing_, ipc::PipeType::RecvData, data, len, flow);
 }
 
 void ReactorThread::Loop::onClientWrite(Connection* conn)
@@ -248,13 +353,22 @@ void ReactorThread::Loop::onClientWrite(Connection* conn)
     {
         RS_DEBUG("send(session {}, fd {}): {}; closing", conn->session(), conn->fd(),
                  base::errnoText(rc));
-        peerClose(conn, "error");
+        peerClose(conn, trace::Cause::Error);
         return;
     }
     if (rc == 1)
     {
-        shared_.slotOf(conn->session()).overflow.store(0, std::memory_order_relaxed);
-        if (conn->closeQueued) closeConnection(conn, "closed by server after flush");
+        SessionSlot& slot = shared_.slotOf(conn->session());
+        if (slot.overflow.exchange(0, std::memory_order_relaxed) && trace::on())
+        {
+            auto r = trace::makeRecord(trace::EventKind::BufferDrain);
+            r.session = conn->session();
+            r.fd = conn->fd();
+            r.reactor = static_cast<int16_t>(id_);
+            r.a1 = static_cast<int64_t>(config_.socketBufferSize);
+            trace::emit(r);
+        }
+        if (conn->closeQueued) closeConnection(conn, trace::Cause::ServerClose, conn->closeFlow);
     }
 }
 
@@ -268,6 +382,19 @@ Connection* ReactorThread::Loop::lookup(int64_t session)
     return conn != nullptr && conn->session() == session ? conn : nullptr;
 }
 
+void ReactorThread::Loop::traceDiscard(int64_t session, uint64_t flow, trace::Cause reason,
+                                       size_t len)
+{
+    if (!trace::on()) return;
+    auto r = trace::makeRecord(trace::EventKind::Discard);
+    r.session = session;
+    r.reactor = static_cast<int16_t>(id_);
+    r.flow = flow;
+    r.a0 = static_cast<int64_t>(len);
+    r.a3 = static_cast<uint8_t>(reason);
+    trace::emit(r);
+}
+
 void ReactorThread::Loop::onSendData(const ipc::PipeHeader& head, const char* payload, size_t len)
 {
     Connection* conn = lookup(head.session);
@@ -275,57 +402,118 @@ void ReactorThread::Loop::onSendData(const ipc::PipeHeader& head, const char* pa
     if (conn == nullptr || conn->peerClosed || conn->closeQueued)
     {
         shared_.header().discardCount.fetch_add(1, std::memory_order_relaxed);
+        traceDiscard(head.session, head.flowId,
+                     conn == nullptr ? trace::Cause::Gone : trace::Cause::Closed, len);
         return;
     }
+    bool direct = conn->queuedBytes() == 0;
     int rc = conn->send(payload, len);
+    if (trace::on())
+    {
+        auto r = trace::makeRecord(trace::EventKind::ReactorWrite);
+        r.session = head.session;
+        r.fd = conn->fd();
+        r.reactor = static_cast<int16_t>(id_);
+        r.worker = static_cast<int16_t>(head.workerId);
+        r.msgId = head.msgId;
+        r.flow = head.flowId;
+        r.a0 = static_cast<int64_t>(len);
+        r.a1 = static_cast<int64_t>(conn->queuedBytes());
+        r.a3 = direct;
+        trace::emit(r);
+    }
     if (rc < 0)
     {
         RS_DEBUG("send(session {}, fd {}): {}; closing", conn->session(), conn->fd(),
                  base::errnoText(rc));
-        peerClose(conn, "error");
+        peerClose(conn, trace::Cause::Error);
         return;
     }
     if (conn->queuedBytes() >= config_.socketBufferSize)
-        shared_.slotOf(conn->session()).overflow.store(1, std::memory_order_relaxed);
+    {
+        SessionSlot& slot = shared_.slotOf(conn->session());
+        if (!slot.overflow.exchange(1, std::memory_order_relaxed) && trace::on())
+        {
+            auto r = trace::makeRecord(trace::EventKind::BufferFull);
+            r.session = conn->session();
+            r.fd = conn->fd();
+            r.reactor = static_cast<int16_t>(id_);
+            r.a0 = static_cast<int64_t>(conn->queuedBytes());
+            r.a1 = static_cast<int64_t>(config_.socketBufferSize);
+            trace::emit(r);
+        }
+    }
 }
 
 void ReactorThread::Loop::onCloseFromWorker(const ipc::PipeHeader& head)
 {
     Connection* conn = lookup(head.session);
-    if (conn == nullptr) return;  // already closed (e.g. both sides closed at once)
+    if (conn == nullptr)
+    {
+        // Already closed (both sides closed at once): the flow ends here.
+        traceDiscard(head.session, head.flowId, trace::Cause::Gone, 0);
+        return;
+    }
     if (conn->peerClosed)
-        closeConnection(conn, "closed by peer");
+        closeConnection(conn, trace::Cause::Eof, head.flowId);
     else if ((head.aux & ipc::kCloseReset) || conn->queuedBytes() == 0)
-        closeConnection(conn, head.aux & ipc::kCloseReset ? "reset by server" : "closed by server");
+        closeConnection(
+            conn, head.aux & ipc::kCloseReset ? trace::Cause::Reset : trace::Cause::ServerClose,
+            head.flowId);
     else
     {
         // Close after the queued output is written (swoole's close marker, model 8.11).
         conn->closeQueued = true;
+        conn->closeFlow = head.flowId;
         conn->channel().disableReading();
     }
 }
 
-void ReactorThread::Loop::peerClose(Connection* conn, const char* cause)
+void ReactorThread::Loop::peerClose(Connection* conn, trace::Cause cause)
 {
     if (conn->peerClosed) return;
     conn->peerClosed = true;
     shared_.slotOf(conn->session()).peerClosed.store(1, std::memory_order_relaxed);
     // Out of epoll but still open: the fd number must not be reused before onClose ran (8.1).
     conn->channel().remove();
+    uint64_t flow = 0;
+    if (trace::on())
+    {
+        flow = nextMsgId();
+        auto r = trace::makeRecord(trace::EventKind::PeerClose);
+        r.session = conn->session();
+        r.fd = conn->fd();
+        r.reactor = static_cast<int16_t>(id_);
+        r.flow = flow;
+        r.a3 = static_cast<uint8_t>(cause);
+        trace::emit(r);
+    }
     if (!notifyClose_ || conn->closeQueued || shuttingDown_)
     {
-        closeConnection(conn, cause);
+        closeConnection(conn, cause, flow);
         return;
     }
     conn->closeNotified = true;
-    dispatch(conn, ipc::PipeType::Close, nullptr, 0);
+    dispatch(conn, ipc::PipeType::Close, nullptr, 0, flow);
 }
 
-void ReactorThread::Loop::closeConnection(Connection* conn, const char* reason)
+void ReactorThread::Loop::closeConnection(Connection* conn, trace::Cause cause, uint64_t flow)
 {
     size_t dropped = conn->dropOutput();
     RS_DEBUG("session {} fd {} closed: {} ({} bytes in, {} out, {} dropped)", conn->session(),
-             conn->fd(), reason, conn->bytesIn, conn->bytesOut, dropped);
+             conn->fd(), trace::causeName(static_cast<uint8_t>(cause)), conn->bytesIn,
+             conn->bytesOut, dropped);
+    if (trace::on())
+    {
+        auto r = trace::makeRecord(trace::EventKind::Close);
+        r.session = conn->session();
+        r.fd = conn->fd();
+        r.reactor = static_cast<int16_t>(id_);
+        r.flow = flow;
+        r.a0 = static_cast<int64_t>(dropped);
+        r.a3 = static_cast<uint8_t>(cause);
+        trace::emit(r);
+    }
     conn->channel().remove();
     slotFor(conn->fd()) = nullptr;
     --connectionCount_;
@@ -348,7 +536,7 @@ void ReactorThread::Loop::checkHeartbeat()
         if (now - last <= idleMs) continue;
         RS_INFO("session {} (fd {}) idle for {} ms > heartbeat_idle_time {} s; closing",
                 conn->session(), conn->fd(), now - last, config_.heartbeatIdleTimeS);
-        peerClose(conn, "heartbeat");
+        peerClose(conn, trace::Cause::Heartbeat);
     }
 }
 
@@ -362,7 +550,7 @@ void ReactorThread::Loop::onShutdown()
     {
         if (conn == nullptr) continue;
         conn->flushOutput();
-        closeConnection(conn, "server shutdown");
+        closeConnection(conn, trace::Cause::Shutdown, 0);
     }
     loop_.quit();
 }
@@ -385,6 +573,7 @@ void ReactorThread::start()
         [this, ready = std::move(ready)]() mutable
         {
             base::setThreadRole(base::Role::Reactor, id_);
+            trace::attachThread(trace::ActorRole::Reactor, id_);
             bool signalled = false;
             try
             {

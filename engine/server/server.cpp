@@ -21,6 +21,8 @@
 #include "engine/server/master.h"
 #include "engine/server/shared_state.h"
 #include "engine/server/worker_context.h"
+#include "engine/trace/trace_buffers.h"
+#include "engine/trace/trace_emitter.h"
 
 namespace rscope::server
 {
@@ -32,7 +34,10 @@ Server::Server(std::string host, uint16_t port, Mode mode)
     config_.mode = mode;
 }
 
-Server::~Server() = default;
+Server::~Server()
+{
+    if (trace::gBuffers == traceBuffers_.get()) trace::gBuffers = nullptr;
+}
 
 bool Server::notifyConnect() const
 {
@@ -72,6 +77,25 @@ int Server::start()
     reactor::blockServerSignals();
     shared_ = std::make_unique<SharedState>(config_.workerNum, config_.maxConnection);
     shared_->header().masterPid.store(::getpid());
+    if (config_.tracingEnabled())
+    {
+        // Mapped before the first fork so that every process writes into the same rings.
+        bool base = config_.mode == Mode::Base;
+        traceBuffers_ =
+            std::make_unique<trace::TraceBuffers>(base ? 0 : config_.reactorNum, config_.workerNum);
+        trace::gBuffers = traceBuffers_.get();
+        trace::gPayloadPreview = config_.tracePayload;
+        trace::attachThread(trace::ActorRole::Master, -1);
+        if (trace::on())
+        {
+            auto r = trace::makeRecord(trace::EventKind::ServerStart);
+            r.a0 = base ? 0 : config_.reactorNum;
+            r.a1 = config_.workerNum;
+            r.a2 = config_.dispatchMode;
+            r.a3 = base;
+            trace::emit(r);
+        }
+    }
     return config_.mode == Mode::Process ? startProcessMode() : startBaseMode();
 }
 
@@ -95,6 +119,18 @@ void Server::createWorkerPipes()
         // swoole: socks[1] = pipe_master (reactor side), socks[0] = pipe_worker.
         pipes_[i].workerEnd.reset(socks[0]);
         pipes_[i].masterEnd.reset(socks[1]);
+        if (trace::on())
+        {
+            int sndbuf = 0;
+            socklen_t len = sizeof sndbuf;
+            ::getsockopt(socks[1], SOL_SOCKET, SO_SNDBUF, &sndbuf, &len);
+            auto r = trace::makeRecord(trace::EventKind::PipeCreate);
+            r.worker = static_cast<int16_t>(i);
+            r.a0 = socks[1];
+            r.a1 = socks[0];
+            r.a2 = sndbuf;
+            trace::emit(r);
+        }
     }
 }
 

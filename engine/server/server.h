@@ -17,6 +17,11 @@
 #include "engine/server/callbacks.h"
 #include "engine/server/server_config.h"
 
+namespace rscope::trace
+{
+class TraceBuffers;
+}
+
 namespace rscope::server
 {
 
@@ -62,6 +67,8 @@ class Server
 
     // --- Internal: the engine's process roles ---
     SharedState& shared() { return *shared_; }
+    // nullptr when tracing is off.
+    trace::TraceBuffers* traceBuffers() { return traceBuffers_.get(); }
     std::vector<WorkerPipe>& pipes() { return pipes_; }
     base::UniqueFd& listenFd() { return listenFd_; }
     void setContext(WorkerContext* context) { context_ = context; }
@@ -76,6 +83,7 @@ class Server
     ServerConfig config_;
     Callbacks callbacks_;
     std::unique_ptr<SharedState> shared_;
+    std::unique_ptr<trace::TraceBuffers> traceBuffers_;
     std::vector<WorkerPipe> pipes_;
     base::UniqueFd listenFd_;
     uint16_t port_ = 0;

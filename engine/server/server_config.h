@@ -36,8 +36,13 @@ struct ServerConfig
     // reactor finishes its batch before the worker it woke runs. Measured +15-25% requests/s on
     // 2 cores (docs/benchmarks.md); false = the default SCHED_OTHER behaviour.
     bool schedBatch = true;
-    bool enableUnsafeEvent = false;             // keep onConnect/onClose in non-hash dispatch modes
+    bool enableUnsafeEvent = false;  // keep onConnect/onClose in non-hash dispatch modes
     std::string pidFile;
+    // Tracing (traces/FORMAT.md): on whenever a socket or a file is set.
+    std::string traceListen = "127.0.0.1:9600";  // "host:port", "unix:PATH" or "off"
+    std::string traceFile;
+    bool tracePayload = true;  // 32-byte payload previews in read/frame events
+    bool tracingEnabled() const { return traceListen != "off" || !traceFile.empty(); }
 
     // Fills zero settings with the model's defaults and clamps (reactor_num <= worker_num,
     // package_max_length >= 64 KiB, heartbeat pairing). Call before validate().

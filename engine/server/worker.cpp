@@ -16,6 +16,7 @@
 #include "engine/reactor/timer.h"
 #include "engine/server/server.h"
 #include "engine/server/shared_state.h"
+#include "engine/trace/trace_emitter.h"
 
 namespace rscope::server
 {
@@ -35,6 +36,7 @@ int Worker::run()
     // A worker must not outlive its manager (swoole relies on the manager alone; an orphan
     // worker would hold the pipes open forever, so we ask the kernel to stop it).
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    trace::attachThread(trace::ActorRole::Worker, id_);
     int managerPid = shared.header().managerPid.load();
     if (managerPid > 0 && ::getppid() != managerPid) return 0;
 
@@ -58,7 +60,9 @@ int Worker::run()
         auto me = std::make_unique<reactor::Channel>(loop_.get(), masterEnd);
         auto rw = std::make_unique<ipc::PipeWriter>(workerEnd, we.get(), false);
         rw->enableBatching(&dirtyWriters_);
+        rw->setTraceTag(w, static_cast<uint8_t>(trace::Direction::ToReactor));
         auto fw = std::make_unique<ipc::PipeWriter>(masterEnd, me.get(), false);
+        fw->setTraceTag(w, static_cast<uint8_t>(trace::Direction::ToWorkerForward));
         ipc::PipeWriter* rawReply = rw.get();
         ipc::PipeWriter* rawForward = fw.get();
         we->setWriteCallback(
@@ -90,6 +94,13 @@ int Worker::run()
     slot.status.store(static_cast<uint8_t>(WorkerStatus::Idle));
     server_.setContext(this);
     RS_DEBUG("worker started (generation {})", slot.generation.load());
+    if (trace::on())
+    {
+        auto r = trace::makeRecord(trace::EventKind::WorkerStart);
+        r.worker = static_cast<int16_t>(id_);
+        r.a0 = slot.generation.load();
+        trace::emit(r);
+    }
     if (server_.on().onWorkerStart) server_.on().onWorkerStart(server_, id_);
     loop_->loop();
     if (server_.on().onWorkerStop) server_.on().onWorkerStop(server_, id_);
@@ -103,6 +114,23 @@ void Worker::onMessage(const ipc::PipeHeader& head, const char* payload, size_t 
     WorkerSlot& slot = server_.shared().worker(id_);
     slot.status.store(static_cast<uint8_t>(WorkerStatus::Busy), std::memory_order_relaxed);
     flowId_ = head.flowId;
+    callbackRan_ = false;
+    if (trace::on())
+    {
+        auto r = trace::makeRecord(trace::EventKind::WorkerReceive);
+        r.session = head.session;
+        r.reactor = head.reactorId;
+        r.worker = static_cast<int16_t>(id_);
+        r.msgId = head.msgId;
+        r.flow = head.flowId;
+        r.a0 = static_cast<int64_t>(len);
+        r.a1 =
+            len <= ipc::kMaxChunkPayload
+                ? 1
+                : static_cast<int64_t>((len + ipc::kMaxChunkPayload - 1) / ipc::kMaxChunkPayload);
+        r.a3 = head.type;
+        trace::emit(r);
+    }
     // No exception may cross the loop: a throwing callback is logged and serving goes on.
     try
     {
@@ -113,7 +141,9 @@ void Worker::onMessage(const ipc::PipeHeader& head, const char* payload, size_t 
                 break;
             case ipc::PipeType::Connect:
                 if (server_.shared().verify(head.session) && server_.on().onConnect)
-                    server_.on().onConnect(server_, head.session, head.reactorId);
+                    runCallback(trace::CallbackId::OnConnect, head.session,
+                                [&]
+                                { server_.on().onConnect(server_, head.session, head.reactorId); });
                 break;
             case ipc::PipeType::Close:
                 onPeerClosed(head);
@@ -131,6 +161,8 @@ void Worker::onMessage(const ipc::PipeHeader& head, const char* payload, size_t 
     {
         RS_ERROR("callback for session {} threw: {}; the worker goes on", head.session, e.what());
     }
+    // Every message ends in a callback or a discard, so each flow has a visible end.
+    if (!callbackRan_) traceDiscard(head.session, trace::Cause::NoCallback, len);
     flowId_ = 0;
     slot.status.store(static_cast<uint8_t>(WorkerStatus::Idle), std::memory_order_relaxed);
 }
@@ -143,11 +175,15 @@ void Worker::onReceive(const ipc::PipeHeader& head, const char* payload, size_t 
     if (slot == nullptr || slot->closed.load(std::memory_order_relaxed))
     {
         shared.header().discardCount.fetch_add(1, std::memory_order_relaxed);
+        traceDiscard(head.session, slot ? trace::Cause::Closed : trace::Cause::Gone, len);
         return;
     }
     if (server_.on().onReceive)
-        server_.on().onReceive(server_, head.session, head.reactorId,
-                               std::string_view(payload, len));
+        runCallback(trace::CallbackId::OnReceive, head.session,
+                    [&] {
+                        server_.on().onReceive(server_, head.session, head.reactorId,
+                                               std::string_view(payload, len));
+                    });
     WorkerSlot& me = shared.worker(id_);
     uint64_t handled = me.requests.fetch_add(1, std::memory_order_relaxed) + 1;
     me.totalRequests.fetch_add(1, std::memory_order_relaxed);
@@ -162,7 +198,8 @@ void Worker::onPeerClosed(const ipc::PipeHeader& head)
     // Whoever wins the CAS runs onClose, exactly once (model 3.9a, 8.12).
     uint8_t expected = 0;
     if (slot->closed.compare_exchange_strong(expected, 1) && server_.on().onClose)
-        server_.on().onClose(server_, head.session, head.reactorId);
+        runCallback(trace::CallbackId::OnClose, head.session,
+                    [&] { server_.on().onClose(server_, head.session, head.reactorId); });
     // Always answer: the reactor keeps the fd open until it hears back.
     sendToReactor(head.session, *slot, static_cast<uint8_t>(ipc::PipeType::Close), nullptr, 0, 0);
 }
@@ -184,7 +221,62 @@ void Worker::sendToReactor(int64_t session, const SessionSlot& slot, uint8_t typ
     head.type = type;
     head.workerId = static_cast<uint16_t>(id_);
     head.aux = aux;
-    replyWriters_[pipe]->write(head, data, len);
+    int rc = replyWriters_[pipe]->write(head, data, len);
+    if (!trace::on()) return;
+    if (type == static_cast<uint8_t>(ipc::PipeType::SendData))
+    {
+        auto r = trace::makeRecord(trace::EventKind::SendRequest);
+        r.session = session;
+        r.reactor = slot.reactorId;
+        r.worker = static_cast<int16_t>(id_);
+        r.msgId = head.msgId;
+        r.flow = head.flowId;
+        r.a0 = static_cast<int64_t>(len);
+        r.a1 = pipe;
+        trace::emit(r);
+    }
+    auto w = trace::makeRecord(trace::EventKind::PipeWrite);
+    w.session = session;
+    w.reactor = slot.reactorId;
+    w.worker = static_cast<int16_t>(pipe);
+    w.msgId = head.msgId;
+    w.flow = head.flowId;
+    w.a0 = static_cast<int64_t>(len + sizeof head);
+    w.a1 = len <= ipc::kMaxChunkPayload
+               ? 1
+               : static_cast<int64_t>((len + ipc::kMaxChunkPayload - 1) / ipc::kMaxChunkPayload);
+    w.a2 = type;
+    w.a3 = static_cast<uint8_t>(trace::Direction::ToReactor);
+    w.a4 = rc == 1;
+    trace::emit(w);
+}
+
+void Worker::traceDiscard(int64_t session, trace::Cause reason, size_t len)
+{
+    callbackRan_ = true;  // a discard also ends the message
+    if (!trace::on()) return;
+    auto r = trace::makeRecord(trace::EventKind::Discard);
+    r.session = session;
+    r.worker = static_cast<int16_t>(id_);
+    r.flow = flowId_;
+    r.a0 = static_cast<int64_t>(len);
+    r.a3 = static_cast<uint8_t>(reason);
+    trace::emit(r);
+}
+
+void Worker::traceCloseRequest(int64_t session, const SessionSlot& slot, bool reset, int owner,
+                               bool forwarded)
+{
+    if (!trace::on()) return;
+    auto r = trace::makeRecord(trace::EventKind::CloseRequest);
+    r.session = session;
+    r.reactor = slot.reactorId;
+    r.worker = static_cast<int16_t>(id_);
+    r.flow = flowId_;
+    r.a0 = owner;
+    r.a3 = reset;
+    r.a4 = forwarded;
+    trace::emit(r);
 }
 
 bool Worker::send(int64_t session, std::string_view data)
@@ -241,6 +333,7 @@ bool Worker::close(int64_t session, bool reset)
         head.type = static_cast<uint8_t>(ipc::PipeType::CloseForward);
         head.workerId = static_cast<uint16_t>(id_);
         head.aux = reset ? ipc::kCloseReset : 0;
+        traceCloseRequest(session, *slot, reset, owner, true);
         forwardWriters_[owner]->write(head, nullptr, 0);
         return true;
     }
@@ -252,7 +345,10 @@ bool Worker::closeAsOwner(int64_t session, SessionSlot* slot, bool reset)
     uint8_t expected = 0;
     if (!slot->closed.compare_exchange_strong(expected, 1)) return false;  // "session is closed"
     slot->closeActively.store(1, std::memory_order_relaxed);
-    if (server_.notifyClose()) server_.on().onClose(server_, session, -1);
+    traceCloseRequest(session, *slot, reset, id_, false);
+    if (server_.notifyClose())
+        runCallback(trace::CallbackId::OnClose, session,
+                    [&] { server_.on().onClose(server_, session, -1); });
     sendToReactor(session, *slot, static_cast<uint8_t>(ipc::PipeType::Close), nullptr, 0,
                   ipc::kCloseActively | (reset ? ipc::kCloseReset : 0));
     return true;
@@ -263,6 +359,16 @@ void Worker::beginExit(const char* reason)
     if (exiting_) return;
     exiting_ = true;
     RS_DEBUG("worker exiting ({}): no more pipe reads, flushing replies", reason);
+    if (trace::on())
+    {
+        auto r = trace::makeRecord(trace::EventKind::WorkerExit);
+        r.worker = static_cast<int16_t>(id_);
+        r.a0 = static_cast<int64_t>(server_.shared().worker(id_).requests.load());
+        r.a3 = static_cast<uint8_t>(std::string_view(reason) == "max_request"
+                                        ? trace::Cause::MaxRequest
+                                        : trace::Cause::Sigterm);
+        trace::emit(r);
+    }
     // The successor reads the same socketpair, so what is still queued there is not lost.
     workerEndChannels_[id_]->disableReading();
     exitDeadlineMs_ = base::monotonicMs() + 1000LL * server_.config().maxWaitTimeS;

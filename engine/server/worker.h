@@ -10,6 +10,7 @@
 
 #include "engine/ipc/pipe_codec.h"
 #include "engine/server/worker_context.h"
+#include "engine/trace/trace_emitter.h"
 
 namespace rscope::reactor
 {
@@ -53,8 +54,37 @@ class Worker : public WorkerContext, private ipc::MessageSink
     void sendToReactor(int64_t session, const SessionSlot& slot, uint8_t type, const char* data,
                        size_t len, uint32_t aux);
     void beginExit(const char* reason);
+    void traceDiscard(int64_t session, trace::Cause reason, size_t len);
+    void traceCloseRequest(int64_t session, const SessionSlot& slot, bool reset, int owner,
+                           bool forwarded);
+    // Runs a user callback between callback_enter / callback_exit events.
+    template <typename Fn>
+    void runCallback(trace::CallbackId id, int64_t session, Fn&& fn)
+    {
+        callbackRan_ = true;
+        if (!trace::on())
+        {
+            fn();
+            return;
+        }
+        auto enter = trace::makeRecord(trace::EventKind::CallbackEnter);
+        enter.session = session;
+        enter.worker = static_cast<int16_t>(id_);
+        enter.flow = flowId_;
+        enter.a3 = static_cast<uint8_t>(id);
+        trace::emit(enter);
+        uint64_t flow = flowId_;
+        fn();
+        auto exit = trace::makeRecord(trace::EventKind::CallbackExit);
+        exit.session = session;
+        exit.worker = static_cast<int16_t>(id_);
+        exit.flow = flow;
+        exit.a3 = static_cast<uint8_t>(id);
+        exit.a0 = exit.tsNs - enter.tsNs;
+        trace::emit(exit);
+    }
     void checkExit();
-    uint64_t nextMsgId() { return (static_cast<uint64_t>(0x100 + id_) << 48) | ++msgCounter_; }
+    uint64_t nextMsgId() { return (static_cast<uint64_t>(0x100 + id_) << 40) | ++msgCounter_; }
 
     Server& server_;
     int id_;
@@ -72,7 +102,8 @@ class Worker : public WorkerContext, private ipc::MessageSink
     int64_t exitDeadlineMs_ = 0;
     bool exiting_ = false;
     uint64_t msgCounter_ = 0;
-    uint64_t flowId_ = 0;  // flow of the message being handled, stamped on replies
+    uint64_t flowId_ = 0;       // flow of the message being handled, stamped on replies
+    bool callbackRan_ = false;  // the current message reached a callback (or a discard)
 };
 
 }  // namespace rscope::server

@@ -58,15 +58,21 @@ TEST(ProcessServer, ArticleScenarioByteForByte)
 
 TEST(ProcessServer, ProcessAndThreadStructureMatchesTheModel)
 {
-    ServerProcess server({"--handler", "echo", "--worker-num", "4", "--reactor-num", "2"});
-    ASSERT_TRUE(server.start());
-    // 1 master with 1 + reactor_num threads, 1 manager, worker_num workers.
-    EXPECT_EQ(threadCount(server.pid()), 3);
-    std::vector<pid_t> managers = childrenOf(server.pid());
-    ASSERT_EQ(managers.size(), 1u);
-    ASSERT_TRUE(waitUntil([&] { return childrenOf(managers[0]).size() == 4; }, 3s));
-    for (pid_t w : childrenOf(managers[0])) EXPECT_EQ(threadCount(w), 1);
-    EXPECT_EQ(server.stop(), 0);
+    for (bool tracing : {false, true})
+    {
+        ServerProcess server({"--handler", "echo", "--worker-num", "4", "--reactor-num", "2",
+                              "--trace-listen", tracing ? "127.0.0.1:0" : "off"});
+        ASSERT_TRUE(server.start());
+        // 1 master with 1 + reactor_num threads (+ the trace collector when tracing),
+        // 1 manager, worker_num single-threaded workers.
+        EXPECT_EQ(threadCount(server.pid()), tracing ? 4 : 3);
+        std::vector<pid_t> managers = childrenOf(server.pid());
+        ASSERT_EQ(managers.size(), 1u);
+        EXPECT_EQ(threadCount(managers[0]), 1);
+        ASSERT_TRUE(waitUntil([&] { return childrenOf(managers[0]).size() == 4; }, 3s));
+        for (pid_t w : childrenOf(managers[0])) EXPECT_EQ(threadCount(w), 1);
+        EXPECT_EQ(server.stop(), 0);
+    }
 }
 
 TEST(ProcessServer, TwoHundredConnectionsTimesHundredEchoRequestsAllVerified)

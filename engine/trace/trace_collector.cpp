@@ -1,0 +1,395 @@
+// TraceCollector: drain rings every millisecond, merge by timestamp behind a short hold-back
+// window, number, serialise once, fan out to the file and every socket client.
+#include "engine/trace/trace_collector.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <vector>
+
+#include "engine/base/clock.h"
+#include "engine/base/log.h"
+#include "engine/base/process_globals.h"
+#include "engine/base/unique_fd.h"
+#include "engine/reactor/channel.h"
+#include "engine/reactor/event_loop.h"
+#include "engine/reactor/socket_ops.h"
+#include "engine/reactor/timer.h"
+#include "engine/server/server.h"
+#include "engine/trace/trace_buffers.h"
+#include "engine/trace/trace_emitter.h"
+#include "engine/trace/trace_header.h"
+#include "engine/trace/trace_json.h"
+
+namespace rscope::trace
+{
+
+namespace
+{
+constexpr int64_t kHoldBackNs = 2'000'000;      // records younger than this wait a tick
+constexpr size_t kClientMaxPending = 16 << 20;  // then a slow client loses events
+constexpr size_t kMaxStartupLines = 4096;       // startup events replayed to late clients
+
+struct Staged
+{
+    TraceRecord record;
+    uint32_t ring;
+    uint64_t order;  // arrival order, keeps equal timestamps stable
+};
+
+// Binds "host:port" (TCP) or "unix:PATH"; returns fd or -errno, *bound = resolved address.
+int openListener(const std::string& spec, std::string* bound)
+{
+    if (spec.rfind("unix:", 0) == 0)
+    {
+        std::string path = spec.substr(5);
+        base::UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        if (path.size() >= sizeof addr.sun_path) return -ENAMETOOLONG;
+        std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+        ::unlink(path.c_str());
+        if (::bind(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0) return -errno;
+        if (::listen(fd.get(), 16) < 0) return -errno;
+        *bound = spec;
+        return fd.release();
+    }
+    auto colon = spec.rfind(':');
+    if (colon == std::string::npos) return -EINVAL;
+    std::string host = spec.substr(0, colon);
+    int port = std::atoi(spec.c_str() + colon + 1);
+    const char* what = "";
+    int fd = reactor::bindTcp(host, static_cast<uint16_t>(port), false, &what);
+    if (fd < 0) return fd;
+    if (int rc = reactor::listenFd(fd, 16); rc < 0)
+    {
+        ::close(fd);
+        return rc;
+    }
+    *bound = host + ":" + std::to_string(reactor::localPort(fd));
+    return fd;
+}
+}  // namespace
+
+class TraceCollector::Impl
+{
+  public:
+    Impl(server::Server& server, TraceBuffers& buffers, TraceOptions options)
+        : server_(server), buffers_(buffers), options_(std::move(options))
+    {
+        actorFields_.resize(buffers.ringCount());
+        actorGenerations_.assign(buffers.ringCount(), 0);
+        droppedSeen_.assign(buffers.ringCount(), 0);
+        batch_.reserve(1 << 20);
+    }
+
+    std::string openSinks()
+    {
+        std::string bound;
+        if (options_.listen != "off")
+        {
+            int fd = openListener(options_.listen, &bound);
+            if (fd < 0)
+            {
+                RS_WARN("trace socket {}: {}; running without a trace socket", options_.listen,
+                        base::errnoText(fd));
+                bound.clear();
+            }
+            else
+                listenFd_.reset(fd);
+        }
+        if (!options_.file.empty())
+        {
+            fileFd_.reset(
+                ::open(options_.file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+            if (!fileFd_.valid())
+                RS_ERROR("open(trace file {}): {}; not recording to a file", options_.file,
+                         base::errnoText(errno));
+        }
+        return bound;
+    }
+
+    void run()
+    {
+        base::setThreadRole(base::Role::Master, -1);
+        reactor::EventLoop loop;
+        std::unique_ptr<reactor::Channel> accept;
+        if (listenFd_.valid())
+        {
+            accept = std::make_unique<reactor::Channel>(&loop, listenFd_.get());
+            accept->setReadCallback([this] { onAccept(); });
+            accept->enableReading();
+        }
+        reactor::PeriodicTimer tick(&loop, 1, [this] { drain(false); });
+        loop_.store(&loop);
+        loop.loop();
+        drain(true);
+        finish();
+        for (auto& c : clients_) flushClient(c.get());  // best effort: the tail of the stream
+        clients_.clear();
+    }
+
+    // Thread-safe: false while the loop is not running yet.
+    bool quitIfRunning()
+    {
+        reactor::EventLoop* loop = loop_.load();
+        if (loop == nullptr) return false;
+        loop->quit();
+        return true;
+    }
+
+  private:
+    struct Client
+    {
+        base::UniqueFd fd;
+        std::unique_ptr<reactor::Channel> channel;
+        std::string pending;
+        size_t offset = 0;
+        uint64_t dropped = 0;  // events this client missed, not yet reported
+        bool dead = false;
+    };
+
+    void onAccept()
+    {
+        for (;;)
+        {
+            int fd = ::accept4(listenFd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd < 0) return;
+            auto client = std::make_unique<Client>();
+            client->fd.reset(fd);
+            client->channel = std::make_unique<reactor::Channel>(loop_.load(), fd);
+            Client* raw = client.get();
+            client->channel->setReadCallback([this, raw] { onClientReadable(raw); });
+            client->channel->setWriteCallback([this, raw] { flushClient(raw); });
+            client->channel->enableReading();
+            // A late client gets the topology now, the startup events, then live events.
+            raw->pending = buildHeaderLine(server_, buffers_, options_);
+            for (const std::string& line : startupLines_) raw->pending += line;
+            clients_.push_back(std::move(client));
+            flushClient(raw);
+            RS_INFO("trace client connected ({} now)", clients_.size());
+        }
+    }
+
+    void onClientReadable(Client* c)
+    {
+        char buf[256];
+        ssize_t n = ::recv(c->fd.get(), buf, sizeof buf, 0);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) c->dead = true;
+        reapClients();
+    }
+
+    void flushClient(Client* c)
+    {
+        while (c->offset < c->pending.size())
+        {
+            ssize_t n = ::send(c->fd.get(), c->pending.data() + c->offset,
+                               c->pending.size() - c->offset, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (n > 0)
+            {
+                c->offset += static_cast<size_t>(n);
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && errno == EAGAIN) break;
+            c->dead = true;
+            break;
+        }
+        if (c->offset == c->pending.size())
+        {
+            c->pending.clear();
+            c->offset = 0;
+            if (c->dropped > 0)
+            {
+                // Caught up: tell it how much it missed, then carry on live.
+                TraceRecord r = makeRecord(EventKind::TraceDropped);
+                r.a0 = static_cast<int64_t>(c->dropped);
+                c->dropped = 0;
+                appendEventLine(c->pending, ++seq_, r, actorFields_[0]);
+                flushClient(c);
+                return;
+            }
+        }
+        bool wantWrite = !c->pending.empty() && !c->dead;
+        if (wantWrite != c->channel->isWriting())
+            wantWrite ? c->channel->enableWriting() : c->channel->disableWriting();
+    }
+
+    void reapClients()
+    {
+        size_t before = clients_.size();
+        std::erase_if(clients_, [](const std::unique_ptr<Client>& c) { return c->dead; });
+        if (clients_.size() != before) RS_INFO("trace client left ({} now)", clients_.size());
+    }
+
+    void refreshActor(uint32_t i)
+    {
+        const RingHeader& h = buffers_.ring(static_cast<int>(i)).header;
+        uint32_t gen = h.generation.load(std::memory_order_relaxed);
+        if (gen == actorGenerations_[i] && !actorFields_[i].empty()) return;
+        actorGenerations_[i] = gen;
+        actorFields_[i] = actorJson(actorRoleName(static_cast<ActorRole>(h.role)), h.index,
+                                    h.pid.load(), h.tid.load());
+    }
+
+    void drain(bool final)
+    {
+        for (uint32_t i = 0; i < static_cast<uint32_t>(buffers_.ringCount()); ++i)
+        {
+            Ring& ring = buffers_.ring(static_cast<int>(i));
+            uint64_t tail = ring.header.tail.load(std::memory_order_relaxed);
+            uint64_t head = ring.header.head.load(std::memory_order_acquire);
+            for (; tail < head; ++tail)
+                staged_.push_back({ring.slots[tail & (kRingSlots - 1)], i, order_++});
+            ring.header.tail.store(tail, std::memory_order_release);
+            uint64_t dropped = ring.header.dropped.load(std::memory_order_relaxed);
+            if (dropped != droppedSeen_[i])
+            {
+                TraceRecord r = makeRecord(EventKind::TraceDropped);
+                r.a0 = static_cast<int64_t>(dropped - droppedSeen_[i]);
+                droppedSeen_[i] = dropped;
+                totalDropped_ += static_cast<uint64_t>(r.a0);
+                staged_.push_back({r, i, order_++});
+            }
+        }
+        if (staged_.empty()) return;
+        std::sort(staged_.begin(), staged_.end(),
+                  [](const Staged& a, const Staged& b) {
+                      return a.record.tsNs != b.record.tsNs ? a.record.tsNs < b.record.tsNs
+                                                            : a.order < b.order;
+                  });
+        int64_t cutoff = final ? INT64_MAX : base::monotonicNs() - kHoldBackNs;
+        size_t ready = 0;
+        while (ready < staged_.size() && staged_[ready].record.tsNs <= cutoff) ++ready;
+        if (ready == 0) return;
+        bool consumers = fileFd_.valid() || !clients_.empty();
+        batch_.clear();
+        for (size_t k = 0; k < ready; ++k)
+        {
+            const Staged& s = staged_[k];
+            ++events_;
+            bool startup = s.record.kind <= static_cast<uint16_t>(EventKind::Listen);
+            if (!consumers && !startup)
+            {
+                ++seq_;  // numbered even when nobody listens, so seq counts real events
+                continue;
+            }
+            refreshActor(s.ring);
+            size_t at = batch_.size();
+            appendEventLine(batch_, ++seq_, s.record, actorFields_[s.ring]);
+            if (startup && startupLines_.size() < kMaxStartupLines)
+                startupLines_.emplace_back(batch_, at);
+            if (!consumers) batch_.resize(at);
+        }
+        staged_.erase(staged_.begin(), staged_.begin() + static_cast<long>(ready));
+        publish(ready);
+    }
+
+    void publish(size_t events)
+    {
+        if (batch_.empty()) return;
+        if (fileFd_.valid())
+        {
+            if (!headerWritten_)
+            {
+                writeFile(buildHeaderLine(server_, buffers_, options_));
+                headerWritten_ = true;
+            }
+            writeFile(batch_);
+        }
+        for (auto& c : clients_)
+        {
+            if (c->pending.size() - c->offset + batch_.size() > kClientMaxPending)
+            {
+                c->dropped += events;  // the safety valve: this client is too slow
+                continue;
+            }
+            c->pending += batch_;
+            flushClient(c.get());
+        }
+        reapClients();
+    }
+
+    void writeFile(const std::string& data)
+    {
+        size_t off = 0;
+        while (off < data.size())
+        {
+            ssize_t n = ::write(fileFd_.get(), data.data() + off, data.size() - off);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0)
+            {
+                RS_ERROR("write(trace file {}): {}; closing it", options_.file,
+                         base::errnoText(errno));
+                fileFd_.reset();
+                return;
+            }
+            off += static_cast<size_t>(n);
+        }
+    }
+
+    void finish()
+    {
+        if (!fileFd_.valid()) return;
+        if (!headerWritten_) writeFile(buildHeaderLine(server_, buffers_, options_));
+        writeFile(fmt::format(
+            "{{\"type\":\"trace_end\",\"events\":{},\"dropped\":{},\"cut_flows\":[]}}\n", events_,
+            totalDropped_));
+        fileFd_.reset();
+    }
+
+    server::Server& server_;
+    TraceBuffers& buffers_;
+    TraceOptions options_;
+    std::atomic<reactor::EventLoop*> loop_{nullptr};  // published by the collector thread
+    base::UniqueFd listenFd_;
+    base::UniqueFd fileFd_;
+    bool headerWritten_ = false;
+    std::vector<std::unique_ptr<Client>> clients_;
+    std::vector<Staged> staged_;
+    std::vector<std::string> actorFields_;
+    std::vector<uint32_t> actorGenerations_;
+    std::vector<uint64_t> droppedSeen_;
+    std::vector<std::string> startupLines_;
+    std::string batch_;
+    uint64_t seq_ = 0;
+    uint64_t order_ = 0;
+    uint64_t events_ = 0;
+    uint64_t totalDropped_ = 0;
+};
+
+TraceCollector::TraceCollector(server::Server& server, TraceBuffers& buffers, TraceOptions options)
+    : impl_(std::make_unique<Impl>(server, buffers, std::move(options)))
+{
+}
+
+TraceCollector::~TraceCollector()
+{
+    stop();
+}
+
+void TraceCollector::start()
+{
+    boundAddress_ = impl_->openSinks();
+    thread_ = std::thread([this] { impl_->run(); });
+}
+
+void TraceCollector::stop()
+{
+    if (!thread_.joinable()) return;
+    // The loop may not be running yet if stop() follows start() at once: retry briefly.
+    for (int i = 0; i < 1000; ++i)
+    {
+        if (impl_->quitIfRunning()) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    thread_.join();
+}
+
+}  // namespace rscope::trace

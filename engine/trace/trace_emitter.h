@@ -1,0 +1,67 @@
+// The emit API of the hot path: each thread attaches to its own ring once; emit() copies one
+// 128-byte record into it: no lock, no allocation, no syscall. A full ring drops and counts.
+// With tracing off, every site costs one predictable branch on a process-wide flag.
+#pragma once
+
+#include <cstring>
+
+#include "engine/base/clock.h"
+#include "engine/trace/trace_buffers.h"
+
+namespace rscope::trace
+{
+
+// Process-wide: set once by the master before the first fork (inherited by every child), read
+// by every emit site. nullptr = tracing off.
+extern TraceBuffers* gBuffers;
+// Whether payload previews are recorded (--trace-payload).
+extern bool gPayloadPreview;
+// The ring of the calling thread (set by attachThread; cleared after fork by re-attaching).
+extern thread_local Ring* tRing;
+
+inline bool on()
+{
+    return tRing != nullptr;
+}
+
+// Binds the calling thread to its ring and records its pid/tid; no-op when tracing is off.
+void attachThread(ActorRole role, int index);
+
+// A record with the common fields cleared (no ids) and the timestamp taken now.
+inline TraceRecord makeRecord(EventKind kind)
+{
+    TraceRecord r;
+    std::memset(static_cast<void*>(&r), 0, offsetof(TraceRecord, preview));
+    r.tsNs = base::monotonicNs();
+    r.fd = -1;
+    r.reactor = -1;
+    r.worker = -1;
+    r.kind = static_cast<uint16_t>(kind);
+    return r;
+}
+
+inline void setPreview(TraceRecord& r, const char* data, size_t len)
+{
+    if (!gPayloadPreview || len == 0) return;
+    size_t n = len < sizeof r.preview ? len : sizeof r.preview;
+    std::memcpy(r.preview, data, n);
+    r.previewLen = static_cast<uint16_t>(n);
+}
+
+inline void emit(const TraceRecord& r)
+{
+    Ring* ring = tRing;
+    if (ring == nullptr) return;
+    RingHeader& h = ring->header;
+    uint64_t head = h.head.load(std::memory_order_relaxed);
+    if (head - h.tail.load(std::memory_order_acquire) >= kRingSlots)
+    {
+        // Never wait for the collector: the server goes on, the loss is counted and reported.
+        h.dropped.store(h.dropped.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+        return;
+    }
+    ring->slots[head & (kRingSlots - 1)] = r;
+    h.head.store(head + 1, std::memory_order_release);
+}
+
+}  // namespace rscope::trace

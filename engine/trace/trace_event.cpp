@@ -1,0 +1,151 @@
+// The kind table: JSON name, historic swoole 1.8 function, and named args of every event kind.
+// It drives the serializer, the format checker and traces/FORMAT.md.
+#include "engine/trace/trace_event.h"
+
+#include <cstring>
+
+namespace rscope::trace
+{
+
+namespace
+{
+using S = ArgSlot;
+using T = ArgType;
+
+// Indexed by EventKind; the order must match the enum (checked in kindInfo's test).
+const KindInfo kKinds[] = {
+    {"server_start",
+     "swServer_start",
+     {{"reactor_num", S::A0, T::Int},
+      {"worker_num", S::A1, T::Int},
+      {"dispatch_mode", S::A2, T::Int},
+      {"base_mode", S::A3, T::Bool}}},
+    {"pipe_create",
+     "swPipeUnsock_create",
+     {{"master_fd", S::A0, T::Int}, {"worker_fd", S::A1, T::Int}, {"sndbuf", S::A2, T::Int}}},
+    {"manager_start", "swManager_start", {{"ppid", S::A0, T::Int}}},
+    {"worker_start", "swWorker_loop", {{"generation", S::A0, T::Int}}},
+    {"reactor_start",
+     "swReactorThread_loop_stream",
+     {{"watched_pipes", S::A0, T::Int}, {"pipe_mask", S::A1, T::Int}}},
+    {"listen", "swServer_start_proxy", {{"port", S::A0, T::Int}, {"backlog", S::A1, T::Int}}},
+    {"accept",
+     "swServer_master_onAccept",
+     {{"listen_fd", S::A0, T::Int}, {"peer_ip", S::A2, T::Ipv4}, {"peer_port", S::A1, T::Int}}},
+    {"reactor_assign", "swServer_master_onAccept", {}},
+    {"reactor_register", "swReactorThread_onPipeReceive", {{"delayed", S::A3, T::Bool}}},
+    {"connect_notify", "swFactoryProcess_notify", {}},
+    {"read",
+     "swReactorThread_onRead",
+     {{"bytes", S::A0, T::Int}, {"buffered_total", S::A1, T::Int}}},
+    {"frame", "swPort_onRead_check", {{"length", S::A0, T::Int}, {"protocol", S::A3, T::Protocol}}},
+    {"frame_error",
+     "swProtocol_recv_check",
+     {{"reason", S::A3, T::Cause}, {"length", S::A0, T::Int}, {"max", S::A1, T::Int}}},
+    {"dispatch",
+     "swFactoryProcess_dispatch",
+     {{"type", S::A3, T::PipeType}, {"len", S::A0, T::Int}, {"mode", S::A1, T::Int}}},
+    {"pipe_write",
+     "swReactorThread_send2worker",
+     {{"direction", S::A3, T::Direction},
+      {"type", S::A2, T::PipeType},
+      {"bytes", S::A0, T::Int},
+      {"chunks", S::A1, T::Int},
+      {"queued", S::A4, T::Bool}}},
+    {"pipe_full",
+     "swReactorThread_send2worker",
+     {{"direction", S::A3, T::Direction}, {"queued_bytes", S::A0, T::Int}}},
+    {"pipe_drain",
+     "swReactorThread_onPipeWrite",
+     {{"direction", S::A3, T::Direction}, {"queued_bytes", S::A0, T::Int}}},
+    {"worker_receive",
+     "swWorker_onPipeReceive",
+     {{"type", S::A3, T::PipeType}, {"len", S::A0, T::Int}, {"chunks", S::A1, T::Int}}},
+    {"callback_enter", "swWorker_onTask", {{"callback", S::A3, T::Callback}}},
+    {"callback_exit",
+     "swWorker_onTask",
+     {{"callback", S::A3, T::Callback}, {"duration_ns", S::A0, T::Int}}},
+    {"send_request", "swFactoryProcess_finish", {{"len", S::A0, T::Int}, {"pipe", S::A1, T::Int}}},
+    {"reactor_write",
+     "swReactorThread_send",
+     {{"bytes", S::A0, T::Int}, {"queued", S::A1, T::Int}, {"direct", S::A3, T::Bool}}},
+    {"buffer_full",
+     "swReactorThread_send",
+     {{"queued", S::A0, T::Int}, {"watermark", S::A1, T::Int}}},
+    {"buffer_drain",
+     "swReactorThread_onWrite",
+     {{"queued", S::A0, T::Int}, {"watermark", S::A1, T::Int}}},
+    {"close_request",
+     "swFactoryProcess_end",
+     {{"reset", S::A3, T::Bool}, {"forwarded", S::A4, T::Bool}, {"owner_worker", S::A0, T::Int}}},
+    {"peer_close", "swReactorThread_onClose", {{"cause", S::A3, T::Cause}}},
+    {"close_notify", "swReactorThread_onClose", {}},
+    {"close",
+     "swReactorThread_close",
+     {{"cause", S::A3, T::Cause}, {"dropped_bytes", S::A0, T::Int}}},
+    {"discard", "swWorker_discard_data", {{"reason", S::A3, T::Cause}, {"len", S::A0, T::Int}}},
+    {"worker_exit", "swWorker_clean", {{"reason", S::A3, T::Cause}, {"requests", S::A0, T::Int}}},
+    {"worker_restart",
+     "swManager_spawn_worker",
+     {{"old_pid", S::A0, T::Int},
+      {"new_pid", S::A1, T::Int},
+      {"exit_status", S::A2, T::Int},
+      {"signal", S::A4, T::Int}}},
+    {"reload_begin", "swManager_reload", {{"workers", S::A0, T::Int}}},
+    {"reload_end", "swManager_reload", {{"workers", S::A0, T::Int}}},
+    {"shutdown", "swServer_shutdown", {{"phase", S::A3, T::Phase}}},
+    {"trace_dropped", "rscope_trace_collect", {{"count", S::A0, T::Int}}},
+};
+static_assert(sizeof kKinds / sizeof kKinds[0] == static_cast<size_t>(EventKind::Count),
+              "one table row per event kind");
+
+const char* const kCauses[] = {"none",      "eof",       "error",       "protocol", "heartbeat",
+                               "closed",    "gone",      "max_request", "reload",   "sigterm",
+                               "killed",    "exited",    "shutdown",    "reset",    "server_close",
+                               "too_large", "malformed", "no_callback"};
+static_assert(sizeof kCauses / sizeof kCauses[0] == static_cast<size_t>(Cause::Count));
+
+const char* const kCallbacks[] = {"none",          "onConnect",    "onReceive", "onClose",
+                                  "onWorkerStart", "onWorkerStop", "onStart",   "onShutdown"};
+const char* const kDirections[] = {"to_worker", "to_reactor", "to_worker_forward",
+                                   "to_reactor_thread"};
+const char* const kPhases[] = {"begin", "reactors_stopped", "workers_stopped", "worker_stop",
+                               "complete"};
+
+template <size_t N>
+const char* pick(const char* const (&names)[N], uint8_t i)
+{
+    return i < N ? names[i] : "unknown";
+}
+}  // namespace
+
+const KindInfo& kindInfo(EventKind kind)
+{
+    return kKinds[static_cast<size_t>(kind)];
+}
+
+EventKind kindByName(const char* name)
+{
+    for (size_t i = 0; i < static_cast<size_t>(EventKind::Count); ++i)
+        if (std::strcmp(kKinds[i].name, name) == 0) return static_cast<EventKind>(i);
+    return EventKind::Count;
+}
+
+const char* causeName(uint8_t cause)
+{
+    return pick(kCauses, cause);
+}
+const char* callbackName(uint8_t id)
+{
+    return pick(kCallbacks, id);
+}
+const char* directionName(uint8_t d)
+{
+    return pick(kDirections, d);
+}
+const char* phaseName(uint8_t phase)
+{
+    return pick(kPhases, phase);
+}
+
+}  // namespace rscope::trace

@@ -1,0 +1,182 @@
+// The trace record: one fixed 128-byte POD per event, written by the emitting thread into its
+// own ring, and the table that names every kind, its historic swoole function and its args.
+// Plain data shared by every server process (through the trace rings); no owner.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace rscope::trace
+{
+
+// Format version of the JSON Lines stream ("major.minor"); readers refuse a newer major.
+inline constexpr const char* kFormatName = "reactorscope-trace";
+inline constexpr int kFormatMajor = 1;
+inline constexpr int kFormatMinor = 0;
+
+enum class EventKind : uint16_t
+{
+    // startup
+    ServerStart,
+    PipeCreate,
+    ManagerStart,
+    WorkerStart,
+    ReactorStart,
+    Listen,
+    // per connection and request
+    Accept,
+    ReactorAssign,
+    ReactorRegister,
+    ConnectNotify,
+    Read,
+    Frame,
+    FrameError,
+    Dispatch,
+    PipeWrite,
+    PipeFull,
+    PipeDrain,
+    WorkerReceive,
+    CallbackEnter,
+    CallbackExit,
+    SendRequest,
+    ReactorWrite,
+    BufferFull,
+    BufferDrain,
+    CloseRequest,
+    PeerClose,
+    CloseNotify,
+    Close,
+    Discard,
+    // lifecycle
+    WorkerExit,
+    WorkerRestart,
+    ReloadBegin,
+    ReloadEnd,
+    Shutdown,
+    // the tracer itself
+    TraceDropped,
+    Count
+};
+
+// Which argument slot of TraceRecord an arg lives in, and how it is printed.
+enum class ArgSlot : uint8_t
+{
+    None,
+    A0,
+    A1,
+    A2,
+    A3,
+    A4
+};
+enum class ArgType : uint8_t
+{
+    Int,        // signed integer
+    Bool,       // 0 / 1
+    PipeType,   // ipc::PipeType name ("RECV_DATA" ...)
+    Callback,   // callback name (onConnect ...)
+    Cause,      // a short reason from the Cause table ("eof", "error" ...)
+    Protocol,   // "raw" / "eof" / "length"
+    Direction,  // "to_worker" / "to_reactor" / "to_worker_forward" / "to_reactor_thread"
+    Ipv4,       // host-order IPv4 address printed as "127.0.0.1"
+    Phase,      // shutdown phase name
+};
+
+struct ArgInfo
+{
+    const char* name;
+    ArgSlot slot;
+    ArgType type;
+};
+
+struct KindInfo
+{
+    const char* name;        // JSON "kind"
+    const char* historicFn;  // JSON "fn": the swoole 1.8 function of this step
+    ArgInfo args[5];         // JSON "args", in this order; name == nullptr ends the list
+};
+
+const KindInfo& kindInfo(EventKind kind);
+// kind by JSON name; EventKind::Count when unknown.
+EventKind kindByName(const char* name);
+
+// Reasons carried in a Cause arg (peer_close cause, discard reason, worker_exit reason ...).
+enum class Cause : uint8_t
+{
+    None,
+    Eof,
+    Error,
+    Protocol,
+    Heartbeat,
+    Closed,
+    Gone,
+    MaxRequest,
+    Reload,
+    Sigterm,
+    Killed,
+    Exited,
+    Shutdown,
+    Reset,
+    ServerClose,
+    TooLarge,
+    Malformed,
+    NoCallback,
+    Count
+};
+const char* causeName(uint8_t cause);
+
+enum class Phase : uint8_t
+{
+    Begin,            // master: SIGTERM seen, stop accepting
+    ReactorsStopped,  // master: reactor threads flushed and joined
+    WorkersStopped,   // manager: every worker reaped
+    WorkerStop,       // worker: leaving its loop
+    Complete,         // master: exit follows
+};
+const char* phaseName(uint8_t phase);
+
+enum class CallbackId : uint8_t
+{
+    None,
+    OnConnect,
+    OnReceive,
+    OnClose,
+    OnWorkerStart,
+    OnWorkerStop,
+    OnStart,
+    OnShutdown
+};
+const char* callbackName(uint8_t id);
+
+enum class Direction : uint8_t
+{
+    ToWorker,         // reactor -> worker pipe_master
+    ToReactor,        // worker -> reactor over pipe_worker
+    ToWorkerForward,  // worker -> worker (forwarded close / BASE send)
+    ToReactorThread,  // main reactor -> reactor thread notify pipe
+};
+const char* directionName(uint8_t d);
+
+// One event. The emitting actor (role, index, pid, tid) is a property of the ring, not stored.
+struct TraceRecord
+{
+    int64_t tsNs;     // monotonic clock
+    uint64_t flow;    // request flow id (0 = none); carried across processes in PipeHeader
+    int64_t session;  // 0 = none
+    uint64_t msgId;   // pipe message id (0 = none)
+    int64_t a0;       // kind-specific (see KindInfo::args)
+    int64_t a1;
+    int64_t a2;
+    int32_t fd;       // -1 = none
+    int16_t reactor;  // -1 = none
+    int16_t worker;   // -1 = none
+    uint16_t kind;    // EventKind
+    uint8_t a3;       // kind-specific small values (enums, flags)
+    uint8_t a4;
+    uint16_t previewLen;  // bytes used in preview (0 = no payload preview)
+    uint16_t reserved;
+    char preview[32];  // the first bytes of the payload, raw (escaped when serialised)
+    uint8_t pad[24];
+};
+static_assert(sizeof(TraceRecord) == 128, "a trace record is a fixed 128-byte POD");
+
+}  // namespace rscope::trace
