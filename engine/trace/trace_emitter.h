@@ -54,7 +54,10 @@ inline void emit(const TraceRecord& r)
     if (ring == nullptr) return;
     RingHeader& h = ring->header;
     uint64_t head = h.head.load(std::memory_order_relaxed);
-    if (head - h.tail.load(std::memory_order_acquire) >= kRingSlots)
+    // The collector's tail lives on another core's cache line: look only when the cached
+    // value says the ring is full (the usual single-producer ring trick).
+    if (head - h.cachedTail >= kRingSlots) h.cachedTail = h.tail.load(std::memory_order_acquire);
+    if (head - h.cachedTail >= kRingSlots)
     {
         // Never wait for the collector: the server goes on, the loss is counted and reported.
         h.dropped.store(h.dropped.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
