@@ -1,0 +1,291 @@
+// The trace pipeline end to end: the article scenario's events in causal order with consistent
+// ids, startup events that match the real process tree, a trace client that never reads, and a
+// reconnect that gets a fresh header.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/client/load_client.h"
+#include "tests/integration/test_support.h"
+
+namespace rscope::testing
+{
+namespace
+{
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+std::vector<json> readJsonLines(const std::string& path)
+{
+    std::vector<json> out;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line))
+        if (!line.empty()) out.push_back(json::parse(line));
+    return out;
+}
+
+uint16_t tracePortOf(const std::string& out)
+{
+    auto at = out.find("trace 127.0.0.1:");
+    if (at == std::string::npos) return 0;
+    return static_cast<uint16_t>(std::stoi(out.substr(at + 16)));
+}
+
+// A raw trace-socket client with a small receive buffer.
+int connectTrace(uint16_t port, int rcvbuf = 0)
+{
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (rcvbuf > 0) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+    {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+// Reads lines until pred says stop or the deadline passes.
+std::vector<std::string> readLines(int fd, std::chrono::milliseconds timeout,
+                                   const std::function<bool(const std::string&)>& stop)
+{
+    std::vector<std::string> lines;
+    std::string buf;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline)
+    {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 20) != 1) continue;
+        char chunk[65536];
+        ssize_t n = ::recv(fd, chunk, sizeof chunk, 0);
+        if (n <= 0) break;
+        buf.append(chunk, static_cast<size_t>(n));
+        size_t nl;
+        while ((nl = buf.find('\n')) != std::string::npos)
+        {
+            lines.push_back(buf.substr(0, nl));
+            buf.erase(0, nl + 1);
+            if (stop(lines.back())) return lines;
+        }
+    }
+    return lines;
+}
+
+TEST(Trace, ArticleScenarioEventsAreInCausalOrderWithConsistentIds)
+{
+    std::string file = fmt::format("/tmp/rscope-trace-test-{}.jsonl", ::getpid());
+    ServerProcess server({"--handler", "article", "--worker-num", "4", "--reactor-num", "2",
+                          "--dispatch-mode", "2", "--trace-listen", "off", "--trace-file", file});
+    ASSERT_TRUE(server.start());
+    TestClient client(server.port());
+    ASSERT_TRUE(client.sendAll("hello world\n"));
+    bool closed = false;
+    ASSERT_EQ(client.recvUntilClose(&closed), "From TcpServer: hello world\n");
+    ASSERT_TRUE(closed);
+    std::this_thread::sleep_for(50ms);
+    ASSERT_EQ(server.stop(), 0);
+    std::vector<json> lines = readJsonLines(file);
+    std::filesystem::remove(file);
+    ASSERT_GE(lines.size(), 3u);
+    EXPECT_EQ(lines.front()["type"], "header");
+    EXPECT_EQ(lines.front()["version"], "1.0");
+    EXPECT_EQ(lines.back()["type"], "trace_end");
+
+    // First occurrence (seq) of each kind for session 1, plus the ids it carried.
+    std::map<std::string, json> first;
+    uint64_t lastSeq = 0;
+    for (const json& e : lines)
+    {
+        if (!e.contains("seq")) continue;
+        EXPECT_EQ(e["seq"].get<uint64_t>(), lastSeq + 1) << "seq has no gaps";
+        lastSeq = e["seq"];
+        if (e.value("session", 0) != 1) continue;
+        std::string kind = e["kind"];
+        if (kind == "worker_receive" || kind == "pipe_write")
+            kind = fmt::format("{}({})", kind, e["args"]["type"].get<std::string>());
+        if (kind == "callback_enter")
+            kind = fmt::format("{}({})", kind, e["args"]["callback"].get<std::string>());
+        if (!first.count(kind)) first[kind] = e;
+    }
+    auto seqOf = [&](const std::string& kind) -> uint64_t
+    {
+        EXPECT_TRUE(first.count(kind)) << "missing " << kind;
+        return first.count(kind) ? first[kind]["seq"].get<uint64_t>() : 0;
+    };
+    // The causal chain of the article scenario (each arrow is a real happens-before).
+    const std::vector<std::vector<std::string>> chains = {
+        {"accept", "reactor_assign", "reactor_register", "connect_notify",
+         "worker_receive(CONNECT)", "callback_enter(onConnect)"},
+        {"reactor_register", "read", "dispatch", "pipe_write(RECV_DATA)",
+         "worker_receive(RECV_DATA)", "callback_enter(onReceive)", "send_request", "reactor_write",
+         "close"},
+        {"send_request", "close_request", "close"},
+        {"worker_receive(CONNECT)", "worker_receive(RECV_DATA)"}};
+    for (const auto& chain : chains)
+        for (size_t i = 1; i < chain.size(); ++i)
+            EXPECT_LT(seqOf(chain[i - 1]), seqOf(chain[i])) << chain[i - 1] << " -> " << chain[i];
+
+    int fd = first["accept"]["fd"];
+    for (const char* kind :
+         {"reactor_assign", "reactor_register", "read", "dispatch", "reactor_write", "close"})
+    {
+        EXPECT_EQ(first[kind]["fd"], fd) << kind;
+        EXPECT_EQ(first[kind]["reactor"], fd % 2) << kind << ": reactor = fd % reactor_num";
+    }
+    for (const char* kind : {"dispatch", "connect_notify", "worker_receive(RECV_DATA)",
+                             "send_request", "close_request"})
+        EXPECT_EQ(first[kind]["worker"], fd % 4) << kind << ": worker = fd % worker_num";
+    EXPECT_EQ(first["worker_receive(RECV_DATA)"]["actor"]["index"], fd % 4);
+    // One flow for the connection hand-off, one for the request (read .. close).
+    uint64_t connectFlow = first["accept"]["flow"];
+    for (const char* kind : {"reactor_assign", "reactor_register", "connect_notify",
+                             "worker_receive(CONNECT)", "callback_enter(onConnect)"})
+        EXPECT_EQ(first[kind]["flow"], connectFlow) << kind;
+    uint64_t requestFlow = first["read"]["flow"];
+    EXPECT_NE(requestFlow, connectFlow);
+    for (const char* kind :
+         {"dispatch", "pipe_write(RECV_DATA)", "worker_receive(RECV_DATA)",
+          "callback_enter(onReceive)", "send_request", "reactor_write", "close_request", "close"})
+        EXPECT_EQ(first[kind]["flow"], requestFlow) << kind;
+    EXPECT_EQ(first["dispatch"]["msg_id"], first["worker_receive(RECV_DATA)"]["msg_id"]);
+    EXPECT_EQ(first["read"]["payload"], "hello world\n");
+    EXPECT_EQ(first["read"]["fn"], "swReactorThread_onRead");
+    EXPECT_EQ(first["accept"]["fn"], "swServer_master_onAccept");
+    EXPECT_EQ(first["worker_receive(RECV_DATA)"]["fn"], "swWorker_onPipeReceive");
+    EXPECT_EQ(first["dispatch"]["fn"], "swFactoryProcess_dispatch");
+}
+
+TEST(Trace, StartupEventsMatchTheRealProcessesAndThreads)
+{
+    ServerProcess server({"--handler", "echo", "--worker-num", "3", "--reactor-num", "2",
+                          "--trace-listen", "127.0.0.1:0"});
+    ASSERT_TRUE(server.start());
+    uint16_t tracePort = tracePortOf(server.output());
+    ASSERT_NE(tracePort, 0);
+    ASSERT_TRUE(waitUntil([&] { return descendantsOf(server.pid()).size() == 4; }, 3s));
+    std::this_thread::sleep_for(50ms);  // let every worker's startup event reach the collector
+    int fd = connectTrace(tracePort);
+    ASSERT_GE(fd, 0);
+    int workerStarts = 0;
+    std::vector<std::string> lines =
+        readLines(fd, 3s,
+                  [&](const std::string& l)
+                  {
+                      workerStarts += l.find("\"kind\":\"worker_start\"") != std::string::npos;
+                      return workerStarts == 3;
+                  });
+    ::close(fd);
+    ASSERT_FALSE(lines.empty());
+    json header = json::parse(lines[0]);
+    ASSERT_EQ(header["type"], "header");
+    const json& topo = header["topology"];
+    EXPECT_EQ(topo["pipes"].size(), 3u);
+    std::set<int> pids;
+    for (const json& p : topo["processes"])
+    {
+        int pid = p["pid"];
+        EXPECT_TRUE(processExists(pid)) << p.dump();
+        pids.insert(pid);
+    }
+    EXPECT_EQ(pids.size(), 5u) << "master, manager, 3 workers";
+    int reactorThreads = 0;
+    for (const json& t : topo["threads"])
+    {
+        int pid = t["pid"], tid = t["tid"];
+        EXPECT_TRUE(std::filesystem::exists(fmt::format("/proc/{}/task/{}", pid, tid))) << t.dump();
+        if (t["role"] == "reactor")
+        {
+            ++reactorThreads;
+            EXPECT_EQ(pid, server.pid());
+        }
+    }
+    EXPECT_EQ(reactorThreads, 2);
+    std::map<std::string, int> kinds;
+    for (size_t i = 1; i < lines.size(); ++i)
+    {
+        json e = json::parse(lines[i]);
+        kinds[e["kind"]]++;
+        if (e["kind"] == "worker_start")
+        {
+            EXPECT_TRUE(pids.count(e["actor"]["pid"].get<int>())) << e.dump();
+        }
+        if (e["kind"] == "reactor_start")
+        {
+            EXPECT_TRUE(std::filesystem::exists(
+                fmt::format("/proc/{}/task/{}", server.pid(), e["actor"]["tid"].get<int>())));
+        }
+    }
+    EXPECT_EQ(kinds["server_start"], 1);
+    EXPECT_EQ(kinds["pipe_create"], 3);
+    EXPECT_EQ(kinds["manager_start"], 1);
+    EXPECT_EQ(kinds["reactor_start"], 2);
+    EXPECT_EQ(kinds["worker_start"], 3);
+    EXPECT_EQ(kinds["listen"], 1);
+    EXPECT_EQ(server.stop(), 0);
+}
+
+TEST(Trace, ATraceClientThatNeverReadsCannotStallTheServer)
+{
+    ServerProcess server({"--handler", "echo", "--worker-num", "2", "--reactor-num", "2",
+                          "--trace-listen", "127.0.0.1:0"});
+    ASSERT_TRUE(server.start());
+    uint16_t tracePort = tracePortOf(server.output());
+    ASSERT_NE(tracePort, 0);
+    client::LoadOptions load;
+    load.port = server.port();
+    load.connections = 20;
+    load.durationS = 1.0;
+    client::LoadSummary baseline = client::runLoad(load);
+    ASSERT_EQ(baseline.errors, 0u);
+
+    int stuck = connectTrace(tracePort, 4096);  // connects, never reads
+    ASSERT_GE(stuck, 0);
+    load.durationS = 2.0;
+    client::LoadSummary withStuck = client::runLoad(load);
+    EXPECT_EQ(withStuck.errors, 0u);
+    // Full speed: the stuck reader costs at most what serialising for one client costs.
+    EXPECT_GT(withStuck.requestsPerSec, 0.6 * baseline.requestsPerSec)
+        << "baseline " << baseline.requestsPerSec << " req/s";
+
+    // Once it reads, it learns how much it missed.
+    int64_t dropped = 0;
+    readLines(stuck, 10s,
+              [&](const std::string& l)
+              {
+                  if (l.find("\"kind\":\"trace_dropped\"") == std::string::npos) return false;
+                  dropped = json::parse(l)["args"]["count"];
+                  return true;
+              });
+    ::close(stuck);
+    EXPECT_GT(dropped, 0) << "drops are counted and reported";
+
+    // A client that reconnects gets a fresh header first.
+    int again = connectTrace(tracePort);
+    ASSERT_GE(again, 0);
+    auto lines = readLines(again, 3s, [](const std::string&) { return true; });
+    ::close(again);
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(json::parse(lines[0])["type"], "header");
+    EXPECT_EQ(server.stop(), 0);
+}
+
+}  // namespace
+}  // namespace rscope::testing
