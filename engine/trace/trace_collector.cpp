@@ -3,6 +3,7 @@
 #include "engine/trace/trace_collector.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -32,16 +33,12 @@ namespace rscope::trace
 
 namespace
 {
+// Every 4 ms: fewer wakeups and bigger writes; a ring (16384 records) holds ~80 ms of a busy
+// reactor thread's events, so this leaves a wide margin before anything is dropped.
+constexpr int kDrainIntervalMs = 4;
 constexpr int64_t kHoldBackNs = 2'000'000;      // records younger than this wait a tick
 constexpr size_t kClientMaxPending = 16 << 20;  // then a slow client loses events
 constexpr size_t kMaxStartupLines = 4096;       // startup events replayed to late clients
-
-struct Staged
-{
-    TraceRecord record;
-    uint32_t ring;
-    uint64_t order;  // arrival order, keeps equal timestamps stable
-};
 
 // Binds "host:port" (TCP) or "unix:PATH"; returns fd or -errno, *bound = resolved address.
 int openListener(const std::string& spec, std::string* bound)
@@ -87,6 +84,8 @@ class TraceCollector::Impl
         actorGenerations_.assign(buffers.ringCount(), 0);
         droppedSeen_.assign(buffers.ringCount(), 0);
         batch_.reserve(1 << 20);
+        cursor_.assign(buffers.ringCount(), 0);
+        end_.assign(buffers.ringCount(), 0);
     }
 
     std::string openSinks()
@@ -118,6 +117,10 @@ class TraceCollector::Impl
     void run()
     {
         base::setThreadRole(base::Role::Master, -1);
+        // The server threads run SCHED_BATCH; the collector must not wait behind them for a
+        // time slice, or the rings fill up. Its 1 ms wakeups are too few to matter to them.
+        sched_param param{};
+        ::sched_setscheduler(0, SCHED_OTHER, &param);
         reactor::EventLoop loop;
         std::unique_ptr<reactor::Channel> accept;
         if (listenFd_.valid())
@@ -126,7 +129,7 @@ class TraceCollector::Impl
             accept->setReadCallback([this] { onAccept(); });
             accept->enableReading();
         }
-        reactor::PeriodicTimer tick(&loop, 1, [this] { drain(false); });
+        reactor::PeriodicTimer tick(&loop, kDrainIntervalMs, [this] { drain(false); });
         loop_.store(&loop);
         loop.loop();
         drain(true);
@@ -238,16 +241,43 @@ class TraceCollector::Impl
                                     h.pid.load(), h.tid.load());
     }
 
+    // A k-way merge straight out of the rings: each ring is in time order (one producer), so
+    // the next event is the oldest ring head. Records are serialised in place and the tails
+    // released afterwards: no copy, no sort. Records younger than the hold-back window wait, so
+    // a slower producer's older event still gets in front of them.
     void drain(bool final)
     {
-        for (uint32_t i = 0; i < static_cast<uint32_t>(buffers_.ringCount()); ++i)
+        const int rings = buffers_.ringCount();
+        int64_t cutoff = final ? INT64_MAX : base::monotonicNs() - kHoldBackNs;
+        for (int i = 0; i < rings; ++i)
         {
-            Ring& ring = buffers_.ring(static_cast<int>(i));
-            uint64_t tail = ring.header.tail.load(std::memory_order_relaxed);
-            uint64_t head = ring.header.head.load(std::memory_order_acquire);
-            for (; tail < head; ++tail)
-                staged_.push_back({ring.slots[tail & (kRingSlots - 1)], i, order_++});
-            ring.header.tail.store(tail, std::memory_order_release);
+            Ring& ring = buffers_.ring(i);
+            cursor_[i] = ring.header.tail.load(std::memory_order_relaxed);
+            end_[i] = ring.header.head.load(std::memory_order_acquire);
+        }
+        bool consumers = fileFd_.valid() || !clients_.empty();
+        batch_.clear();
+        size_t emitted = 0;
+        for (;;)
+        {
+            int best = -1;
+            int64_t bestTs = cutoff;
+            for (int i = 0; i < rings; ++i)
+            {
+                if (cursor_[i] == end_[i]) continue;
+                int64_t ts = buffers_.ring(i).slots[cursor_[i] & (kRingSlots - 1)].tsNs;
+                if (ts <= bestTs && (best < 0 || ts < bestTs)) best = i, bestTs = ts;
+            }
+            if (best < 0) break;
+            const TraceRecord& record =
+                buffers_.ring(best).slots[cursor_[best]++ & (kRingSlots - 1)];
+            serialize(record, best, consumers);
+            ++emitted;
+        }
+        for (int i = 0; i < rings; ++i)
+        {
+            Ring& ring = buffers_.ring(i);
+            ring.header.tail.store(cursor_[i], std::memory_order_release);
             uint64_t dropped = ring.header.dropped.load(std::memory_order_relaxed);
             if (dropped != droppedSeen_[i])
             {
@@ -255,40 +285,28 @@ class TraceCollector::Impl
                 r.a0 = static_cast<int64_t>(dropped - droppedSeen_[i]);
                 droppedSeen_[i] = dropped;
                 totalDropped_ += static_cast<uint64_t>(r.a0);
-                staged_.push_back({r, i, order_++});
+                serialize(r, i, consumers);
+                ++emitted;
             }
         }
-        if (staged_.empty()) return;
-        std::sort(staged_.begin(), staged_.end(),
-                  [](const Staged& a, const Staged& b) {
-                      return a.record.tsNs != b.record.tsNs ? a.record.tsNs < b.record.tsNs
-                                                            : a.order < b.order;
-                  });
-        int64_t cutoff = final ? INT64_MAX : base::monotonicNs() - kHoldBackNs;
-        size_t ready = 0;
-        while (ready < staged_.size() && staged_[ready].record.tsNs <= cutoff) ++ready;
-        if (ready == 0) return;
-        bool consumers = fileFd_.valid() || !clients_.empty();
-        batch_.clear();
-        for (size_t k = 0; k < ready; ++k)
+        if (emitted > 0) publish(emitted);
+    }
+
+    void serialize(const TraceRecord& record, int ring, bool consumers)
+    {
+        ++events_;
+        bool startup = record.kind <= static_cast<uint16_t>(EventKind::Listen);
+        if (!consumers && !startup)
         {
-            const Staged& s = staged_[k];
-            ++events_;
-            bool startup = s.record.kind <= static_cast<uint16_t>(EventKind::Listen);
-            if (!consumers && !startup)
-            {
-                ++seq_;  // numbered even when nobody listens, so seq counts real events
-                continue;
-            }
-            refreshActor(s.ring);
-            size_t at = batch_.size();
-            appendEventLine(batch_, ++seq_, s.record, actorFields_[s.ring]);
-            if (startup && startupLines_.size() < kMaxStartupLines)
-                startupLines_.emplace_back(batch_, at);
-            if (!consumers) batch_.resize(at);
+            ++seq_;  // numbered even when nobody listens, so seq counts real events
+            return;
         }
-        staged_.erase(staged_.begin(), staged_.begin() + static_cast<long>(ready));
-        publish(ready);
+        refreshActor(static_cast<uint32_t>(ring));
+        size_t at = batch_.size();
+        appendEventLine(batch_, ++seq_, record, actorFields_[ring]);
+        if (startup && startupLines_.size() < kMaxStartupLines)
+            startupLines_.emplace_back(batch_.data() + at, batch_.size() - at);
+        if (!consumers) batch_.truncate(at);
     }
 
     void publish(size_t events)
@@ -298,10 +316,11 @@ class TraceCollector::Impl
         {
             if (!headerWritten_)
             {
-                writeFile(buildHeaderLine(server_, buffers_, options_));
+                std::string header = buildHeaderLine(server_, buffers_, options_);
+                writeFile(header.data(), header.size());
                 headerWritten_ = true;
             }
-            writeFile(batch_);
+            writeFile(batch_.data(), batch_.size());
         }
         for (auto& c : clients_)
         {
@@ -310,18 +329,18 @@ class TraceCollector::Impl
                 c->dropped += events;  // the safety valve: this client is too slow
                 continue;
             }
-            c->pending += batch_;
+            c->pending.append(batch_.data(), batch_.size());
             flushClient(c.get());
         }
         reapClients();
     }
 
-    void writeFile(const std::string& data)
+    void writeFile(const char* data, size_t size)
     {
         size_t off = 0;
-        while (off < data.size())
+        while (off < size)
         {
-            ssize_t n = ::write(fileFd_.get(), data.data() + off, data.size() - off);
+            ssize_t n = ::write(fileFd_.get(), data + off, size - off);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0)
             {
@@ -337,10 +356,11 @@ class TraceCollector::Impl
     void finish()
     {
         if (!fileFd_.valid()) return;
-        if (!headerWritten_) writeFile(buildHeaderLine(server_, buffers_, options_));
-        writeFile(fmt::format(
+        std::string tail = headerWritten_ ? "" : buildHeaderLine(server_, buffers_, options_);
+        tail += fmt::format(
             "{{\"type\":\"trace_end\",\"events\":{},\"dropped\":{},\"cut_flows\":[]}}\n", events_,
-            totalDropped_));
+            totalDropped_);
+        writeFile(tail.data(), tail.size());
         fileFd_.reset();
     }
 
@@ -352,14 +372,14 @@ class TraceCollector::Impl
     base::UniqueFd fileFd_;
     bool headerWritten_ = false;
     std::vector<std::unique_ptr<Client>> clients_;
-    std::vector<Staged> staged_;
     std::vector<std::string> actorFields_;
     std::vector<uint32_t> actorGenerations_;
     std::vector<uint64_t> droppedSeen_;
     std::vector<std::string> startupLines_;
-    std::string batch_;
+    TextBuffer batch_;
+    std::vector<uint64_t> cursor_;  // per ring: next record to merge
+    std::vector<uint64_t> end_;     // per ring: head seen at the start of this drain
     uint64_t seq_ = 0;
-    uint64_t order_ = 0;
     uint64_t events_ = 0;
     uint64_t totalDropped_ = 0;
 };

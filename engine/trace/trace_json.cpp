@@ -1,7 +1,9 @@
-// JSON Lines writer for trace events: fmt into a reused string, no DOM, fixed key order.
+// JSON Lines writer for trace events: per-kind fragments built once, then memcpy and integer
+// formatting per line. Output is byte-identical to what a DOM serialiser would print in order.
 #include "engine/trace/trace_json.h"
 
-#include <iterator>
+#include <algorithm>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -12,6 +14,38 @@ namespace rscope::trace
 
 namespace
 {
+// The longest line: envelope + 5 args + a 32-byte preview escaped 6x.
+constexpr size_t kMaxLineBytes = 1024;
+
+struct KindFragments
+{
+    std::string head;        // `"kind":"read","fn":"swReactorThread_onRead",`
+    std::string argKeys[5];  // `"bytes":` (with a leading comma after the first)
+    ArgInfo args[5];
+    int argCount = 0;
+};
+
+const std::vector<KindFragments>& fragments()
+{
+    static const std::vector<KindFragments> table = []
+    {
+        std::vector<KindFragments> t(static_cast<size_t>(EventKind::Count));
+        for (size_t k = 0; k < t.size(); ++k)
+        {
+            const KindInfo& info = kindInfo(static_cast<EventKind>(k));
+            t[k].head = fmt::format("\"kind\":\"{}\",\"fn\":\"{}\",", info.name, info.historicFn);
+            for (int a = 0; a < 5 && info.args[a].name != nullptr; ++a)
+            {
+                t[k].args[a] = info.args[a];
+                t[k].argKeys[a] = fmt::format("{}\"{}\":", a ? "," : "", info.args[a].name);
+                t[k].argCount = a + 1;
+            }
+        }
+        return t;
+    }();
+    return table;
+}
+
 int64_t slotValue(const TraceRecord& r, ArgSlot slot)
 {
     switch (slot)
@@ -37,52 +71,121 @@ const char* protocolName(int64_t v)
     return v == 1 ? "eof" : v == 2 ? "length" : "raw";
 }
 
-void appendArg(std::string& out, const ArgInfo& arg, int64_t v)
+inline char* put(char* p, const char* s, size_t n)
 {
-    auto it = std::back_inserter(out);
-    switch (arg.type)
+    std::memcpy(p, s, n);
+    return p + n;
+}
+inline char* put(char* p, const std::string& s)
+{
+    return put(p, s.data(), s.size());
+}
+template <size_t N>
+inline char* putLit(char* p, const char (&s)[N])
+{
+    return put(p, s, N - 1);
+}
+inline char* putInt(char* p, int64_t v)
+{
+    fmt::format_int f(v);
+    return put(p, f.data(), f.size());
+}
+inline char* putUint(char* p, uint64_t v)
+{
+    fmt::format_int f(v);
+    return put(p, f.data(), f.size());
+}
+inline char* putQuoted(char* p, const char* s)
+{
+    *p++ = '"';
+    p = put(p, s, std::strlen(s));
+    *p++ = '"';
+    return p;
+}
+
+char* putJsonString(char* p, const char* s, size_t len)
+{
+    static const char kHex[] = "0123456789abcdef";
+    *p++ = '"';
+    for (size_t i = 0; i < len; ++i)
     {
-        case ArgType::Int:
-            fmt::format_to(it, "\"{}\":{}", arg.name, v);
-            return;
-        case ArgType::Bool:
-            fmt::format_to(it, "\"{}\":{}", arg.name, v ? "true" : "false");
-            return;
-        case ArgType::Ipv4:
-            fmt::format_to(it, "\"{}\":\"{}.{}.{}.{}\"", arg.name, (v >> 24) & 255, (v >> 16) & 255,
-                           (v >> 8) & 255, v & 255);
-            return;
-        default:
-            break;
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        switch (c)
+        {
+            case '"':
+                p = putLit(p, "\\\"");
+                break;
+            case '\\':
+                p = putLit(p, "\\\\");
+                break;
+            case '\n':
+                p = putLit(p, "\\n");
+                break;
+            case '\r':
+                p = putLit(p, "\\r");
+                break;
+            case '\t':
+                p = putLit(p, "\\t");
+                break;
+            default:
+                if (c < 0x20 || c >= 0x7f)
+                {
+                    p = putLit(p, "\\u00");
+                    *p++ = kHex[c >> 4];
+                    *p++ = kHex[c & 15];
+                }
+                else
+                    *p++ = static_cast<char>(c);
+        }
     }
-    const char* text = "";
+    *p++ = '"';
+    return p;
+}
+
+char* putArg(char* p, const ArgInfo& arg, int64_t v)
+{
     uint8_t small = static_cast<uint8_t>(v);
     switch (arg.type)
     {
+        case ArgType::Int:
+            return putInt(p, v);
+        case ArgType::Bool:
+            return v ? putLit(p, "true") : putLit(p, "false");
+        case ArgType::Ipv4:
+        {
+            *p++ = '"';
+            p = putInt(p, (v >> 24) & 255), *p++ = '.';
+            p = putInt(p, (v >> 16) & 255), *p++ = '.';
+            p = putInt(p, (v >> 8) & 255), *p++ = '.';
+            p = putInt(p, v & 255);
+            *p++ = '"';
+            return p;
+        }
         case ArgType::PipeType:
-            text = ipc::pipeTypeName(static_cast<ipc::PipeType>(small));
-            break;
+            return putQuoted(p, ipc::pipeTypeName(static_cast<ipc::PipeType>(small)));
         case ArgType::Callback:
-            text = callbackName(small);
-            break;
+            return putQuoted(p, callbackName(small));
         case ArgType::Cause:
-            text = causeName(small);
-            break;
+            return putQuoted(p, causeName(small));
         case ArgType::Protocol:
-            text = protocolName(v);
-            break;
+            return putQuoted(p, protocolName(v));
         case ArgType::Direction:
-            text = directionName(small);
-            break;
+            return putQuoted(p, directionName(small));
         case ArgType::Phase:
-            text = phaseName(small);
-            break;
-        default:
-            break;
+            return putQuoted(p, phaseName(small));
     }
-    fmt::format_to(it, "\"{}\":\"{}\"", arg.name, text);
+    return p;
 }
 }  // namespace
+
+void TextBuffer::grow(size_t need)
+{
+    size_t cap = std::max<size_t>(need, capacity_ * 2 + 4096);
+    std::unique_ptr<char[]> next(new char[cap]);
+    if (size_ > 0) std::memcpy(next.get(), data_.get(), size_);
+    data_ = std::move(next);
+    capacity_ = cap;
+}
 
 std::string actorJson(const char* role, int index, int pid, int tid)
 {
@@ -92,67 +195,52 @@ std::string actorJson(const char* role, int index, int pid, int tid)
 
 void appendJsonString(std::string& out, const char* s, size_t len)
 {
-    out.push_back('"');
-    for (size_t i = 0; i < len; ++i)
+    char buf[6 * 64 + 2];
+    size_t n = std::min<size_t>(len, 64);
+    out.append(buf, static_cast<size_t>(putJsonString(buf, s, n) - buf));
+}
+
+void appendEventLine(TextBuffer& out, uint64_t seq, const TraceRecord& r,
+                     const std::string& actorField)
+{
+    size_t kind = r.kind < static_cast<uint16_t>(EventKind::Count)
+                      ? r.kind
+                      : static_cast<size_t>(EventKind::TraceDropped);
+    const KindFragments& f = fragments()[kind];
+    char* start = out.reserve(kMaxLineBytes + actorField.size());
+    char* p = start;
+    p = putLit(p, "{\"seq\":");
+    p = putUint(p, seq);
+    p = putLit(p, ",\"ts\":");
+    p = putInt(p, r.tsNs);
+    *p++ = ',';
+    p = put(p, f.head);
+    p = put(p, actorField);
+    if (r.session > 0) p = putInt(putLit(p, ",\"session\":"), r.session);
+    if (r.fd >= 0) p = putInt(putLit(p, ",\"fd\":"), r.fd);
+    if (r.reactor >= 0) p = putInt(putLit(p, ",\"reactor\":"), r.reactor);
+    if (r.worker >= 0) p = putInt(putLit(p, ",\"worker\":"), r.worker);
+    if (r.msgId > 0) p = putUint(putLit(p, ",\"msg_id\":"), r.msgId);
+    if (r.flow > 0) p = putUint(putLit(p, ",\"flow\":"), r.flow);
+    p = putLit(p, ",\"args\":{");
+    for (int a = 0; a < f.argCount; ++a)
+        p = putArg(put(p, f.argKeys[a]), f.args[a], slotValue(r, f.args[a].slot));
+    *p++ = '}';
+    if (r.previewLen > 0)
     {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        switch (c)
-        {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (c < 0x20 || c >= 0x7f)
-                    fmt::format_to(std::back_inserter(out), "\\u{:04x}", c);
-                else
-                    out.push_back(static_cast<char>(c));
-        }
+        p = putLit(p, ",\"payload\":");
+        p = putJsonString(p, r.preview, std::min<size_t>(r.previewLen, sizeof r.preview));
     }
-    out.push_back('"');
+    p = putLit(p, "}\n");
+    out.advance(static_cast<size_t>(p - start));
 }
 
 void appendEventLine(std::string& out, uint64_t seq, const TraceRecord& r,
                      const std::string& actorField)
 {
-    EventKind kind = r.kind < static_cast<uint16_t>(EventKind::Count)
-                         ? static_cast<EventKind>(r.kind)
-                         : EventKind::TraceDropped;
-    const KindInfo& info = kindInfo(kind);
-    auto it = std::back_inserter(out);
-    fmt::format_to(it, "{{\"seq\":{},\"ts\":{},\"kind\":\"{}\",\"fn\":\"{}\",", seq, r.tsNs,
-                   info.name, info.historicFn);
-    out += actorField;
-    if (r.session > 0) fmt::format_to(it, ",\"session\":{}", r.session);
-    if (r.fd >= 0) fmt::format_to(it, ",\"fd\":{}", r.fd);
-    if (r.reactor >= 0) fmt::format_to(it, ",\"reactor\":{}", r.reactor);
-    if (r.worker >= 0) fmt::format_to(it, ",\"worker\":{}", r.worker);
-    if (r.msgId > 0) fmt::format_to(it, ",\"msg_id\":{}", r.msgId);
-    if (r.flow > 0) fmt::format_to(it, ",\"flow\":{}", r.flow);
-    out += ",\"args\":{";
-    for (int i = 0; i < 5 && info.args[i].name != nullptr; ++i)
-    {
-        if (i > 0) out.push_back(',');
-        appendArg(out, info.args[i], slotValue(r, info.args[i].slot));
-    }
-    out.push_back('}');
-    if (r.previewLen > 0)
-    {
-        out += ",\"payload\":";
-        appendJsonString(out, r.preview, r.previewLen);
-    }
-    out += "}\n";
+    TextBuffer buf;
+    appendEventLine(buf, seq, r, actorField);
+    out.append(buf.data(), buf.size());
 }
 
 }  // namespace rscope::trace

@@ -1,8 +1,12 @@
 // Serialisation of trace records to JSON Lines (traces/FORMAT.md): the envelope, the named args
-// of the kind table, and the escaped payload preview. Thread-safety: reentrant.
+// of the kind table, and the escaped payload preview. The collector's hot loop: no format-string
+// parsing, no allocation per line (precomputed per-kind fragments, memcpy, fmt::format_int).
+// Thread-safety: reentrant.
 #pragma once
 
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <string>
 
 #include "engine/trace/trace_event.h"
@@ -10,10 +14,38 @@
 namespace rscope::trace
 {
 
+// A growable byte buffer that never zero-fills (std::string::resize would).
+class TextBuffer
+{
+  public:
+    const char* data() const { return data_.get(); }
+    size_t size() const { return size_; }
+    bool empty() const { return size_ == 0; }
+    void clear() { size_ = 0; }
+    void truncate(size_t n) { size_ = n; }
+    // Room for n more bytes; returns where they go. Commit with advance().
+    char* reserve(size_t n)
+    {
+        if (size_ + n > capacity_) grow(size_ + n);
+        return data_.get() + size_;
+    }
+    void advance(size_t n) { size_ += n; }
+    void append(const char* s, size_t n) { std::memcpy(reserve(n), s, n), size_ += n; }
+    void append(const std::string& s) { append(s.data(), s.size()); }
+
+  private:
+    void grow(size_t need);
+    std::unique_ptr<char[]> data_;
+    size_t size_ = 0;
+    size_t capacity_ = 0;
+};
+
 // `"actor":{...}` of one ring, prebuilt by the collector so each event only copies it.
 std::string actorJson(const char* role, int index, int pid, int tid);
 
-// Appends one event line (with the trailing newline) to out.
+// Appends one event line (with the trailing newline).
+void appendEventLine(TextBuffer& out, uint64_t seq, const TraceRecord& r,
+                     const std::string& actorField);
 void appendEventLine(std::string& out, uint64_t seq, const TraceRecord& r,
                      const std::string& actorField);
 

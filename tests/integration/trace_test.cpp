@@ -184,13 +184,14 @@ TEST(Trace, StartupEventsMatchTheRealProcessesAndThreads)
     std::this_thread::sleep_for(50ms);  // let every worker's startup event reach the collector
     int fd = connectTrace(tracePort);
     ASSERT_GE(fd, 0);
-    int workerStarts = 0;
+    int workerStarts = 0, reactorStarts = 0;
     std::vector<std::string> lines =
         readLines(fd, 3s,
                   [&](const std::string& l)
                   {
                       workerStarts += l.find("\"kind\":\"worker_start\"") != std::string::npos;
-                      return workerStarts == 3;
+                      reactorStarts += l.find("\"kind\":\"reactor_start\"") != std::string::npos;
+                      return workerStarts == 3 && reactorStarts == 2;
                   });
     ::close(fd);
     ASSERT_FALSE(lines.empty());
