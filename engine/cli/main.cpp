@@ -21,6 +21,8 @@ int main(int argc, char** argv)
         });
     rscope::cli::addServerCommand(app);
     rscope::cli::addClientCommand(app);
+    rscope::cli::addTraceCommand(app);
+    rscope::cli::addRecordCommand(app);
     CLI11_PARSE(app, argc, argv);
     return 0;
 }

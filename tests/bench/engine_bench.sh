@@ -12,7 +12,7 @@ run() {  # name, server args, client args
   local name="$1" sargs="$2" cargs="$3" log port pid out
   log=$(mktemp /tmp/rscope-bench-XXXXXX.log)
   # shellcheck disable=SC2086
-  $bin --log-level warn server --port 0 --handler echo $sargs >"$log" 2>&1 &
+  $bin --log-level warn server --port 0 --handler echo --trace-listen off $sargs >"$log" 2>&1 &
   pid=$!
   for _ in $(seq 200); do grep -q "listening on" "$log" && break; sleep 0.05; done
   port=$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\) .*/\1/p' "$log" | head -1)
