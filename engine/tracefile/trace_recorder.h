@@ -1,0 +1,45 @@
+// recordTrace: `rscope record`: copies a server's trace socket line by line into a file and
+// ends it with a trace_end line. Owner: the calling thread, which it blocks until the end.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace rscope::tracefile
+{
+
+inline constexpr const char* kDefaultTraceAddress = "127.0.0.1:9600";
+
+struct RecordOptions
+{
+    std::string from = kDefaultTraceAddress;  // "host:port" or "unix:PATH" ("unix:@name": abstract)
+    std::string outPath;
+    double durationS = 0;  // 0: until the server closes or stop is set
+    int connectTimeoutMs = 3000;
+    std::function<void(const std::string&)> onNote;  // warnings and notes, one line each
+};
+
+struct RecordResult
+{
+    bool ok = false;
+    std::string error;       // why not ok
+    std::string stopReason;  // "duration", "server closed", "stopped", "server trace_end"
+    uint64_t events = 0;     // event lines written
+    uint64_t dropped = 0;    // trace_dropped counts seen, plus lines lost in the recorder
+    uint64_t problems = 0;   // format problems seen in the stream (the lines are kept as sent)
+    uint64_t bytes = 0;      // bytes written, trace_end included
+    std::vector<uint64_t> cutFlows;
+    double elapsedS = 0;
+};
+
+// Connects, records, and returns when options.durationS has passed, the server closed the
+// socket, or stop became true (checked every 100 ms; safe to set from a signal handler).
+RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& stop);
+
+// A connected stream socket to "host:port" or "unix:PATH"; -1 with *error set on failure.
+int connectTraceSocket(const std::string& address, int timeoutMs, std::string* error);
+
+}  // namespace rscope::tracefile

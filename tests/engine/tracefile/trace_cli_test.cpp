@@ -1,0 +1,120 @@
+// The rscope binary's trace subcommands end to end: exit codes, FILE:LINE output, --json,
+// export to a file, --help of every subcommand.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tests/engine/tracefile/trace_builder.h"
+
+namespace rscope::tracefile
+{
+namespace
+{
+using nlohmann::json;
+using testing::readFile;
+using testing::TraceBuilder;
+using testing::writeTrace;
+
+struct CommandRun
+{
+    int exitCode = -1;
+    std::string output;  // stdout and stderr
+};
+
+CommandRun rscope(const std::string& args)
+{
+    CommandRun run;
+    std::string command = std::string(RSCOPE_BIN) + " " + args + " 2>&1";
+    FILE* pipe = ::popen(command.c_str(), "r");
+    if (pipe == nullptr) return run;
+    char buf[4096];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) run.output.append(buf, n);
+    int status = ::pclose(pipe);
+    run.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return run;
+}
+
+TEST(TraceCli, CheckExitsZeroOnAValidTraceAndPrintsTheSummary)
+{
+    TraceBuilder b;
+    b.request(1, 1'000'000).end();
+    std::string path = writeTrace(b.text());
+    CommandRun run = rscope("trace check " + path);
+    EXPECT_EQ(run.exitCode, 0) << run.output;
+    EXPECT_EQ(run.output, path +
+                              ": 9 events, 8 kinds, 1 flows (0 cut), 0 errors, 0 warnings, 0 "
+                              "unknown-kind events skipped\n");
+}
+
+TEST(TraceCli, CheckExitsOneWithFileAndLineOfEachError)
+{
+    TraceBuilder b;
+    b.request(1, 1'000'000);
+    b.event("read", 2'000'000, testing::kReactor0, {{"seq", "10"}});
+    std::string path = writeTrace(b.text());
+    CommandRun run = rscope("trace check " + path);
+    EXPECT_EQ(run.exitCode, 1) << run.output;
+    EXPECT_NE(run.output.find(path + ":11: \"seq\" must be an unsigned integer"), std::string::npos)
+        << run.output;
+    EXPECT_NE(run.output.find(path + ": warning: no trace_end line"), std::string::npos)
+        << run.output;
+
+    CommandRun quiet = rscope("trace check --quiet " + path);
+    EXPECT_EQ(quiet.exitCode, 1);
+    EXPECT_EQ(quiet.output.find("warning"), std::string::npos) << quiet.output;
+    EXPECT_EQ(quiet.output.find("events,"), std::string::npos) << quiet.output;
+    EXPECT_NE(quiet.output.find(":11: "), std::string::npos) << quiet.output;
+}
+
+TEST(TraceCli, StatsJsonIsOneObject)
+{
+    TraceBuilder b;
+    b.request(1, 1'000'000, 20'000).end();
+    CommandRun run = rscope("trace stats --json " + writeTrace(b.text()));
+    ASSERT_EQ(run.exitCode, 0) << run.output;
+    nlohmann::json j = nlohmann::json::parse(run.output);
+    EXPECT_EQ(j.at("events"), 9);
+    EXPECT_EQ(j.at("latency_us").at("request").at("p50_us"), 20.0);
+}
+
+TEST(TraceCli, ExportWritesChromeJson)
+{
+    TraceBuilder b;
+    b.request(1, 1'000'000).end();
+    std::string in = writeTrace(b.text());
+    std::string out = writeTrace("", ".chrome.json");
+    CommandRun run = rscope("trace export --format chrome " + in + " -o " + out);
+    ASSERT_EQ(run.exitCode, 0) << run.output;
+    nlohmann::json doc = nlohmann::json::parse(readFile(out));
+    EXPECT_EQ(doc.at("traceEvents").size(), 9u + 2u * (3u + 4u));  // slices + named pids, tids
+
+    CommandRun badFormat = rscope("trace export --format svg " + in + " -o " + out);
+    EXPECT_NE(badFormat.exitCode, 0);
+}
+
+TEST(TraceCli, EverySubcommandHasHelp)
+{
+    for (const char* cmd : {"trace --help", "trace check --help", "trace stats --help",
+                            "trace export --help", "record --help"})
+    {
+        CommandRun run = rscope(cmd);
+        EXPECT_EQ(run.exitCode, 0) << cmd << "\n" << run.output;
+        EXPECT_NE(run.output.find("Usage"), std::string::npos) << cmd << "\n" << run.output;
+    }
+}
+
+TEST(TraceCli, RecordWithoutServerFailsClearly)
+{
+    CommandRun run =
+        rscope("record --from unix:/nonexistent/rscope.sock --out " + writeTrace("", ".jsonl"));
+    EXPECT_EQ(run.exitCode, 1) << run.output;
+    EXPECT_NE(run.output.find("connect(unix:/nonexistent/rscope.sock)"), std::string::npos)
+        << run.output;
+}
+
+}  // namespace
+}  // namespace rscope::tracefile
