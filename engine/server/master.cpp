@@ -188,26 +188,28 @@ void Master::handOff(int fd, int64_t session, uint64_t flow)
     head.aux = static_cast<uint32_t>(fd);
     head.timeNs = base::monotonicNs();
     head.flowId = flow;
-    int rc = notifyWriters_[r]->write(head, nullptr, 0);
-    if (trace::on())
+    if (!trace::on())
     {
-        auto a = trace::makeRecord(trace::EventKind::ReactorAssign);
-        a.session = session;
-        a.fd = fd;
-        a.reactor = static_cast<int16_t>(r);
-        a.flow = flow;
-        trace::emit(a);
-        auto w = trace::makeRecord(trace::EventKind::PipeWrite);
-        w.session = session;
-        w.reactor = static_cast<int16_t>(r);
-        w.flow = flow;
-        w.a0 = sizeof head;
-        w.a1 = 1;
-        w.a2 = static_cast<int64_t>(ipc::PipeType::Incoming);
-        w.a3 = static_cast<uint8_t>(trace::Direction::ToReactorThread);
-        w.a4 = rc == 1;
-        trace::emit(w);
+        notifyWriters_[r]->write(head, nullptr, 0);
+        return;
     }
+    // Stamped before the write: the reactor thread may run the hand-off before we get back.
+    auto assign = trace::makeRecord(trace::EventKind::ReactorAssign);
+    assign.session = session;
+    assign.fd = fd;
+    assign.reactor = static_cast<int16_t>(r);
+    assign.flow = flow;
+    trace::emit(assign);
+    auto w = trace::makeRecord(trace::EventKind::PipeWrite);
+    w.session = session;
+    w.reactor = static_cast<int16_t>(r);
+    w.flow = flow;
+    w.a0 = sizeof head;
+    w.a1 = 1;
+    w.a2 = static_cast<int64_t>(ipc::PipeType::Incoming);
+    w.a3 = static_cast<uint8_t>(trace::Direction::ToReactorThread);
+    w.a4 = notifyWriters_[r]->write(head, nullptr, 0) == 1;
+    trace::emit(w);
 }
 
 void Master::traceShutdown(uint8_t phase)

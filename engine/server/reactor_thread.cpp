@@ -220,8 +220,13 @@ void ReactorThread::Loop::dispatch(Connection* conn, ipc::PipeType type, const c
     head.reactorId = static_cast<int16_t>(id_);
     head.type = static_cast<uint8_t>(type);
     head.workerId = static_cast<uint16_t>(worker);
-    int rc = writers_[worker]->write(head, data, len);
-    if (!trace::on()) return;
+    if (!trace::on())
+    {
+        writers_[worker]->write(head, data, len);
+        return;
+    }
+    // Stamped before the write: a big message leaves at once and the worker may log its
+    // receive before we get back.
     trace::EventKind kind = type == ipc::PipeType::Connect ? trace::EventKind::ConnectNotify
                             : type == ipc::PipeType::Close ? trace::EventKind::CloseNotify
                                                            : trace::EventKind::Dispatch;
@@ -248,7 +253,7 @@ void ReactorThread::Loop::dispatch(Connection* conn, ipc::PipeType type, const c
                : static_cast<int64_t>((len + ipc::kMaxChunkPayload - 1) / ipc::kMaxChunkPayload);
     w.a2 = head.type;
     w.a3 = static_cast<uint8_t>(trace::Direction::ToWorker);
-    w.a4 = rc == 1;
+    w.a4 = writers_[worker]->write(head, data, len) == 1;
     trace::emit(w);
 }
 

@@ -221,8 +221,12 @@ void Worker::sendToReactor(int64_t session, const SessionSlot& slot, uint8_t typ
     head.type = type;
     head.workerId = static_cast<uint16_t>(id_);
     head.aux = aux;
-    int rc = replyWriters_[pipe]->write(head, data, len);
-    if (!trace::on()) return;
+    if (!trace::on())
+    {
+        replyWriters_[pipe]->write(head, data, len);
+        return;
+    }
+    // Stamped before the write: the reactor may log the write-back before we get back.
     if (type == static_cast<uint8_t>(ipc::PipeType::SendData))
     {
         auto r = trace::makeRecord(trace::EventKind::SendRequest);
@@ -247,7 +251,7 @@ void Worker::sendToReactor(int64_t session, const SessionSlot& slot, uint8_t typ
                : static_cast<int64_t>((len + ipc::kMaxChunkPayload - 1) / ipc::kMaxChunkPayload);
     w.a2 = type;
     w.a3 = static_cast<uint8_t>(trace::Direction::ToReactor);
-    w.a4 = rc == 1;
+    w.a4 = replyWriters_[pipe]->write(head, data, len) == 1;
     trace::emit(w);
 }
 
