@@ -1,6 +1,6 @@
 // recordTrace: poll + recv into a LineSplitter; whole lines go to the file unchanged and through
-// TraceLineParser (for the event count, drops and open flows of trace_end). A partial line is
-// kept until its '\n' arrives, and on a stop request it gets 200 ms to complete.
+// a StreamTally (for the event count, drops and open flows of trace_end). A partial line is kept
+// until its '\n' arrives, and on a stop request it gets 200 ms to complete.
 #include "engine/tracefile/trace_recorder.h"
 
 #include <netdb.h>
@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include "engine/base/log.h"
 #include "engine/base/unique_fd.h"
 #include "engine/tracefile/flow_tracker.h"
+#include "engine/tracefile/line_scan.h"
 #include "engine/tracefile/line_splitter.h"
 #include "engine/tracefile/trace_line_parser.h"
 
@@ -87,6 +89,101 @@ bool resolve(const std::string& address, sockaddr_storage* addr, socklen_t* len,
     ::freeaddrinfo(found);
     return true;
 }
+
+// What the recorder learns from the lines it passes on: a valid header, the event count, drops
+// and open flows. After the header only top-level fields are scanned, no DOM is built, so that
+// recording keeps up with a server tracing at full load; `rscope trace check` does the rest.
+class StreamTally
+{
+  public:
+    StreamTally(const std::string& source, std::function<void(const std::string&)> onProblem)
+        : source_(source), onProblem_(std::move(onProblem)), header_(source, headerSink())
+    {
+    }
+
+    void line(std::string_view text)
+    {
+        ++line_;
+        if (!header_.hasHeader())
+        {
+            header_.parseLine(text);
+            return;
+        }
+        if (text.find_first_not_of(" \t\r") == std::string_view::npos) return problem("empty line");
+        LineFields fields;
+        if (!scanLineFields(text, &fields))
+        {
+            ++events_;  // counted as the reader counts it: a broken event line
+            return problem("not a JSON object");
+        }
+        if (!fields.type.empty())
+        {
+            ended_ = ended_ || fields.type == "trace_end";
+            return;
+        }
+        ++events_;
+        trace::EventKind kind = kindOf(fields.kind);
+        if (kind == trace::EventKind::TraceDropped) dropped_ += droppedCount(text);
+        if (kind != trace::EventKind::Count) flows_.observe(fields.flow, kind, line_, 0);
+    }
+
+    bool failed() const { return header_.failed(); }
+    bool hasHeader() const { return header_.hasHeader(); }
+    bool ended() const { return ended_; }
+    uint64_t events() const { return events_; }
+    uint64_t dropped() const { return dropped_; }
+    const FlowTracker& flows() const { return flows_; }
+    const std::string& lastProblem() const { return lastProblem_; }
+
+  private:
+    TraceSink headerSink()
+    {
+        TraceSink sink;
+        sink.onProblem = [this](const Problem& p) { report(p.where.toString()); };
+        return sink;
+    }
+
+    void problem(const std::string& message)
+    {
+        report(ParseError{source_, line_, message}.toString());
+    }
+
+    void report(std::string text)
+    {
+        lastProblem_ = text;
+        if (onProblem_) onProblem_(std::move(text));
+    }
+
+    static trace::EventKind kindOf(std::string_view name)
+    {
+        for (size_t k = 0; k < static_cast<size_t>(trace::EventKind::Count); ++k)
+            if (name == trace::kindInfo(static_cast<trace::EventKind>(k)).name)
+                return static_cast<trace::EventKind>(k);
+        return trace::EventKind::Count;
+    }
+
+    // args.count of a trace_dropped line (rare: a full parse is fine).
+    static uint64_t droppedCount(std::string_view text)
+    {
+        nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+        if (!j.is_object()) return 0;
+        auto args = j.find("args");
+        if (args == j.end() || !args->is_object()) return 0;
+        auto count = args->find("count");
+        if (count == args->end() || !count->is_number_integer()) return 0;
+        return static_cast<uint64_t>(std::max<int64_t>(0, count->get<int64_t>()));
+    }
+
+    std::string source_;
+    std::function<void(const std::string&)> onProblem_;
+    TraceLineParser header_;
+    FlowTracker flows_;
+    uint64_t line_ = 0;
+    uint64_t events_ = 0;
+    uint64_t dropped_ = 0;
+    bool ended_ = false;
+    std::string lastProblem_;
+};
 }  // namespace
 
 int connectTraceSocket(const std::string& address, int timeoutMs, std::string* error)
@@ -145,27 +242,15 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
     }
     std::setvbuf(out.get(), nullptr, _IOFBF, 1 << 20);
 
-    FlowTracker flows;
-    bool serverEnded = false;
-    std::string fatal;
-    TraceSink sink;
-    sink.onEvent = [&](const TraceEventView& e)
-    {
-        flows.observe(e);
-        if (e.kind == trace::EventKind::TraceDropped)
-            result.dropped += static_cast<uint64_t>(std::max<int64_t>(0, e.intArg("count")));
-    };
-    sink.onEnd = [&](const TraceEnd&) { serverEnded = true; };
-    sink.onProblem = [&](const Problem& p)
-    {
-        fatal = p.where.toString();  // the last one is the fatal one when parsing stops
-        if (++result.problems <= kMaxNotedProblems) note("warning: " + fatal);
-    };
-    TraceLineParser parser(options.outPath, sink);
+    StreamTally tally(options.outPath,
+                      [&](const std::string& text)
+                      {
+                          if (++result.problems <= kMaxNotedProblems) note("warning: " + text);
+                      });
     LineSplitter splitter;
     auto onLine = [&](std::string_view line, bool tooLong)
     {
-        if (tooLong || parser.failed() || serverEnded)
+        if (tooLong || tally.failed() || tally.ended())
         {
             if (tooLong) note(fmt::format("dropped a line longer than {} bytes", kMaxLineBytes));
             result.dropped += tooLong ? 1 : 0;
@@ -174,7 +259,7 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
         std::fwrite(line.data(), 1, line.size(), out.get());
         std::fputc('\n', out.get());
         result.bytes += line.size() + 1;
-        parser.parseLine(line);
+        tally.line(line);
     };
 
     int64_t deadlineNs =
@@ -211,10 +296,10 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
             break;
         }
         splitter.feed(std::string_view(buffer.data(), static_cast<size_t>(got)), onLine);
-        if (serverEnded && result.stopReason.empty()) result.stopReason = "server trace_end";
-        if (parser.failed() || serverEnded) break;
+        if (tally.ended() && result.stopReason.empty()) result.stopReason = "server trace_end";
+        if (tally.failed() || tally.ended()) break;
     }
-    if (!splitter.partial().empty() && !parser.failed())
+    if (!splitter.partial().empty() && !tally.failed())
     {
         ++result.dropped;
         note(fmt::format("the stream ended inside a line: {} bytes of an unfinished event dropped",
@@ -223,17 +308,19 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
     if (result.problems > kMaxNotedProblems)
         note(fmt::format("{} more format problems; see rscope trace check {}",
                          result.problems - kMaxNotedProblems, options.outPath));
-    result.events = parser.counts().eventLines;
+    result.events = tally.events();
+    result.dropped += tally.dropped();
     result.elapsedS = static_cast<double>(base::monotonicNs() - startNs) / 1e9;
-    if (parser.failed())
-        result.error = "the server's stream cannot be recorded: " + fatal;
-    else if (!parser.hasHeader())
+    if (tally.failed())
+        result.error = "the server's stream cannot be recorded: " + tally.lastProblem();
+    else if (!tally.hasHeader())
         result.error = "the server sent no trace header before " +
                        (result.stopReason.empty() ? std::string("the end") : result.stopReason);
     if (!result.error.empty()) return result;
 
-    for (const FlowTracker::OpenFlow& f : flows.openFlows()) result.cutFlows.push_back(f.flow);
-    if (!serverEnded)  // a trace_end the server sent itself is kept as it is
+    for (const FlowTracker::OpenFlow& f : tally.flows().openFlows())
+        result.cutFlows.push_back(f.flow);
+    if (!tally.ended())  // a trace_end the server sent itself is kept as it is
     {
         nlohmann::ordered_json end = {{"type", "trace_end"},
                                       {"events", result.events},
