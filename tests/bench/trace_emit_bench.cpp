@@ -9,6 +9,7 @@
 
 #include "engine/trace/trace_buffers.h"
 #include "engine/trace/trace_emitter.h"
+#include "engine/trace/trace_json.h"
 
 namespace
 {
@@ -123,6 +124,30 @@ void BM_EmitRingFull(benchmark::State& state)
     gBuffers = nullptr;
 }
 BENCHMARK(BM_EmitRingFull);
+
+// The collector's per-event cost: one JSON line for a typical pipe_write record.
+void BM_SerializeLine(benchmark::State& state)
+{
+    std::string actor = actorJson("reactor", 0, 12345, 12349);
+    auto r = makeRecord(EventKind::PipeWrite);
+    r.session = 50;
+    r.reactor = 0;
+    r.worker = 2;
+    r.msgId = 1099511627894;
+    r.flow = 1099511627890;
+    r.a0 = 112;
+    r.a1 = 1;
+    r.a3 = 0;
+    TextBuffer out;
+    uint64_t seq = 0;
+    for (auto _ : state)
+    {
+        if (out.size() > (1 << 20)) out.clear();
+        appendEventLine(out, ++seq, r, actor);
+    }
+    state.SetBytesProcessed(static_cast<int64_t>(state.iterations()) * 290);
+}
+BENCHMARK(BM_SerializeLine);
 
 void BM_TracingOff(benchmark::State& state)
 {
