@@ -81,7 +81,6 @@ class ReactorThread::Loop : public ipc::MessageSink, public protocol::FrameSink
     size_t connectionCount_ = 0;
     std::unique_ptr<char[]> readBuffer_;
     Connection* framing_ = nullptr;  // connection whose frames onFrame receives
-    uint64_t readFlow_ = 0;          // flow of the read being framed (first frame takes it)
     uint64_t msgCounter_ = 0;
     int64_t readTimeNs_ = 0;
     std::unique_ptr<reactor::PeriodicTimer> heartbeat_;
@@ -270,8 +269,9 @@ void ReactorThread::Loop::onClientRead(Connection* conn)
         uint64_t flow = 0;
         if (trace::on())
         {
-            // The read opens a request flow; its first message carries the same id.
-            flow = nextMsgId();
+            // With the raw protocol the read opens the request flow. With framing a read may
+            // complete no packet (or several): each frame opens its own flow instead.
+            flow = decoder == nullptr ? nextMsgId() : 0;
             auto r = trace::makeRecord(trace::EventKind::Read);
             r.tsNs = readTimeNs_;
             r.session = conn->session();
@@ -296,7 +296,6 @@ void ReactorThread::Loop::onClientRead(Connection* conn)
             return;
         }
         framing_ = conn;
-        readFlow_ = flow;
         const char* error = decoder->feed(readBuffer_.get(), static_cast<size_t>(n), *this);
         framing_ = nullptr;
         if (error != nullptr)
@@ -309,7 +308,7 @@ void ReactorThread::Loop::onClientRead(Connection* conn)
                 r.session = conn->session();
                 r.fd = conn->fd();
                 r.reactor = static_cast<int16_t>(id_);
-                r.flow = readFlow_ != 0 ? readFlow_ : nextMsgId();
+                r.flow = nextMsgId();
                 r.a3 = static_cast<uint8_t>(std::strstr(error, "large") ? trace::Cause::TooLarge
                                                                         : trace::Cause::Malformed);
                 r.a0 = static_cast<int64_t>(decoder->bufferedBytes());
@@ -333,11 +332,10 @@ void ReactorThread::Loop::onClientRead(Connection* conn)
 
 void ReactorThread::Loop::onFrame(const char* data, size_t len)
 {
-    uint64_t flow = readFlow_;
-    readFlow_ = 0;  // later frames of the same read start flows of their own
+    uint64_t flow = 0;
     if (trace::on())
     {
-        if (flow == 0) flow = nextMsgId();
+        flow = nextMsgId();
         auto r = trace::makeRecord(trace::EventKind::Frame);
         r.session = framing_->session();
         r.fd = framing_->fd();

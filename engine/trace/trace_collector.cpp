@@ -14,6 +14,8 @@
 #include <cstring>
 #include <vector>
 
+#include <fmt/ranges.h>
+
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
 #include "engine/base/process_globals.h"
@@ -23,6 +25,7 @@
 #include "engine/reactor/socket_ops.h"
 #include "engine/reactor/timer.h"
 #include "engine/server/server.h"
+#include "engine/trace/open_flows.h"
 #include "engine/trace/trace_buffers.h"
 #include "engine/trace/trace_emitter.h"
 #include "engine/trace/trace_header.h"
@@ -154,7 +157,8 @@ class TraceCollector::Impl
         std::unique_ptr<reactor::Channel> channel;
         std::string pending;
         size_t offset = 0;
-        uint64_t dropped = 0;  // events this client missed, not yet reported
+        uint64_t dropped = 0;          // events this client missed, not yet reported
+        uint64_t firstDroppedSeq = 0;  // the notice takes this seq: no gap for anyone else
         bool dead = false;
     };
 
@@ -172,7 +176,8 @@ class TraceCollector::Impl
             client->channel->setWriteCallback([this, raw] { flushClient(raw); });
             client->channel->enableReading();
             // A late client gets the topology now, the startup events, then live events.
-            raw->pending = buildHeaderLine(server_, buffers_, options_);
+            raw->pending =
+                buildHeaderLine(server_, buffers_, options_, startupLines_.size(), seq_ + 1);
             for (const std::string& line : startupLines_) raw->pending += line;
             clients_.push_back(std::move(client));
             flushClient(raw);
@@ -214,7 +219,8 @@ class TraceCollector::Impl
                 TraceRecord r = makeRecord(EventKind::TraceDropped);
                 r.a0 = static_cast<int64_t>(c->dropped);
                 c->dropped = 0;
-                appendEventLine(c->pending, ++seq_, r, actorFields_[0]);
+                refreshActor(0);
+                appendEventLine(c->pending, c->firstDroppedSeq, r, actorFields_[0]);
                 flushClient(c);
                 return;
             }
@@ -302,6 +308,8 @@ class TraceCollector::Impl
             return;
         }
         refreshActor(static_cast<uint32_t>(ring));
+        if (fileFd_.valid())
+            openFlows_.observe(record.flow, isTerminalKind(static_cast<EventKind>(record.kind)));
         size_t at = batch_.size();
         appendEventLine(batch_, ++seq_, record, actorFields_[ring]);
         if (startup && startupLines_.size() < kMaxStartupLines)
@@ -324,9 +332,14 @@ class TraceCollector::Impl
         }
         for (auto& c : clients_)
         {
-            if (c->pending.size() - c->offset + batch_.size() > kClientMaxPending)
+            // Once dropping, keep dropping until the backlog is gone and the notice is out, so
+            // the client's stream has exactly one gap, right after the notice.
+            if (c->dropped > 0 || c->pending.size() - c->offset + batch_.size() > kClientMaxPending)
             {
-                c->dropped += events;  // the safety valve: this client is too slow
+                // The safety valve: this client is too slow. The batch held seqs
+                // seq_ - events + 1 .. seq_.
+                if (c->dropped == 0) c->firstDroppedSeq = seq_ - events + 1;
+                c->dropped += events;
                 continue;
             }
             c->pending.append(batch_.data(), batch_.size());
@@ -357,9 +370,10 @@ class TraceCollector::Impl
     {
         if (!fileFd_.valid()) return;
         std::string tail = headerWritten_ ? "" : buildHeaderLine(server_, buffers_, options_);
+        // Flows still open when the server stopped are listed as cut, not left dangling.
         tail += fmt::format(
-            "{{\"type\":\"trace_end\",\"events\":{},\"dropped\":{},\"cut_flows\":[]}}\n", events_,
-            totalDropped_);
+            "{{\"type\":\"trace_end\",\"events\":{},\"dropped\":{},\"cut_flows\":[{}]}}\n", events_,
+            totalDropped_, fmt::join(openFlows_.list(), ","));
         writeFile(tail.data(), tail.size());
         fileFd_.reset();
     }
@@ -377,6 +391,7 @@ class TraceCollector::Impl
     std::vector<uint64_t> droppedSeen_;
     std::vector<std::string> startupLines_;
     TextBuffer batch_;
+    OpenFlows openFlows_;           // only fed while a trace file is written
     std::vector<uint64_t> cursor_;  // per ring: next record to merge
     std::vector<uint64_t> end_;     // per ring: head seen at the start of this drain
     uint64_t seq_ = 0;

@@ -124,6 +124,22 @@ const KindInfo& kindInfo(EventKind kind)
     return kKinds[static_cast<size_t>(kind)];
 }
 
+bool isTerminalKind(EventKind kind)
+{
+    switch (kind)
+    {
+        case EventKind::CallbackExit:
+        case EventKind::ReactorWrite:
+        case EventKind::Close:
+        case EventKind::Discard:
+        case EventKind::FrameError:
+        case EventKind::ReactorRegister:
+            return true;
+        default:
+            return false;
+    }
+}
+
 EventKind kindByName(const char* name)
 {
     for (size_t i = 0; i < static_cast<size_t>(EventKind::Count); ++i)

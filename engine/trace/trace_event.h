@@ -96,6 +96,9 @@ struct KindInfo
 };
 
 const KindInfo& kindInfo(EventKind kind);
+// A flow whose last event is of one of these kinds is finished (traces/FORMAT.md, "Flows"):
+// callback_exit, reactor_write, close, discard, frame_error, reactor_register.
+bool isTerminalKind(EventKind kind);
 // kind by JSON name; EventKind::Count when unknown.
 EventKind kindByName(const char* name);
 

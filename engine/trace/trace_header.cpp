@@ -43,7 +43,8 @@ std::string threadName(const RingHeader& h)
 }  // namespace
 
 std::string buildHeaderLine(server::Server& server, TraceBuffers& buffers,
-                            const TraceOptions& options)
+                            const TraceOptions& options, uint64_t replayEvents,
+                            uint64_t liveFromSeq)
 {
     using nlohmann::json;
     const server::ServerConfig& c = server.config();
@@ -115,6 +116,8 @@ std::string buildHeaderLine(server::Server& server, TraceBuffers& buffers,
                    {"created_ns", base::monotonicNs()},
                    {"wall_time", wallTimeText()},
                    {"trace_payload", options.payloadPreview ? "preview" : "none"},
+                   {"replay_events", replayEvents},
+                   {"live_from_seq", liveFromSeq},
                    {"settings", settings},
                    {"topology",
                     {{"processes", processes},

@@ -15,7 +15,9 @@ namespace rscope::trace
 class TraceBuffers;
 struct TraceOptions;
 
+// replayEvents / liveFromSeq: what a late joiner gets before live events (0 and 1 for a file).
 std::string buildHeaderLine(server::Server& server, TraceBuffers& buffers,
-                            const TraceOptions& options);
+                            const TraceOptions& options, uint64_t replayEvents = 0,
+                            uint64_t liveFromSeq = 1);
 
 }  // namespace rscope::trace

@@ -11,19 +11,7 @@ namespace rscope::tracefile
 
 bool FlowTracker::isTerminal(trace::EventKind kind)
 {
-    using K = trace::EventKind;
-    switch (kind)
-    {
-        case K::CallbackExit:
-        case K::ReactorWrite:
-        case K::Close:
-        case K::Discard:
-        case K::FrameError:
-        case K::ReactorRegister:
-            return true;
-        default:
-            return false;
-    }
+    return trace::isTerminalKind(kind);
 }
 
 void FlowTracker::observe(const TraceEventView& event)

@@ -138,6 +138,11 @@ bool parseHeader(const json& line, TraceHeader* out, FieldProblems* problems, st
     const json* payload = field(line, "trace_payload", "trace_payload", Want::String, problems);
     checkOneOf(payload, "trace_payload", kPayloadModes, problems);
     if (payload) out->tracePayload = payload->get<std::string>();
+    // Optional (added for late joiners); absent means a complete stream from seq 1.
+    if (auto it = line.find("replay_events"); it != line.end() && it->is_number_unsigned())
+        out->replayEvents = it->get<uint64_t>();
+    if (auto it = line.find("live_from_seq"); it != line.end() && it->is_number_unsigned())
+        out->liveFromSeq = it->get<uint64_t>();
     if (const json* settings = field(line, "settings", "settings", Want::Object, problems))
     {
         checkFields(*settings, kSettings, "settings.", problems);

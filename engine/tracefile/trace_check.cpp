@@ -30,7 +30,14 @@ CheckSummary checkTrace(const std::string& path,
     FlowTracker flows;
     std::optional<TraceEnd> end;
     TraceSink sink;
-    sink.onEvent = [&](const TraceEventView& event) { flows.observe(event); };
+    // Events lost after a flow's last event may have been its continuation: a flow left open
+    // before the last trace_dropped event was cut by the drop, not left dangling.
+    uint64_t lastDropLine = 0;
+    sink.onEvent = [&](const TraceEventView& event)
+    {
+        flows.observe(event);
+        if (event.kind == trace::EventKind::TraceDropped) lastDropLine = event.line;
+    };
     sink.onEnd = [&](const TraceEnd& e) { end = e; };
     sink.onProblem = onProblem;
     TraceReader reader(path);
@@ -50,7 +57,14 @@ CheckSummary checkTrace(const std::string& path,
         ++(severity == Severity::Error ? summary.errors : summary.warnings);
         flowProblems.push_back({severity, {path, line, std::move(message)}});
     };
-    std::vector<FlowTracker::OpenFlow> open = flows.openFlows();
+    std::vector<FlowTracker::OpenFlow> open;
+    for (const FlowTracker::OpenFlow& f : flows.openFlows())
+    {
+        if (f.last.lastLine < lastDropLine)
+            ++summary.cutFlows;
+        else
+            open.push_back(f);
+    }
     if (end)
     {
         std::unordered_set<uint64_t> cut(end->cutFlows.begin(), end->cutFlows.end());

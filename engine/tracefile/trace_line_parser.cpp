@@ -169,6 +169,12 @@ void TraceLineParser::onEventLine(json& j)
     if (event.payload && header_.tracePayload == "none")
         report(Severity::Warning,
                "\"payload\" present although the header says trace_payload none");
+    if (event.kind == trace::EventKind::TraceDropped)
+    {
+        auto count = event.args.find("count");
+        if (count != event.args.end() && count->is_number_unsigned())
+            allowedJump_ = event.seq + count->get<uint64_t>();
+    }
     bool& seen = kindSeen_[static_cast<size_t>(event.kind)];
     if (!seen) ++counts_.distinctKinds;
     seen = true;
@@ -194,8 +200,16 @@ void TraceLineParser::onEndLine(const json& j)
 
 void TraceLineParser::checkSeq(uint64_t seq)
 {
+    // Gaps that the stream explains: replayed startup events of a late joiner (older seqs,
+    // then the jump to live_from_seq), and the events a slow client lost, announced by the
+    // trace_dropped line just before the jump (its seq + count is where the stream resumes).
+    bool explained = seq == allowedJump_ && seq > maxSeq_;
+    if (counts_.eventLines <= header_.replayEvents + 1 && seq > maxSeq_ &&
+        (counts_.eventLines <= header_.replayEvents || seq == header_.liveFromSeq))
+        explained = true;
+    allowedJump_ = 0;
     // Accepting prev+1 or max+1 keeps one misplaced line to one or two errors, not a cascade.
-    if (hasSeq_ && seq != prevSeq_ + 1 && seq != maxSeq_ + 1)
+    if (hasSeq_ && !explained && seq != prevSeq_ + 1 && seq != maxSeq_ + 1)
     {
         if (seq > maxSeq_)
             report(Severity::Error,

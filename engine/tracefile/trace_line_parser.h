@@ -61,6 +61,7 @@ class TraceLineParser
     bool hasSeq_ = false;
     uint64_t prevSeq_ = 0;
     uint64_t maxSeq_ = 0;
+    uint64_t allowedJump_ = 0;  // a seq the next line may jump to (after a drop notice)
     bool kindSeen_[static_cast<size_t>(trace::EventKind::Count)] = {};
     std::unordered_map<uint64_t, int64_t> lastTsByThread_;  // (pid << 32 | tid) -> ts
     FieldProblems scratch_;

@@ -46,6 +46,10 @@ struct TraceHeader
     int64_t createdNs = 0;
     std::string wallTime;
     std::string tracePayload;  // "preview" or "none"
+    // A client that joins a running server first gets this many replayed startup events (their
+    // seqs are older, with gaps), then live events from liveFromSeq on. 0 / 0 for a file.
+    uint64_t replayEvents = 0;
+    uint64_t liveFromSeq = 0;
     nlohmann::json settings;
     nlohmann::json topology;
 };

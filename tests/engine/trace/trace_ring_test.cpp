@@ -3,12 +3,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <random>
+#include <set>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/trace/open_flows.h"
 #include "engine/trace/trace_buffers.h"
 #include "engine/trace/trace_emitter.h"
 #include "engine/trace/trace_json.h"
@@ -131,6 +134,36 @@ TEST(TraceJson, EveryKindSerialisesToValidJsonWithItsArgs)
             << "bytes >= 0x80 are escaped as code points";
     }
     EXPECT_EQ(kindByName("no_such_kind"), EventKind::Count);
+}
+
+}  // namespace
+}  // namespace rscope::trace
+
+namespace rscope::trace
+{
+namespace
+{
+
+TEST(OpenFlows, MatchesAReferenceSetUnderRandomInsertAndErase)
+{
+    OpenFlows flows;
+    std::set<uint64_t> reference;
+    std::mt19937_64 rng(42);
+    for (int i = 0; i < 200000; ++i)
+    {
+        uint64_t flow = 1 + rng() % 5000;
+        bool terminal = rng() % 2 == 0;
+        flows.observe(flow, terminal);
+        if (terminal)
+            reference.erase(flow);
+        else
+            reference.insert(flow);
+        ASSERT_EQ(flows.size(), reference.size()) << i;
+    }
+    std::vector<uint64_t> listed = flows.list();
+    EXPECT_EQ(std::set<uint64_t>(listed.begin(), listed.end()), reference);
+    flows.observe(0, false);  // no flow: ignored
+    EXPECT_EQ(flows.size(), reference.size());
 }
 
 }  // namespace
