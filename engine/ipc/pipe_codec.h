@@ -44,6 +44,14 @@ void forEachDatagram(PipeHeader head, const char* payload, size_t len, size_t ma
     }
 }
 
+// Datagrams a message of len payload bytes takes (a header-only message takes one).
+inline int64_t chunkCount(size_t len)
+{
+    return len <= kMaxChunkPayload
+               ? 1
+               : static_cast<int64_t>((len + kMaxChunkPayload - 1) / kMaxChunkPayload);
+}
+
 // Receives whole messages. payload is valid only during the call.
 class MessageSink
 {

@@ -10,6 +10,7 @@
 #include "engine/base/log.h"
 #include "engine/base/process_globals.h"
 #include "engine/dispatch/dispatch_policy.h"
+#include "engine/ipc/pipe_codec.h"
 #include "engine/ipc/pipe_reader.h"
 #include "engine/ipc/pipe_writer.h"
 #include "engine/reactor/event_loop.h"
@@ -55,6 +56,15 @@ class ReactorThread::Loop : public ipc::MessageSink, public protocol::FrameSink
     void peerClose(Connection* conn, trace::Cause cause);
     void closeConnection(Connection* conn, trace::Cause cause, uint64_t flow);
     void traceDiscard(int64_t session, uint64_t flow, trace::Cause reason, size_t len);
+    // A record of kind stamped now, carrying this connection's session, fd and reactor.
+    trace::TraceRecord connRecord(trace::EventKind kind, const Connection* conn) const
+    {
+        auto r = trace::makeRecord(kind);
+        r.session = conn->session();
+        r.fd = conn->fd();
+        r.reactor = static_cast<int16_t>(id_);
+        return r;
+    }
     void checkHeartbeat();
 
     int scheduleWorker(const Connection* conn);
@@ -247,9 +257,7 @@ void ReactorThread::Loop::dispatch(Connection* conn, ipc::PipeType type, const c
     w.msgId = head.msgId;
     w.flow = head.flowId;
     w.a0 = static_cast<int64_t>(len + sizeof head);
-    w.a1 = len == 0
-               ? 1
-               : static_cast<int64_t>((len + ipc::kMaxChunkPayload - 1) / ipc::kMaxChunkPayload);
+    w.a1 = ipc::chunkCount(len);
     w.a2 = head.type;
     w.a3 = static_cast<uint8_t>(trace::Direction::ToWorker);
     w.a4 = writers_[worker]->write(head, data, len) == 1;
@@ -304,10 +312,7 @@ void ReactorThread::Loop::onClientRead(Connection* conn)
                     conn->session(), conn->fd(), error, config_.protocol.maxLength);
             if (trace::on())
             {
-                auto r = trace::makeRecord(trace::EventKind::FrameError);
-                r.session = conn->session();
-                r.fd = conn->fd();
-                r.reactor = static_cast<int16_t>(id_);
+                auto r = connRecord(trace::EventKind::FrameError, conn);
                 r.flow = nextMsgId();
                 r.a3 = static_cast<uint8_t>(std::strstr(error, "large") ? trace::Cause::TooLarge
                                                                         : trace::Cause::Malformed);
@@ -336,10 +341,7 @@ void ReactorThread::Loop::onFrame(const char* data, size_t len)
     if (trace::on())
     {
         flow = nextMsgId();
-        auto r = trace::makeRecord(trace::EventKind::Frame);
-        r.session = framing_->session();
-        r.fd = framing_->fd();
-        r.reactor = static_cast<int16_t>(id_);
+        auto r = connRecord(trace::EventKind::Frame, framing_);
         r.flow = flow;
         r.a0 = static_cast<int64_t>(len);
         r.a3 = static_cast<uint8_t>(config_.protocol.protocol);
@@ -364,10 +366,7 @@ void ReactorThread::Loop::onClientWrite(Connection* conn)
         SessionSlot& slot = shared_.slotOf(conn->session());
         if (slot.overflow.exchange(0, std::memory_order_relaxed) && trace::on())
         {
-            auto r = trace::makeRecord(trace::EventKind::BufferDrain);
-            r.session = conn->session();
-            r.fd = conn->fd();
-            r.reactor = static_cast<int16_t>(id_);
+            auto r = connRecord(trace::EventKind::BufferDrain, conn);
             r.a1 = static_cast<int64_t>(config_.socketBufferSize);
             trace::emit(r);
         }
@@ -437,10 +436,7 @@ void ReactorThread::Loop::onSendData(const ipc::PipeHeader& head, const char* pa
         SessionSlot& slot = shared_.slotOf(conn->session());
         if (!slot.overflow.exchange(1, std::memory_order_relaxed) && trace::on())
         {
-            auto r = trace::makeRecord(trace::EventKind::BufferFull);
-            r.session = conn->session();
-            r.fd = conn->fd();
-            r.reactor = static_cast<int16_t>(id_);
+            auto r = connRecord(trace::EventKind::BufferFull, conn);
             r.a0 = static_cast<int64_t>(conn->queuedBytes());
             r.a1 = static_cast<int64_t>(config_.socketBufferSize);
             trace::emit(r);
@@ -483,10 +479,7 @@ void ReactorThread::Loop::peerClose(Connection* conn, trace::Cause cause)
     if (trace::on())
     {
         flow = nextMsgId();
-        auto r = trace::makeRecord(trace::EventKind::PeerClose);
-        r.session = conn->session();
-        r.fd = conn->fd();
-        r.reactor = static_cast<int16_t>(id_);
+        auto r = connRecord(trace::EventKind::PeerClose, conn);
         r.flow = flow;
         r.a3 = static_cast<uint8_t>(cause);
         trace::emit(r);
@@ -508,10 +501,7 @@ void ReactorThread::Loop::closeConnection(Connection* conn, trace::Cause cause, 
              conn->bytesOut, dropped);
     if (trace::on())
     {
-        auto r = trace::makeRecord(trace::EventKind::Close);
-        r.session = conn->session();
-        r.fd = conn->fd();
-        r.reactor = static_cast<int16_t>(id_);
+        auto r = connRecord(trace::EventKind::Close, conn);
         r.flow = flow;
         r.a0 = static_cast<int64_t>(dropped);
         r.a3 = static_cast<uint8_t>(cause);

@@ -8,6 +8,7 @@
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
 #include "engine/dispatch/dispatch_policy.h"
+#include "engine/ipc/pipe_codec.h"
 #include "engine/ipc/pipe_reader.h"
 #include "engine/ipc/pipe_writer.h"
 #include "engine/reactor/channel.h"
@@ -124,10 +125,7 @@ void Worker::onMessage(const ipc::PipeHeader& head, const char* payload, size_t 
         r.msgId = head.msgId;
         r.flow = head.flowId;
         r.a0 = static_cast<int64_t>(len);
-        r.a1 =
-            len <= ipc::kMaxChunkPayload
-                ? 1
-                : static_cast<int64_t>((len + ipc::kMaxChunkPayload - 1) / ipc::kMaxChunkPayload);
+        r.a1 = ipc::chunkCount(len);
         r.a3 = head.type;
         trace::emit(r);
     }
@@ -246,9 +244,7 @@ void Worker::sendToReactor(int64_t session, const SessionSlot& slot, uint8_t typ
     w.msgId = head.msgId;
     w.flow = head.flowId;
     w.a0 = static_cast<int64_t>(len + sizeof head);
-    w.a1 = len <= ipc::kMaxChunkPayload
-               ? 1
-               : static_cast<int64_t>((len + ipc::kMaxChunkPayload - 1) / ipc::kMaxChunkPayload);
+    w.a1 = ipc::chunkCount(len);
     w.a2 = type;
     w.a3 = static_cast<uint8_t>(trace::Direction::ToReactor);
     w.a4 = replyWriters_[pipe]->write(head, data, len) == 1;

@@ -13,6 +13,7 @@
 
 #include "engine/base/log.h"
 #include "engine/server/server.h"
+#include "tests/integration/test_support.h"
 
 namespace rscope::testing
 {
@@ -70,23 +71,7 @@ bool InProcessServer::start(std::chrono::milliseconds timeout)
 
 int InProcessServer::stop(std::chrono::milliseconds timeout)
 {
-    if (pid_ <= 0) return -1;
-    ::kill(pid_, SIGTERM);
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    int status = 0;
-    while (std::chrono::steady_clock::now() < deadline)
-    {
-        if (::waitpid(pid_, &status, WNOHANG) == pid_)
-        {
-            pid_ = -1;
-            return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    ::kill(-pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-    return -1;
+    return terminateAndWait(&pid_, timeout);
 }
 
 }  // namespace rscope::testing

@@ -111,26 +111,32 @@ std::string ServerProcess::stderrText() const
     return ss.str();
 }
 
-int ServerProcess::stop(std::chrono::milliseconds timeout)
+int terminateAndWait(pid_t* pid, std::chrono::milliseconds timeout)
 {
-    if (pid_ <= 0) return -1;
-    ::kill(pid_, SIGTERM);
+    if (*pid <= 0) return -1;
+    ::kill(*pid, SIGTERM);
     auto deadline = std::chrono::steady_clock::now() + timeout;
     int status = 0;
     while (std::chrono::steady_clock::now() < deadline)
     {
-        if (::waitpid(pid_, &status, WNOHANG) == pid_)
+        if (::waitpid(*pid, &status, WNOHANG) == *pid)
         {
-            pid_ = -1;
-            output();
+            *pid = -1;
             return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
         }
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    ::kill(-pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
+    ::kill(-*pid, SIGKILL);
+    ::waitpid(*pid, nullptr, 0);
+    *pid = -1;
     return -1;
+}
+
+int ServerProcess::stop(std::chrono::milliseconds timeout)
+{
+    int code = terminateAndWait(&pid_, timeout);
+    output();
+    return code;
 }
 
 std::vector<pid_t> childrenOf(pid_t pid)

@@ -42,6 +42,10 @@ class ServerProcess
     uint16_t port_ = 0;
 };
 
+// SIGTERM to pid, then waits up to timeout for its exit status (exit code, or 128 + signal);
+// on timeout SIGKILLs its process group and returns -1. Resets *pid to -1 either way.
+int terminateAndWait(pid_t* pid, std::chrono::milliseconds timeout);
+
 // Children of pid (from /proc/PID/task/*/children).
 std::vector<pid_t> childrenOf(pid_t pid);
 // All descendants (children, grandchildren ...).
