@@ -6,6 +6,8 @@
 
 #include <cstdio>
 #include <fstream>
+#include <memory>
+#include <string>
 
 #include "engine/base/log.h"
 #include "engine/reactor/socket_ops.h"
@@ -13,6 +15,7 @@
 #include "engine/server/manager.h"
 #include "engine/server/server.h"
 #include "engine/server/shared_state.h"
+#include "engine/trace/trace_collector.h"
 
 namespace rscope::server
 {
@@ -30,8 +33,20 @@ int BaseMaster::run()
                     });
     manager.setStopOnInterrupt(true);
     uint16_t port = server_.port();
+    std::unique_ptr<trace::TraceCollector> collector;
+    if (server_.traceBuffers() != nullptr)
+    {
+        trace::TraceOptions options;
+        options.listen = config.traceListen;
+        options.file = config.traceFile;
+        options.payloadPreview = config.tracePayload;
+        collector =
+            std::make_unique<trace::TraceCollector>(server_, *server_.traceBuffers(), options);
+        collector->start();
+    }
+    std::string traceAt = collector ? collector->listenAddress() : "";
     manager.setReadyCallback(
-        [this, port, &config]
+        [this, port, &config, &traceAt]
         {
             if (!config.pidFile.empty())
             {
@@ -40,14 +55,16 @@ int BaseMaster::run()
             }
             std::printf(
                 "rscope server listening on %s:%u (mode base, worker_num %d, SO_REUSEPORT, master "
-                "pid %d)\n",
-                config.host.c_str(), port, config.workerNum, ::getpid());
+                "pid %d, trace %s)\n",
+                config.host.c_str(), port, config.workerNum, ::getpid(),
+                traceAt.empty() ? "off" : traceAt.c_str());
             std::fflush(stdout);
             if (server_.on().onStart) server_.on().onStart(server_);
         });
     int code = manager.run();
     if (server_.on().onShutdown) server_.on().onShutdown(server_);
     if (!config.pidFile.empty()) ::unlink(config.pidFile.c_str());
+    if (collector) collector->stop();
     return code;
 }
 

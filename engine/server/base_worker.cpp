@@ -101,6 +101,13 @@ int BaseWorker::run()
     WorkerSlot& slot = shared.worker(id_);
     slot.requests.store(0);
     slot.status.store(static_cast<uint8_t>(WorkerStatus::Idle));
+    if (trace::on())
+    {
+        auto r = trace::makeRecord(trace::EventKind::WorkerStart);
+        r.worker = static_cast<int16_t>(id_);
+        r.a0 = slot.generation.load();
+        trace::emit(r);
+    }
     server_.setContext(this);
     if (server_.on().onWorkerStart) server_.on().onWorkerStart(server_, id_);
     loop_->loop();
@@ -153,6 +160,16 @@ void BaseWorker::onAccept()
         shared.publishSession(session);
         shared.header().acceptCount.fetch_add(1, std::memory_order_relaxed);
 
+        if (trace::on())
+        {
+            // In BASE mode the worker is its own main reactor: accept and registration at once.
+            auto r = connRecord(trace::EventKind::Accept, session, fd);
+            r.a0 = listenFd_.get();
+            r.a1 = slot.remotePort;
+            r.a2 = slot.remoteIp;
+            trace::emit(r);
+            trace::emit(connRecord(trace::EventKind::ReactorRegister, session, fd));
+        }
         auto* conn = new Connection(loop_.get(), fd, session, &config.protocol);
         conns_[fd] = conn;
         conn->channel().setReadCallback([this, conn] { onClientRead(conn); });
@@ -168,6 +185,13 @@ void BaseWorker::onClientRead(Connection* conn)
     if (n > 0)
     {
         conn->bytesIn += static_cast<uint64_t>(n);
+        if (trace::on())
+        {
+            auto r = connRecord(trace::EventKind::Read, conn->session(), conn->fd());
+            r.a0 = n;
+            trace::setPreview(r, readBuffer_.get(), static_cast<size_t>(n));
+            trace::emit(r);
+        }
         server_.shared()
             .slotOf(conn->session())
             .lastRecvMs.store(base::monotonicMs(), std::memory_order_relaxed);
@@ -201,6 +225,9 @@ void BaseWorker::deliver(Connection* conn, const char* data, size_t len)
 {
     SessionSlot& slot = server_.shared().slotOf(conn->session());
     if (conn->peerClosed || slot.closed.load(std::memory_order_relaxed)) return;
+    auto enter = connRecord(trace::EventKind::CallbackEnter, conn->session(), conn->fd());
+    enter.a3 = static_cast<uint8_t>(trace::CallbackId::OnReceive);
+    if (trace::on()) trace::emit(enter);
     try
     {
         if (server_.on().onReceive)
@@ -211,6 +238,13 @@ void BaseWorker::deliver(Connection* conn, const char* data, size_t len)
         RS_ERROR("onReceive(session {}) threw: {}; the worker goes on", conn->session(), e.what());
     }
     server_.shared().worker(id_).requests.fetch_add(1, std::memory_order_relaxed);
+    if (trace::on())
+    {
+        auto exit = connRecord(trace::EventKind::CallbackExit, conn->session(), conn->fd());
+        exit.a3 = enter.a3;
+        exit.a0 = exit.tsNs - enter.tsNs;
+        trace::emit(exit);
+    }
 }
 
 void BaseWorker::onClientWrite(Connection* conn)
@@ -237,6 +271,7 @@ void BaseWorker::peerClose(Connection* conn, const char* cause)
 void BaseWorker::closeConnection(Connection* conn, const char* reason)
 {
     RS_DEBUG("session {} fd {} closed: {}", conn->session(), conn->fd(), reason);
+    if (trace::on()) trace::emit(connRecord(trace::EventKind::Close, conn->session(), conn->fd()));
     conn->dropOutput();
     conn->channel().remove();
     conns_[conn->fd()] = nullptr;
@@ -286,6 +321,13 @@ bool BaseWorker::send(int64_t session, std::string_view data)
     }
     Connection* conn = lookup(session);
     if (conn == nullptr || conn->closeQueued) return false;
+    if (trace::on())
+    {
+        auto r = connRecord(trace::EventKind::ReactorWrite, session, conn->fd());
+        r.a0 = static_cast<int64_t>(data.size());
+        r.a3 = conn->queuedBytes() == 0;
+        trace::emit(r);
+    }
     if (conn->send(data.data(), data.size()) < 0)
     {
         peerClose(conn, "error");

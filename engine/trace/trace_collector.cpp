@@ -139,6 +139,8 @@ class TraceCollector::Impl
         finish();
         for (auto& c : clients_) flushClient(c.get());  // best effort: the tail of the stream
         clients_.clear();
+        if (options_.listen.rfind("unix:", 0) == 0 && listenFd_.valid())
+            ::unlink(options_.listen.c_str() + 5);  // leave no stale socket file behind
     }
 
     // Thread-safe: false while the loop is not running yet.
