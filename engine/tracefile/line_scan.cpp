@@ -119,8 +119,44 @@ class Scanner
 };
 }  // namespace
 
+namespace
+{
+// The server writes event lines in one fixed key order: seq, ts, kind, fn, actor, the ids
+// (flow last), then args. For such a line the top-level "kind" and "flow" are found with two
+// memchr-speed searches; anything else takes the full scan.
+bool scanServerLine(std::string_view line, LineFields* out)
+{
+    constexpr std::string_view kPrefix = "{\"seq\":";
+    constexpr std::string_view kKind = ",\"kind\":\"";
+    constexpr std::string_view kFlow = ",\"flow\":";
+    constexpr std::string_view kArgs = ",\"args\":{";
+    if (line.substr(0, kPrefix.size()) != kPrefix || line.back() != '}') return false;
+    size_t args = line.find(kArgs);
+    if (args == std::string_view::npos) return false;
+    std::string_view envelope = line.substr(0, args);  // top level only: no nesting before args
+    size_t kind = envelope.find(kKind);
+    if (kind == std::string_view::npos) return false;
+    size_t kindStart = kind + kKind.size();
+    size_t kindEnd = envelope.find('"', kindStart);
+    if (kindEnd == std::string_view::npos) return false;
+    out->kind = envelope.substr(kindStart, kindEnd - kindStart);
+    size_t flow = envelope.rfind(kFlow);
+    if (flow != std::string_view::npos)
+    {
+        const char* begin = envelope.data() + flow + kFlow.size();
+        const char* end = envelope.data() + envelope.size();
+        uint64_t value = 0;
+        auto [stop, ec] = std::from_chars(begin, end, value);
+        out->flow = ec == std::errc() && stop == end ? value : 0;
+    }
+    return true;
+}
+}  // namespace
+
 bool scanLineFields(std::string_view line, LineFields* out)
 {
+    *out = LineFields{};
+    if (scanServerLine(line, out)) return true;
     *out = LineFields{};
     Scanner s(line);
     if (!s.take('{')) return false;
