@@ -1,9 +1,9 @@
 // EventLoop: the epoll loop (level-triggered), eventfd wakeup and cross-thread functors.
 #include "engine/reactor/event_loop.h"
 
+#include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <pthread.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 

@@ -33,17 +33,7 @@ int BaseMaster::run()
                     });
     manager.setStopOnInterrupt(true);
     uint16_t port = server_.port();
-    std::unique_ptr<trace::TraceCollector> collector;
-    if (server_.traceBuffers() != nullptr)
-    {
-        trace::TraceOptions options;
-        options.listen = config.traceListen;
-        options.file = config.traceFile;
-        options.payloadPreview = config.tracePayload;
-        collector =
-            std::make_unique<trace::TraceCollector>(server_, *server_.traceBuffers(), options);
-        collector->start();
-    }
+    std::unique_ptr<trace::TraceCollector> collector = server_.startTraceCollector();
     std::string traceAt = collector ? collector->listenAddress() : "";
     manager.setReadyCallback(
         [this, port, &config, &traceAt]

@@ -43,17 +43,8 @@ int Master::run()
 {
     const ServerConfig& config = server_.config();
     int listenFd = server_.listenFd().get();
-    if (server_.traceBuffers() != nullptr)
-    {
-        // First, so the startup events of every thread and child are drained as they come.
-        trace::TraceOptions options;
-        options.listen = config.traceListen;
-        options.file = config.traceFile;
-        options.payloadPreview = config.tracePayload;
-        collector_ =
-            std::make_unique<trace::TraceCollector>(server_, *server_.traceBuffers(), options);
-        collector_->start();
-    }
+    // First, so the startup events of every thread and child are drained as they come.
+    collector_ = server_.startTraceCollector();
     if (int rc = reactor::listenFd(listenFd, config.backlog); rc < 0)
         reactor::dieWithErrno("listen", fmt::format("{}:{}", config.host, server_.port()), -rc);
     if (trace::on())

@@ -22,6 +22,7 @@
 #include "engine/server/shared_state.h"
 #include "engine/server/worker_context.h"
 #include "engine/trace/trace_buffers.h"
+#include "engine/trace/trace_collector.h"
 #include "engine/trace/trace_emitter.h"
 
 namespace rscope::server
@@ -179,6 +180,18 @@ int Server::startBaseMode()
     createWorkerPipes();
     BaseMaster master(*this);
     return master.run();
+}
+
+std::unique_ptr<trace::TraceCollector> Server::startTraceCollector()
+{
+    if (!traceBuffers_) return nullptr;
+    trace::TraceOptions options;
+    options.listen = config_.traceListen;
+    options.file = config_.traceFile;
+    options.payloadPreview = config_.tracePayload;
+    auto collector = std::make_unique<trace::TraceCollector>(*this, *traceBuffers_, options);
+    collector->start();
+    return collector;
 }
 
 bool Server::send(int64_t session, std::string_view data)

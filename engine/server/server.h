@@ -20,7 +20,8 @@
 namespace rscope::trace
 {
 class TraceBuffers;
-}
+class TraceCollector;
+}  // namespace rscope::trace
 
 namespace rscope::server
 {
@@ -69,6 +70,8 @@ class Server
     SharedState& shared() { return *shared_; }
     // nullptr when tracing is off.
     trace::TraceBuffers* traceBuffers() { return traceBuffers_.get(); }
+    // The master's collector for the configured sinks, started; nullptr when tracing is off.
+    std::unique_ptr<trace::TraceCollector> startTraceCollector();
     std::vector<WorkerPipe>& pipes() { return pipes_; }
     base::UniqueFd& listenFd() { return listenFd_; }
     void setContext(WorkerContext* context) { context_ = context; }
