@@ -21,7 +21,7 @@ enum class ActorRole : uint8_t
 };
 const char* actorRoleName(ActorRole role);
 
-inline constexpr size_t kRingSlots = 16384;  // a power of two; 2 MiB of records per ring
+inline constexpr size_t kRingSlots = 32768;  // a power of two; 2 MiB of 64-byte slots per ring
 
 struct alignas(64) RingHeader
 {

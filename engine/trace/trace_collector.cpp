@@ -277,9 +277,13 @@ class TraceCollector::Impl
                 if (ts <= bestTs && (best < 0 || ts < bestTs)) best = i, bestTs = ts;
             }
             if (best < 0) break;
-            const TraceRecord& record =
-                buffers_.ring(best).slots[cursor_[best]++ & (kRingSlots - 1)];
-            serialize(record, best, consumers);
+            Ring& ring = buffers_.ring(best);
+            const TraceRecord& record = ring.slots[cursor_[best]++ & (kRingSlots - 1)];
+            const char* preview = nullptr;
+            if (record.previewLen > 0)  // the preview rides in the next slot
+                preview =
+                    reinterpret_cast<const char*>(&ring.slots[cursor_[best]++ & (kRingSlots - 1)]);
+            serialize(record, best, consumers, preview);
             ++emitted;
         }
         for (int i = 0; i < rings; ++i)
@@ -300,10 +304,11 @@ class TraceCollector::Impl
         if (emitted > 0) publish(emitted);
     }
 
-    void serialize(const TraceRecord& record, int ring, bool consumers)
+    void serialize(const TraceRecord& record, int ring, bool consumers,
+                   const char* preview = nullptr)
     {
         ++events_;
-        bool startup = record.kind <= static_cast<uint16_t>(EventKind::Listen);
+        bool startup = record.kind <= static_cast<uint8_t>(EventKind::Listen);
         if (!consumers && !startup)
         {
             ++seq_;  // numbered even when nobody listens, so seq counts real events
@@ -313,7 +318,7 @@ class TraceCollector::Impl
         if (fileFd_.valid())
             openFlows_.observe(record.flow, isTerminalKind(static_cast<EventKind>(record.kind)));
         size_t at = batch_.size();
-        appendEventLine(batch_, ++seq_, record, actorFields_[ring]);
+        appendEventLine(batch_, ++seq_, record, actorFields_[ring], preview);
         if (startup && startupLines_.size() < kMaxStartupLines)
             startupLines_.emplace_back(batch_.data() + at, batch_.size() - at);
         if (!consumers) batch_.truncate(at);

@@ -10,6 +10,7 @@ namespace rscope::trace
 TraceBuffers* gBuffers = nullptr;
 bool gPayloadPreview = true;
 thread_local Ring* tRing = nullptr;
+thread_local char tPreview[kPreviewBytes];
 
 void attachThread(ActorRole role, int index)
 {

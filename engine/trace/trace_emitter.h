@@ -18,6 +18,8 @@ extern TraceBuffers* gBuffers;
 extern bool gPayloadPreview;
 // The ring of the calling thread (set by attachThread; cleared after fork by re-attaching).
 extern thread_local Ring* tRing;
+// The payload preview of the record being built on this thread (setPreview -> emit).
+extern thread_local char tPreview[kPreviewBytes];
 
 inline bool on()
 {
@@ -31,21 +33,21 @@ void attachThread(ActorRole role, int index);
 inline TraceRecord makeRecord(EventKind kind)
 {
     TraceRecord r;
-    std::memset(static_cast<void*>(&r), 0, offsetof(TraceRecord, preview));
+    std::memset(static_cast<void*>(&r), 0, sizeof r);
     r.tsNs = base::monotonicNs();
     r.fd = -1;
     r.reactor = -1;
     r.worker = -1;
-    r.kind = static_cast<uint16_t>(kind);
+    r.kind = static_cast<uint8_t>(kind);
     return r;
 }
 
 inline void setPreview(TraceRecord& r, const char* data, size_t len)
 {
     if (!gPayloadPreview || len == 0) return;
-    size_t n = len < sizeof r.preview ? len : sizeof r.preview;
-    std::memcpy(r.preview, data, n);
-    r.previewLen = static_cast<uint16_t>(n);
+    size_t n = len < kPreviewBytes ? len : kPreviewBytes;
+    std::memcpy(tPreview, data, n);
+    r.previewLen = static_cast<uint8_t>(n);
 }
 
 inline void emit(const TraceRecord& r)
@@ -54,17 +56,22 @@ inline void emit(const TraceRecord& r)
     if (ring == nullptr) return;
     RingHeader& h = ring->header;
     uint64_t head = h.head.load(std::memory_order_relaxed);
+    uint64_t slots = r.previewLen > 0 ? 2 : 1;  // a preview takes the next slot
     // The collector's tail lives on another core's cache line: look only when the cached
     // value says the ring is full (the usual single-producer ring trick).
-    if (head - h.cachedTail >= kRingSlots) h.cachedTail = h.tail.load(std::memory_order_acquire);
-    if (head - h.cachedTail >= kRingSlots)
+    if (head + slots - h.cachedTail > kRingSlots)
+        h.cachedTail = h.tail.load(std::memory_order_acquire);
+    if (head + slots - h.cachedTail > kRingSlots)
     {
         // Never wait for the collector: the server goes on, the loss is counted and reported.
         h.dropped.store(h.dropped.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
         return;
     }
     ring->slots[head & (kRingSlots - 1)] = r;
-    h.head.store(head + 1, std::memory_order_release);
+    if (slots == 2)
+        std::memcpy(static_cast<void*>(&ring->slots[(head + 1) & (kRingSlots - 1)]), tPreview,
+                    kPreviewBytes);
+    h.head.store(head + slots, std::memory_order_release);
 }
 
 }  // namespace rscope::trace

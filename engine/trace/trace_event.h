@@ -159,7 +159,8 @@ enum class Direction : uint8_t
 };
 const char* directionName(uint8_t d);
 
-// One event. The emitting actor (role, index, pid, tid) is a property of the ring, not stored.
+// One event: one 64-byte cache line. The emitting actor (role, index, pid, tid) is a property of
+// the ring, not stored. A payload preview travels in the ring slot right after its record.
 struct TraceRecord
 {
     int64_t tsNs;     // monotonic clock
@@ -168,18 +169,16 @@ struct TraceRecord
     uint64_t msgId;   // pipe message id (0 = none)
     int64_t a0;       // kind-specific (see KindInfo::args)
     int64_t a1;
-    int64_t a2;
+    int32_t a2;
     int32_t fd;       // -1 = none
     int16_t reactor;  // -1 = none
     int16_t worker;   // -1 = none
-    uint16_t kind;    // EventKind
+    uint8_t kind;     // EventKind
     uint8_t a3;       // kind-specific small values (enums, flags)
     uint8_t a4;
-    uint16_t previewLen;  // bytes used in preview (0 = no payload preview)
-    uint16_t reserved;
-    char preview[32];  // the first bytes of the payload, raw (escaped when serialised)
-    uint8_t pad[24];
+    uint8_t previewLen;  // payload bytes in the next ring slot (0 = no preview)
 };
-static_assert(sizeof(TraceRecord) == 128, "a trace record is a fixed 128-byte POD");
+static_assert(sizeof(TraceRecord) == 64, "a trace record is one 64-byte cache line");
+inline constexpr size_t kPreviewBytes = 32;
 
 }  // namespace rscope::trace

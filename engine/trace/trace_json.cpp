@@ -201,9 +201,9 @@ void appendJsonString(std::string& out, const char* s, size_t len)
 }
 
 void appendEventLine(TextBuffer& out, uint64_t seq, const TraceRecord& r,
-                     const std::string& actorField)
+                     const std::string& actorField, const char* preview)
 {
-    size_t kind = r.kind < static_cast<uint16_t>(EventKind::Count)
+    size_t kind = r.kind < static_cast<uint8_t>(EventKind::Count)
                       ? r.kind
                       : static_cast<size_t>(EventKind::TraceDropped);
     const KindFragments& f = fragments()[kind];
@@ -226,20 +226,20 @@ void appendEventLine(TextBuffer& out, uint64_t seq, const TraceRecord& r,
     for (int a = 0; a < f.argCount; ++a)
         p = putArg(put(p, f.argKeys[a]), f.args[a], slotValue(r, f.args[a].slot));
     *p++ = '}';
-    if (r.previewLen > 0)
+    if (r.previewLen > 0 && preview != nullptr)
     {
         p = putLit(p, ",\"payload\":");
-        p = putJsonString(p, r.preview, std::min<size_t>(r.previewLen, sizeof r.preview));
+        p = putJsonString(p, preview, std::min<size_t>(r.previewLen, kPreviewBytes));
     }
     p = putLit(p, "}\n");
     out.advance(static_cast<size_t>(p - start));
 }
 
 void appendEventLine(std::string& out, uint64_t seq, const TraceRecord& r,
-                     const std::string& actorField)
+                     const std::string& actorField, const char* preview)
 {
     TextBuffer buf;
-    appendEventLine(buf, seq, r, actorField);
+    appendEventLine(buf, seq, r, actorField, preview);
     out.append(buf.data(), buf.size());
 }
 

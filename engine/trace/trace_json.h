@@ -44,10 +44,11 @@ class TextBuffer
 std::string actorJson(const char* role, int index, int pid, int tid);
 
 // Appends one event line (with the trailing newline).
+// preview: the r.previewLen payload bytes (the ring slot after the record), or nullptr.
 void appendEventLine(TextBuffer& out, uint64_t seq, const TraceRecord& r,
-                     const std::string& actorField);
+                     const std::string& actorField, const char* preview = nullptr);
 void appendEventLine(std::string& out, uint64_t seq, const TraceRecord& r,
-                     const std::string& actorField);
+                     const std::string& actorField, const char* preview = nullptr);
 
 // Appends s as a JSON string literal (quotes included); bytes >= 0x80 and controls are \u00XX.
 void appendJsonString(std::string& out, const char* s, size_t len);

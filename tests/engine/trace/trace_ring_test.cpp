@@ -117,7 +117,7 @@ TEST(TraceJson, EveryKindSerialisesToValidJsonWithItsArgs)
         r.a2 = 0x7f000001;
         setPreview(r, "hi\n\x01\xff\"", 6);
         std::string line;
-        appendEventLine(line, static_cast<uint64_t>(k + 1), r, actor);
+        appendEventLine(line, static_cast<uint64_t>(k + 1), r, actor, tPreview);
         ASSERT_EQ(line.back(), '\n');
         auto j = nlohmann::json::parse(line);
         const KindInfo& info = kindInfo(static_cast<EventKind>(k));
