@@ -1,5 +1,6 @@
 // The emit API of the hot path: each thread attaches to its own ring once; emit() copies one
-// 128-byte record into it: no lock, no allocation, no syscall. A full ring drops and counts.
+// 64-byte record (plus a preview slot) into it: no lock, no allocation, no syscall. A full ring
+// drops and counts.
 // With tracing off, every site costs one predictable branch on a process-wide flag.
 #pragma once
 

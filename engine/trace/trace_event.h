@@ -1,5 +1,5 @@
-// The trace record: one fixed 128-byte POD per event, written by the emitting thread into its
-// own ring, and the table that names every kind, its historic swoole function and its args.
+// The trace record: one fixed 64-byte POD per event (one cache line), written by the emitting
+// thread into its own ring, and the table that names every kind, its historic function and args.
 // Plain data shared by every server process (through the trace rings); no owner.
 #pragma once
 
