@@ -388,12 +388,8 @@ void ReactorThread::Loop::traceDiscard(int64_t session, uint64_t flow, trace::Ca
                                        size_t len)
 {
     if (!trace::on()) return;
-    auto r = trace::makeRecord(trace::EventKind::Discard);
-    r.session = session;
+    auto r = trace::discardRecord(session, flow, reason, len);
     r.reactor = static_cast<int16_t>(id_);
-    r.flow = flow;
-    r.a0 = static_cast<int64_t>(len);
-    r.a3 = static_cast<uint8_t>(reason);
     trace::emit(r);
 }
 

@@ -255,12 +255,8 @@ void Worker::traceDiscard(int64_t session, trace::Cause reason, size_t len)
 {
     callbackRan_ = true;  // a discard also ends the message
     if (!trace::on()) return;
-    auto r = trace::makeRecord(trace::EventKind::Discard);
-    r.session = session;
+    auto r = trace::discardRecord(session, flowId_, reason, len);
     r.worker = static_cast<int16_t>(id_);
-    r.flow = flowId_;
-    r.a0 = static_cast<int64_t>(len);
-    r.a3 = static_cast<uint8_t>(reason);
     trace::emit(r);
 }
 

@@ -51,6 +51,17 @@ inline void setPreview(TraceRecord& r, const char* data, size_t len)
     r.previewLen = static_cast<uint8_t>(n);
 }
 
+// A discard: a message or reply for a session that is gone or closed (model 8.5), ending its flow.
+inline TraceRecord discardRecord(int64_t session, uint64_t flow, Cause reason, size_t len)
+{
+    auto r = makeRecord(EventKind::Discard);
+    r.session = session;
+    r.flow = flow;
+    r.a0 = static_cast<int64_t>(len);
+    r.a3 = static_cast<uint8_t>(reason);
+    return r;
+}
+
 inline void emit(const TraceRecord& r)
 {
     Ring* ring = tRing;
