@@ -1,0 +1,36 @@
+// Lays out the architecture picture (seed article, figure 1) from the header topology, the state
+// at the cursor and the activity: clients left, the master box (main reactor + reactor threads),
+// the manager, the workers right, a pipe between each reactor thread and the workers it polls.
+#pragma once
+
+#include <cstdint>
+
+#include "viewer/layout/draw_records.h"
+
+namespace rscope::viewer
+{
+
+class TraceStore;
+class ArchitectureState;
+struct Activity;
+
+struct ArchitectureLayoutInput
+{
+    const TraceStore* store = nullptr;  // topology, actors, event details for tokens
+    const ArchitectureState* state = nullptr;
+    const Activity* activity = nullptr;
+    RectF canvas;
+    int64_t selectedSession = 0;  // highlighted everywhere (0 = none)
+    float fontSize = 13.0f;       // text line height drives box sizes
+    int maxClients = 8;           // more open sessions fold into one "clients" node
+};
+
+DrawList layoutArchitecture(const ArchitectureLayoutInput& in);
+
+// Stable ids, shared with the painter and the tests.
+std::string nodeIdReactor(int index);
+std::string nodeIdWorker(int index);
+std::string nodeIdClient(int64_t session);
+std::string edgeIdPipe(int reactor, int worker);
+
+}  // namespace rscope::viewer

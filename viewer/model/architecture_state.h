@@ -1,0 +1,157 @@
+// What the architecture picture shows at one moment: each actor's status and counters, the open
+// sessions, and cumulative hop counts per edge. Built by applying events forward from the header's
+// topology; copyable so keyframes can hold it. Plain data plus apply(); no owner, not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "viewer/model/trace_event.h"
+
+namespace rscope::viewer
+{
+
+class TraceStore;
+
+enum class WorkerStatus : uint8_t
+{
+    Starting,  // forked, no worker_start yet
+    Idle,
+    Busy,     // inside a callback
+    Exited,   // worker_exit seen or a worker_restart pending; drawn red
+};
+const char* workerStatusName(WorkerStatus s);
+
+struct WorkerState
+{
+    int index = -1;
+    int pid = 0;
+    int generation = 0;
+    WorkerStatus status = WorkerStatus::Starting;
+    CallbackName callback = CallbackName::None;  // the callback running while Busy
+    int64_t session = 0;                         // the session of that callback
+    uint64_t received = 0;   // worker_receive events (messages taken from the pipe)
+    uint64_t requests = 0;   // onReceive callbacks finished
+    uint64_t bytesIn = 0;    // RECV_DATA bytes received
+    uint64_t bytesOut = 0;   // send_request bytes
+    int64_t busyNs = 0;      // time spent in callbacks (callback_exit duration sum)
+    int64_t busySinceNs = 0;
+    uint32_t restarts = 0;
+    int64_t exitedAtNs = 0;  // last worker_exit, 0 = never
+};
+
+struct ReactorState
+{
+    int index = -1;
+    int tid = 0;
+    int connections = 0;      // sessions registered and not yet closed
+    uint64_t bytesRead = 0;   // read events
+    uint64_t bytesWritten = 0;  // reactor_write events
+    int64_t bytesQueued = 0;  // output waiting for the client (buffer_full queued, reset on drain)
+    uint64_t handoffs = 0;    // main reactor -> this reactor (reactor_assign)
+    uint64_t reads = 0;       // client -> this reactor (read)
+    uint64_t writes = 0;      // this reactor -> client (reactor_write)
+    uint64_t closes = 0;      // close
+};
+
+struct PipeState
+{
+    int reactor = -1;
+    int worker = -1;
+    uint64_t toWorker = 0;   // pipe_write to_worker / to_worker_forward (messages)
+    uint64_t toReactor = 0;  // pipe_write to_reactor
+    uint64_t bytesToWorker = 0;
+    uint64_t bytesToReactor = 0;
+    bool full = false;       // between pipe_full and pipe_drain
+    int64_t queuedBytes = 0;
+};
+
+struct SessionState
+{
+    enum class Stage : uint8_t
+    {
+        Accepted,    // accept seen, not yet registered by its reactor
+        Open,        // reactor_register seen
+        Closing,     // close_request or peer_close seen
+    };
+    int64_t session = 0;
+    int fd = -1;
+    int reactor = -1;
+    int worker = -1;  // the worker of the last dispatch / connect_notify
+    Stage stage = Stage::Accepted;
+    uint64_t requests = 0;  // read/frame dispatches
+    int64_t openedNs = 0;
+};
+
+class ArchitectureState
+{
+public:
+    // Empty state shaped by the header: one entry per reactor, worker and pipe.
+    void reset(const Topology& topology);
+    // Applies one event (the next in seq order). Unknown ids are ignored, never trusted as indices.
+    void apply(const Event& e);
+
+    size_t applied() const { return applied_; }  // events applied since reset
+    int64_t nowNs() const { return nowNs_; }
+    const std::vector<WorkerState>& workers() const { return workers_; }
+    const std::vector<ReactorState>& reactors() const { return reactors_; }
+    const std::vector<PipeState>& pipes() const { return pipes_; }
+    // Open sessions (closed ones are removed at their close event).
+    const std::unordered_map<int64_t, SessionState>& sessions() const { return sessions_; }
+    uint64_t accepted() const { return accepted_; }
+    uint64_t closed() const { return closed_; }
+    uint64_t managerRestarts() const { return managerRestarts_; }
+    bool reloading() const { return reloading_; }
+    bool shutdown() const { return shutdown_; }
+    int pipeIndex(int reactor, int worker) const;  // -1 when no such pipe
+
+private:
+    std::vector<WorkerState> workers_;
+    std::vector<ReactorState> reactors_;
+    std::vector<PipeState> pipes_;
+    std::unordered_map<int64_t, SessionState> sessions_;
+    size_t applied_ = 0;
+    int64_t nowNs_ = 0;
+    uint64_t accepted_ = 0;
+    uint64_t closed_ = 0;
+    uint64_t managerRestarts_ = 0;
+    bool reloading_ = false;
+    bool shutdown_ = false;
+};
+
+// Keyframes of ArchitectureState every `interval` events, so the state after any prefix of the
+// trace costs at most `interval` applies, backwards as cheaply as forwards.
+class StateTimeline
+{
+public:
+    explicit StateTimeline(size_t interval = 4096);
+    void rebuild(const TraceStore& store);  // from scratch (after a load or a clear)
+    void extend(const TraceStore& store);   // after appends (live): keyframes for the new events
+    // The state after applying events [0, n).
+    void stateAt(const TraceStore& store, size_t n, ArchitectureState& out) const;
+    size_t interval() const { return interval_; }
+    size_t keyframes() const { return keyframes_.size(); }
+
+private:
+    size_t interval_;
+    std::vector<ArchitectureState> keyframes_;  // keyframes_[k] = state after k * interval_ events
+    ArchitectureState tail_;                    // state after every event seen so far
+};
+
+// A state that follows the playback cursor: moving forward by a few events applies them;
+// any other move goes through the nearest keyframe.
+class StateCursor
+{
+public:
+    void moveTo(const TraceStore& store, const StateTimeline& timeline, size_t n);
+    void reset() { valid_ = false; }
+    const ArchitectureState& state() const { return state_; }
+    size_t position() const { return state_.applied(); }
+
+private:
+    ArchitectureState state_;
+    bool valid_ = false;
+};
+
+}  // namespace rscope::viewer

@@ -1,0 +1,72 @@
+// The live trace-socket client: a thread that connects to the server's trace socket, reads JSON
+// Lines, decodes them with its own LineParser and queues the results; the GUI thread drains the
+// queue at the start of each frame within a budget. Reconnects by itself with backoff.
+// Owner: the GUI thread owns the object; the socket thread owns the fd and the parser.
+// Thread-safety: drain(), status() and stop() are safe from the GUI thread; the queue is the only
+// shared state (one mutex, held for a swap).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "viewer/model/line_parser.h"
+
+namespace rscope::viewer
+{
+
+class TraceStore;
+
+enum class LiveStatus : uint8_t
+{
+    Connecting,
+    Connected,
+    Retrying,  // "disconnected, retrying": the UI shows this
+    Stopped
+};
+const char* liveStatusName(LiveStatus s);
+
+class LiveSource
+{
+public:
+    // address: "HOST:PORT" (loopback by default) or "unix:PATH".
+    explicit LiveSource(std::string address);
+    ~LiveSource();  // stops and joins
+    LiveSource(const LiveSource&) = delete;
+    LiveSource& operator=(const LiveSource&) = delete;
+
+    void start();
+    void stop();
+
+    // Moves up to `maxLines` decoded lines into the store: a header clears the store and starts a
+    // new recording (a server restart or a reconnect); events are appended; errors recorded.
+    // Returns how many lines were taken; `headerSeen` set when a new header arrived.
+    size_t drain(TraceStore& store, size_t maxLines, bool& headerSeen);
+
+    LiveStatus status() const { return status_.load(std::memory_order_relaxed); }
+    const std::string& address() const { return address_; }
+    std::string lastError() const;
+    uint64_t linesReceived() const { return linesReceived_.load(std::memory_order_relaxed); }
+    size_t queued() const;  // lines waiting for the GUI thread (lag indicator)
+
+private:
+    void run();
+
+    std::string address_;
+    std::thread thread_;
+    std::atomic<bool> stopping_{false};
+    std::atomic<LiveStatus> status_{LiveStatus::Stopped};
+    std::atomic<uint64_t> linesReceived_{0};
+    int wakeFd_ = -1;  // eventfd that interrupts the socket thread's poll on stop()
+
+    mutable std::mutex mutex_;      // guards queue_ and lastError_
+    std::vector<ParsedLine> queue_;  // decoded lines, oldest first
+    std::string lastError_;
+};
+
+}  // namespace rscope::viewer

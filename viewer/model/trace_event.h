@@ -1,0 +1,153 @@
+// The viewer's in-memory event: one compact record per trace line, plus the actors and the
+// topology read from the header. Plain data; owned by TraceStore (GUI thread).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/trace/trace_event.h"
+
+namespace rscope::viewer
+{
+
+using trace::EventKind;
+
+enum class Role : uint8_t
+{
+    Master,
+    Reactor,
+    Manager,
+    Worker,
+    Unknown
+};
+const char* roleName(Role role);
+Role roleByName(std::string_view name);
+
+// The thread that emitted an event ("actor" in the JSON). Interned: events hold an index.
+struct Actor
+{
+    Role role = Role::Unknown;
+    int index = -1;  // reactor / worker index; -1 for master and manager
+    int pid = 0;
+    int tid = 0;
+    std::string name;  // "reactor[1]", "worker[3]", "master", "manager"
+};
+
+// Decoded pipe message types, as the JSON "type" arg spells them (ipc::PipeType names).
+enum class PipeType : uint8_t
+{
+    None,
+    Incoming,
+    Connect,
+    RecvData,
+    SendData,
+    Close,
+    Confirm,
+    Other
+};
+PipeType pipeTypeByName(std::string_view name);
+const char* pipeTypeName(PipeType type);
+
+enum class Direction : uint8_t
+{
+    None,
+    ToWorker,
+    ToReactor,
+    ToWorkerForward,
+    ToReactorThread
+};
+
+enum class CallbackName : uint8_t
+{
+    None,
+    OnConnect,
+    OnReceive,
+    OnClose,
+    OnWorkerStart,
+    OnWorkerStop,
+    OnStart,
+    OnShutdown,
+    Other
+};
+const char* callbackLabel(CallbackName cb);
+
+// One event. Ids the event does not concern are -1 (fd, reactor, worker) or 0 (session, flow,
+// msgId). The args object and the payload preview stay as text in the store's arena; the few args
+// the derived state needs are decoded here.
+struct Event
+{
+    int64_t tsNs = 0;
+    uint64_t seq = 0;
+    uint64_t flow = 0;
+    int64_t session = 0;
+    uint64_t msgId = 0;
+    uint32_t argsOffset = 0;  // TraceStore::text(argsOffset, argsLength): the JSON args object
+    uint32_t argsLength = 0;
+    uint32_t payloadOffset = 0;  // the escaped payload preview (JSON string contents), may be empty
+    uint16_t payloadLength = 0;
+    uint16_t actor = 0;  // index into TraceStore::actors()
+    int32_t fd = -1;
+    int32_t bytes = -1;  // args.bytes or args.len (whichever the kind has), -1 when absent
+    int16_t reactor = -1;
+    int16_t worker = -1;
+    EventKind kind = EventKind::Count;
+    PipeType pipeType = PipeType::None;    // args.type
+    Direction direction = Direction::None;  // args.direction (pipe_write)
+    CallbackName callback = CallbackName::None;  // args.callback
+    uint8_t cause = 0;                      // trace::Cause of args.cause / args.reason, 0 = none
+    uint8_t pad = 0;
+};
+
+struct Process
+{
+    Role role = Role::Unknown;
+    int index = -1;
+    int pid = 0;
+    int generation = 0;
+};
+
+struct Pipe
+{
+    int reactor = -1;  // the reactor thread that polls this worker's pipe
+    int worker = -1;
+    int masterFd = -1;
+    int workerFd = -1;
+};
+
+struct Listener
+{
+    std::string host;
+    int port = 0;
+    int fd = -1;
+};
+
+struct OpenConnection
+{
+    int64_t session = 0;
+    int fd = -1;
+    int reactor = -1;
+    std::string peer;  // "127.0.0.1:55868"
+};
+
+// The header line: settings and the live topology (traces/FORMAT.md, "Header").
+struct Topology
+{
+    std::string formatVersion;  // "1.0"
+    std::string mode;           // "process" | "base"
+    std::string host;
+    int port = 0;
+    int reactorNum = 0;
+    int workerNum = 0;
+    int dispatchMode = 0;
+    std::string protocol;
+    std::vector<Process> processes;
+    std::vector<Actor> threads;  // every thread of the header, as actors
+    std::vector<Pipe> pipes;
+    std::vector<Listener> listeners;
+    std::vector<OpenConnection> connections;
+    uint64_t liveFromSeq = 0;
+    std::string headerJson;  // the header line as read, for File -> Save recording
+};
+
+}  // namespace rscope::viewer

@@ -1,0 +1,32 @@
+// Plain UI state of the viewer (what is selected, which panels are open, the log filter), kept
+// out of ImGui statics so a frame is a function of model + ViewState. Owner: the GUI thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "viewer/model/event_filter.h"
+
+namespace rscope::viewer
+{
+
+struct ViewState
+{
+    int64_t selectedSession = 0;  // 0 = none; synchronised across every panel
+    int64_t selectedEvent = -1;   // event index highlighted in the log (-1 = none)
+    bool logFollowsCursor = true;
+    EventFilter filter;
+    char searchText[128] = {};
+    // Event log rows matching `filter` (indices into the store), rebuilt when the filter changes
+    // and extended after live appends.
+    std::vector<uint32_t> filtered;
+    EventFilter filteredFor;
+    size_t filteredUpTo = 0;
+    bool showEventLog = true;
+    bool showDetails = true;
+    bool showErrors = false;
+    std::string statusMessage;  // last load / save / live message for the status bar
+};
+
+}  // namespace rscope::viewer
