@@ -7,6 +7,12 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev
   procps
+  # viewer: Dear ImGui 1.86 (GLFW + OpenGL3 backends inside libimgui.a), GLFW, glad 2 generator,
+  # simdjson (fast trace loading), stb_image_write (screenshots), fonts with CJK glyphs
+  libimgui-dev libglfw3-dev python3-glad libsimdjson-dev libstb-dev
+  fonts-dejavu-core fonts-wqy-microhei
+  # headless viewer tests and demo: Xvfb needs xauth (only recommended); Mesa llvmpipe for GL
+  xvfb xauth libgl1-mesa-dri libglx-mesa0 imagemagick
 )
 
 missing=()
