@@ -24,7 +24,7 @@ struct ParseError
 
 class TraceStore
 {
-public:
+  public:
     TraceStore();
     ~TraceStore();
     TraceStore(const TraceStore&) = delete;
@@ -38,7 +38,11 @@ public:
     // Appends an event; events arrive in seq order (the collector merges by time). The args and
     // payload text are copied into the arena. Returns false (and counts) for an out-of-order seq.
     bool append(Event event, std::string_view argsJson, std::string_view payload);
+    uint64_t rejected() const { return rejected_; }  // appends refused (seq order, arena full)
     uint16_t internActor(const Actor& actor);
+    // Capacity for a load whose size is known (the reader estimates it from the file size), so
+    // that doubling does not leave up to half of the vectors unused.
+    void reserve(size_t events, size_t textBytes);
 
     size_t size() const { return events_.size(); }
     const Event& operator[](size_t i) const { return events_[i]; }
@@ -65,16 +69,18 @@ public:
     // Bytes held for events and text (the <= ~200 B/event budget is measured with this).
     size_t memoryBytes() const;
 
-private:
+  private:
     Topology topology_;
     bool hasHeader_ = false;
     std::vector<Event> events_;
     std::vector<Actor> actors_;
+    uint16_t lastActor_ = 0;   // internActor's cache: consecutive events often share an actor
     std::vector<char> arena_;  // args and payload text, referenced by offset
     std::vector<ParseError> errors_;
     uint64_t errorCount_ = 0;
     uint64_t unknownKinds_ = 0;
     uint64_t droppedByServer_ = 0;
+    uint64_t rejected_ = 0;
 };
 
 }  // namespace rscope::viewer
