@@ -1,1 +1,507 @@
-// placeholder: written in this session (issue 4)
+// Lays out the architecture picture (seed article, figure 1): three columns (clients, the master
+// box with the main reactor over its reactor threads, the manager over the workers), boxes stacked
+// at font-derived sizes and shrunk together when the canvas is small, then the edges between them
+// and the activity (tokens, or rates in rate mode) on those edges.
+#include "viewer/layout/architecture_layout.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <optional>
+
+#include "viewer/layout/architecture_parts.h"
+#include "viewer/layout/layout_text.h"
+#include "viewer/model/activity.h"
+#include "viewer/model/architecture_state.h"
+#include "viewer/model/trace_store.h"
+
+namespace rscope::viewer
+{
+
+std::string nodeIdReactor(int index)
+{
+    return "reactor[" + std::to_string(index) + "]";
+}
+std::string nodeIdWorker(int index)
+{
+    return "worker[" + std::to_string(index) + "]";
+}
+std::string nodeIdClient(int64_t session)
+{
+    return "client[" + std::to_string(session) + "]";
+}
+std::string edgeIdPipe(int reactor, int worker)
+{
+    return "pipe[" + std::to_string(reactor) + "->" + std::to_string(worker) + "]";
+}
+
+namespace arch
+{
+
+std::string nodeIdClients()
+{
+    return "clients";
+}
+std::string edgeIdClient(int64_t session, int reactor)
+{
+    return nodeIdClient(session) + "->" + nodeIdReactor(reactor);
+}
+std::string edgeIdHandoff(int reactor)
+{
+    return "handoff[" + std::to_string(reactor) + "]";
+}
+std::string edgeIdManager(int worker)
+{
+    return "manager->" + nodeIdWorker(worker);
+}
+std::string edgeIdWrite(int reactor, int worker)
+{
+    return "write[" + std::to_string(reactor) + "->" + std::to_string(worker) + "]";
+}
+std::string edgeIdFoldedClients(int reactor)
+{
+    return "clients->" + nodeIdReactor(reactor);
+}
+
+Color edgeColor(const std::string& kind)
+{
+    if (kind == "accept" || kind == "handoff") return rgba(110, 160, 230, 200);
+    if (kind == "client") return rgba(150, 165, 185, 170);
+    if (kind == "pipe") return rgba(115, 170, 135, 200);
+    if (kind == "write") return rgba(115, 170, 135, 120);
+    if (kind == "manager") return rgba(175, 140, 230, 170);
+    return rgba(160, 160, 160, 170);
+}
+
+float baseThickness(const Metrics& m)
+{
+    return std::max(1.0f, m.fontSize * 0.12f);
+}
+
+}  // namespace arch
+
+namespace
+{
+
+using namespace arch;
+
+struct Span
+{
+    float y = 0;
+    float h = 0;
+};
+
+// Stacks boxes of the desired `heights` into [top, bottom], `gaps[i]` above box i (gaps[0] is
+// ignored): at their desired size when they fit, the block centred on `centreY` but kept inside;
+// otherwise boxes and gaps shrink by one factor so the block fills the range. Gaps stay positive
+// whenever the range has room, so boxes never overlap.
+std::vector<Span> stack(float top, float bottom, const std::vector<float>& heights,
+                        const std::vector<float>& gaps, float centreY)
+{
+    float avail = std::max(0.0f, bottom - top);
+    float need = 0;
+    for (size_t i = 0; i < heights.size(); ++i) need += heights[i] + (i > 0 ? gaps[i] : 0);
+    float scale = need > avail && need > 0 ? avail / need : 1.0f;
+    float block = need * scale;
+    float y = std::clamp(centreY - block / 2, top, top + avail - block);
+    std::vector<Span> spans;
+    for (size_t i = 0; i < heights.size(); ++i)
+    {
+        if (i > 0) y += gaps[i] * scale;
+        spans.push_back({y, heights[i] * scale});
+        y += heights[i] * scale;
+    }
+    return spans;
+}
+
+// The three columns and the vertical band they share.
+struct Frame
+{
+    float margin = 0;
+    float top = 0;
+    float bottom = 0;
+    float clientX = 0;
+    float clientW = 0;
+    float masterX = 0;
+    float masterW = 0;
+    float workerX = 0;
+    float workerW = 0;
+};
+
+Frame frameFor(const RectF& c, const Metrics& m, bool banner)
+{
+    Frame f;
+    float w = std::max(0.0f, c.w);
+    float h = std::max(0.0f, c.h);
+    float fs = m.fontSize;
+    f.margin = std::min(fs, std::min(w, h) * 0.03f);
+    // The painter puts the rate-mode banner in a band along the bottom: keep boxes out of it.
+    float bannerH = banner ? std::min(2.4f * fs, h * 0.15f) : 0.0f;
+    f.top = c.y + f.margin;
+    f.bottom = std::max(f.top, c.y + h - f.margin - bannerH);
+    float usable = std::max(0.0f, w - 2 * f.margin);
+    // Widths that hold the longest titles ("worker[12]  pid 104876") and leave the gaps room for
+    // edge labels and tokens; a narrow canvas scales all of them alike.
+    float cw = 14 * fs, mw = 30 * fs, ww = 20 * fs, g1 = 5 * fs, g2 = 6 * fs;
+    float need = cw + mw + ww + g1 + g2;
+    float left = c.x + f.margin;
+    if (need > usable)
+    {
+        float s = need > 0 ? usable / need : 0.0f;
+        cw *= s, mw *= s, ww *= s, g1 *= s, g2 *= s;
+    }
+    else
+    {
+        // A wide canvas: longer edges first (tokens travel further), then wider boxes, and
+        // what is left centres the picture instead of stretching it.
+        float extra = usable - need;
+        float dg = std::min(extra * 0.4f, 16 * fs);
+        g1 += dg * 0.45f;
+        g2 += dg * 0.55f;
+        extra -= dg;
+        float cols = cw + mw + ww;
+        float dc = std::min(extra, cols * 0.5f);
+        cw += dc * cw / cols, mw += dc * mw / cols, ww += dc * ww / cols;
+        extra -= dc;
+        left += extra / 2;
+    }
+    f.clientX = left;
+    f.clientW = cw;
+    f.masterX = left + cw + g1;
+    f.masterW = mw;
+    f.workerX = f.masterX + mw + g2;
+    f.workerW = ww;
+    return f;
+}
+
+float bottomOf(const RectF& r)
+{
+    return r.y + r.h;
+}
+
+const PipeState* findPipe(const ArchitectureState* state, int reactor, int worker)
+{
+    if (state == nullptr) return nullptr;
+    int i = state->pipeIndex(reactor, worker);
+    if (i < 0 || static_cast<size_t>(i) >= state->pipes().size()) return nullptr;
+    return &state->pipes()[static_cast<size_t>(i)];
+}
+
+std::string glowTarget(const Glow& g)
+{
+    switch (g.role)
+    {
+        case Role::Master:
+            return "main_reactor";
+        case Role::Reactor:
+            return nodeIdReactor(g.index);
+        case Role::Manager:
+            return "manager";
+        case Role::Worker:
+            return nodeIdWorker(g.index);
+        case Role::Unknown:
+            break;
+    }
+    return {};
+}
+
+}  // namespace
+
+namespace arch
+{
+
+EdgeBook::EdgeBook(DrawList& list, const Metrics& m, float clientColumnRight)
+    : list_(list), m_(m), clientColumnRight_(clientColumnRight)
+{
+}
+
+void EdgeBook::indexNodes()
+{
+    nodeAt_.clear();
+    for (size_t i = 0; i < list_.nodes.size(); ++i) nodeAt_[list_.nodes[i].id] = i;
+}
+
+const NodeRecord* EdgeBook::node(const std::string& id) const
+{
+    auto it = nodeAt_.find(id);
+    return it == nodeAt_.end() ? nullptr : &list_.nodes[it->second];
+}
+
+NodeRecord* EdgeBook::mutableNode(const std::string& id)
+{
+    auto it = nodeAt_.find(id);
+    return it == nodeAt_.end() ? nullptr : &list_.nodes[it->second];
+}
+
+EdgeRecord* EdgeBook::edge(const std::string& id)
+{
+    auto it = edgeAt_.find(id);
+    return it == edgeAt_.end() ? nullptr : &list_.edges[it->second];
+}
+
+void EdgeBook::setFans(float handoffX, float managerX)
+{
+    handoffX_ = handoffX;
+    managerX_ = managerX;
+}
+
+EdgeRecord* EdgeBook::addEdge(const std::string& id, const std::string& kind,
+                              const std::string& from, const std::string& to, int slot, int slots)
+{
+    if (EdgeRecord* existing = edge(id)) return existing;
+    const NodeRecord* src = node(from);
+    const NodeRecord* dst = node(to);
+    // Only client-side edges may start at the client column itself (no node: the network).
+    bool fromColumn = src == nullptr && (kind == "accept" || kind == "client");
+    if (dst == nullptr || (src == nullptr && !fromColumn)) return nullptr;
+    const RectF& b = dst->rect;
+    float t = static_cast<float>(slot + 1) / static_cast<float>(std::max(slots, 1) + 1);
+    EdgeRecord e;
+    e.id = id;
+    e.kind = kind;
+    e.from = from;
+    e.to = to;
+    // Each kind has its own side of the boxes, so edges meet a box at distinct points:
+    // handoffs and clients on a reactor's left, pipes on its right; pipes on a worker's left,
+    // the manager's forks on its right. Fans start in the lanes beside the stacked boxes, so no
+    // edge crosses a sibling box.
+    if (kind == "accept")
+    {
+        e.a = {clientColumnRight_, b.y + b.h / 2};
+        e.b = {b.x, b.y + b.h / 2};
+    }
+    else if (kind == "handoff")
+    {
+        e.a = {handoffX_, bottomOf(src->rect)};
+        e.b = {b.x, b.y + b.h * 0.3f};
+    }
+    else if (kind == "client")
+    {
+        e.a = src != nullptr ? Vec2f{src->rect.x + src->rect.w, src->rect.y + src->rect.h / 2}
+                             : Vec2f{clientColumnRight_, b.y + b.h * 0.75f};
+        e.b = {b.x, b.y + b.h * (0.55f + 0.4f * t)};
+    }
+    else if (kind == "manager")
+    {
+        e.a = {managerX_, bottomOf(src->rect)};
+        e.b = {b.x + b.w, b.y + b.h / 2};
+    }
+    else  // pipe, write: reactor -> worker
+    {
+        e.a = {src->rect.x + src->rect.w, src->rect.y + src->rect.h * t};
+        e.b = {b.x, b.y + b.h / 2};
+    }
+    e.thickness = baseThickness(m_);
+    e.color = edgeColor(kind);
+    edgeAt_[id] = list_.edges.size();
+    list_.edges.push_back(std::move(e));
+    return &list_.edges.back();
+}
+
+}  // namespace arch
+
+DrawList layoutArchitecture(const ArchitectureLayoutInput& in)
+{
+    DrawList list;
+    list.picture = "architecture";
+    list.canvas = in.canvas;
+    list.rateMode = in.activity != nullptr && in.activity->rateMode;
+    const Metrics m = metricsFor(in.fontSize);
+    const Facts facts = readFacts(in);
+    const ClientSet clients = chooseClients(in, facts);
+    const ArchitectureState* state = in.state;
+
+    // Contents first: a box's height follows its number of lines.
+    NodeRecord master = masterNode(in, facts);
+    NodeRecord mainReactor = mainReactorNode(in, facts);
+    std::vector<NodeRecord> reactors;
+    for (int r : facts.reactors) reactors.push_back(reactorNode(in, facts, r));
+    std::optional<NodeRecord> manager;
+    if (facts.hasManager) manager = managerNode(in, facts);
+    std::vector<NodeRecord> workers;
+    for (int w : facts.workers) workers.push_back(workerNode(in, facts, w));
+    std::vector<NodeRecord> clientNodes;
+    for (const ClientInfo& c : clients.shown) clientNodes.push_back(clientNode(in, c));
+    if (!clients.folded.empty()) clientNodes.push_back(foldedClientsNode(in, clients));
+
+    const Frame f = frameFor(in.canvas, m, list.rateMode);
+    const float mid = (f.top + f.bottom) / 2;
+
+    // Master box: a title band, the main reactor across the box, the reactor threads below it
+    // indented by a lane where the handoff edges fan out.
+    float padX = std::min(m.pad, f.masterW * 0.05f);
+    float titleBand = m.lineHeight + m.pad;
+    std::vector<float> heights{nodeHeight(m, mainReactor.lines.size())};
+    std::vector<float> gaps{0};
+    for (const NodeRecord& r : reactors)
+    {
+        heights.push_back(nodeHeight(m, r.lines.size()));
+        gaps.push_back(gaps.size() == 1 ? 2 * m.gap : m.gap);
+    }
+    float innerNeed = 0;
+    for (size_t i = 0; i < heights.size(); ++i) innerNeed += heights[i] + gaps[i];
+    float masterNeed = titleBand + innerNeed + m.pad;
+    Span box = stack(f.top, f.bottom, {masterNeed}, {0}, mid)[0];
+    float s = box.h / masterNeed;
+    master.rect = {f.masterX, box.y, f.masterW, box.h};
+    float innerTop = box.y + titleBand * s;
+    float innerBottom = box.y + box.h - m.pad * s;
+    std::vector<Span> inner = stack(innerTop, innerBottom, heights, gaps, mid);
+    float innerX = f.masterX + padX;
+    float innerW = std::max(0.0f, f.masterW - 2 * padX);
+    float lane = reactors.empty() ? 0.0f : std::min(4 * m.fontSize, innerW * 0.2f);
+    mainReactor.rect = {innerX, inner[0].y, innerW, inner[0].h};
+    for (size_t i = 0; i < reactors.size(); ++i)
+        reactors[i].rect = {innerX + lane, inner[i + 1].y, innerW - lane, inner[i + 1].h};
+
+    // Right column: the manager over the workers it forks; its edges fan out in a lane on the
+    // right of the workers.
+    heights.clear();
+    gaps.clear();
+    if (manager) heights.push_back(nodeHeight(m, manager->lines.size())), gaps.push_back(0);
+    for (const NodeRecord& w : workers)
+    {
+        heights.push_back(nodeHeight(m, w.lines.size()));
+        gaps.push_back(gaps.empty() ? 0 : (manager && gaps.size() == 1 ? 2 * m.gap : m.gap));
+    }
+    std::vector<Span> column = stack(f.top, f.bottom, heights, gaps, mid);
+    float lane2 = manager && !workers.empty() ? std::min(3 * m.fontSize, f.workerW * 0.15f) : 0;
+    size_t next = 0;
+    if (manager) manager->rect = {f.workerX, column[0].y, f.workerW, column[0].h}, next = 1;
+    for (NodeRecord& w : workers)
+    {
+        w.rect = {f.workerX, column[next].y, f.workerW - lane2, column[next].h};
+        ++next;
+    }
+
+    // Left column: below the main reactor's level (accepts arrive at its side), centred on the
+    // reactor threads, so client edges run right without crossing the main reactor.
+    float clientTop = std::max(f.top, std::min(bottomOf(mainReactor.rect) + m.gap, mid));
+    float clientCentre = reactors.empty()
+                             ? (clientTop + f.bottom) / 2
+                             : (reactors.front().rect.y + bottomOf(reactors.back().rect)) / 2;
+    heights.clear();
+    gaps.clear();
+    for (const NodeRecord& c : clientNodes)
+    {
+        heights.push_back(nodeHeight(m, c.lines.size()));
+        gaps.push_back(m.gap);
+    }
+    std::vector<Span> left = stack(clientTop, f.bottom, heights, gaps, clientCentre);
+    for (size_t i = 0; i < clientNodes.size(); ++i)
+        clientNodes[i].rect = {f.clientX, left[i].y, f.clientW, left[i].h};
+
+    // Containers first: the painter draws in order.
+    list.nodes.push_back(std::move(master));
+    list.nodes.push_back(std::move(mainReactor));
+    for (NodeRecord& r : reactors) list.nodes.push_back(std::move(r));
+    if (manager) list.nodes.push_back(std::move(*manager));
+    for (NodeRecord& w : workers) list.nodes.push_back(std::move(w));
+    for (NodeRecord& c : clientNodes) list.nodes.push_back(std::move(c));
+    for (NodeRecord& n : list.nodes)
+    {
+        if (n.id != "master") fitLines(n, m);
+        // A busy worker always glows: a callback runs there now, not only when it began.
+        if (n.state == "busy") n.glow = 0.6f;
+    }
+
+    EdgeBook book(list, m, f.clientX + f.clientW);
+    book.indexNodes();
+    book.setFans(innerX + lane * 0.5f, f.workerX + f.workerW - lane2 * 0.5f);
+    if (in.activity != nullptr)
+        for (const Glow& g : in.activity->glows)
+            if (NodeRecord* n = book.mutableNode(glowTarget(g)))
+                n->glow = std::max(n->glow, static_cast<float>(std::clamp(g.intensity, 0.0, 1.0)));
+
+    if (EdgeRecord* e = book.addEdge("accept", "accept", nodeIdClients(), "main_reactor"))
+        e->count = state != nullptr ? state->accepted() : 0;
+    for (int r : facts.reactors)
+        if (EdgeRecord* e =
+                book.addEdge(edgeIdHandoff(r), "handoff", "main_reactor", nodeIdReactor(r)))
+            for (const ReactorState& rs :
+                 state != nullptr ? state->reactors() : std::vector<ReactorState>{})
+                if (rs.index == r) e->count = rs.handoffs;
+
+    // Client edges, spread over the left side of their reactor.
+    std::map<int, std::vector<std::pair<std::string, const ClientInfo*>>> byReactor;
+    for (const ClientInfo& c : clients.shown)
+        if (c.reactor >= 0) byReactor[c.reactor].push_back({nodeIdClient(c.session), &c});
+    for (const ClientInfo& c : clients.folded)
+        if (c.reactor >= 0)
+        {
+            auto& v = byReactor[c.reactor];
+            if (v.empty() || v.back().first != nodeIdClients()) v.push_back({nodeIdClients(), &c});
+        }
+    for (auto& [r, ends] : byReactor)
+        for (size_t k = 0; k < ends.size(); ++k)
+        {
+            bool folded = ends[k].first == nodeIdClients();
+            std::string id =
+                folded ? edgeIdFoldedClients(r) : edgeIdClient(ends[k].second->session, r);
+            EdgeRecord* e = book.addEdge(id, "client", ends[k].first, nodeIdReactor(r),
+                                         static_cast<int>(k), static_cast<int>(ends.size()));
+            if (e == nullptr || folded) continue;
+            e->count = ends[k].second->requests;
+            if (in.selectedSession != 0 && ends[k].second->session == in.selectedSession)
+            {
+                e->color = sessionColor(in.selectedSession);
+                e->thickness *= 2;
+            }
+        }
+
+    // One edge per pipe of the header, spread over the right side of the reactor that polls it.
+    std::map<int, int> pipesOf;
+    for (const Pipe& p : facts.pipes) ++pipesOf[p.reactor];
+    std::map<int, int> placed;
+    for (const Pipe& p : facts.pipes)
+    {
+        int k = placed[p.reactor]++;
+        EdgeRecord* e =
+            book.addEdge(edgeIdPipe(p.reactor, p.worker), "pipe", nodeIdReactor(p.reactor),
+                         nodeIdWorker(p.worker), k, pipesOf[p.reactor]);
+        if (e == nullptr) continue;
+        if (const PipeState* ps = findPipe(state, p.reactor, p.worker))
+        {
+            e->count = ps->toWorker + ps->toReactor;
+            if (ps->full)
+            {
+                e->color = rgba(235, 85, 80);
+                e->label = "full  " + formatBytes(ps->queuedBytes) + " queued";
+            }
+        }
+    }
+    if (facts.hasManager)
+        for (int w : facts.workers)
+            if (EdgeRecord* e =
+                    book.addEdge(edgeIdManager(w), "manager", "manager", nodeIdWorker(w)))
+                for (const WorkerState& ws :
+                     state != nullptr ? state->workers() : std::vector<WorkerState>{})
+                    if (ws.index == w) e->count = ws.restarts;
+
+    // The selected session's way to its worker is lit too.
+    if (state != nullptr && in.selectedSession != 0)
+    {
+        auto it = state->sessions().find(in.selectedSession);
+        if (it != state->sessions().end() && it->second.worker >= 0)
+            if (EdgeRecord* e = book.edge(edgeIdPipe(it->second.reactor, it->second.worker)))
+                e->color = sessionColor(in.selectedSession);
+    }
+
+    if (list.rateMode)
+    {
+        addRates(in, clients, book);
+        list.banner = "events arrive faster than they can be animated: edges show rates";
+    }
+    else
+    {
+        addTokens(in, clients, book);
+    }
+    if (const EdgeRecord* accept = book.edge("accept"); accept != nullptr && !facts.listen.empty())
+        list.labels.push_back({"listen " + facts.listen,
+                               {f.clientX, std::max(in.canvas.y, accept->a.y - m.lineHeight)},
+                               rgba(170, 180, 195),
+                               "listen"});
+    return list;
+}
+
+}  // namespace rscope::viewer

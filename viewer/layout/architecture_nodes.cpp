@@ -1,0 +1,522 @@
+// What each box of the architecture picture says: the topology digest, the client list and the
+// node contents (title, counters, tooltip with the historic swoole functions, state colours).
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string>
+
+#include "viewer/layout/architecture_parts.h"
+#include "viewer/layout/layout_text.h"
+#include "viewer/model/activity.h"
+#include "viewer/model/architecture_state.h"
+#include "viewer/model/trace_store.h"
+
+namespace rscope::viewer::arch
+{
+
+namespace
+{
+
+// Indices beyond this come from a damaged or hostile header: never let one size the picture.
+constexpr int kMaxIndex = 1024;
+
+std::string pidText(int pid)
+{
+    return pid > 0 ? std::to_string(pid) : std::string("?");
+}
+
+const WorkerState* findWorker(const ArchitectureState* state, int index)
+{
+    if (state == nullptr) return nullptr;
+    for (const WorkerState& w : state->workers())
+        if (w.index == index) return &w;
+    return nullptr;
+}
+
+const ReactorState* findReactor(const ArchitectureState* state, int index)
+{
+    if (state == nullptr) return nullptr;
+    for (const ReactorState& r : state->reactors())
+        if (r.index == index) return &r;
+    return nullptr;
+}
+
+const char* stageName(SessionState::Stage stage)
+{
+    switch (stage)
+    {
+        case SessionState::Stage::Accepted:
+            return "accepted";
+        case SessionState::Stage::Open:
+            return "open";
+        case SessionState::Stage::Closing:
+            return "closing";
+    }
+    return "open";
+}
+
+// The layout's own spelling of the worker states: it is the JSON contract of the layout dump.
+const char* statusState(WorkerStatus status)
+{
+    switch (status)
+    {
+        case WorkerStatus::Starting:
+            return "starting";
+        case WorkerStatus::Idle:
+            return "idle";
+        case WorkerStatus::Busy:
+            return "busy";
+        case WorkerStatus::Exited:
+            return "exited";
+    }
+    return "starting";
+}
+
+void styleNode(NodeRecord& n)
+{
+    // A dark theme (ImGui's default): fills are dim, borders carry the hue.
+    if (n.role == "master")
+    {
+        n.fill = rgba(28, 33, 44);
+        n.border = rgba(120, 140, 185);
+    }
+    else if (n.role == "main_reactor" || n.role == "reactor")
+    {
+        n.fill = rgba(36, 52, 76);
+        n.border = rgba(110, 160, 230);
+    }
+    else if (n.role == "manager")
+    {
+        n.fill = rgba(50, 42, 68);
+        n.border = rgba(175, 140, 230);
+    }
+    else if (n.role == "client")
+    {
+        n.fill = rgba(38, 44, 52);
+        n.border = n.state == "closed" ? rgba(110, 110, 120) : rgba(150, 165, 185);
+    }
+    else if (n.state == "busy")
+    {
+        n.fill = rgba(112, 78, 16);
+        n.border = rgba(255, 190, 60);
+    }
+    else if (n.state == "exited")
+    {
+        n.fill = rgba(100, 28, 28);
+        n.border = rgba(235, 85, 80);
+    }
+    else if (n.state == "idle")
+    {
+        n.fill = rgba(40, 60, 50);
+        n.border = rgba(115, 170, 135);
+    }
+    else  // starting, unknown
+    {
+        n.fill = rgba(52, 52, 58);
+        n.border = rgba(140, 140, 150);
+    }
+    if (n.selected) n.border = rgba(255, 255, 255);
+}
+
+void addIndex(std::set<int>& set, int index)
+{
+    if (index >= 0 && index < kMaxIndex) set.insert(index);
+}
+
+}  // namespace
+
+Metrics metricsFor(float fontSize)
+{
+    Metrics m;
+    m.fontSize = fontSize > 1.0f && std::isfinite(fontSize) ? fontSize : 13.0f;
+    m.lineHeight = m.fontSize * 1.3f;
+    m.pad = m.fontSize * 0.4f;
+    m.gap = m.fontSize * 0.6f;
+    return m;
+}
+
+float nodeHeight(const Metrics& m, size_t lines)
+{
+    return 2 * m.pad + static_cast<float>(1 + lines) * m.lineHeight;
+}
+
+Facts readFacts(const ArchitectureLayoutInput& in)
+{
+    Facts f;
+    if (in.store == nullptr) return f;
+    const Topology& t = in.store->topology();
+    f.hasManager = t.mode != "base";
+    std::set<int> reactors;
+    std::set<int> workers;
+    for (int i = 0; i < std::min(t.reactorNum, kMaxIndex); ++i) reactors.insert(i);
+    for (int i = 0; i < std::min(t.workerNum, kMaxIndex); ++i) workers.insert(i);
+    for (const Process& p : t.processes)
+    {
+        if (p.role == Role::Master) f.masterPid = p.pid;
+        if (p.role == Role::Manager)
+        {
+            f.hasManager = true;
+            f.managerPid = p.pid;
+        }
+        if (p.role == Role::Worker) addIndex(workers, p.index);
+    }
+    for (const Actor& a : t.threads)
+    {
+        if (a.role == Role::Master)
+        {
+            f.masterTid = a.tid;
+            if (f.masterPid == 0) f.masterPid = a.pid;
+        }
+        if (a.role == Role::Reactor) addIndex(reactors, a.index);
+        if (a.role == Role::Worker) addIndex(workers, a.index);
+        if (a.role == Role::Manager && f.managerPid == 0) f.managerPid = a.pid;
+    }
+    for (const Pipe& p : t.pipes)
+    {
+        f.pipes.push_back(p);
+        addIndex(workers, p.worker);
+    }
+    if (in.state != nullptr)
+    {
+        // reset() shapes the state from the same header; a worker index it knows is a worker.
+        for (const ReactorState& r : in.state->reactors()) addIndex(reactors, r.index);
+        for (const WorkerState& w : in.state->workers()) addIndex(workers, w.index);
+    }
+    f.reactors.assign(reactors.begin(), reactors.end());
+    f.workers.assign(workers.begin(), workers.end());
+    if (!t.listeners.empty())
+    {
+        const Listener& l = t.listeners.front();
+        f.listen = l.host + ":" + std::to_string(l.port);
+        if (l.fd >= 0) f.listen += " fd " + std::to_string(l.fd);
+    }
+    else if (t.port > 0)
+    {
+        f.listen = t.host + ":" + std::to_string(t.port);
+    }
+    return f;
+}
+
+bool ClientSet::isShown(int64_t session) const
+{
+    return std::any_of(shown.begin(), shown.end(),
+                       [session](const ClientInfo& c) { return c.session == session; });
+}
+
+ClientSet chooseClients(const ArchitectureLayoutInput& in, const Facts& facts)
+{
+    (void)facts;
+    std::map<int64_t, ClientInfo> all;
+    std::map<int64_t, size_t> newestHop;  // session -> newest event index in flight
+    std::map<int64_t, std::string> peers;
+    if (in.store != nullptr)
+        for (const OpenConnection& c : in.store->topology().connections) peers[c.session] = c.peer;
+    if (in.state != nullptr)
+    {
+        for (const auto& [id, s] : in.state->sessions())
+        {
+            ClientInfo& c = all[id];
+            c.session = id;
+            c.fd = s.fd;
+            c.reactor = s.reactor;
+            c.worker = s.worker;
+            c.stage = stageName(s.stage);
+            c.requests = s.requests;
+        }
+    }
+    else if (in.store != nullptr)
+    {
+        // No state yet (a header alone): the header's open connections are the clients.
+        for (const OpenConnection& oc : in.store->topology().connections)
+        {
+            ClientInfo& c = all[oc.session];
+            c.session = oc.session;
+            c.fd = oc.fd;
+            c.reactor = oc.reactor;
+            c.stage = "open";
+        }
+    }
+    if (in.activity != nullptr && !in.activity->rateMode && in.store != nullptr)
+    {
+        for (const Hop& hop : in.activity->hops)
+        {
+            if (hop.eventIndex >= in.store->size()) continue;
+            const Event& e = (*in.store)[hop.eventIndex];
+            int64_t session = 0;
+            int reactor = e.reactor;
+            switch (hop.edge.cls)
+            {
+                case EdgeClass::ClientToMain:
+                    session = hop.edge.a;
+                    break;
+                case EdgeClass::ClientToReactor:
+                case EdgeClass::ReactorToClient:
+                    session = hop.edge.b;
+                    reactor = hop.edge.a;
+                    break;
+                default:
+                    break;
+            }
+            if (session <= 0) continue;
+            ClientInfo& c = all[session];
+            if (c.session == 0)
+            {
+                // Closed at the cursor but its last hop (close, FIN) is still on the way out.
+                c.session = session;
+                c.fd = e.fd;
+                c.stage = "closed";
+            }
+            if (c.reactor < 0) c.reactor = reactor;
+            c.inFlight = true;
+            size_t& newest = newestHop[session];
+            newest = std::max(newest, hop.eventIndex + 1);
+        }
+    }
+    for (auto& [id, c] : all)
+        if (auto p = peers.find(id); p != peers.end()) c.peer = p->second;
+
+    ClientSet set;
+    size_t limit = static_cast<size_t>(std::max(in.maxClients, 0));
+    if (all.size() <= limit)
+    {
+        for (auto& [id, c] : all) set.shown.push_back(std::move(c));
+        return set;
+    }
+    // Too many to draw: the selected session first, then those moving (newest first), then the
+    // oldest open ones, so what the user follows and what moves is never folded away.
+    std::vector<ClientInfo> order;
+    for (auto& [id, c] : all) order.push_back(std::move(c));
+    auto rank = [&](const ClientInfo& c)
+    {
+        if (in.selectedSession != 0 && c.session == in.selectedSession) return 0;
+        return c.inFlight ? 1 : 2;
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&](const ClientInfo& x, const ClientInfo& y)
+                     {
+                         int rx = rank(x), ry = rank(y);
+                         if (rx != ry) return rx < ry;
+                         if (rx == 1) return newestHop[x.session] > newestHop[y.session];
+                         return false;
+                     });
+    for (size_t i = 0; i < order.size(); ++i)
+        (i < limit ? set.shown : set.folded).push_back(std::move(order[i]));
+    auto bySession = [](const ClientInfo& x, const ClientInfo& y) { return x.session < y.session; };
+    std::sort(set.shown.begin(), set.shown.end(), bySession);
+    std::sort(set.folded.begin(), set.folded.end(), bySession);
+    return set;
+}
+
+NodeRecord masterNode(const ArchitectureLayoutInput& in, const Facts& facts)
+{
+    NodeRecord n;
+    n.id = "master";
+    n.role = "master";
+    n.title = "master  pid " + pidText(facts.masterPid);
+    n.tooltip = {
+        "master process  pid " + pidText(facts.masterPid),
+        "main thread (main reactor) + " + std::to_string(facts.reactors.size()) +
+            " reactor threads",
+        "forks the manager before it starts its reactor threads",
+        "swoole: swServer_start, swServer_master_onAccept",
+    };
+    if (in.state != nullptr && in.state->shutdown()) n.state = "stopping";
+    styleNode(n);
+    return n;
+}
+
+NodeRecord mainReactorNode(const ArchitectureLayoutInput& in, const Facts& facts)
+{
+    NodeRecord n;
+    n.id = "main_reactor";
+    n.role = "main_reactor";
+    n.parent = "master";
+    n.title = "main reactor  tid " + pidText(facts.masterTid);
+    if (!facts.listen.empty()) n.lines.push_back("listen " + facts.listen);
+    if (in.state != nullptr)
+        n.lines.push_back("accepted " + std::to_string(in.state->accepted()) + "  open " +
+                          std::to_string(in.state->sessions().size()));
+    n.tooltip = {
+        "main reactor: the master's main thread",
+        "pid " + pidText(facts.masterPid) + "  tid " + pidText(facts.masterTid),
+        "listen, accept, then hand the fd to reactor[fd % " +
+            std::to_string(std::max<size_t>(facts.reactors.size(), 1)) + "]",
+        "swoole: swServer_master_onAccept, swServer_start",
+    };
+    if (!facts.listen.empty()) n.tooltip.insert(n.tooltip.begin() + 2, "listen " + facts.listen);
+    styleNode(n);
+    return n;
+}
+
+NodeRecord reactorNode(const ArchitectureLayoutInput& in, const Facts& facts, int index)
+{
+    const ReactorState* r = findReactor(in.state, index);
+    int tid = r != nullptr ? r->tid : 0;
+    if (tid == 0 && in.store != nullptr)
+        for (const Actor& a : in.store->topology().threads)
+            if (a.role == Role::Reactor && a.index == index) tid = a.tid;
+    NodeRecord n;
+    n.id = nodeIdReactor(index);
+    n.role = "reactor";
+    n.parent = "master";
+    n.title = n.id + "  tid " + pidText(tid);
+    std::string polled;
+    for (const Pipe& p : facts.pipes)
+        if (p.reactor == index) polled += (polled.empty() ? "" : ", ") + std::to_string(p.worker);
+    n.tooltip = {
+        "reactor thread " + std::to_string(index) + " of the master",
+        "pid " + pidText(facts.masterPid) + "  tid " + pidText(tid),
+        "owns the client fds with fd % " + std::to_string(facts.reactors.size()) +
+            " == " + std::to_string(index),
+    };
+    if (!polled.empty()) n.tooltip.push_back("polls the pipes of worker " + polled);
+    if (r != nullptr)
+    {
+        n.lines = {
+            "connections " + std::to_string(r->connections),
+            "read " + formatBytes(static_cast<int64_t>(r->bytesRead)) + "  written " +
+                formatBytes(static_cast<int64_t>(r->bytesWritten)),
+            "queued " + formatBytes(r->bytesQueued),
+        };
+        n.tooltip.push_back("handoffs " + std::to_string(r->handoffs) + "  reads " +
+                            std::to_string(r->reads) + "  writes " + std::to_string(r->writes) +
+                            "  closes " + std::to_string(r->closes));
+    }
+    n.tooltip.push_back(
+        "swoole: swReactorThread_onRead, swReactorThread_onPipeReceive, swReactorThread_send");
+    styleNode(n);
+    return n;
+}
+
+NodeRecord managerNode(const ArchitectureLayoutInput& in, const Facts& facts)
+{
+    NodeRecord n;
+    n.id = "manager";
+    n.role = "manager";
+    n.title = "manager  pid " + pidText(facts.managerPid);
+    if (in.state != nullptr)
+    {
+        n.lines.push_back("restarts " + std::to_string(in.state->managerRestarts()));
+        if (in.state->reloading())
+        {
+            n.state = "reloading";
+            n.lines.push_back("reloading workers");
+        }
+    }
+    n.tooltip = {
+        "manager process  pid " + pidText(facts.managerPid),
+        "forks the workers, reaps them and forks a successor when one exits",
+        "swoole: swManager_start, swManager_loop",
+    };
+    styleNode(n);
+    return n;
+}
+
+NodeRecord workerNode(const ArchitectureLayoutInput& in, const Facts& facts, int index)
+{
+    const WorkerState* w = findWorker(in.state, index);
+    int pid = w != nullptr ? w->pid : 0;
+    int generation = w != nullptr ? w->generation : 0;
+    if (in.store != nullptr)
+        for (const Process& p : in.store->topology().processes)
+            if (p.role == Role::Worker && p.index == index)
+            {
+                if (pid == 0) pid = p.pid;
+                if (generation == 0) generation = p.generation;
+            }
+    NodeRecord n;
+    n.id = nodeIdWorker(index);
+    n.role = "worker";
+    n.title = n.id + "  pid " + pidText(pid);
+    n.tooltip = {"worker process " + std::to_string(index) + "  pid " + pidText(pid) +
+                 "  generation " + std::to_string(generation)};
+    if (w != nullptr)
+    {
+        n.state = statusState(w->status);
+        std::string doing = n.state;
+        if (w->status == WorkerStatus::Busy && w->callback != CallbackName::None)
+        {
+            doing = std::string("busy: ") + callbackLabel(w->callback);
+            if (w->session != 0) doing += "  session " + std::to_string(w->session);
+        }
+        int64_t busyNs = w->busyNs;
+        if (w->status == WorkerStatus::Busy && in.state->nowNs() > w->busySinceNs)
+            busyNs += in.state->nowNs() - w->busySinceNs;
+        n.lines = {
+            doing,
+            "gen " + std::to_string(w->generation) + "  requests " + std::to_string(w->requests),
+            "busy " + formatDurationNs(busyNs),
+        };
+        n.tooltip.push_back("status: " + doing);
+        n.tooltip.push_back("received " + std::to_string(w->received) + " messages, in " +
+                            formatBytes(static_cast<int64_t>(w->bytesIn)) + ", out " +
+                            formatBytes(static_cast<int64_t>(w->bytesOut)));
+        n.tooltip.push_back("requests " + std::to_string(w->requests) + "  busy " +
+                            formatDurationNs(busyNs) + "  restarts " + std::to_string(w->restarts));
+    }
+    else
+    {
+        // Header only: a pid means the process exists; whether it has started is unknown.
+        n.state = pid > 0 ? "idle" : "starting";
+        n.lines = {n.state};
+    }
+    for (const Pipe& p : facts.pipes)
+        if (p.worker == index)
+            n.tooltip.push_back("pipe: master fd " + std::to_string(p.masterFd) + " (read by " +
+                                nodeIdReactor(p.reactor) + "), worker fd " +
+                                std::to_string(p.workerFd));
+    n.tooltip.push_back("swoole: swWorker_loop, swWorker_onPipeReceive");
+    styleNode(n);
+    return n;
+}
+
+NodeRecord clientNode(const ArchitectureLayoutInput& in, const ClientInfo& c)
+{
+    NodeRecord n;
+    n.id = nodeIdClient(c.session);
+    n.role = "client";
+    n.state = c.stage;
+    n.title = "client  session " + std::to_string(c.session);
+    std::string where = c.fd >= 0 ? "fd " + std::to_string(c.fd) : std::string();
+    if (c.reactor >= 0) where += (where.empty() ? "" : "  ") + nodeIdReactor(c.reactor);
+    if (!where.empty()) n.lines.push_back(where);
+    n.lines.push_back(c.peer.empty() ? c.stage : c.peer + "  " + c.stage);
+    n.selected = in.selectedSession != 0 && c.session == in.selectedSession;
+    n.tooltip = {"session " + std::to_string(c.session) + " (swoole's $fd)"};
+    if (c.fd >= 0) n.tooltip.push_back("fd " + std::to_string(c.fd) + " in the master");
+    if (!c.peer.empty()) n.tooltip.push_back("peer " + c.peer);
+    if (c.reactor >= 0) n.tooltip.push_back("owned by " + nodeIdReactor(c.reactor));
+    if (c.worker >= 0) n.tooltip.push_back("last dispatched to " + nodeIdWorker(c.worker));
+    n.tooltip.push_back("requests " + std::to_string(c.requests) + "  stage " + c.stage);
+    styleNode(n);
+    return n;
+}
+
+NodeRecord foldedClientsNode(const ArchitectureLayoutInput& in, const ClientSet& clients)
+{
+    NodeRecord n;
+    n.id = nodeIdClients();
+    n.role = "client";
+    n.state = "folded";
+    n.title = "+" + std::to_string(clients.folded.size()) + " more";
+    std::string ids;
+    for (size_t i = 0; i < clients.folded.size() && i < 6; ++i)
+        ids += (i == 0 ? "" : ", ") + std::to_string(clients.folded[i].session);
+    if (clients.folded.size() > 6) ids += ", ...";
+    n.lines.push_back("sessions " + ids);
+    n.tooltip = {std::to_string(clients.folded.size()) + " more clients, folded", "sessions " + ids,
+                 "at most " + std::to_string(std::max(in.maxClients, 0)) + " are drawn one by one"};
+    styleNode(n);
+    return n;
+}
+
+void fitLines(NodeRecord& node, const Metrics& m)
+{
+    float room = node.rect.h - 2 * m.pad;
+    int fit = static_cast<int>(std::floor(room / m.lineHeight + 1e-3f)) - 1;  // minus the title
+    if (fit < 0) fit = 0;
+    if (node.lines.size() > static_cast<size_t>(fit)) node.lines.resize(static_cast<size_t>(fit));
+}
+
+}  // namespace rscope::viewer::arch
