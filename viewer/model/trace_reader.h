@@ -15,7 +15,7 @@ class LineParser;
 
 class TraceReader
 {
-public:
+  public:
     explicit TraceReader(std::string path);
     ~TraceReader();
     TraceReader(const TraceReader&) = delete;
@@ -34,11 +34,13 @@ public:
     const std::string& error() const { return error_; }
     const std::string& path() const { return path_; }
 
-private:
+  private:
+    struct Mapping;
+    void reserveFromFileSize(TraceStore& store, Mapping& m) const;
+
     std::string path_;
     std::string error_;
     bool fatal_ = false;
-    struct Mapping;
     std::unique_ptr<Mapping> map_;
     std::unique_ptr<LineParser> parser_;
     size_t offset_ = 0;

@@ -1,0 +1,270 @@
+// LineParser on hand-made lines: every field of an event, the header, trace_end, unknown kinds
+// and line types, and every kind of broken line (which must give a short reason, never throw).
+#include "viewer/model/line_parser.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace rscope::viewer
+{
+namespace
+{
+
+const char* const kPipeWrite =
+    R"({"seq":19,"ts":7371759737080,"kind":"pipe_write","fn":"swReactorThread_send2worker",)"
+    R"("actor":{"role":"reactor","index":0,"pid":10865,"tid":10870},"session":1,"fd":30,)"
+    R"("reactor":0,"worker":2,"msg_id":1099511627777,"flow":4503599627370497,)"
+    R"("args":{"direction":"to_worker","type":"CONNECT","bytes":48,"chunks":1,"queued":false}})";
+
+ParsedLine parse(const std::string& line)
+{
+    LineParser parser;
+    ParsedLine out;
+    parser.parse(line, out);
+    return out;
+}
+
+TEST(LineParser, EventDecodesIdsActorAndArgs)
+{
+    ParsedLine p = parse(kPipeWrite);
+    ASSERT_EQ(p.type, ParsedLine::Type::Event) << p.error;
+    EXPECT_EQ(p.event.seq, 19u);
+    EXPECT_EQ(p.event.tsNs, 7371759737080);
+    EXPECT_EQ(p.event.kind, EventKind::PipeWrite);
+    EXPECT_EQ(p.event.session, 1);
+    EXPECT_EQ(p.event.fd, 30);
+    EXPECT_EQ(p.event.reactor, 0);
+    EXPECT_EQ(p.event.worker, 2);
+    EXPECT_EQ(p.event.msgId, 1099511627777u);
+    EXPECT_EQ(p.event.flow, 4503599627370497u);
+    EXPECT_EQ(p.event.bytes, 48);
+    EXPECT_EQ(p.event.pipeType, PipeType::Connect);
+    EXPECT_EQ(p.event.direction, Direction::ToWorker);
+    EXPECT_EQ(p.actor.role, Role::Reactor);
+    EXPECT_EQ(p.actor.index, 0);
+    EXPECT_EQ(p.actor.pid, 10865);
+    EXPECT_EQ(p.actor.tid, 10870);
+    EXPECT_EQ(p.args,
+              R"({"direction":"to_worker","type":"CONNECT","bytes":48,"chunks":1,"queued":false})");
+    EXPECT_TRUE(p.payload.empty());
+}
+
+TEST(LineParser, AbsentIdsStayAtTheirNoneValues)
+{
+    ParsedLine p = parse(R"({"seq":1,"ts":5,"kind":"server_start","fn":"swServer_start",)"
+                         R"("actor":{"role":"master","index":-1,"pid":1,"tid":1},"args":{}})");
+    ASSERT_EQ(p.type, ParsedLine::Type::Event) << p.error;
+    EXPECT_EQ(p.event.session, 0);
+    EXPECT_EQ(p.event.fd, -1);
+    EXPECT_EQ(p.event.reactor, -1);
+    EXPECT_EQ(p.event.worker, -1);
+    EXPECT_EQ(p.event.msgId, 0u);
+    EXPECT_EQ(p.event.flow, 0u);
+    EXPECT_EQ(p.event.bytes, -1);
+    EXPECT_EQ(p.args, "{}");
+}
+
+TEST(LineParser, PayloadStaysEscapedAsInTheFile)
+{
+    ParsedLine p = parse(
+        R"({"seq":31,"ts":8814495000000,"kind":"read","fn":"swReactorThread_onRead",)"
+        R"("actor":{"role":"reactor","index":0,"pid":4100,"tid":4106},"session":1,"fd":12,)"
+        R"("reactor":0,"args":{"bytes":12,"buffered_total":0},"payload":"hello \"w\"\\n\u0001"})");
+    ASSERT_EQ(p.type, ParsedLine::Type::Event) << p.error;
+    EXPECT_EQ(p.payload, R"(hello \"w\"\\n\u0001)");
+    EXPECT_EQ(p.args, R"({"bytes":12,"buffered_total":0})");
+    EXPECT_EQ(p.event.bytes, 12);
+}
+
+TEST(LineParser, CallbackCauseAndLenAreDecoded)
+{
+    ParsedLine enter = parse(
+        R"({"seq":2,"ts":1,"kind":"callback_enter","fn":"swWorker_onTask",)"
+        R"("actor":{"role":"worker","index":1,"pid":7,"tid":7},"args":{"callback":"onReceive"}})");
+    ASSERT_EQ(enter.type, ParsedLine::Type::Event) << enter.error;
+    EXPECT_EQ(enter.event.callback, CallbackName::OnReceive);
+
+    ParsedLine discard = parse(
+        R"({"seq":3,"ts":1,"kind":"discard","fn":"swWorker_discard_data",)"
+        R"("actor":{"role":"worker","index":1,"pid":7,"tid":7},"args":{"reason":"gone","len":12}})");
+    ASSERT_EQ(discard.type, ParsedLine::Type::Event) << discard.error;
+    EXPECT_EQ(discard.event.cause, static_cast<uint8_t>(trace::Cause::Gone));
+    EXPECT_EQ(discard.event.bytes, 12);
+
+    ParsedLine close = parse(R"({"seq":4,"ts":1,"kind":"close","fn":"swReactorThread_close",)"
+                             R"("actor":{"role":"reactor","index":0,"pid":1,"tid":2},)"
+                             R"("args":{"cause":"server_close","dropped_bytes":0}})");
+    ASSERT_EQ(close.type, ParsedLine::Type::Event) << close.error;
+    EXPECT_EQ(close.event.cause, static_cast<uint8_t>(trace::Cause::ServerClose));
+}
+
+TEST(LineParser, TraceDroppedIsAnEventWithItsCount)
+{
+    ParsedLine p =
+        parse(R"({"seq":170,"ts":8821845000000,"kind":"trace_dropped","fn":"rscope_trace_collect",)"
+              R"("actor":{"role":"reactor","index":1,"pid":4100,"tid":4107},"args":{"count":17}})");
+    ASSERT_EQ(p.type, ParsedLine::Type::Event) << p.error;
+    EXPECT_EQ(p.event.kind, EventKind::TraceDropped);
+    EXPECT_EQ(p.droppedCount, 17u);
+}
+
+TEST(LineParser, HeaderFillsTheTopology)
+{
+    std::string header =
+        R"({"type":"header","format":"reactorscope-trace","version":"1.0","live_from_seq":14,)"
+        R"("settings":{"mode":"process","host":"127.0.0.1","port":9502,"worker_num":2,)"
+        R"("reactor_num":2,"dispatch_mode":2,"protocol":"eof"},)"
+        R"("topology":{"processes":[{"role":"master","index":-1,"pid":4100},)"
+        R"({"role":"worker","index":0,"pid":4102,"generation":3}],)"
+        R"("threads":[{"role":"reactor","index":1,"pid":4100,"tid":4107,"name":"reactor[1]"}],)"
+        R"("pipes":[{"worker":1,"master_fd":9,"worker_fd":8,"reactor":1}],)"
+        R"("listeners":[{"host":"127.0.0.1","port":9502,"fd":3}],)"
+        R"("connections":[{"session":1,"fd":12,"reactor":0,"peer":"127.0.0.1:40000"}]}})";
+    ParsedLine p = parse(header);
+    ASSERT_EQ(p.type, ParsedLine::Type::Header) << p.error;
+    const Topology& t = p.topology;
+    EXPECT_EQ(t.formatVersion, "1.0");
+    EXPECT_EQ(t.mode, "process");
+    EXPECT_EQ(t.host, "127.0.0.1");
+    EXPECT_EQ(t.port, 9502);
+    EXPECT_EQ(t.workerNum, 2);
+    EXPECT_EQ(t.reactorNum, 2);
+    EXPECT_EQ(t.dispatchMode, 2);
+    EXPECT_EQ(t.protocol, "eof");
+    EXPECT_EQ(t.liveFromSeq, 14u);
+    ASSERT_EQ(t.processes.size(), 2u);
+    EXPECT_EQ(t.processes[1].role, Role::Worker);
+    EXPECT_EQ(t.processes[1].generation, 3);
+    ASSERT_EQ(t.threads.size(), 1u);
+    EXPECT_EQ(t.threads[0].name, "reactor[1]");
+    EXPECT_EQ(t.threads[0].tid, 4107);
+    ASSERT_EQ(t.pipes.size(), 1u);
+    EXPECT_EQ(t.pipes[0].masterFd, 9);
+    EXPECT_EQ(t.pipes[0].workerFd, 8);
+    EXPECT_EQ(t.pipes[0].reactor, 1);
+    ASSERT_EQ(t.listeners.size(), 1u);
+    EXPECT_EQ(t.listeners[0].fd, 3);
+    ASSERT_EQ(t.connections.size(), 1u);
+    EXPECT_EQ(t.connections[0].peer, "127.0.0.1:40000");
+    EXPECT_EQ(t.headerJson, header);
+}
+
+TEST(LineParser, NewerMajorVersionIsAnErrorThatSaysSo)
+{
+    ParsedLine p = parse(R"({"type":"header","format":"reactorscope-trace","version":"2.0"})");
+    ASSERT_EQ(p.type, ParsedLine::Type::Error);
+    EXPECT_NE(p.error.find("version 2.0 is newer than this viewer (1.0)"), std::string::npos)
+        << p.error;
+}
+
+TEST(LineParser, NewerMinorVersionIsRead)
+{
+    ParsedLine p = parse(R"({"type":"header","format":"reactorscope-trace","version":"1.7",)"
+                         R"("new_field":[1,2]})");
+    EXPECT_EQ(p.type, ParsedLine::Type::Header) << p.error;
+}
+
+TEST(LineParser, OtherFormatOrUnreadableVersionIsAnError)
+{
+    EXPECT_EQ(parse(R"({"type":"header","format":"other","version":"1.0"})").type,
+              ParsedLine::Type::Error);
+    EXPECT_EQ(parse(R"({"type":"header","format":"reactorscope-trace","version":"one"})").type,
+              ParsedLine::Type::Error);
+}
+
+TEST(LineParser, TraceEndAndUnknownLineTypes)
+{
+    EXPECT_EQ(parse(R"({"type":"trace_end","events":36,"dropped":0,"cut_flows":[]})").type,
+              ParsedLine::Type::End);
+    // A line type of a newer minor version is skipped like an unknown kind.
+    EXPECT_EQ(parse(R"({"type":"marker","label":"x"})").type, ParsedLine::Type::UnknownKind);
+}
+
+TEST(LineParser, UnknownKindIsSkippedNotAnError)
+{
+    ParsedLine p = parse(R"({"seq":5,"ts":1,"kind":"teleport","fn":"x",)"
+                         R"("actor":{"role":"worker","index":0,"pid":1,"tid":1},"args":{}})");
+    EXPECT_EQ(p.type, ParsedLine::Type::UnknownKind) << p.error;
+}
+
+struct BadLine
+{
+    const char* line;
+    const char* reason;  // a part of the expected error
+};
+
+TEST(LineParser, BrokenLinesGiveAShortReason)
+{
+    const BadLine cases[] = {
+        {"", "empty line"},
+        {"not json", "invalid JSON"},
+        {R"({"seq":1,"ts":2,"kind":"read","fn":"swReactorThread_onRead","actor":{"role":"rea)",
+         "invalid JSON"},
+        {"[1,2]", "not a JSON object"},
+        {R"({"ts":2,"kind":"read","actor":{"role":"reactor","index":0,"pid":1,"tid":2}})",
+         "\"seq\" is missing"},
+        {R"({"seq":1,"kind":"read","actor":{"role":"reactor","index":0,"pid":1,"tid":2}})",
+         "\"ts\" is missing"},
+        {R"({"seq":1,"ts":2,"actor":{"role":"reactor","index":0,"pid":1,"tid":2}})",
+         "\"kind\" is missing"},
+        {R"({"seq":1,"ts":2,"kind":"read"})", "\"actor\" is missing"},
+        {R"({"seq":"5","ts":2,"kind":"read","actor":{"role":"reactor","index":0,"pid":1,"tid":2}})",
+         "\"seq\" is not an unsigned integer"},
+        {R"({"seq":1,"ts":-2,"kind":"read","actor":{"role":"reactor","index":0,"pid":1,"tid":2}})",
+         "\"ts\" is negative"},
+        {R"({"seq":1,"ts":2,"kind":7,"actor":{"role":"reactor","index":0,"pid":1,"tid":2}})",
+         "\"kind\" is not a string"},
+        {R"({"seq":1,"ts":2,"kind":"read","actor":{"role":"reactor","index":0,"pid":1}})",
+         "\"actor.tid\" is missing"},
+        {R"({"seq":1,"ts":2,"kind":"read","actor":"reactor"})", "\"actor\" is not an object"},
+        {R"({"seq":1,"ts":2,"kind":"read","actor":{"role":"reactor","index":0,"pid":1,"tid":2},)"
+         R"("fd":"x"})",
+         "\"fd\" is not an integer"},
+        {R"({"seq":1,"ts":2,"kind":"read","actor":{"role":"reactor","index":0,"pid":1,"tid":2},)"
+         R"("args":[1]})",
+         "\"args\" is not an object"},
+        {R"({"seq":1,"ts":2,"kind":"read","actor":{"role":"reactor","index":0,"pid":1,"tid":2},)"
+         R"("args":{"bytes":"12"}})",
+         "arg \"bytes\" is not an integer"},
+        {R"({"seq":1,"ts":2,"kind":"dispatch","actor":{"role":"reactor","index":0,"pid":1,)"
+         R"("tid":2},"args":{"type":3}})",
+         "arg \"type\" is not a string"},
+    };
+    LineParser parser;
+    ParsedLine out;
+    for (const BadLine& c : cases)
+    {
+        parser.parse(c.line, out);
+        EXPECT_EQ(out.type, ParsedLine::Type::Error) << c.line;
+        EXPECT_NE(out.error.find(c.reason), std::string::npos)
+            << "line: " << c.line << "\nerror: " << out.error;
+    }
+}
+
+TEST(LineParser, ReusedLineForgetsThePreviousOne)
+{
+    LineParser parser;
+    ParsedLine out;
+    parser.parse(R"({"type":"header","format":"reactorscope-trace","version":"1.0"})", out);
+    ASSERT_EQ(out.type, ParsedLine::Type::Header);
+    parser.parse(kPipeWrite, out);
+    ASSERT_EQ(out.type, ParsedLine::Type::Event);
+    EXPECT_TRUE(out.topology.headerJson.empty());
+    parser.parse(R"({"seq":1,"ts":5,"kind":"reactor_assign","fn":"f",)"
+                 R"("actor":{"role":"master","index":-1,"pid":1,"tid":1},"args":{}})",
+                 out);
+    ASSERT_EQ(out.type, ParsedLine::Type::Event);
+    EXPECT_EQ(out.event.worker, -1);
+    EXPECT_EQ(out.event.pipeType, PipeType::None);
+    EXPECT_EQ(out.args, "{}");
+}
+
+TEST(LineParser, CarriageReturnIsIgnored)
+{
+    ParsedLine p = parse(std::string(kPipeWrite) + "\r");
+    EXPECT_EQ(p.type, ParsedLine::Type::Event) << p.error;
+}
+
+}  // namespace
+}  // namespace rscope::viewer
