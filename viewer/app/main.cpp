@@ -1,1 +1,23 @@
-// placeholder: written in this session (issue 4)
+// rscope-viewer: parse the options, run the viewer (window, headless capture or bench), exit.
+#include <cstdio>
+#include <exception>
+
+#include "viewer/app/viewer_app.h"
+#include "viewer/app/viewer_options.h"
+
+int main(int argc, char** argv)
+{
+    using namespace rscope::viewer;
+    ViewerOptions options;
+    if (int rc = parseViewerOptions(argc, argv, options); rc >= 0) return rc;
+    try
+    {
+        ViewerApp app(std::move(options));
+        return app.run();
+    }
+    catch (const std::exception& e)
+    {
+        std::fprintf(stderr, "rscope-viewer: unexpected error: %s; exiting\n", e.what());
+        return kExitException;
+    }
+}

@@ -1,1 +1,293 @@
-// placeholder: written in this session (issue 4)
+// The window and the frame loop: GLFW + OpenGL 3.3 core + Dear ImGui setup and teardown, one
+// frame = model update, panels, render; interactive and headless runs, screenshot and dump.
+#include "viewer/app/viewer_app.h"
+
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include <GLFW/glfw3.h>
+#include <glad/gl.h>
+#include <imgui.h>
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+
+#include "viewer/app/fonts.h"
+#include "viewer/app/screenshot.h"
+#include "viewer/layout/architecture_layout.h"
+#include "viewer/layout/layout_dump.h"
+#include "viewer/model/live_source.h"
+#include "viewer/model/trace_reader.h"
+#include "viewer/model/trace_store.h"
+
+namespace rscope::viewer
+{
+
+namespace
+{
+
+constexpr double kHeadlessDt = 1.0 / 60.0;  // the fixed animation clock of headless frames
+constexpr float kFontPixels = 15.0f;
+
+void glfwErrorCallback(int code, const char* message)
+{
+    std::fprintf(stderr, "rscope-viewer: GLFW error %d: %s\n", code, message);
+}
+
+void applyStyle()
+{
+    ImGui::StyleColorsDark();
+    ImGuiStyle& style = ImGui::GetStyle();
+    style.WindowRounding = 0.0f;  // tiled windows: square corners meet cleanly
+    style.FrameRounding = 3.0f;
+    style.GrabRounding = 3.0f;
+    style.WindowBorderSize = 1.0f;
+    style.Colors[ImGuiCol_WindowBg] = ImVec4(0.105f, 0.115f, 0.14f, 1.0f);
+    style.Colors[ImGuiCol_TitleBgActive] = style.Colors[ImGuiCol_TitleBg];
+}
+
+}  // namespace
+
+ViewerApp::ViewerApp(ViewerOptions options)
+    : options_(std::move(options)), store_(std::make_unique<TraceStore>())
+{
+}
+
+ViewerApp::~ViewerApp()
+{
+    live_.reset();  // joins the socket thread before the store it feeds is gone
+    shutdownWindow();
+}
+
+int ViewerApp::run()
+{
+    if (options_.bench) return runBench();
+    if (options_.headless()) return runHeadless();
+    return runInteractive();
+}
+
+bool ViewerApp::initWindow(bool visible, bool vsync)
+{
+    glfwSetErrorCallback(glfwErrorCallback);
+    if (!glfwInit())
+    {
+        std::fprintf(stderr,
+                     "rscope-viewer: cannot start GLFW (no X display? run under "
+                     "xvfb-run -a -s \"-screen 0 1280x800x24\"); exiting\n");
+        return false;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+    glfwWindowHint(GLFW_VISIBLE, visible ? GLFW_TRUE : GLFW_FALSE);
+    glfwWindowHint(GLFW_RESIZABLE, headless_ ? GLFW_FALSE : GLFW_TRUE);
+    std::string title = "Reactorscope";
+    if (!sourceLabel_.empty()) title += " - " + sourceLabel_;
+    window_ = glfwCreateWindow(options_.width, options_.height, title.c_str(), nullptr, nullptr);
+    if (!window_)
+    {
+        std::fprintf(stderr, "rscope-viewer: cannot create a %dx%d OpenGL 3.3 window; exiting\n",
+                     options_.width, options_.height);
+        glfwTerminate();
+        return false;
+    }
+    glfwMakeContextCurrent(window_);
+    if (gladLoadGL(glfwGetProcAddress) == 0)
+    {
+        std::fprintf(stderr, "rscope-viewer: gladLoadGL failed (no OpenGL 3.3); exiting\n");
+        return false;
+    }
+    glfwSwapInterval(vsync ? 1 : 0);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // every window is placed each frame; nothing to remember
+    if (headless_) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;
+    applyStyle();
+    loadFonts(kFontPixels);
+    // Headless frames take no input, so the backend installs no callbacks.
+    ImGui_ImplGlfw_InitForOpenGL(window_, !headless_);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+    imguiReady_ = true;
+    return true;
+}
+
+void ViewerApp::shutdownWindow()
+{
+    if (imguiReady_)
+    {
+        ImGui_ImplOpenGL3_Shutdown();
+        ImGui_ImplGlfw_Shutdown();
+        ImGui::DestroyContext();
+        imguiReady_ = false;
+    }
+    if (window_)
+    {
+        glfwDestroyWindow(window_);
+        window_ = nullptr;
+        glfwTerminate();
+    }
+}
+
+void ViewerApp::updateModel(double dtSec)
+{
+    if (reader_) stepLoad();
+    if (live_) drainLive();
+    // While a file loads in slices the keyframes are not built yet: the picture waits.
+    if (reader_) return;
+    playback_.advance(*store_, dtSec);
+    cursor_.moveTo(*store_, timeline_, std::min(playback_.position(), store_->size()));
+    activity_ = computeActivity(*store_, playback_, timeline_, cursor_.state());
+    updateFilter();
+}
+
+Commands ViewerApp::drawUi()
+{
+    FrameContext ctx{*store_, playback_, cursor_.state(), activity_, view_, sourceInfo(), fps_};
+    Commands out;
+    float menuHeight = drawMenuBar(ctx, out);
+    const ImGuiViewport* vp = ImGui::GetMainViewport();
+    PanelRects rects = computePanelRects(vp->Pos.x, vp->Pos.y, vp->Size.x, vp->Size.y, menuHeight,
+                                         ImGui::GetFontSize(), view_);
+    if (!view_.showDetails) rects.architecture.w += rects.details.w;
+
+    RectF canvas = beginArchitecturePanel(rects.architecture);
+    ArchitectureLayoutInput in;
+    in.store = store_.get();
+    in.state = &cursor_.state();
+    in.activity = &activity_;
+    in.canvas = canvas;
+    in.selectedSession = view_.selectedSession;
+    in.fontSize = ImGui::GetFontSize();
+    picture_ = layoutArchitecture(in);
+    endArchitecturePanel(picture_, ctx, out);
+
+    drawDetailsPanel(rects.details, ctx, out);
+    drawTimelinePanel(rects.timeline, ctx, out);
+    drawEventLogPanel(rects.eventLog, ctx, out);
+    drawModals(ctx, out);
+    return out;
+}
+
+void ViewerApp::frame(double dtSec)
+{
+    glfwPollEvents();
+    updateModel(dtSec);
+
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    if (headless_) ImGui::GetIO().DeltaTime = static_cast<float>(kHeadlessDt);
+    ImGui::NewFrame();
+    Commands commands = drawUi();
+    ImGui::Render();
+
+    int fbWidth = 0, fbHeight = 0;
+    glfwGetFramebufferSize(window_, &fbWidth, &fbHeight);
+    glViewport(0, 0, fbWidth, fbHeight);
+    glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    fps_ = ImGui::GetIO().Framerate;
+
+    applyCommands(commands);
+}
+
+int ViewerApp::runInteractive()
+{
+    if (!options_.replayPath.empty()) sourceLabel_ = options_.replayPath;
+    if (!options_.connect.empty()) sourceLabel_ = options_.connect;
+    if (!initWindow(true, true)) return kExitNoDisplay;
+    if (!options_.replayPath.empty()) startLoad(options_.replayPath);
+    if (!options_.connect.empty()) startLive(options_.connect);
+    applyStartOptions();
+
+    double last = glfwGetTime();
+    while (!glfwWindowShouldClose(window_))
+    {
+        double now = glfwGetTime();
+        // A stall (a dragged window, a breakpoint) must not fast-forward the playback.
+        double dt = std::min(now - last, 0.1);
+        last = now;
+        frame(dt);
+        glfwSwapBuffers(window_);
+        // Nothing moves while paused with no source feeding: wait for input instead of
+        // redrawing the same frame (llvmpipe renders on the CPU).
+        bool idle = !playback_.playing() && !live_ && !reader_;
+        if (idle) glfwWaitEventsTimeout(0.25);
+    }
+    return kExitOk;
+}
+
+int ViewerApp::runHeadless()
+{
+    headless_ = true;
+    if (!options_.replayPath.empty())
+    {
+        sourceLabel_ = options_.replayPath;
+        if (int rc = loadFileNow(options_.replayPath); rc != kExitOk) return rc;
+    }
+    if (!initWindow(false, false)) return kExitNoDisplay;
+    if (!options_.connect.empty()) startLive(options_.connect);
+    applyStartOptions();
+
+    int frames = options_.frames.value_or(3);
+    auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < frames; ++i)
+    {
+        frame(kHeadlessDt);
+        if (i + 1 < frames) glfwSwapBuffers(window_);
+        // A live capture spans real time (the server keeps running); a replay needs no wait.
+        if (live_)
+            std::this_thread::sleep_until(start + std::chrono::microseconds(static_cast<int64_t>(
+                                                      (i + 1) * kHeadlessDt * 1e6)));
+    }
+    int rc = writeCaptures();
+    glfwSwapBuffers(window_);
+    return rc;
+}
+
+int ViewerApp::writeCaptures()
+{
+    std::string error;
+    if (!options_.screenshot.empty())
+    {
+        int w = 0, h = 0;
+        glfwGetFramebufferSize(window_, &w, &h);
+        if (!writeScreenshot(options_.screenshot, w, h, error))
+        {
+            std::fprintf(stderr, "rscope-viewer: %s\n", error.c_str());
+            return kExitWriteFailed;
+        }
+    }
+    if (!options_.dumpLayout.empty())
+    {
+        const TraceStore& store = *store_;
+        size_t pos = std::min(playback_.position(), store.size());
+        nlohmann::json extra;
+        extra["source"] = sourceLabel_;
+        extra["events"] = store.size();
+        extra["errors"] = store.errorCount();
+        extra["unknown_kinds"] = store.unknownKinds();
+        extra["window"] = {{"width", options_.width}, {"height", options_.height}};
+        extra["cursor"] = {{"position", pos},
+                           {"event", pos > 0 ? static_cast<int64_t>(pos - 1) : -1},
+                           {"ns", playback_.cursorNs()},
+                           {"kind", pos > 0 ? trace::kindInfo(store[pos - 1].kind).name : ""}};
+        extra["selected_session"] = view_.selectedSession;
+        extra["rate_mode"] = activity_.rateMode;
+        if (live_)
+            extra["live"] = {{"address", live_->address()},
+                             {"status", liveStatusName(live_->status())},
+                             {"lines", live_->linesReceived()}};
+        if (!writeLayoutDump(options_.dumpLayout, {&picture_}, extra, error))
+        {
+            std::fprintf(stderr, "rscope-viewer: %s\n", error.c_str());
+            return kExitWriteFailed;
+        }
+    }
+    return kExitOk;
+}
+
+}  // namespace rscope::viewer

@@ -1,1 +1,64 @@
-// placeholder: written in this session (issue 4)
+// rscope-viewer's command line (CLI11); the flags are the issue's contract.
+#include "viewer/app/viewer_options.h"
+
+#include <CLI/CLI.hpp>
+
+namespace rscope::viewer
+{
+
+int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
+{
+    CLI::App app{"rscope-viewer: watch a process-mode server's trace, live or recorded"};
+    auto* replay = app.add_option("--replay", out.replayPath, "Open a JSON Lines trace file");
+    auto* connect =
+        app.add_option("--connect", out.connect,
+                       "Watch a running server's trace socket: HOST:PORT (127.0.0.1:9600) or "
+                       "unix:PATH; reconnects by itself");
+    replay->excludes(connect);
+    app.add_option("--screenshot", out.screenshot,
+                   "Headless: render one moment to this PNG and exit");
+    app.add_option("--dump-layout", out.dumpLayout,
+                   "Headless: write that frame's draw records (nodes, edges, tokens) as JSON");
+    auto* atEvent = app.add_option("--at-event", out.atEvent,
+                                   "Headless: the moment when event N (0-based) is the newest")
+                        ->check(CLI::NonNegativeNumber);
+    auto* atNs = app.add_option("--at-ns", out.atNs,
+                                "Headless: the moment at trace time T ns (a value below the first "
+                                "event's ts is an offset from it)");
+    atEvent->excludes(atNs);
+    app.add_option("--frames", out.frames,
+                   "Headless: frames to render before the capture (default 3; live: frames at "
+                   "60 per second). --bench: frames per run (default 600)")
+        ->check(CLI::PositiveNumber);
+    app.add_option("--width", out.width, "Window width")->check(CLI::Range(320, 8192));
+    app.add_option("--height", out.height, "Window height")->check(CLI::Range(240, 8192));
+    app.add_flag("--bench", out.bench,
+                 "Load --replay, print load time and bytes/event, then frame rates while playing "
+                 "at several speeds");
+    app.add_option("--pace-ms", out.paceMs, "Teaching pace: one event every N ms")
+        ->check(CLI::Range(1.0, 10000.0));
+    app.add_option("--speed", out.speed, "Real-time playback speed, 0.01 to 100")
+        ->check(CLI::Range(0.01, 100.0));
+    app.add_option("--select-session", out.selectSession, "Select (highlight) this session");
+    try
+    {
+        app.parse(argc, argv);
+    }
+    catch (const CLI::ParseError& e)
+    {
+        return app.exit(e);
+    }
+    if (out.bench && out.replayPath.empty())
+    {
+        std::fprintf(stderr, "rscope-viewer: --bench needs --replay FILE.jsonl\n");
+        return 1;
+    }
+    for (int i = 0; i < argc; ++i)
+    {
+        if (i > 0) out.rerunCommand += ' ';
+        out.rerunCommand += argv[i];
+    }
+    return -1;
+}
+
+}  // namespace rscope::viewer

@@ -1,1 +1,77 @@
-// placeholder: written in this session (issue 4)
+// The architecture window: the article's figure (clients, master with its reactors, manager,
+// workers, pipes) painted from the layout's records, with the live connection state over it.
+#include <imgui.h>
+
+#include "viewer/model/activity.h"
+#include "viewer/model/trace_store.h"
+#include "viewer/view/paint.h"
+#include "viewer/view/panels.h"
+
+namespace rscope::viewer
+{
+
+namespace
+{
+
+constexpr ImGuiWindowFlags kFixedWindow =
+    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+
+// A notice in the canvas's top-right corner (source state, rate mode).
+void paintCornerNotice(ImDrawList* dl, const RectF& canvas, float row, const char* text, ImU32 bg,
+                       ImU32 fg)
+{
+    float fs = ImGui::GetFontSize();
+    ImVec2 size = ImGui::CalcTextSize(text);
+    float pad = fs * 0.4f;
+    ImVec2 b(canvas.x + canvas.w - pad, canvas.y + pad + row * (size.y + 3 * pad));
+    ImVec2 a(b.x - size.x - 2 * pad, b.y);
+    dl->AddRectFilled(a, ImVec2(b.x, b.y + size.y + 2 * pad), bg, fs * 0.3f);
+    dl->AddText(ImVec2(a.x + pad, a.y + pad), fg, text);
+}
+
+}  // namespace
+
+RectF beginArchitecturePanel(const RectF& window)
+{
+    ImGui::SetNextWindowPos(ImVec2(window.x, window.y), ImGuiCond_Always);
+    ImGui::SetNextWindowSize(ImVec2(window.w, window.h), ImGuiCond_Always);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(22, 26, 34, 255));
+    ImGui::Begin("Architecture", nullptr,
+                 kFixedWindow | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    ImGui::PopStyleColor();
+    ImVec2 pos = ImGui::GetCursorScreenPos();
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    return RectF{pos.x, pos.y, std::max(1.0f, avail.x), std::max(1.0f, avail.y)};
+}
+
+void endArchitecturePanel(const DrawList& picture, FrameContext& ctx, Commands& out)
+{
+    const RectF& c = picture.canvas;
+    // The canvas is one item, so the window does not scroll and clicks land here.
+    ImGui::InvisibleButton("##canvas", ImVec2(c.w, c.h));
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    paintDrawList(dl, picture);
+
+    float row = 0;
+    const SourceInfo& src = ctx.source;
+    if (src.isLive && src.liveStatus != LiveStatus::Connected)
+    {
+        std::string text = src.liveStatus == LiveStatus::Retrying
+                               ? "disconnected, retrying " + src.address
+                               : std::string(liveStatusName(src.liveStatus)) + " " + src.address;
+        paintCornerNotice(dl, c, row++, text.c_str(), IM_COL32(200, 60, 50, 235),
+                          IM_COL32(255, 255, 255, 255));
+    }
+    if (ctx.store.size() == 0 && !src.loading && !src.isLive)
+    {
+        const char* hint = "No trace loaded: File > Open, or run with --replay FILE.jsonl";
+        ImVec2 size = ImGui::CalcTextSize(hint);
+        dl->AddText(ImVec2(c.x + (c.w - size.x) / 2, c.y + c.h / 2), IM_COL32(200, 206, 216, 255),
+                    hint);
+    }
+    handlePictureInput(picture, out);
+    ImGui::End();
+}
+
+}  // namespace rscope::viewer

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace rscope::viewer
@@ -32,12 +33,25 @@ struct Command
         SaveRecording,  // text = path
         Quit
     };
-    Type type;
+    Type type = Type::Pause;
     int64_t session = 0;
     int64_t index = 0;
     int64_t ns = 0;
     double value = 0;
     std::string text;
+
+    // Builders, e.g. Command::make(Type::SelectSession).withSession(42).
+    static Command make(Type t)
+    {
+        Command c;
+        c.type = t;
+        return c;
+    }
+    Command& withSession(int64_t v) { return session = v, *this; }
+    Command& withIndex(int64_t v) { return index = v, *this; }
+    Command& withNs(int64_t v) { return ns = v, *this; }
+    Command& withValue(double v) { return value = v, *this; }
+    Command& withText(std::string v) { return text = std::move(v), *this; }
 };
 
 using Commands = std::vector<Command>;

@@ -1,1 +1,134 @@
-// placeholder: written in this session (issue 4)
+// The main menu bar (File: Open, Save recording, Quit; View: panel toggles; a status text on the
+// right), the File modals with their path fields, and the loading progress window.
+#include <cstdio>
+
+#include <imgui.h>
+
+#include "viewer/model/trace_store.h"
+#include "viewer/view/panels.h"
+
+namespace rscope::viewer
+{
+
+namespace
+{
+
+void fileMenu(FrameContext& ctx, Commands& out)
+{
+    if (!ImGui::BeginMenu("File")) return;
+    if (ImGui::MenuItem("Open...", nullptr, false, !ctx.source.loading))
+        ctx.view.openModalRequested = true;
+    if (ImGui::MenuItem("Save recording...", nullptr, false, ctx.store.size() > 0))
+        ctx.view.saveModalRequested = true;
+    ImGui::Separator();
+    if (ImGui::MenuItem("Quit")) out.push_back(Command::make(Command::Type::Quit));
+    ImGui::EndMenu();
+}
+
+void viewMenu(FrameContext& ctx)
+{
+    if (!ImGui::BeginMenu("View")) return;
+    ImGui::MenuItem("Event log", nullptr, &ctx.view.showEventLog);
+    ImGui::MenuItem("Details", nullptr, &ctx.view.showDetails);
+    if (ImGui::MenuItem("Load problems"))
+    {
+        ctx.view.showDetails = true;
+        ctx.view.showErrors = true;
+    }
+    ImGui::EndMenu();
+}
+
+// Right-aligned: the status message, the source and its size, the frame rate.
+void statusText(FrameContext& ctx)
+{
+    char right[256];
+    const SourceInfo& src = ctx.source;
+    std::snprintf(right, sizeof right, "%s  |  %zu events  |  %.0f fps",
+                  src.address.empty() ? "no source" : src.address.c_str(), ctx.store.size(),
+                  ctx.fps);
+    float fs = ImGui::GetFontSize();
+    float rightWidth = ImGui::CalcTextSize(right).x;
+    const std::string& msg = ctx.view.statusMessage;
+    if (!msg.empty())
+    {
+        ImGui::SameLine(0, fs * 2);
+        ImVec4 color = ctx.view.statusIsError ? ImVec4(1.0f, 0.45f, 0.4f, 1.0f)
+                                              : ImVec4(0.75f, 0.8f, 0.88f, 1.0f);
+        // Leaves room for the right-hand text; a long message is cut by the clip rect.
+        float limit = ImGui::GetWindowWidth() - rightWidth - fs * 2;
+        ImGui::PushClipRect(ImGui::GetCursorScreenPos(),
+                            ImVec2(limit, ImGui::GetCursorScreenPos().y + fs * 2), true);
+        ImGui::TextColored(color, "%s", msg.c_str());
+        ImGui::PopClipRect();
+    }
+    ImGui::SameLine(ImGui::GetWindowWidth() - rightWidth - fs);
+    ImGui::TextDisabled("%s", right);
+}
+
+bool pathModal(const char* title, const char* prompt, char* path, size_t size, const char* action)
+{
+    bool done = false;
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always,
+                            ImVec2(0.5f, 0.5f));
+    if (!ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return false;
+    ImGui::TextUnformatted(prompt);
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
+    bool enter = ImGui::InputText("##path", path, size, ImGuiInputTextFlags_EnterReturnsTrue);
+    if ((ImGui::Button(action) || enter) && path[0] != '\0')
+    {
+        done = true;
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+    return done;
+}
+
+}  // namespace
+
+float drawMenuBar(FrameContext& ctx, Commands& out)
+{
+    float height = 0;
+    if (ImGui::BeginMainMenuBar())
+    {
+        fileMenu(ctx, out);
+        viewMenu(ctx);
+        statusText(ctx);
+        height = ImGui::GetWindowSize().y;
+        ImGui::EndMainMenuBar();
+    }
+    return height;
+}
+
+void drawModals(FrameContext& ctx, Commands& out)
+{
+    ViewState& view = ctx.view;
+    if (view.openModalRequested) ImGui::OpenPopup("Open trace");
+    if (view.saveModalRequested) ImGui::OpenPopup("Save recording");
+    view.openModalRequested = view.saveModalRequested = false;
+    if (pathModal("Open trace", "JSON Lines trace file (rscope record, --trace-file):",
+                  view.openPath, sizeof view.openPath, "Open"))
+        out.push_back(Command::make(Command::Type::OpenFile).withText(view.openPath));
+    if (pathModal("Save recording", "Save every event of this session as JSON Lines to:",
+                  view.savePath, sizeof view.savePath, "Save"))
+        out.push_back(Command::make(Command::Type::SaveRecording).withText(view.savePath));
+
+    if (!ctx.source.loading) return;
+    float fs = ImGui::GetFontSize();
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always,
+                            ImVec2(0.5f, 0.5f));
+    ImGui::SetNextWindowSize(ImVec2(fs * 28, 0), ImGuiCond_Always);
+    ImGui::Begin("Loading", nullptr,
+                 ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
+                     ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse);
+    ImGui::TextWrapped("Reading %s", ctx.source.address.c_str());
+    char overlay[64];
+    std::snprintf(overlay, sizeof overlay, "%.0f%%  (%zu events)", ctx.source.loadProgress * 100.0,
+                  ctx.store.size());
+    ImGui::ProgressBar(static_cast<float>(ctx.source.loadProgress), ImVec2(-1, 0), overlay);
+    ImGui::End();
+}
+
+}  // namespace rscope::viewer

@@ -1,1 +1,313 @@
-// placeholder: written in this session (issue 4)
+// Draw records to ImDrawList: rounded boxes with titles and counters, edges with arrowheads and
+// rate labels, tokens as filled circles with labels, glow halos, the banner; hit-testing.
+#include "viewer/view/paint.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace rscope::viewer
+{
+
+namespace
+{
+
+// Fallbacks when a record leaves a colour at 0 (a layout that only sets geometry still paints).
+constexpr ImU32 kDefaultFill = IM_COL32(44, 52, 66, 255);
+constexpr ImU32 kDefaultBorder = IM_COL32(120, 134, 156, 255);
+constexpr ImU32 kDefaultEdge = IM_COL32(140, 150, 168, 220);
+constexpr ImU32 kDefaultToken = IM_COL32(255, 196, 64, 255);
+constexpr ImU32 kGlowColor = IM_COL32(255, 190, 70, 255);
+constexpr ImU32 kSelectColor = IM_COL32(90, 200, 255, 255);
+constexpr ImU32 kLabelBg = IM_COL32(20, 24, 32, 215);
+constexpr ImU32 kBannerBg = IM_COL32(250, 200, 80, 235);
+constexpr ImU32 kBannerText = IM_COL32(30, 24, 10, 255);
+
+ImVec2 toIm(Vec2f v)
+{
+    return ImVec2(v.x, v.y);
+}
+
+ImU32 orDefault(Color c, ImU32 fallback)
+{
+    return c != 0 ? static_cast<ImU32>(c) : fallback;
+}
+
+ImU32 withAlpha(ImU32 c, float alpha)
+{
+    uint32_t a = static_cast<uint32_t>(std::clamp(alpha, 0.0f, 1.0f) * 255.0f);
+    return (c & ~IM_COL32_A_MASK) | (a << IM_COL32_A_SHIFT);
+}
+
+float dist2(Vec2f a, Vec2f b)
+{
+    return (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y);
+}
+
+// Distance from p to the segment ab (edge hover).
+float segmentDistance(Vec2f p, Vec2f a, Vec2f b)
+{
+    float dx = b.x - a.x, dy = b.y - a.y;
+    float len2 = dx * dx + dy * dy;
+    float t = len2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0.0f;
+    t = std::clamp(t, 0.0f, 1.0f);
+    Vec2f q{a.x + t * dx, a.y + t * dy};
+    return std::sqrt(dist2(p, q));
+}
+
+bool isContainer(const DrawList& list, const NodeRecord& node)
+{
+    return std::any_of(list.nodes.begin(), list.nodes.end(),
+                       [&](const NodeRecord& n) { return n.parent == node.id; });
+}
+
+void paintGlow(ImDrawList* dl, const RectF& r, float glow, float rounding, float fontSize)
+{
+    // Three widening rings whose alpha falls off: a halo readable on a dark background.
+    for (int i = 3; i >= 1; --i)
+    {
+        float grow = fontSize * 0.22f * static_cast<float>(i);
+        ImVec2 a(r.x - grow, r.y - grow);
+        ImVec2 b(r.x + r.w + grow, r.y + r.h + grow);
+        dl->AddRectFilled(a, b, withAlpha(kGlowColor, glow * 0.22f / static_cast<float>(i)),
+                          rounding + grow);
+    }
+}
+
+void paintNode(ImDrawList* dl, const NodeRecord& node, bool container, float fontSize)
+{
+    const RectF& r = node.rect;
+    float rounding = fontSize * 0.4f;
+    ImVec2 a(r.x, r.y), b(r.x + r.w, r.y + r.h);
+    if (node.glow > 0.01f) paintGlow(dl, r, node.glow, rounding, fontSize);
+    ImU32 fill = orDefault(node.fill, kDefaultFill);
+    dl->AddRectFilled(a, b, fill, rounding);
+    ImU32 border = node.selected ? kSelectColor : orDefault(node.border, kDefaultBorder);
+    dl->AddRect(a, b, border, rounding, 0, node.selected ? 3.0f : 1.5f);
+
+    // Text stays inside its box: a narrow box clips rather than spilling onto its neighbours.
+    float pad = fontSize * 0.45f;
+    dl->PushClipRect(ImVec2(r.x + 1, r.y + 1), ImVec2(r.x + r.w - 1, r.y + r.h - 1), true);
+    ImU32 text = textColorOn(node.fill != 0 ? node.fill : kDefaultFill);
+    ImU32 dim = withAlpha(text, 0.78f);
+    float y = r.y + pad * (container ? 0.6f : 0.8f);
+    if (!node.title.empty())
+    {
+        dl->AddText(ImVec2(r.x + pad, y), text, node.title.c_str());
+        y += fontSize * 1.15f;
+    }
+    if (!container)
+    {
+        for (const std::string& line : node.lines)
+        {
+            if (y + fontSize > r.y + r.h) break;
+            dl->AddText(ImVec2(r.x + pad, y), dim, line.c_str());
+            y += fontSize * 1.05f;
+        }
+    }
+    dl->PopClipRect();
+}
+
+void paintArrowhead(ImDrawList* dl, Vec2f from, Vec2f to, ImU32 color, float size)
+{
+    float dx = to.x - from.x, dy = to.y - from.y;
+    float len = std::sqrt(dx * dx + dy * dy);
+    if (len < 1.0f) return;
+    dx /= len, dy /= len;
+    ImVec2 tip(to.x, to.y);
+    ImVec2 base(to.x - dx * size, to.y - dy * size);
+    ImVec2 left(base.x - dy * size * 0.5f, base.y + dx * size * 0.5f);
+    ImVec2 right(base.x + dy * size * 0.5f, base.y - dx * size * 0.5f);
+    dl->AddTriangleFilled(tip, left, right, color);
+}
+
+// A label with a dark pill behind it, so it stays readable over lines and boxes.
+ImVec4 paintPillText(ImDrawList* dl, ImVec2 center, const std::string& text, ImU32 color, ImU32 bg)
+{
+    ImVec2 size = ImGui::CalcTextSize(text.c_str());
+    float padX = ImGui::GetFontSize() * 0.3f, padY = ImGui::GetFontSize() * 0.08f;
+    ImVec2 a(center.x - size.x / 2 - padX, center.y - size.y / 2 - padY);
+    ImVec2 b(center.x + size.x / 2 + padX, center.y + size.y / 2 + padY);
+    dl->AddRectFilled(a, b, bg, ImGui::GetFontSize() * 0.3f);
+    dl->AddText(ImVec2(a.x + padX, a.y + padY), color, text.c_str());
+    return ImVec4(a.x, a.y, b.x, b.y);
+}
+
+void paintEdge(ImDrawList* dl, const EdgeRecord& edge, float fontSize)
+{
+    ImU32 color = orDefault(edge.color, kDefaultEdge);
+    float thickness = std::max(1.0f, edge.thickness);
+    dl->AddLine(toIm(edge.a), toIm(edge.b), color, thickness);
+    paintArrowhead(dl, edge.a, edge.b, color, fontSize * 0.55f + thickness);
+}
+
+bool overlaps(const ImVec4& r, const std::vector<ImVec4>& taken)
+{
+    return std::any_of(taken.begin(), taken.end(),
+                       [&](const ImVec4& t)
+                       { return r.x < t.z && t.x < r.z && r.y < t.w && t.y < r.w; });
+}
+
+void paintTokens(ImDrawList* dl, const DrawList& list, float fontSize,
+                 std::vector<ImVec4>& takenLabels)
+{
+    // Circles first, then labels, selected tokens' labels before the others: when labels would
+    // overlap, the later one is left out (its tooltip still shows it).
+    for (const TokenRecord& t : list.tokens)
+    {
+        ImU32 color = orDefault(t.color, kDefaultToken);
+        float radius = std::max(3.0f, t.radius);
+        dl->AddCircleFilled(toIm(t.pos), radius * 1.9f, withAlpha(color, 0.22f));
+        dl->AddCircleFilled(toIm(t.pos), radius, color);
+        dl->AddCircle(toIm(t.pos), radius, IM_COL32(255, 255, 255, 200), 0, 1.2f);
+        if (t.selected) dl->AddCircle(toIm(t.pos), radius + 3.0f, kSelectColor, 0, 2.5f);
+    }
+    std::vector<const TokenRecord*> order;
+    order.reserve(list.tokens.size());
+    for (const TokenRecord& t : list.tokens) order.push_back(&t);
+    std::stable_partition(order.begin(), order.end(),
+                          [](const TokenRecord* t) { return t->selected; });
+    for (const TokenRecord* t : order)
+    {
+        if (t->label.empty()) continue;
+        ImVec2 size = ImGui::CalcTextSize(t->label.c_str());
+        float radius = std::max(3.0f, t->radius);
+        ImVec2 center(t->pos.x, t->pos.y - radius - fontSize * 0.75f);
+        float padX = fontSize * 0.3f;
+        ImVec4 rect(center.x - size.x / 2 - padX, center.y - size.y / 2,
+                    center.x + size.x / 2 + padX, center.y + size.y / 2);
+        if (!t->selected && overlaps(rect, takenLabels)) continue;
+        ImU32 color = orDefault(t->color, kDefaultToken);
+        takenLabels.push_back(paintPillText(dl, center, t->label, color, kLabelBg));
+    }
+}
+
+}  // namespace
+
+ImU32 textColorOn(Color fill)
+{
+    float r = static_cast<float>(fill & 0xff), g = static_cast<float>((fill >> 8) & 0xff),
+          b = static_cast<float>((fill >> 16) & 0xff);
+    float luminance = 0.299f * r + 0.587f * g + 0.114f * b;
+    return luminance > 150.0f ? IM_COL32(20, 22, 28, 255) : IM_COL32(236, 240, 246, 255);
+}
+
+void paintDrawList(ImDrawList* dl, const DrawList& list)
+{
+    float fontSize = ImGui::GetFontSize();
+    const RectF& c = list.canvas;
+    dl->PushClipRect(ImVec2(c.x, c.y), ImVec2(c.x + c.w, c.y + c.h), true);
+
+    // Enclosing boxes (the master around its threads) first, then edges, then the boxes they
+    // join, so arrows stay visible where they cross the master's frame.
+    std::vector<bool> container(list.nodes.size());
+    for (size_t i = 0; i < list.nodes.size(); ++i) container[i] = isContainer(list, list.nodes[i]);
+    for (size_t i = 0; i < list.nodes.size(); ++i)
+        if (container[i]) paintNode(dl, list.nodes[i], true, fontSize);
+    for (const EdgeRecord& e : list.edges) paintEdge(dl, e, fontSize);
+    for (size_t i = 0; i < list.nodes.size(); ++i)
+        if (!container[i]) paintNode(dl, list.nodes[i], false, fontSize);
+
+    // Edge labels (rates, counts) after the boxes so no box hides them.
+    std::vector<ImVec4> taken;
+    for (const EdgeRecord& e : list.edges)
+    {
+        if (e.label.empty()) continue;
+        ImVec2 mid((e.a.x + e.b.x) / 2, (e.a.y + e.b.y) / 2);
+        taken.push_back(paintPillText(dl, mid, e.label, IM_COL32(230, 236, 245, 255), kLabelBg));
+    }
+    paintTokens(dl, list, fontSize, taken);
+
+    for (const LabelRecord& l : list.labels)
+    {
+        ImU32 color = orDefault(l.color, IM_COL32(220, 226, 236, 255));
+        dl->AddText(toIm(l.pos), color, l.text.c_str());
+    }
+    if (!list.banner.empty())
+    {
+        ImVec2 size = ImGui::CalcTextSize(list.banner.c_str());
+        float pad = fontSize * 0.4f;
+        ImVec2 a(c.x + (c.w - size.x) / 2 - pad, c.y + c.h - size.y - 3 * pad);
+        ImVec2 b(a.x + size.x + 2 * pad, a.y + size.y + 2 * pad);
+        dl->AddRectFilled(a, b, kBannerBg, fontSize * 0.3f);
+        dl->AddText(ImVec2(a.x + pad, a.y + pad), kBannerText, list.banner.c_str());
+    }
+    dl->PopClipRect();
+}
+
+HitResult hitTest(const DrawList& list, Vec2f p)
+{
+    HitResult hit;
+    float best = 1e30f;
+    for (const TokenRecord& t : list.tokens)
+    {
+        float r = std::max(3.0f, t.radius) + 3.0f;
+        float d = dist2(p, t.pos);
+        if (d <= r * r && d < best) best = d, hit.token = &t;
+    }
+    if (hit.token) return hit;
+    float smallest = 1e30f;
+    for (const NodeRecord& n : list.nodes)
+    {
+        float area = n.rect.w * n.rect.h;
+        if (n.rect.contains(p) && area < smallest) smallest = area, hit.node = &n;
+    }
+    float nearest = ImGui::GetFontSize() * 0.35f;
+    for (const EdgeRecord& e : list.edges)
+    {
+        float d = segmentDistance(p, e.a, e.b);
+        if (d < nearest) nearest = d, hit.edge = &e;
+    }
+    if (hit.edge) hit.node = nullptr;  // an edge near the pointer is the more specific target
+    return hit;
+}
+
+void handlePictureInput(const DrawList& list, Commands& out)
+{
+    if (!ImGui::IsWindowHovered()) return;
+    ImVec2 mouse = ImGui::GetMousePos();
+    if (!list.canvas.contains({mouse.x, mouse.y})) return;
+    HitResult hit = hitTest(list, {mouse.x, mouse.y});
+    if (hit.empty()) return;
+
+    ImGui::BeginTooltip();
+    if (hit.token)
+    {
+        ImGui::TextUnformatted(hit.token->label.c_str());
+        ImGui::Separator();
+        for (const std::string& line : hit.token->tooltip) ImGui::TextUnformatted(line.c_str());
+        ImGui::TextDisabled("click: follow this request everywhere");
+    }
+    else if (hit.node)
+    {
+        ImGui::TextUnformatted(hit.node->title.c_str());
+        ImGui::Separator();
+        for (const std::string& line : hit.node->tooltip) ImGui::TextUnformatted(line.c_str());
+        if (!hit.node->state.empty()) ImGui::Text("state: %s", hit.node->state.c_str());
+    }
+    else
+    {
+        ImGui::Text("%s  (%s -> %s)", hit.edge->id.c_str(), hit.edge->from.c_str(),
+                    hit.edge->to.c_str());
+        ImGui::Text("%llu hops so far", static_cast<unsigned long long>(hit.edge->count));
+        if (hit.edge->ratePerSec > 0) ImGui::Text("%.1f hops/s", hit.edge->ratePerSec);
+    }
+    ImGui::EndTooltip();
+
+    if (!ImGui::IsMouseClicked(ImGuiMouseButton_Left)) return;
+    if (hit.token)
+    {
+        out.push_back(Command::make(Command::Type::SelectSession).withSession(hit.token->session));
+        out.push_back(Command::make(Command::Type::SelectEvent)
+                          .withIndex(static_cast<int64_t>(hit.token->eventIndex)));
+    }
+    else if (hit.node && hit.node->id.rfind("client[", 0) == 0)
+    {
+        int64_t session = std::strtoll(hit.node->id.c_str() + 7, nullptr, 10);
+        out.push_back(Command::make(Command::Type::SelectSession).withSession(session));
+    }
+}
+
+}  // namespace rscope::viewer

@@ -27,6 +27,14 @@ struct ViewState
     bool showDetails = true;
     bool showErrors = false;
     std::string statusMessage;  // last load / save / live message for the status bar
+    bool statusIsError = false;
+    // The log scrolls to the cursor only when the cursor moved, so a paused user can scroll.
+    size_t followedPosition = static_cast<size_t>(-1);
+    // File menu modals: requested by the menu, opened by the next frame's popup code.
+    bool openModalRequested = false;
+    bool saveModalRequested = false;
+    char openPath[512] = {};
+    char savePath[512] = {};
 };
 
 }  // namespace rscope::viewer

@@ -1,0 +1,357 @@
+// Sources and commands of ViewerApp: a trace file read whole (headless) or in slices (window),
+// the live socket drained within a budget each frame, the log filter kept current, and the
+// panels' commands applied to the playback and the view state.
+#include <chrono>
+#include <cstdio>
+
+#include <GLFW/glfw3.h>
+
+#include "viewer/app/viewer_app.h"
+#include "viewer/model/event_filter.h"
+#include "viewer/model/live_source.h"
+#include "viewer/model/trace_reader.h"
+#include "viewer/model/trace_store.h"
+
+namespace rscope::viewer
+{
+
+namespace
+{
+
+using Clock = std::chrono::steady_clock;
+// Per-frame budgets: a 60 fps frame has ~16 ms; parsing or draining may take part of it.
+constexpr auto kLoadBudget = std::chrono::milliseconds(12);
+constexpr auto kLiveBudget = std::chrono::milliseconds(6);
+constexpr size_t kLoadSlice = 8192;
+constexpr size_t kLiveSlice = 8192;
+constexpr size_t kErrorsPrinted = 20;
+
+}  // namespace
+
+void ViewerApp::reportLoadProblems(const std::string& path)
+{
+    const TraceStore& store = *store_;
+    const auto& errors = store.errors();
+    for (size_t i = 0; i < errors.size() && i < kErrorsPrinted; ++i)
+        std::fprintf(stderr, "%s\n", errors[i].text().c_str());
+    char msg[512];
+    if (store.errorCount() > 0)
+    {
+        std::snprintf(msg, sizeof msg,
+                      "%s: %zu events; %llu malformed lines skipped (see Details > Problems)",
+                      path.c_str(), store.size(),
+                      static_cast<unsigned long long>(store.errorCount()));
+        std::fprintf(stderr, "rscope-viewer: %s\n", msg);
+        view_.statusIsError = true;
+    }
+    else
+    {
+        std::snprintf(msg, sizeof msg, "%s: %zu events", path.c_str(), store.size());
+        view_.statusIsError = false;
+    }
+    if (store.unknownKinds() > 0)
+        std::fprintf(stderr, "rscope-viewer: %s: %llu events of unknown kinds skipped\n",
+                     path.c_str(), static_cast<unsigned long long>(store.unknownKinds()));
+    view_.statusMessage = msg;
+}
+
+int ViewerApp::loadFileNow(const std::string& path)
+{
+    TraceReader reader(path);
+    if (!reader.open())
+    {
+        std::fprintf(stderr, "rscope-viewer: %s; exiting\n", reader.error().c_str());
+        return kExitCannotRead;
+    }
+    if (!reader.loadAll(*store_) || reader.fatal())
+    {
+        std::fprintf(stderr, "rscope-viewer: %s: %s; exiting\n", path.c_str(),
+                     reader.error().c_str());
+        return reader.fatal() ? kExitRefused : kExitCannotRead;
+    }
+    reportLoadProblems(path);
+    resetDerived();
+    playback_.seekStart();
+    return kExitOk;
+}
+
+void ViewerApp::startLoad(const std::string& path)
+{
+    live_.reset();
+    playback_.leaveLive();
+    playback_.pause();
+    auto reader = std::make_unique<TraceReader>(path);
+    if (!reader->open())
+    {
+        view_.statusMessage = reader->error();
+        view_.statusIsError = true;
+        std::fprintf(stderr, "rscope-viewer: %s\n", reader->error().c_str());
+        return;
+    }
+    reader_ = std::move(reader);
+    sourceLabel_ = path;
+    store_->clear();
+    resetDerived();
+    playback_.seekStart();
+    view_.statusMessage = "loading " + path;
+    view_.statusIsError = false;
+}
+
+void ViewerApp::stepLoad()
+{
+    auto start = Clock::now();
+    bool more = true;
+    while (more && Clock::now() - start < kLoadBudget) more = reader_->step(*store_, kLoadSlice);
+    if (!more) finishLoad();
+}
+
+void ViewerApp::finishLoad()
+{
+    std::string path = reader_->path();
+    if (reader_->fatal())
+    {
+        view_.statusMessage = path + ": " + reader_->error();
+        view_.statusIsError = true;
+        std::fprintf(stderr, "rscope-viewer: %s\n", view_.statusMessage.c_str());
+        store_->clear();
+    }
+    else
+    {
+        reportLoadProblems(path);
+        if (store_->errorCount() > 0) view_.showErrors = true;
+    }
+    reader_.reset();
+    resetDerived();
+    playback_.seekStart();
+}
+
+void ViewerApp::startLive(const std::string& address)
+{
+    reader_.reset();
+    store_->clear();
+    resetDerived();
+    live_ = std::make_unique<LiveSource>(address);
+    live_->start();
+    sourceLabel_ = address;
+    playback_.goLive();
+    view_.statusMessage = "watching " + address;
+    view_.statusIsError = false;
+}
+
+void ViewerApp::drainLive()
+{
+    auto start = Clock::now();
+    bool newRecording = false;
+    size_t taken = 0;
+    // Keep taking slices while the frame has budget: the GUI thread catches up with a burst
+    // over a few frames instead of freezing one.
+    while (Clock::now() - start < kLiveBudget)
+    {
+        bool header = false;
+        size_t n = live_->drain(*store_, kLiveSlice, header);
+        newRecording |= header;
+        taken += n;
+        if (n < kLiveSlice) break;
+    }
+    if (newRecording)
+    {
+        // A (re)connect or a restarted server: the store holds a new recording.
+        resetDerived();
+        if (!playback_.live()) playback_.seekStart();
+        view_.statusMessage = "new recording from " + live_->address();
+        view_.statusIsError = false;
+    }
+    else if (taken > 0)
+    {
+        timeline_.extend(*store_);
+    }
+}
+
+void ViewerApp::resetDerived()
+{
+    timeline_.rebuild(*store_);
+    cursor_.reset();
+    view_.filtered.clear();
+    view_.filteredFor = EventFilter{};
+    view_.filteredUpTo = 0;
+    view_.selectedEvent = -1;
+    view_.followedPosition = static_cast<size_t>(-1);
+}
+
+void ViewerApp::updateFilter()
+{
+    // An empty filter shows every event through the identity: no index list for 1M events.
+    if (view_.filter.empty())
+    {
+        if (!view_.filteredFor.empty())
+        {
+            view_.filtered.clear();
+            view_.filtered.shrink_to_fit();
+            view_.filteredFor = EventFilter{};
+        }
+        return;
+    }
+    if (!(view_.filter == view_.filteredFor))
+    {
+        view_.filtered.clear();
+        view_.filteredUpTo = 0;
+        view_.filteredFor = view_.filter;
+        view_.followedPosition = static_cast<size_t>(-1);
+    }
+    if (view_.filteredUpTo < store_->size())
+    {
+        filterEvents(*store_, view_.filter, view_.filteredUpTo, view_.filtered);
+        view_.filteredUpTo = store_->size();
+    }
+}
+
+void ViewerApp::applyStartOptions()
+{
+    if (options_.speed)
+    {
+        playback_.setMode(PaceMode::RealTime);
+        playback_.setSpeed(*options_.speed);
+    }
+    if (options_.paceMs)
+    {
+        playback_.setMode(PaceMode::EventPace);
+        playback_.setEventIntervalMs(*options_.paceMs);
+    }
+    view_.selectedSession = options_.selectSession;
+    const TraceStore& store = *store_;
+    if (options_.atEvent && store.size() > 0)
+    {
+        size_t n = static_cast<size_t>(*options_.atEvent);
+        if (n >= store.size())
+        {
+            std::fprintf(stderr,
+                         "rscope-viewer: --at-event %zu: the trace has %zu events; "
+                         "showing the last\n",
+                         n, store.size());
+            n = store.size() - 1;
+        }
+        playback_.leaveLive();
+        playback_.seekEvent(store, n);
+    }
+    else if (options_.atNs && store.size() > 0)
+    {
+        int64_t t = *options_.atNs;
+        if (t < store.firstNs()) t += store.firstNs();  // an offset from the first event
+        playback_.leaveLive();
+        playback_.seekNs(store, t);
+    }
+    else if (headless_ && !live_ && store.size() > 0)
+    {
+        playback_.seekEvent(store, store.size() - 1);  // no moment given: the end of the trace
+    }
+}
+
+void ViewerApp::applyCommands(const Commands& commands)
+{
+    const TraceStore& store = *store_;
+    for (const Command& c : commands)
+    {
+        using T = Command::Type;
+        switch (c.type)
+        {
+            case T::Play:
+            case T::TogglePlay:
+                if (c.type == T::TogglePlay && playback_.playing())
+                {
+                    playback_.pause();
+                    playback_.leaveLive();
+                    break;
+                }
+                if (!playback_.live() && playback_.position() >= store.size())
+                    playback_.seekStart();
+                playback_.play();
+                break;
+            case T::Pause:
+                playback_.pause();
+                playback_.leaveLive();  // a paused live view keeps recording behind the cursor
+                break;
+            case T::StepForward:
+                playback_.leaveLive();
+                playback_.stepForward(store);
+                break;
+            case T::StepBack:
+                playback_.leaveLive();
+                playback_.stepBack(store);
+                break;
+            case T::StepSessionForward:
+            case T::StepSessionBack:
+                if (c.session == 0) break;
+                playback_.leaveLive();
+                playback_.stepSession(store, c.session, c.type == T::StepSessionForward);
+                break;
+            case T::SeekEvent:
+                playback_.leaveLive();
+                if (c.index < 0 || store.size() == 0)
+                    playback_.seekStart();
+                else
+                    playback_.seekEvent(store, std::min<size_t>(c.index, store.size() - 1));
+                break;
+            case T::SeekNs:
+                playback_.leaveLive();
+                playback_.seekNs(store, c.ns);
+                break;
+            case T::SetSpeed:
+                playback_.setSpeed(c.value);
+                break;
+            case T::SetEventPace:
+                playback_.setEventIntervalMs(c.value);
+                playback_.setMode(PaceMode::EventPace);
+                break;
+            case T::SetRealTime:
+                playback_.setMode(PaceMode::RealTime);
+                break;
+            case T::SelectSession:
+                view_.selectedSession = c.session;
+                break;
+            case T::SelectEvent:
+                view_.selectedEvent = c.index;
+                break;
+            case T::GoLive:
+                if (live_) playback_.goLive();
+                break;
+            case T::OpenFile:
+                startLoad(c.text);
+                break;
+            case T::SaveRecording:
+            {
+                std::string error;
+                if (saveTrace(store, c.text, error))
+                    view_.statusMessage =
+                        "saved " + std::to_string(store.size()) + " events to " + c.text;
+                else
+                    view_.statusMessage = "save failed: " + error;
+                view_.statusIsError = !error.empty();
+                break;
+            }
+            case T::Quit:
+                if (window_) glfwSetWindowShouldClose(window_, GLFW_TRUE);
+                break;
+        }
+    }
+}
+
+SourceInfo ViewerApp::sourceInfo() const
+{
+    SourceInfo s;
+    s.address = sourceLabel_;
+    if (live_)
+    {
+        s.isLive = true;
+        s.liveStatus = live_->status();
+        s.liveError = live_->lastError();
+        s.liveQueued = live_->queued();
+    }
+    if (reader_)
+    {
+        s.loading = true;
+        s.loadProgress = reader_->progress();
+    }
+    return s;
+}
+
+}  // namespace rscope::viewer

@@ -1,0 +1,234 @@
+// rscope-viewer --bench: load time and bytes per event of --replay, frame rates while playing at
+// several speeds (vsync off), and live ingest of the same file served over loopback TCP.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <GLFW/glfw3.h>
+
+#include "viewer/app/viewer_app.h"
+#include "viewer/model/live_source.h"
+#include "viewer/model/trace_reader.h"
+#include "viewer/model/trace_store.h"
+
+namespace rscope::viewer
+{
+
+namespace
+{
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t)
+{
+    return std::chrono::duration<double>(Clock::now() - t).count();
+}
+
+struct FrameStats
+{
+    double avgFps = 0;
+    double p99Ms = 0;
+};
+
+FrameStats summarize(std::vector<double> frameMs)
+{
+    FrameStats s;
+    if (frameMs.empty()) return s;
+    double total = 0;
+    for (double ms : frameMs) total += ms;
+    s.avgFps = 1000.0 * static_cast<double>(frameMs.size()) / total;
+    std::sort(frameMs.begin(), frameMs.end());
+    s.p99Ms = frameMs[std::min(frameMs.size() - 1, frameMs.size() * 99 / 100)];
+    return s;
+}
+
+// Serves one file to the first client on a loopback port, then holds the connection open until
+// stopped (a close would make the live source reconnect and start a new recording).
+class FileServer
+{
+  public:
+    explicit FileServer(std::string bytes) : bytes_(std::move(bytes)) {}
+    ~FileServer() { stop(); }
+
+    int start()  // the port, 0 on failure
+    {
+        listenFd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof addr;
+        if (listenFd_ < 0 || ::bind(listenFd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 ||
+            ::listen(listenFd_, 1) != 0 ||
+            ::getsockname(listenFd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+            return 0;
+        thread_ = std::thread([this] { serve(); });
+        return ntohs(addr.sin_port);
+    }
+
+    void stop()
+    {
+        stopping_ = true;
+        if (listenFd_ >= 0) ::shutdown(listenFd_, SHUT_RDWR);
+        if (thread_.joinable()) thread_.join();
+        if (listenFd_ >= 0) ::close(listenFd_);
+        listenFd_ = -1;
+    }
+
+  private:
+    void serve()
+    {
+        int fd = ::accept4(listenFd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) return;
+        size_t sent = 0;
+        while (sent < bytes_.size() && !stopping_)
+        {
+            ssize_t n = ::send(fd, bytes_.data() + sent, bytes_.size() - sent, MSG_NOSIGNAL);
+            if (n <= 0) break;
+            sent += static_cast<size_t>(n);
+        }
+        while (!stopping_) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        ::close(fd);
+    }
+
+    std::string bytes_;
+    int listenFd_ = -1;
+    std::thread thread_;
+    std::atomic<bool> stopping_{false};
+};
+
+}  // namespace
+
+int ViewerApp::runBench()
+{
+    headless_ = true;
+    const std::string& path = options_.replayPath;
+    sourceLabel_ = path;
+    auto t0 = Clock::now();
+    TraceReader reader(path);
+    if (!reader.open() || !reader.loadAll(*store_) || reader.fatal())
+    {
+        std::fprintf(stderr, "rscope-viewer: %s: %s\n", path.c_str(), reader.error().c_str());
+        return reader.fatal() ? kExitRefused : kExitCannotRead;
+    }
+    double loadSec = secondsSince(t0);
+    auto t1 = Clock::now();
+    resetDerived();
+    double indexSec = secondsSince(t1);
+    const TraceStore& store = *store_;
+    size_t events = store.size();
+    std::printf("load     %s: %.3f s for %zu events (%.2f M events/s), %llu bad lines\n",
+                path.c_str(), loadSec, events, events / std::max(loadSec, 1e-9) / 1e6,
+                static_cast<unsigned long long>(store.errorCount()));
+    std::printf("index    %.3f s for %zu keyframes; load + index %.3f s (target <= 2 s)\n",
+                indexSec, timeline_.keyframes(), loadSec + indexSec);
+    std::printf("memory   %.1f B/event (store %.1f MB; target <= ~200 B/event)\n",
+                events ? static_cast<double>(store.memoryBytes()) / events : 0.0,
+                store.memoryBytes() / 1e6);
+    std::fflush(stdout);
+
+    if (!initWindow(false, false)) return kExitNoDisplay;
+    struct Run
+    {
+        const char* name;
+        PaceMode mode;
+        double value;
+    };
+    const Run runs[] = {{"real time 0.01x", PaceMode::RealTime, 0.01},
+                        {"real time 1x", PaceMode::RealTime, 1.0},
+                        {"real time 10x", PaceMode::RealTime, 10.0},
+                        {"real time 100x", PaceMode::RealTime, 100.0},
+                        {"pace 700 ms/event", PaceMode::EventPace, 700.0},
+                        {"pace 1 ms/event", PaceMode::EventPace, 1.0}};
+    int frames = options_.frames.value_or(600);
+    std::printf("frames   %dx%d, vsync off, %d frames per run\n", options_.width, options_.height,
+                frames);
+    for (const Run& run : runs)
+    {
+        playback_.setMode(run.mode);
+        if (run.mode == PaceMode::RealTime)
+            playback_.setSpeed(run.value);
+        else
+            playback_.setEventIntervalMs(run.value);
+        // Start where the requests are, not in the startup gap before the first client.
+        playback_.seekEvent(store, std::min<size_t>(events - 1, events / 10));
+        playback_.play();
+        std::vector<double> frameMs;
+        frameMs.reserve(frames);
+        size_t passed = 0, rateFrames = 0;
+        auto last = Clock::now();
+        double dt = 1.0 / 60.0;
+        for (int i = 0; i < frames; ++i)
+        {
+            size_t before = playback_.position();
+            auto f0 = Clock::now();
+            frame(dt);
+            glfwSwapBuffers(window_);
+            auto f1 = Clock::now();
+            frameMs.push_back(std::chrono::duration<double, std::milli>(f1 - f0).count());
+            dt = std::chrono::duration<double>(f1 - last).count();
+            last = f1;
+            passed += playback_.position() - std::min(before, playback_.position());
+            rateFrames += activity_.rateMode;
+            if (playback_.position() >= events) playback_.seekStart(), playback_.play();
+        }
+        FrameStats s = summarize(frameMs);
+        std::printf(
+            "play     %-18s %7.1f fps avg, p99 %6.2f ms, %9zu events passed, rate mode "
+            "in %3zu%% of frames\n",
+            run.name, s.avgFps, s.p99Ms, passed, rateFrames * 100 / frames);
+        std::fflush(stdout);
+    }
+    benchLiveIngest();
+    std::printf("rerun    xvfb-run -a -s \"-screen 0 1280x800x24\" %s\n",
+                options_.rerunCommand.c_str());
+    return kExitOk;
+}
+
+void ViewerApp::benchLiveIngest()
+{
+    std::ifstream in(options_.replayPath, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    size_t expected = store_->size();
+    FileServer server(std::move(bytes));
+    int port = server.start();
+    if (port == 0)
+    {
+        std::printf("live     skipped: cannot listen on loopback\n");
+        return;
+    }
+    startLive("127.0.0.1:" + std::to_string(port));
+    std::vector<double> frameMs;
+    auto start = Clock::now();
+    auto last = start;
+    double dt = 1.0 / 60.0;
+    while (store_->size() < expected && secondsSince(start) < 60.0)
+    {
+        auto f0 = Clock::now();
+        frame(dt);
+        glfwSwapBuffers(window_);
+        auto f1 = Clock::now();
+        frameMs.push_back(std::chrono::duration<double, std::milli>(f1 - f0).count());
+        dt = std::chrono::duration<double>(f1 - last).count();
+        last = f1;
+    }
+    double sec = secondsSince(start);
+    FrameStats s = summarize(frameMs);
+    std::printf(
+        "live     %zu of %zu events in %.3f s = %.0f events/s taken while rendering "
+        "(%.1f fps avg, p99 %.2f ms; target >= 200000 events/s)\n",
+        store_->size(), expected, sec, store_->size() / std::max(sec, 1e-9), s.avgFps, s.p99Ms);
+    live_.reset();
+    server.stop();
+}
+
+}  // namespace rscope::viewer

@@ -1,0 +1,98 @@
+// The viewer application: window, GL context and ImGui; the model (store, state timeline and
+// cursor, playback) and its source (a file read in slices, or the live socket); the frame loop;
+// the headless screenshot / layout dump and the benchmark.
+// Owner: the main (GUI) thread, which owns every member; only LiveSource runs a thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "viewer/app/viewer_options.h"
+#include "viewer/layout/draw_records.h"
+#include "viewer/model/activity.h"
+#include "viewer/model/architecture_state.h"
+#include "viewer/model/playback.h"
+#include "viewer/view/commands.h"
+#include "viewer/view/panels.h"
+#include "viewer/view/view_state.h"
+
+struct GLFWwindow;
+
+namespace rscope::viewer
+{
+
+class TraceStore;
+class TraceReader;
+class LiveSource;
+
+// Process exit codes (main and headless runs).
+enum ExitCode : int
+{
+    kExitOk = 0,
+    kExitUsage = 1,
+    kExitCannotRead = 2,   // the trace file cannot be opened or read
+    kExitRefused = 3,      // the trace was refused (newer major version, not a trace)
+    kExitNoDisplay = 4,    // GLFW / OpenGL could not start
+    kExitWriteFailed = 5,  // the screenshot or the layout dump could not be written
+    kExitException = 6,
+};
+
+class ViewerApp
+{
+  public:
+    explicit ViewerApp(ViewerOptions options);
+    ~ViewerApp();
+    ViewerApp(const ViewerApp&) = delete;
+    ViewerApp& operator=(const ViewerApp&) = delete;
+
+    // Runs the mode the options ask for (window, headless capture, or bench); the exit code.
+    int run();
+
+  private:
+    // viewer_app.cpp: window and frames.
+    bool initWindow(bool visible, bool vsync);
+    void shutdownWindow();
+    int runInteractive();
+    int runHeadless();
+    void frame(
+        double dtSec);  // model update, UI, render (no swap: a capture reads the back buffer)
+    void updateModel(double dtSec);
+    Commands drawUi();
+    int writeCaptures();
+
+    // app_sources.cpp: sources, derived data and commands.
+    int loadFileNow(const std::string& path);  // whole file; an ExitCode
+    void startLoad(const std::string& path);   // in slices, one per frame
+    void stepLoad();
+    void finishLoad();
+    void startLive(const std::string& address);
+    void drainLive();
+    void resetDerived();  // after the store was refilled: keyframes, cursor, log filter
+    void updateFilter();
+    void reportLoadProblems(const std::string& path);
+    void applyCommands(const Commands& commands);
+    void applyStartOptions();
+    SourceInfo sourceInfo() const;
+
+    // bench.cpp
+    int runBench();
+    void benchLiveIngest();
+
+    ViewerOptions options_;
+    GLFWwindow* window_ = nullptr;
+    bool imguiReady_ = false;
+    bool headless_ = false;
+    std::unique_ptr<TraceStore> store_;
+    StateTimeline timeline_;
+    StateCursor cursor_;
+    Playback playback_;
+    std::unique_ptr<TraceReader> reader_;  // set while a file loads in slices
+    std::unique_ptr<LiveSource> live_;     // set for a --connect session
+    std::string sourceLabel_;              // file path or live address
+    ViewState view_;
+    Activity activity_;
+    DrawList picture_;  // the architecture records of the last frame (dumped by --dump-layout)
+    float fps_ = 0;
+};
+
+}  // namespace rscope::viewer

@@ -1,0 +1,37 @@
+// Command-line options of rscope-viewer (CLI11): the source, the headless screenshot and layout
+// dump, the benchmark, and the initial playback settings. Plain data.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace rscope::viewer
+{
+
+struct ViewerOptions
+{
+    std::string replayPath;          // --replay FILE.jsonl
+    std::string connect;             // --connect HOST:PORT or unix:PATH
+    std::string screenshot;          // --screenshot OUT.png (headless)
+    std::string dumpLayout;          // --dump-layout OUT.json (headless)
+    std::optional<int64_t> atEvent;  // --at-event N: event N (0-based) is the newest
+    std::optional<int64_t> atNs;     // --at-ns T: trace time (or an offset from the first event)
+    std::optional<int> frames;       // --frames N (headless frames; bench frames per run)
+    int width = 1280;
+    int height = 800;
+    bool bench = false;
+    std::optional<double> paceMs;  // --pace-ms: teaching pace, ms per event
+    std::optional<double> speed;   // --speed: real-time multiplier
+    int64_t selectSession = 0;
+    std::string rerunCommand;  // argv joined, printed by --bench
+
+    // Headless: render some frames, write the screenshot / dump, exit.
+    bool headless() const { return !screenshot.empty() || !dumpLayout.empty(); }
+};
+
+// Parses argv into `out`. Returns -1 to go on, or the exit code (0 after --help, 1 on an error,
+// with the message printed by CLI11).
+int parseViewerOptions(int argc, char** argv, ViewerOptions& out);
+
+}  // namespace rscope::viewer

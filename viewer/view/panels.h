@@ -1,0 +1,82 @@
+// The viewer's panels (one .cpp each): the fixed window layout, the per-frame context they read,
+// and the functions that draw them. Panels read model + ViewState and return Commands.
+// Owner: the GUI thread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "viewer/layout/draw_records.h"
+#include "viewer/model/live_source.h"
+#include "viewer/view/commands.h"
+#include "viewer/view/view_state.h"
+
+namespace rscope::viewer
+{
+
+class TraceStore;
+class Playback;
+class ArchitectureState;
+struct Activity;
+
+// Where each window goes: computed from the viewport every frame and applied with
+// ImGuiCond_Always, so a screenshot does not depend on saved settings or user drags.
+struct PanelRects
+{
+    RectF architecture;  // top left, large
+    RectF details;       // top right
+    RectF timeline;      // bottom, full width
+    RectF eventLog;      // below the timeline
+};
+PanelRects computePanelRects(float viewportX, float viewportY, float viewportW, float viewportH,
+                             float menuBarHeight, float fontSize, const ViewState& view);
+
+// The source the frame shows, for status texts.
+struct SourceInfo
+{
+    bool isLive = false;  // a --connect session (the store is its recording)
+    LiveStatus liveStatus = LiveStatus::Stopped;
+    std::string address;  // live address or file path
+    std::string liveError;
+    size_t liveQueued = 0;  // decoded lines waiting for the GUI thread
+    bool loading = false;   // a file is being read in slices
+    double loadProgress = 0;
+};
+
+// What every panel reads in one frame. Panels never modify the model: they return Commands.
+struct FrameContext
+{
+    const TraceStore& store;
+    const Playback& playback;
+    const ArchitectureState& state;  // at the cursor
+    const Activity& activity;
+    ViewState& view;
+    SourceInfo source;
+    float fps = 0;
+};
+
+// Index of the event the details panel and the log highlight: the selection, else the newest
+// event at the cursor; -1 when there is none.
+int64_t focusEvent(const FrameContext& ctx);
+
+// Main menu bar (File, View, status); returns its height. Also runs the File modals and the
+// loading progress window.
+float drawMenuBar(FrameContext& ctx, Commands& out);
+void drawModals(FrameContext& ctx, Commands& out);
+
+// The architecture window in two steps so the app can lay out for the exact canvas:
+// begin returns the canvas (screen coordinates), end paints the records and hit-tests them.
+RectF beginArchitecturePanel(const RectF& window);
+void endArchitecturePanel(const DrawList& picture, FrameContext& ctx, Commands& out);
+
+void drawDetailsPanel(const RectF& window, FrameContext& ctx, Commands& out);
+void drawTimelinePanel(const RectF& window, FrameContext& ctx, Commands& out);
+void drawEventLogPanel(const RectF& window, FrameContext& ctx, Commands& out);
+
+// Text helpers shared by the log and the details panel.
+std::string formatOffsetNs(int64_t ns);                         // "+618.424 ms", "+12.345 s"
+std::string compactArgs(std::string_view argsJson);             // {"a":1,"b":"x"} -> a=1 b=x
+std::string eventTitle(const TraceStore& store, size_t index);  // "pipe_write RECV_DATA"
+
+}  // namespace rscope::viewer
