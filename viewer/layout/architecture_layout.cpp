@@ -179,6 +179,95 @@ float bottomOf(const RectF& r)
     return r.y + r.h;
 }
 
+// Desired heights of a column of boxes and the gap above each (the first gap is unused).
+struct Column
+{
+    std::vector<float> heights;
+    std::vector<float> gaps;
+    void add(float height, float gap)
+    {
+        heights.push_back(height);
+        gaps.push_back(heights.size() == 1 ? 0.0f : gap);
+    }
+    float need() const
+    {
+        float sum = 0;
+        for (size_t i = 0; i < heights.size(); ++i) sum += heights[i] + gaps[i];
+        return sum;
+    }
+};
+
+// The master box: a title band, the main reactor across the box, the reactor threads below it
+// indented by a lane where the handoff edges fan out (returns the fan's x). The box is centred,
+// but moves up when the client column, which starts below the main reactor, needs the room.
+float placeMaster(const Frame& f, const Metrics& m, float clientNeed, NodeRecord& master,
+                  NodeRecord& mainReactor, std::vector<NodeRecord>& reactors)
+{
+    float padX = std::min(m.pad, f.masterW * 0.05f);
+    float titleBand = m.lineHeight + m.pad;
+    Column inner;
+    inner.add(nodeHeight(m, mainReactor.lines.size()), 0);
+    for (size_t i = 0; i < reactors.size(); ++i)
+        inner.add(nodeHeight(m, reactors[i].lines.size()), i == 0 ? 2 * m.gap : m.gap);
+    float masterNeed = titleBand + inner.need() + m.pad;
+    Span box = stack(f.top, f.bottom, {masterNeed}, {0}, (f.top + f.bottom) / 2)[0];
+    float s = box.h / masterNeed;
+    float mainBottom = box.y + (titleBand + inner.heights[0]) * s;
+    float below = f.bottom - mainBottom - m.gap;
+    if (clientNeed > below) box.y -= std::min(clientNeed - below, box.y - f.top);
+    master.rect = {f.masterX, box.y, f.masterW, box.h};
+    std::vector<Span> spans = stack(box.y + titleBand * s, box.y + box.h - m.pad * s, inner.heights,
+                                    inner.gaps, box.y + box.h / 2);
+    float x = f.masterX + padX;
+    float w = std::max(0.0f, f.masterW - 2 * padX);
+    float lane = reactors.empty() ? 0.0f : std::min(4 * m.fontSize, w * 0.2f);
+    mainReactor.rect = {x, spans[0].y, w, spans[0].h};
+    for (size_t i = 0; i < reactors.size(); ++i)
+        reactors[i].rect = {x + lane, spans[i + 1].y, w - lane, spans[i + 1].h};
+    return x + lane * 0.5f;
+}
+
+// The right column: the manager over the workers it forks; its edges fan out in a lane on the
+// right of the workers (returns the fan's x).
+float placeWorkers(const Frame& f, const Metrics& m, NodeRecord* manager,
+                   std::vector<NodeRecord>& workers)
+{
+    Column column;
+    if (manager != nullptr) column.add(nodeHeight(m, manager->lines.size()), 0);
+    for (const NodeRecord& w : workers)
+        column.add(nodeHeight(m, w.lines.size()),
+                   manager != nullptr && column.heights.size() == 1 ? 2 * m.gap : m.gap);
+    std::vector<Span> spans =
+        stack(f.top, f.bottom, column.heights, column.gaps, (f.top + f.bottom) / 2);
+    float lane =
+        manager != nullptr && !workers.empty() ? std::min(3 * m.fontSize, f.workerW * 0.15f) : 0.0f;
+    size_t next = 0;
+    if (manager != nullptr)
+        manager->rect = {f.workerX, spans[next].y, f.workerW, spans[next].h}, ++next;
+    for (NodeRecord& w : workers)
+    {
+        w.rect = {f.workerX, spans[next].y, f.workerW - lane, spans[next].h};
+        ++next;
+    }
+    return f.workerX + f.workerW - lane * 0.5f;
+}
+
+// The left column: below the main reactor's level (accepts arrive at its side) and centred on
+// the reactor threads, so client edges run right without crossing the main reactor.
+void placeClients(const Frame& f, const Metrics& m, const Column& column,
+                  const NodeRecord& mainReactor, const std::vector<NodeRecord>& reactors,
+                  std::vector<NodeRecord>& clients)
+{
+    float mid = (f.top + f.bottom) / 2;
+    float top = std::max(f.top, std::min(bottomOf(mainReactor.rect) + m.gap, mid));
+    float centre = reactors.empty()
+                       ? (top + f.bottom) / 2
+                       : (reactors.front().rect.y + bottomOf(reactors.back().rect)) / 2;
+    std::vector<Span> spans = stack(top, f.bottom, column.heights, column.gaps, centre);
+    for (size_t i = 0; i < clients.size(); ++i)
+        clients[i].rect = {f.clientX, spans[i].y, f.clientW, spans[i].h};
+}
+
 const PipeState* findPipe(const ArchitectureState* state, int reactor, int worker)
 {
     if (state == nullptr) return nullptr;
@@ -325,71 +414,11 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in)
     if (!clients.folded.empty()) clientNodes.push_back(foldedClientsNode(in, clients));
 
     const Frame f = frameFor(in.canvas, m, list.rateMode);
-    const float mid = (f.top + f.bottom) / 2;
-
-    // Master box: a title band, the main reactor across the box, the reactor threads below it
-    // indented by a lane where the handoff edges fan out.
-    float padX = std::min(m.pad, f.masterW * 0.05f);
-    float titleBand = m.lineHeight + m.pad;
-    std::vector<float> heights{nodeHeight(m, mainReactor.lines.size())};
-    std::vector<float> gaps{0};
-    for (const NodeRecord& r : reactors)
-    {
-        heights.push_back(nodeHeight(m, r.lines.size()));
-        gaps.push_back(gaps.size() == 1 ? 2 * m.gap : m.gap);
-    }
-    float innerNeed = 0;
-    for (size_t i = 0; i < heights.size(); ++i) innerNeed += heights[i] + gaps[i];
-    float masterNeed = titleBand + innerNeed + m.pad;
-    Span box = stack(f.top, f.bottom, {masterNeed}, {0}, mid)[0];
-    float s = box.h / masterNeed;
-    master.rect = {f.masterX, box.y, f.masterW, box.h};
-    float innerTop = box.y + titleBand * s;
-    float innerBottom = box.y + box.h - m.pad * s;
-    std::vector<Span> inner = stack(innerTop, innerBottom, heights, gaps, mid);
-    float innerX = f.masterX + padX;
-    float innerW = std::max(0.0f, f.masterW - 2 * padX);
-    float lane = reactors.empty() ? 0.0f : std::min(4 * m.fontSize, innerW * 0.2f);
-    mainReactor.rect = {innerX, inner[0].y, innerW, inner[0].h};
-    for (size_t i = 0; i < reactors.size(); ++i)
-        reactors[i].rect = {innerX + lane, inner[i + 1].y, innerW - lane, inner[i + 1].h};
-
-    // Right column: the manager over the workers it forks; its edges fan out in a lane on the
-    // right of the workers.
-    heights.clear();
-    gaps.clear();
-    if (manager) heights.push_back(nodeHeight(m, manager->lines.size())), gaps.push_back(0);
-    for (const NodeRecord& w : workers)
-    {
-        heights.push_back(nodeHeight(m, w.lines.size()));
-        gaps.push_back(gaps.empty() ? 0 : (manager && gaps.size() == 1 ? 2 * m.gap : m.gap));
-    }
-    std::vector<Span> column = stack(f.top, f.bottom, heights, gaps, mid);
-    float lane2 = manager && !workers.empty() ? std::min(3 * m.fontSize, f.workerW * 0.15f) : 0;
-    size_t next = 0;
-    if (manager) manager->rect = {f.workerX, column[0].y, f.workerW, column[0].h}, next = 1;
-    for (NodeRecord& w : workers)
-    {
-        w.rect = {f.workerX, column[next].y, f.workerW - lane2, column[next].h};
-        ++next;
-    }
-
-    // Left column: below the main reactor's level (accepts arrive at its side), centred on the
-    // reactor threads, so client edges run right without crossing the main reactor.
-    float clientTop = std::max(f.top, std::min(bottomOf(mainReactor.rect) + m.gap, mid));
-    float clientCentre = reactors.empty()
-                             ? (clientTop + f.bottom) / 2
-                             : (reactors.front().rect.y + bottomOf(reactors.back().rect)) / 2;
-    heights.clear();
-    gaps.clear();
-    for (const NodeRecord& c : clientNodes)
-    {
-        heights.push_back(nodeHeight(m, c.lines.size()));
-        gaps.push_back(m.gap);
-    }
-    std::vector<Span> left = stack(clientTop, f.bottom, heights, gaps, clientCentre);
-    for (size_t i = 0; i < clientNodes.size(); ++i)
-        clientNodes[i].rect = {f.clientX, left[i].y, f.clientW, left[i].h};
+    Column left;
+    for (const NodeRecord& c : clientNodes) left.add(nodeHeight(m, c.lines.size()), m.gap);
+    const float handoffX = placeMaster(f, m, left.need(), master, mainReactor, reactors);
+    const float managerX = placeWorkers(f, m, manager ? &*manager : nullptr, workers);
+    placeClients(f, m, left, mainReactor, reactors, clientNodes);
 
     // Containers first: the painter draws in order.
     list.nodes.push_back(std::move(master));
@@ -407,7 +436,7 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in)
 
     EdgeBook book(list, m, f.clientX + f.clientW);
     book.indexNodes();
-    book.setFans(innerX + lane * 0.5f, f.workerX + f.workerW - lane2 * 0.5f);
+    book.setFans(handoffX, managerX);
     if (in.activity != nullptr)
         for (const Glow& g : in.activity->glows)
             if (NodeRecord* n = book.mutableNode(glowTarget(g)))

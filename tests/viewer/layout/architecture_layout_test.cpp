@@ -1,0 +1,589 @@
+// The architecture picture from hand-made topologies, states and activities: one box per process
+// and thread of the header, boxes inside the canvas without overlaps at any size, one edge per
+// pipe, tokens on their edges, rate mode, folded clients.
+#include "viewer/layout/architecture_layout.h"
+
+#include <cmath>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "viewer/model/activity.h"
+#include "viewer/model/architecture_state.h"
+#include "viewer/model/trace_store.h"
+
+namespace rscope::viewer
+{
+namespace
+{
+
+constexpr float kEps = 1e-3f;
+
+// A process-mode header as the server writes it: reactor r polls the pipes of workers
+// w % reactors == r (model section 1), pids and tids in the article's range.
+Topology makeTopology(int reactors, int workers, int openSessions = 0)
+{
+    Topology t;
+    t.formatVersion = "1.0";
+    t.mode = "process";
+    t.host = "127.0.0.1";
+    t.port = 9502;
+    t.reactorNum = reactors;
+    t.workerNum = workers;
+    t.dispatchMode = 2;
+    t.processes.push_back({Role::Master, -1, 4100, 0});
+    t.processes.push_back({Role::Manager, -1, 4101, 0});
+    t.threads.push_back({Role::Master, -1, 4100, 4100, "master"});
+    t.threads.push_back({Role::Manager, -1, 4101, 4101, "manager"});
+    for (int r = 0; r < reactors; ++r)
+        t.threads.push_back(
+            {Role::Reactor, r, 4100, 4200 + r, "reactor[" + std::to_string(r) + "]"});
+    for (int w = 0; w < workers; ++w)
+    {
+        t.processes.push_back({Role::Worker, w, 4300 + w, 1});
+        t.threads.push_back(
+            {Role::Worker, w, 4300 + w, 4300 + w, "worker[" + std::to_string(w) + "]"});
+        t.pipes.push_back({w % reactors, w, 7 + 2 * w, 6 + 2 * w});
+    }
+    t.listeners.push_back({"127.0.0.1", 9502, 3});
+    for (int s = 1; s <= openSessions; ++s)
+        t.connections.push_back(
+            {s, 20 + s, (20 + s) % reactors, "127.0.0.1:" + std::to_string(40000 + s)});
+    return t;
+}
+
+struct Fixture
+{
+    TraceStore store;
+    Activity activity;
+    ArchitectureLayoutInput input(RectF canvas, float fontSize = 13.0f)
+    {
+        ArchitectureLayoutInput in;
+        in.store = &store;
+        in.activity = &activity;
+        in.canvas = canvas;
+        in.fontSize = fontSize;
+        return in;
+    }
+    // Appends an event emitted by the header thread of `role`/`index`; returns its index.
+    size_t add(EventKind kind, Role role, int index, Event e = {})
+    {
+        e.kind = kind;
+        e.seq = store.size() + 1;
+        e.tsNs = 1000 * static_cast<int64_t>(e.seq);
+        for (const Actor& a : store.topology().threads)
+            if (a.role == role && a.index == index) e.actor = store.internActor(a);
+        store.append(e, "{}", "");
+        return store.size() - 1;
+    }
+};
+
+bool inside(const RectF& inner, const RectF& outer)
+{
+    return inner.x >= outer.x - kEps && inner.y >= outer.y - kEps &&
+           inner.x + inner.w <= outer.x + outer.w + kEps &&
+           inner.y + inner.h <= outer.y + outer.h + kEps;
+}
+
+bool overlap(const RectF& a, const RectF& b)
+{
+    return a.x < b.x + b.w - kEps && b.x < a.x + a.w - kEps && a.y < b.y + b.h - kEps &&
+           b.y < a.y + a.h - kEps;
+}
+
+bool onBorder(Vec2f p, const RectF& r)
+{
+    bool inX = p.x >= r.x - kEps && p.x <= r.x + r.w + kEps;
+    bool inY = p.y >= r.y - kEps && p.y <= r.y + r.h + kEps;
+    bool onX = std::fabs(p.x - r.x) < kEps || std::fabs(p.x - r.x - r.w) < kEps;
+    bool onY = std::fabs(p.y - r.y) < kEps || std::fabs(p.y - r.y - r.h) < kEps;
+    return inX && inY && (onX || onY);
+}
+
+int countRole(const DrawList& list, const std::string& role)
+{
+    int n = 0;
+    for (const NodeRecord& node : list.nodes) n += node.role == role;
+    return n;
+}
+
+void expectNear(Vec2f p, Vec2f q)
+{
+    EXPECT_NEAR(p.x, q.x, kEps);
+    EXPECT_NEAR(p.y, q.y, kEps);
+}
+
+struct Shape
+{
+    int reactors;
+    int workers;
+};
+
+class ArchitectureShapes : public ::testing::TestWithParam<Shape>
+{
+};
+
+TEST_P(ArchitectureShapes, OneNodePerProcessAndThreadOfTheHeader)
+{
+    Shape shape = GetParam();
+    Fixture fx;
+    fx.store.setTopology(makeTopology(shape.reactors, shape.workers));
+    DrawList list = layoutArchitecture(fx.input({0, 0, 1280, 800}));
+
+    EXPECT_EQ(list.picture, "architecture");
+    EXPECT_EQ(countRole(list, "master"), 1);
+    EXPECT_EQ(countRole(list, "main_reactor"), 1);
+    EXPECT_EQ(countRole(list, "reactor"), shape.reactors);
+    EXPECT_EQ(countRole(list, "manager"), 1);
+    EXPECT_EQ(countRole(list, "worker"), shape.workers);
+    EXPECT_EQ(countRole(list, "client"), 0);
+    for (int r = 0; r < shape.reactors; ++r)
+    {
+        const NodeRecord* n = list.findNode(nodeIdReactor(r));
+        ASSERT_NE(n, nullptr) << r;
+        EXPECT_EQ(n->parent, "master");
+        EXPECT_NE(n->title.find("tid " + std::to_string(4200 + r)), std::string::npos) << n->title;
+    }
+    for (int w = 0; w < shape.workers; ++w)
+    {
+        const NodeRecord* n = list.findNode(nodeIdWorker(w));
+        ASSERT_NE(n, nullptr) << w;
+        EXPECT_EQ(n->parent, "");
+        EXPECT_NE(n->title.find("pid " + std::to_string(4300 + w)), std::string::npos) << n->title;
+    }
+    ASSERT_NE(list.findNode("master"), nullptr);
+    EXPECT_EQ(list.findNode("master")->title, "master  pid 4100");
+    EXPECT_EQ(list.findNode("main_reactor")->parent, "master");
+}
+
+TEST_P(ArchitectureShapes, OnePipeEdgePerTopologyPipeFromItsReactorToItsWorker)
+{
+    Shape shape = GetParam();
+    Fixture fx;
+    fx.store.setTopology(makeTopology(shape.reactors, shape.workers));
+    DrawList list = layoutArchitecture(fx.input({0, 0, 1280, 800}));
+
+    int pipes = 0;
+    for (const EdgeRecord& e : list.edges) pipes += e.kind == "pipe";
+    EXPECT_EQ(pipes, static_cast<int>(fx.store.topology().pipes.size()));
+    for (const Pipe& p : fx.store.topology().pipes)
+    {
+        const EdgeRecord* e = list.findEdge(edgeIdPipe(p.reactor, p.worker));
+        ASSERT_NE(e, nullptr) << p.reactor << "->" << p.worker;
+        EXPECT_EQ(e->kind, "pipe");
+        EXPECT_EQ(e->from, nodeIdReactor(p.reactor));
+        EXPECT_EQ(e->to, nodeIdWorker(p.worker));
+        const RectF& reactor = list.findNode(e->from)->rect;
+        const RectF& worker = list.findNode(e->to)->rect;
+        EXPECT_TRUE(onBorder(e->a, reactor));
+        EXPECT_TRUE(onBorder(e->b, worker));
+        // Out of the reactor's right side into the worker's left side.
+        EXPECT_NEAR(e->a.x, reactor.x + reactor.w, kEps);
+        EXPECT_NEAR(e->b.x, worker.x, kEps);
+    }
+    // The other edges of the figure: accept, one handoff per reactor, one fork per worker.
+    ASSERT_NE(list.findEdge("accept"), nullptr);
+    EXPECT_EQ(list.findEdge("accept")->to, "main_reactor");
+    for (int r = 0; r < shape.reactors; ++r)
+    {
+        const EdgeRecord* e = list.findEdge("handoff[" + std::to_string(r) + "]");
+        ASSERT_NE(e, nullptr);
+        EXPECT_TRUE(onBorder(e->a, list.findNode("main_reactor")->rect));
+        EXPECT_TRUE(onBorder(e->b, list.findNode(nodeIdReactor(r))->rect));
+    }
+    for (int w = 0; w < shape.workers; ++w)
+    {
+        const EdgeRecord* e = list.findEdge("manager->" + nodeIdWorker(w));
+        ASSERT_NE(e, nullptr);
+        EXPECT_TRUE(onBorder(e->a, list.findNode("manager")->rect));
+        EXPECT_TRUE(onBorder(e->b, list.findNode(nodeIdWorker(w))->rect));
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Topologies, ArchitectureShapes,
+                         ::testing::Values(Shape{2, 4}, Shape{4, 8}, Shape{1, 1}, Shape{2, 2}),
+                         [](const auto& info) {
+                             return std::to_string(info.param.reactors) + "x" +
+                                    std::to_string(info.param.workers);
+                         });
+
+struct CanvasCase
+{
+    RectF canvas;
+    Shape shape;
+    int sessions;
+};
+
+class ArchitectureCanvases : public ::testing::TestWithParam<CanvasCase>
+{
+};
+
+TEST_P(ArchitectureCanvases, NodesStayInsideTheCanvasWithoutSiblingOverlaps)
+{
+    CanvasCase c = GetParam();
+    Fixture fx;
+    fx.store.setTopology(makeTopology(c.shape.reactors, c.shape.workers, c.sessions));
+    DrawList list = layoutArchitecture(fx.input(c.canvas));
+
+    const NodeRecord* master = list.findNode("master");
+    ASSERT_NE(master, nullptr);
+    for (const NodeRecord& n : list.nodes)
+    {
+        EXPECT_TRUE(inside(n.rect, c.canvas)) << n.id;
+        EXPECT_GE(n.rect.w, 0.0f) << n.id;
+        EXPECT_GE(n.rect.h, 0.0f) << n.id;
+        if (n.parent == "master")
+        {
+            EXPECT_TRUE(inside(n.rect, master->rect)) << n.id;
+        }
+    }
+    for (size_t i = 0; i < list.nodes.size(); ++i)
+        for (size_t j = i + 1; j < list.nodes.size(); ++j)
+        {
+            if (list.nodes[i].parent != list.nodes[j].parent) continue;
+            EXPECT_FALSE(overlap(list.nodes[i].rect, list.nodes[j].rect))
+                << list.nodes[i].id << " overlaps " << list.nodes[j].id;
+        }
+    for (const EdgeRecord& e : list.edges)
+    {
+        EXPECT_TRUE(c.canvas.contains(e.a) || onBorder(e.a, c.canvas)) << e.id;
+        EXPECT_TRUE(c.canvas.contains(e.b) || onBorder(e.b, c.canvas)) << e.id;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Sizes, ArchitectureCanvases,
+                         ::testing::Values(CanvasCase{{0, 0, 1280, 800}, {2, 4}, 3},
+                                           CanvasCase{{0, 0, 1280, 800}, {4, 8}, 12},
+                                           CanvasCase{{40, 60, 1366, 700}, {4, 8}, 8},
+                                           CanvasCase{{0, 0, 2560, 1440}, {4, 8}, 20},
+                                           CanvasCase{{0, 0, 800, 500}, {4, 8}, 12},
+                                           CanvasCase{{10, 20, 480, 300}, {2, 4}, 5},
+                                           CanvasCase{{0, 0, 320, 200}, {4, 8}, 12},
+                                           CanvasCase{{0, 0, 160, 90}, {8, 16}, 30}),
+                         [](const auto& info) { return "case" + std::to_string(info.index); });
+
+TEST(ArchitectureLayout, SizesFollowTheFont)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4));
+    DrawList small = layoutArchitecture(fx.input({0, 0, 2000, 1400}, 10.0f));
+    DrawList large = layoutArchitecture(fx.input({0, 0, 2000, 1400}, 20.0f));
+    for (const char* id : {"main_reactor", "reactor[0]", "worker[1]", "manager"})
+        EXPECT_NEAR(large.findNode(id)->rect.h, 2 * small.findNode(id)->rect.h, 0.01f) << id;
+}
+
+TEST(ArchitectureLayout, ClientsFoldBeyondMaxClientsKeepingTheSelectedOne)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4, 12));
+    ArchitectureLayoutInput in = fx.input({0, 0, 1280, 800});
+    in.maxClients = 8;
+    in.selectedSession = 11;
+    DrawList list = layoutArchitecture(in);
+
+    const NodeRecord* folded = list.findNode("clients");
+    ASSERT_NE(folded, nullptr);
+    EXPECT_EQ(folded->title, "+4 more");
+    EXPECT_EQ(countRole(list, "client"), 9);  // 8 sessions + the folded node
+    ASSERT_NE(list.findNode(nodeIdClient(11)), nullptr);
+    EXPECT_TRUE(list.findNode(nodeIdClient(11))->selected);
+    EXPECT_EQ(list.findNode(nodeIdClient(12)), nullptr);
+    // Shown clients are sorted by session from top to bottom; each joins its reactor.
+    float lastY = -1;
+    for (const NodeRecord& n : list.nodes)
+    {
+        if (n.role != "client" || n.id == "clients") continue;
+        EXPECT_GT(n.rect.y, lastY);
+        lastY = n.rect.y;
+    }
+    const EdgeRecord* e =
+        list.findEdge("client[11]->reactor[" + std::to_string((20 + 11) % 2) + "]");
+    ASSERT_NE(e, nullptr);
+    EXPECT_TRUE(onBorder(e->a, list.findNode(nodeIdClient(11))->rect));
+
+    in.maxClients = 12;
+    DrawList all = layoutArchitecture(in);
+    EXPECT_EQ(all.findNode("clients"), nullptr);
+    EXPECT_EQ(countRole(all, "client"), 12);
+}
+
+TEST(ArchitectureLayout, TokensSitOnTheirEdgeByProgressAndDirection)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4, 1));  // session 1: fd 21, reactor 1
+    Event read;
+    read.session = 1;
+    read.fd = 21;
+    read.reactor = 1;
+    read.bytes = 12;
+    size_t readIndex = fx.add(EventKind::Read, Role::Reactor, 1, read);
+    Event reply;
+    reply.session = 1;
+    reply.reactor = 1;
+    reply.worker = 1;
+    reply.bytes = 60;
+    reply.pipeType = PipeType::SendData;
+    reply.direction = Direction::ToReactor;
+    size_t replyIndex = fx.add(EventKind::PipeWrite, Role::Worker, 1, reply);
+    for (double p : {0.0, 0.5, 1.0})
+    {
+        fx.activity.hops.push_back({readIndex, {EdgeClass::ClientToReactor, 1, 1}, p});
+        fx.activity.hops.push_back({replyIndex, {EdgeClass::WorkerToReactor, 1, 1}, p});
+    }
+    ArchitectureLayoutInput in = fx.input({0, 0, 1280, 800});
+    in.selectedSession = 1;
+    DrawList list = layoutArchitecture(in);
+
+    ASSERT_EQ(list.tokens.size(), 6u);
+    const EdgeRecord* client = list.findEdge("client[1]->reactor[1]");
+    const EdgeRecord* pipe = list.findEdge(edgeIdPipe(1, 1));
+    ASSERT_NE(client, nullptr);
+    ASSERT_NE(pipe, nullptr);
+    for (size_t i = 0; i < 3; ++i)
+    {
+        const TokenRecord& forward = list.tokens[2 * i];
+        const TokenRecord& back = list.tokens[2 * i + 1];
+        float p = forward.progress;
+        EXPECT_EQ(forward.edge, client->id);
+        EXPECT_FALSE(forward.reverse);
+        expectNear(forward.pos, {client->a.x + (client->b.x - client->a.x) * p,
+                                 client->a.y + (client->b.y - client->a.y) * p});
+        EXPECT_EQ(back.edge, pipe->id);
+        EXPECT_TRUE(back.reverse);  // worker -> reactor travels the pipe edge backwards
+        expectNear(back.pos, {pipe->b.x + (pipe->a.x - pipe->b.x) * p,
+                              pipe->b.y + (pipe->a.y - pipe->b.y) * p});
+    }
+    expectNear(list.tokens[0].pos, client->a);
+    expectNear(list.tokens[2].pos,
+               {(client->a.x + client->b.x) / 2, (client->a.y + client->b.y) / 2});
+    expectNear(list.tokens[4].pos, client->b);
+    expectNear(list.tokens[1].pos, pipe->b);
+    expectNear(list.tokens[5].pos, pipe->a);
+
+    const TokenRecord& t = list.tokens[0];
+    EXPECT_EQ(t.label, "read 12B");
+    EXPECT_EQ(t.kind, "read");
+    EXPECT_EQ(t.session, 1);
+    EXPECT_TRUE(t.selected);
+    EXPECT_EQ(t.eventIndex, readIndex);
+    EXPECT_EQ(t.seq, fx.store[readIndex].seq);
+    EXPECT_EQ(list.tokens[1].label, "SEND_DATA 60B");
+    EXPECT_EQ(list.tokens[0].color, list.tokens[1].color);  // one colour per session
+    bool fn = false;
+    for (const std::string& line : t.tooltip)
+        fn |= line.find("swReactorThread_onRead") != std::string::npos;
+    EXPECT_TRUE(fn);
+    EXPECT_FALSE(list.rateMode);
+    EXPECT_TRUE(list.banner.empty());
+}
+
+TEST(ArchitectureLayout, TokenLabelsComeFromTheirEvents)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4));
+    Event accept;
+    accept.session = 7;
+    accept.fd = 30;
+    size_t a = fx.add(EventKind::Accept, Role::Master, -1, accept);
+    Event dispatch;
+    dispatch.session = 7;
+    dispatch.reactor = 0;
+    dispatch.worker = 2;
+    dispatch.bytes = 60;
+    dispatch.pipeType = PipeType::RecvData;
+    dispatch.direction = Direction::ToWorker;
+    size_t d = fx.add(EventKind::PipeWrite, Role::Reactor, 0, dispatch);
+    Event fin;
+    fin.session = 7;
+    fin.reactor = 0;
+    fin.cause = static_cast<uint8_t>(trace::Cause::Eof);
+    size_t f = fx.add(EventKind::PeerClose, Role::Reactor, 0, fin);
+    fx.activity.hops = {{a, {EdgeClass::ClientToMain, 7, -1}, 0.5},
+                        {d, {EdgeClass::ReactorToWorker, 0, 2}, 0.5},
+                        {f, {EdgeClass::ClientToReactor, 0, 7}, 0.5}};
+    DrawList list = layoutArchitecture(fx.input({0, 0, 1280, 800}));
+
+    ASSERT_EQ(list.tokens.size(), 3u);
+    EXPECT_EQ(list.tokens[0].label, "accept fd 30");
+    EXPECT_EQ(list.tokens[0].edge, "accept");
+    EXPECT_EQ(list.tokens[1].label, "RECV_DATA 60B");
+    EXPECT_EQ(list.tokens[1].edge, edgeIdPipe(0, 2));
+    EXPECT_EQ(list.tokens[2].label, "FIN");
+    // Session 7 is closed at the cursor but its tokens still fly: it keeps a client node.
+    ASSERT_NE(list.findNode(nodeIdClient(7)), nullptr);
+    EXPECT_EQ(list.tokens[2].edge, "client[7]->reactor[0]");
+}
+
+TEST(ArchitectureLayout, AHopWithoutATopologyPipeGetsAnEdgeOfItsOwn)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4));
+    Event e;
+    e.session = 3;
+    e.reactor = 1;
+    e.worker = 2;  // polled by reactor 0
+    e.pipeType = PipeType::RecvData;
+    size_t i = fx.add(EventKind::Dispatch, Role::Reactor, 1, e);
+    fx.activity.hops = {{i, {EdgeClass::ReactorToWorker, 1, 2}, 1.0}};
+    DrawList list = layoutArchitecture(fx.input({0, 0, 1280, 800}));
+
+    ASSERT_EQ(list.tokens.size(), 1u);
+    const EdgeRecord* edge = list.findEdge(list.tokens[0].edge);
+    ASSERT_NE(edge, nullptr);
+    EXPECT_EQ(edge->kind, "write");
+    EXPECT_EQ(edge->from, nodeIdReactor(1));
+    EXPECT_EQ(edge->to, nodeIdWorker(2));
+    expectNear(list.tokens[0].pos, edge->b);
+    EXPECT_TRUE(onBorder(edge->b, list.findNode(nodeIdWorker(2))->rect));
+}
+
+TEST(ArchitectureLayout, RateModeDrawsNoTokensAndLabelsEdgesWithRates)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4, 3));
+    size_t i = fx.add(EventKind::Read, Role::Reactor, 0);
+    fx.activity.rateMode = true;
+    fx.activity.hops = {{i, {EdgeClass::ClientToReactor, 0, 1}, 0.5}};  // ignored in rate mode
+    fx.activity.rates = {{{EdgeClass::ReactorToWorker, 0, 0}, 6000, 6000.0},
+                         {{EdgeClass::WorkerToReactor, 0, 0}, 6300, 6300.0},
+                         {{EdgeClass::ClientToReactor, 1, -1}, 40, 40.0},
+                         {{EdgeClass::ClientToMain, -1, -1}, 3, 3.0}};
+    DrawList list = layoutArchitecture(fx.input({0, 0, 1280, 800}));
+
+    EXPECT_TRUE(list.rateMode);
+    EXPECT_TRUE(list.tokens.empty());
+    EXPECT_EQ(list.banner, "events arrive faster than they can be animated: edges show rates");
+    const EdgeRecord* pipe = list.findEdge(edgeIdPipe(0, 0));
+    ASSERT_NE(pipe, nullptr);
+    EXPECT_EQ(pipe->label, "12.3k/s");  // both directions of the pipe
+    EXPECT_DOUBLE_EQ(pipe->ratePerSec, 12300.0);
+    EXPECT_EQ(pipe->count, 12300u);
+    const EdgeRecord* clients = list.findEdge("clients->reactor[1]");
+    ASSERT_NE(clients, nullptr);
+    EXPECT_EQ(clients->label, "40/s");
+    EXPECT_EQ(list.findEdge("accept")->label, "3.0/s");
+    // Thickness grows with the log of the rate.
+    const EdgeRecord* idle = list.findEdge(edgeIdPipe(1, 1));
+    ASSERT_NE(idle, nullptr);
+    EXPECT_TRUE(idle->label.empty());
+    EXPECT_GT(clients->thickness, idle->thickness);
+    EXPECT_GT(pipe->thickness, clients->thickness);
+    // Boxes keep clear of the banner band the painter draws along the bottom.
+    for (const NodeRecord& n : list.nodes) EXPECT_LT(n.rect.y + n.rect.h, 800 - 13.0f) << n.id;
+}
+
+TEST(ArchitectureLayout, GlowsLightTheirActors)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4));
+    fx.activity.glows = {{Role::Worker, 3, 0, 0.8},
+                         {Role::Reactor, 1, 0, 0.4},
+                         {Role::Master, -1, 0, 1.0},
+                         {Role::Worker, 99, 0, 1.0}};
+    DrawList list = layoutArchitecture(fx.input({0, 0, 1280, 800}));
+    EXPECT_FLOAT_EQ(list.findNode(nodeIdWorker(3))->glow, 0.8f);
+    EXPECT_FLOAT_EQ(list.findNode(nodeIdReactor(1))->glow, 0.4f);
+    EXPECT_FLOAT_EQ(list.findNode("main_reactor")->glow, 1.0f);
+    EXPECT_FLOAT_EQ(list.findNode(nodeIdWorker(0))->glow, 0.0f);
+}
+
+TEST(ArchitectureLayout, TooltipsNameTheHistoricFunctions)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4));
+    DrawList list = layoutArchitecture(fx.input({0, 0, 1280, 800}));
+    auto mentions = [&](const char* id, const char* text)
+    {
+        for (const std::string& line : list.findNode(id)->tooltip)
+            if (line.find(text) != std::string::npos) return true;
+        return false;
+    };
+    EXPECT_TRUE(mentions("main_reactor", "swServer_master_onAccept"));
+    EXPECT_TRUE(mentions("reactor[1]", "swReactorThread_onPipeReceive"));
+    EXPECT_TRUE(mentions("reactor[1]", "tid 4201"));
+    EXPECT_TRUE(mentions("manager", "swManager_loop"));
+    EXPECT_TRUE(mentions("worker[2]", "swWorker_onPipeReceive"));
+    EXPECT_TRUE(mentions("worker[2]", "pid 4302"));
+}
+
+TEST(ArchitectureLayout, TheStateAtTheCursorDrivesStatesCountersAndClients)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4));
+    ArchitectureState state;
+    state.reset(fx.store.topology());
+    auto apply = [&](EventKind kind, Role role, int index, Event e)
+    {
+        size_t i = fx.add(kind, role, index, e);
+        state.apply(fx.store[i], &fx.store.actorOf(fx.store[i]));
+    };
+    for (int w = 0; w < 4; ++w)
+    {
+        Event start;
+        start.worker = w;
+        apply(EventKind::WorkerStart, Role::Worker, w, start);
+    }
+    Event conn;
+    conn.session = 5;
+    conn.fd = 30;
+    conn.reactor = 0;
+    apply(EventKind::Accept, Role::Master, -1, conn);
+    apply(EventKind::ReactorAssign, Role::Master, -1, conn);
+    apply(EventKind::ReactorRegister, Role::Reactor, 0, conn);
+    conn.bytes = 12;
+    apply(EventKind::Read, Role::Reactor, 0, conn);
+    Event enter;
+    enter.session = 5;
+    enter.worker = 2;
+    enter.callback = CallbackName::OnReceive;
+    apply(EventKind::CallbackEnter, Role::Worker, 2, enter);
+
+    ArchitectureLayoutInput in = fx.input({0, 0, 1280, 800});
+    in.state = &state;
+    in.selectedSession = 5;
+    DrawList list = layoutArchitecture(in);
+
+    const NodeRecord* busy = list.findNode(nodeIdWorker(2));
+    ASSERT_NE(busy, nullptr);
+    EXPECT_EQ(busy->state, "busy");
+    EXPECT_GE(busy->glow, 0.5f);  // a running callback glows as long as it runs
+    ASSERT_FALSE(busy->lines.empty());
+    EXPECT_EQ(busy->lines[0], "busy: onReceive  session 5");
+    EXPECT_EQ(list.findNode(nodeIdWorker(1))->state, "idle");
+    EXPECT_NE(busy->fill, list.findNode(nodeIdWorker(1))->fill);
+
+    const NodeRecord* reactor = list.findNode(nodeIdReactor(0));
+    ASSERT_FALSE(reactor->lines.empty());
+    EXPECT_EQ(reactor->lines[0], "connections 1");
+    const NodeRecord* client = list.findNode(nodeIdClient(5));
+    ASSERT_NE(client, nullptr);
+    EXPECT_EQ(client->state, "open");
+    EXPECT_TRUE(client->selected);
+    const EdgeRecord* edge = list.findEdge("client[5]->reactor[0]");
+    ASSERT_NE(edge, nullptr);
+    EXPECT_EQ(edge->count, state.sessions().at(5).requests);
+    EXPECT_EQ(list.findEdge("accept")->count, 1u);
+}
+
+TEST(ArchitectureLayout, NoStoreOrDegenerateCanvasYieldsFiniteRecords)
+{
+    ArchitectureLayoutInput none;
+    DrawList empty = layoutArchitecture(none);
+    EXPECT_NE(empty.findNode("master"), nullptr);
+
+    Fixture fx;
+    fx.store.setTopology(makeTopology(4, 8, 3));
+    DrawList list = layoutArchitecture(fx.input({0, 0, 0, 0}, 0.0f));
+    for (const NodeRecord& n : list.nodes)
+    {
+        EXPECT_TRUE(std::isfinite(n.rect.x) && std::isfinite(n.rect.y)) << n.id;
+        EXPECT_TRUE(std::isfinite(n.rect.w) && std::isfinite(n.rect.h)) << n.id;
+    }
+    for (const EdgeRecord& e : list.edges)
+        EXPECT_TRUE(std::isfinite(e.a.x) && std::isfinite(e.b.y)) << e.id;
+}
+
+}  // namespace
+}  // namespace rscope::viewer
