@@ -1,1 +1,354 @@
-// placeholder: written in this session (issue 4)
+// ArchitectureState: the architecture picture's data at one moment, advanced one event at a time
+// (process model sections 1 and 3: who owns which connection, which pipe carries what).
+#include "viewer/model/architecture_state.h"
+
+#include <algorithm>
+
+namespace rscope::viewer
+{
+
+namespace
+{
+
+// Ids come from the trace: never trusted as indices before a bounds check.
+template <typename T>
+T* slotAt(std::vector<T>& v, int index)
+{
+    if (index < 0 || static_cast<size_t>(index) >= v.size()) return nullptr;
+    return &v[index];
+}
+
+// The pipe of `worker` (one socketpair per worker). Headers list pipes by worker, so the direct
+// slot is tried first.
+int pipeOfWorker(const std::vector<PipeState>& pipes, int worker)
+{
+    if (worker < 0) return -1;
+    if (static_cast<size_t>(worker) < pipes.size() && pipes[worker].worker == worker) return worker;
+    for (size_t i = 0; i < pipes.size(); ++i)
+        if (pipes[i].worker == worker) return static_cast<int>(i);
+    return -1;
+}
+
+void enterCallback(WorkerState& w, const Event& e)
+{
+    if (w.callbackDepth == 0)
+    {
+        w.busySinceNs = e.tsNs;
+        w.outerCallback = e.callback;
+        w.outerSession = e.session;
+    }
+    ++w.callbackDepth;
+    w.status = WorkerStatus::Busy;
+    w.callback = e.callback;
+    w.session = e.session;
+}
+
+void exitCallback(WorkerState& w, const Event& e)
+{
+    if (e.callback == CallbackName::OnReceive) ++w.requests;
+    if (w.callbackDepth > 1)
+    {
+        // A nested callback (onClose from close() inside onReceive) returned: the outer one runs
+        // on.
+        --w.callbackDepth;
+        w.callback = w.outerCallback;
+        w.session = w.outerSession;
+        return;
+    }
+    // An exit without its enter (the trace began inside the callback) ends the busy spell too,
+    // but adds no time: its start is unknown.
+    if (w.callbackDepth == 1) w.busyNs += std::max<int64_t>(0, e.tsNs - w.busySinceNs);
+    w.callbackDepth = 0;
+    w.status = WorkerStatus::Idle;
+    w.callback = CallbackName::None;
+    w.session = 0;
+    w.busySinceNs = 0;
+}
+
+void stopCallbacks(WorkerState& w)
+{
+    w.callback = CallbackName::None;
+    w.callbackDepth = 0;
+    w.session = 0;
+}
+
+}  // namespace
+
+const char* workerStatusName(WorkerStatus s)
+{
+    switch (s)
+    {
+        case WorkerStatus::Starting:
+            return "starting";
+        case WorkerStatus::Idle:
+            return "idle";
+        case WorkerStatus::Busy:
+            return "busy";
+        case WorkerStatus::Exited:
+            return "exited";
+    }
+    return "?";
+}
+
+void ArchitectureState::reset(const Topology& topology)
+{
+    *this = ArchitectureState();
+
+    // Size the tables from every place the header names an index, so a header whose settings and
+    // lists disagree still gets a slot for each actor it mentions.
+    int workerCount = std::max(topology.workerNum, 0);
+    int reactorCount = std::max(topology.reactorNum, 0);
+    for (const Process& p : topology.processes)
+        if (p.role == Role::Worker) workerCount = std::max(workerCount, p.index + 1);
+    for (const Actor& t : topology.threads)
+        if (t.role == Role::Reactor) reactorCount = std::max(reactorCount, t.index + 1);
+    for (const Pipe& p : topology.pipes)
+    {
+        workerCount = std::max(workerCount, p.worker + 1);
+        reactorCount = std::max(reactorCount, p.reactor + 1);
+    }
+
+    workers_.resize(workerCount);
+    for (int i = 0; i < workerCount; ++i) workers_[i].index = i;
+    for (const Process& p : topology.processes)
+    {
+        if (p.role != Role::Worker || p.index < 0) continue;
+        workers_[p.index].pid = p.pid;
+        workers_[p.index].generation = p.generation;
+    }
+
+    reactors_.resize(reactorCount);
+    for (int i = 0; i < reactorCount; ++i) reactors_[i].index = i;
+    for (const Actor& t : topology.threads)
+        if (t.role == Role::Reactor && t.index >= 0) reactors_[t.index].tid = t.tid;
+
+    pipes_.reserve(topology.pipes.size());
+    for (const Pipe& p : topology.pipes)
+    {
+        PipeState ps;
+        ps.reactor = p.reactor;
+        ps.worker = p.worker;
+        pipes_.push_back(ps);
+    }
+
+    // A late joiner's header lists connections that are already registered with their reactor.
+    for (const OpenConnection& c : topology.connections)
+    {
+        SessionState s;
+        s.session = c.session;
+        s.fd = c.fd;
+        s.reactor = c.reactor;
+        s.stage = SessionState::Stage::Open;
+        sessions_[c.session] = s;
+        if (ReactorState* r = slotAt(reactors_, c.reactor)) ++r->connections;
+    }
+}
+
+int ArchitectureState::pipeIndex(int reactor, int worker) const
+{
+    int i = pipeOfWorker(pipes_, worker);
+    if (i < 0 || pipes_[i].reactor != reactor) return -1;
+    return i;
+}
+
+void ArchitectureState::apply(const Event& e, const Actor* actor)
+{
+    ++applied_;
+    nowNs_ = e.tsNs;
+    const uint64_t bytes = e.bytes > 0 ? static_cast<uint64_t>(e.bytes) : 0;
+    auto sessionAt = [this](int64_t id) -> SessionState*
+    {
+        auto it = sessions_.find(id);
+        return it == sessions_.end() ? nullptr : &it->second;
+    };
+
+    switch (e.kind)
+    {
+        case EventKind::WorkerStart:
+            if (WorkerState* w = slotAt(workers_, e.worker))
+            {
+                w->status = WorkerStatus::Idle;
+                if (actor && actor->pid > 0) w->pid = actor->pid;
+                // args.generation is not decoded: the header gives the first, restarts count up.
+                if (w->generation == 0) w->generation = 1;
+                stopCallbacks(*w);
+            }
+            break;
+        case EventKind::WorkerReceive:
+            if (WorkerState* w = slotAt(workers_, e.worker))
+            {
+                ++w->received;
+                if (e.pipeType == PipeType::RecvData) w->bytesIn += bytes;
+            }
+            break;
+        case EventKind::CallbackEnter:
+            if (WorkerState* w = slotAt(workers_, e.worker)) enterCallback(*w, e);
+            break;
+        case EventKind::CallbackExit:
+            if (WorkerState* w = slotAt(workers_, e.worker)) exitCallback(*w, e);
+            break;
+        case EventKind::SendRequest:
+            if (WorkerState* w = slotAt(workers_, e.worker)) w->bytesOut += bytes;
+            break;
+        case EventKind::WorkerExit:
+            if (WorkerState* w = slotAt(workers_, e.worker))
+            {
+                w->status = WorkerStatus::Exited;
+                w->exitedAtNs = e.tsNs;
+                stopCallbacks(*w);
+            }
+            break;
+        case EventKind::WorkerRestart:
+            ++managerRestarts_;
+            if (WorkerState* w = slotAt(workers_, e.worker))
+            {
+                // The successor is forked but has not reached its loop: its pid arrives with its
+                // worker_start (the actor), a crashed predecessor may never have sent worker_exit.
+                w->status = WorkerStatus::Starting;
+                w->pid = 0;
+                ++w->generation;
+                ++w->restarts;
+                stopCallbacks(*w);
+            }
+            break;
+
+        case EventKind::ReactorStart:
+            if (ReactorState* r = slotAt(reactors_, e.reactor))
+                if (actor && actor->tid > 0) r->tid = actor->tid;
+            break;
+        case EventKind::Read:
+            if (ReactorState* r = slotAt(reactors_, e.reactor))
+            {
+                ++r->reads;
+                r->bytesRead += bytes;
+            }
+            break;
+        case EventKind::ReactorWrite:
+            if (ReactorState* r = slotAt(reactors_, e.reactor))
+            {
+                ++r->writes;
+                r->bytesWritten += bytes;
+            }
+            break;
+        case EventKind::BufferFull:
+            // args.queued is not decoded into Event: use bytes only if a decoder fills it.
+            if (ReactorState* r = slotAt(reactors_, e.reactor))
+                if (e.bytes >= 0) r->bytesQueued = e.bytes;
+            break;
+        case EventKind::BufferDrain:
+            if (ReactorState* r = slotAt(reactors_, e.reactor)) r->bytesQueued = 0;
+            break;
+
+        case EventKind::PipeWrite:
+            if (e.direction == Direction::ToReactorThread)
+            {
+                // The INCOMING message is the handoff (and its token, see hopEdge): counting it
+                // rather than reactor_assign keeps rates and tokens on the same events.
+                if (ReactorState* r = slotAt(reactors_, e.reactor)) ++r->handoffs;
+            }
+            else if (int i = pipeOfWorker(pipes_, e.worker); i >= 0)
+            {
+                // `worker` names the pipe, not the writer: a reply may ride another worker's pipe
+                // (process model 3.7), so counters are per pipe, never per writing worker.
+                PipeState& p = pipes_[i];
+                if (e.direction == Direction::ToWorker || e.direction == Direction::ToWorkerForward)
+                {
+                    ++p.toWorker;
+                    p.bytesToWorker += bytes;
+                }
+                else if (e.direction == Direction::ToReactor)
+                {
+                    ++p.toReactor;
+                    p.bytesToReactor += bytes;
+                }
+            }
+            break;
+        case EventKind::PipeFull:
+            if (int i = pipeOfWorker(pipes_, e.worker); i >= 0)
+            {
+                pipes_[i].full = true;
+                if (e.bytes >= 0) pipes_[i].queuedBytes = e.bytes;
+            }
+            break;
+        case EventKind::PipeDrain:
+            if (int i = pipeOfWorker(pipes_, e.worker); i >= 0)
+            {
+                pipes_[i].full = false;
+                pipes_[i].queuedBytes = 0;
+            }
+            break;
+
+        case EventKind::Accept:
+        {
+            ++accepted_;
+            SessionState s;
+            s.session = e.session;
+            s.fd = e.fd;
+            s.openedNs = e.tsNs;
+            sessions_[e.session] = s;
+            break;
+        }
+        case EventKind::ReactorAssign:
+            if (SessionState* s = sessionAt(e.session)) s->reactor = e.reactor;
+            break;
+        case EventKind::ReactorRegister:
+            if (SessionState* s = sessionAt(e.session))
+            {
+                // Count a registration once even if a replayed trace repeats it.
+                if (s->stage == SessionState::Stage::Accepted)
+                    if (ReactorState* r = slotAt(reactors_, e.reactor)) ++r->connections;
+                s->stage = SessionState::Stage::Open;
+                s->reactor = e.reactor;
+            }
+            else if (ReactorState* r = slotAt(reactors_, e.reactor))
+            {
+                ++r->connections;
+            }
+            break;
+        case EventKind::ConnectNotify:
+            if (SessionState* s = sessionAt(e.session)) s->worker = e.worker;
+            break;
+        case EventKind::Dispatch:
+            if (SessionState* s = sessionAt(e.session))
+            {
+                s->worker = e.worker;
+                ++s->requests;
+            }
+            break;
+        case EventKind::CloseRequest:
+            if (SessionState* s = sessionAt(e.session)) s->stage = SessionState::Stage::Closing;
+            break;
+        case EventKind::PeerClose:
+            if (ReactorState* r = slotAt(reactors_, e.reactor)) ++r->peerCloses;
+            if (SessionState* s = sessionAt(e.session)) s->stage = SessionState::Stage::Closing;
+            break;
+        case EventKind::Close:
+        {
+            ++closed_;
+            ReactorState* r = slotAt(reactors_, e.reactor);
+            if (r) ++r->closes;
+            // Only a registered connection counts on its reactor; a session this state never saw
+            // (lost events) is assumed registered, and the count never goes below zero.
+            auto it = sessions_.find(e.session);
+            bool registered =
+                it == sessions_.end() || it->second.stage != SessionState::Stage::Accepted;
+            if (it != sessions_.end()) sessions_.erase(it);
+            if (r && registered && r->connections > 0) --r->connections;
+            break;
+        }
+
+        case EventKind::ReloadBegin:
+            reloading_ = true;
+            break;
+        case EventKind::ReloadEnd:
+            reloading_ = false;
+            break;
+        case EventKind::Shutdown:
+            shutdown_ = true;
+            break;
+        default:
+            break;
+    }
+}
+
+}  // namespace rscope::viewer

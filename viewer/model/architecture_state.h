@@ -18,8 +18,8 @@ enum class WorkerStatus : uint8_t
 {
     Starting,  // forked, no worker_start yet
     Idle,
-    Busy,     // inside a callback
-    Exited,   // worker_exit seen or a worker_restart pending; drawn red
+    Busy,    // inside a callback
+    Exited,  // worker_exit seen or a worker_restart pending; drawn red
 };
 const char* workerStatusName(WorkerStatus s);
 
@@ -31,12 +31,15 @@ struct WorkerState
     WorkerStatus status = WorkerStatus::Starting;
     CallbackName callback = CallbackName::None;  // the callback running while Busy
     int64_t session = 0;                         // the session of that callback
-    uint64_t received = 0;   // worker_receive events (messages taken from the pipe)
-    uint64_t requests = 0;   // onReceive callbacks finished
-    uint64_t bytesIn = 0;    // RECV_DATA bytes received
-    uint64_t bytesOut = 0;   // send_request bytes
-    int64_t busyNs = 0;      // time spent in callbacks (callback_exit duration sum)
-    int64_t busySinceNs = 0;
+    int callbackDepth = 0;  // callbacks running: onClose nests inside onReceive when it closes
+    CallbackName outerCallback = CallbackName::None;  // the outermost one, resumed after a nested
+    int64_t outerSession = 0;                         // one returns
+    uint64_t received = 0;  // worker_receive events (messages taken from the pipe)
+    uint64_t requests = 0;  // onReceive callbacks finished
+    uint64_t bytesIn = 0;   // RECV_DATA bytes received
+    uint64_t bytesOut = 0;  // send_request bytes
+    int64_t busyNs = 0;  // time in callbacks: outermost enter to exit, by ts (nesting counted once)
+    int64_t busySinceNs = 0;  // ts of the outermost callback_enter while Busy
     uint32_t restarts = 0;
     int64_t exitedAtNs = 0;  // last worker_exit, 0 = never
 };
@@ -45,14 +48,15 @@ struct ReactorState
 {
     int index = -1;
     int tid = 0;
-    int connections = 0;      // sessions registered and not yet closed
-    uint64_t bytesRead = 0;   // read events
+    int connections = 0;        // sessions registered and not yet closed
+    uint64_t bytesRead = 0;     // read events
     uint64_t bytesWritten = 0;  // reactor_write events
     int64_t bytesQueued = 0;  // output waiting for the client (buffer_full queued, reset on drain)
-    uint64_t handoffs = 0;    // main reactor -> this reactor (reactor_assign)
+    uint64_t handoffs = 0;    // main reactor -> this reactor (pipe_write to_reactor_thread)
     uint64_t reads = 0;       // client -> this reactor (read)
     uint64_t writes = 0;      // this reactor -> client (reactor_write)
     uint64_t closes = 0;      // close
+    uint64_t peerCloses = 0;  // client -> this reactor (peer_close)
 };
 
 struct PipeState
@@ -63,7 +67,7 @@ struct PipeState
     uint64_t toReactor = 0;  // pipe_write to_reactor
     uint64_t bytesToWorker = 0;
     uint64_t bytesToReactor = 0;
-    bool full = false;       // between pipe_full and pipe_drain
+    bool full = false;  // between pipe_full and pipe_drain
     int64_t queuedBytes = 0;
 };
 
@@ -71,9 +75,9 @@ struct SessionState
 {
     enum class Stage : uint8_t
     {
-        Accepted,    // accept seen, not yet registered by its reactor
-        Open,        // reactor_register seen
-        Closing,     // close_request or peer_close seen
+        Accepted,  // accept seen, not yet registered by its reactor
+        Open,      // reactor_register seen
+        Closing,   // close_request or peer_close seen
     };
     int64_t session = 0;
     int fd = -1;
@@ -86,11 +90,13 @@ struct SessionState
 
 class ArchitectureState
 {
-public:
+  public:
     // Empty state shaped by the header: one entry per reactor, worker and pipe.
     void reset(const Topology& topology);
     // Applies one event (the next in seq order). Unknown ids are ignored, never trusted as indices.
-    void apply(const Event& e);
+    // `actor` (store.actorOf(e)) gives a restarted worker its new pid at worker_start; without it
+    // the pid stays 0 after a worker_restart (args.new_pid is not decoded into Event).
+    void apply(const Event& e, const Actor* actor = nullptr);
 
     size_t applied() const { return applied_; }  // events applied since reset
     int64_t nowNs() const { return nowNs_; }
@@ -106,7 +112,7 @@ public:
     bool shutdown() const { return shutdown_; }
     int pipeIndex(int reactor, int worker) const;  // -1 when no such pipe
 
-private:
+  private:
     std::vector<WorkerState> workers_;
     std::vector<ReactorState> reactors_;
     std::vector<PipeState> pipes_;
@@ -124,7 +130,7 @@ private:
 // trace costs at most `interval` applies, backwards as cheaply as forwards.
 class StateTimeline
 {
-public:
+  public:
     explicit StateTimeline(size_t interval = 4096);
     void rebuild(const TraceStore& store);  // from scratch (after a load or a clear)
     void extend(const TraceStore& store);   // after appends (live): keyframes for the new events
@@ -133,7 +139,7 @@ public:
     size_t interval() const { return interval_; }
     size_t keyframes() const { return keyframes_.size(); }
 
-private:
+  private:
     size_t interval_;
     std::vector<ArchitectureState> keyframes_;  // keyframes_[k] = state after k * interval_ events
     ArchitectureState tail_;                    // state after every event seen so far
@@ -143,13 +149,13 @@ private:
 // any other move goes through the nearest keyframe.
 class StateCursor
 {
-public:
+  public:
     void moveTo(const TraceStore& store, const StateTimeline& timeline, size_t n);
     void reset() { valid_ = false; }
     const ArchitectureState& state() const { return state_; }
     size_t position() const { return state_.applied(); }
 
-private:
+  private:
     ArchitectureState state_;
     bool valid_ = false;
 };

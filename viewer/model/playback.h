@@ -20,7 +20,7 @@ enum class PaceMode : uint8_t
 // event position()-1 is the newest. "At event N" (0-based) means position N+1.
 class Playback
 {
-public:
+  public:
     static constexpr double kMinSpeed = 0.01;
     static constexpr double kMaxSpeed = 100.0;
 
@@ -39,6 +39,7 @@ public:
     double tokenLifetimeSec() const { return tokenLifetimeSec_; }
 
     // Each pauses and sets the phase so the newest event's token is mid-flight when phaseSec < 0.
+    // Steps and seeks leave live mode (the cursor would otherwise jump back to the end).
     void stepForward(const TraceStore& store);
     void stepBack(const TraceStore& store);
     // Next / previous event (from the cursor) whose session is `session`; stays put if none.
@@ -53,18 +54,29 @@ public:
     // in live mode the cursor stays on the newest event.
     void advance(const TraceStore& store, double dtSec);
 
-    void goLive() { live_ = true; playing_ = true; }
+    void goLive()
+    {
+        live_ = true;
+        playing_ = true;
+    }
     void leaveLive() { live_ = false; }
     bool live() const { return live_; }
 
     size_t position() const { return position_; }
     int64_t cursorNs() const { return cursorNs_; }
+    double phaseSec() const { return phaseSec_; }
     // Wall seconds since event i happened on this cursor's clock (< 0: not yet). Drives tokens.
     double ageSec(const TraceStore& store, size_t i) const;
     // The oldest event index whose age is below `seconds` (the animation window start).
     size_t windowStart(const TraceStore& store, double seconds) const;
 
-private:
+  private:
+    // The canonical stepped state for `position`: what stepForward/stepBack land on.
+    void settleOn(const TraceStore& store, size_t position);
+    void advanceRealTime(const TraceStore& store, double dtSec);
+    void advanceEventPace(const TraceStore& store, double dtSec);
+    void followLive(const TraceStore& store, double dtSec);
+
     PaceMode mode_ = PaceMode::EventPace;
     double speed_ = 1.0;
     double eventIntervalMs_ = 700.0;
@@ -73,7 +85,10 @@ private:
     bool live_ = false;
     size_t position_ = 0;
     int64_t cursorNs_ = 0;
-    double phaseSec_ = 0.0;  // EventPace: wall seconds since the newest event was reached
+    // Wall seconds since the newest event was reached (EventPace); in RealTime the extra age a
+    // step or seekEvent gives the events (cursorNs_ is then the newest event's ts), 0 while
+    // playing.
+    double phaseSec_ = 0.0;
 };
 
 }  // namespace rscope::viewer

@@ -1,0 +1,319 @@
+// ArchitectureState: the article trace step by step, the worker lifecycle, pipes and buffers under
+// pressure, and ids the trace gets wrong.
+#include "viewer/model/architecture_state.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/viewer/model/derived/trace_fixtures.h"
+#include "viewer/model/trace_store.h"
+
+namespace rscope::viewer
+{
+namespace
+{
+
+using test::Ev;
+
+class ArticleState : public testing::Test
+{
+  protected:
+    void SetUp() override { test::loadArticle(store_); }
+    // The state after the event with this seq (the article's seqs start at 1).
+    ArchitectureState after(uint64_t seq) const
+    {
+        return test::applyFromScratch(store_, test::indexOfSeq(store_, seq) + 1);
+    }
+
+    TraceStore store_;
+};
+
+TEST_F(ArticleState, ResetShapesTablesFromTheHeader)
+{
+    ArchitectureState s;
+    s.reset(store_.topology());
+    ASSERT_EQ(s.workers().size(), 4u);
+    ASSERT_EQ(s.reactors().size(), 2u);
+    ASSERT_EQ(s.pipes().size(), 4u);
+    EXPECT_EQ(s.workers()[2].pid, 10874);
+    EXPECT_EQ(s.workers()[2].generation, 1);
+    EXPECT_EQ(s.workers()[2].status, WorkerStatus::Starting);
+    EXPECT_EQ(s.reactors()[1].tid, 10873);
+    EXPECT_EQ(s.pipeIndex(0, 2), 2);
+    EXPECT_EQ(s.pipeIndex(1, 3), 3);
+    EXPECT_EQ(s.pipeIndex(1, 2), -1);  // worker 2's pipe is read by reactor 0
+    EXPECT_EQ(s.pipeIndex(0, 9), -1);
+    EXPECT_EQ(s.applied(), 0u);
+}
+
+TEST_F(ArticleState, AfterAllEventsOneRequestWasServedAndTheSessionIsGone)
+{
+    ArchitectureState s = test::applyFromScratch(store_, store_.size());
+    EXPECT_EQ(s.applied(), 36u);
+    EXPECT_EQ(s.nowNs(), 7371760074903);
+
+    const WorkerState& w2 = s.workers()[2];
+    EXPECT_EQ(w2.status, WorkerStatus::Idle);
+    EXPECT_EQ(w2.requests, 1u);
+    EXPECT_EQ(w2.received, 2u);  // CONNECT and RECV_DATA
+    EXPECT_EQ(w2.bytesIn, 12u);
+    EXPECT_EQ(w2.bytesOut, 28u);
+    EXPECT_EQ(w2.callbackDepth, 0);
+    EXPECT_EQ(w2.callback, CallbackName::None);
+    // onConnect 92728 ns + onReceive 9744 ns (onClose ran inside onReceive: counted once).
+    EXPECT_EQ(w2.busyNs, 92728 + 9744);
+    for (int w : {0, 1, 3})
+    {
+        EXPECT_EQ(s.workers()[w].status, WorkerStatus::Idle) << w;
+        EXPECT_EQ(s.workers()[w].requests, 0u) << w;
+    }
+
+    const ReactorState& r0 = s.reactors()[0];
+    EXPECT_EQ(r0.handoffs, 1u);
+    EXPECT_EQ(r0.connections, 0);
+    EXPECT_EQ(r0.reads, 1u);
+    EXPECT_EQ(r0.bytesRead, 12u);
+    EXPECT_EQ(r0.writes, 1u);
+    EXPECT_EQ(r0.bytesWritten, 28u);
+    EXPECT_EQ(r0.closes, 1u);
+    EXPECT_EQ(s.reactors()[1].handoffs, 0u);
+
+    const PipeState& p2 = s.pipes()[2];
+    EXPECT_EQ(p2.toWorker, 2u);  // CONNECT, RECV_DATA
+    EXPECT_EQ(p2.bytesToWorker, 48u + 60u);
+    EXPECT_EQ(p2.toReactor, 2u);  // SEND_DATA, CLOSE
+    EXPECT_EQ(p2.bytesToReactor, 76u + 48u);
+    EXPECT_FALSE(p2.full);
+
+    EXPECT_TRUE(s.sessions().empty());
+    EXPECT_EQ(s.accepted(), 1u);
+    EXPECT_EQ(s.closed(), 1u);
+    EXPECT_FALSE(s.reloading());
+    EXPECT_FALSE(s.shutdown());
+}
+
+TEST_F(ArticleState, WorkerStartsIdleWithItsPid)
+{
+    ArchitectureState s = after(13);
+    for (int w = 0; w < 4; ++w) EXPECT_EQ(s.workers()[w].status, WorkerStatus::Idle) << w;
+    EXPECT_EQ(s.workers()[3].pid, 10875);
+    EXPECT_EQ(after(10).workers()[0].status, WorkerStatus::Starting);
+}
+
+TEST_F(ArticleState, WorkerIsBusyInsideOnReceive)
+{
+    ArchitectureState s = after(27);  // callback_enter onReceive
+    const WorkerState& w2 = s.workers()[2];
+    EXPECT_EQ(w2.status, WorkerStatus::Busy);
+    EXPECT_EQ(w2.callback, CallbackName::OnReceive);
+    EXPECT_EQ(w2.session, 1);
+    EXPECT_EQ(w2.busySinceNs, 7371759907975);
+    EXPECT_EQ(w2.requests, 0u);
+    EXPECT_EQ(after(26).workers()[2].status, WorkerStatus::Idle);  // worker_receive only
+}
+
+TEST_F(ArticleState, OnCloseNestedInOnReceiveKeepsTheWorkerBusy)
+{
+    ArchitectureState inClose = after(31);
+    EXPECT_EQ(inClose.workers()[2].callback, CallbackName::OnClose);
+    EXPECT_EQ(inClose.workers()[2].callbackDepth, 2);
+
+    ArchitectureState closeReturned = after(32);
+    const WorkerState& w2 = closeReturned.workers()[2];
+    EXPECT_EQ(w2.status, WorkerStatus::Busy);
+    EXPECT_EQ(w2.callback, CallbackName::OnReceive);
+    EXPECT_EQ(w2.callbackDepth, 1);
+    EXPECT_EQ(w2.busyNs, 92728);  // only onConnect so far
+
+    ArchitectureState receiveReturned = after(34);
+    EXPECT_EQ(receiveReturned.workers()[2].status, WorkerStatus::Idle);
+    EXPECT_EQ(receiveReturned.workers()[2].requests, 1u);
+}
+
+TEST_F(ArticleState, SessionGoesThroughItsStages)
+{
+    ArchitectureState accepted = after(14);
+    ASSERT_EQ(accepted.sessions().count(1), 1u);
+    const SessionState& a = accepted.sessions().at(1);
+    EXPECT_EQ(a.stage, SessionState::Stage::Accepted);
+    EXPECT_EQ(a.fd, 30);
+    EXPECT_EQ(a.reactor, -1);
+    EXPECT_EQ(a.openedNs, 7371759565175);
+    EXPECT_EQ(accepted.accepted(), 1u);
+
+    ArchitectureState assigned = after(15);
+    EXPECT_EQ(assigned.sessions().at(1).reactor, 0);
+    EXPECT_EQ(assigned.reactors()[0].handoffs, 0u);
+    EXPECT_EQ(after(16).reactors()[0].handoffs, 1u);  // the INCOMING pipe_write
+    EXPECT_EQ(after(16).reactors()[0].connections, 0);
+
+    ArchitectureState registered = after(17);
+    EXPECT_EQ(registered.sessions().at(1).stage, SessionState::Stage::Open);
+    EXPECT_EQ(registered.reactors()[0].connections, 1);
+
+    EXPECT_EQ(after(18).sessions().at(1).worker, 2);  // connect_notify
+    EXPECT_EQ(after(18).sessions().at(1).requests, 0u);
+    EXPECT_EQ(after(21).sessions().at(1).requests, 1u);                         // dispatch
+    EXPECT_EQ(after(30).sessions().at(1).stage, SessionState::Stage::Closing);  // close_request
+    EXPECT_EQ(after(35).reactors()[0].connections, 1);
+    EXPECT_EQ(after(36).reactors()[0].connections, 0);
+}
+
+class HandMadeState : public testing::Test
+{
+  protected:
+    void SetUp() override
+    {
+        store_.setTopology(test::makeTopology(2, 4));
+        state_.reset(store_.topology());
+    }
+    void apply(const Ev& ev, int64_t tsNs)
+    {
+        test::append(store_, ev, tsNs);
+        const Event& e = store_[store_.size() - 1];
+        state_.apply(e, &store_.actorOf(e));
+    }
+
+    TraceStore store_;
+    ArchitectureState state_;
+};
+
+TEST_F(HandMadeState, WorkerExitRestartAndStart)
+{
+    apply(Ev(EventKind::WorkerStart, Role::Worker, 1).worker(1), 10);
+    EXPECT_EQ(state_.workers()[1].pid, 301);
+    apply(Ev(EventKind::WorkerExit, Role::Worker, 1).worker(1), 20);
+    EXPECT_EQ(state_.workers()[1].status, WorkerStatus::Exited);
+    EXPECT_EQ(state_.workers()[1].exitedAtNs, 20);
+
+    apply(Ev(EventKind::WorkerRestart, Role::Manager).worker(1), 30);
+    const WorkerState& restarted = state_.workers()[1];
+    EXPECT_EQ(restarted.status, WorkerStatus::Starting);
+    EXPECT_EQ(restarted.restarts, 1u);
+    EXPECT_EQ(restarted.generation, 2);
+    EXPECT_EQ(restarted.pid, 0);  // known at its worker_start
+    EXPECT_EQ(state_.managerRestarts(), 1u);
+
+    apply(Ev(EventKind::WorkerStart, Role::Worker, 1).worker(1).pid(4190), 40);
+    EXPECT_EQ(state_.workers()[1].status, WorkerStatus::Idle);
+    EXPECT_EQ(state_.workers()[1].pid, 4190);
+    EXPECT_EQ(state_.workers()[1].generation, 2);
+}
+
+TEST_F(HandMadeState, CrashInsideACallbackEndsTheBusySpell)
+{
+    apply(Ev(EventKind::CallbackEnter, Role::Worker, 0)
+              .worker(0)
+              .session(5)
+              .callback(CallbackName::OnReceive),
+          100);
+    apply(Ev(EventKind::WorkerRestart, Role::Manager).worker(0), 200);
+    EXPECT_EQ(state_.workers()[0].callbackDepth, 0);
+    apply(Ev(EventKind::WorkerStart, Role::Worker, 0).worker(0).pid(999), 300);
+    // An exit without its enter (a trace cut inside a callback) makes it idle, adds no time.
+    apply(Ev(EventKind::CallbackExit, Role::Worker, 0).worker(0).callback(CallbackName::OnClose),
+          400);
+    EXPECT_EQ(state_.workers()[0].status, WorkerStatus::Idle);
+    EXPECT_EQ(state_.workers()[0].busyNs, 0);
+}
+
+TEST_F(HandMadeState, PipePressureAndBufferPressure)
+{
+    apply(Ev(EventKind::PipeFull, Role::Reactor, 1).worker(3).direction(Direction::ToWorker), 10);
+    EXPECT_TRUE(state_.pipes()[3].full);
+    apply(Ev(EventKind::PipeDrain, Role::Reactor, 1).worker(3).direction(Direction::ToWorker), 20);
+    EXPECT_FALSE(state_.pipes()[3].full);
+    EXPECT_EQ(state_.pipes()[3].queuedBytes, 0);
+
+    apply(Ev(EventKind::BufferFull, Role::Reactor, 0).reactor(0).session(1).bytes(8390000), 30);
+    EXPECT_EQ(state_.reactors()[0].bytesQueued, 8390000);
+    apply(Ev(EventKind::BufferDrain, Role::Reactor, 0).reactor(0).session(1), 40);
+    EXPECT_EQ(state_.reactors()[0].bytesQueued, 0);
+}
+
+TEST_F(HandMadeState, ReplyOnAnotherWorkersPipeCountsOnThatPipe)
+{
+    // Worker 1 answers a session of reactor 0 through worker 2's pipe (process model 3.7).
+    apply(Ev(EventKind::PipeWrite, Role::Worker, 1)
+              .reactor(0)
+              .worker(2)
+              .direction(Direction::ToReactor)
+              .type(PipeType::SendData)
+              .bytes(76),
+          10);
+    EXPECT_EQ(state_.pipes()[2].toReactor, 1u);
+    EXPECT_EQ(state_.pipes()[1].toReactor, 0u);
+    apply(Ev(EventKind::PipeWrite, Role::Worker, 1)
+              .worker(3)
+              .direction(Direction::ToWorkerForward)
+              .type(PipeType::Close)
+              .bytes(48),
+          20);
+    EXPECT_EQ(state_.pipes()[3].toWorker, 1u);
+}
+
+TEST_F(HandMadeState, ReloadAndShutdownFlags)
+{
+    apply(Ev(EventKind::ReloadBegin, Role::Manager), 10);
+    EXPECT_TRUE(state_.reloading());
+    apply(Ev(EventKind::ReloadEnd, Role::Manager), 20);
+    EXPECT_FALSE(state_.reloading());
+    apply(Ev(EventKind::Shutdown, Role::Master), 30);
+    EXPECT_TRUE(state_.shutdown());
+}
+
+TEST_F(HandMadeState, PeerCloseMarksClosingAndCountsOnTheReactor)
+{
+    apply(Ev(EventKind::Accept, Role::Master).session(7).fd(27), 10);
+    apply(Ev(EventKind::ReactorRegister, Role::Reactor, 1).session(7).fd(27).reactor(1), 20);
+    apply(Ev(EventKind::PeerClose, Role::Reactor, 1).session(7).fd(27).reactor(1), 30);
+    EXPECT_EQ(state_.sessions().at(7).stage, SessionState::Stage::Closing);
+    EXPECT_EQ(state_.reactors()[1].peerCloses, 1u);
+    apply(Ev(EventKind::Close, Role::Reactor, 1).session(7).fd(27).reactor(1), 40);
+    EXPECT_TRUE(state_.sessions().empty());
+    EXPECT_EQ(state_.reactors()[1].connections, 0);
+}
+
+TEST_F(HandMadeState, IdsOutOfRangeAreIgnored)
+{
+    ArchitectureState before = state_;
+    apply(
+        Ev(EventKind::CallbackEnter, Role::Worker, 0).worker(99).callback(CallbackName::OnReceive),
+        1);
+    apply(Ev(EventKind::WorkerStart, Role::Worker, 0).worker(-1), 2);
+    apply(Ev(EventKind::Read, Role::Reactor, 0).reactor(7).session(3).bytes(10), 3);
+    apply(Ev(EventKind::ReactorWrite, Role::Reactor, 0).reactor(-1).bytes(10), 4);
+    apply(Ev(EventKind::PipeWrite, Role::Reactor, 0).worker(12).direction(Direction::ToWorker), 5);
+    apply(Ev(EventKind::PipeFull, Role::Reactor, 0).worker(-1), 6);
+    apply(Ev(EventKind::ReactorAssign, Role::Master).reactor(5).session(3), 7);
+    apply(Ev(EventKind::Dispatch, Role::Reactor, 0).reactor(0).worker(1).session(3), 8);
+    apply(Ev(EventKind::WorkerRestart, Role::Manager).worker(300), 9);
+    // A close of a session never accepted: counted, no connection goes below zero.
+    apply(Ev(EventKind::Close, Role::Reactor, 0).reactor(0).session(3), 10);
+
+    EXPECT_EQ(state_.applied(), 10u);
+    EXPECT_EQ(state_.closed(), 1u);
+    EXPECT_EQ(state_.managerRestarts(), 1u);
+    EXPECT_EQ(state_.reactors()[0].connections, 0);
+    EXPECT_EQ(state_.reactors()[0].closes, 1u);
+    EXPECT_TRUE(state_.sessions().empty());
+    for (size_t w = 0; w < state_.workers().size(); ++w)
+        EXPECT_EQ(state_.workers()[w].status, WorkerStatus::Starting) << w;
+    for (size_t p = 0; p < state_.pipes().size(); ++p)
+    {
+        EXPECT_EQ(state_.pipes()[p].toWorker, 0u) << p;
+        EXPECT_FALSE(state_.pipes()[p].full) << p;
+    }
+    EXPECT_EQ(state_.reactors()[0].handoffs + state_.reactors()[1].handoffs, 0u);
+    EXPECT_EQ(state_.reactors()[0].reads + state_.reactors()[1].reads, 0u);
+}
+
+TEST(WorkerStatusName, NamesEveryStatus)
+{
+    EXPECT_STREQ(workerStatusName(WorkerStatus::Starting), "starting");
+    EXPECT_STREQ(workerStatusName(WorkerStatus::Idle), "idle");
+    EXPECT_STREQ(workerStatusName(WorkerStatus::Busy), "busy");
+    EXPECT_STREQ(workerStatusName(WorkerStatus::Exited), "exited");
+}
+
+}  // namespace
+}  // namespace rscope::viewer
