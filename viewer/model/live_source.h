@@ -3,12 +3,11 @@
 // queue at the start of each frame within a budget. Reconnects by itself with backoff.
 // Owner: the GUI thread owns the object; the socket thread owns the fd and the parser.
 // Thread-safety: drain(), status() and stop() are safe from the GUI thread; the queue is the only
-// shared state (one mutex, held for a swap).
+// shared state (one mutex, held for a swap of two vectors).
 #pragma once
 
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -33,7 +32,7 @@ const char* liveStatusName(LiveStatus s);
 
 class LiveSource
 {
-public:
+  public:
     // address: "HOST:PORT" (loopback by default) or "unix:PATH".
     explicit LiveSource(std::string address);
     ~LiveSource();  // stops and joins
@@ -54,8 +53,15 @@ public:
     uint64_t linesReceived() const { return linesReceived_.load(std::memory_order_relaxed); }
     size_t queued() const;  // lines waiting for the GUI thread (lag indicator)
 
-private:
+  private:
     void run();
+    void runConnections();
+    // Socket thread: hands `count` decoded lines of `batch` to the GUI thread; `batch` gets spare
+    // lines back (their strings keep their capacity) and count is reset.
+    void publish(std::vector<ParsedLine>& batch, size_t& count);
+    void setLastError(std::string message);
+    // Socket thread: sleeps up to `ms`; false when stop() woke it.
+    bool sleepUnlessStopped(int ms);
 
     std::string address_;
     std::thread thread_;
@@ -64,9 +70,15 @@ private:
     std::atomic<uint64_t> linesReceived_{0};
     int wakeFd_ = -1;  // eventfd that interrupts the socket thread's poll on stop()
 
-    mutable std::mutex mutex_;      // guards queue_ and lastError_
-    std::vector<ParsedLine> queue_;  // decoded lines, oldest first
+    mutable std::mutex mutex_;       // guards queue_, queueCount_ and lastError_
+    std::vector<ParsedLine> queue_;  // decoded lines, oldest first; past queueCount_: spares
+    size_t queueCount_ = 0;
     std::string lastError_;
+
+    // GUI thread only: the batch being drained (swapped with queue_ when used up).
+    std::vector<ParsedLine> pending_;
+    size_t pendingCount_ = 0;
+    size_t pendingPos_ = 0;
 };
 
 }  // namespace rscope::viewer
