@@ -60,7 +60,7 @@ struct ClientSet
     std::vector<ClientInfo> folded;
     bool isShown(int64_t session) const;
 };
-ClientSet chooseClients(const ArchitectureLayoutInput& in, const Facts& facts);
+ClientSet chooseClients(const ArchitectureLayoutInput& in);
 
 // Node contents (ids, titles, lines, tooltips, state, colours); rects come later.
 NodeRecord masterNode(const ArchitectureLayoutInput& in, const Facts& facts);
@@ -108,6 +108,9 @@ class EdgeBook
 Color edgeColor(const std::string& kind);
 float baseThickness(const Metrics& m);
 
+// The figure's fixed edges: accept, handoffs, client edges, one per pipe of the header, forks.
+void addFigureEdges(const ArchitectureLayoutInput& in, const Facts& facts, const ClientSet& clients,
+                    EdgeBook& book);
 // Tokens for Activity::hops, or rates per edge in rate mode; both may add edges to `book`.
 void addTokens(const ArchitectureLayoutInput& in, const ClientSet& clients, EdgeBook& book);
 void addRates(const ArchitectureLayoutInput& in, const ClientSet& clients, EdgeBook& book);

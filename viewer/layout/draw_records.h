@@ -54,8 +54,10 @@ struct NodeRecord
 struct EdgeRecord
 {
     std::string id;    // "accept", "handoff[1]", "pipe[0->2]", "client[42]->reactor[0]", ...
-    std::string kind;  // "accept", "handoff", "pipe", "client", "manager"
-    std::string from;  // node ids
+                       // "clients->reactor[0]" (folded or aggregated clients), "write[1->2]"
+    std::string kind;  // "accept", "handoff", "pipe", "client", "manager", "write" (a reactor
+                       // writes into a pipe another reactor polls: no header pipe for the pair)
+    std::string from;  // node ids; "clients" may name the client column itself (no such node)
     std::string to;
     Vec2f a;           // endpoints on the node borders
     Vec2f b;
