@@ -7,12 +7,14 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstring>
 #include <limits>
 #include <string_view>
 #include <type_traits>
 #include <unordered_map>
+#include <utility>
+
+#include "viewer/model/header_decoder.h"
 
 namespace rscope::viewer
 {
@@ -165,61 +167,6 @@ void findRawValues(std::string_view line, std::string_view& args, std::string_vi
 
 // --- typed field access -----------------------------------------------------------------------
 
-template <typename Int>
-bool toInt(element value, Int& out)
-{
-    if constexpr (std::is_unsigned_v<Int>)
-    {
-        uint64_t v = 0;
-        if (value.get_uint64().get(v) != simdjson::SUCCESS) return false;
-        if (v > std::numeric_limits<Int>::max()) return false;
-        out = static_cast<Int>(v);
-    }
-    else
-    {
-        int64_t v = 0;
-        if (value.get_int64().get(v) != simdjson::SUCCESS) return false;
-        if (v < std::numeric_limits<Int>::min() || v > std::numeric_limits<Int>::max())
-            return false;
-        out = static_cast<Int>(v);
-    }
-    return true;
-}
-
-std::string_view stringOr(element value, std::string_view fallback = {})
-{
-    std::string_view s;
-    return value.get_string().get(s) == simdjson::SUCCESS ? s : fallback;
-}
-
-// Lenient lookups for the header: a field of the wrong type is left at its default.
-template <typename Int>
-void intField(object o, std::string_view key, Int& out)
-{
-    element v;
-    if (o.at_key(key).get(v) == simdjson::SUCCESS) toInt(v, out);
-}
-
-void stringField(object o, std::string_view key, std::string& out)
-{
-    element v;
-    std::string_view s;
-    if (o.at_key(key).get(v) == simdjson::SUCCESS && v.get_string().get(s) == simdjson::SUCCESS)
-        out.assign(s);
-}
-
-template <typename Fn>
-void forEachObject(object o, std::string_view key, Fn fn)
-{
-    simdjson::dom::array list;
-    if (o.at_key(key).get_array().get(list) != simdjson::SUCCESS) return;
-    for (element item : list)
-    {
-        object entry;
-        if (item.get_object().get(entry) == simdjson::SUCCESS) fn(entry);
-    }
-}
-
 bool fail(ParsedLine& out, std::string message)
 {
     out.type = ParsedLine::Type::Error;
@@ -230,104 +177,6 @@ bool fail(ParsedLine& out, std::string message)
 bool fieldError(ParsedLine& out, std::string_view field, std::string_view what)
 {
     return fail(out, "field \"" + std::string(field) + "\" " + std::string(what));
-}
-
-// "MAJOR.MINOR" -> major; false when unreadable.
-bool parseMajor(std::string_view version, int& major)
-{
-    size_t dot = version.find('.');
-    if (dot == std::string_view::npos || dot == 0 || dot + 1 >= version.size()) return false;
-    int minor = 0;
-    auto [p1, e1] = std::from_chars(version.data(), version.data() + dot, major);
-    auto [p2, e2] =
-        std::from_chars(version.data() + dot + 1, version.data() + version.size(), minor);
-    return e1 == std::errc() && e2 == std::errc() && p1 == version.data() + dot &&
-           p2 == version.data() + version.size();
-}
-
-bool parseHeader(std::string_view line, object root, ParsedLine& out)
-{
-    std::string_view format = stringOr(root["format"], "");
-    if (format != trace::kFormatName)
-        return fail(out, "header: format \"" + std::string(format) + "\" is not \"" +
-                             trace::kFormatName + "\"; not a Reactorscope trace");
-    std::string_view version = stringOr(root["version"], "");
-    int major = 0;
-    if (!parseMajor(version, major))
-        return fail(out, "header: unreadable format version \"" + std::string(version) + "\"");
-    if (major > trace::kFormatMajor)
-        return fail(out, "trace format version " + std::string(version) +
-                             " is newer than this viewer (" + std::to_string(trace::kFormatMajor) +
-                             "." + std::to_string(trace::kFormatMinor) +
-                             "); a new major version is incompatible, use a newer rscope-viewer");
-
-    Topology& t = out.topology;
-    t = Topology{};
-    t.formatVersion.assign(version);
-    intField(root, "live_from_seq", t.liveFromSeq);
-    object settings;
-    if (root["settings"].get_object().get(settings) == simdjson::SUCCESS)
-    {
-        stringField(settings, "mode", t.mode);
-        stringField(settings, "host", t.host);
-        intField(settings, "port", t.port);
-        intField(settings, "reactor_num", t.reactorNum);
-        intField(settings, "worker_num", t.workerNum);
-        intField(settings, "dispatch_mode", t.dispatchMode);
-        stringField(settings, "protocol", t.protocol);
-    }
-    object topology;
-    if (root["topology"].get_object().get(topology) == simdjson::SUCCESS)
-    {
-        forEachObject(topology, "processes",
-                      [&](object o)
-                      {
-                          Process& p = t.processes.emplace_back();
-                          p.role = roleByName(stringOr(o["role"]));
-                          intField(o, "index", p.index);
-                          intField(o, "pid", p.pid);
-                          intField(o, "generation", p.generation);
-                      });
-        forEachObject(topology, "threads",
-                      [&](object o)
-                      {
-                          Actor& a = t.threads.emplace_back();
-                          a.role = roleByName(stringOr(o["role"]));
-                          intField(o, "index", a.index);
-                          intField(o, "pid", a.pid);
-                          intField(o, "tid", a.tid);
-                          stringField(o, "name", a.name);
-                      });
-        forEachObject(topology, "pipes",
-                      [&](object o)
-                      {
-                          Pipe& p = t.pipes.emplace_back();
-                          intField(o, "reactor", p.reactor);
-                          intField(o, "worker", p.worker);
-                          intField(o, "master_fd", p.masterFd);
-                          intField(o, "worker_fd", p.workerFd);
-                      });
-        forEachObject(topology, "listeners",
-                      [&](object o)
-                      {
-                          Listener& l = t.listeners.emplace_back();
-                          stringField(o, "host", l.host);
-                          intField(o, "port", l.port);
-                          intField(o, "fd", l.fd);
-                      });
-        forEachObject(topology, "connections",
-                      [&](object o)
-                      {
-                          OpenConnection& c = t.connections.emplace_back();
-                          intField(o, "session", c.session);
-                          intField(o, "fd", c.fd);
-                          intField(o, "reactor", c.reactor);
-                          stringField(o, "peer", c.peer);
-                      });
-    }
-    t.headerJson.assign(line);
-    out.type = ParsedLine::Type::Header;
-    return true;
 }
 
 bool parseActor(element value, ParsedLine& out)
@@ -342,11 +191,11 @@ bool parseActor(element value, ParsedLine& out)
         return fieldError(out, "actor.role", "is not a string");
     out.actor.role = roleByName(role);
     if (o["index"].get(v) != simdjson::SUCCESS) return fieldError(out, "actor.index", "is missing");
-    if (!toInt(v, out.actor.index)) return fieldError(out, "actor.index", "is not an integer");
+    if (!readInt(v, out.actor.index)) return fieldError(out, "actor.index", "is not an integer");
     if (o["pid"].get(v) != simdjson::SUCCESS) return fieldError(out, "actor.pid", "is missing");
-    if (!toInt(v, out.actor.pid)) return fieldError(out, "actor.pid", "is not an integer");
+    if (!readInt(v, out.actor.pid)) return fieldError(out, "actor.pid", "is not an integer");
     if (o["tid"].get(v) != simdjson::SUCCESS) return fieldError(out, "actor.tid", "is missing");
-    if (!toInt(v, out.actor.tid)) return fieldError(out, "actor.tid", "is not an integer");
+    if (!readInt(v, out.actor.tid)) return fieldError(out, "actor.tid", "is not an integer");
     return true;
 }
 
@@ -408,6 +257,89 @@ bool decodeArgs(object args, ParsedLine& out)
     return true;
 }
 
+// What one pass over an event's top-level fields found.
+struct TopLevel
+{
+    std::string_view kind;
+    std::string_view type;  // "header", "trace_end" or a newer minor's line type
+    element actor;
+    element args;
+    bool hasSeq = false;
+    bool hasTs = false;
+    bool hasKind = false;
+    bool hasType = false;
+    bool hasActor = false;
+    bool hasArgs = false;
+    bool hasPayload = false;
+};
+
+// Reads one top-level field into `e` or `f`; returns what is wrong with it, nullptr when fine.
+// Unknown fields are ignored (a newer minor version may add some).
+const char* readTopLevel(std::string_view key, element value, Event& e, TopLevel& f)
+{
+    constexpr const char* kNotUnsigned = "is not an unsigned integer";
+    constexpr const char* kNotInt = "is not an integer in range";
+    constexpr const char* kNotString = "is not a string";
+    bool ok = true;
+    const char* what = kNotInt;
+    if (key == "seq")
+    {
+        f.hasSeq = true;
+        ok = value.get_uint64().get(e.seq) == simdjson::SUCCESS;
+        what = kNotUnsigned;
+    }
+    else if (key == "ts")
+    {
+        f.hasTs = true;
+        if (value.get_int64().get(e.tsNs) != simdjson::SUCCESS) return kNotInt;
+        if (e.tsNs < 0) return "is negative";
+    }
+    else if (key == "kind")
+    {
+        f.hasKind = true;
+        ok = value.get_string().get(f.kind) == simdjson::SUCCESS;
+        what = kNotString;
+    }
+    else if (key == "actor")
+    {
+        f.hasActor = true;
+        f.actor = value;  // checked by parseActor, after the kind is known to be an event
+    }
+    else if (key == "args")
+    {
+        f.hasArgs = true;
+        f.args = value;
+        ok = value.is_object();
+        what = "is not an object";
+    }
+    else if (key == "payload")
+    {
+        f.hasPayload = true;
+        ok = value.is_string();
+        what = kNotString;
+    }
+    else if (key == "session")
+        ok = value.get_int64().get(e.session) == simdjson::SUCCESS;
+    else if (key == "fd")
+        ok = readInt(value, e.fd);
+    else if (key == "reactor")
+        ok = readInt(value, e.reactor);
+    else if (key == "worker")
+        ok = readInt(value, e.worker);
+    else if (key == "msg_id" || key == "flow")
+    {
+        ok = value.get_uint64().get(key == "flow" ? e.flow : e.msgId) == simdjson::SUCCESS;
+        what = kNotUnsigned;
+    }
+    else if (key == "type")
+    {
+        f.hasType = true;
+        ok = value.get_string().get(f.type) == simdjson::SUCCESS;
+        what = kNotString;
+    }
+    return ok ? nullptr : what;
+}
+
 void resetLine(ParsedLine& out)
 {
     out.type = ParsedLine::Type::Error;
@@ -459,118 +391,40 @@ void LineParser::parse(std::string_view line, ParsedLine& out)
     }
 
     // One pass over the top-level fields (an event has about ten).
-    bool hasSeq = false, hasTs = false, hasActor = false, hasArgs = false, hasPayload = false;
-    std::string_view kindName, lineType;
-    bool hasKind = false, hasType = false;
-    element actor, args;
+    TopLevel f;
     Event& e = out.event;
     for (auto [key, value] : root)
     {
-        bool ok = true;
-        if (key == "seq")
+        if (const char* what = readTopLevel(key, value, e, f))
         {
-            hasSeq = true;
-            ok = value.get_uint64().get(e.seq) == simdjson::SUCCESS;
-            if (!ok)
-            {
-                fieldError(out, key, "is not an unsigned integer");
-                return;
-            }
-        }
-        else if (key == "ts")
-        {
-            hasTs = true;
-            if (value.get_int64().get(e.tsNs) != simdjson::SUCCESS)
-            {
-                fieldError(out, key, "is not an integer");
-                return;
-            }
-            if (e.tsNs < 0)
-            {
-                fieldError(out, key, "is negative");
-                return;
-            }
-        }
-        else if (key == "kind")
-        {
-            hasKind = true;
-            if (value.get_string().get(kindName) != simdjson::SUCCESS)
-            {
-                fieldError(out, key, "is not a string");
-                return;
-            }
-        }
-        else if (key == "actor")
-        {
-            hasActor = true;
-            actor = value;
-        }
-        else if (key == "args")
-        {
-            hasArgs = true;
-            args = value;
-            if (!value.is_object())
-            {
-                fieldError(out, key, "is not an object");
-                return;
-            }
-        }
-        else if (key == "payload")
-        {
-            hasPayload = true;
-            if (!value.is_string())
-            {
-                fieldError(out, key, "is not a string");
-                return;
-            }
-        }
-        else if (key == "session")
-            ok = value.get_int64().get(e.session) == simdjson::SUCCESS;
-        else if (key == "fd")
-            ok = toInt(value, e.fd);
-        else if (key == "reactor")
-            ok = toInt(value, e.reactor);
-        else if (key == "worker")
-            ok = toInt(value, e.worker);
-        else if (key == "msg_id")
-            ok = value.get_uint64().get(e.msgId) == simdjson::SUCCESS;
-        else if (key == "flow")
-            ok = value.get_uint64().get(e.flow) == simdjson::SUCCESS;
-        else if (key == "type")
-        {
-            hasType = true;
-            if (value.get_string().get(lineType) != simdjson::SUCCESS)
-            {
-                fieldError(out, key, "is not a string");
-                return;
-            }
-        }
-        if (!ok)
-        {
-            fieldError(out, key,
-                       key == "msg_id" || key == "flow" ? "is not an unsigned integer"
-                                                        : "is not an integer in range");
+            fieldError(out, key, what);
             return;
         }
     }
 
-    if (hasType)
+    if (f.hasType)
     {
-        if (lineType == "header")
-            parseHeader(line, root, out);
-        else if (lineType == "trace_end")
+        if (f.type == "header")
+            out.type = decodeHeader(line, root, out.topology, out.error) ? ParsedLine::Type::Header
+                                                                         : ParsedLine::Type::Error;
+        else if (f.type == "trace_end")
             out.type = ParsedLine::Type::End;
         else
             out.type = ParsedLine::Type::UnknownKind;  // a line type of a newer minor version
         return;
     }
-    if (!hasSeq) return void(fieldError(out, "seq", "is missing"));
-    if (!hasTs) return void(fieldError(out, "ts", "is missing"));
-    if (!hasKind) return void(fieldError(out, "kind", "is missing"));
-    if (!hasActor) return void(fieldError(out, "actor", "is missing"));
-    if (!parseActor(actor, out)) return;
+    for (auto [has, name] : {std::pair{f.hasSeq, "seq"}, std::pair{f.hasTs, "ts"},
+                             std::pair{f.hasKind, "kind"}, std::pair{f.hasActor, "actor"}})
+    {
+        if (!has)
+        {
+            fieldError(out, name, "is missing");
+            return;
+        }
+    }
+    if (!parseActor(f.actor, out)) return;
 
-    auto it = kindsByName().find(kindName);
+    auto it = kindsByName().find(f.kind);
     if (it == kindsByName().end())
     {
         out.type = ParsedLine::Type::UnknownKind;
@@ -579,15 +433,15 @@ void LineParser::parse(std::string_view line, ParsedLine& out)
     e.kind = it->second;
 
     std::string_view rawArgs = "{}", rawPayload;
-    if (hasArgs)
+    if (f.hasArgs)
     {
-        object argsObject = args.get_object().value_unsafe();  // checked by is_object above
+        object argsObject = f.args.get_object().value_unsafe();  // readTopLevel checked the type
         if (!decodeArgs(argsObject, out)) return;
         // Skip the raw scan for the many events whose args are empty.
-        if (argsObject.size() != 0 || hasPayload) findRawValues(line, rawArgs, rawPayload);
+        if (argsObject.size() != 0 || f.hasPayload) findRawValues(line, rawArgs, rawPayload);
         if (argsObject.size() == 0) rawArgs = "{}";
     }
-    else if (hasPayload)
+    else if (f.hasPayload)
     {
         std::string_view ignored;
         findRawValues(line, ignored, rawPayload);

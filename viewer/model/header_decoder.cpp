@@ -1,0 +1,154 @@
+// The header line -> Topology: format and version checks, settings, and the topology lists
+// (processes, threads, pipes, listeners, connections) as traces/FORMAT.md, section 3 lists them.
+#include "viewer/model/header_decoder.h"
+
+#include <charconv>
+
+namespace rscope::viewer
+{
+
+namespace
+{
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+std::string_view stringOr(element value, std::string_view fallback = {})
+{
+    std::string_view s;
+    return value.get_string().get(s) == simdjson::SUCCESS ? s : fallback;
+}
+
+// Lenient lookups for the header: a field of the wrong type is left at its default.
+template <typename Int>
+void intField(object o, std::string_view key, Int& out)
+{
+    element v;
+    if (o.at_key(key).get(v) == simdjson::SUCCESS) readInt(v, out);
+}
+
+void stringField(object o, std::string_view key, std::string& out)
+{
+    element v;
+    std::string_view s;
+    if (o.at_key(key).get(v) == simdjson::SUCCESS && v.get_string().get(s) == simdjson::SUCCESS)
+        out.assign(s);
+}
+
+template <typename Fn>
+void forEachObject(object o, std::string_view key, Fn fn)
+{
+    simdjson::dom::array list;
+    if (o.at_key(key).get_array().get(list) != simdjson::SUCCESS) return;
+    for (element item : list)
+    {
+        object entry;
+        if (item.get_object().get(entry) == simdjson::SUCCESS) fn(entry);
+    }
+}
+
+bool fail(std::string& error, std::string message)
+{
+    error = std::move(message);
+    return false;
+}
+
+// "MAJOR.MINOR" -> major; false when unreadable.
+bool parseMajor(std::string_view version, int& major)
+{
+    size_t dot = version.find('.');
+    if (dot == std::string_view::npos || dot == 0 || dot + 1 >= version.size()) return false;
+    int minor = 0;
+    auto [p1, e1] = std::from_chars(version.data(), version.data() + dot, major);
+    auto [p2, e2] =
+        std::from_chars(version.data() + dot + 1, version.data() + version.size(), minor);
+    return e1 == std::errc() && e2 == std::errc() && p1 == version.data() + dot &&
+           p2 == version.data() + version.size();
+}
+
+}  // namespace
+
+bool decodeHeader(std::string_view line, object root, Topology& t, std::string& error)
+{
+    std::string_view format = stringOr(root["format"], "");
+    if (format != trace::kFormatName)
+        return fail(error, "header: format \"" + std::string(format) + "\" is not \"" +
+                               trace::kFormatName + "\"; not a Reactorscope trace");
+    std::string_view version = stringOr(root["version"], "");
+    int major = 0;
+    if (!parseMajor(version, major))
+        return fail(error, "header: unreadable format version \"" + std::string(version) + "\"");
+    if (major > trace::kFormatMajor)
+        return fail(error, "trace format version " + std::string(version) +
+                               " is newer than this viewer (" +
+                               std::to_string(trace::kFormatMajor) + "." +
+                               std::to_string(trace::kFormatMinor) +
+                               "); a new major version is incompatible, use a newer rscope-viewer");
+
+    t = Topology{};
+    t.formatVersion.assign(version);
+    intField(root, "live_from_seq", t.liveFromSeq);
+    object settings;
+    if (root["settings"].get_object().get(settings) == simdjson::SUCCESS)
+    {
+        stringField(settings, "mode", t.mode);
+        stringField(settings, "host", t.host);
+        intField(settings, "port", t.port);
+        intField(settings, "reactor_num", t.reactorNum);
+        intField(settings, "worker_num", t.workerNum);
+        intField(settings, "dispatch_mode", t.dispatchMode);
+        stringField(settings, "protocol", t.protocol);
+    }
+    object topology;
+    if (root["topology"].get_object().get(topology) == simdjson::SUCCESS)
+    {
+        forEachObject(topology, "processes",
+                      [&](object o)
+                      {
+                          Process& p = t.processes.emplace_back();
+                          p.role = roleByName(stringOr(o["role"]));
+                          intField(o, "index", p.index);
+                          intField(o, "pid", p.pid);
+                          intField(o, "generation", p.generation);
+                      });
+        forEachObject(topology, "threads",
+                      [&](object o)
+                      {
+                          Actor& a = t.threads.emplace_back();
+                          a.role = roleByName(stringOr(o["role"]));
+                          intField(o, "index", a.index);
+                          intField(o, "pid", a.pid);
+                          intField(o, "tid", a.tid);
+                          stringField(o, "name", a.name);
+                      });
+        forEachObject(topology, "pipes",
+                      [&](object o)
+                      {
+                          Pipe& p = t.pipes.emplace_back();
+                          intField(o, "reactor", p.reactor);
+                          intField(o, "worker", p.worker);
+                          intField(o, "master_fd", p.masterFd);
+                          intField(o, "worker_fd", p.workerFd);
+                      });
+        forEachObject(topology, "listeners",
+                      [&](object o)
+                      {
+                          Listener& l = t.listeners.emplace_back();
+                          stringField(o, "host", l.host);
+                          intField(o, "port", l.port);
+                          intField(o, "fd", l.fd);
+                      });
+        forEachObject(topology, "connections",
+                      [&](object o)
+                      {
+                          OpenConnection& c = t.connections.emplace_back();
+                          intField(o, "session", c.session);
+                          intField(o, "fd", c.fd);
+                          intField(o, "reactor", c.reactor);
+                          stringField(o, "peer", c.peer);
+                      });
+    }
+    t.headerJson.assign(line);
+    return true;
+}
+
+}  // namespace rscope::viewer
