@@ -12,6 +12,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "viewer/layout/architecture_layout.h"
+#include "viewer/model/trace_store.h"
+
 namespace rscope::viewer
 {
 namespace
@@ -134,6 +137,38 @@ TEST(LayoutDump, NonFiniteNumbersAreWrittenAsZero)
     nlohmann::json j = nlohmann::json::parse(toJson(list).dump());
     EXPECT_TRUE(j["nodes"][0]["rect"][2].is_number());
     EXPECT_TRUE(j["edges"][0]["rate"].is_number());
+}
+
+TEST(LayoutDump, AnArchitecturePictureKeepsEveryRecordAndId)
+{
+    Topology t;
+    t.mode = "process";
+    t.reactorNum = 2;
+    t.workerNum = 4;
+    for (int w = 0; w < 4; ++w) t.pipes.push_back({w % 2, w, 7 + 2 * w, 6 + 2 * w});
+    t.connections.push_back({1, 21, 1, "127.0.0.1:40001"});
+    TraceStore store;
+    store.setTopology(t);
+    ArchitectureLayoutInput in;
+    in.store = &store;
+    in.canvas = {0, 0, 1280, 800};
+    DrawList list = layoutArchitecture(in);
+
+    nlohmann::json j = nlohmann::json::parse(toJson(list).dump());
+    ASSERT_EQ(j["nodes"].size(), list.nodes.size());
+    ASSERT_EQ(j["edges"].size(), list.edges.size());
+    for (size_t i = 0; i < list.nodes.size(); ++i)
+    {
+        EXPECT_EQ(j["nodes"][i]["id"], list.nodes[i].id);
+        EXPECT_EQ(j["nodes"][i]["rect"][3].get<float>(), list.nodes[i].rect.h);
+    }
+    for (size_t i = 0; i < list.edges.size(); ++i)
+    {
+        EXPECT_EQ(j["edges"][i]["id"], list.edges[i].id);
+        EXPECT_EQ(j["edges"][i]["b"][0].get<float>(), list.edges[i].b.x);
+    }
+    EXPECT_EQ(j["rate_mode"], false);
+    EXPECT_EQ(j["banner"], "");
 }
 
 class LayoutDumpFile : public ::testing::Test
