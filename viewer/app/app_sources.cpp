@@ -46,7 +46,7 @@ void ViewerApp::reportLoadProblems(const std::string& path)
     }
     else
     {
-        std::snprintf(msg, sizeof msg, "%s: %zu events", path.c_str(), store.size());
+        msg[0] = '\0';  // the menu bar already shows the source and its size
         view_.statusIsError = false;
     }
     if (store.unknownKinds() > 0)

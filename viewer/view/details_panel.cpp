@@ -51,9 +51,12 @@ void eventTab(FrameContext& ctx, Commands& out)
     const Event& e = store[static_cast<size_t>(index)];
     bool selected = ctx.view.selectedEvent >= 0;
     ImGui::TextDisabled(selected ? "selected event" : "newest event at the cursor");
-    ImGui::SameLine();
-    if (selected && ImGui::SmallButton("clear"))
-        out.push_back(Command::make(Command::Type::SelectEvent).withIndex(-1));
+    if (selected)
+    {
+        ImGui::SameLine();
+        if (ImGui::SmallButton("clear"))
+            out.push_back(Command::make(Command::Type::SelectEvent).withIndex(-1));
+    }
     const trace::KindInfo& info = trace::kindInfo(e.kind);
     ImGui::Text("%s", eventTitle(store, static_cast<size_t>(index)).c_str());
     if (!beginFields("eventFields")) return;

@@ -169,18 +169,37 @@ void paintTokens(ImDrawList* dl, const DrawList& list, float fontSize,
     for (const TokenRecord& t : list.tokens) order.push_back(&t);
     std::stable_partition(order.begin(), order.end(),
                           [](const TokenRecord* t) { return t->selected; });
+    // Boxes with text are soft obstacles: a label goes above, below, right or left of its token,
+    // the first place that hides no other label and, if possible, no box.
+    std::vector<ImVec4> boxes;
+    for (const NodeRecord& n : list.nodes)
+        if (!isContainer(list, n))
+            boxes.push_back(ImVec4(n.rect.x, n.rect.y, n.rect.x + n.rect.w, n.rect.y + n.rect.h));
+    float padX = fontSize * 0.3f;
     for (const TokenRecord* t : order)
     {
         if (t->label.empty()) continue;
         ImVec2 size = ImGui::CalcTextSize(t->label.c_str());
-        float radius = std::max(3.0f, t->radius);
-        ImVec2 center(t->pos.x, t->pos.y - radius - fontSize * 0.75f);
-        float padX = fontSize * 0.3f;
-        ImVec4 rect(center.x - size.x / 2 - padX, center.y - size.y / 2,
-                    center.x + size.x / 2 + padX, center.y + size.y / 2);
-        if (!t->selected && overlaps(rect, takenLabels)) continue;
+        float r = std::max(3.0f, t->radius) + fontSize * 0.15f;
+        float halfW = size.x / 2 + padX, halfH = size.y / 2;
+        const ImVec2 centers[] = {{t->pos.x, t->pos.y - r - halfH},
+                                  {t->pos.x, t->pos.y + r + halfH},
+                                  {t->pos.x + r + halfW, t->pos.y},
+                                  {t->pos.x - r - halfW, t->pos.y}};
+        int chosen = -1, fallback = -1;
+        for (int i = 0; i < 4 && chosen < 0; ++i)
+        {
+            ImVec4 rect(centers[i].x - halfW, centers[i].y - halfH, centers[i].x + halfW,
+                        centers[i].y + halfH);
+            if (overlaps(rect, takenLabels)) continue;
+            if (fallback < 0) fallback = i;
+            if (!overlaps(rect, boxes)) chosen = i;
+        }
+        if (chosen < 0) chosen = fallback;
+        if (chosen < 0 && t->selected) chosen = 0;
+        if (chosen < 0) continue;  // no free place: the tooltip still tells
         ImU32 color = orDefault(t->color, kDefaultToken);
-        takenLabels.push_back(paintPillText(dl, center, t->label, color, kLabelBg));
+        takenLabels.push_back(paintPillText(dl, centers[chosen], t->label, color, kLabelBg));
     }
 }
 
@@ -218,13 +237,14 @@ void paintDrawList(ImDrawList* dl, const DrawList& list)
         ImVec2 mid((e.a.x + e.b.x) / 2, (e.a.y + e.b.y) / 2);
         taken.push_back(paintPillText(dl, mid, e.label, IM_COL32(230, 236, 245, 255), kLabelBg));
     }
-    paintTokens(dl, list, fontSize, taken);
-
     for (const LabelRecord& l : list.labels)
     {
         ImU32 color = orDefault(l.color, IM_COL32(220, 226, 236, 255));
         dl->AddText(toIm(l.pos), color, l.text.c_str());
+        ImVec2 size = ImGui::CalcTextSize(l.text.c_str());
+        taken.push_back(ImVec4(l.pos.x, l.pos.y, l.pos.x + size.x, l.pos.y + size.y));
     }
+    paintTokens(dl, list, fontSize, taken);
     if (!list.banner.empty())
     {
         ImVec2 size = ImGui::CalcTextSize(list.banner.c_str());

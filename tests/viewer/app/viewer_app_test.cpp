@@ -1,0 +1,422 @@
+// rscope-viewer end to end: the real binary under Xvfb renders traces/article.jsonl at chosen
+// events; the layout dump and the screenshot's pixels are checked. Also bad input (malformed
+// lines, a newer major version, a missing file) and a live session against the real server.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stb_image.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/test_support.h"
+
+extern char** environ;
+
+namespace
+{
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+const std::string kViewer = RSCOPE_VIEWER;
+const std::string kArticle = std::string(RSCOPE_SOURCE_DIR) + "/traces/article.jsonl";
+
+// Article events (0-based; the file's seq is index + 1).
+constexpr int kAcceptEvent = 13;
+constexpr int kDispatchPipeWriteEvent = 21;  // pipe_write RECV_DATA reactor[0] -> worker[2]
+constexpr int kOnReceiveEnterEvent = 26;     // callback_enter onReceive in worker[2]
+constexpr int kReactorWriteEvent = 34;       // reactor_write reactor[0] -> client session 1
+
+struct RunResult
+{
+    int exitCode = -1;  // -1: killed after the timeout
+    std::string err;
+};
+
+std::string readFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// A temp directory per test, removed at the end.
+class TempDir
+{
+  public:
+    TempDir()
+    {
+        char tmpl[] = "/tmp/rscope_viewer_test_XXXXXX";
+        path_ = ::mkdtemp(tmpl);
+    }
+    ~TempDir() { fs::remove_all(path_); }
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+  private:
+    std::string path_;
+};
+
+// Starts the viewer under its own Xvfb (xvfb-run -a) with stdout/stderr to files.
+pid_t spawnViewer(const std::vector<std::string>& args, const std::string& outPath,
+                  const std::string& errPath)
+{
+    std::vector<std::string> argv = {"xvfb-run", "-a", "-s", "-screen 0 1280x800x24", kViewer};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> cargv;
+    for (std::string& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawn_file_actions_addopen(&actions, 2, errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    // Its own process group, so a timeout can stop Xvfb and the viewer together.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    pid_t pid = -1;
+    int rc = posix_spawnp(&pid, "xvfb-run", &actions, &attr, cargv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    return rc == 0 ? pid : -1;
+}
+
+int waitViewer(pid_t pid, std::chrono::seconds timeout)
+{
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline)
+    {
+        int status = 0;
+        pid_t r = ::waitpid(pid, &status, WNOHANG);
+        if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+        std::this_thread::sleep_for(20ms);
+    }
+    ::kill(-pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);
+    return -1;
+}
+
+RunResult runViewer(const TempDir& dir, const std::vector<std::string>& args)
+{
+    std::string out = dir.file("viewer.out"), err = dir.file("viewer.err");
+    pid_t pid = spawnViewer(args, out, err);
+    EXPECT_GT(pid, 0) << "posix_spawnp(xvfb-run)";
+    RunResult r;
+    if (pid > 0) r.exitCode = waitViewer(pid, 60s);
+    r.err = readFile(err);
+    return r;
+}
+
+struct Image
+{
+    int width = 0;
+    int height = 0;
+    std::vector<unsigned char> rgb;
+    bool empty() const { return rgb.empty(); }
+};
+
+Image loadPng(const std::string& path)
+{
+    Image img;
+    int channels = 0;
+    unsigned char* data = stbi_load(path.c_str(), &img.width, &img.height, &channels, 3);
+    if (!data) return img;
+    img.rgb.assign(data, data + static_cast<size_t>(img.width) * img.height * 3);
+    stbi_image_free(data);
+    return img;
+}
+
+struct Rgb
+{
+    int r = 0, g = 0, b = 0;
+};
+
+// The most common colour inside a rectangle (inset by `inset` px): the fill of a box, whatever
+// text is written on it.
+Rgb dominantColor(const Image& img, const json& rect, int inset = 6)
+{
+    int x0 = static_cast<int>(rect[0].get<double>()) + inset;
+    int y0 = static_cast<int>(rect[1].get<double>()) + inset;
+    int x1 = static_cast<int>(rect[0].get<double>() + rect[2].get<double>()) - inset;
+    int y1 = static_cast<int>(rect[1].get<double>() + rect[3].get<double>()) - inset;
+    std::map<uint32_t, int> counts;
+    for (int y = std::max(0, y0); y < std::min(img.height, y1); ++y)
+        for (int x = std::max(0, x0); x < std::min(img.width, x1); ++x)
+        {
+            const unsigned char* p = &img.rgb[(static_cast<size_t>(y) * img.width + x) * 3];
+            ++counts[(uint32_t(p[0]) << 16) | (uint32_t(p[1]) << 8) | p[2]];
+        }
+    uint32_t best = 0;
+    int bestCount = -1;
+    for (auto [c, n] : counts)
+        if (n > bestCount) best = c, bestCount = n;
+    return Rgb{int(best >> 16), int((best >> 8) & 0xff), int(best & 0xff)};
+}
+
+std::string str(Rgb c)
+{
+    return "rgb(" + std::to_string(c.r) + "," + std::to_string(c.g) + "," + std::to_string(c.b) +
+           ")";
+}
+
+const json* findById(const json& list, const std::string& id)
+{
+    for (const json& item : list)
+        if (item.value("id", "") == id) return &item;
+    return nullptr;
+}
+
+// One captured moment of the article: the dump's picture and the screenshot.
+struct Capture
+{
+    int exitCode = -1;
+    std::string err;
+    json dump;
+    json picture;
+    Image image;
+};
+
+Capture captureArticle(const TempDir& dir, const std::vector<std::string>& extra)
+{
+    std::string png = dir.file("shot.png"), dump = dir.file("dump.json");
+    std::vector<std::string> args = {"--replay", kArticle,        "--screenshot",
+                                     png,        "--dump-layout", dump};
+    args.insert(args.end(), extra.begin(), extra.end());
+    RunResult r = runViewer(dir, args);
+    Capture c;
+    c.exitCode = r.exitCode;
+    c.err = r.err;
+    if (fs::exists(dump)) c.dump = json::parse(readFile(dump));
+    if (c.dump.contains("pictures") && !c.dump["pictures"].empty())
+        c.picture = c.dump["pictures"][0];
+    c.image = loadPng(png);
+    return c;
+}
+
+int countRole(const json& picture, const std::string& role)
+{
+    int n = 0;
+    for (const json& node : picture["nodes"]) n += node.value("role", "") == role;
+    return n;
+}
+
+TEST(ViewerApp, AcceptMomentShowsEveryActorOfTheArticleFigure)
+{
+    TempDir dir;
+    Capture c = captureArticle(dir, {"--at-event", std::to_string(kAcceptEvent)});
+    ASSERT_EQ(c.exitCode, 0) << c.err;
+    ASSERT_FALSE(c.picture.is_null()) << c.err;
+    EXPECT_EQ(c.dump["cursor"]["event"], kAcceptEvent);
+    EXPECT_EQ(c.dump["cursor"]["kind"], "accept");
+    for (const char* id : {"master", "main_reactor", "manager", "reactor[0]", "reactor[1]",
+                           "worker[0]", "worker[1]", "worker[2]", "worker[3]", "client[1]"})
+        EXPECT_NE(findById(c.picture["nodes"], id), nullptr) << id;
+    EXPECT_EQ(countRole(c.picture, "reactor"), 2) << "one node per reactor thread (reactor_num 2)";
+    EXPECT_EQ(countRole(c.picture, "worker"), 4);
+    bool acceptToken = false;
+    for (const json& t : c.picture["tokens"]) acceptToken |= t["kind"] == "accept";
+    EXPECT_TRUE(acceptToken) << c.picture["tokens"].dump();
+    ASSERT_FALSE(c.image.empty());
+    EXPECT_EQ(c.image.width, 1280);
+    EXPECT_EQ(c.image.height, 800);
+}
+
+TEST(ViewerApp, DispatchPutsATokenOnThePipeToWorker2)
+{
+    TempDir dir;
+    Capture c = captureArticle(dir, {"--at-event", std::to_string(kDispatchPipeWriteEvent)});
+    ASSERT_EQ(c.exitCode, 0) << c.err;
+    ASSERT_FALSE(c.picture.is_null());
+    EXPECT_NE(findById(c.picture["edges"], "pipe[0->2]"), nullptr);
+    bool onPipe = false;
+    for (const json& t : c.picture["tokens"])
+        onPipe |= t["edge"] == "pipe[0->2]" && t["kind"] == "pipe_write";
+    EXPECT_TRUE(onPipe) << c.picture["tokens"].dump();
+
+    // The token is painted where the dump says: its centre pixel is not the background.
+    ASSERT_FALSE(c.image.empty());
+    for (const json& t : c.picture["tokens"])
+    {
+        if (t["edge"] != "pipe[0->2]") continue;
+        json r = {t["pos"][0].get<double>() - 3, t["pos"][1].get<double>() - 3, 6, 6};
+        Rgb token = dominantColor(c.image, r, 0);
+        Rgb background = dominantColor(c.image, c.picture["canvas"], 2);
+        EXPECT_TRUE(token.r != background.r || token.g != background.g || token.b != background.b)
+            << str(token);
+    }
+}
+
+TEST(ViewerApp, OnReceiveMakesWorker2BusyAndAmber)
+{
+    TempDir dir;
+    Capture c = captureArticle(dir, {"--at-event", std::to_string(kOnReceiveEnterEvent)});
+    ASSERT_EQ(c.exitCode, 0) << c.err;
+    ASSERT_FALSE(c.picture.is_null());
+    const json* busy = findById(c.picture["nodes"], "worker[2]");
+    const json* idle = findById(c.picture["nodes"], "worker[0]");
+    ASSERT_NE(busy, nullptr);
+    ASSERT_NE(idle, nullptr);
+    EXPECT_EQ((*busy)["state"], "busy");
+    EXPECT_EQ((*idle)["state"], "idle");
+
+    ASSERT_FALSE(c.image.empty());
+    Rgb busyFill = dominantColor(c.image, (*busy)["rect"]);
+    Rgb idleFill = dominantColor(c.image, (*idle)["rect"]);
+    Rgb background = dominantColor(c.image, c.picture["canvas"], 2);
+    // Amber: red first, green well above blue (brown to orange; not red, not grey).
+    EXPECT_GE(busyFill.r, 90) << str(busyFill);
+    EXPECT_GT(busyFill.r, busyFill.g + 15) << str(busyFill);
+    EXPECT_GT(busyFill.g, busyFill.b + 30) << str(busyFill);
+    // Idle is not red (red is for a killed worker).
+    EXPECT_FALSE(idleFill.r > 150 && idleFill.g < 90 && idleFill.b < 90) << str(idleFill);
+    EXPECT_NE(str(idleFill), str(busyFill));
+    EXPECT_NE(str(background), str(idleFill)) << "boxes must stand out from the background";
+}
+
+TEST(ViewerApp, ReactorWriteSendsATokenBackToTheClient)
+{
+    TempDir dir;
+    Capture c = captureArticle(dir, {"--at-event", std::to_string(kReactorWriteEvent)});
+    ASSERT_EQ(c.exitCode, 0) << c.err;
+    ASSERT_FALSE(c.picture.is_null());
+    bool toClient = false;
+    for (const json& t : c.picture["tokens"])
+        toClient |= t["kind"] == "reactor_write" && t["session"] == 1 &&
+                    t["edge"].get<std::string>().find("client[1]") != std::string::npos;
+    EXPECT_TRUE(toClient) << c.picture["tokens"].dump();
+    EXPECT_EQ(findById(c.picture["nodes"], "worker[2]")->value("state", ""), "idle");
+}
+
+TEST(ViewerApp, AtNsOffsetSelectsTheSameMomentAsAtEvent)
+{
+    TempDir dir;
+    // The accept is 618.5172 ms after the first event; a moment just after it shows it newest.
+    Capture c = captureArticle(dir, {"--at-ns", "618517500"});
+    ASSERT_EQ(c.exitCode, 0) << c.err;
+    EXPECT_EQ(c.dump["cursor"]["kind"], "accept") << c.dump["cursor"].dump();
+}
+
+// The article with line 10 made malformed and event seq 30 given a kind from the future.
+std::string brokenArticle(const TempDir& dir)
+{
+    std::ifstream in(kArticle);
+    std::string path = dir.file("broken.jsonl"), line;
+    std::ofstream out(path);
+    for (int n = 1; std::getline(in, line); ++n)
+    {
+        if (n == 10) line = "{\"seq\":9,\"ts\":oops this is not json";
+        if (line.find("\"seq\":30,") != std::string::npos)
+            line.replace(line.find("\"kind\":\"") + 8, std::string("close_request").size(),
+                         "teleport");
+        out << line << '\n';
+    }
+    return path;
+}
+
+TEST(ViewerApp, MalformedLineIsReportedAsFileLineAndSkipped)
+{
+    TempDir dir;
+    std::string path = brokenArticle(dir);
+    std::string dump = dir.file("dump.json");
+    RunResult r = runViewer(
+        dir, {"--replay", path, "--dump-layout", dump, "--screenshot", dir.file("shot.png")});
+    EXPECT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find(path + ":10:"), std::string::npos) << r.err;
+    ASSERT_TRUE(fs::exists(dump));
+    json d = json::parse(readFile(dump));
+    EXPECT_EQ(d["errors"], 1);
+    EXPECT_EQ(d["unknown_kinds"], 1);
+    EXPECT_EQ(d["events"], 34) << "36 events, one malformed and one unknown kind skipped";
+}
+
+TEST(ViewerApp, NewerMajorVersionIsRefusedWithAClearMessage)
+{
+    TempDir dir;
+    std::string text = readFile(kArticle);
+    text.replace(text.find("\"version\":\"1.0\""), 15, "\"version\":\"2.0\"");
+    std::string path = dir.file("v2.jsonl");
+    std::ofstream(path) << text;
+    RunResult r = runViewer(dir, {"--replay", path, "--screenshot", dir.file("shot.png")});
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.exitCode, -1) << "must exit, not hang";
+    EXPECT_NE(r.err.find("2.0"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("newer"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir.file("shot.png")));
+}
+
+TEST(ViewerApp, MissingFileExitsNonZeroNamingIt)
+{
+    TempDir dir;
+    std::string path = dir.file("no-such-trace.jsonl");
+    RunResult r = runViewer(dir, {"--replay", path, "--screenshot", dir.file("shot.png")});
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.exitCode, -1);
+    EXPECT_NE(r.err.find("no-such-trace.jsonl"), std::string::npos) << r.err;
+}
+
+uint16_t tracePortOf(const std::string& out)
+{
+    auto at = out.find("trace 127.0.0.1:");
+    return at == std::string::npos ? 0 : static_cast<uint16_t>(std::stoi(out.substr(at + 16)));
+}
+
+TEST(ViewerApp, LiveSessionShowsARequestCrossingThePipes)
+{
+    using rscope::testing::ServerProcess;
+    TempDir dir;
+    ServerProcess server(
+        {"--worker-num", "2", "--reactor-num", "1", "--trace-listen", "127.0.0.1:0"});
+    ASSERT_TRUE(server.start());
+    uint16_t tracePort = tracePortOf(server.output());
+    ASSERT_NE(tracePort, 0) << server.output();
+
+    std::string dump = dir.file("live.json"), png = dir.file("live.png");
+    // 4 s of frames at 60 per second; the request comes in the middle.
+    pid_t viewer = spawnViewer({"--connect", "127.0.0.1:" + std::to_string(tracePort), "--frames",
+                                "240", "--dump-layout", dump, "--screenshot", png},
+                               dir.file("viewer.out"), dir.file("viewer.err"));
+    ASSERT_GT(viewer, 0);
+    std::this_thread::sleep_for(1500ms);
+    std::string client = std::string(RSCOPE_BIN) + " client --port " +
+                         std::to_string(server.port()) + " > " + dir.file("client.out") + " 2>&1";
+    EXPECT_EQ(std::system(client.c_str()), 0) << readFile(dir.file("client.out"));
+    int rc = waitViewer(viewer, 60s);
+    server.stop();
+    ASSERT_EQ(rc, 0) << readFile(dir.file("viewer.err"));
+
+    json d = json::parse(readFile(dump));
+    ASSERT_TRUE(d.contains("live")) << d.dump();
+    EXPECT_EQ(d["live"]["status"], "connected");
+    EXPECT_GT(d["events"].get<int>(), 10);
+    const json& picture = d["pictures"][0];
+    EXPECT_EQ(countRole(picture, "reactor"), 1);
+    EXPECT_EQ(countRole(picture, "worker"), 2);
+    uint64_t pipeHops = 0, acceptHops = 0;
+    for (const json& e : picture["edges"])
+    {
+        if (e["kind"] == "pipe") pipeHops += e.value("count", 0);
+        if (e["kind"] == "accept") acceptHops += e.value("count", 0);
+    }
+    EXPECT_GE(acceptHops, 1u) << picture["edges"].dump();
+    EXPECT_GE(pipeHops, 2u) << "the request to a worker and its reply back";
+    EXPECT_FALSE(loadPng(png).empty());
+}
+
+}  // namespace
