@@ -139,9 +139,45 @@ size_t skipValue(std::string_view s, size_t i)
     return i;
 }
 
+// The fast path, for the key order every writer uses (args, then an optional payload, last):
+// looks for the last `"args":` and accepts it only if what follows closes the line. That quote
+// is structural when a ',' or '{' precedes it (inside a JSON string every '"' follows a
+// backslash), and a nested "args" key would leave more than one '}' after its value.
+// False: use the full scan.
+bool findRawValuesAtEnd(std::string_view line, std::string_view& args, std::string_view& payload)
+{
+    constexpr std::string_view kArgsKey = "\"args\":";
+    constexpr std::string_view kPayloadKey = "\"payload\":";
+    size_t key = line.rfind(kArgsKey);
+    if (key == std::string_view::npos || key == 0) return false;
+    size_t before = key - 1;
+    while (before > 0 && (line[before] == ' ' || line[before] == '\t')) --before;
+    if (line[before] != ',' && line[before] != '{') return false;
+    size_t start = skipSpace(line, key + kArgsKey.size());
+    if (start >= line.size() || line[start] != '{') return false;
+    size_t end = skipValue(line, start);
+    size_t i = skipSpace(line, end);
+    std::string_view tailPayload;
+    if (i < line.size() && line[i] == ',')
+    {
+        i = skipSpace(line, i + 1);
+        if (line.compare(i, kPayloadKey.size(), kPayloadKey) != 0) return false;
+        i = skipSpace(line, i + kPayloadKey.size());
+        if (i >= line.size() || line[i] != '"') return false;
+        size_t stringEnd = skipString(line, i);
+        tailPayload = line.substr(i + 1, stringEnd - i - 2);
+        i = skipSpace(line, stringEnd);
+    }
+    if (i >= line.size() || line[i] != '}' || skipSpace(line, i + 1) != line.size()) return false;
+    args = line.substr(start, end - start);
+    payload = tailPayload;
+    return true;
+}
+
 // Finds the raw "args" value and the payload string's contents (without quotes) in `line`.
 void findRawValues(std::string_view line, std::string_view& args, std::string_view& payload)
 {
+    if (findRawValuesAtEnd(line, args, payload)) return;
     size_t i = skipSpace(line, 0);
     if (i >= line.size() || line[i] != '{') return;
     ++i;

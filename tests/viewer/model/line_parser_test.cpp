@@ -77,6 +77,43 @@ TEST(LineParser, PayloadStaysEscapedAsInTheFile)
     EXPECT_EQ(p.event.bytes, 12);
 }
 
+// Writers put args (then payload) last; other key orders and look-alike keys inside strings or
+// nested objects must still find the top-level values.
+TEST(LineParser, RawArgsAndPayloadAreFoundInAnyKeyOrder)
+{
+    const char* const actor = R"("actor":{"role":"reactor","index":0,"pid":1,"tid":2})";
+    struct Case
+    {
+        std::string line;
+        const char* args;
+        const char* payload;
+    };
+    const Case cases[] = {
+        {std::string(R"({"payload":"p,\"args\":{}","args":{"bytes":1},"seq":1,"ts":2,)") +
+             R"("kind":"read",)" + actor + "}",
+         R"({"bytes":1})", R"(p,\"args\":{})"},
+        {std::string(R"({"seq":1,"ts":2,"kind":"read",)") + actor +
+             R"(,"args":{"bytes":1,"x":{"args":{}}}})",
+         R"({"bytes":1,"x":{"args":{}}})", ""},
+        {std::string(R"({"seq":1,"ts":2,"kind":"read",)") + actor +
+             R"(,"args" : { "bytes" : 1 } , "payload" : "a\"}"  })",
+         R"({ "bytes" : 1 })", R"(a\"})"},
+        {std::string(R"({"seq":1,"ts":2,"kind":"read","args":{"bytes":1},)") + actor +
+             R"(,"payload":"x"})",
+         R"({"bytes":1})", "x"},
+    };
+    LineParser parser;
+    ParsedLine out;
+    for (const Case& c : cases)
+    {
+        parser.parse(c.line, out);
+        ASSERT_EQ(out.type, ParsedLine::Type::Event) << c.line << "\n" << out.error;
+        EXPECT_EQ(out.args, c.args) << c.line;
+        EXPECT_EQ(out.payload, c.payload) << c.line;
+        EXPECT_EQ(out.event.bytes, 1) << c.line;
+    }
+}
+
 TEST(LineParser, CallbackCauseAndLenAreDecoded)
 {
     ParsedLine enter = parse(
@@ -85,9 +122,9 @@ TEST(LineParser, CallbackCauseAndLenAreDecoded)
     ASSERT_EQ(enter.type, ParsedLine::Type::Event) << enter.error;
     EXPECT_EQ(enter.event.callback, CallbackName::OnReceive);
 
-    ParsedLine discard = parse(
-        R"({"seq":3,"ts":1,"kind":"discard","fn":"swWorker_discard_data",)"
-        R"("actor":{"role":"worker","index":1,"pid":7,"tid":7},"args":{"reason":"gone","len":12}})");
+    ParsedLine discard = parse(R"({"seq":3,"ts":1,"kind":"discard","fn":"swWorker_discard_data",)"
+                               R"("actor":{"role":"worker","index":1,"pid":7,"tid":7},)"
+                               R"("args":{"reason":"gone","len":12}})");
     ASSERT_EQ(discard.type, ParsedLine::Type::Event) << discard.error;
     EXPECT_EQ(discard.event.cause, static_cast<uint8_t>(trace::Cause::Gone));
     EXPECT_EQ(discard.event.bytes, 12);
