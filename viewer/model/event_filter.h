@@ -17,9 +17,9 @@ class TraceStore;
 struct EventFilter
 {
     std::bitset<static_cast<size_t>(EventKind::Count)> hiddenKinds;  // set = hidden
-    int actor = -1;        // TraceStore::actors() index, -1 = any
-    int64_t session = 0;   // 0 = any
-    std::string text;      // case-insensitive, in kind, fn, actor name, args and payload
+    int actor = -1;       // TraceStore::actors() index, -1 = any
+    int64_t session = 0;  // 0 = any
+    std::string text;     // case-insensitive, in kind, fn, actor name, args and payload
     bool operator==(const EventFilter&) const = default;
     bool empty() const;
 };

@@ -28,16 +28,16 @@ struct ParsedLine
     Type type = Type::Error;
     Event event;  // Type::Event (event.actor is not set: use `actor`)
     Actor actor;
-    std::string args;     // raw JSON text of "args" ("{}" when absent)
-    std::string payload;  // the escaped preview as in the file (without quotes)
-    Topology topology;    // Type::Header
+    std::string args;           // raw JSON text of "args" ("{}" when absent)
+    std::string payload;        // the escaped preview as in the file (without quotes)
+    Topology topology;          // Type::Header
     uint64_t droppedCount = 0;  // trace_dropped: args.count
     std::string error;
 };
 
 class LineParser
 {
-public:
+  public:
     LineParser();
     ~LineParser();
     LineParser(const LineParser&) = delete;
@@ -48,7 +48,7 @@ public:
     // says so ("format version 2.0 is newer than this viewer (1.x)").
     void parse(std::string_view line, ParsedLine& out);
 
-private:
+  private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };

@@ -92,10 +92,10 @@ struct Event
     int16_t reactor = -1;
     int16_t worker = -1;
     EventKind kind = EventKind::Count;
-    PipeType pipeType = PipeType::None;    // args.type
-    Direction direction = Direction::None;  // args.direction (pipe_write)
+    PipeType pipeType = PipeType::None;          // args.type
+    Direction direction = Direction::None;       // args.direction (pipe_write)
     CallbackName callback = CallbackName::None;  // args.callback
-    uint8_t cause = 0;                      // trace::Cause of args.cause / args.reason, 0 = none
+    uint8_t cause = 0;  // trace::Cause of args.cause / args.reason, 0 = none
     uint8_t pad = 0;
 };
 
