@@ -42,7 +42,7 @@ void applyStyle()
     style.FrameRounding = 3.0f;
     style.GrabRounding = 3.0f;
     style.WindowBorderSize = 1.0f;
-    style.Colors[ImGuiCol_WindowBg] = ImVec4(0.105f, 0.115f, 0.14f, 1.0f);
+    style.Colors[ImGuiCol_WindowBg] = kPanelBackground;
     style.Colors[ImGuiCol_TitleBgActive] = style.Colors[ImGuiCol_TitleBg];
 }
 
@@ -152,6 +152,7 @@ Commands ViewerApp::drawUi()
     PanelRects rects = computePanelRects(vp->Pos.x, vp->Pos.y, vp->Size.x, vp->Size.y, menuHeight,
                                          ImGui::GetFontSize(), view_);
     if (!view_.showDetails) rects.architecture.w += rects.details.w;
+    rects_ = rects;
 
     RectF canvas = beginArchitecturePanel(rects.architecture);
     ArchitectureLayoutInput in;
@@ -186,12 +187,30 @@ void ViewerApp::frame(double dtSec)
     int fbWidth = 0, fbHeight = 0;
     glfwGetFramebufferSize(window_, &fbWidth, &fbHeight);
     glViewport(0, 0, fbWidth, fbHeight);
-    glClearColor(0.08f, 0.09f, 0.11f, 1.0f);
-    glClear(GL_COLOR_BUFFER_BIT);
+    clearBackgrounds(fbWidth, fbHeight);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     fps_ = ImGui::GetIO().Framerate;
 
     applyCommands(commands);
+}
+
+void ViewerApp::clearBackgrounds(int fbWidth, int fbHeight)
+{
+    // The tiled windows paint no background (kTiledWindowFlags): clears are nearly free under
+    // llvmpipe, blended rectangles are not.
+    glClearColor(kPanelBackground.x, kPanelBackground.y, kPanelBackground.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImVec2 scale = ImGui::GetIO().DisplayFramebufferScale;
+    const RectF& r = rects_.architecture;
+    int x = static_cast<int>(r.x * scale.x), w = static_cast<int>(r.w * scale.x);
+    int h = static_cast<int>(r.h * scale.y);
+    int y = fbHeight - static_cast<int>((r.y + r.h) * scale.y);  // GL counts rows from the bottom
+    if (w <= 0 || h <= 0 || x >= fbWidth) return;
+    glEnable(GL_SCISSOR_TEST);
+    glScissor(x, y, w, h);
+    glClearColor(kCanvasBackground.x, kCanvasBackground.y, kCanvasBackground.z, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    glDisable(GL_SCISSOR_TEST);
 }
 
 int ViewerApp::runInteractive()

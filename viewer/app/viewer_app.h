@@ -58,6 +58,7 @@ class ViewerApp
         double dtSec);  // model update, UI, render (no swap: a capture reads the back buffer)
     void updateModel(double dtSec);
     Commands drawUi();
+    void clearBackgrounds(int fbWidth, int fbHeight);
     int writeCaptures();
 
     // app_sources.cpp: sources, derived data and commands.
@@ -76,7 +77,7 @@ class ViewerApp
 
     // bench.cpp
     int runBench();
-    void benchLiveIngest();
+    void benchLiveIngest(double linesPerSec);  // 0 = as fast as possible
 
     ViewerOptions options_;
     GLFWwindow* window_ = nullptr;
@@ -92,6 +93,7 @@ class ViewerApp
     ViewState view_;
     Activity activity_;
     DrawList picture_;  // the architecture records of the last frame (dumped by --dump-layout)
+    PanelRects rects_;  // where the panels were placed this frame (their backgrounds are cleared)
     float fps_ = 0;
 };
 

@@ -13,10 +13,6 @@ namespace rscope::viewer
 namespace
 {
 
-constexpr ImGuiWindowFlags kFixedWindow =
-    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
-
 // A notice in the canvas's top-right corner (source state, rate mode).
 void paintCornerNotice(ImDrawList* dl, const RectF& canvas, float row, const char* text, ImU32 bg,
                        ImU32 fg)
@@ -36,10 +32,10 @@ RectF beginArchitecturePanel(const RectF& window)
 {
     ImGui::SetNextWindowPos(ImVec2(window.x, window.y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(window.w, window.h), ImGuiCond_Always);
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, IM_COL32(22, 26, 34, 255));
-    ImGui::Begin("Architecture", nullptr,
-                 kFixedWindow | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-    ImGui::PopStyleColor();
+    ImGui::Begin(
+        "Architecture", nullptr,
+        kTiledWindowFlags | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    drawPanelFrame();
     ImVec2 pos = ImGui::GetCursorScreenPos();
     ImVec2 avail = ImGui::GetContentRegionAvail();
     return RectF{pos.x, pos.y, std::max(1.0f, avail.x), std::max(1.0f, avail.y)};

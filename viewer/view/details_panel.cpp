@@ -17,10 +17,6 @@ namespace rscope::viewer
 namespace
 {
 
-constexpr ImGuiWindowFlags kFixedWindow =
-    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
-
 void row(const char* key, const char* fmt, ...) IM_FMTARGS(2);
 void row(const char* key, const char* fmt, ...)
 {
@@ -191,7 +187,8 @@ void drawDetailsPanel(const RectF& window, FrameContext& ctx, Commands& out)
     if (!ctx.view.showDetails) return;
     ImGui::SetNextWindowPos(ImVec2(window.x, window.y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(window.w, window.h), ImGuiCond_Always);
-    ImGui::Begin("Details", &ctx.view.showDetails, kFixedWindow);
+    ImGui::Begin("Details", &ctx.view.showDetails, kTiledWindowFlags);
+    drawPanelFrame();
     if (ImGui::BeginTabBar("detailsTabs"))
     {
         if (ImGui::BeginTabItem("Event"))

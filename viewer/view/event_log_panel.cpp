@@ -16,10 +16,6 @@ namespace rscope::viewer
 namespace
 {
 
-constexpr ImGuiWindowFlags kFixedWindow =
-    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
-
 void kindFilterPopup(EventFilter& filter)
 {
     size_t hidden = filter.hiddenKinds.count();
@@ -188,7 +184,8 @@ void drawEventLogPanel(const RectF& window, FrameContext& ctx, Commands& out)
     if (!ctx.view.showEventLog) return;
     ImGui::SetNextWindowPos(ImVec2(window.x, window.y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(window.w, window.h), ImGuiCond_Always);
-    ImGui::Begin("Event log", &ctx.view.showEventLog, kFixedWindow);
+    ImGui::Begin("Event log", &ctx.view.showEventLog, kTiledWindowFlags);
+    drawPanelFrame();
     filterBar(ctx);
 
     const TraceStore& store = ctx.store;

@@ -169,8 +169,8 @@ void paintTokens(ImDrawList* dl, const DrawList& list, float fontSize,
     for (const TokenRecord& t : list.tokens) order.push_back(&t);
     std::stable_partition(order.begin(), order.end(),
                           [](const TokenRecord* t) { return t->selected; });
-    // Boxes with text are soft obstacles: a label goes above, below, right or left of its token,
-    // the first place that hides no other label and, if possible, no box.
+    // Boxes with text are soft obstacles: a label goes above, below, right or left of its token
+    // (then diagonally), the first place that hides no other label and, if possible, no box.
     std::vector<ImVec4> boxes;
     for (const NodeRecord& n : list.nodes)
         if (!isContainer(list, n))
@@ -182,12 +182,13 @@ void paintTokens(ImDrawList* dl, const DrawList& list, float fontSize,
         ImVec2 size = ImGui::CalcTextSize(t->label.c_str());
         float r = std::max(3.0f, t->radius) + fontSize * 0.15f;
         float halfW = size.x / 2 + padX, halfH = size.y / 2;
-        const ImVec2 centers[] = {{t->pos.x, t->pos.y - r - halfH},
-                                  {t->pos.x, t->pos.y + r + halfH},
-                                  {t->pos.x + r + halfW, t->pos.y},
-                                  {t->pos.x - r - halfW, t->pos.y}};
+        const ImVec2 centers[] = {
+            {t->pos.x, t->pos.y - r - halfH},         {t->pos.x, t->pos.y + r + halfH},
+            {t->pos.x + r + halfW, t->pos.y},         {t->pos.x - r - halfW, t->pos.y},
+            {t->pos.x - halfW, t->pos.y - r - halfH}, {t->pos.x + halfW, t->pos.y - r - halfH},
+            {t->pos.x - halfW, t->pos.y + r + halfH}, {t->pos.x + halfW, t->pos.y + r + halfH}};
         int chosen = -1, fallback = -1;
-        for (int i = 0; i < 4 && chosen < 0; ++i)
+        for (int i = 0; i < 8 && chosen < 0; ++i)
         {
             ImVec4 rect(centers[i].x - halfW, centers[i].y - halfH, centers[i].x + halfW,
                         centers[i].y + halfH);

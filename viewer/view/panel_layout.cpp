@@ -1,5 +1,6 @@
 // The fixed window layout: architecture top left, details top right, timeline and event log at
-// the bottom, all computed from the viewport and the font each frame (ImGuiCond_Always).
+// the bottom, all computed from the viewport and the font each frame (ImGuiCond_Always); their
+// frames.
 #include <algorithm>
 
 #include <imgui.h>
@@ -30,6 +31,17 @@ PanelRects computePanelRects(float x, float y, float w, float h, float menuBarHe
     r.eventLog = {x, top + pictureH + timelineH, w,
                   std::max(0.0f, h - (pictureH + timelineH + menuBarHeight))};
     return r;
+}
+
+void drawPanelFrame()
+{
+    ImVec2 a = ImGui::GetWindowPos();
+    ImVec2 b(a.x + ImGui::GetWindowWidth(), a.y + ImGui::GetWindowHeight());
+    // Drawn on the window's own list without its clip rect, so the edge pixels are covered.
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->PushClipRect(a, b, false);
+    dl->AddRect(a, b, ImGui::GetColorU32(ImGuiCol_Border), 0.0f, 0, 1.0f);
+    dl->PopClipRect();
 }
 
 }  // namespace rscope::viewer

@@ -20,9 +20,7 @@ namespace
 {
 
 constexpr ImGuiWindowFlags kFixedWindow =
-    ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
-    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus |
-    ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar;
+    kTiledWindowFlags | ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoScrollbar;
 constexpr ImU32 kAmber = IM_COL32(250, 190, 70, 255);
 constexpr ImU32 kRed = IM_COL32(240, 90, 80, 255);
 constexpr ImU32 kGreen = IM_COL32(110, 210, 120, 255);
@@ -241,6 +239,7 @@ void drawTimelinePanel(const RectF& window, FrameContext& ctx, Commands& out)
     ImGui::SetNextWindowPos(ImVec2(window.x, window.y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(window.w, window.h), ImGuiCond_Always);
     ImGui::Begin("Timeline", nullptr, kFixedWindow);
+    drawPanelFrame();
     transportButtons(ctx, out);
     paceControls(ctx, out);
     liveControls(ctx, out);
