@@ -38,11 +38,13 @@ void ViewerApp::reportLoadProblems(const std::string& path)
     if (store.errorCount() > 0)
     {
         std::snprintf(msg, sizeof msg,
-                      "%s: %zu events; %llu malformed lines skipped (see Details > Problems)",
+                      "%s: %zu events; %llu malformed line%s skipped (see Details > Problems)",
                       path.c_str(), store.size(),
-                      static_cast<unsigned long long>(store.errorCount()));
+                      static_cast<unsigned long long>(store.errorCount()),
+                      store.errorCount() == 1 ? "" : "s");
         std::fprintf(stderr, "rscope-viewer: %s\n", msg);
         view_.statusIsError = true;
+        view_.showErrors = true;  // the Problems tab comes to the front
     }
     else
     {
@@ -118,7 +120,6 @@ void ViewerApp::finishLoad()
     else
     {
         reportLoadProblems(path);
-        if (store_->errorCount() > 0) view_.showErrors = true;
     }
     reader_.reset();
     resetDerived();

@@ -59,12 +59,15 @@ void endArchitecturePanel(const DrawList& picture, FrameContext& ctx, Commands& 
         paintCornerNotice(dl, c, row++, text.c_str(), IM_COL32(200, 60, 50, 235),
                           IM_COL32(255, 255, 255, 255));
     }
-    if (ctx.store.size() == 0 && !src.loading && !src.isLive)
+    if (ctx.store.size() == 0 && !src.loading)
     {
-        const char* hint = "No trace loaded: File > Open, or run with --replay FILE.jsonl";
-        ImVec2 size = ImGui::CalcTextSize(hint);
-        dl->AddText(ImVec2(c.x + (c.w - size.x) / 2, c.y + c.h / 2), IM_COL32(200, 206, 216, 255),
-                    hint);
+        std::string hint = src.isLive
+                               ? "Waiting for the trace of a server at " + src.address +
+                                     " (rscope server --trace-listen " + src.address + ")"
+                               : "No trace loaded: File > Open, or run with --replay FILE.jsonl";
+        ImVec2 size = ImGui::CalcTextSize(hint.c_str());
+        dl->AddText(ImVec2(c.x + (c.w - size.x) / 2, c.y + c.h * 0.8f),
+                    IM_COL32(200, 206, 216, 255), hint.c_str());
     }
     handlePictureInput(picture, out);
     ImGui::End();

@@ -32,7 +32,12 @@ void row(const char* key, const char* fmt, ...)
 
 bool beginFields(const char* id)
 {
-    return ImGui::BeginTable(id, 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg);
+    if (!ImGui::BeginTable(id, 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg))
+        return false;
+    // Keys as wide as the widest key, values take the rest and wrap.
+    ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    return true;
 }
 
 void eventTab(FrameContext& ctx, Commands& out)
@@ -56,8 +61,6 @@ void eventTab(FrameContext& ctx, Commands& out)
     const trace::KindInfo& info = trace::kindInfo(e.kind);
     ImGui::Text("%s", eventTitle(store, static_cast<size_t>(index)).c_str());
     if (!beginFields("eventFields")) return;
-    ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthFixed);
-    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
     row("swoole fn", "%s", info.historicFn);
     const Actor& actor = store.actorOf(e);
     row("actor", "%s  pid %d  tid %d", actor.name.c_str(), actor.pid, actor.tid);
@@ -74,8 +77,7 @@ void eventTab(FrameContext& ctx, Commands& out)
     std::string args = compactArgs(store.args(e));
     if (!args.empty()) row("args", "%s", args.c_str());
     std::string_view payload = store.payload(e);
-    if (!payload.empty())
-        row("payload", "\"%.*s\"", static_cast<int>(payload.size()), payload.data());
+    if (!payload.empty()) row("payload", "\"%s\"", readablePayload(payload).c_str());
     ImGui::EndTable();
     if (e.session != 0 && e.session != ctx.view.selectedSession)
     {
@@ -154,12 +156,16 @@ void serverTab(FrameContext& ctx)
 void problemsTab(FrameContext& ctx)
 {
     const TraceStore& store = ctx.store;
-    ImGui::Text("%llu lines skipped as malformed",
-                static_cast<unsigned long long>(store.errorCount()));
-    ImGui::Text("%llu events of unknown kinds skipped",
-                static_cast<unsigned long long>(store.unknownKinds()));
-    ImGui::Text("%llu events dropped by the server's tracer",
-                static_cast<unsigned long long>(store.droppedByServer()));
+    // Counts as "malformed lines skipped: 3" so no plural needs guessing.
+    if (beginFields("problemCounts"))
+    {
+        row("malformed lines skipped", "%llu", static_cast<unsigned long long>(store.errorCount()));
+        row("unknown-kind events skipped", "%llu",
+            static_cast<unsigned long long>(store.unknownKinds()));
+        row("dropped by the server's tracer", "%llu",
+            static_cast<unsigned long long>(store.droppedByServer()));
+        ImGui::EndTable();
+    }
     ImGui::Separator();
     ImGui::BeginChild("errors");
     ImGuiListClipper clipper;

@@ -9,6 +9,7 @@
 #include "viewer/model/playback.h"
 #include "viewer/model/trace_store.h"
 #include "viewer/view/panels.h"
+#include "viewer/view/text_format.h"
 
 namespace rscope::viewer
 {
@@ -148,12 +149,7 @@ void eventRow(FrameContext& ctx, size_t index, Commands& out)
     ImGui::TableNextColumn();
     std::string details = compactArgs(store.args(e));
     std::string_view payload = store.payload(e);
-    if (!payload.empty())
-    {
-        details += "  \"";
-        details.append(payload.data(), payload.size());
-        details += '"';
-    }
+    if (!payload.empty()) details += "  \"" + readablePayload(payload) + '"';
     ImGui::TextUnformatted(details.c_str());
     if (future) ImGui::PopStyleVar();
 }
@@ -222,68 +218,6 @@ void drawEventLogPanel(const RectF& window, FrameContext& ctx, Commands& out)
         ImGui::EndTable();
     }
     ImGui::End();
-}
-
-std::string formatOffsetNs(int64_t ns)
-{
-    char buf[48];
-    double ms = static_cast<double>(ns) / 1e6;
-    if (ms < 1000.0 && ms > -1000.0)
-        std::snprintf(buf, sizeof buf, "%+.4f ms", ms);
-    else
-        std::snprintf(buf, sizeof buf, "%+.6f s", ms / 1000.0);
-    return buf;
-}
-
-std::string compactArgs(std::string_view json)
-{
-    // Flat args objects only (the format has no nested args): drop braces and quotes,
-    // "key":value becomes key=value. Quoted strings keep their commas.
-    std::string out;
-    out.reserve(json.size());
-    bool inString = false;
-    for (size_t i = 0; i < json.size(); ++i)
-    {
-        char c = json[i];
-        if (c == '"' && (i == 0 || json[i - 1] != '\\'))
-        {
-            inString = !inString;
-            continue;
-        }
-        if (!inString)
-        {
-            if (c == '{' || c == '}') continue;
-            if (c == ':')
-            {
-                out += '=';
-                continue;
-            }
-            if (c == ',')
-            {
-                out += ' ';
-                continue;
-            }
-        }
-        out += c;
-    }
-    return out;
-}
-
-std::string eventTitle(const TraceStore& store, size_t index)
-{
-    const Event& e = store[index];
-    std::string title = trace::kindInfo(e.kind).name;
-    if (e.callback != CallbackName::None)
-    {
-        title += ' ';
-        title += callbackLabel(e.callback);
-    }
-    else if (e.pipeType != PipeType::None)
-    {
-        title += ' ';
-        title += pipeTypeName(e.pipeType);
-    }
-    return title;
 }
 
 }  // namespace rscope::viewer

@@ -12,6 +12,7 @@
 #include "viewer/layout/draw_records.h"
 #include "viewer/model/live_source.h"
 #include "viewer/view/commands.h"
+#include "viewer/view/text_format.h"
 #include "viewer/view/view_state.h"
 
 namespace rscope::viewer
@@ -88,10 +89,5 @@ void endArchitecturePanel(const DrawList& picture, FrameContext& ctx, Commands& 
 void drawDetailsPanel(const RectF& window, FrameContext& ctx, Commands& out);
 void drawTimelinePanel(const RectF& window, FrameContext& ctx, Commands& out);
 void drawEventLogPanel(const RectF& window, FrameContext& ctx, Commands& out);
-
-// Text helpers shared by the log and the details panel.
-std::string formatOffsetNs(int64_t ns);                         // "+618.424 ms", "+12.345 s"
-std::string compactArgs(std::string_view argsJson);             // {"a":1,"b":"x"} -> a=1 b=x
-std::string eventTitle(const TraceStore& store, size_t index);  // "pipe_write RECV_DATA"
 
 }  // namespace rscope::viewer

@@ -149,9 +149,11 @@ void scrubber(FrameContext& ctx, Commands& out)
     char fmt[96];
     std::snprintf(fmt, sizeof fmt, "event %%llu of %zu", store.size());
     ImGui::SetNextItemWidth(-1);
+    ImGui::BeginDisabled(store.size() == 0);
     if (ImGui::SliderScalar("##scrub", ImGuiDataType_U64, &pos, &lo, &hi, fmt))
         out.push_back(
             Command::make(Command::Type::SeekEvent).withIndex(static_cast<int64_t>(pos) - 1));
+    ImGui::EndDisabled();
 }
 
 // Events per slice of trace time, with the cursor; click or drag seeks in time.
