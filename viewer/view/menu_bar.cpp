@@ -4,6 +4,7 @@
 
 #include <imgui.h>
 
+#include "viewer/model/playback.h"
 #include "viewer/model/trace_store.h"
 #include "viewer/view/panels.h"
 
@@ -43,9 +44,13 @@ void statusText(FrameContext& ctx)
 {
     char right[256];
     const SourceInfo& src = ctx.source;
-    std::snprintf(right, sizeof right, "%s  |  %zu events  |  %.0f fps",
-                  src.address.empty() ? "no source" : src.address.c_str(), ctx.store.size(),
-                  ctx.fps);
+    // The rate only means something while frames are drawn back to back (paused, the loop
+    // waits for input).
+    bool moving = ctx.playback.playing() || src.isLive || src.loading;
+    char fps[32] = "paused";
+    if (moving) std::snprintf(fps, sizeof fps, "%.0f fps", ctx.fps);
+    std::snprintf(right, sizeof right, "%s  |  %zu events  |  %s",
+                  src.address.empty() ? "no source" : src.address.c_str(), ctx.store.size(), fps);
     float fs = ImGui::GetFontSize();
     float rightWidth = ImGui::CalcTextSize(right).x;
     const std::string& msg = ctx.view.statusMessage;

@@ -214,7 +214,9 @@ void statusLine(FrameContext& ctx)
         return;
     }
     int64_t t0 = store.firstNs();
-    ImGui::Text("%s of %s", formatOffsetNs(pb.cursorNs() - t0).c_str(),
+    // Before the first event (a fresh load) the cursor reads as the trace's start.
+    int64_t cursorNs = std::max(pb.cursorNs(), t0);
+    ImGui::Text("%s of %s", formatOffsetNs(cursorNs - t0).c_str(),
                 formatOffsetNs(store.lastNs() - t0).c_str());
     size_t pos = pb.position();
     if (pos > 0)
