@@ -245,6 +245,9 @@ void ViewerApp::applyStartOptions()
     {
         playback_.seekEvent(store, store.size() - 1);  // no moment given: the end of the trace
     }
+    // A headless run given a pace plays from that moment for its --frames (fixed 1/60 s each),
+    // so an animation step can be captured deterministically.
+    if (headless_ && !live_ && (options_.speed || options_.paceMs)) playback_.play();
 }
 
 void ViewerApp::applyCommands(const Commands& commands)

@@ -35,9 +35,13 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
     app.add_flag("--bench", out.bench,
                  "Load --replay, print load time and bytes/event, then frame rates while playing "
                  "at several speeds");
-    app.add_option("--pace-ms", out.paceMs, "Teaching pace: one event every N ms")
+    app.add_option("--pace-ms", out.paceMs,
+                   "Teaching pace: one event every N ms (headless: play from the moment for "
+                   "--frames)")
         ->check(CLI::Range(1.0, 10000.0));
-    app.add_option("--speed", out.speed, "Real-time playback speed, 0.01 to 100")
+    app.add_option("--speed", out.speed,
+                   "Real-time playback speed, 0.01 to 100 (headless: play from the moment for "
+                   "--frames)")
         ->check(CLI::Range(0.01, 100.0));
     app.add_option("--select-session", out.selectSession, "Select (highlight) this session");
     try

@@ -31,7 +31,7 @@ void transportButtons(FrameContext& ctx, Commands& out)
     bool empty = ctx.store.size() == 0;
     ImGui::BeginDisabled(empty);
     if (ImGui::Button("\xe2\x97\x80 Step")) out.push_back(Command::make(Command::Type::StepBack));
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One event back (pauses)");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One event back (pauses); key: Left");
     ImGui::SameLine();
     // Same width whichever label shows, so the row does not jump when play toggles.
     float playWidth = ImGui::CalcTextSize("\xe2\x9d\x9a\xe2\x9d\x9a Pause").x +
@@ -43,7 +43,7 @@ void transportButtons(FrameContext& ctx, Commands& out)
     ImGui::SameLine();
     if (ImGui::Button("Step \xe2\x96\xb6"))
         out.push_back(Command::make(Command::Type::StepForward));
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One event forward (pauses)");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("One event forward (pauses); key: Right");
     ImGui::EndDisabled();
 
     ImGui::SameLine();
@@ -236,6 +236,22 @@ void statusLine(FrameContext& ctx)
     }
 }
 
+// Space plays or pauses, the arrows step: the keys a learner tries first. Not while a text field
+// (search, a File dialog) has the keyboard.
+void keyboardShortcuts(FrameContext& ctx, Commands& out)
+{
+    const ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId) ||
+        ctx.store.size() == 0)
+        return;
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false))
+        out.push_back(Command::make(Command::Type::TogglePlay));
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow)))
+        out.push_back(Command::make(Command::Type::StepBack));
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow)))
+        out.push_back(Command::make(Command::Type::StepForward));
+}
+
 }  // namespace
 
 void drawTimelinePanel(const RectF& window, FrameContext& ctx, Commands& out)
@@ -250,6 +266,7 @@ void drawTimelinePanel(const RectF& window, FrameContext& ctx, Commands& out)
     scrubber(ctx, out);
     densityStrip(ctx, out);
     statusLine(ctx);
+    keyboardShortcuts(ctx, out);
     ImGui::End();
 }
 

@@ -313,6 +313,34 @@ TEST(ViewerApp, AtNsOffsetSelectsTheSameMomentAsAtEvent)
     EXPECT_EQ(c.dump["cursor"]["kind"], "accept") << c.dump["cursor"].dump();
 }
 
+TEST(ViewerApp, SameMomentRendersTheSamePixelsTwice)
+{
+    TempDir dir;
+    std::vector<std::string> args = {"--replay",   kArticle,
+                                     "--at-event", std::to_string(kDispatchPipeWriteEvent),
+                                     "--frames",   "5"};
+    std::vector<std::string> first = args, second = args;
+    first.insert(first.end(), {"--screenshot", dir.file("a.png")});
+    second.insert(second.end(), {"--screenshot", dir.file("b.png")});
+    ASSERT_EQ(runViewer(dir, first).exitCode, 0);
+    ASSERT_EQ(runViewer(dir, second).exitCode, 0);
+    std::string a = readFile(dir.file("a.png")), b = readFile(dir.file("b.png"));
+    ASSERT_FALSE(a.empty());
+    EXPECT_TRUE(a == b) << "fixed animation clock, no ini file, no mouse: identical captures";
+}
+
+TEST(ViewerApp, HeadlessPacePlaysForward)
+{
+    TempDir dir;
+    // 30 frames of 1/60 s at 50 ms per event: about ten events after the accept.
+    Capture c = captureArticle(
+        dir, {"--at-event", std::to_string(kAcceptEvent), "--pace-ms", "50", "--frames", "30"});
+    ASSERT_EQ(c.exitCode, 0) << c.err;
+    int64_t event = c.dump["cursor"]["event"];
+    EXPECT_GT(event, kAcceptEvent + 5);
+    EXPECT_LE(event, kAcceptEvent + 30);
+}
+
 // The article with line 10 made malformed and event seq 30 given a kind from the future.
 std::string brokenArticle(const TempDir& dir)
 {
