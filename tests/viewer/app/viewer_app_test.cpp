@@ -2,9 +2,11 @@
 // events; the layout dump and the screenshot's pixels are checked. Also bad input (malformed
 // lines, a newer major version, a missing file) and a live session against the real server.
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stb_image.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -445,6 +448,65 @@ TEST(ViewerApp, LiveSessionShowsARequestCrossingThePipes)
     EXPECT_GE(acceptHops, 1u) << picture["edges"].dump();
     EXPECT_GE(pipeHops, 2u) << "the request to a worker and its reply back";
     EXPECT_FALSE(loadPng(png).empty());
+}
+
+}  // namespace
+
+namespace
+{
+
+// A loopback port free right now: both servers of the restart test bind it in turn.
+uint16_t freeLoopbackPort()
+{
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    uint16_t port = 0;
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+        port = ntohs(addr.sin_port);
+    ::close(fd);
+    return port;
+}
+
+TEST(ViewerApp, LiveSessionReconnectsWhenTheServerRestarts)
+{
+    using rscope::testing::ServerProcess;
+    TempDir dir;
+    uint16_t tracePort = freeLoopbackPort();
+    ASSERT_NE(tracePort, 0);
+    std::string trace = "127.0.0.1:" + std::to_string(tracePort);
+    auto first = std::make_unique<ServerProcess>(std::vector<std::string>{
+        "--worker-num", "2", "--reactor-num", "1", "--trace-listen", trace});
+    ASSERT_TRUE(first->start());
+
+    std::string dump = dir.file("restart.json");
+    pid_t viewer = spawnViewer({"--connect", trace, "--frames", "360", "--dump-layout", dump},
+                               dir.file("viewer.out"), dir.file("viewer.err"));
+    ASSERT_GT(viewer, 0);
+    std::this_thread::sleep_for(1500ms);
+    first->stop();  // the viewer shows "disconnected, retrying" and keeps the recording
+    first.reset();
+    std::this_thread::sleep_for(500ms);
+    ServerProcess second({"--worker-num", "3", "--reactor-num", "1", "--trace-listen", trace});
+    ASSERT_TRUE(second.start());
+    pid_t secondMaster = second.pid();
+    int rc = waitViewer(viewer, 60s);
+    second.stop();
+    ASSERT_EQ(rc, 0) << readFile(dir.file("viewer.err"));
+
+    // The picture is the second server's: its three workers and its master pid.
+    json d = json::parse(readFile(dump));
+    EXPECT_EQ(d["live"]["status"], "connected") << d["live"].dump();
+    const json& picture = d["pictures"][0];
+    EXPECT_EQ(countRole(picture, "worker"), 3) << "a new header starts a new recording";
+    const json* master = findById(picture["nodes"], "master");
+    ASSERT_NE(master, nullptr);
+    EXPECT_NE((*master)["title"].get<std::string>().find(std::to_string(secondMaster)),
+              std::string::npos)
+        << (*master)["title"];
 }
 
 }  // namespace
