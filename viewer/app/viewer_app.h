@@ -2,6 +2,7 @@
 // cursor, playback) and its source (a file read in slices, or the live socket); the frame loop;
 // the headless screenshot / layout dump and the benchmark.
 // Owner: the main (GUI) thread, which owns every member; only LiveSource runs a thread.
+// Thread-safety: none; every method runs on the GUI thread.
 #pragma once
 
 #include <memory>
