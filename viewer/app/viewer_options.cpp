@@ -20,11 +20,12 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
     app.add_option("--dump-layout", out.dumpLayout,
                    "Headless: write that frame's draw records (nodes, edges, tokens) as JSON");
     auto* atEvent = app.add_option("--at-event", out.atEvent,
-                                   "Headless: the moment when event N (0-based) is the newest")
+                                   "Start at the moment when event N (0-based) is the newest")
                         ->check(CLI::NonNegativeNumber);
-    auto* atNs = app.add_option("--at-ns", out.atNs,
-                                "Headless: the moment at trace time T ns (a value below the first "
-                                "event's ts is an offset from it)");
+    auto* atNs =
+        app.add_option("--at-ns", out.atNs,
+                       "Start at trace time T ns (a value below the first event's ts is an "
+                       "offset from it)");
     atEvent->excludes(atNs);
     app.add_option("--frames", out.frames,
                    "Headless: frames to render before the capture (default 3; live: frames at "
@@ -50,7 +51,8 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
     }
     catch (const CLI::ParseError& e)
     {
-        return app.exit(e);
+        // CLI11 prints the message; its own codes (105..) mean nothing to a script: 0 or 1.
+        return app.exit(e) == 0 ? 0 : 1;
     }
     if (out.bench && out.replayPath.empty())
     {
