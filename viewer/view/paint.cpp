@@ -306,7 +306,9 @@ void handlePictureInput(const DrawList& list, Commands& out)
         ImGui::TextUnformatted(hit.node->title.c_str());
         ImGui::Separator();
         for (const std::string& line : hit.node->tooltip) ImGui::TextUnformatted(line.c_str());
-        if (!hit.node->state.empty()) ImGui::Text("state: %s", hit.node->state.c_str());
+        // The layout's tooltip usually states the status already; the bare state is a fallback.
+        if (hit.node->tooltip.empty() && !hit.node->state.empty())
+            ImGui::Text("state: %s", hit.node->state.c_str());
     }
     else
     {
