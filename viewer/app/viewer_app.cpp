@@ -28,6 +28,7 @@ namespace
 
 constexpr double kHeadlessDt = 1.0 / 60.0;  // the fixed animation clock of headless frames
 constexpr float kFontPixels = 15.0f;
+constexpr int kWarmupFrames = 2;
 
 void glfwErrorCallback(int code, const char* message)
 {
@@ -251,6 +252,13 @@ int ViewerApp::runHeadless()
     if (!options_.connect.empty()) startLive(options_.connect);
     applyStartOptions();
 
+    // Tables and tab bars measure themselves in their first frame: two frames that do not move
+    // the playback come first, so even --frames 1 captures a settled picture.
+    for (int i = 0; i < kWarmupFrames; ++i)
+    {
+        frame(0.0);
+        glfwSwapBuffers(window_);
+    }
     int frames = options_.frames.value_or(3);
     auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < frames; ++i)

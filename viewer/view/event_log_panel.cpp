@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include <imgui.h>
+#include <imgui_internal.h>  // SetNextWindowScroll (public only from 1.87)
 
 #include "viewer/model/playback.h"
 #include "viewer/model/trace_store.h"
@@ -154,7 +155,9 @@ void eventRow(FrameContext& ctx, size_t index, Commands& out)
     if (future) ImGui::PopStyleVar();
 }
 
-// Scrolls the newest event at the cursor to the middle, once per cursor move.
+// Scrolls the newest event at the cursor to the middle, once per cursor move. Called just before
+// BeginTable: the scroll is handed to the table's child window as it begins (SetNextWindowScroll),
+// so this very frame shows the row, not the next one.
 void followCursor(FrameContext& ctx, bool filtered, float rowHeight)
 {
     ViewState& view = ctx.view;
@@ -169,8 +172,9 @@ void followCursor(FrameContext& ctx, bool filtered, float rowHeight)
                                    static_cast<uint32_t>(target));
         row = static_cast<size_t>(it - view.filtered.begin());
     }
-    float visible = ImGui::GetWindowHeight() - rowHeight;  // minus the frozen header
-    ImGui::SetScrollY(std::max(0.0f, static_cast<float>(row) * rowHeight - visible / 2));
+    float visible = ImGui::GetContentRegionAvail().y - rowHeight;  // minus the frozen header
+    float scroll = static_cast<float>(row) * rowHeight - (visible - rowHeight) / 2;
+    ImGui::SetNextWindowScroll(ImVec2(-1.0f, std::max(0.0f, scroll)));
 }
 
 }  // namespace
@@ -190,6 +194,8 @@ void drawEventLogPanel(const RectF& window, FrameContext& ctx, Commands& out)
     constexpr ImGuiTableFlags kFlags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg |
                                        ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable |
                                        ImGuiTableFlags_SizingFixedFit;
+    float rowHeight = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
+    followCursor(ctx, filtered, rowHeight);
     if (ImGui::BeginTable("events", 7, kFlags, ImGui::GetContentRegionAvail()))
     {
         float fs = ImGui::GetFontSize();
@@ -203,8 +209,6 @@ void drawEventLogPanel(const RectF& window, FrameContext& ctx, Commands& out)
         ImGui::TableSetupColumn("details", ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableHeadersRow();
 
-        float rowHeight = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
-        followCursor(ctx, filtered, rowHeight);
         ImGuiListClipper clipper;
         clipper.Begin(static_cast<int>(rows), rowHeight);
         while (clipper.Step())
