@@ -202,9 +202,11 @@ void ArchitectureState::apply(const Event& e, const Actor* actor)
             ++managerRestarts_;
             if (WorkerState* w = slotAt(workers_, e.worker))
             {
-                // The successor is forked but has not reached its loop: its pid arrives with its
-                // worker_start (the actor), a crashed predecessor may never have sent worker_exit.
-                w->status = WorkerStatus::Starting;
+                // A killed predecessor never sent worker_exit: the restart is the first sign it
+                // died, so it shows Exited (red) until its successor's worker_start, whose actor
+                // carries the new pid.
+                if (w->status != WorkerStatus::Exited) w->exitedAtNs = e.tsNs;
+                w->status = WorkerStatus::Exited;
                 w->pid = 0;
                 ++w->generation;
                 ++w->restarts;

@@ -139,9 +139,11 @@ void Playback::advanceRealTime(const TraceStore& store, double dtSec)
         return;
     }
     const double nsPerSec = speed_ * 1e9;
-    // A stepped cursor carries its phase as extra age: fold it into the clock so the tokens in
-    // flight go on from where they are. Before the first event the clock starts just before it.
-    int64_t clock = cursorNs_ + std::llround(phaseSec_ * nsPerSec);
+    // Play resumes from the cursor's trace time. A stepped cursor's phase (the newest token
+    // shown half-way) is not folded into the clock: at 1x on a busy trace that half token
+    // lifetime is ~100k events, a jump away from the moment the learner chose. The newest token
+    // flies again from its source instead. Before the first event the clock starts just before it.
+    int64_t clock = cursorNs_;
     clock = std::max(clock, store.firstNs() - 1);
     clock += std::llround(dtSec * nsPerSec);
     // Past the last event the clock runs one token lifetime more, so the last tokens land.

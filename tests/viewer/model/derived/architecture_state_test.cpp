@@ -187,7 +187,8 @@ TEST_F(HandMadeState, WorkerExitRestartAndStart)
 
     apply(Ev(EventKind::WorkerRestart, Role::Manager).worker(1), 30);
     const WorkerState& restarted = state_.workers()[1];
-    EXPECT_EQ(restarted.status, WorkerStatus::Starting);
+    EXPECT_EQ(restarted.status, WorkerStatus::Exited);  // red until the successor starts
+    EXPECT_EQ(restarted.exitedAtNs, 20);
     EXPECT_EQ(restarted.restarts, 1u);
     EXPECT_EQ(restarted.generation, 2);
     EXPECT_EQ(restarted.pid, 0);  // known at its worker_start
@@ -197,6 +198,17 @@ TEST_F(HandMadeState, WorkerExitRestartAndStart)
     EXPECT_EQ(state_.workers()[1].status, WorkerStatus::Idle);
     EXPECT_EQ(state_.workers()[1].pid, 4190);
     EXPECT_EQ(state_.workers()[1].generation, 2);
+}
+
+TEST_F(HandMadeState, KilledWorkerIsExitedFromItsRestartUntilItsSuccessorStarts)
+{
+    // kill -9 leaves no worker_exit: the manager's worker_restart is the first sign.
+    apply(Ev(EventKind::WorkerStart, Role::Worker, 1).worker(1), 10);
+    apply(Ev(EventKind::WorkerRestart, Role::Manager).worker(1), 30);
+    EXPECT_EQ(state_.workers()[1].status, WorkerStatus::Exited);
+    EXPECT_EQ(state_.workers()[1].exitedAtNs, 30);
+    apply(Ev(EventKind::WorkerStart, Role::Worker, 1).worker(1).pid(4191), 40);
+    EXPECT_EQ(state_.workers()[1].status, WorkerStatus::Idle);
 }
 
 TEST_F(HandMadeState, CrashInsideACallbackEndsTheBusySpell)
