@@ -10,6 +10,7 @@
 
 #include "engine/cli/commands.h"
 #include "engine/tracefile/chrome_export.h"
+#include "engine/tracefile/model_check.h"
 #include "engine/tracefile/trace_check.h"
 #include "engine/tracefile/trace_stats.h"
 
@@ -22,6 +23,7 @@ struct TraceOptions
 {
     std::string file;
     bool quiet = false;
+    bool model = false;
     bool json = false;
     std::string format = "chrome";
     std::string output;
@@ -46,15 +48,34 @@ void addCheck(CLI::App& trace, std::shared_ptr<TraceOptions> opts)
         "exits 1 when there is an error");
     cmd->add_option("file", opts->file, "Trace file (JSON Lines)")->required();
     cmd->add_flag("--quiet,-q", opts->quiet, "Print errors only: no warnings, no summary");
+    cmd->add_flag("--model", opts->model,
+                  "Also check the trace against the process model: reactor = fd % reactor_num, "
+                  "the dispatch_mode rule (modes 2 and 4), replies through the owning reactor, no "
+                  "data after close, one onClose per session; prints FILE:LINE: model: message");
     cmd->callback(
         [opts]
         {
             tracefile::CheckSummary summary =
                 tracefile::checkTrace(opts->file, [&](const tracefile::Problem& p)
                                       { printProblem(p, opts->quiet, stdout); });
-            if (!opts->quiet) std::printf("%s\n", summary.toString().c_str());
+            size_t findings = 0;
+            if (opts->model && summary.readable)
+            {
+                for (const tracefile::ModelFinding& f : tracefile::checkModel(opts->file))
+                {
+                    std::printf("%s:%llu: model: %s\n", opts->file.c_str(),
+                                static_cast<unsigned long long>(f.line), f.message.c_str());
+                    ++findings;
+                }
+            }
+            if (!opts->quiet)
+            {
+                std::printf("%s\n", summary.toString().c_str());
+                if (opts->model)
+                    std::printf("%s: %zu model findings\n", opts->file.c_str(), findings);
+            }
             std::fflush(stdout);
-            std::exit(summary.ok() ? 0 : 1);
+            std::exit(summary.ok() && findings == 0 ? 0 : 1);
         });
 }
 
