@@ -35,17 +35,18 @@ constexpr Color rgba(uint8_t r, uint8_t g, uint8_t b, uint8_t a = 255)
 
 struct NodeRecord
 {
-    std::string id;      // stable: "master", "main_reactor", "reactor[1]", "manager", "worker[3]",
-                         // "client[42]" (session), "clients" (aggregate)
-    std::string role;    // "process", "master", "main_reactor", "reactor", "manager", "worker", "client"
+    std::string id;  // stable: "master", "main_reactor", "reactor[1]", "manager", "worker[3]",
+                     // "client[42]" (session), "clients" (aggregate)
+    std::string
+        role;  // "process", "master", "main_reactor", "reactor", "manager", "worker", "client"
     std::string parent;  // enclosing node id ("master" for its threads), empty at top level
     std::string title;   // first line, e.g. "worker[2]  pid 10874"
     std::vector<std::string> lines;  // counters and state, one per line
-    std::string state;   // "idle", "busy", "exited", "starting", "open", ... ("" when n/a)
+    std::string state;  // "idle", "busy", "exited", "starting", "open", ... ("" when n/a)
     RectF rect;
     Color fill = 0;
     Color border = 0;
-    float glow = 0;      // 0..1, painted as a halo
+    float glow = 0;  // 0..1, painted as a halo
     bool selected = false;
     // Hover details: pid, tid, fd, session, and the historic swoole function names.
     std::vector<std::string> tooltip;
@@ -59,7 +60,7 @@ struct EdgeRecord
                        // writes into a pipe another reactor polls: no header pipe for the pair)
     std::string from;  // node ids; "clients" may name the client column itself (no such node)
     std::string to;
-    Vec2f a;           // endpoints on the node borders
+    Vec2f a;  // endpoints on the node borders
     Vec2f b;
     float thickness = 1.5f;
     Color color = 0;
@@ -72,13 +73,13 @@ struct TokenRecord
 {
     uint64_t seq = 0;
     size_t eventIndex = 0;
-    std::string edge;   // EdgeRecord::id it travels
+    std::string edge;      // EdgeRecord::id it travels
     bool reverse = false;  // travels b -> a
     float progress = 0;    // 0..1 along the edge
     Vec2f pos;
     float radius = 6;
-    std::string label;     // "RECV_DATA 60B", "accept", "FIN" ...
-    std::string kind;      // the event kind name
+    std::string label;  // "RECV_DATA 60B", "accept", "FIN" ...
+    std::string kind;   // the event kind name
     int64_t session = 0;
     Color color = 0;
     bool selected = false;

@@ -17,13 +17,14 @@ class Playback;
 // The edges of the architecture picture (seed article, figure 1).
 enum class EdgeClass : uint8_t
 {
-    ClientToMain,      // accept: client -> main reactor (a = session)
-    MainToReactor,     // reactor_assign / pipe_write to_reactor_thread: main reactor -> reactor[a]
-    ClientToReactor,   // read / peer_close: client (session b) -> reactor[a]
-    ReactorToWorker,   // connect_notify, dispatch, pipe_write to_worker, close_notify (a=reactor, b=worker)
-    WorkerToReactor,   // send_request, pipe_write to_reactor, close_request (a=reactor, b=worker)
-    ReactorToClient,   // reactor_write, close: reactor[a] -> client (session b)
-    ManagerToWorker,   // worker_restart: manager -> worker[b]
+    ClientToMain,     // accept: client -> main reactor (a = session)
+    MainToReactor,    // reactor_assign / pipe_write to_reactor_thread: main reactor -> reactor[a]
+    ClientToReactor,  // read / peer_close: client (session b) -> reactor[a]
+    ReactorToWorker,  // connect_notify, dispatch, pipe_write to_worker, close_notify (a=reactor,
+                      // b=worker)
+    WorkerToReactor,  // send_request, pipe_write to_reactor, close_request (a=reactor, b=worker)
+    ReactorToClient,  // reactor_write, close: reactor[a] -> client (session b)
+    ManagerToWorker,  // worker_restart: manager -> worker[b]
 };
 const char* edgeClassName(EdgeClass c);
 
@@ -47,9 +48,9 @@ struct Hop
 
 struct EdgeRate
 {
-    EdgeKey edge;           // client-specific edges are aggregated: b = -1
-    uint64_t count = 0;     // hops in the window
-    double perSecond = 0;   // per second of trace time
+    EdgeKey edge;          // client-specific edges are aggregated: b = -1
+    uint64_t count = 0;    // hops in the window
+    double perSecond = 0;  // per second of trace time
 };
 
 // Actors that glow at the cursor (worker in a callback, reactor reading, ...).
@@ -63,12 +64,12 @@ struct Glow
 
 struct Activity
 {
-    std::vector<Hop> hops;    // empty in rate mode
+    std::vector<Hop> hops;  // empty in rate mode
     std::vector<Glow> glows;
-    bool rateMode = false;    // too many events to animate one by one: draw rates instead
+    bool rateMode = false;        // too many events to animate one by one: draw rates instead
     std::vector<EdgeRate> rates;  // filled in rate mode
-    size_t windowEvents = 0;  // events inside the animation window
-    double windowNs = 0;      // trace time the window covers
+    size_t windowEvents = 0;      // events inside the animation window
+    double windowNs = 0;          // trace time the window covers
 };
 
 // Hops are events of the window [windowStart, position) whose age < token lifetime. More than
