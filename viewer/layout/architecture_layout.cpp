@@ -54,17 +54,36 @@ std::vector<Span> stack(float top, float bottom, const std::vector<float>& heigh
                         const std::vector<float>& gaps, float centreY)
 {
     float avail = std::max(0.0f, bottom - top);
-    float need = 0;
-    for (size_t i = 0; i < heights.size(); ++i) need += heights[i] + (i > 0 ? gaps[i] : 0);
-    float scale = need > avail && need > 0 ? avail / need : 1.0f;
-    float block = need * scale;
-    float y = std::clamp(centreY - block / 2, top, top + avail - block);
+    float boxes = 0;
+    float spacing = 0;
+    for (size_t i = 0; i < heights.size(); ++i)
+    {
+        boxes += heights[i];
+        if (i > 0) spacing += gaps[i];
+    }
+    // Short of room, the gaps give way first (down to a fifth), and only then the boxes, so a
+    // crowded column keeps readable boxes rather than wide gaps between clipped ones.
+    float gapScale = 1.0f;
+    float boxScale = 1.0f;
+    if (boxes + spacing > avail && boxes + spacing > 0)
+    {
+        constexpr float kMinGapScale = 0.2f;
+        if (spacing > 0 && boxes + kMinGapScale * spacing <= avail)
+            gapScale = (avail - boxes) / spacing;
+        else
+        {
+            gapScale = spacing > 0 ? kMinGapScale : 1.0f;
+            boxScale = boxes > 0 ? std::max(0.0f, avail - gapScale * spacing) / boxes : 1.0f;
+        }
+    }
+    float block = boxes * boxScale + spacing * gapScale;
+    float y = std::clamp(centreY - block / 2, top, std::max(top, top + avail - block));
     std::vector<Span> spans;
     for (size_t i = 0; i < heights.size(); ++i)
     {
-        if (i > 0) y += gaps[i] * scale;
-        spans.push_back({y, heights[i] * scale});
-        y += heights[i] * scale;
+        if (i > 0) y += gaps[i] * gapScale;
+        spans.push_back({y, heights[i] * boxScale});
+        y += heights[i] * boxScale;
     }
     return spans;
 }
