@@ -36,23 +36,6 @@ const ReactorState* findReactor(const ArchitectureState* state, int index)
     return nullptr;
 }
 
-// The layout's own spelling of the worker states: it is the JSON contract of the layout dump.
-const char* statusState(WorkerStatus status)
-{
-    switch (status)
-    {
-        case WorkerStatus::Starting:
-            return "starting";
-        case WorkerStatus::Idle:
-            return "idle";
-        case WorkerStatus::Busy:
-            return "busy";
-        case WorkerStatus::Exited:
-            return "exited";
-    }
-    return "starting";
-}
-
 void styleNode(NodeRecord& n)
 {
     // A dark theme (ImGui's default): fills are dim, borders carry the hue.
@@ -226,7 +209,7 @@ NodeRecord workerNode(const ArchitectureLayoutInput& in, const Facts& facts, int
                  "  generation " + std::to_string(generation)};
     if (w != nullptr)
     {
-        n.state = statusState(w->status);
+        n.state = workerStatusName(w->status);
         std::string doing = n.state;
         if (w->status == WorkerStatus::Busy && w->callback != CallbackName::None)
         {
