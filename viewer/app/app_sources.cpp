@@ -219,6 +219,8 @@ void ViewerApp::applyStartOptions()
         playback_.setEventIntervalMs(*options_.paceMs);
     }
     view_.selectedSession = options_.selectSession;
+    if (!options_.picture.empty() && pictureTabByName(options_.picture, view_.pictureTab))
+        view_.pictureTabRequested = true;
     const TraceStore& store = *store_;
     if (options_.atEvent && store.size() > 0)
     {

@@ -155,16 +155,28 @@ Commands ViewerApp::drawUi()
     if (!view_.showDetails) rects.architecture.w += rects.details.w;
     rects_ = rects;
 
-    RectF canvas = beginArchitecturePanel(rects.architecture);
-    ArchitectureLayoutInput in;
-    in.store = store_.get();
-    in.state = &cursor_.state();
-    in.activity = &activity_;
-    in.canvas = canvas;
-    in.selectedSession = view_.selectedSession;
-    in.fontSize = ImGui::GetFontSize();
-    picture_ = layoutArchitecture(in);
-    endArchitecturePanel(picture_, ctx, out);
+    // Only the tab on show is laid out: the others would cost a frame's work for nothing.
+    pictures_.clear();
+    RectF area = beginPicturePanel(rects.architecture, ctx);
+    switch (view_.pictureTab)
+    {
+        case PictureTab::Architecture:
+        {
+            ArchitectureLayoutInput in;
+            in.store = store_.get();
+            in.state = &cursor_.state();
+            in.activity = &activity_;
+            in.canvas = area;
+            in.selectedSession = view_.selectedSession;
+            in.fontSize = ImGui::GetFontSize();
+            pictures_.push_back(layoutArchitecture(in));
+            drawArchitectureTab(pictures_.back(), ctx, out);
+            break;
+        }
+        default:
+            break;
+    }
+    endPicturePanel();
 
     drawDetailsPanel(rects.details, ctx, out);
     drawTimelinePanel(rects.timeline, ctx, out);
@@ -308,7 +320,10 @@ int ViewerApp::writeCaptures()
             extra["live"] = {{"address", live_->address()},
                              {"status", liveStatusName(live_->status())},
                              {"lines", live_->linesReceived()}};
-        if (!writeLayoutDump(options_.dumpLayout, {&picture_}, extra, error))
+        extra["picture_tab"] = pictureTabName(view_.pictureTab);
+        std::vector<const DrawList*> pictures;
+        for (const DrawList& p : pictures_) pictures.push_back(&p);
+        if (!writeLayoutDump(options_.dumpLayout, pictures, extra, error))
         {
             std::fprintf(stderr, "rscope-viewer: %s\n", error.c_str());
             return kExitWriteFailed;

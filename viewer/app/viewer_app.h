@@ -7,6 +7,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "viewer/app/viewer_options.h"
 #include "viewer/layout/draw_records.h"
@@ -93,7 +94,8 @@ class ViewerApp
     std::string sourceLabel_;              // file path or live address
     ViewState view_;
     Activity activity_;
-    DrawList picture_;  // the architecture records of the last frame (dumped by --dump-layout)
+    // The records of the pictures drawn in the last frame (the tab on show; --dump-layout).
+    std::vector<DrawList> pictures_;
     PanelRects rects_;  // where the panels were placed this frame (their backgrounds are cleared)
     float fps_ = 0;
 };

@@ -45,6 +45,8 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
                    "--frames)")
         ->check(CLI::Range(0.01, 100.0));
     app.add_option("--select-session", out.selectSession, "Select (highlight) this session");
+    app.add_option("--picture", out.picture, "Picture tab shown at start")
+        ->check(CLI::IsMember({"architecture", "startup", "sequence", "stats"}));
     try
     {
         app.parse(argc, argv);

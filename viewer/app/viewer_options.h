@@ -24,6 +24,7 @@ struct ViewerOptions
     std::optional<double> paceMs;  // --pace-ms: teaching pace, ms per event
     std::optional<double> speed;   // --speed: real-time multiplier
     int64_t selectSession = 0;
+    std::string picture;       // --picture: the tab shown at start (architecture, startup, ...)
     std::string rerunCommand;  // argv joined, printed by --bench
 
     // Headless: render some frames, write the screenshot / dump, exit.
