@@ -67,6 +67,16 @@ struct EdgeRecord
     std::string label;  // e.g. "12.3k/s" in rate mode
     double ratePerSec = 0;
     uint64_t count = 0;
+    // Sequence picture: kind "lifeline" (dashed), "message" (a -> b with the label above it) or
+    // "self" (a note looping right of a, from a.y down to b.y). The event it draws (-1: none),
+    // its session, and how it is shown: future (faded), the cursor's newest (emphasized), the
+    // selected event (selected).
+    int64_t eventIndex = -1;
+    int64_t session = 0;
+    bool dashed = false;
+    bool faded = false;
+    bool emphasized = false;
+    bool selected = false;
 };
 
 struct TokenRecord
@@ -104,6 +114,9 @@ struct DrawList
     std::vector<LabelRecord> labels;
     bool rateMode = false;
     std::string banner;  // e.g. "events too fast to animate: showing rates per edge"
+    // Height of the whole picture when it scrolls (sequence: every row), 0 when it fits the
+    // canvas; only the rows in view have records.
+    float contentHeight = 0;
 
     const NodeRecord* findNode(const std::string& id) const;
     const EdgeRecord* findEdge(const std::string& id) const;

@@ -68,7 +68,13 @@ nlohmann::json toJson(const DrawList& list)
                          {"color", colorText(e.color)},
                          {"label", e.label},
                          {"rate", finite(e.ratePerSec)},
-                         {"count", e.count}});
+                         {"count", e.count},
+                         {"event_index", e.eventIndex},
+                         {"session", e.session},
+                         {"dashed", e.dashed},
+                         {"faded", e.faded},
+                         {"emphasized", e.emphasized},
+                         {"selected", e.selected}});
     nlohmann::json tokens = nlohmann::json::array();
     for (const TokenRecord& t : list.tokens)
         tokens.push_back({{"seq", t.seq},
@@ -88,10 +94,15 @@ nlohmann::json toJson(const DrawList& list)
     for (const LabelRecord& l : list.labels)
         labels.push_back(
             {{"id", l.id}, {"text", l.text}, {"pos", point(l.pos)}, {"color", colorText(l.color)}});
-    return {{"picture", list.picture},     {"canvas", rect(list.canvas)},
-            {"nodes", std::move(nodes)},   {"edges", std::move(edges)},
-            {"tokens", std::move(tokens)}, {"labels", std::move(labels)},
-            {"rate_mode", list.rateMode},  {"banner", list.banner}};
+    return {{"picture", list.picture},
+            {"canvas", rect(list.canvas)},
+            {"nodes", std::move(nodes)},
+            {"edges", std::move(edges)},
+            {"tokens", std::move(tokens)},
+            {"labels", std::move(labels)},
+            {"rate_mode", list.rateMode},
+            {"banner", list.banner},
+            {"content_height", finite(list.contentHeight)}};
 }
 
 bool writeLayoutDump(const std::string& path, const std::vector<const DrawList*>& pictures,
