@@ -147,6 +147,7 @@ void ViewerApp::updateModel(double dtSec)
 Commands ViewerApp::drawUi()
 {
     FrameContext ctx{*store_, playback_, cursor_.state(), activity_, view_, sourceInfo(), fps_};
+    ctx.findings = &findings_;
     Commands out;
     float menuHeight = drawMenuBar(ctx, out);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -321,6 +322,10 @@ int ViewerApp::writeCaptures()
                              {"status", liveStatusName(live_->status())},
                              {"lines", live_->linesReceived()}};
         extra["picture_tab"] = pictureTabName(view_.pictureTab);
+        nlohmann::json findings = nlohmann::json::array();
+        for (const trace::ModelFinding& f : findings_.findings())
+            findings.push_back({{"event", f.ref}, {"seq", f.seq}, {"message", f.message}});
+        extra["model_findings"] = findings;
         std::vector<const DrawList*> pictures;
         for (const DrawList& p : pictures_) pictures.push_back(&p);
         if (!writeLayoutDump(options_.dumpLayout, pictures, extra, error))

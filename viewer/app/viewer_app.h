@@ -13,6 +13,7 @@
 #include "viewer/layout/draw_records.h"
 #include "viewer/model/activity.h"
 #include "viewer/model/architecture_state.h"
+#include "viewer/model/model_findings.h"
 #include "viewer/model/playback.h"
 #include "viewer/view/commands.h"
 #include "viewer/view/panels.h"
@@ -70,7 +71,8 @@ class ViewerApp
     void finishLoad();
     void startLive(const std::string& address);
     void drainLive();
-    void resetDerived();  // after the store was refilled: keyframes, cursor, log filter
+    void resetDerived();   // after the store was refilled: keyframes, cursor, log filter, indexes
+    void extendDerived();  // after appends: the indexes take the new events
     void updateFilter();
     void reportLoadProblems(const std::string& path);
     void applyCommands(const Commands& commands);
@@ -94,6 +96,7 @@ class ViewerApp
     std::string sourceLabel_;              // file path or live address
     ViewState view_;
     Activity activity_;
+    ModelFindings findings_;
     // The records of the pictures drawn in the last frame (the tab on show; --dump-layout).
     std::vector<DrawList> pictures_;
     PanelRects rects_;  // where the panels were placed this frame (their backgrounds are cleared)
