@@ -63,6 +63,9 @@ class ViewerApp
     Commands drawUi();
     void clearBackgrounds(int fbWidth, int fbHeight);
     int writeCaptures();
+    DrawList layoutArchitectureIn(const RectF& canvas) const;
+    // The shown tab's picture, rendered offscreen at its full size (File > Export, --export-png).
+    bool exportPicture(const std::string& path, std::string& error);
 
     // app_sources.cpp: sources, derived data and commands.
     int loadFileNow(const std::string& path);  // whole file; an ExitCode
@@ -99,7 +102,8 @@ class ViewerApp
     ModelFindings findings_;
     // The records of the pictures drawn in the last frame (the tab on show; --dump-layout).
     std::vector<DrawList> pictures_;
-    PanelRects rects_;  // where the panels were placed this frame (their backgrounds are cleared)
+    RectF pictureArea_;  // the picture tab's content area this frame
+    PanelRects rects_;   // where the panels were placed this frame (their backgrounds are cleared)
     float fps_ = 0;
 };
 
