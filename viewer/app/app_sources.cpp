@@ -356,6 +356,18 @@ void ViewerApp::applyCommands(const Commands& commands)
                 view_.statusIsError = !error.empty();
                 break;
             }
+            case T::ExportPicturePng:
+            {
+                std::string error;
+                if (exportPicture(c.text, error))
+                    view_.statusMessage = std::string("exported the ") +
+                                          pictureTabName(view_.pictureTab) + " picture to " +
+                                          c.text;
+                else
+                    view_.statusMessage = error;
+                view_.statusIsError = !error.empty();
+                break;
+            }
             case T::Quit:
                 if (window_) glfwSetWindowShouldClose(window_, GLFW_TRUE);
                 break;
