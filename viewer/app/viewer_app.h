@@ -84,6 +84,7 @@ class ViewerApp
 
     // bench.cpp
     int runBench();
+    void benchPlay(const char* name, PaceMode mode, double value, PictureTab tab);
     void benchLiveIngest(double linesPerSec);  // 0 = as fast as possible
 
     ViewerOptions options_;
