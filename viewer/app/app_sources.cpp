@@ -186,6 +186,7 @@ void ViewerApp::extendDerived()
 {
     // Each index takes only the events appended since its last extend.
     findings_.extend(*store_);
+    sessions_.extend(*store_);
 }
 
 void ViewerApp::resetDerived()
@@ -198,6 +199,7 @@ void ViewerApp::resetDerived()
     view_.selectedEvent = -1;
     view_.followedPosition = static_cast<size_t>(-1);
     findings_.reset(store_->topology());
+    sessions_.clear();
     extendDerived();
 }
 
@@ -363,6 +365,16 @@ void ViewerApp::applyCommands(const Commands& commands)
                     view_.statusMessage = std::string("exported the ") +
                                           pictureTabName(view_.pictureTab) + " picture to " +
                                           c.text;
+                else
+                    view_.statusMessage = error;
+                view_.statusIsError = !error.empty();
+                break;
+            }
+            case T::ExportSequenceMermaid:
+            {
+                std::string error;
+                if (exportSequenceMermaid(c.text, error))
+                    view_.statusMessage = "exported the sequence diagram (Mermaid) to " + c.text;
                 else
                     view_.statusMessage = error;
                 view_.statusIsError = !error.empty();

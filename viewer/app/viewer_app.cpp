@@ -149,6 +149,7 @@ Commands ViewerApp::drawUi()
 {
     FrameContext ctx{*store_, playback_, cursor_.state(), activity_, view_, sourceInfo(), fps_};
     ctx.findings = &findings_;
+    ctx.sessions = &sessions_;
     Commands out;
     float menuHeight = drawMenuBar(ctx, out);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -166,6 +167,9 @@ Commands ViewerApp::drawUi()
         case PictureTab::Architecture:
             pictures_.push_back(layoutArchitectureIn(area));
             drawArchitectureTab(pictures_.back(), ctx, out);
+            break;
+        case PictureTab::Sequence:
+            pictures_.push_back(drawSequenceTab(area, ctx, out));
             break;
         default:
             break;
@@ -199,6 +203,8 @@ bool ViewerApp::exportPicture(const std::string& path, std::string& error)
     {
         case PictureTab::Architecture:
             return exportPicturePng(layoutArchitectureIn(canvas), path, error);
+        case PictureTab::Sequence:
+            return exportPicturePng(layoutSequenceForExport(), path, error);
         default:
             error = std::string("export: the ") + pictureTabName(view_.pictureTab) +
                     " tab has no picture to export (use --screenshot)";

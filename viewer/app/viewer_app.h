@@ -15,6 +15,7 @@
 #include "viewer/model/architecture_state.h"
 #include "viewer/model/model_findings.h"
 #include "viewer/model/playback.h"
+#include "viewer/model/session_index.h"
 #include "viewer/view/commands.h"
 #include "viewer/view/panels.h"
 #include "viewer/view/view_state.h"
@@ -66,6 +67,10 @@ class ViewerApp
     DrawList layoutArchitectureIn(const RectF& canvas) const;
     // The shown tab's picture, rendered offscreen at its full size (File > Export, --export-png).
     bool exportPicture(const std::string& path, std::string& error);
+    // sequence_export.cpp: the sequence tab's diagram as shown (its sessions and center) with a
+    // wider window, for the PNG and Mermaid exports.
+    DrawList layoutSequenceForExport() const;
+    bool exportSequenceMermaid(const std::string& path, std::string& error) const;
 
     // app_sources.cpp: sources, derived data and commands.
     int loadFileNow(const std::string& path);  // whole file; an ExitCode
@@ -101,6 +106,7 @@ class ViewerApp
     ViewState view_;
     Activity activity_;
     ModelFindings findings_;
+    SessionIndex sessions_;  // the sequence tab's session list and diagrams
     // The records of the pictures drawn in the last frame (the tab on show; --dump-layout).
     std::vector<DrawList> pictures_;
     RectF pictureArea_;  // the picture tab's content area this frame

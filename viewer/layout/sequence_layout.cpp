@@ -165,6 +165,13 @@ float sequenceRowY(const SequenceModel& model, size_t row, float fontSize)
            kRowHeight * fontSize * (static_cast<float>(row) + kArrowAt);
 }
 
+float sequenceContentHeight(const SequenceModel& model, float fontSize)
+{
+    return (kHeadHeight + 2 * kPad) * fontSize + topNote(model, fontSize) +
+           kRowHeight * fontSize * static_cast<float>(model.messages.size()) +
+           (model.truncatedAfter() ? kNoteHeight * fontSize : 0.0f);
+}
+
 int sequenceNewestRow(const SequenceModel& model, size_t position)
 {
     auto it =
@@ -230,9 +237,7 @@ DrawList layoutSequence(const SequenceLayoutInput& in)
     g.bottom = in.canvas.y + in.canvas.h;
     const float rowH = kRowHeight * fs;
     const size_t n = model.messages.size();
-    out.contentHeight = (kHeadHeight + 2 * kPad) * fs + topNote(model, fs) +
-                        rowH * static_cast<float>(n) +
-                        (model.truncatedAfter() ? kNoteHeight * fs : 0.0f);
+    out.contentHeight = sequenceContentHeight(model, fs);
     auto rowY = [&](size_t row) { return in.canvas.y + sequenceRowY(model, row, fs) - in.scrollY; };
 
     // Heads, fixed at the top; the lifelines run from them to the last row (or the canvas end).

@@ -34,6 +34,8 @@ DrawList layoutSequence(const SequenceLayoutInput& in);
 // pixels, and the row height; the panel scrolls to keep the cursor's row in view.
 float sequenceRowY(const SequenceModel& model, size_t row, float fontSize);
 float sequenceRowHeight(float fontSize);
+// Height of every row with the heads and notes (DrawList::contentHeight of the picture).
+float sequenceContentHeight(const SequenceModel& model, float fontSize);
 // The message index of the newest event before `position` (-1 when none), the row the diagram
 // follows while playing.
 int sequenceNewestRow(const SequenceModel& model, size_t position);

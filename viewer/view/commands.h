@@ -29,9 +29,10 @@ struct Command
         SelectSession,  // session (0 clears)
         SelectEvent,    // index
         GoLive,
-        OpenFile,          // text = path
-        SaveRecording,     // text = path
-        ExportPicturePng,  // text = path: the shown tab's picture, offscreen at full size
+        OpenFile,               // text = path
+        SaveRecording,          // text = path
+        ExportPicturePng,       // text = path: the shown tab's picture, offscreen at full size
+        ExportSequenceMermaid,  // text = path: the sequence tab's diagram as Mermaid text
         Quit
     };
     Type type = Type::Pause;

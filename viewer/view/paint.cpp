@@ -143,6 +143,124 @@ void paintEdge(ImDrawList* dl, const EdgeRecord& edge, float fontSize)
     paintArrowhead(dl, edge.a, edge.b, color, fontSize * 0.55f + thickness);
 }
 
+// [SECTION] Sequence picture: lifelines, message arrows, self notes, their labels.
+
+constexpr float kLoopWidth = 1.6f;  // self-note loop, in font heights
+
+bool isSequenceEdge(const EdgeRecord& e)
+{
+    return e.kind == "lifeline" || e.kind == "message" || e.kind == "self";
+}
+
+void paintDashedLine(ImDrawList* dl, Vec2f a, Vec2f b, ImU32 color, float thickness, float dash)
+{
+    float dx = b.x - a.x, dy = b.y - a.y;
+    float len = std::sqrt(dx * dx + dy * dy);
+    if (len < 1.0f) return;
+    dx /= len, dy /= len;
+    for (float t = 0; t < len; t += 2 * dash)
+    {
+        float e = std::min(len, t + dash);
+        dl->AddLine(ImVec2(a.x + dx * t, a.y + dy * t), ImVec2(a.x + dx * e, a.y + dy * e), color,
+                    thickness);
+    }
+}
+
+void paintSegment(ImDrawList* dl, Vec2f a, Vec2f b, ImU32 color, float thickness, bool dashed,
+                  float fontSize)
+{
+    if (dashed)
+        paintDashedLine(dl, a, b, color, thickness, fontSize * 0.35f);
+    else
+        dl->AddLine(toIm(a), toIm(b), color, thickness);
+}
+
+// The loop of a self note: right from a, down, back left to b (where the arrowhead points).
+void selfLoop(const EdgeRecord& e, float fontSize, Vec2f out[4])
+{
+    float w = kLoopWidth * fontSize;
+    out[0] = e.a;
+    out[1] = {e.a.x + w, e.a.y};
+    out[2] = {e.a.x + w, e.b.y};
+    out[3] = e.b;
+}
+
+void paintSequenceEdge(ImDrawList* dl, const EdgeRecord& e, float fontSize)
+{
+    ImU32 color = orDefault(e.color, kDefaultEdge);
+    float thickness = std::max(1.0f, e.thickness);
+    if (e.kind == "lifeline")
+    {
+        paintDashedLine(dl, e.a, e.b, color, thickness, fontSize * 0.3f);
+        return;
+    }
+    Vec2f pts[4] = {e.a, e.b, e.b, e.b};
+    int count = 2;
+    if (e.kind == "self")
+    {
+        selfLoop(e, fontSize, pts);
+        count = 4;
+    }
+    // Halos under the line: the selected event, and the cursor's newest hop.
+    for (int i = 0; i + 1 < count; ++i)
+    {
+        if (e.selected) dl->AddLine(toIm(pts[i]), toIm(pts[i + 1]), kSelectColor, thickness + 4.0f);
+        if (e.emphasized)
+            dl->AddLine(toIm(pts[i]), toIm(pts[i + 1]), withAlpha(color, 0.3f), thickness + 6.0f);
+    }
+    for (int i = 0; i + 1 < count; ++i)
+        paintSegment(dl, pts[i], pts[i + 1], color, thickness, e.dashed, fontSize);
+    paintArrowhead(dl, pts[count - 2], pts[count - 1], color, fontSize * 0.5f + thickness);
+}
+
+// Where a message's label goes: centred above its arrow, or right of a self note's loop (left
+// of its lifeline when the canvas ends first); always inside the canvas when it fits.
+ImVec4 sequenceLabelRect(const EdgeRecord& e, float fontSize, const RectF& canvas)
+{
+    ImVec2 size = ImGui::CalcTextSize(e.label.c_str());
+    float padX = fontSize * 0.3f;
+    float w = size.x + 2 * padX;
+    float x = 0, y = 0;
+    if (e.kind == "self")
+    {
+        x = e.a.x + (kLoopWidth + 0.3f) * fontSize;
+        if (x + w > canvas.x + canvas.w) x = e.a.x - fontSize * 0.5f - w;
+        y = (e.a.y + e.b.y) / 2 - size.y / 2;
+    }
+    else
+    {
+        x = (e.a.x + e.b.x) / 2 - w / 2;
+        y = e.a.y - fontSize * 0.2f - size.y;
+    }
+    x = std::max(canvas.x, std::min(x, canvas.x + canvas.w - w));
+    return ImVec4(x, y, x + w, y + size.y);
+}
+
+void paintSequenceLabel(ImDrawList* dl, const EdgeRecord& e, float fontSize, const RectF& canvas)
+{
+    if (e.label.empty()) return;
+    ImVec4 r = sequenceLabelRect(e, fontSize, canvas);
+    ImU32 color = orDefault(e.color, kDefaultEdge);
+    // Future labels stay legible while their arrows fade.
+    float alpha = static_cast<float>((color >> IM_COL32_A_SHIFT) & 0xFF) / 255.0f;
+    ImU32 text = withAlpha(color, std::max(alpha, e.faded ? 0.5f : 0.85f));
+    dl->AddRectFilled(ImVec2(r.x, r.y), ImVec2(r.z, r.w),
+                      withAlpha(kLabelBg, e.faded ? 0.5f : 0.8f), fontSize * 0.25f);
+    dl->AddText(ImVec2(r.x + fontSize * 0.3f, r.y), text, e.label.c_str());
+}
+
+// The message under the pointer: its row band, arrow span and label.
+bool hitsSequenceMessage(const EdgeRecord& e, Vec2f p, float fontSize, const RectF& canvas)
+{
+    ImVec4 label = sequenceLabelRect(e, fontSize, canvas);
+    float x0 = std::min({e.a.x, e.b.x, label.x});
+    float x1 = std::max({e.a.x, e.b.x, label.z});
+    if (e.kind == "self") x1 = std::max(x1, e.a.x + kLoopWidth * fontSize);
+    float y0 = std::min({e.a.y, e.b.y, label.y}) - fontSize * 0.1f;
+    float y1 = std::max(e.a.y, e.b.y) + fontSize * 0.35f;
+    return p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1;
+}
+
 bool overlaps(const ImVec4& r, const std::vector<ImVec4>& taken)
 {
     return std::any_of(taken.begin(), taken.end(),
@@ -226,15 +344,42 @@ void paintDrawList(ImDrawList* dl, const DrawList& list)
     for (size_t i = 0; i < list.nodes.size(); ++i) container[i] = isContainer(list, list.nodes[i]);
     for (size_t i = 0; i < list.nodes.size(); ++i)
         if (container[i]) paintNode(dl, list.nodes[i], true, fontSize);
-    for (const EdgeRecord& e : list.edges) paintEdge(dl, e, fontSize);
+    // The sequence row of the cursor's newest hop: a faint band across the canvas.
+    for (const EdgeRecord& e : list.edges)
+        if (e.emphasized)
+            dl->AddRectFilled(ImVec2(c.x, std::min(e.a.y, e.b.y) - fontSize * 1.3f),
+                              ImVec2(c.x + c.w, std::max(e.a.y, e.b.y) + fontSize * 0.45f),
+                              IM_COL32(255, 255, 255, 14));
+    for (const EdgeRecord& e : list.edges)
+    {
+        if (isSequenceEdge(e))
+            paintSequenceEdge(dl, e, fontSize);
+        else
+            paintEdge(dl, e, fontSize);
+    }
     for (size_t i = 0; i < list.nodes.size(); ++i)
-        if (!container[i]) paintNode(dl, list.nodes[i], false, fontSize);
+    {
+        const NodeRecord& n = list.nodes[i];
+        if (container[i]) continue;
+        if (n.role == "activation")
+        {
+            // A callback's bar on a lifeline: too narrow for text (its tooltip names it).
+            dl->AddRectFilled(ImVec2(n.rect.x, n.rect.y),
+                              ImVec2(n.rect.x + n.rect.w, n.rect.y + n.rect.h), n.fill);
+            dl->AddRect(ImVec2(n.rect.x, n.rect.y),
+                        ImVec2(n.rect.x + n.rect.w, n.rect.y + n.rect.h), n.border, 0, 0, 1.2f);
+        }
+        else
+            paintNode(dl, n, false, fontSize);
+    }
+    for (const EdgeRecord& e : list.edges)
+        if (e.kind == "message" || e.kind == "self") paintSequenceLabel(dl, e, fontSize, c);
 
     // Edge labels (rates, counts) after the boxes so no box hides them.
     std::vector<ImVec4> taken;
     for (const EdgeRecord& e : list.edges)
     {
-        if (e.label.empty()) continue;
+        if (e.label.empty() || isSequenceEdge(e)) continue;
         ImVec2 mid((e.a.x + e.b.x) / 2, (e.a.y + e.b.y) / 2);
         taken.push_back(paintPillText(dl, mid, e.label, IM_COL32(230, 236, 245, 255), kLabelBg));
     }
@@ -275,9 +420,19 @@ HitResult hitTest(const DrawList& list, Vec2f p)
         float area = n.rect.w * n.rect.h;
         if (n.rect.contains(p) && area < smallest) smallest = area, hit.node = &n;
     }
-    float nearest = ImGui::GetFontSize() * 0.35f;
+    float fontSize = ImGui::GetFontSize();
+    float nearest = fontSize * 0.35f;
+    float nearestRow = 1e30f;
     for (const EdgeRecord& e : list.edges)
     {
+        if (e.kind == "lifeline") continue;  // the head names it; the line is only a guide
+        if (e.kind == "message" || e.kind == "self")
+        {
+            float d = std::fabs(p.y - e.b.y);
+            if (hitsSequenceMessage(e, p, fontSize, list.canvas) && d < nearestRow)
+                nearestRow = d, nearest = 0, hit.edge = &e;
+            continue;
+        }
         float d = segmentDistance(p, e.a, e.b);
         if (d < nearest) nearest = d, hit.edge = &e;
     }
@@ -310,6 +465,17 @@ void handlePictureInput(const DrawList& list, Commands& out)
         if (hit.node->tooltip.empty() && !hit.node->state.empty())
             ImGui::Text("state: %s", hit.node->state.c_str());
     }
+    else if (hit.edge->eventIndex >= 0)
+    {
+        const EdgeRecord& e = *hit.edge;
+        ImGui::TextUnformatted(e.label.c_str());
+        ImGui::Separator();
+        ImGui::Text("%s -> %s", e.from.c_str(), e.to.c_str());
+        ImGui::Text("event #%lld  session %lld%s", static_cast<long long>(e.eventIndex),
+                    static_cast<long long>(e.session),
+                    e.dashed ? "  (implied: the pipe read before this event)" : "");
+        ImGui::TextDisabled("click: select this event and move the cursor to it");
+    }
     else
     {
         ImGui::Text("%s  (%s -> %s)", hit.edge->id.c_str(), hit.edge->from.c_str(),
@@ -325,6 +491,14 @@ void handlePictureInput(const DrawList& list, Commands& out)
         out.push_back(Command::make(Command::Type::SelectSession).withSession(hit.token->session));
         out.push_back(Command::make(Command::Type::SelectEvent)
                           .withIndex(static_cast<int64_t>(hit.token->eventIndex)));
+    }
+    else if (hit.edge && hit.edge->eventIndex >= 0)
+    {
+        // A sequence message: the request everywhere, and the cursor on its event.
+        int64_t index = hit.edge->eventIndex;
+        out.push_back(Command::make(Command::Type::SelectSession).withSession(hit.edge->session));
+        out.push_back(Command::make(Command::Type::SelectEvent).withIndex(index));
+        out.push_back(Command::make(Command::Type::SeekEvent).withIndex(index));
     }
     else if (hit.node && hit.node->id.rfind("client[", 0) == 0)
     {

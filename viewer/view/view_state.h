@@ -53,6 +53,25 @@ struct ViewState
     char savePath[512] = {};
     bool exportPngModalRequested = false;
     char exportPngPath[512] = "/tmp/rscope-picture.png";
+
+    // Sequence panel: the session list's filter and its rows (indices into
+    // SessionIndex::sessions(), rebuilt when the filter, the sessions or the cursor change; an
+    // empty filter lists every session without them), the selection the list last scrolled to,
+    // the diagram's scroll and whether it follows the cursor, and what the diagram showed (the
+    // exports rebuild the same picture).
+    char sequenceFilter[64] = {};
+    std::string sequenceRowsFilter;
+    std::vector<uint32_t> sequenceRows;
+    size_t sequenceRowsSessions = 0;
+    size_t sequenceRowsPosition = 0;
+    int64_t sequenceListScrolledTo = 0;
+    float sequenceScrollY = 0;
+    bool sequenceFollow = true;
+    int64_t sequenceFollowSelection = 0;  // the selection following was last reset for
+    std::vector<int64_t> sequenceSessions;
+    size_t sequenceCenter = 0;
+    bool sequenceMermaidModalRequested = false;
+    char sequenceMermaidPath[512] = "/tmp/rscope-sequence.mmd";
 };
 
 }  // namespace rscope::viewer

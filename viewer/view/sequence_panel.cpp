@@ -1,0 +1,319 @@
+// The sequence tab: a filterable session list (left) that selects the request everywhere, and
+// the sequence diagram of the selected session, or of the sessions active at the cursor (right),
+// which follows the cursor, scrolls, selects events on click and exports as PNG or Mermaid.
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "viewer/layout/layout_text.h"
+#include "viewer/layout/sequence_layout.h"
+#include "viewer/model/playback.h"
+#include "viewer/model/sequence_model.h"
+#include "viewer/model/session_index.h"
+#include "viewer/model/trace_store.h"
+#include "viewer/view/paint.h"
+#include "viewer/view/panels.h"
+
+namespace rscope::viewer
+{
+
+namespace
+{
+
+// Messages in the diagram's window: a few screens of rows around the cursor.
+constexpr size_t kWindowMessages = 240;
+// Sessions drawn together when none is selected.
+constexpr size_t kDefaultSessions = 4;
+
+ImU32 stateColor(std::string_view state)
+{
+    if (state == "open") return IM_COL32(130, 220, 140, 255);
+    if (state == "accepted") return IM_COL32(150, 200, 255, 255);
+    if (state == "closing") return IM_COL32(255, 180, 90, 255);
+    if (state == "closed") return IM_COL32(150, 155, 165, 255);
+    return IM_COL32(110, 115, 125, 255);  // future
+}
+
+// The list's rows: every session for an empty filter, else the matches, rebuilt only when the
+// filter text, the number of sessions or (a filter may name a state) the cursor changed.
+void updateRows(const SessionIndex& index, ViewState& v, size_t position)
+{
+    std::string_view filter = v.sequenceFilter;
+    if (filter.empty()) return;
+    const auto& sessions = index.sessions();
+    if (v.sequenceRowsFilter == filter && v.sequenceRowsSessions == sessions.size() &&
+        v.sequenceRowsPosition == position)
+        return;
+    v.sequenceRows.clear();
+    for (size_t i = 0; i < sessions.size(); ++i)
+        if (SessionIndex::sessionMatches(sessions[i], filter, position))
+            v.sequenceRows.push_back(static_cast<uint32_t>(i));
+    v.sequenceRowsFilter = filter;
+    v.sequenceRowsSessions = sessions.size();
+    v.sequenceRowsPosition = position;
+}
+
+void drawSessionList(const SessionIndex& index, FrameContext& ctx, Commands& out)
+{
+    ViewState& v = ctx.view;
+    size_t position = ctx.playback.position();
+    const auto& sessions = index.sessions();
+    ImGui::SetNextItemWidth(-1);
+    ImGui::InputTextWithHint("##seqfilter", "filter: session, fd, r0, w2, peer, open, closed...",
+                             v.sequenceFilter, sizeof v.sequenceFilter);
+    updateRows(index, v, position);
+    bool filtered = v.sequenceFilter[0] != '\0';
+    size_t rows = filtered ? v.sequenceRows.size() : sessions.size();
+    auto sessionAt = [&](size_t row) -> const SessionSummary&
+    { return sessions[filtered ? v.sequenceRows[row] : row]; };
+
+    ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
+                            ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
+                            ImGuiTableFlags_SizingFixedFit;
+    if (!ImGui::BeginTable("##sessions", 8, flags)) return;
+    ImGui::TableSetupScrollFreeze(1, 1);
+    // Short headers: the list shares the tab with the diagram (tooltips spell them out).
+    ImGui::TableSetupColumn("session");
+    ImGui::TableSetupColumn("fd");
+    ImGui::TableSetupColumn("r");
+    ImGui::TableSetupColumn("w");
+    ImGui::TableSetupColumn("state");
+    ImGui::TableSetupColumn("req");
+    ImGui::TableSetupColumn("latency");
+    ImGui::TableSetupColumn("peer");
+    ImGui::TableHeadersRow();
+
+    float rowH = ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
+    // A selection made elsewhere (picture, log, timeline) scrolls its row into view once.
+    if (v.selectedSession != v.sequenceListScrolledTo)
+    {
+        v.sequenceListScrolledTo = v.selectedSession;
+        for (size_t r = 0; r < rows && v.selectedSession != 0; ++r)
+            if (sessionAt(r).session == v.selectedSession)
+            {
+                float y = rowH * static_cast<float>(r);
+                float view = ImGui::GetWindowHeight() - rowH;
+                float scroll = ImGui::GetScrollY();
+                if (y < scroll || y + rowH > scroll + view)
+                    ImGui::SetScrollY(std::max(0.0f, y - view / 2));
+                break;
+            }
+    }
+
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(rows), rowH);
+    char buf[64];
+    while (clipper.Step())
+        for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r)
+        {
+            const SessionSummary& s = sessionAt(static_cast<size_t>(r));
+            ImGui::PushID(static_cast<int>(s.session));
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            // The session's colour in the diagram, as a swatch before its id.
+            ImVec2 p = ImGui::GetCursorScreenPos();
+            float sw = ImGui::GetTextLineHeight() * 0.7f;
+            float pad = (ImGui::GetTextLineHeight() - sw) / 2;
+            ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + pad),
+                                                      ImVec2(p.x + sw, p.y + pad + sw),
+                                                      sessionColor(s.session), 2.0f);
+            ImGui::SetCursorScreenPos(ImVec2(p.x + sw * 1.5f, p.y));
+            std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(s.session));
+            bool selected = s.session == v.selectedSession;
+            if (ImGui::Selectable(buf, selected, ImGuiSelectableFlags_SpanAllColumns))
+                out.push_back(Command::make(Command::Type::SelectSession)
+                                  .withSession(selected ? 0 : s.session));
+            ImGui::TableNextColumn();
+            ImGui::Text("%d", s.fd);
+            ImGui::TableNextColumn();
+            ImGui::Text("%d", s.reactor);
+            ImGui::TableNextColumn();
+            if (s.worker >= 0)
+                ImGui::Text("%d", s.worker);
+            else
+                ImGui::TextDisabled("-");
+            ImGui::TableNextColumn();
+            const char* state = SessionIndex::stateAt(s, position);
+            ImGui::PushStyleColor(ImGuiCol_Text, stateColor(state));
+            if (std::string_view(state) == "closed" && s.closer != Closer::None)
+                ImGui::Text("closed (%s)", closerName(s.closer));
+            else
+                ImGui::TextUnformatted(state);
+            ImGui::PopStyleColor();
+            ImGui::TableNextColumn();
+            ImGui::Text("%llu", static_cast<unsigned long long>(s.requests));
+            ImGui::TableNextColumn();
+            if (s.lastLatencyNs >= 0)
+                ImGui::TextUnformatted(formatDurationNs(s.lastLatencyNs).c_str());
+            else
+                ImGui::TextDisabled("-");
+            if (ImGui::IsItemHovered() && s.maxLatencyNs >= 0)
+                ImGui::SetTooltip("last %s, max %s (read to reply)",
+                                  formatDurationNs(s.lastLatencyNs).c_str(),
+                                  formatDurationNs(s.maxLatencyNs).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(s.peer.empty() ? "?" : s.peer.c_str());
+            ImGui::PopID();
+        }
+    ImGui::EndTable();
+}
+
+// The sessions the diagram shows: the selection, else those active at the cursor.
+void chooseSessions(const SessionIndex& index, FrameContext& ctx, std::vector<int64_t>& out)
+{
+    out.clear();
+    int64_t selected = ctx.view.selectedSession;
+    if (selected != 0 && index.find(selected) != nullptr)
+        out.push_back(selected);
+    else
+        index.sessionsActiveAround(ctx.store, ctx.playback.position(), kDefaultSessions, out);
+}
+
+std::string diagramTitle(const ViewState& v, const SequenceModel& m)
+{
+    if (m.sessions.empty()) return "no session at the cursor";
+    std::string ids;
+    for (int64_t s : m.sessions) ids += (ids.empty() ? "" : ", ") + std::to_string(s);
+    char buf[160];
+    if (v.selectedSession != 0)
+        std::snprintf(buf, sizeof buf, "session %s: %zu events", ids.c_str(), m.totalEvents);
+    else
+        std::snprintf(buf, sizeof buf, "at the cursor: session%s %s (pick one in the list)",
+                      m.sessions.size() > 1 ? "s" : "", ids.c_str());
+    return buf;
+}
+
+void mermaidModal(ViewState& v, Commands& out)
+{
+    if (v.sequenceMermaidModalRequested) ImGui::OpenPopup("Export Mermaid");
+    v.sequenceMermaidModalRequested = false;
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Appearing,
+                            ImVec2(0.5f, 0.5f));
+    if (!ImGui::BeginPopupModal("Export Mermaid", nullptr, ImGuiWindowFlags_AlwaysAutoResize))
+        return;
+    ImGui::TextUnformatted("Write the diagram as a Mermaid sequenceDiagram to:");
+    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
+    bool enter = ImGui::InputText("##mmdpath", v.sequenceMermaidPath, sizeof v.sequenceMermaidPath,
+                                  ImGuiInputTextFlags_EnterReturnsTrue);
+    if (ImGui::Button("Export") || enter)
+    {
+        out.push_back(
+            Command::make(Command::Type::ExportSequenceMermaid).withText(v.sequenceMermaidPath));
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
+DrawList drawDiagram(const SessionIndex& index, FrameContext& ctx, Commands& out)
+{
+    ViewState& v = ctx.view;
+    float fs = ImGui::GetFontSize();
+    size_t position = ctx.playback.position();
+    chooseSessions(index, ctx, v.sequenceSessions);
+    v.sequenceCenter = position > 0 ? position - 1 : 0;
+    SequenceModel model =
+        buildSequence(ctx.store, index, v.sequenceSessions, v.sequenceCenter, kWindowMessages);
+
+    // Toolbar: follow, exports, then what is shown (clipped by the panel when long).
+    if (v.sequenceFollow) ImGui::BeginDisabled();
+    if (ImGui::Button("Follow cursor")) v.sequenceFollow = true;
+    if (v.sequenceFollow) ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (model.messages.empty()) ImGui::BeginDisabled();
+    if (ImGui::Button("Export PNG")) v.exportPngModalRequested = true;
+    ImGui::SameLine();
+    if (ImGui::Button("Export Mermaid")) v.sequenceMermaidModalRequested = true;
+    if (model.messages.empty()) ImGui::EndDisabled();
+    ImGui::SameLine();
+    ImGui::TextUnformatted(diagramTitle(v, model).c_str());
+    mermaidModal(v, out);
+
+    ImVec2 pos = ImGui::GetCursorScreenPos();
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    RectF canvas{pos.x, pos.y, std::max(1.0f, avail.x), std::max(1.0f, avail.y)};
+    ImGui::InvisibleButton("##seqcanvas", ImVec2(canvas.w, canvas.h));
+
+    // Scrolling: the wheel scrolls and stops following; a new selection follows again.
+    if (v.sequenceFollowSelection != v.selectedSession)
+    {
+        v.sequenceFollowSelection = v.selectedSession;
+        v.sequenceFollow = true;
+    }
+    float rowH = sequenceRowHeight(fs);
+    if (ImGui::IsItemHovered() && ImGui::GetIO().MouseWheel != 0)
+    {
+        v.sequenceScrollY -= ImGui::GetIO().MouseWheel * rowH * 3;
+        v.sequenceFollow = false;
+    }
+    if (v.sequenceFollow)
+    {
+        int row = sequenceNewestRow(model, position);
+        v.sequenceScrollY =
+            row < 0 ? 0 : sequenceRowY(model, static_cast<size_t>(row), fs) - canvas.h * 0.5f;
+    }
+    float maxScroll = std::max(0.0f, sequenceContentHeight(model, fs) - canvas.h);
+    v.sequenceScrollY = std::clamp(v.sequenceScrollY, 0.0f, maxScroll);
+
+    SequenceLayoutInput in;
+    in.model = &model;
+    in.canvas = canvas;
+    in.fontSize = fs;
+    in.position = position;
+    in.selectedSession = v.selectedSession;
+    in.selectedEvent = v.selectedEvent;
+    in.scrollY = v.sequenceScrollY;
+    DrawList list = layoutSequence(in);
+
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    paintDrawList(dl, list);
+    // Where the view is in the window's rows: a thin bar on the right edge.
+    if (maxScroll > 0)
+    {
+        float total = maxScroll + canvas.h;
+        float top = canvas.y + canvas.h * (v.sequenceScrollY / total);
+        float h = std::max(fs, canvas.h * (canvas.h / total));
+        dl->AddRectFilled(ImVec2(canvas.x + canvas.w - fs * 0.35f, top),
+                          ImVec2(canvas.x + canvas.w - fs * 0.1f, top + h),
+                          IM_COL32(150, 160, 180, 120), fs * 0.12f);
+    }
+    size_t before = out.size();
+    handlePictureInput(list, out);
+    // A click on a message moves the cursor to it: follow it there.
+    if (out.size() != before) v.sequenceFollow = true;
+    return list;
+}
+
+}  // namespace
+
+DrawList drawSequenceTab(const RectF& area, FrameContext& ctx, Commands& out)
+{
+    if (ctx.sessions == nullptr)
+    {
+        ImGui::TextDisabled("no session data");
+        DrawList empty;
+        empty.picture = "sequence";
+        empty.canvas = area;
+        return empty;
+    }
+    const SessionIndex& index = *ctx.sessions;
+    float fs = ImGui::GetFontSize();
+    float spacing = ImGui::GetStyle().ItemSpacing.x;
+    float listW = std::clamp(area.w * 0.3f, fs * 14, fs * 32);
+
+    ImGui::BeginChild("##seqlist", ImVec2(listW, area.h), false);
+    drawSessionList(index, ctx, out);
+    ImGui::EndChild();
+    ImGui::SameLine(0, spacing);
+    ImGui::BeginChild("##seqdiagram", ImVec2(std::max(1.0f, area.w - listW - spacing), area.h),
+                      false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    DrawList list = drawDiagram(index, ctx, out);
+    ImGui::EndChild();
+    return list;
+}
+
+}  // namespace rscope::viewer
