@@ -326,8 +326,8 @@ DrawList layoutSequence(const SequenceLayoutInput& in)
         e.eventIndex = static_cast<int64_t>(msg.eventIndex);
         e.session = msg.session;
         e.faded = future;
-        e.emphasized = static_cast<int>(i) == newest ||
-                       (newest >= 0 && model.messages[newest].eventIndex == msg.eventIndex);
+        // The event's own message only: a derived pickup before it is not the hop itself.
+        e.emphasized = static_cast<int>(i) == newest;
         e.selected =
             in.selectedEvent >= 0 && msg.eventIndex == static_cast<size_t>(in.selectedEvent);
         e.dashed = msg.derived;

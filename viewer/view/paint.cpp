@@ -1,5 +1,6 @@
 // Draw records to ImDrawList: rounded boxes with titles and counters, edges with arrowheads and
-// rate labels, tokens as filled circles with labels, glow halos, the banner; hit-testing.
+// rate labels, tokens as filled circles with labels, glow halos, the banner; the sequence
+// picture's lifelines, arrows, self notes and activation bars; hit-testing.
 #include "viewer/view/paint.h"
 
 #include <algorithm>

@@ -25,7 +25,8 @@ void paintDrawList(ImDrawList* drawList, const DrawList& list);
 HitResult hitTest(const DrawList& list, Vec2f point);
 
 // Hover tooltip for what is under the mouse, and clicks: a token selects its request
-// (session) and event, a client node its session. Call inside the window that holds the canvas.
+// (session) and event, a client node its session, a sequence message its session and event and
+// moves the cursor there. Call inside the window that holds the canvas.
 void handlePictureInput(const DrawList& list, Commands& out);
 
 // Readable text colour for a fill (dark on light fills, light on dark ones).

@@ -1,0 +1,121 @@
+// The Sequence tab end to end: the real viewer under Xvfb on traces/article.jsonl, its layout
+// dump (the sequence picture at a cursor inside the request) and the tab's PNG export, which
+// holds the whole diagram rather than the rows in view.
+#include <stb_image.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace
+{
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+const std::string kViewer = RSCOPE_VIEWER;
+const std::string kArticle = std::string(RSCOPE_SOURCE_DIR) + "/traces/article.jsonl";
+constexpr int kOnReceiveEnterEvent = 26;  // callback_enter onReceive in worker[2] (seq 27)
+
+class TempDir
+{
+  public:
+    TempDir()
+    {
+        char tmpl[] = "/tmp/rscope_sequence_tab_XXXXXX";
+        path_ = ::mkdtemp(tmpl);
+    }
+    ~TempDir() { fs::remove_all(path_); }
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+  private:
+    std::string path_;
+};
+
+// The viewer under its own Xvfb, bounded by `timeout`; the exit code.
+int runViewer(const std::string& args, const TempDir& dir)
+{
+    std::string cmd = "timeout 90 xvfb-run -a -s '-screen 0 1280x800x24' '" + kViewer + "' " +
+                      args + " >'" + dir.file("out.txt") + "' 2>'" + dir.file("err.txt") + "'";
+    int status = std::system(cmd.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+json readJson(const std::string& path)
+{
+    std::ifstream in(path);
+    return json::parse(in, nullptr, false);
+}
+
+TEST(SequenceTab, DumpShowsTheArticleRequestAtTheCursor)
+{
+    TempDir dir;
+    ASSERT_EQ(
+        runViewer("--replay '" + kArticle + "' --at-event " + std::to_string(kOnReceiveEnterEvent) +
+                      " --picture sequence --dump-layout '" + dir.file("d.json") + "'",
+                  dir),
+        0);
+    json d = readJson(dir.file("d.json"));
+    ASSERT_TRUE(d.is_object());
+    EXPECT_EQ(d["picture_tab"], "sequence");
+    ASSERT_EQ(d["pictures"].size(), 1u);
+    const json& p = d["pictures"][0];
+    EXPECT_EQ(p["picture"], "sequence");
+    std::vector<std::string> heads;
+    for (const json& n : p["nodes"])
+        if (n["role"] == "lifeline") heads.push_back(n["id"]);
+    EXPECT_EQ(heads, (std::vector<std::string>{"client[1]", "main_reactor", "reactor[0]",
+                                               "pipe[0->2]", "worker[2]"}));
+    // Nothing selected: the session at the cursor is shown, following the cursor, whose hop
+    // (onReceive starting) is the emphasised row; later hops are faded.
+    int messages = 0, emphasized = 0;
+    for (const json& e : p["edges"])
+    {
+        if (e["kind"] != "message" && e["kind"] != "self") continue;
+        ++messages;
+        EXPECT_EQ(e["session"], 1);
+        EXPECT_EQ(e["faded"].get<bool>(), e["event_index"].get<int>() > kOnReceiveEnterEvent)
+            << e["id"];
+        if (e["emphasized"].get<bool>())
+        {
+            ++emphasized;
+            EXPECT_EQ(e["event_index"], kOnReceiveEnterEvent);
+            EXPECT_EQ(e["label"], "swWorker_onTask  onReceive  +351 ns");
+        }
+    }
+    EXPECT_GT(messages, 4);
+    EXPECT_EQ(emphasized, 1);
+    EXPECT_GT(p["content_height"].get<double>(), 0.0);
+}
+
+TEST(SequenceTab, PngExportHoldsTheWholeDiagram)
+{
+    TempDir dir;
+    ASSERT_EQ(runViewer("--replay '" + kArticle + "' --at-event 35 --picture sequence " +
+                            "--select-session 1 --export-png '" + dir.file("s.png") +
+                            "' --dump-layout '" + dir.file("d.json") + "'",
+                        dir),
+              0);
+    int w = 0, h = 0, n = 0;
+    unsigned char* pixels = stbi_load(dir.file("s.png").c_str(), &w, &h, &n, 3);
+    ASSERT_NE(pixels, nullptr) << "no PNG written";
+    stbi_image_free(pixels);
+    json d = readJson(dir.file("d.json"));
+    ASSERT_TRUE(d.is_object());
+    const json& p = d["pictures"][0];
+    // The on-screen canvas shows part of the 25 rows; the export is tall enough for all of them.
+    double canvasH = p["canvas"][3].get<double>();
+    EXPECT_GT(h, canvasH);
+    EXPECT_NEAR(h, p["content_height"].get<double>(), 2.0);
+    // As wide as the whole tab: the session list gives its width to the exported diagram.
+    EXPECT_GE(w, p["canvas"][2].get<double>());
+}
+
+}  // namespace
