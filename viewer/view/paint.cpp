@@ -224,9 +224,19 @@ ImVec4 sequenceLabelRect(const EdgeRecord& e, float fontSize, const RectF& canva
     float x = 0, y = 0;
     if (e.kind == "self")
     {
-        x = e.a.x + (kLoopWidth + 0.3f) * fontSize;
-        if (x + w > canvas.x + canvas.w) x = e.a.x - fontSize * 0.5f - w;
+        // Right of the loop, else left of the lifeline, else above the loop: never over it.
+        float right = e.a.x + (kLoopWidth + 0.3f) * fontSize;
+        float left = e.a.x - fontSize * 0.5f - w;
         y = (e.a.y + e.b.y) / 2 - size.y / 2;
+        if (right + w <= canvas.x + canvas.w)
+            x = right;
+        else if (left >= canvas.x)
+            x = left;
+        else
+        {
+            x = e.a.x;
+            y = std::min(e.a.y, e.b.y) - fontSize * 0.15f - size.y;
+        }
     }
     else
     {

@@ -166,15 +166,28 @@ void chooseSessions(const SessionIndex& index, FrameContext& ctx, std::vector<in
 {
     out.clear();
     int64_t selected = ctx.view.selectedSession;
+    size_t position = ctx.playback.position();
     if (selected != 0 && index.find(selected) != nullptr)
         out.push_back(selected);
     else
-        index.sessionsActiveAround(ctx.store, ctx.playback.position(), kDefaultSessions, out);
+        index.sessionsActiveAround(ctx.store, position, kDefaultSessions, out);
+    if (!out.empty()) return;
+    // Before the first request (the startup): the next session to come, drawn as the future.
+    const auto& sessions = index.sessions();
+    auto next =
+        std::partition_point(sessions.begin(), sessions.end(),
+                             [&](const SessionSummary& s) { return s.firstEvent < position; });
+    if (next != sessions.end()) out.push_back(next->session);
 }
 
 std::string diagramTitle(const ViewState& v, const SequenceModel& m)
 {
     if (m.sessions.empty()) return "no session at the cursor";
+    if (m.messages.empty() || m.messages.front().eventIndex >= v.sequenceCenter + 1)
+    {
+        if (v.selectedSession == 0)
+            return "next: session " + std::to_string(m.sessions.front()) + " (not started yet)";
+    }
     std::string ids;
     for (int64_t s : m.sessions) ids += (ids.empty() ? "" : ", ") + std::to_string(s);
     char buf[160];
@@ -238,11 +251,17 @@ DrawList drawDiagram(const SessionIndex& index, FrameContext& ctx, Commands& out
     RectF canvas{pos.x, pos.y, std::max(1.0f, avail.x), std::max(1.0f, avail.y)};
     ImGui::InvisibleButton("##seqcanvas", ImVec2(canvas.w, canvas.h));
 
-    // Scrolling: the wheel scrolls and stops following; a new selection follows again.
+    // Scrolling: the wheel scrolls and stops following; a new selection, or the cursor moved
+    // by hand (a step, a seek) while paused, follows again.
     if (v.sequenceFollowSelection != v.selectedSession)
     {
         v.sequenceFollowSelection = v.selectedSession;
         v.sequenceFollow = true;
+    }
+    if (v.sequenceFollowPosition != position)
+    {
+        if (!ctx.playback.playing()) v.sequenceFollow = true;
+        v.sequenceFollowPosition = position;
     }
     float rowH = sequenceRowHeight(fs);
     if (ImGui::IsItemHovered() && ImGui::GetIO().MouseWheel != 0)

@@ -68,6 +68,7 @@ struct ViewState
     float sequenceScrollY = 0;
     bool sequenceFollow = true;
     int64_t sequenceFollowSelection = 0;  // the selection following was last reset for
+    size_t sequenceFollowPosition = 0;    // the cursor position of the last frame
     std::vector<int64_t> sequenceSessions;
     size_t sequenceCenter = 0;
     bool sequenceMermaidModalRequested = false;
