@@ -125,8 +125,12 @@ int Builder::lifeline(LifelineKind kind, int64_t session, int index, int reactor
 
 int Builder::reactorOf(const Event& e)
 {
+    // The reactor thread that emitted it, else the one it names; in base mode (no reactor
+    // threads) the worker doing the reactor's work.
     const Actor& a = store_.actorOf(e);
-    return reactor(a.role == Role::Reactor && a.index >= 0 ? a.index : e.reactor);
+    if (a.role == Role::Reactor && a.index >= 0) return reactor(a.index);
+    if (e.reactor >= 0 && a.role != Role::Worker) return reactor(e.reactor);
+    return actorLine(e);
 }
 
 int Builder::actorLine(const Event& e)

@@ -235,5 +235,39 @@ TEST(SequenceModelTest, ClientCloseSequence)
     EXPECT_EQ(m.lifelines[pickup.to].id, lifelineIdReactor(closed->reactor));
 }
 
+TEST(SequenceModelTest, BaseModeWorkersDoTheReactorsWork)
+{
+    // SWOOLE_BASE: no reactor threads; a worker reads, runs the callback and writes back.
+    TraceStore store;
+    Topology t = test::makeTopology(1, 2);  // (the fixture needs a reactor to place pipes)
+    t.mode = "base";
+    t.reactorNum = 0;
+    t.pipes.clear();
+    store.setTopology(t);
+    int64_t ts = 100;
+    test::append(store, test::Ev(EventKind::Read, Role::Worker, 1).session(4).fd(12).bytes(5),
+                 ts += 10);
+    test::append(store,
+                 test::Ev(EventKind::CallbackEnter, Role::Worker, 1)
+                     .session(4)
+                     .worker(1)
+                     .callback(CallbackName::OnReceive),
+                 ts += 10);
+    test::append(store,
+                 test::Ev(EventKind::ReactorWrite, Role::Worker, 1).session(4).fd(12).bytes(5),
+                 ts += 10);
+    SessionIndex index;
+    index.extend(store);
+    std::vector<int64_t> sessions{4};
+    SequenceModel m = buildSequence(store, index, sessions, 0, 50);
+    std::vector<std::string> hops;
+    for (const SequenceMessage& msg : m.messages) hops.push_back(hop(m, msg));
+    EXPECT_EQ(hops, (std::vector<std::string>{
+                        "client[4] -> worker[1]: swReactorThread_onRead | 5B",
+                        "worker[1] -> worker[1]: swWorker_onTask | onReceive",
+                        "worker[1] -> client[4]: swReactorThread_send | 5B",
+                    }));
+}
+
 }  // namespace
 }  // namespace rscope::viewer
