@@ -37,8 +37,10 @@ struct NodeRecord
 {
     std::string id;  // stable: "master", "main_reactor", "reactor[1]", "manager", "worker[3]",
                      // "client[42]" (session), "clients" (aggregate)
-    std::string
-        role;  // "process", "master", "main_reactor", "reactor", "manager", "worker", "client"
+    // "process", "master", "main_reactor", "reactor", "manager", "worker", "client"; sequence
+    // picture: "lifeline" (a head, id = the lifeline id) and "activation" (a callback's bar, id
+    // "activation[<event>]", its lifeline in lines)
+    std::string role;
     std::string parent;  // enclosing node id ("master" for its threads), empty at top level
     std::string title;   // first line, e.g. "worker[2]  pid 10874"
     std::vector<std::string> lines;  // counters and state, one per line

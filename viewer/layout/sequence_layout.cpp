@@ -300,7 +300,8 @@ DrawList layoutSequence(const SequenceLayoutInput& in)
         NodeRecord r;
         r.id = "activation[" + std::to_string(bar.event) + "]";
         r.role = "activation";
-        r.parent = model.lifelines[bar.lifeline].id;
+        // Its lifeline as a line, not as `parent`: a parent would make the head a container.
+        r.lines.push_back(model.lifelines[bar.lifeline].id);
         r.title = bar.callback;
         r.rect = {x - kBarHalf * fs, top, 2 * kBarHalf * fs, bottom - top};
         Color c = sessionColor(bar.session);

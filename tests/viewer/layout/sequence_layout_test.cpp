@@ -200,7 +200,8 @@ TEST(SequenceLayoutTest, CallbacksDrawActivationBars)
     const NodeRecord* onClose = list.findNode("activation[" + std::to_string(a.at(31)) + "]");
     ASSERT_NE(onReceive, nullptr);
     ASSERT_NE(onClose, nullptr);
-    EXPECT_EQ(onReceive->parent, "worker[2]");
+    EXPECT_EQ(onReceive->lines, std::vector<std::string>{"worker[2]"});
+    EXPECT_TRUE(onReceive->parent.empty());  // heads are not containers: they keep their lines
     EXPECT_EQ(onReceive->title, "onReceive");
     // Nested: inside onReceive's span, shifted right.
     EXPECT_GT(onClose->rect.y, onReceive->rect.y);
