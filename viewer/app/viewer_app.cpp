@@ -13,6 +13,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include "viewer/app/fonts.h"
+#include "viewer/app/picture_export.h"
 #include "viewer/app/screenshot.h"
 #include "viewer/layout/architecture_layout.h"
 #include "viewer/layout/layout_dump.h"
@@ -147,6 +148,7 @@ void ViewerApp::updateModel(double dtSec)
 Commands ViewerApp::drawUi()
 {
     FrameContext ctx{*store_, playback_, cursor_.state(), activity_, view_, sourceInfo(), fps_};
+    ctx.findings = &findings_;
     Commands out;
     float menuHeight = drawMenuBar(ctx, out);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -158,21 +160,13 @@ Commands ViewerApp::drawUi()
     // Only the tab on show is laid out: the others would cost a frame's work for nothing.
     pictures_.clear();
     RectF area = beginPicturePanel(rects.architecture, ctx);
+    pictureArea_ = area;
     switch (view_.pictureTab)
     {
         case PictureTab::Architecture:
-        {
-            ArchitectureLayoutInput in;
-            in.store = store_.get();
-            in.state = &cursor_.state();
-            in.activity = &activity_;
-            in.canvas = area;
-            in.selectedSession = view_.selectedSession;
-            in.fontSize = ImGui::GetFontSize();
-            pictures_.push_back(layoutArchitecture(in));
+            pictures_.push_back(layoutArchitectureIn(area));
             drawArchitectureTab(pictures_.back(), ctx, out);
             break;
-        }
         default:
             break;
     }
@@ -183,6 +177,33 @@ Commands ViewerApp::drawUi()
     drawEventLogPanel(rects.eventLog, ctx, out);
     drawModals(ctx, out);
     return out;
+}
+
+DrawList ViewerApp::layoutArchitectureIn(const RectF& canvas) const
+{
+    ArchitectureLayoutInput in;
+    in.store = store_.get();
+    in.state = &cursor_.state();
+    in.activity = &activity_;
+    in.canvas = canvas;
+    in.selectedSession = view_.selectedSession;
+    in.fontSize = ImGui::GetFontSize();
+    return layoutArchitecture(in);
+}
+
+bool ViewerApp::exportPicture(const std::string& path, std::string& error)
+{
+    // Laid out again at the origin: the offscreen target starts at (0, 0), the window does not.
+    RectF canvas{0, 0, pictureArea_.w, pictureArea_.h};
+    switch (view_.pictureTab)
+    {
+        case PictureTab::Architecture:
+            return exportPicturePng(layoutArchitectureIn(canvas), path, error);
+        default:
+            error = std::string("export: the ") + pictureTabName(view_.pictureTab) +
+                    " tab has no picture to export (use --screenshot)";
+            return false;
+    }
 }
 
 void ViewerApp::frame(double dtSec)
@@ -300,6 +321,11 @@ int ViewerApp::writeCaptures()
             return kExitWriteFailed;
         }
     }
+    if (!options_.exportPng.empty() && !exportPicture(options_.exportPng, error))
+    {
+        std::fprintf(stderr, "rscope-viewer: %s\n", error.c_str());
+        return kExitWriteFailed;
+    }
     if (!options_.dumpLayout.empty())
     {
         const TraceStore& store = *store_;
@@ -321,6 +347,10 @@ int ViewerApp::writeCaptures()
                              {"status", liveStatusName(live_->status())},
                              {"lines", live_->linesReceived()}};
         extra["picture_tab"] = pictureTabName(view_.pictureTab);
+        nlohmann::json findings = nlohmann::json::array();
+        for (const trace::ModelFinding& f : findings_.findings())
+            findings.push_back({{"event", f.ref}, {"seq", f.seq}, {"message", f.message}});
+        extra["model_findings"] = findings;
         std::vector<const DrawList*> pictures;
         for (const DrawList& p : pictures_) pictures.push_back(&p);
         if (!writeLayoutDump(options_.dumpLayout, pictures, extra, error))

@@ -19,6 +19,9 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
                    "Headless: render one moment to this PNG and exit");
     app.add_option("--dump-layout", out.dumpLayout,
                    "Headless: write that frame's draw records (nodes, edges, tokens) as JSON");
+    app.add_option("--export-png", out.exportPng,
+                   "Headless: render the shown picture (--picture) offscreen at its full size "
+                   "(a whole sequence diagram) to this PNG and exit");
     auto* atEvent = app.add_option("--at-event", out.atEvent,
                                    "Start at the moment when event N (0-based) is the newest")
                         ->check(CLI::NonNegativeNumber);

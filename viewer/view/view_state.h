@@ -51,6 +51,8 @@ struct ViewState
     bool saveModalRequested = false;
     char openPath[512] = {};
     char savePath[512] = {};
+    bool exportPngModalRequested = false;
+    char exportPngPath[512] = "/tmp/rscope-picture.png";
 };
 
 }  // namespace rscope::viewer
