@@ -286,6 +286,12 @@ NodeRecord stepNode(const StartupLayoutInput& in, const StartupStep& step, int l
                             ", newest: " + seqText(in.store, last));
         n.tooltip.push_back("click: go to the event that lit it");
     }
+    else if (in.progress->firstEvent(step.id) != StartupProgress::kNone)
+    {
+        n.tooltip.push_back("click: jump ahead to " +
+                            seqText(in.store, in.progress->firstEvent(step.id)) +
+                            ", where it lights up");
+    }
     return n;
 }
 
