@@ -197,27 +197,28 @@ LaneText laneText(StartupLane lane, const TraceStore* store)
     {
         case StartupLane::Reactor:
             t.title = "reactor threads" + n;
-            if (!actors.empty())
-                t.ids = "pid " + std::to_string(actors[0]->pid) + " tids " + list(true);
+            t.shortTitle = "reactors";
+            if (!actors.empty()) t.ids = "tids " + list(true);
             t.tooltip = {"reactor threads of the master: each owns the client fds fd % reactor_num",
                          "== id and polls the pipes of workers w % reactor_num == id"};
             break;
         case StartupLane::Master:
             t.title = "master main thread";
-            if (!actors.empty())
-                t.ids = "pid " + std::to_string(actors[0]->pid) + " tid " +
-                        std::to_string(actors[0]->tid);
+            t.shortTitle = "master";
+            if (!actors.empty()) t.ids = "pid " + list(false);
             t.tooltip = {"the master process's first thread: it forks the manager, listens,",
                          "starts the reactor threads and runs the main reactor (accept)"};
             break;
         case StartupLane::Manager:
             t.title = "manager process";
+            t.shortTitle = "manager";
             if (!actors.empty()) t.ids = "pid " + list(false);
             t.tooltip = {"forked by the master before any thread exists; forks, reaps and",
                          "restarts the workers"};
             break;
         case StartupLane::Worker:
             t.title = "worker processes" + n;
+            t.shortTitle = "workers";
             if (!actors.empty()) t.ids = "pids " + list(false);
             t.tooltip = {"children of the manager: each polls its own pipe and runs the user",
                          "callbacks"};
@@ -225,7 +226,10 @@ LaneText laneText(StartupLane lane, const TraceStore* store)
         case StartupLane::Count:
             break;
     }
-    if (!t.ids.empty()) t.tooltip.push_back(t.ids);
+    // The short ids line leaves out what the title can spare (a thread's pid, the master's tid).
+    for (const Actor* a : actors)
+        t.tooltip.push_back(a->name + ": pid " + std::to_string(a->pid) + ", tid " +
+                            std::to_string(a->tid));
     return t;
 }
 
@@ -276,7 +280,8 @@ NodeRecord stepNode(const StartupLayoutInput& in, const StartupStep& step, int l
 
     n.tooltip.push_back(std::string("swoole 1.8: ") +
                         (*step.historicMore ? step.historicMore : step.historic));
-    n.tooltip.push_back(std::string("ours: ") + step.ours);
+    n.tooltip.push_back(std::string("ours: ") + step.ours +
+                        (*step.oursIn ? std::string(", in ") + step.oursIn : std::string()));
     n.tooltip.push_back(step.description);
     n.tooltip.push_back(std::string("lit by: ") + step.ruleText);
     n.tooltip.push_back("now: " + statusText(in, step));
@@ -295,10 +300,18 @@ NodeRecord stepNode(const StartupLayoutInput& in, const StartupStep& step, int l
     return n;
 }
 
-std::string handlerText(const StartupHandler& h, bool full)
+std::string handlerText(const StartupHandler& h, HandlerForm form)
 {
-    return full ? std::string(h.fdType) + " → " + h.historic
-                : std::string(h.fdShort) + " → " + h.historicShort;
+    switch (form)
+    {
+        case HandlerForm::Full:
+            return std::string(h.fdType) + " → " + h.historic;
+        case HandlerForm::Medium:
+            return std::string(h.fdType) + " → " + h.historicShort;
+        case HandlerForm::Short:
+            break;
+    }
+    return std::string(h.fdShort) + " → " + h.historicShort;
 }
 
 NodeRecord handlerBox(const StartupLayoutInput& in, StartupLane lane)
@@ -318,7 +331,7 @@ NodeRecord handlerBox(const StartupLayoutInput& in, StartupLane lane)
         ++total;
         bool on = in.progress->handlerRegistered(i, in.position);
         registered += on ? 1 : 0;
-        n.tooltip.push_back(handlerText(h, true) + (on ? "" : "   (not yet)"));
+        n.tooltip.push_back(handlerText(h, HandlerForm::Full) + (on ? "" : "   (not yet)"));
         n.tooltip.push_back(std::string("    ours: ") + (*h.ours ? h.ours : "none") + "; " +
                             h.note);
         size_t at = in.progress->handlerEvent(i);

@@ -20,6 +20,7 @@ namespace
 
 using startup::textWidth;
 
+constexpr float kEps = 1e-3f;
 constexpr size_t kLaneCount = static_cast<size_t>(StartupLane::Count);
 // Columns left to right: the master in the middle of its reactor threads (thread edges go left)
 // and the processes it forks (fork edges go right).
@@ -145,26 +146,43 @@ struct Columns
     std::array<float, kLaneCount> x{};
     std::array<float, kLaneCount> w{};
     float gap = 0;
-    bool fullHandlers = true;
 };
 
-float desiredWidth(const StartupLayoutInput& in, const DrawList& list, StartupLane lane, bool full)
+using startup::HandlerForm;
+constexpr HandlerForm kForms[] = {HandlerForm::Full, HandlerForm::Medium, HandlerForm::Short};
+
+float padded(float textW, float f)
+{
+    return textW + 2 * 0.45f * f + 2;
+}
+
+// The width the lane's boxes need for their text (titles and lines of its steps and title box).
+float stepsWidth(const StartupLayoutInput& in, const DrawList& list, StartupLane lane)
 {
     float f = in.fontSize;
     float w = 0;
     for (const NodeRecord& n : list.nodes)
     {
-        bool mine = n.id == startupLaneNodeId(lane) || n.id == startupHandlerBoxId(lane) ||
+        bool mine = n.id == startupLaneNodeId(lane) ||
                     (n.role == "step" && startupStep(startupStepOfNode(n.id)).lane == lane);
         if (!mine) continue;
         w = std::max(w, textWidth(n.title, f));
         for (const std::string& line : n.lines) w = std::max(w, textWidth(line, f));
     }
-    for (const StartupHandler& h : startupHandlers())
-        if (h.lane == lane) w = std::max(w, textWidth(startup::handlerText(h, full), f));
-    return w + 2 * 0.45f * f + 2;
+    return padded(w, f);
 }
 
+float handlersWidth(StartupLane lane, HandlerForm form, float f)
+{
+    float w = 0;
+    for (const StartupHandler& h : startupHandlers())
+        if (h.lane == lane) w = std::max(w, textWidth(startup::handlerText(h, form), f));
+    return padded(w, f);
+}
+
+// Steps first: every column gets what its boxes need (or a fair share of a narrow canvas).
+// Slack then goes to the handler boxes, the article's full names if all fit, else the shorter
+// forms; then to the gaps (room for edge labels); the rest is shared by the columns.
 Columns chooseColumns(const StartupLayoutInput& in, const DrawList& list, float margin)
 {
     float f = in.fontSize;
@@ -173,27 +191,34 @@ Columns chooseColumns(const StartupLayoutInput& in, const DrawList& list, float 
     float room = std::max(1.0f, in.canvas.w - 2 * margin - 3 * minGap);
     std::array<float, kLaneCount> want{};
     float sum = 0;
-    for (bool full : {true, false})
-    {
-        sum = 0;
-        for (StartupLane lane : kLanes)
-            sum += want[laneIndex(lane)] = desiredWidth(in, list, lane, full);
-        c.fullHandlers = full;
-        if (sum <= room) break;
-    }
+    for (StartupLane lane : kLanes) sum += want[laneIndex(lane)] = stepsWidth(in, list, lane);
     c.gap = minGap;
-    if (sum <= room)
+    if (sum > room)
     {
-        // Slack: wider gaps (room for edge labels) up to 5 f, the rest shared by the columns.
-        float extra = room - sum;
-        float gapAdd = std::min(extra / 2 / 3, 3.0f * f);
-        c.gap += gapAdd;
-        extra -= 3 * gapAdd;
-        for (float& w : want) w += extra / static_cast<float>(kLaneCount);
+        for (float& w : want) w *= room / sum;
     }
     else
     {
-        for (float& w : want) w *= room / sum;
+        float slack = room - sum;
+        for (HandlerForm form : kForms)
+        {
+            std::array<float, kLaneCount> need{};
+            float total = 0;
+            for (StartupLane lane : kLanes)
+            {
+                size_t i = laneIndex(lane);
+                need[i] = std::max(0.0f, handlersWidth(lane, form, f) - want[i]);
+                total += need[i];
+            }
+            if (total > slack) continue;
+            for (size_t i = 0; i < kLaneCount; ++i) want[i] += need[i];
+            slack -= total;
+            break;
+        }
+        float gapAdd = std::min(slack / 2 / 3, 3.0f * f);
+        c.gap += gapAdd;
+        slack -= 3 * gapAdd;
+        for (float& w : want) w += slack / static_cast<float>(kLaneCount);
     }
     float x = in.canvas.x + margin;
     for (size_t i = 0; i < kLaneCount; ++i)
@@ -257,7 +282,7 @@ void addEdges(const StartupLayoutInput& in, DrawList& list, const Columns& cols)
     }
 }
 
-void addHandlerLabels(const StartupLayoutInput& in, DrawList& list, const Columns& cols)
+void addHandlerLabels(const StartupLayoutInput& in, DrawList& list)
 {
     float f = in.fontSize;
     auto handlers = startupHandlers();
@@ -272,8 +297,15 @@ void addHandlerLabels(const StartupLayoutInput& in, DrawList& list, const Column
         l.id = startupHandlerLabelId(i);
         float pad = 0.45f * f;
         l.pos = {box->rect.x + pad, box->rect.y + (0.36f + 1.15f + 1.05f * k) * f};
-        l.text =
-            startup::fitText(startup::handlerText(h, cols.fullHandlers), box->rect.w - 2 * pad, f);
+        // The richest form in which every line of this box fits; cut only when none does.
+        HandlerForm form = HandlerForm::Short;
+        for (HandlerForm candidate : kForms)
+        {
+            if (handlersWidth(h.lane, candidate, f) > box->rect.w + kEps) continue;
+            form = candidate;
+            break;
+        }
+        l.text = startup::fitText(startup::handlerText(h, form), box->rect.w - 2 * pad, f);
         l.color =
             in.progress->handlerRegistered(i, in.position) ? kHandlerRegistered : kHandlerPending;
         list.labels.push_back(std::move(l));
@@ -360,14 +392,20 @@ DrawList layoutStartup(const StartupLayoutInput& in)
     Columns cols = chooseColumns(input, list, margin);
     if (plan.lines < 2)
     {
-        // Without a line for them, the pids join the lane title when the column can hold them.
+        // Without a line for them, the pids join the lane title when the column can hold them,
+        // after the role's short name if need be.
         for (StartupLane lane : kLanes)
         {
             NodeRecord* n = findNode(list, startupLaneNodeId(lane));
-            std::string ids = startup::laneText(lane, in.store).ids;
-            std::string joined = n->title + "  " + ids;
-            if (!ids.empty() && textWidth(joined, f) <= cols.w[laneIndex(lane)] - 0.9f * f)
+            startup::LaneText text = startup::laneText(lane, in.store);
+            if (text.ids.empty()) continue;
+            for (const std::string& title : {text.title, text.shortTitle})
+            {
+                std::string joined = title + "  " + text.ids;
+                if (textWidth(joined, f) > cols.w[laneIndex(lane)] - 0.9f * f) continue;
                 n->title = joined;
+                break;
+            }
         }
     }
 
@@ -396,7 +434,7 @@ DrawList layoutStartup(const StartupLayoutInput& in)
     for (NodeRecord& n : list.nodes)
         if (n.role == "lane") n.title = startup::fitText(n.title, n.rect.w - 0.9f * f, f);
     addEdges(input, list, cols);
-    addHandlerLabels(input, list, cols);
+    addHandlerLabels(input, list);
 
     const Topology& t = in.store->topology();
     if (t.mode == "base")

@@ -3,6 +3,7 @@
 // layoutStartup (GUI thread).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,8 +22,9 @@ std::string fitText(const std::string& text, float width, float fontSize);
 // The lane's processes and threads from the header: title, pid line, tooltip.
 struct LaneText
 {
-    std::string title;  // "master main thread"
-    std::string ids;    // "pid 10865 tid 10865"
+    std::string title;       // "master main thread"
+    std::string shortTitle;  // "master": when the ids would not fit after the title
+    std::string ids;         // "pid 10865 tid 10865"
     std::vector<std::string> tooltip;
 };
 LaneText laneText(StartupLane lane, const TraceStore* store);
@@ -31,9 +33,17 @@ LaneText laneText(StartupLane lane, const TraceStore* store);
 // name), two lines (our name; the status).
 NodeRecord stepNode(const StartupLayoutInput& in, const StartupStep& step, int lines);
 NodeRecord laneNode(const StartupLayoutInput& in, StartupLane lane, bool withIds);
-// The lane's handler box (title, tooltip) and its label texts in the full or short form.
+// The lane's handler box (title, tooltip) and its label texts: "SW_FD_PIPE →
+// swWorker_onPipeReceive" (full), "SW_FD_PIPE → onPipeReceive" (medium: the lane names the prefix),
+// "PIPE → onPipeReceive".
+enum class HandlerForm : uint8_t
+{
+    Full,
+    Medium,
+    Short
+};
 NodeRecord handlerBox(const StartupLayoutInput& in, StartupLane lane);
-std::string handlerText(const StartupHandler& h, bool full);
+std::string handlerText(const StartupHandler& h, HandlerForm form);
 
 Color laneColor(StartupLane lane);  // lit fill
 

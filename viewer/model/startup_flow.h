@@ -74,6 +74,7 @@ struct StartupStep
     const char* historic;      // the swoole 1.8 function (the node's title)
     const char* historicMore;  // the call chain around it (tooltip), may be ""
     const char* ours;          // our engine's function that does it
+    const char* oursIn;        // where ours is called from ("" when evident)
     const char* description;
     StepMultiplicity multiplicity;
     LightRule rule;

@@ -12,6 +12,7 @@
 
 #include "tests/viewer/model/derived/trace_fixtures.h"
 #include "viewer/layout/layout_dump.h"
+#include "viewer/layout/startup_parts.h"
 #include "viewer/model/trace_store.h"
 
 namespace rscope::viewer
@@ -96,7 +97,7 @@ bool overlap(const RectF& a, const RectF& b)
            b.y < a.y + a.h - kEps;
 }
 
-void expectGeometry(const DrawList& list, const RectF& canvas)
+void expectGeometry(const DrawList& list, const RectF& canvas, float font)
 {
     ASSERT_FALSE(list.nodes.empty());
     for (size_t i = 0; i < list.nodes.size(); ++i)
@@ -112,13 +113,15 @@ void expectGeometry(const DrawList& list, const RectF& canvas)
             EXPECT_FALSE(overlap(r, list.nodes[j].rect))
                 << list.nodes[i].id << " overlaps " << list.nodes[j].id;
     }
-    // Handler lines sit inside their box, one under the other.
+    // Handler lines sit inside their box, one under the other, their text no wider than it (by
+    // the layout's own estimate of the font's advances).
     for (const LabelRecord& l : list.labels)
     {
         bool inside = false;
         for (const NodeRecord& n : list.nodes)
             if (n.role == "handlers" && n.rect.contains(l.pos) &&
-                l.pos.y + 13 * 0.9f <= n.rect.y + n.rect.h + kEps)
+                l.pos.y + font <= n.rect.y + n.rect.h + kEps &&
+                l.pos.x + startup::textWidth(l.text, font) <= n.rect.x + n.rect.w + kEps)
                 inside = true;
         EXPECT_TRUE(inside) << l.id << " " << l.text;
     }
@@ -279,7 +282,7 @@ TEST(StartupLayout, FitsTheViewerCanvasAndALargeOne)
         RectF small{12, 40, 930, 420};
         DrawList list = a.layout(a.after(9), small, font);
         SCOPED_TRACE(font);
-        expectGeometry(list, small);
+        expectGeometry(list, small, font);
         // Our function names stay on screen at the viewer's size: one line under each title.
         for (const NodeRecord& n : list.nodes)
         {
@@ -290,7 +293,7 @@ TEST(StartupLayout, FitsTheViewerCanvasAndALargeOne)
     }
     RectF big{0, 0, 1800, 900};
     DrawList list = a.layout(a.after(13), big, 13);
-    expectGeometry(list, big);
+    expectGeometry(list, big, 13);
     for (const NodeRecord& n : list.nodes)
     {
         if (n.role != "step") continue;
