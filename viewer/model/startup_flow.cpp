@@ -151,6 +151,12 @@ size_t StartupProgress::lastEventBefore(StartupStepId step, size_t position) con
     return end == l.begin() ? kNone : std::prev(end)->eventIndex;
 }
 
+size_t StartupProgress::eventToShow(StartupStepId step, size_t position) const
+{
+    size_t event = lastEventBefore(step, position);
+    return event != kNone ? event : firstEvent(step);
+}
+
 size_t StartupProgress::newestEventBefore(size_t position) const
 {
     size_t newest = kNone;

@@ -150,6 +150,9 @@ class StartupProgress
     // The first event that lit the step, the newest one before `position` (kNone if none).
     size_t firstEvent(StartupStepId step) const;
     size_t lastEventBefore(StartupStepId step, size_t position) const;
+    // Where a click on the step takes the cursor: the newest lighting before `position` (the
+    // picture stays as it is), else its first lighting ahead (kNone when it never lights).
+    size_t eventToShow(StartupStepId step, size_t position) const;
 
     // The newest lighting event before `position`, and whether `step` was lit by it (the glow);
     // several steps share an event when some are inferred from it.

@@ -28,22 +28,19 @@ DrawList drawStartupTab(const RectF& area, FrameContext& ctx, Commands& out)
 
     // The canvas is one item, so the window does not scroll and clicks land here.
     ImGui::InvisibleButton("##startup_canvas", ImVec2(area.w, area.h));
+    // Read before the tooltip below opens a window of its own.
+    bool clicked = ImGui::IsItemHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left);
     paintDrawList(ImGui::GetWindowDrawList(), picture);
     handlePictureInput(picture, out);
 
-    // Clicks on steps are this tab's own (the shared input handler knows tokens and clients):
-    // the newest event before the cursor that lit the step, so the picture stays as it is.
-    if (ctx.startup == nullptr || !ImGui::IsItemHovered() ||
-        !ImGui::IsMouseClicked(ImGuiMouseButton_Left))
-        return picture;
+    // Clicks on steps are this tab's own (the shared input handler knows tokens and clients).
+    if (ctx.startup == nullptr || !clicked) return picture;
     ImVec2 mouse = ImGui::GetMousePos();
     HitResult hit = hitTest(picture, {mouse.x, mouse.y});
     if (hit.node == nullptr) return picture;
     StartupStepId step = startupStepOfNode(hit.node->id);
     if (step == StartupStepId::Count) return picture;
-    size_t event = ctx.startup->lastEventBefore(step, in.position);
-    // A step still pending: its first lighting later in the trace, if any (a look ahead).
-    if (event == StartupProgress::kNone) event = ctx.startup->firstEvent(step);
+    size_t event = ctx.startup->eventToShow(step, in.position);
     if (event == StartupProgress::kNone) return picture;
     out.push_back(Command::make(Command::Type::SelectEvent).withIndex(static_cast<int64_t>(event)));
     out.push_back(Command::make(Command::Type::SeekEvent).withIndex(static_cast<int64_t>(event)));

@@ -188,6 +188,25 @@ TEST(StartupProgress, ArticleAfterEveryWorkerStarted)
     EXPECT_EQ(p.newestEventBefore(store.size()), indexOfSeq(store, 13));
 }
 
+TEST(StartupProgress, AClickShowsTheLightingBeforeTheCursorElseTheNextOne)
+{
+    TraceStore store;
+    test::loadArticle(store);
+    StartupProgress p;
+    p.extend(store);
+    size_t pos = indexOfSeq(store, 3) + 1;  // two of four pipes
+    EXPECT_EQ(p.eventToShow(S::Pipes, pos), indexOfSeq(store, 3));
+    EXPECT_EQ(p.eventToShow(S::Start, pos), indexOfSeq(store, 1));
+    // Pending steps look ahead to where they light up.
+    EXPECT_EQ(p.eventToShow(S::Listen, pos), indexOfSeq(store, 6));
+    EXPECT_EQ(p.eventToShow(S::MainLoop, pos), indexOfSeq(store, 9));
+    EXPECT_EQ(p.eventToShow(S::WorkerLoop, 0), indexOfSeq(store, 10));
+    TraceStore empty;
+    StartupProgress none;
+    none.extend(empty);
+    EXPECT_EQ(none.eventToShow(S::Listen, 0), StartupProgress::kNone);
+}
+
 TEST(StartupProgress, ExtendInSlicesEqualsOneExtend)
 {
     TraceStore full;
