@@ -21,6 +21,9 @@ namespace
 using startup::textWidth;
 
 constexpr float kEps = 1e-3f;
+constexpr Color kCallColor = rgba(176, 186, 202, 235);
+constexpr Color kForkColor = rgba(240, 162, 72);
+constexpr Color kThreadColor = rgba(96, 204, 214);
 constexpr size_t kLaneCount = static_cast<size_t>(StartupLane::Count);
 // Columns left to right: the master in the middle of its reactor threads (thread edges go left)
 // and the processes it forks (fork edges go right).
@@ -264,14 +267,14 @@ void addEdges(const StartupLayoutInput& in, DrawList& list, const Columns& cols)
         switch (e.kind)
         {
             case StartupEdgeKind::Call:
-                r.color = lit ? rgba(176, 186, 202, 235) : rgba(84, 90, 104, 220);
+                r.color = lit ? kCallColor : rgba(84, 90, 104, 220);
                 break;
             case StartupEdgeKind::Fork:
-                r.color = lit ? rgba(240, 162, 72) : rgba(120, 92, 64, 220);
+                r.color = lit ? kForkColor : rgba(120, 92, 64, 220);
                 r.label = "fork()";
                 break;
             case StartupEdgeKind::Thread:
-                r.color = lit ? rgba(96, 204, 214) : rgba(62, 106, 112, 220);
+                r.color = lit ? kThreadColor : rgba(62, 106, 112, 220);
                 r.label = "thread";
                 break;
         }
@@ -310,6 +313,45 @@ void addHandlerLabels(const StartupLayoutInput& in, DrawList& list)
             in.progress->handlerRegistered(i, in.position) ? kHandlerRegistered : kHandlerPending;
         list.labels.push_back(std::move(l));
     }
+}
+
+// When the gaps are too narrow for the edge labels, a key to the edge colours goes at the
+// bottom of the first column, if the column has a free line there.
+void addLegend(const StartupLayoutInput& in, DrawList& list, const Columns& cols, float margin)
+{
+    bool labelled = std::any_of(list.edges.begin(), list.edges.end(),
+                                [](const EdgeRecord& e) { return !e.label.empty(); });
+    if (labelled) return;
+    float f = in.fontSize;
+    float bottom = in.canvas.y + in.canvas.h - margin;
+    float used = in.canvas.y;
+    for (const NodeRecord& n : list.nodes)
+        if (n.rect.x < cols.x[0] + cols.w[0]) used = std::max(used, n.rect.y + n.rect.h);
+    float y = bottom - 1.05f * f;
+    if (y < used + 0.3f * f) return;
+    struct Key
+    {
+        const char* text;
+        Color color;
+        StartupEdgeKind kind;
+    };
+    const Key keys[] = {{"→ call", kCallColor, StartupEdgeKind::Call},
+                        {"→ fork()", kForkColor, StartupEdgeKind::Fork},
+                        {"→ thread", kThreadColor, StartupEdgeKind::Thread}};
+    float x = cols.x[0];
+    std::vector<LabelRecord> labels;
+    for (const Key& key : keys)
+    {
+        LabelRecord l;
+        l.id = std::string("legend.") + startupEdgeKindName(key.kind);
+        l.text = key.text;
+        l.color = key.color;
+        l.pos = {x, y};
+        x += textWidth(l.text, f) + 1.0f * f;
+        labels.push_back(std::move(l));
+    }
+    if (x - 1.0f * f > cols.x[0] + cols.w[0]) return;
+    for (LabelRecord& l : labels) list.labels.push_back(std::move(l));
 }
 
 NodeRecord* findNode(DrawList& list, const std::string& id)
@@ -435,6 +477,7 @@ DrawList layoutStartup(const StartupLayoutInput& in)
         if (n.role == "lane") n.title = startup::fitText(n.title, n.rect.w - 0.9f * f, f);
     addEdges(input, list, cols);
     addHandlerLabels(input, list);
+    addLegend(input, list, cols, margin);
 
     const Topology& t = in.store->topology();
     if (t.mode == "base")

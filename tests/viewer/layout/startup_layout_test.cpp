@@ -117,6 +117,7 @@ void expectGeometry(const DrawList& list, const RectF& canvas, float font)
     // the layout's own estimate of the font's advances).
     for (const LabelRecord& l : list.labels)
     {
+        if (l.id.rfind("handler[", 0) != 0) continue;
         bool inside = false;
         for (const NodeRecord& n : list.nodes)
             if (n.role == "handlers" && n.rect.contains(l.pos) &&
@@ -309,6 +310,29 @@ TEST(StartupLayout, FitsTheViewerCanvasAndALargeOne)
             if (s.lane != lane) continue;
             EXPECT_GE(box.rect.y, node(list, startupStepNodeId(s.id)).rect.y) << s.key;
         }
+    }
+}
+
+TEST(StartupLayout, EdgeKindsAreLabelledOrKeyed)
+{
+    Article a;
+    // Wide gaps hold the labels on the fork and thread edges; narrow ones get a key instead, in a
+    // free line of the first column, clear of every box.
+    for (RectF canvas : {RectF{0, 0, 1800, 900}, RectF{0, 0, 930, 420}})
+    {
+        DrawList list = a.layout(a.after(13), canvas, 15);
+        const EdgeRecord* fork = list.findEdge("fork:master.fork_manager->manager.start");
+        ASSERT_NE(fork, nullptr);
+        const LabelRecord* key = nullptr;
+        for (const LabelRecord& l : list.labels)
+            if (l.id == "legend.fork") key = &l;
+        EXPECT_NE(fork->label.empty(), key == nullptr) << canvas.w;
+        if (key == nullptr) continue;
+        for (const NodeRecord& n : list.nodes)
+            EXPECT_FALSE(n.rect.contains(key->pos) ||
+                         n.rect.contains({key->pos.x, key->pos.y + 15}))
+                << n.id;
+        EXPECT_LE(key->pos.y + 15, canvas.y + canvas.h);
     }
 }
 
