@@ -262,7 +262,10 @@ NodeRecord stepNode(const StartupLayoutInput& in, const StartupStep& step, int l
     else if (lines == 1)
     {
         // The count first: a narrow box clips the end of the line, and the count matters more.
+        // Restarted instances show as "+n": the step lit again by a new worker.
         std::string count = countText(in, step);
+        size_t again = in.progress->relitCount(step.id, in.position);
+        if (again > 0) count += " +" + std::to_string(again);
         n.lines = {count.empty() ? std::string(step.ours) : count + "  " + step.ours};
     }
     n.fill = lit ? laneColor(step.lane) : kPendingFill;

@@ -161,9 +161,11 @@ constexpr StartupStep kSteps[] = {
      M::PerWorker,
      R::SameAs,
      K::WorkerStart,
-     K::WorkerRestart,
+     kNoKind,
      {kNoStep, kNoStep},
-     "inferred: each worker_start shows its fork; worker_restart is the manager's re-fork"},
+     // Not worker_restart as well: it would count a re-fork twice, and it may even come after
+     // the new worker's worker_start (the child can report before fork() returns in the manager).
+     "inferred: each worker_start shows its fork, a restarted worker's too"},
     {S::ManagerWait,
      "manager.wait",
      L::Manager,

@@ -212,6 +212,36 @@ TEST(StartupLayout, AfterEveryWorkerEverythingIsLit)
     for (const EdgeRecord& e : list.edges) EXPECT_EQ(e.count, 1u) << e.id;
 }
 
+TEST(StartupLayout, ARestartedWorkerLightsItsStepAgain)
+{
+    TraceStore store;
+    store.setTopology(test::makeTopology(1, 2));
+    int64_t ts = 1000;
+    test::append(store, test::Ev(EventKind::ServerStart, Role::Master), ts += 10);
+    test::append(store, test::Ev(EventKind::WorkerStart, Role::Worker, 0).worker(0), ts += 10);
+    test::append(store, test::Ev(EventKind::WorkerStart, Role::Worker, 1).worker(1), ts += 10);
+    size_t before = store.size();
+    test::append(store, test::Ev(EventKind::WorkerRestart, Role::Manager).worker(0), ts += 10);
+    test::append(store, test::Ev(EventKind::WorkerStart, Role::Worker, 0).worker(0).pid(700),
+                 ts += 10);
+    StartupProgress progress;
+    progress.extend(store);
+    StartupLayoutInput in;
+    in.store = &store;
+    in.progress = &progress;
+    in.canvas = {0, 0, 930, 420};
+    in.fontSize = 15;
+    in.position = before;
+    DrawList first = layoutStartup(in);
+    in.position = store.size();
+    DrawList again = layoutStartup(in);
+    std::string id = startupStepNodeId(S::WorkerLoop);
+    EXPECT_EQ(node(first, id).lines, std::vector<std::string>{"2/2  Worker::run"});
+    EXPECT_EQ(node(again, id).lines, std::vector<std::string>{"2/2 +1  Worker::run"});
+    EXPECT_EQ(fullGlow(again), id);
+    EXPECT_TRUE(contains(node(again, id).tooltip, "2/2 started, 1 again"));
+}
+
 TEST(StartupLayout, LanesCarryTheHeaderPids)
 {
     Article a;

@@ -267,22 +267,30 @@ TEST(StartupProgress, WorkerRestartLightsTheWorkerStepsAgain)
     size_t restart = store.size() - 1;
     append(store, Ev(EventKind::WorkerStart, Role::Worker, 1).worker(1).pid(900), ts += 10);
     size_t restarted = store.size() - 1;
+    // A second restart reported in the other order: the new worker before the manager.
+    append(store, Ev(EventKind::WorkerExit, Role::Worker, 0).worker(0), ts += 10);
+    append(store, Ev(EventKind::WorkerStart, Role::Worker, 0).worker(0).pid(901), ts += 10);
+    append(store, Ev(EventKind::WorkerRestart, Role::Manager).worker(0), ts += 10);
 
     StartupProgress p;
     p.extend(store);
     EXPECT_EQ(p.litCount(S::WorkerLoop, startedAll), 2u);
     EXPECT_EQ(p.newestStep(startedAll), S::WorkerLoop);
-    // The manager's re-fork glows first, in the manager's lane.
-    EXPECT_EQ(p.newestStep(restart + 1), S::SpawnWorkers);
-    EXPECT_EQ(newestSteps(p, restart + 1), std::set<S>{S::SpawnWorkers});
-    // Then the new worker: the same step, lit again by the new instance, not a third worker.
+    // The manager's worker_restart lights nothing: the new worker's start shows the fork.
+    EXPECT_EQ(p.newestEventBefore(restart + 1), startedAll - 1);
+    // The new worker: the same steps, lit again by the new instance, not a third worker.
+    size_t pos = restarted + 1;
+    EXPECT_EQ(p.newestStep(pos), S::WorkerLoop);
+    EXPECT_EQ(newestSteps(p, pos), (std::set<S>{S::SpawnWorkers, S::WorkerLoop, S::WorkerPipe}));
+    EXPECT_EQ(p.lastEventBefore(S::WorkerLoop, pos), restarted);
+    EXPECT_EQ(p.litCount(S::WorkerLoop, pos), 2u);
+    EXPECT_EQ(p.relitCount(S::WorkerLoop, pos), 1u);
+    EXPECT_EQ(p.lightings(S::WorkerLoop)[2].instance, 1);
+    // Each fork counts once in the manager's lane too, whatever the order of the reports.
     size_t end = store.size();
-    EXPECT_EQ(p.newestStep(end), S::WorkerLoop);
-    EXPECT_EQ(newestSteps(p, end), (std::set<S>{S::SpawnWorkers, S::WorkerLoop, S::WorkerPipe}));
-    EXPECT_EQ(p.lastEventBefore(S::WorkerLoop, end), restarted);
-    EXPECT_EQ(p.litCount(S::WorkerLoop, end), 2u);
-    EXPECT_EQ(p.relitCount(S::WorkerLoop, end), 1u);
-    EXPECT_EQ(p.lightings(S::WorkerLoop).back().instance, 1);
+    EXPECT_EQ(p.relitCount(S::WorkerLoop, end), 2u);
+    EXPECT_EQ(p.relitCount(S::SpawnWorkers, end), 2u);
+    EXPECT_EQ(p.lightings(S::WorkerLoop).back().instance, 0);
     // The manager's loop was entered once; a restart does not start it again.
     EXPECT_EQ(p.lightings(S::ManagerWait).size(), 1u);
 }
