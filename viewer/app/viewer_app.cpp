@@ -17,6 +17,7 @@
 #include "viewer/app/screenshot.h"
 #include "viewer/layout/architecture_layout.h"
 #include "viewer/layout/layout_dump.h"
+#include "viewer/layout/startup_layout.h"
 #include "viewer/model/live_source.h"
 #include "viewer/model/trace_reader.h"
 #include "viewer/model/trace_store.h"
@@ -150,6 +151,7 @@ Commands ViewerApp::drawUi()
     FrameContext ctx{*store_, playback_, cursor_.state(), activity_, view_, sourceInfo(), fps_};
     ctx.findings = &findings_;
     ctx.sessions = &sessions_;
+    ctx.startup = &startup_;
     Commands out;
     float menuHeight = drawMenuBar(ctx, out);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -170,6 +172,9 @@ Commands ViewerApp::drawUi()
             break;
         case PictureTab::Sequence:
             pictures_.push_back(drawSequenceTab(area, ctx, out));
+            break;
+        case PictureTab::Startup:
+            pictures_.push_back(drawStartupTab(area, ctx, out));
             break;
         default:
             break;
@@ -205,6 +210,16 @@ bool ViewerApp::exportPicture(const std::string& path, std::string& error)
             return exportPicturePng(layoutArchitectureIn(canvas), path, error);
         case PictureTab::Sequence:
             return exportPicturePng(layoutSequenceForExport(), path, error);
+        case PictureTab::Startup:
+        {
+            StartupLayoutInput in;
+            in.store = store_.get();
+            in.progress = &startup_;
+            in.position = std::min(playback_.position(), store_->size());
+            in.canvas = canvas;
+            in.fontSize = ImGui::GetFontSize();
+            return exportPicturePng(layoutStartup(in), path, error);
+        }
         default:
             error = std::string("export: the ") + pictureTabName(view_.pictureTab) +
                     " tab has no picture to export (use --screenshot)";

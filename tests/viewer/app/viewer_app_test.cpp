@@ -377,6 +377,45 @@ TEST(ViewerApp, MalformedLineIsReportedAsFileLineAndSkipped)
     EXPECT_EQ(d["events"], 34) << "36 events, one malformed and one unknown kind skipped";
 }
 
+// The startup tab lights the master's steps as the cursor passes them: after the 4th pipe_create
+// (event 4) the pipes step reads 4/4 and the manager's fork is still dark; after the first
+// worker_start (event 9) the fork, listen and the first worker are lit.
+TEST(ViewerApp, StartupTabLightsStepsAsTheCursorPassesThem)
+{
+    TempDir dir;
+    Capture early = captureArticle(dir, {"--at-event", "4", "--picture", "startup"});
+    ASSERT_EQ(early.exitCode, 0) << early.err;
+    EXPECT_EQ(early.dump["picture_tab"], "startup");
+    ASSERT_EQ(early.picture.value("picture", ""), "startup") << early.dump.dump();
+    const json* pipes = findById(early.picture["nodes"], "step.master.pipes");
+    const json* fork = findById(early.picture["nodes"], "step.master.fork_manager");
+    const json* worker = findById(early.picture["nodes"], "step.worker.loop");
+    ASSERT_TRUE(pipes && fork && worker);
+    EXPECT_EQ((*pipes)["state"], "lit");
+    EXPECT_NE((*pipes)["lines"].dump().find("4/4"), std::string::npos) << (*pipes).dump();
+    EXPECT_EQ((*fork)["state"], "pending");
+    EXPECT_EQ((*worker)["state"], "pending");
+    Rgb litFill = dominantColor(early.image, (*pipes)["rect"]);
+    Rgb darkFill = dominantColor(early.image, (*fork)["rect"]);
+    EXPECT_GT(litFill.b, darkFill.b + 40) << str(litFill) << " vs " << str(darkFill);
+
+    Capture later = captureArticle(dir, {"--at-event", "9", "--picture", "startup"});
+    ASSERT_EQ(later.exitCode, 0) << later.err;
+    for (const char* id :
+         {"step.master.fork_manager", "step.master.listen", "step.master.reactor_threads",
+          "step.manager.start", "step.worker.loop", "step.reactor.init"})
+    {
+        const json* node = findById(later.picture["nodes"], id);
+        ASSERT_NE(node, nullptr) << id;
+        EXPECT_EQ((*node)["state"], "lit") << id;
+    }
+    const json* workerLoop = findById(later.picture["nodes"], "step.worker.loop");
+    EXPECT_NE((*workerLoop)["lines"].dump().find("1/4"), std::string::npos);
+    EXPECT_EQ((*findById(later.picture["nodes"], "step.manager.wait"))["state"], "pending");
+    Rgb workerFill = dominantColor(later.image, (*workerLoop)["rect"]);
+    EXPECT_GT(workerFill.g, workerFill.r + 30) << "a lit worker step is green: " << str(workerFill);
+}
+
 TEST(ViewerApp, ModelFindingLinksToItsEventAndTheArticleHasNone)
 {
     TempDir dir;
