@@ -19,8 +19,8 @@ namespace
 // Sizes in font heights: a row holds its label line above the arrow.
 constexpr float kPad = 0.6f;
 constexpr float kHeadHeight = 3.0f;
-constexpr float kRowHeight = 2.1f;
-constexpr float kArrowAt = 0.72f;  // of a row, from its top
+constexpr float kRowHeight = 1.9f;
+constexpr float kArrowAt = 0.74f;  // of a row, from its top
 constexpr float kNoteHeight = 1.6f;
 constexpr float kBarHalf = 0.32f;
 constexpr float kLoopHeight = 0.8f;
