@@ -28,6 +28,24 @@ constexpr size_t kWindowMessages = 240;
 // Sessions drawn together when none is selected.
 constexpr size_t kDefaultSessions = 4;
 
+// The session list's columns: short headers (the list shares the tab with the diagram) and the
+// tooltips that spell them out.
+struct ListColumn
+{
+    const char* name;
+    const char* tip;
+};
+constexpr ListColumn kListColumns[] = {
+    {"session", "session id (swoole's $fd in user code); the swatch is its diagram colour"},
+    {"fd", "the connection's file descriptor in the master process"},
+    {"r", "reactor thread that owns the connection (fd % reactor_num)"},
+    {"w", "worker of the latest dispatch"},
+    {"state", "at the cursor: future, accepted, open, closing, closed (who closed it)"},
+    {"req", "requests dispatched to a worker"},
+    {"latency", "last request: read to the reply's write (hover a row for the maximum)"},
+    {"peer", "client address"},
+};
+
 ImU32 stateColor(std::string_view state)
 {
     if (state == "open") return IM_COL32(130, 220, 140, 255);
@@ -73,18 +91,16 @@ void drawSessionList(const SessionIndex& index, FrameContext& ctx, Commands& out
     ImGuiTableFlags flags = ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
                             ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV |
                             ImGuiTableFlags_SizingFixedFit;
-    if (!ImGui::BeginTable("##sessions", 8, flags)) return;
+    if (!ImGui::BeginTable("##sessions", IM_ARRAYSIZE(kListColumns), flags)) return;
     ImGui::TableSetupScrollFreeze(1, 1);
-    // Short headers: the list shares the tab with the diagram (tooltips spell them out).
-    ImGui::TableSetupColumn("session");
-    ImGui::TableSetupColumn("fd");
-    ImGui::TableSetupColumn("r");
-    ImGui::TableSetupColumn("w");
-    ImGui::TableSetupColumn("state");
-    ImGui::TableSetupColumn("req");
-    ImGui::TableSetupColumn("latency");
-    ImGui::TableSetupColumn("peer");
-    ImGui::TableHeadersRow();
+    for (const ListColumn& c : kListColumns) ImGui::TableSetupColumn(c.name);
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    for (int i = 0; i < IM_ARRAYSIZE(kListColumns); ++i)
+    {
+        ImGui::TableSetColumnIndex(i);
+        ImGui::TableHeader(kListColumns[i].name);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", kListColumns[i].tip);
+    }
 
     float rowH = ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
     // A selection made elsewhere (picture, log, timeline) scrolls its row into view once.

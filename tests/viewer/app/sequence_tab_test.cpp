@@ -95,6 +95,28 @@ TEST(SequenceTab, DumpShowsTheArticleRequestAtTheCursor)
     EXPECT_GT(p["content_height"].get<double>(), 0.0);
 }
 
+TEST(SequenceTab, BeforeTheFirstRequestTheNextSessionIsTheFuture)
+{
+    TempDir dir;
+    ASSERT_EQ(runViewer("--replay '" + kArticle + "' --at-event 5 --picture sequence " +
+                            "--dump-layout '" + dir.file("d.json") + "'",
+                        dir),
+              0);
+    json d = readJson(dir.file("d.json"));
+    ASSERT_TRUE(d.is_object());
+    const json& p = d["pictures"][0];
+    int messages = 0;
+    for (const json& e : p["edges"])
+        if (e["kind"] == "message" || e["kind"] == "self")
+        {
+            ++messages;
+            EXPECT_TRUE(e["faded"].get<bool>()) << e["id"];
+            EXPECT_FALSE(e["emphasized"].get<bool>()) << e["id"];
+        }
+    EXPECT_GT(messages, 4);
+    EXPECT_TRUE(p["banner"].get<std::string>().empty());
+}
+
 TEST(SequenceTab, PngExportHoldsTheWholeDiagram)
 {
     TempDir dir;
