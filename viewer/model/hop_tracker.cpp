@@ -1,0 +1,123 @@
+// Hop matching per flow: one hash lookup per event that carries a flow, at most two samples out.
+#include "viewer/model/hop_tracker.h"
+
+#include <algorithm>
+
+namespace rscope::viewer
+{
+
+namespace
+{
+
+// msg_id is optional in the format: an event without one matches any message.
+bool sameMessage(uint64_t expected, uint64_t got)
+{
+    return expected == 0 || got == 0 || expected == got;
+}
+
+}  // namespace
+
+const char* hopName(Hop hop)
+{
+    switch (hop)
+    {
+        case Hop::ReadToDispatch:
+            return "read->dispatch";
+        case Hop::DispatchToWorker:
+            return "dispatch->worker";
+        case Hop::WorkerToSend:
+            return "worker->send";
+        case Hop::SendToWrite:
+            return "send->write";
+        case Hop::Total:
+            return "read->write";
+        default:
+            return "?";
+    }
+}
+
+void HopTracker::clear()
+{
+    flows_.clear();
+    sweepAt_ = kFirstSweep;
+}
+
+int HopTracker::apply(const Event& e, uint32_t index, HopSample out[kMaxSamplesPerEvent])
+{
+    if (e.flow == 0) return 0;
+    if (e.kind == EventKind::Read || e.kind == EventKind::Frame)
+    {
+        auto [it, inserted] = flows_.try_emplace(e.flow);
+        if (inserted)
+        {
+            it->second.startNs = e.tsNs;
+            if (flows_.size() >= sweepAt_) sweepStale(e.tsNs);
+        }
+        return 0;
+    }
+    auto it = flows_.find(e.flow);
+    if (it == flows_.end()) return 0;
+    FlowState& f = it->second;
+    int n = 0;
+    auto emit = [&](Hop hop, int64_t fromNs) { out[n++] = HopSample{e.tsNs - fromNs, index, hop}; };
+    switch (e.kind)
+    {
+        case EventKind::Dispatch:
+            if (f.dispatchNs < 0)
+            {
+                f.dispatchNs = e.tsNs;
+                f.dispatchMsg = e.msgId;
+                emit(Hop::ReadToDispatch, f.startNs);
+            }
+            break;
+        case EventKind::WorkerReceive:
+            if (f.dispatchNs >= 0 && f.receiveNs < 0 && sameMessage(f.dispatchMsg, e.msgId))
+            {
+                f.receiveNs = e.tsNs;
+                emit(Hop::DispatchToWorker, f.dispatchNs);
+            }
+            break;
+        case EventKind::CallbackEnter:
+            ++f.depth;
+            break;
+        case EventKind::CallbackExit:
+            if (f.depth > 0) --f.depth;
+            // The request's handler returned without a reply: nothing more will be measured.
+            if (f.depth == 0 && f.sendNs < 0) flows_.erase(it);
+            break;
+        case EventKind::SendRequest:
+            if (f.receiveNs >= 0 && f.sendNs < 0)
+            {
+                f.sendNs = e.tsNs;
+                f.sendMsg = e.msgId;
+                emit(Hop::WorkerToSend, f.receiveNs);
+            }
+            break;
+        case EventKind::ReactorWrite:
+            if (f.sendNs >= 0 && sameMessage(f.sendMsg, e.msgId))
+            {
+                emit(Hop::SendToWrite, f.sendNs);
+                emit(Hop::Total, f.startNs);
+                flows_.erase(it);
+            }
+            break;
+        case EventKind::Close:
+        case EventKind::Discard:
+        case EventKind::FrameError:
+            flows_.erase(it);
+            break;
+        default:
+            break;
+    }
+    return n;
+}
+
+void HopTracker::sweepStale(int64_t nowNs)
+{
+    // Amortised: a sweep runs only when the map has doubled since the last one, so its cost per
+    // event stays constant while a burst of requests in flight does not trigger it every time.
+    std::erase_if(flows_, [nowNs](const auto& kv) { return nowNs - kv.second.startNs > kStaleNs; });
+    sweepAt_ = std::max(kFirstSweep, 2 * flows_.size());
+}
+
+}  // namespace rscope::viewer
