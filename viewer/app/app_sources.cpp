@@ -54,6 +54,21 @@ void ViewerApp::reportLoadProblems(const std::string& path)
     if (store.unknownKinds() > 0)
         std::fprintf(stderr, "rscope-viewer: %s: %llu events of unknown kinds skipped\n",
                      path.c_str(), static_cast<unsigned long long>(store.unknownKinds()));
+    // The process-model findings (resetDerived ran the checks): printed like trace check --model.
+    const auto& findings = findings_.findings();
+    for (size_t i = 0; i < findings.size() && i < kErrorsPrinted; ++i)
+        std::fprintf(stderr, "%s: event #%llu (seq %llu): model: %s\n", path.c_str(),
+                     static_cast<unsigned long long>(findings[i].ref),
+                     static_cast<unsigned long long>(findings[i].seq), findings[i].message.c_str());
+    if (!findings.empty())
+    {
+        if (msg[0] == '\0')
+            std::snprintf(msg, sizeof msg,
+                          "%s: process-model findings: %zu (see Details > Problems)", path.c_str(),
+                          findings.size());
+        view_.statusIsError = true;
+        view_.showErrors = true;
+    }
     view_.statusMessage = msg;
 }
 
@@ -71,8 +86,8 @@ int ViewerApp::loadFileNow(const std::string& path)
                      reader.error().c_str());
         return reader.fatal() ? kExitRefused : kExitCannotRead;
     }
-    reportLoadProblems(path);
     resetDerived();
+    reportLoadProblems(path);
     playback_.seekStart();
     return kExitOk;
 }
@@ -110,19 +125,17 @@ void ViewerApp::stepLoad()
 void ViewerApp::finishLoad()
 {
     std::string path = reader_->path();
-    if (reader_->fatal())
+    bool fatal = reader_->fatal();
+    if (fatal)
     {
         view_.statusMessage = path + ": " + reader_->error();
         view_.statusIsError = true;
         std::fprintf(stderr, "rscope-viewer: %s\n", view_.statusMessage.c_str());
         store_->clear();
     }
-    else
-    {
-        reportLoadProblems(path);
-    }
     reader_.reset();
     resetDerived();
+    if (!fatal) reportLoadProblems(path);
     playback_.seekStart();
 }
 
@@ -165,7 +178,14 @@ void ViewerApp::drainLive()
     else if (taken > 0)
     {
         timeline_.extend(*store_);
+        extendDerived();
     }
+}
+
+void ViewerApp::extendDerived()
+{
+    // Each index takes only the events appended since its last extend.
+    findings_.extend(*store_);
 }
 
 void ViewerApp::resetDerived()
@@ -177,6 +197,8 @@ void ViewerApp::resetDerived()
     view_.filteredUpTo = 0;
     view_.selectedEvent = -1;
     view_.followedPosition = static_cast<size_t>(-1);
+    findings_.reset(store_->topology());
+    extendDerived();
 }
 
 void ViewerApp::updateFilter()
@@ -219,6 +241,8 @@ void ViewerApp::applyStartOptions()
         playback_.setEventIntervalMs(*options_.paceMs);
     }
     view_.selectedSession = options_.selectSession;
+    if (!options_.picture.empty() && pictureTabByName(options_.picture, view_.pictureTab))
+        view_.pictureTabRequested = true;
     const TraceStore& store = *store_;
     if (options_.atEvent && store.size() > 0)
     {
@@ -329,6 +353,18 @@ void ViewerApp::applyCommands(const Commands& commands)
                         "saved " + std::to_string(store.size()) + " events to " + c.text;
                 else
                     view_.statusMessage = "save failed: " + error;
+                view_.statusIsError = !error.empty();
+                break;
+            }
+            case T::ExportPicturePng:
+            {
+                std::string error;
+                if (exportPicture(c.text, error))
+                    view_.statusMessage = std::string("exported the ") +
+                                          pictureTabName(view_.pictureTab) + " picture to " +
+                                          c.text;
+                else
+                    view_.statusMessage = error;
                 view_.statusIsError = !error.empty();
                 break;
             }

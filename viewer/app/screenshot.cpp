@@ -1,4 +1,4 @@
-// Back buffer -> PNG: GL rows run bottom-up, PNG rows top-down, so rows are flipped.
+// Framebuffer -> PNG: GL rows run bottom-up, PNG rows top-down, so rows are flipped.
 #include "viewer/app/screenshot.h"
 
 #include <stb_image_write.h>
@@ -14,6 +14,12 @@ namespace rscope::viewer
 
 bool writeScreenshot(const std::string& path, int width, int height, std::string& error)
 {
+    glReadBuffer(GL_BACK);
+    return writeBoundFramebuffer(path, width, height, error);
+}
+
+bool writeBoundFramebuffer(const std::string& path, int width, int height, std::string& error)
+{
     if (width <= 0 || height <= 0)
     {
         error = "screenshot: empty framebuffer";
@@ -21,7 +27,6 @@ bool writeScreenshot(const std::string& path, int width, int height, std::string
     }
     std::vector<unsigned char> pixels(static_cast<size_t>(width) * height * 3);
     glPixelStorei(GL_PACK_ALIGNMENT, 1);
-    glReadBuffer(GL_BACK);
     glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
     if (GLenum err = glGetError(); err != GL_NO_ERROR)
     {

@@ -13,6 +13,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include "viewer/app/fonts.h"
+#include "viewer/app/picture_export.h"
 #include "viewer/app/screenshot.h"
 #include "viewer/layout/architecture_layout.h"
 #include "viewer/layout/layout_dump.h"
@@ -147,6 +148,7 @@ void ViewerApp::updateModel(double dtSec)
 Commands ViewerApp::drawUi()
 {
     FrameContext ctx{*store_, playback_, cursor_.state(), activity_, view_, sourceInfo(), fps_};
+    ctx.findings = &findings_;
     Commands out;
     float menuHeight = drawMenuBar(ctx, out);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -155,7 +157,30 @@ Commands ViewerApp::drawUi()
     if (!view_.showDetails) rects.architecture.w += rects.details.w;
     rects_ = rects;
 
-    RectF canvas = beginArchitecturePanel(rects.architecture);
+    // Only the tab on show is laid out: the others would cost a frame's work for nothing.
+    pictures_.clear();
+    RectF area = beginPicturePanel(rects.architecture, ctx);
+    pictureArea_ = area;
+    switch (view_.pictureTab)
+    {
+        case PictureTab::Architecture:
+            pictures_.push_back(layoutArchitectureIn(area));
+            drawArchitectureTab(pictures_.back(), ctx, out);
+            break;
+        default:
+            break;
+    }
+    endPicturePanel();
+
+    drawDetailsPanel(rects.details, ctx, out);
+    drawTimelinePanel(rects.timeline, ctx, out);
+    drawEventLogPanel(rects.eventLog, ctx, out);
+    drawModals(ctx, out);
+    return out;
+}
+
+DrawList ViewerApp::layoutArchitectureIn(const RectF& canvas) const
+{
     ArchitectureLayoutInput in;
     in.store = store_.get();
     in.state = &cursor_.state();
@@ -163,14 +188,22 @@ Commands ViewerApp::drawUi()
     in.canvas = canvas;
     in.selectedSession = view_.selectedSession;
     in.fontSize = ImGui::GetFontSize();
-    picture_ = layoutArchitecture(in);
-    endArchitecturePanel(picture_, ctx, out);
+    return layoutArchitecture(in);
+}
 
-    drawDetailsPanel(rects.details, ctx, out);
-    drawTimelinePanel(rects.timeline, ctx, out);
-    drawEventLogPanel(rects.eventLog, ctx, out);
-    drawModals(ctx, out);
-    return out;
+bool ViewerApp::exportPicture(const std::string& path, std::string& error)
+{
+    // Laid out again at the origin: the offscreen target starts at (0, 0), the window does not.
+    RectF canvas{0, 0, pictureArea_.w, pictureArea_.h};
+    switch (view_.pictureTab)
+    {
+        case PictureTab::Architecture:
+            return exportPicturePng(layoutArchitectureIn(canvas), path, error);
+        default:
+            error = std::string("export: the ") + pictureTabName(view_.pictureTab) +
+                    " tab has no picture to export (use --screenshot)";
+            return false;
+    }
 }
 
 void ViewerApp::frame(double dtSec)
@@ -288,6 +321,11 @@ int ViewerApp::writeCaptures()
             return kExitWriteFailed;
         }
     }
+    if (!options_.exportPng.empty() && !exportPicture(options_.exportPng, error))
+    {
+        std::fprintf(stderr, "rscope-viewer: %s\n", error.c_str());
+        return kExitWriteFailed;
+    }
     if (!options_.dumpLayout.empty())
     {
         const TraceStore& store = *store_;
@@ -308,7 +346,14 @@ int ViewerApp::writeCaptures()
             extra["live"] = {{"address", live_->address()},
                              {"status", liveStatusName(live_->status())},
                              {"lines", live_->linesReceived()}};
-        if (!writeLayoutDump(options_.dumpLayout, {&picture_}, extra, error))
+        extra["picture_tab"] = pictureTabName(view_.pictureTab);
+        nlohmann::json findings = nlohmann::json::array();
+        for (const trace::ModelFinding& f : findings_.findings())
+            findings.push_back({{"event", f.ref}, {"seq", f.seq}, {"message", f.message}});
+        extra["model_findings"] = findings;
+        std::vector<const DrawList*> pictures;
+        for (const DrawList& p : pictures_) pictures.push_back(&p);
+        if (!writeLayoutDump(options_.dumpLayout, pictures, extra, error))
         {
             std::fprintf(stderr, "rscope-viewer: %s\n", error.c_str());
             return kExitWriteFailed;

@@ -7,11 +7,13 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "viewer/app/viewer_options.h"
 #include "viewer/layout/draw_records.h"
 #include "viewer/model/activity.h"
 #include "viewer/model/architecture_state.h"
+#include "viewer/model/model_findings.h"
 #include "viewer/model/playback.h"
 #include "viewer/view/commands.h"
 #include "viewer/view/panels.h"
@@ -61,6 +63,9 @@ class ViewerApp
     Commands drawUi();
     void clearBackgrounds(int fbWidth, int fbHeight);
     int writeCaptures();
+    DrawList layoutArchitectureIn(const RectF& canvas) const;
+    // The shown tab's picture, rendered offscreen at its full size (File > Export, --export-png).
+    bool exportPicture(const std::string& path, std::string& error);
 
     // app_sources.cpp: sources, derived data and commands.
     int loadFileNow(const std::string& path);  // whole file; an ExitCode
@@ -69,7 +74,8 @@ class ViewerApp
     void finishLoad();
     void startLive(const std::string& address);
     void drainLive();
-    void resetDerived();  // after the store was refilled: keyframes, cursor, log filter
+    void resetDerived();   // after the store was refilled: keyframes, cursor, log filter, indexes
+    void extendDerived();  // after appends: the indexes take the new events
     void updateFilter();
     void reportLoadProblems(const std::string& path);
     void applyCommands(const Commands& commands);
@@ -78,6 +84,7 @@ class ViewerApp
 
     // bench.cpp
     int runBench();
+    void benchPlay(const char* name, PaceMode mode, double value, PictureTab tab);
     void benchLiveIngest(double linesPerSec);  // 0 = as fast as possible
 
     ViewerOptions options_;
@@ -93,8 +100,11 @@ class ViewerApp
     std::string sourceLabel_;              // file path or live address
     ViewState view_;
     Activity activity_;
-    DrawList picture_;  // the architecture records of the last frame (dumped by --dump-layout)
-    PanelRects rects_;  // where the panels were placed this frame (their backgrounds are cleared)
+    ModelFindings findings_;
+    // The records of the pictures drawn in the last frame (the tab on show; --dump-layout).
+    std::vector<DrawList> pictures_;
+    RectF pictureArea_;  // the picture tab's content area this frame
+    PanelRects rects_;   // where the panels were placed this frame (their backgrounds are cleared)
     float fps_ = 0;
 };
 

@@ -19,6 +19,9 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
                    "Headless: render one moment to this PNG and exit");
     app.add_option("--dump-layout", out.dumpLayout,
                    "Headless: write that frame's draw records (nodes, edges, tokens) as JSON");
+    app.add_option("--export-png", out.exportPng,
+                   "Headless: render the shown picture (--picture) offscreen at its full size "
+                   "(a whole sequence diagram) to this PNG and exit");
     auto* atEvent = app.add_option("--at-event", out.atEvent,
                                    "Start at the moment when event N (0-based) is the newest")
                         ->check(CLI::NonNegativeNumber);
@@ -45,6 +48,8 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
                    "--frames)")
         ->check(CLI::Range(0.01, 100.0));
     app.add_option("--select-session", out.selectSession, "Select (highlight) this session");
+    app.add_option("--picture", out.picture, "Picture tab shown at start")
+        ->check(CLI::IsMember({"architecture", "startup", "sequence", "stats"}));
     try
     {
         app.parse(argc, argv);

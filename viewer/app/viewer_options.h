@@ -11,10 +11,11 @@ namespace rscope::viewer
 
 struct ViewerOptions
 {
-    std::string replayPath;          // --replay FILE.jsonl
-    std::string connect;             // --connect HOST:PORT or unix:PATH
-    std::string screenshot;          // --screenshot OUT.png (headless)
-    std::string dumpLayout;          // --dump-layout OUT.json (headless)
+    std::string replayPath;  // --replay FILE.jsonl
+    std::string connect;     // --connect HOST:PORT or unix:PATH
+    std::string screenshot;  // --screenshot OUT.png (headless)
+    std::string dumpLayout;  // --dump-layout OUT.json (headless)
+    std::string exportPng;   // --export-png OUT.png: the shown picture, full size (headless)
     std::optional<int64_t> atEvent;  // --at-event N: event N (0-based) is the newest
     std::optional<int64_t> atNs;     // --at-ns T: trace time (or an offset from the first event)
     std::optional<int> frames;       // --frames N (headless frames; bench frames per run)
@@ -24,10 +25,14 @@ struct ViewerOptions
     std::optional<double> paceMs;  // --pace-ms: teaching pace, ms per event
     std::optional<double> speed;   // --speed: real-time multiplier
     int64_t selectSession = 0;
+    std::string picture;       // --picture: the tab shown at start (architecture, startup, ...)
     std::string rerunCommand;  // argv joined, printed by --bench
 
     // Headless: render some frames, write the screenshot / dump, exit.
-    bool headless() const { return !screenshot.empty() || !dumpLayout.empty(); }
+    bool headless() const
+    {
+        return !screenshot.empty() || !dumpLayout.empty() || !exportPng.empty();
+    }
 };
 
 // Parses argv into `out`. Returns -1 to go on, or the exit code (0 after --help, 1 on an error,

@@ -1,4 +1,4 @@
-// The architecture window: the article's figure (clients, master with its reactors, manager,
+// The architecture tab: the article's figure (clients, master with its reactors, manager,
 // workers, pipes) painted from the layout's records, with the live connection state over it.
 #include <imgui.h>
 
@@ -28,20 +28,7 @@ void paintCornerNotice(ImDrawList* dl, const RectF& canvas, float row, const cha
 
 }  // namespace
 
-RectF beginArchitecturePanel(const RectF& window)
-{
-    ImGui::SetNextWindowPos(ImVec2(window.x, window.y), ImGuiCond_Always);
-    ImGui::SetNextWindowSize(ImVec2(window.w, window.h), ImGuiCond_Always);
-    ImGui::Begin(
-        "Architecture", nullptr,
-        kTiledWindowFlags | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
-    drawPanelFrame();
-    ImVec2 pos = ImGui::GetCursorScreenPos();
-    ImVec2 avail = ImGui::GetContentRegionAvail();
-    return RectF{pos.x, pos.y, std::max(1.0f, avail.x), std::max(1.0f, avail.y)};
-}
-
-void endArchitecturePanel(const DrawList& picture, FrameContext& ctx, Commands& out)
+void drawArchitectureTab(const DrawList& picture, FrameContext& ctx, Commands& out)
 {
     const RectF& c = picture.canvas;
     // The canvas is one item, so the window does not scroll and clicks land here.
@@ -70,7 +57,6 @@ void endArchitecturePanel(const DrawList& picture, FrameContext& ctx, Commands& 
                     IM_COL32(200, 206, 216, 255), hint.c_str());
     }
     handlePictureInput(picture, out);
-    ImGui::End();
 }
 
 }  // namespace rscope::viewer

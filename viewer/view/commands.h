@@ -29,8 +29,9 @@ struct Command
         SelectSession,  // session (0 clears)
         SelectEvent,    // index
         GoLive,
-        OpenFile,       // text = path
-        SaveRecording,  // text = path
+        OpenFile,          // text = path
+        SaveRecording,     // text = path
+        ExportPicturePng,  // text = path: the shown tab's picture, offscreen at full size
         Quit
     };
     Type type = Type::Pause;

@@ -1,12 +1,14 @@
 // The details window: every field of the selected event (or the newest at the cursor) with its
-// historic swoole function, the selected session, the server settings, and the load problems
-// (FILE:LINE: reason) with the skipped / unknown / dropped counts.
+// historic swoole function, the selected session, the server settings, and the problems: the
+// process-model findings (each a link to its event), then the load problems (FILE:LINE: reason)
+// with the skipped / unknown / dropped counts.
 #include <cstdarg>
 #include <cstdio>
 
 #include <imgui.h>
 
 #include "viewer/model/architecture_state.h"
+#include "viewer/model/model_findings.h"
 #include "viewer/model/playback.h"
 #include "viewer/model/trace_store.h"
 #include "viewer/view/panels.h"
@@ -153,9 +155,50 @@ void serverTab(FrameContext& ctx)
     ImGui::EndTable();
 }
 
-void problemsTab(FrameContext& ctx)
+// The process-model findings (trace::ModelRules over the events): each row jumps to its event.
+void modelFindingsSection(FrameContext& ctx, Commands& out)
+{
+    if (!ctx.findings) return;
+    const auto& findings = ctx.findings->findings();
+    size_t passed = ctx.findings->countBefore(ctx.playback.position());
+    if (findings.empty())
+    {
+        ImGui::TextDisabled("process-model findings: none in %zu events", ctx.findings->checked());
+        return;
+    }
+    ImGui::TextColored(ImVec4(1.0f, 0.55f, 0.45f, 1.0f),
+                       "process-model findings: %zu (%zu before the cursor)", findings.size(),
+                       passed);
+    ImGui::BeginChild("modelFindings", ImVec2(0, ImGui::GetContentRegionAvail().y * 0.5f));
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(findings.size()));
+    while (clipper.Step())
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i)
+        {
+            const trace::ModelFinding& f = findings[i];
+            ImGui::PushID(i);
+            char label[32];
+            std::snprintf(label, sizeof label, "#%llu", static_cast<unsigned long long>(f.ref));
+            bool selected = ctx.view.selectedEvent == static_cast<int64_t>(f.ref);
+            if (ImGui::Selectable(label, selected, ImGuiSelectableFlags_AllowItemOverlap))
+            {
+                out.push_back(Command::make(Command::Type::SelectEvent)
+                                  .withIndex(static_cast<int64_t>(f.ref)));
+                out.push_back(
+                    Command::make(Command::Type::SeekEvent).withIndex(static_cast<int64_t>(f.ref)));
+            }
+            ImGui::SameLine();
+            ImGui::TextWrapped("%s", f.message.c_str());
+            ImGui::PopID();
+        }
+    ImGui::EndChild();
+    ImGui::Separator();
+}
+
+void problemsTab(FrameContext& ctx, Commands& out)
 {
     const TraceStore& store = ctx.store;
+    modelFindingsSection(ctx, out);
     // Counts as "malformed lines skipped: 3" so no plural needs guessing.
     if (beginFields("problemCounts"))
     {
@@ -208,7 +251,8 @@ void drawDetailsPanel(const RectF& window, FrameContext& ctx, Commands& out)
             serverTab(ctx);
             ImGui::EndTabItem();
         }
-        uint64_t problems = ctx.store.errorCount();
+        uint64_t problems =
+            ctx.store.errorCount() + (ctx.findings ? ctx.findings->findings().size() : 0);
         char label[48];
         std::snprintf(label, sizeof label, "Problems (%llu)###problems",
                       static_cast<unsigned long long>(problems));
@@ -216,7 +260,7 @@ void drawDetailsPanel(const RectF& window, FrameContext& ctx, Commands& out)
         ctx.view.showErrors = false;  // a one-shot request from the menu or a load
         if (ImGui::BeginTabItem(problems ? label : "Problems###problems", nullptr, flags))
         {
-            problemsTab(ctx);
+            problemsTab(ctx, out);
             ImGui::EndTabItem();
         }
         ImGui::EndTabBar();

@@ -1,5 +1,6 @@
-// The main menu bar (File: Open, Save recording, Quit; View: panel toggles; a status text on the
-// right), the File modals with their path fields, and the loading progress window.
+// The main menu bar (File: Open, Save recording, Export picture, Quit; View: panel toggles; a
+// status text on the right), the File modals with their path fields, and the loading progress
+// window.
 #include <cstdio>
 
 #include <imgui.h>
@@ -21,6 +22,9 @@ void fileMenu(FrameContext& ctx, Commands& out)
         ctx.view.openModalRequested = true;
     if (ImGui::MenuItem("Save recording...", nullptr, false, ctx.store.size() > 0))
         ctx.view.saveModalRequested = true;
+    if (ImGui::MenuItem("Export picture as PNG...", nullptr, false,
+                        ctx.view.pictureTab != PictureTab::Statistics))
+        ctx.view.exportPngModalRequested = true;
     ImGui::Separator();
     if (ImGui::MenuItem("Quit")) out.push_back(Command::make(Command::Type::Quit));
     ImGui::EndMenu();
@@ -112,13 +116,19 @@ void drawModals(FrameContext& ctx, Commands& out)
     ViewState& view = ctx.view;
     if (view.openModalRequested) ImGui::OpenPopup("Open trace");
     if (view.saveModalRequested) ImGui::OpenPopup("Save recording");
-    view.openModalRequested = view.saveModalRequested = false;
+    if (view.exportPngModalRequested) ImGui::OpenPopup("Export picture");
+    view.openModalRequested = view.saveModalRequested = view.exportPngModalRequested = false;
     if (pathModal("Open trace", "JSON Lines trace file (rscope record, --trace-file):",
                   view.openPath, sizeof view.openPath, "Open"))
         out.push_back(Command::make(Command::Type::OpenFile).withText(view.openPath));
     if (pathModal("Save recording", "Save every event of this session as JSON Lines to:",
                   view.savePath, sizeof view.savePath, "Save"))
         out.push_back(Command::make(Command::Type::SaveRecording).withText(view.savePath));
+    if (pathModal("Export picture",
+                  "Render the picture of this tab at its full size (a whole sequence diagram) "
+                  "to the PNG:",
+                  view.exportPngPath, sizeof view.exportPngPath, "Export"))
+        out.push_back(Command::make(Command::Type::ExportPicturePng).withText(view.exportPngPath));
 
     if (!ctx.source.loading) return;
     float fs = ImGui::GetFontSize();

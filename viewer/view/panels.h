@@ -22,6 +22,10 @@ class TraceStore;
 class Playback;
 class ArchitectureState;
 struct Activity;
+class SessionIndex;
+class TraceStatistics;
+class StartupProgress;
+class ModelFindings;
 
 // The tiled windows: placed by the app, never moved, resized or saved. They paint no background:
 // the app clears each panel's rectangle instead (a scissored glClear), because under llvmpipe a
@@ -40,7 +44,7 @@ void drawPanelFrame();
 // ImGuiCond_Always, so a screenshot does not depend on saved settings or user drags.
 struct PanelRects
 {
-    RectF architecture;  // top left, large
+    RectF architecture;  // top left, large: the picture window (its tabs)
     RectF details;       // top right
     RectF timeline;      // bottom, full width
     RectF eventLog;      // below the timeline
@@ -70,6 +74,12 @@ struct FrameContext
     ViewState& view;
     SourceInfo source;
     float fps = 0;
+    // Derived indexes the app keeps up to date with the store (extended after appends, cleared
+    // with it). Any may be null: a panel then says there is nothing to show.
+    const SessionIndex* sessions = nullptr;
+    const TraceStatistics* stats = nullptr;
+    const StartupProgress* startup = nullptr;
+    const ModelFindings* findings = nullptr;
 };
 
 // Index of the event the details panel and the log highlight: the selection, else the newest
@@ -81,10 +91,20 @@ int64_t focusEvent(const FrameContext& ctx);
 float drawMenuBar(FrameContext& ctx, Commands& out);
 void drawModals(FrameContext& ctx, Commands& out);
 
-// The architecture window in two steps so the app can lay out for the exact canvas:
-// begin returns the canvas (screen coordinates), end paints the records and hit-tests them.
-RectF beginArchitecturePanel(const RectF& window);
-void endArchitecturePanel(const DrawList& picture, FrameContext& ctx, Commands& out);
+// The picture window: a tab bar over the article's pictures and the statistics. begin opens the
+// window and the tab shown this frame (written to ctx.view.pictureTab) and returns its content
+// area (screen coordinates); the app draws that tab, then calls end.
+RectF beginPicturePanel(const RectF& window, FrameContext& ctx);
+void endPicturePanel();
+
+// The architecture tab: paints the records the app laid out for the area begin returned, the
+// source notices over them, and hit-tests them.
+void drawArchitectureTab(const DrawList& picture, FrameContext& ctx, Commands& out);
+// The other tabs lay out and paint inside `area` themselves and return their records (dumped
+// by --dump-layout).
+DrawList drawStartupTab(const RectF& area, FrameContext& ctx, Commands& out);
+DrawList drawSequenceTab(const RectF& area, FrameContext& ctx, Commands& out);
+DrawList drawStatisticsTab(const RectF& area, FrameContext& ctx, Commands& out);
 
 void drawDetailsPanel(const RectF& window, FrameContext& ctx, Commands& out);
 void drawTimelinePanel(const RectF& window, FrameContext& ctx, Commands& out);

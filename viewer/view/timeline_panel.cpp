@@ -9,6 +9,7 @@
 #include <imgui.h>
 
 #include "viewer/model/activity.h"
+#include "viewer/model/model_findings.h"
 #include "viewer/model/playback.h"
 #include "viewer/model/trace_store.h"
 #include "viewer/view/panels.h"
@@ -189,6 +190,20 @@ void densityStrip(FrameContext& ctx, Commands& out)
         float h = std::max(2.0f, size.y * 0.9f * std::sqrt(float(counts[i]) / float(maxCount)));
         dl->AddRectFilled(ImVec2(a.x + i * bw, b.y - h), ImVec2(a.x + (i + 1) * bw - 0.5f, b.y),
                           IM_COL32(96, 140, 200, 255));
+    }
+    // Process-model findings as red ticks over the bars; at most one per pixel column, so a
+    // broken trace with thousands of findings costs no more than the strip's width.
+    if (ctx.findings)
+    {
+        float lastX = -1;
+        for (const trace::ModelFinding& f : ctx.findings->findings())
+        {
+            if (f.ref >= store.size()) break;
+            float x = a.x + size.x * static_cast<float>(double(store[f.ref].tsNs - t0) / (t1 - t0));
+            if (x - lastX < 1.0f) continue;
+            lastX = x;
+            dl->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), IM_COL32(240, 80, 70, 255), 2.0f);
+        }
     }
     float cx = a.x + size.x * static_cast<float>(double(ctx.playback.cursorNs() - t0) / (t1 - t0));
     cx = std::clamp(cx, a.x, b.x);

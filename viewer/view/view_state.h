@@ -4,12 +4,24 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "viewer/model/event_filter.h"
 
 namespace rscope::viewer
 {
+
+// The tabs of the picture window (top left): the seed article's three pictures and the numbers.
+enum class PictureTab : uint8_t
+{
+    Architecture,
+    Startup,
+    Sequence,
+    Statistics,
+};
+const char* pictureTabName(PictureTab tab);  // "architecture", "startup", "sequence", "stats"
+bool pictureTabByName(std::string_view name, PictureTab& out);
 
 struct ViewState
 {
@@ -23,6 +35,10 @@ struct ViewState
     std::vector<uint32_t> filtered;
     EventFilter filteredFor;
     size_t filteredUpTo = 0;
+    // Picture window: the tab shown, and a tab to bring forward next frame (a command or a
+    // start option asked for it; ImGui owns the tab bar's selection otherwise).
+    PictureTab pictureTab = PictureTab::Architecture;
+    bool pictureTabRequested = false;
     bool showEventLog = true;
     bool showDetails = true;
     bool showErrors = false;
@@ -35,6 +51,8 @@ struct ViewState
     bool saveModalRequested = false;
     char openPath[512] = {};
     char savePath[512] = {};
+    bool exportPngModalRequested = false;
+    char exportPngPath[512] = "/tmp/rscope-picture.png";
 };
 
 }  // namespace rscope::viewer

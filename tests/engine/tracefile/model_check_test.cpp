@@ -90,8 +90,8 @@ TEST(ModelCheck, IpModeUsesThePeerAddressInHostOrder)
     EXPECT_EQ(findings[1].line, 22u);  // dispatch
     EXPECT_NE(findings[1].message.find("% worker_num 4 = 1"), std::string::npos)
         << findings[1].message;
-    EXPECT_EQ(parseIpv4("127.0.0.1"), 0x7f000001u);
-    EXPECT_EQ(parseIpv4("127.0.0"), std::nullopt);
+    EXPECT_EQ(trace::parseIpv4("127.0.0.1"), 0x7f000001u);
+    EXPECT_EQ(trace::parseIpv4("127.0.0"), std::nullopt);
 }
 
 TEST(ModelCheck, ReplyThroughANonOwnerReactorIsReported)

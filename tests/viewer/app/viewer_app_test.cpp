@@ -377,6 +377,42 @@ TEST(ViewerApp, MalformedLineIsReportedAsFileLineAndSkipped)
     EXPECT_EQ(d["events"], 34) << "36 events, one malformed and one unknown kind skipped";
 }
 
+TEST(ViewerApp, ModelFindingLinksToItsEventAndTheArticleHasNone)
+{
+    TempDir dir;
+    Capture clean = captureArticle(dir, {"--at-event", "30"});
+    ASSERT_EQ(clean.exitCode, 0) << clean.err;
+    EXPECT_TRUE(clean.dump["model_findings"].empty()) << clean.dump["model_findings"].dump();
+
+    // The read of session 1 (line 21, event 19) done by reactor[1], though fd 30 % 2 = 0.
+    std::ifstream in(kArticle);
+    std::string path = dir.file("moved-read.jsonl");
+    std::ofstream out(path);
+    int n = 0;
+    for (std::string line; std::getline(in, line);)
+    {
+        if (++n == 21)
+        {
+            size_t at = line.find(R"("role":"reactor","index":0)");
+            ASSERT_NE(at, std::string::npos);
+            line.replace(at, 26, R"("role":"reactor","index":1)");
+        }
+        out << line << '\n';
+    }
+    out.close();
+    std::string dump = dir.file("dump.json");
+    RunResult r = runViewer(
+        dir, {"--replay", path, "--dump-layout", dump, "--screenshot", dir.file("shot.png")});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("event #19 (seq 20): model: read of session 1 (fd 30) on reactor 1"),
+              std::string::npos)
+        << r.err;
+    json d = json::parse(readFile(dump));
+    ASSERT_EQ(d["model_findings"].size(), 1u) << d["model_findings"].dump();
+    EXPECT_EQ(d["model_findings"][0]["event"], 19);
+    EXPECT_EQ(d["model_findings"][0]["seq"], 20);
+}
+
 TEST(ViewerApp, NewerMajorVersionIsRefusedWithAClearMessage)
 {
     TempDir dir;
