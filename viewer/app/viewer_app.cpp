@@ -17,6 +17,7 @@
 #include "viewer/app/screenshot.h"
 #include "viewer/layout/architecture_layout.h"
 #include "viewer/layout/layout_dump.h"
+#include "viewer/layout/statistics_dump.h"
 #include "viewer/model/live_source.h"
 #include "viewer/model/trace_reader.h"
 #include "viewer/model/trace_store.h"
@@ -149,6 +150,7 @@ Commands ViewerApp::drawUi()
 {
     FrameContext ctx{*store_, playback_, cursor_.state(), activity_, view_, sourceInfo(), fps_};
     ctx.findings = &findings_;
+    ctx.stats = &stats_;
     Commands out;
     float menuHeight = drawMenuBar(ctx, out);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -166,6 +168,9 @@ Commands ViewerApp::drawUi()
         case PictureTab::Architecture:
             pictures_.push_back(layoutArchitectureIn(area));
             drawArchitectureTab(pictures_.back(), ctx, out);
+            break;
+        case PictureTab::Statistics:
+            pictures_.push_back(drawStatisticsTab(area, ctx, out));
             break;
         default:
             break;
@@ -351,6 +356,7 @@ int ViewerApp::writeCaptures()
         for (const trace::ModelFinding& f : findings_.findings())
             findings.push_back({{"event", f.ref}, {"seq", f.seq}, {"message", f.message}});
         extra["model_findings"] = findings;
+        extra["statistics"] = statisticsJson(stats_, pos);
         std::vector<const DrawList*> pictures;
         for (const DrawList& p : pictures_) pictures.push_back(&p);
         if (!writeLayoutDump(options_.dumpLayout, pictures, extra, error))

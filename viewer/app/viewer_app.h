@@ -15,6 +15,7 @@
 #include "viewer/model/architecture_state.h"
 #include "viewer/model/model_findings.h"
 #include "viewer/model/playback.h"
+#include "viewer/model/trace_statistics.h"
 #include "viewer/view/commands.h"
 #include "viewer/view/panels.h"
 #include "viewer/view/view_state.h"
@@ -101,6 +102,7 @@ class ViewerApp
     ViewState view_;
     Activity activity_;
     ModelFindings findings_;
+    TraceStatistics stats_;  // the statistics tab's numbers, extended with the store
     // The records of the pictures drawn in the last frame (the tab on show; --dump-layout).
     std::vector<DrawList> pictures_;
     RectF pictureArea_;  // the picture tab's content area this frame

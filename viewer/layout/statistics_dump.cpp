@@ -26,11 +26,11 @@ nlohmann::json statisticsJson(const TraceStatistics& stats, size_t position)
     for (size_t h = 0; h < at.size(); ++h)
     {
         const LatencyHistogram& hist = at[h];
-        hops[hopName(static_cast<Hop>(h))] = {{"count", hist.count()},
-                                              {"p50_ns", hist.percentileNs(50)},
-                                              {"p90_ns", hist.percentileNs(90)},
-                                              {"p99_ns", hist.percentileNs(99)},
-                                              {"max_ns", hist.maxNs()}};
+        hops[hopName(static_cast<RequestHop>(h))] = {{"count", hist.count()},
+                                                     {"p50_ns", hist.percentileNs(50)},
+                                                     {"p90_ns", hist.percentileNs(90)},
+                                                     {"p99_ns", hist.percentileNs(99)},
+                                                     {"max_ns", hist.maxNs()}};
     }
 
     nlohmann::json workers = nlohmann::json::array();

@@ -1,4 +1,5 @@
-// Hop matching per flow: one hash lookup per event that carries a flow, at most two samples out.
+// RequestHop matching per flow: one hash lookup per event that carries a flow, at most two samples
+// out.
 #include "viewer/model/hop_tracker.h"
 
 #include <algorithm>
@@ -17,19 +18,19 @@ bool sameMessage(uint64_t expected, uint64_t got)
 
 }  // namespace
 
-const char* hopName(Hop hop)
+const char* hopName(RequestHop hop)
 {
     switch (hop)
     {
-        case Hop::ReadToDispatch:
+        case RequestHop::ReadToDispatch:
             return "read->dispatch";
-        case Hop::DispatchToWorker:
+        case RequestHop::DispatchToWorker:
             return "dispatch->worker";
-        case Hop::WorkerToSend:
+        case RequestHop::WorkerToSend:
             return "worker->send";
-        case Hop::SendToWrite:
+        case RequestHop::SendToWrite:
             return "send->write";
-        case Hop::Total:
+        case RequestHop::Total:
             return "read->write";
         default:
             return "?";
@@ -59,7 +60,9 @@ int HopTracker::apply(const Event& e, uint32_t index, HopSample out[kMaxSamplesP
     if (it == flows_.end()) return 0;
     FlowState& f = it->second;
     int n = 0;
-    auto emit = [&](Hop hop, int64_t fromNs) { out[n++] = HopSample{e.tsNs - fromNs, index, hop}; };
+    auto emit = [&](RequestHop hop, int64_t fromNs) {
+        out[n++] = HopSample{e.tsNs - fromNs, index, hop};
+    };
     switch (e.kind)
     {
         case EventKind::Dispatch:
@@ -67,14 +70,14 @@ int HopTracker::apply(const Event& e, uint32_t index, HopSample out[kMaxSamplesP
             {
                 f.dispatchNs = e.tsNs;
                 f.dispatchMsg = e.msgId;
-                emit(Hop::ReadToDispatch, f.startNs);
+                emit(RequestHop::ReadToDispatch, f.startNs);
             }
             break;
         case EventKind::WorkerReceive:
             if (f.dispatchNs >= 0 && f.receiveNs < 0 && sameMessage(f.dispatchMsg, e.msgId))
             {
                 f.receiveNs = e.tsNs;
-                emit(Hop::DispatchToWorker, f.dispatchNs);
+                emit(RequestHop::DispatchToWorker, f.dispatchNs);
             }
             break;
         case EventKind::CallbackEnter:
@@ -90,14 +93,14 @@ int HopTracker::apply(const Event& e, uint32_t index, HopSample out[kMaxSamplesP
             {
                 f.sendNs = e.tsNs;
                 f.sendMsg = e.msgId;
-                emit(Hop::WorkerToSend, f.receiveNs);
+                emit(RequestHop::WorkerToSend, f.receiveNs);
             }
             break;
         case EventKind::ReactorWrite:
             if (f.sendNs >= 0 && sameMessage(f.sendMsg, e.msgId))
             {
-                emit(Hop::SendToWrite, f.sendNs);
-                emit(Hop::Total, f.startNs);
+                emit(RequestHop::SendToWrite, f.sendNs);
+                emit(RequestHop::Total, f.startNs);
                 flows_.erase(it);
             }
             break;

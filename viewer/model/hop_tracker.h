@@ -12,7 +12,7 @@
 namespace rscope::viewer
 {
 
-enum class Hop : uint8_t
+enum class RequestHop : uint8_t
 {
     ReadToDispatch,    // first read (or frame) of the flow -> its first dispatch
     DispatchToWorker,  // that dispatch -> the worker_receive of the same message (msg_id)
@@ -21,14 +21,14 @@ enum class Hop : uint8_t
     Total,             // first read (or frame) -> that reactor_write: the first reply's latency
     Count
 };
-const char* hopName(Hop hop);  // "read->dispatch", ...
+const char* hopName(RequestHop hop);  // "read->dispatch", ...
 
 // One measured hop: completed by event `event` (its index in the store).
 struct HopSample
 {
     int64_t ns = 0;
     uint32_t event = 0;
-    Hop hop = Hop::Count;
+    RequestHop hop = RequestHop::Count;
 };
 
 // Definitions (each step is matched only after the previous one, in seq order):

@@ -19,7 +19,7 @@ namespace rscope::viewer
 class TraceStore;
 struct Topology;
 
-using HopHistograms = std::array<LatencyHistogram, static_cast<size_t>(Hop::Count)>;
+using HopHistograms = std::array<LatencyHistogram, static_cast<size_t>(RequestHop::Count)>;
 
 struct WorkerTotals
 {
@@ -73,7 +73,7 @@ class TraceStatistics
     const TimeSeries& series() const { return series_; }
     const StatisticsChannels& channels() const { return channels_; }
 
-    // Hop latencies over every event processed, and over events [0, position) only.
+    // RequestHop latencies over every event processed, and over events [0, position) only.
     const HopHistograms& histograms() const { return histograms_; }
     void histogramsAt(size_t position, HopHistograms& out) const;
     // Every hop measured, in the order of the events that completed them.
