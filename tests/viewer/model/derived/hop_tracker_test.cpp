@@ -56,17 +56,17 @@ TEST(HopTracker, InterleavedFlowsAreMatchedByFlowAndMessage)
                      {K::SendRequest, 700, 1, 12},
                      {K::ReactorWrite, 900, 1, 12}});
     ASSERT_EQ(s.size(), 7u);
-    EXPECT_EQ(s[0].hop, Hop::ReadToDispatch);
+    EXPECT_EQ(s[0].hop, RequestHop::ReadToDispatch);
     EXPECT_EQ(s[0].ns, 100);
     EXPECT_EQ(s[1].ns, 110);  // flow 2
-    EXPECT_EQ(s[2].hop, Hop::DispatchToWorker);
+    EXPECT_EQ(s[2].hop, RequestHop::DispatchToWorker);
     EXPECT_EQ(s[2].ns, 140);  // flow 2: 260 -> 400
     EXPECT_EQ(s[3].ns, 300);  // flow 1: 200 -> 500
-    EXPECT_EQ(s[4].hop, Hop::WorkerToSend);
+    EXPECT_EQ(s[4].hop, RequestHop::WorkerToSend);
     EXPECT_EQ(s[4].ns, 200);
-    EXPECT_EQ(s[5].hop, Hop::SendToWrite);
+    EXPECT_EQ(s[5].hop, RequestHop::SendToWrite);
     EXPECT_EQ(s[5].ns, 200);
-    EXPECT_EQ(s[6].hop, Hop::Total);
+    EXPECT_EQ(s[6].hop, RequestHop::Total);
     EXPECT_EQ(s[6].ns, 800);
     EXPECT_EQ(s[6].event, 7u);
     EXPECT_EQ(t.openFlows(), 1u);  // flow 2 waits for its reply
@@ -146,8 +146,8 @@ TEST(HopTracker, FlowsCutByLossAreDroppedWhenStale)
 
 TEST(HopTracker, HopNames)
 {
-    EXPECT_STREQ(hopName(Hop::ReadToDispatch), "read->dispatch");
-    EXPECT_STREQ(hopName(Hop::Total), "read->write");
+    EXPECT_STREQ(hopName(RequestHop::ReadToDispatch), "read->dispatch");
+    EXPECT_STREQ(hopName(RequestHop::Total), "read->write");
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ bool matches(uint64_t expected, uint64_t got)
     return expected == 0 || got == 0 || expected == got;
 }
 
-// Hop numbers as in viewer/model/hop_tracker.h's enum Hop.
+// RequestHop numbers as in viewer/model/hop_tracker.h's enum RequestHop.
 enum RefHop
 {
     kReadToDispatch,

@@ -50,7 +50,7 @@ struct RefReactor
 struct RefSample
 {
     uint32_t event = 0;
-    int hop = 0;  // Hop's value
+    int hop = 0;  // RequestHop's value
     int64_t ns = 0;
     bool operator==(const RefSample&) const = default;
 };

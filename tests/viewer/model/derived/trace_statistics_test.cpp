@@ -22,7 +22,7 @@ namespace rscope::viewer::test
 namespace
 {
 
-constexpr size_t kHops = static_cast<size_t>(Hop::Count);
+constexpr size_t kHops = static_cast<size_t>(RequestHop::Count);
 
 void build(TraceStatistics& stats, const TraceStore& store)
 {
@@ -95,7 +95,7 @@ void expectMatchesReference(const TraceStatistics& stats, const std::vector<RefE
     for (const RefSample& s : ref.samples) perHop[s.hop].push_back(s.ns);
     for (size_t h = 0; h < kHops; ++h)
     {
-        SCOPED_TRACE(hopName(static_cast<Hop>(h)));
+        SCOPED_TRACE(hopName(static_cast<RequestHop>(h)));
         const LatencyHistogram& hist = stats.histograms()[h];
         auto& v = perHop[h];
         ASSERT_EQ(hist.count(), v.size());
@@ -190,7 +190,7 @@ TEST(TraceStatistics, ArticleHopsAreTheRequestsStepTimes)
                                      ts[35] - ts[28], ts[35] - ts[20]};
     for (size_t h = 0; h < kHops; ++h)
     {
-        SCOPED_TRACE(hopName(static_cast<Hop>(h)));
+        SCOPED_TRACE(hopName(static_cast<RequestHop>(h)));
         ASSERT_EQ(stats.histograms()[h].count(), 1u);
         EXPECT_EQ(stats.histograms()[h].maxNs(), expected[h]);
         EXPECT_EQ(stats.histograms()[h].percentileNs(50), expected[h]);
@@ -198,10 +198,10 @@ TEST(TraceStatistics, ArticleHopsAreTheRequestsStepTimes)
     // Before the reactor_write (seq 35) the request has no total yet; after it, it has.
     HopHistograms at;
     stats.histogramsAt(indexOfSeq(store, 35), at);
-    EXPECT_EQ(at[static_cast<size_t>(Hop::Total)].count(), 0u);
-    EXPECT_EQ(at[static_cast<size_t>(Hop::WorkerToSend)].count(), 1u);
+    EXPECT_EQ(at[static_cast<size_t>(RequestHop::Total)].count(), 0u);
+    EXPECT_EQ(at[static_cast<size_t>(RequestHop::WorkerToSend)].count(), 1u);
     stats.histogramsAt(indexOfSeq(store, 35) + 1, at);
-    EXPECT_EQ(at[static_cast<size_t>(Hop::Total)].count(), 1u);
+    EXPECT_EQ(at[static_cast<size_t>(RequestHop::Total)].count(), 1u);
 }
 
 TEST(TraceStatistics, InterleavedRequestsMatchCountsFromTheFile)
@@ -224,7 +224,7 @@ TEST(TraceStatistics, InterleavedRequestsMatchCountsFromTheFile)
     EXPECT_GE(deepest, 3.0);
     EXPECT_GT(stats.series().widthNs(), TimeSeries::kInitialWidthNs);
     EXPECT_LE(stats.series().buckets(), TimeSeries::kMaxBuckets);
-    EXPECT_GT(stats.histograms()[static_cast<size_t>(Hop::Total)].count(), 2000u);
+    EXPECT_GT(stats.histograms()[static_cast<size_t>(RequestHop::Total)].count(), 2000u);
     EXPECT_EQ(stats.openFlows(), 0u);
 }
 
@@ -305,7 +305,7 @@ TEST(TraceStatistics, HistogramsAtEqualsHistogramsFromScratch)
     Reference ref = computeReference(readReferenceEvents(path), 4, 2);
     std::vector<HopSample> refSamples;
     for (const RefSample& s : ref.samples)
-        refSamples.push_back(HopSample{s.ns, s.event, static_cast<Hop>(s.hop)});
+        refSamples.push_back(HopSample{s.ns, s.event, static_cast<RequestHop>(s.hop)});
     HopHistograms at;
     for (size_t p : positions)
     {
@@ -355,7 +355,7 @@ TEST(TraceStatistics, ResetForgetsTheOldTrace)
     EXPECT_EQ(stats.samples().size(), 0u);
     HopHistograms at;
     stats.histogramsAt(100, at);
-    EXPECT_EQ(at[static_cast<size_t>(Hop::Total)].count(), 0u);
+    EXPECT_EQ(at[static_cast<size_t>(RequestHop::Total)].count(), 0u);
     // A store that shrank without a reset is not read past its end.
     TraceStore empty;
     stats.extend(empty);
