@@ -120,7 +120,8 @@ DrawList layoutStatistics(const StatisticsLayoutInput& in)
     size_t rows = std::max(state.workers().size(), state.reactors().size());
     float lineH = f * 1.45f;
     float tablesH = std::min(lineH * static_cast<float>(rows + 2) + f * 0.5f, c.h * 0.32f);
-    float rest = std::max(f * 16, c.h - tablesH - 2 * gap);
+    // A small canvas shrinks the plots rather than letting them leave it.
+    float rest = std::max(1.0f, c.h - tablesH - 2 * gap);
     float seriesH = rest * 0.47f, histH = rest - seriesH - gap;
 
     float y = c.y;
