@@ -5,6 +5,7 @@
 #include "viewer/model/trace_statistics.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <random>
@@ -339,6 +340,23 @@ TEST(TraceStatistics, SyntheticTraceTotalsMatchLoopsAndArchitectureState)
         EXPECT_EQ(stats.reactors()[r].bytesRead, state.reactors()[r].bytesRead) << r;
         EXPECT_EQ(stats.reactors()[r].bytesWritten, state.reactors()[r].bytesWritten) << r;
     }
+}
+
+// The 1M-event recording (scripts/make-big-trace.sh) against the reference: opt-in, since parsing
+// 280 MB with nlohmann takes about a minute. RSCOPE_BIG_TRACE=/tmp/rscope-1m.jsonl enables it.
+TEST(TraceStatistics, BigTraceMatchesCountsFromTheFile)
+{
+    const char* path = std::getenv("RSCOPE_BIG_TRACE");
+    if (!path) GTEST_SKIP() << "set RSCOPE_BIG_TRACE to a big .jsonl to run";
+    TraceStore store;
+    loadFile(path, store);
+    TraceStatistics stats;
+    build(stats, store);
+    auto events = readReferenceEvents(path);
+    // Between actors ts may go back a little (traces/FORMAT.md, Ordering): the pipe-depth series
+    // reference needs ts order, the other figures do not.
+    expectMatchesReference(stats, events, tsNeverGoesBack(events));
+    EXPECT_GT(stats.samples().size(), 0u);
 }
 
 TEST(TraceStatistics, ResetForgetsTheOldTrace)
