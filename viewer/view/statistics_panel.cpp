@@ -289,6 +289,23 @@ void paintHistogram(ImDrawList* dl, const NodeRecord& n, const RectF& bars,
     int64_t upper = LatencyHistogram::upperNs(end - 1);
     textRight(dl, bars.x + bars.w, ya, kDimText,
               upper == INT64_MAX ? std::string("longer") : formatDurationNs(upper));
+
+    // Hover: the bucket under the mouse.
+    ImVec2 m = ImGui::GetIO().MousePos;
+    if (ImGui::IsWindowHovered() && bars.contains({m.x, m.y}))
+    {
+        size_t b = first + std::min(count2 - 1, static_cast<size_t>((m.x - bars.x) / bw));
+        int64_t hi = LatencyHistogram::upperNs(b);
+        ImGui::BeginTooltip();
+        ImGui::Text("%s .. %s: %llu of %llu requests",
+                    formatDurationNs(LatencyHistogram::lowerNs(b)).c_str(),
+                    hi == INT64_MAX ? "longer" : formatDurationNs(hi).c_str(),
+                    static_cast<unsigned long long>(hist.bucket(b)),
+                    static_cast<unsigned long long>(hist.count()));
+        ImGui::TextDisabled("%s, up to the cursor; log scale, 4 buckets per octave",
+                            n.title.c_str());
+        ImGui::EndTooltip();
+    }
 }
 
 // The hop a histogram node shows ("hist:<hopName>").
