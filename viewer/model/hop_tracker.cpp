@@ -48,17 +48,17 @@ int HopTracker::apply(const Event& e, uint32_t index, HopSample out[kMaxSamplesP
     if (e.flow == 0) return 0;
     if (e.kind == EventKind::Read || e.kind == EventKind::Frame)
     {
-        auto [it, inserted] = flows_.try_emplace(e.flow);
+        auto [flow, inserted] = flows_.insert(e.flow);
         if (inserted)
         {
-            it->second.startNs = e.tsNs;
+            flow->startNs = e.tsNs;
             if (flows_.size() >= sweepAt_) sweepStale(e.tsNs);
         }
         return 0;
     }
-    auto it = flows_.find(e.flow);
-    if (it == flows_.end()) return 0;
-    FlowState& f = it->second;
+    FlowState* found = flows_.find(e.flow);
+    if (!found) return 0;
+    FlowState& f = *found;
     int n = 0;
     auto emit = [&](RequestHop hop, int64_t fromNs) {
         out[n++] = HopSample{e.tsNs - fromNs, index, hop};
@@ -86,7 +86,7 @@ int HopTracker::apply(const Event& e, uint32_t index, HopSample out[kMaxSamplesP
         case EventKind::CallbackExit:
             if (f.depth > 0) --f.depth;
             // The request's handler returned without a reply: nothing more will be measured.
-            if (f.depth == 0 && f.sendNs < 0) flows_.erase(it);
+            if (f.depth == 0 && f.sendNs < 0) flows_.erase(e.flow);
             break;
         case EventKind::SendRequest:
             if (f.receiveNs >= 0 && f.sendNs < 0)
@@ -101,13 +101,13 @@ int HopTracker::apply(const Event& e, uint32_t index, HopSample out[kMaxSamplesP
             {
                 emit(RequestHop::SendToWrite, f.sendNs);
                 emit(RequestHop::Total, f.startNs);
-                flows_.erase(it);
+                flows_.erase(e.flow);
             }
             break;
         case EventKind::Close:
         case EventKind::Discard:
         case EventKind::FrameError:
-            flows_.erase(it);
+            flows_.erase(e.flow);
             break;
         default:
             break;
@@ -119,7 +119,7 @@ void HopTracker::sweepStale(int64_t nowNs)
 {
     // Amortised: a sweep runs only when the map has doubled since the last one, so its cost per
     // event stays constant while a burst of requests in flight does not trigger it every time.
-    std::erase_if(flows_, [nowNs](const auto& kv) { return nowNs - kv.second.startNs > kStaleNs; });
+    flows_.eraseIf([nowNs](uint64_t, const FlowState& f) { return nowNs - f.startNs > kStaleNs; });
     sweepAt_ = std::max(kFirstSweep, 2 * flows_.size());
 }
 

@@ -5,8 +5,8 @@
 #pragma once
 
 #include <cstdint>
-#include <unordered_map>
 
+#include "viewer/model/flow_table.h"
 #include "viewer/model/trace_event.h"
 
 namespace rscope::viewer
@@ -68,7 +68,7 @@ class HopTracker
     static constexpr size_t kFirstSweep = 1 << 16;
     void sweepStale(int64_t nowNs);
 
-    std::unordered_map<uint64_t, FlowState> flows_;
+    FlowTable<FlowState> flows_;
     size_t sweepAt_ = kFirstSweep;  // open-flow count that triggers the next stale sweep
 };
 
