@@ -17,6 +17,7 @@
 #include "viewer/app/screenshot.h"
 #include "viewer/layout/architecture_layout.h"
 #include "viewer/layout/layout_dump.h"
+#include "viewer/layout/startup_layout.h"
 #include "viewer/layout/statistics_dump.h"
 #include "viewer/model/live_source.h"
 #include "viewer/model/trace_reader.h"
@@ -150,6 +151,7 @@ Commands ViewerApp::drawUi()
 {
     FrameContext ctx{*store_, playback_, cursor_.state(), activity_, view_, sourceInfo(), fps_};
     ctx.findings = &findings_;
+    ctx.startup = &startup_;
     ctx.stats = &stats_;
     Commands out;
     float menuHeight = drawMenuBar(ctx, out);
@@ -168,6 +170,9 @@ Commands ViewerApp::drawUi()
         case PictureTab::Architecture:
             pictures_.push_back(layoutArchitectureIn(area));
             drawArchitectureTab(pictures_.back(), ctx, out);
+            break;
+        case PictureTab::Startup:
+            pictures_.push_back(drawStartupTab(area, ctx, out));
             break;
         case PictureTab::Statistics:
             pictures_.push_back(drawStatisticsTab(area, ctx, out));
@@ -204,6 +209,16 @@ bool ViewerApp::exportPicture(const std::string& path, std::string& error)
     {
         case PictureTab::Architecture:
             return exportPicturePng(layoutArchitectureIn(canvas), path, error);
+        case PictureTab::Startup:
+        {
+            StartupLayoutInput in;
+            in.store = store_.get();
+            in.progress = &startup_;
+            in.position = std::min(playback_.position(), store_->size());
+            in.canvas = canvas;
+            in.fontSize = ImGui::GetFontSize();
+            return exportPicturePng(layoutStartup(in), path, error);
+        }
         default:
             error = std::string("export: the ") + pictureTabName(view_.pictureTab) +
                     " tab has no picture to export (use --screenshot)";

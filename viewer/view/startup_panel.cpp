@@ -1,0 +1,50 @@
+// The startup tab: the seed article's startup call graph, its steps lighting up as the cursor
+// passes their events. Hover shows a step's call chain and rule; a click on a lit step moves
+// the cursor to the event that lit it.
+#include <algorithm>
+
+#include <imgui.h>
+
+#include "viewer/layout/startup_layout.h"
+#include "viewer/model/playback.h"
+#include "viewer/model/startup_flow.h"
+#include "viewer/model/trace_store.h"
+#include "viewer/view/paint.h"
+#include "viewer/view/panels.h"
+
+namespace rscope::viewer
+{
+
+DrawList drawStartupTab(const RectF& area, FrameContext& ctx, Commands& out)
+{
+    StartupLayoutInput in;
+    in.store = &ctx.store;
+    in.progress = ctx.startup;
+    in.position = std::min(ctx.playback.position(), ctx.store.size());
+    in.canvas = area;
+    in.fontSize = ImGui::GetFontSize();
+    in.selectedEvent = ctx.view.selectedEvent;
+    DrawList picture = layoutStartup(in);
+
+    // The canvas is one item, so the window does not scroll and clicks land here.
+    ImGui::InvisibleButton("##startup_canvas", ImVec2(area.w, area.h));
+    // Read before the tooltip below opens a window of its own.
+    bool clicked = ImGui::IsItemHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left);
+    paintDrawList(ImGui::GetWindowDrawList(), picture);
+    handlePictureInput(picture, out);
+
+    // Clicks on steps are this tab's own (the shared input handler knows tokens and clients).
+    if (ctx.startup == nullptr || !clicked) return picture;
+    ImVec2 mouse = ImGui::GetMousePos();
+    HitResult hit = hitTest(picture, {mouse.x, mouse.y});
+    if (hit.node == nullptr) return picture;
+    StartupStepId step = startupStepOfNode(hit.node->id);
+    if (step == StartupStepId::Count) return picture;
+    size_t event = ctx.startup->eventToShow(step, in.position);
+    if (event == StartupProgress::kNone) return picture;
+    out.push_back(Command::make(Command::Type::SelectEvent).withIndex(static_cast<int64_t>(event)));
+    out.push_back(Command::make(Command::Type::SeekEvent).withIndex(static_cast<int64_t>(event)));
+    return picture;
+}
+
+}  // namespace rscope::viewer
