@@ -155,7 +155,7 @@ DrawList layoutStatistics(const StatisticsLayoutInput& in)
     NodeRecord requests =
         box("plot:requests", "plot", "Requests/s (onReceive returned)", {c.x, y, plotW, seriesH});
     requests.lines = {"max " + formatRate(maxRate(s, ch.requests)),
-                      "total " + std::to_string(st.requests()),
+                      std::to_string(st.requests()) + " in the trace",
                       formatDurationNs(s.widthNs()) + " buckets"};
     out.nodes.push_back(std::move(requests));
 
