@@ -360,7 +360,6 @@ DrawList drawStatisticsTab(const RectF& area, FrameContext& ctx, Commands& out)
             plotLine(dl, a, s.values(ch.requests), s.maxValue(ch.requests),
                      IM_COL32(110, 170, 240, 255), points);
             infoRow(dl, n, a, f, n.lines[0] + "   " + n.lines[1], "", 0);
-            textRight(dl, a.x + a.w, n.rect.y + f * 1.4f, kDimText, n.lines[2]);
             seriesFrame(dl, *stats, SeriesPlot::Requests, a, "##plot_requests", ctx, out);
         }
         else if (n.id == "plot:pipe_depth")
