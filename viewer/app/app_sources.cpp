@@ -187,6 +187,7 @@ void ViewerApp::extendDerived()
     // Each index takes only the events appended since its last extend.
     findings_.extend(*store_);
     startup_.extend(*store_);
+    stats_.extend(*store_);
 }
 
 void ViewerApp::resetDerived()
@@ -200,6 +201,7 @@ void ViewerApp::resetDerived()
     view_.followedPosition = static_cast<size_t>(-1);
     findings_.reset(store_->topology());
     startup_.clear();
+    stats_.reset(store_->topology());
     extendDerived();
 }
 

@@ -16,6 +16,7 @@
 #include "viewer/model/model_findings.h"
 #include "viewer/model/playback.h"
 #include "viewer/model/startup_flow.h"
+#include "viewer/model/trace_statistics.h"
 #include "viewer/view/commands.h"
 #include "viewer/view/panels.h"
 #include "viewer/view/view_state.h"
@@ -103,6 +104,7 @@ class ViewerApp
     Activity activity_;
     ModelFindings findings_;
     StartupProgress startup_;  // the startup tab's lit steps, extended with the store
+    TraceStatistics stats_;  // the statistics tab's numbers, extended with the store
     // The records of the pictures drawn in the last frame (the tab on show; --dump-layout).
     std::vector<DrawList> pictures_;
     RectF pictureArea_;  // the picture tab's content area this frame
