@@ -188,6 +188,7 @@ void ViewerApp::extendDerived()
     findings_.extend(*store_);
     sessions_.extend(*store_);
     startup_.extend(*store_);
+    stats_.extend(*store_);
 }
 
 void ViewerApp::resetDerived()
@@ -202,6 +203,7 @@ void ViewerApp::resetDerived()
     findings_.reset(store_->topology());
     sessions_.clear();
     startup_.clear();
+    stats_.reset(store_->topology());
     extendDerived();
 }
 

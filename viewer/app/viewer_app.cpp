@@ -18,6 +18,7 @@
 #include "viewer/layout/architecture_layout.h"
 #include "viewer/layout/layout_dump.h"
 #include "viewer/layout/startup_layout.h"
+#include "viewer/layout/statistics_dump.h"
 #include "viewer/model/live_source.h"
 #include "viewer/model/trace_reader.h"
 #include "viewer/model/trace_store.h"
@@ -152,6 +153,7 @@ Commands ViewerApp::drawUi()
     ctx.findings = &findings_;
     ctx.sessions = &sessions_;
     ctx.startup = &startup_;
+    ctx.stats = &stats_;
     Commands out;
     float menuHeight = drawMenuBar(ctx, out);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -175,6 +177,9 @@ Commands ViewerApp::drawUi()
             break;
         case PictureTab::Startup:
             pictures_.push_back(drawStartupTab(area, ctx, out));
+            break;
+        case PictureTab::Statistics:
+            pictures_.push_back(drawStatisticsTab(area, ctx, out));
             break;
         default:
             break;
@@ -372,6 +377,7 @@ int ViewerApp::writeCaptures()
         for (const trace::ModelFinding& f : findings_.findings())
             findings.push_back({{"event", f.ref}, {"seq", f.seq}, {"message", f.message}});
         extra["model_findings"] = findings;
+        extra["statistics"] = statisticsJson(stats_, pos);
         std::vector<const DrawList*> pictures;
         for (const DrawList& p : pictures_) pictures.push_back(&p);
         if (!writeLayoutDump(options_.dumpLayout, pictures, extra, error))

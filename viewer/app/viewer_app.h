@@ -17,6 +17,7 @@
 #include "viewer/model/playback.h"
 #include "viewer/model/session_index.h"
 #include "viewer/model/startup_flow.h"
+#include "viewer/model/trace_statistics.h"
 #include "viewer/view/commands.h"
 #include "viewer/view/panels.h"
 #include "viewer/view/view_state.h"
@@ -109,6 +110,7 @@ class ViewerApp
     ModelFindings findings_;
     SessionIndex sessions_;  // the sequence tab's session list and diagrams
     StartupProgress startup_;  // the startup tab's lit steps, extended with the store
+    TraceStatistics stats_;  // the statistics tab's numbers, extended with the store
     // The records of the pictures drawn in the last frame (the tab on show; --dump-layout).
     std::vector<DrawList> pictures_;
     RectF pictureArea_;  // the picture tab's content area this frame

@@ -416,6 +416,51 @@ TEST(ViewerApp, StartupTabLightsStepsAsTheCursorPassesThem)
     EXPECT_GT(workerFill.g, workerFill.r + 30) << "a lit worker step is green: " << str(workerFill);
 }
 
+// The article's events by seq, read here with nlohmann (not by the viewer's parser).
+std::map<uint64_t, json> articleBySeq()
+{
+    std::ifstream in(kArticle);
+    std::map<uint64_t, json> bySeq;
+    for (std::string line; std::getline(in, line);)
+    {
+        json j = json::parse(line);
+        if (j.contains("seq") && j.contains("kind")) bySeq[j["seq"].get<uint64_t>()] = j;
+    }
+    return bySeq;
+}
+
+// The statistics tab's figures agree with the file: the request's hops are differences of its
+// events' timestamps, worker[2]'s busy time the sum of its two callbacks.
+TEST(ViewerApp, StatisticsTabAgreesWithTheFile)
+{
+    auto ev = articleBySeq();
+    auto ts = [&](uint64_t seq) { return ev.at(seq)["ts"].get<int64_t>(); };
+    ASSERT_EQ(ev.at(20)["kind"], "read");
+    ASSERT_EQ(ev.at(35)["kind"], "reactor_write");
+    TempDir dir;
+    Capture c = captureArticle(dir, {"--at-event", "35", "--picture", "stats"});
+    ASSERT_EQ(c.exitCode, 0) << c.err;
+    ASSERT_EQ(c.picture.value("picture", ""), "statistics");
+    const json& stats = c.dump["statistics"];
+    EXPECT_EQ(stats["hops"]["read->write"]["count"], 1);
+    EXPECT_EQ(stats["hops"]["read->write"]["p50_ns"], ts(35) - ts(20));
+    EXPECT_EQ(stats["hops"]["read->dispatch"]["p50_ns"], ts(21) - ts(20));
+    EXPECT_EQ(stats["requests"], 1);
+    const json& w2 = stats["workers"][2];
+    EXPECT_EQ(w2["requests"], 1);
+    EXPECT_EQ(w2["busy_ns"], (ts(25) - ts(24)) + (ts(34) - ts(27)));
+    EXPECT_EQ(stats["reactors"][0]["bytes_read"], ev.at(20)["args"]["bytes"]);
+    EXPECT_EQ(stats["reactors"][0]["bytes_written"], ev.at(35)["args"]["bytes"]);
+    for (const char* id :
+         {"workers", "reactors", "plot:requests", "plot:pipe_depth", "hist:read->write"})
+        EXPECT_NE(findById(c.picture["nodes"], id), nullptr) << id;
+
+    // Before the reply the histograms at the cursor hold no complete request.
+    Capture before = captureArticle(dir, {"--at-event", "30", "--picture", "stats"});
+    ASSERT_EQ(before.exitCode, 0) << before.err;
+    EXPECT_EQ(before.dump["statistics"]["hops"]["read->write"]["count"], 0);
+}
+
 TEST(ViewerApp, ModelFindingLinksToItsEventAndTheArticleHasNone)
 {
     TempDir dir;
