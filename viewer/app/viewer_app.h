@@ -108,9 +108,9 @@ class ViewerApp
     ViewState view_;
     Activity activity_;
     ModelFindings findings_;
-    SessionIndex sessions_;  // the sequence tab's session list and diagrams
+    SessionIndex sessions_;    // the sequence tab's session list and diagrams
     StartupProgress startup_;  // the startup tab's lit steps, extended with the store
-    TraceStatistics stats_;  // the statistics tab's numbers, extended with the store
+    TraceStatistics stats_;    // the statistics tab's numbers, extended with the store
     // The records of the pictures drawn in the last frame (the tab on show; --dump-layout).
     std::vector<DrawList> pictures_;
     RectF pictureArea_;  // the picture tab's content area this frame
