@@ -249,6 +249,12 @@ void ViewerApp::applyStartOptions()
     view_.selectedSession = options_.selectSession;
     if (!options_.picture.empty() && pictureTabByName(options_.picture, view_.pictureTab))
         view_.pictureTabRequested = true;
+    // The Mermaid export writes what the Sequence tab chose to show: that tab must be drawn.
+    if (!options_.exportMermaid.empty() && options_.picture.empty())
+    {
+        view_.pictureTab = PictureTab::Sequence;
+        view_.pictureTabRequested = true;
+    }
     const TraceStore& store = *store_;
     if (options_.atEvent && store.size() > 0)
     {

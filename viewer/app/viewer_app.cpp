@@ -352,6 +352,11 @@ int ViewerApp::writeCaptures()
         std::fprintf(stderr, "rscope-viewer: %s\n", error.c_str());
         return kExitWriteFailed;
     }
+    if (!options_.exportMermaid.empty() && !exportSequenceMermaid(options_.exportMermaid, error))
+    {
+        std::fprintf(stderr, "rscope-viewer: %s\n", error.c_str());
+        return kExitWriteFailed;
+    }
     if (!options_.dumpLayout.empty())
     {
         const TraceStore& store = *store_;

@@ -22,6 +22,9 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
     app.add_option("--export-png", out.exportPng,
                    "Headless: render the shown picture (--picture) offscreen at its full size "
                    "(a whole sequence diagram) to this PNG and exit");
+    app.add_option("--export-mermaid", out.exportMermaid,
+                   "Headless: write the sequence diagram at the moment (--select-session, or the "
+                   "sessions active at the cursor) as a Mermaid sequenceDiagram and exit");
     auto* atEvent = app.add_option("--at-event", out.atEvent,
                                    "Start at the moment when event N (0-based) is the newest")
                         ->check(CLI::NonNegativeNumber);

@@ -11,11 +11,12 @@ namespace rscope::viewer
 
 struct ViewerOptions
 {
-    std::string replayPath;  // --replay FILE.jsonl
-    std::string connect;     // --connect HOST:PORT or unix:PATH
-    std::string screenshot;  // --screenshot OUT.png (headless)
-    std::string dumpLayout;  // --dump-layout OUT.json (headless)
-    std::string exportPng;   // --export-png OUT.png: the shown picture, full size (headless)
+    std::string replayPath;     // --replay FILE.jsonl
+    std::string connect;        // --connect HOST:PORT or unix:PATH
+    std::string screenshot;     // --screenshot OUT.png (headless)
+    std::string dumpLayout;     // --dump-layout OUT.json (headless)
+    std::string exportPng;      // --export-png OUT.png: the shown picture, full size (headless)
+    std::string exportMermaid;  // --export-mermaid OUT.mmd: the sequence diagram (headless)
     std::optional<int64_t> atEvent;  // --at-event N: event N (0-based) is the newest
     std::optional<int64_t> atNs;     // --at-ns T: trace time (or an offset from the first event)
     std::optional<int> frames;       // --frames N (headless frames; bench frames per run)
@@ -31,7 +32,8 @@ struct ViewerOptions
     // Headless: render some frames, write the screenshot / dump, exit.
     bool headless() const
     {
-        return !screenshot.empty() || !dumpLayout.empty() || !exportPng.empty();
+        return !screenshot.empty() || !dumpLayout.empty() || !exportPng.empty() ||
+               !exportMermaid.empty();
     }
 };
 

@@ -128,7 +128,17 @@ TEST(SequenceTab, PngExportHoldsTheWholeDiagram)
     int w = 0, h = 0, n = 0;
     unsigned char* pixels = stbi_load(dir.file("s.png").c_str(), &w, &h, &n, 3);
     ASSERT_NE(pixels, nullptr) << "no PNG written";
+    // The last rows (the reply and the close, below the on-screen canvas) are drawn: the bottom
+    // tenth holds bright arrow and text pixels, not just the background.
+    int bright = 0;
+    for (int y = h - h / 10; y < h; ++y)
+        for (int x = 0; x < w; ++x)
+        {
+            const unsigned char* px = pixels + (static_cast<size_t>(y) * w + x) * 3;
+            bright += px[0] + px[1] + px[2] > 300;
+        }
     stbi_image_free(pixels);
+    EXPECT_GT(bright, 200) << "the bottom of the exported diagram is empty";
     json d = readJson(dir.file("d.json"));
     ASSERT_TRUE(d.is_object());
     const json& p = d["pictures"][0];
@@ -138,6 +148,46 @@ TEST(SequenceTab, PngExportHoldsTheWholeDiagram)
     EXPECT_NEAR(h, p["content_height"].get<double>(), 2.0);
     // As wide as the whole tab: the session list gives its width to the exported diagram.
     EXPECT_GE(w, p["canvas"][2].get<double>());
+}
+
+// The Mermaid export of the article's session: a sequenceDiagram with the five lifelines and one
+// line per hop, in the order of the events.
+TEST(SequenceTab, MermaidExportListsEveryHopInOrder)
+{
+    TempDir dir;
+    std::string out = dir.file("s.mmd");
+    ASSERT_EQ(runViewer("--replay '" + kArticle + "' --at-event 35 --select-session 1 " +
+                            "--export-mermaid '" + out + "'",
+                        dir),
+              0);
+    std::ifstream in(out);
+    std::vector<std::string> lines;
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    ASSERT_FALSE(lines.empty()) << "no Mermaid file written";
+    EXPECT_EQ(lines[0], "sequenceDiagram");
+    int participants = 0, arrows = 0;
+    for (const std::string& l : lines)
+    {
+        participants += l.find("participant ") != std::string::npos;
+        arrows += l.find("->>") != std::string::npos;
+    }
+    EXPECT_EQ(participants, 5);  // client[1], main reactor, reactor[0], pipe[0->2], worker[2]
+    EXPECT_GE(arrows, 10);
+    auto at = [&](const std::string& text)
+    {
+        for (size_t i = 0; i < lines.size(); ++i)
+            if (lines[i].find(text) != std::string::npos) return static_cast<int>(i);
+        return -1;
+    };
+    int accept = at("swServer_master_onAccept"), read = at("swReactorThread_onRead"),
+        receive = at("swWorker_onPipeReceive  RECV_DATA"), send = at("swReactorThread_send "),
+        close = at("swReactorThread_close");
+    ASSERT_TRUE(accept > 0 && read > 0 && receive > 0 && send > 0 && close > 0);
+    EXPECT_LT(accept, read);
+    EXPECT_LT(read, receive);
+    EXPECT_LT(receive, send);
+    EXPECT_LT(send, close);
+    EXPECT_NE(lines[read].find("client_1->>reactor_0"), std::string::npos) << lines[read];
 }
 
 }  // namespace
