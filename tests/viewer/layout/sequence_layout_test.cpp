@@ -253,7 +253,10 @@ TEST(SequenceLayoutTest, SelectionAndDumpFields)
     for (const EdgeRecord* e : messages(list))
     {
         selected += e->selected;
-        if (!e->emphasized) EXPECT_FLOAT_EQ(e->thickness, 2.2f);
+        if (!e->emphasized)
+        {
+            EXPECT_FLOAT_EQ(e->thickness, 2.2f);
+        }
     }
     EXPECT_EQ(selected, 1);
 

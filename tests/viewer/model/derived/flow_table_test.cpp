@@ -48,7 +48,10 @@ TEST(FlowTable, BehavesLikeAMapUnderRandomOperations)
             int64_t* v = table.find(k);
             auto it = ref.find(k);
             ASSERT_EQ(v != nullptr, it != ref.end()) << k;
-            if (v) ASSERT_EQ(*v, it->second);
+            if (v)
+            {
+                ASSERT_EQ(*v, it->second);
+            }
         }
         if (step % 50000 == 49999)
         {

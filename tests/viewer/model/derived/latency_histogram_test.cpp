@@ -46,7 +46,9 @@ TEST(LatencyHistogram, BucketOfAgreesWithTheLogFormula)
             double exact = 1 + 4 * std::log2(static_cast<double>(ns) / 100.0);
             double nearestBound = 100.0 * std::exp2((std::round(exact) - 1) / 4.0);
             if (std::abs(static_cast<double>(ns) - nearestBound) > 1.0)
+            {
                 EXPECT_EQ(b, static_cast<size_t>(std::floor(exact))) << ns;
+            }
         }
     }
     EXPECT_EQ(H::bucketOf(-5), 0u);

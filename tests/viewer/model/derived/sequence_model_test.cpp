@@ -193,7 +193,9 @@ TEST(SequenceModelTest, SeveralSessionsShareOneDiagram)
         // A message touching a client lifeline touches its own session's client.
         for (int line : {msg.from, msg.to})
             if (m.lifelines[line].kind == LifelineKind::Client)
+            {
                 EXPECT_EQ(m.lifelines[line].session, msg.session);
+            }
     }
     EXPECT_TRUE(seen[0]);
     EXPECT_TRUE(seen[1]);
