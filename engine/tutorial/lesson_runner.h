@@ -1,0 +1,74 @@
+// Running a lesson for real: LessonServer is the lesson's `rscope server` child on loopback
+// ephemeral ports (trace socket included); ActionRunner performs step actions (client traffic as
+// `rscope client` children, signals to workers by their current pid). Used by the viewer's
+// tutorial panel and by `rscope tutorial check|record`.
+// Owner: the caller; every process started here is stopped by stop() / the destructors (no
+// orphans). Thread-safety: none (one GUI or CLI thread).
+#pragma once
+
+#include <sys/types.h>
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/tutorial/lesson.h"
+
+namespace rscope::tutorial
+{
+
+// The rscope binary: next to the running executable (build/bin/), else "rscope" on PATH.
+std::string findRscopeBinary();
+
+class LessonServer
+{
+  public:
+    explicit LessonServer(std::string rscopeBinary);
+    ~LessonServer();  // stop()
+    LessonServer(const LessonServer&) = delete;
+    LessonServer& operator=(const LessonServer&) = delete;
+
+    // `rscope server <flags> --host 127.0.0.1 --port 0 --trace-listen 127.0.0.1:0`; waits (at
+    // most 10 s) until it reports its ports. False with `error` when it does not come up.
+    bool start(const std::vector<std::pair<std::string, std::string>>& flags, std::string& error);
+    // SIGTERM, wait at most 10 s, then SIGKILL the process group. Idempotent.
+    void stop();
+    bool running() const;
+    int port() const { return port_; }
+    const std::string& traceAddress() const { return traceAddress_; }  // "127.0.0.1:PORT"
+    pid_t masterPid() const { return pid_; }
+    // What the server printed (for error messages).
+    std::string log() const;
+
+  private:
+    std::string binary_;
+    std::string logPath_;
+    pid_t pid_ = -1;
+    int port_ = 0;
+    std::string traceAddress_;
+};
+
+class ActionRunner
+{
+  public:
+    ActionRunner(LessonServer& server, std::string rscopeBinary);
+    ~ActionRunner();  // stops every helper process still running
+    ActionRunner(const ActionRunner&) = delete;
+    ActionRunner& operator=(const ActionRunner&) = delete;
+
+    // `workerPid(n)`: worker n's current pid as the trace shows it (0 when unknown).
+    // Client traffic runs in the background; the call returns once it has started.
+    bool run(const Action& action, const Lesson& lesson,
+             const std::function<pid_t(int worker)>& workerPid, std::string& error);
+    // Reaps helpers that finished; true while any is still running.
+    bool busy();
+
+  private:
+    LessonServer& server_;
+    std::string binary_;
+    std::vector<pid_t> helpers_;
+    std::vector<int> heldFds_;  // slow_reader / open_connections sockets until their time is up
+};
+
+}  // namespace rscope::tutorial
