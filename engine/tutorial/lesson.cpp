@@ -19,7 +19,7 @@ namespace rscope::tutorial
 
 namespace
 {
-using nlohmann::json;
+using json = nlohmann::ordered_json;  // keeps the server flags in file order
 
 // Thrown inside the loader only and turned into the error string at its boundary.
 struct LoadError
