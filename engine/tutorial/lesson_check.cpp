@@ -20,6 +20,7 @@ namespace
 constexpr int kConnectTimeoutMs = 3000;
 constexpr int kPollSliceMs = 20;
 constexpr int kHelpersGraceMs = 3000;
+constexpr int kDrainMs = 2000;
 
 bool startsServer(const Step& step)
 {
@@ -50,6 +51,11 @@ class LessonRun
         actions_.waitIdle(kHelpersGraceMs);
         actions_.stopAll();
         server_.stop();
+        // The shutdown events are still in our socket: read them to the end (for a recorder).
+        int64_t drainEndMs = base::monotonicMs() + kDrainMs;
+        while (stream_.open() && base::monotonicMs() < drainEndMs && pump(kPollSliceMs))
+        {
+        }
         stream_.close();
         return outcome;
     }
@@ -121,6 +127,7 @@ class LessonRun
     bool connect(std::string& error)
     {
         everStarted_ = true;
+        stream_.setLineSink(hooks_.onTraceLine);
         if (!stream_.connect(server_.traceAddress(), kConnectTimeoutMs, error)) return false;
         if (hooks_.onServerStarted) hooks_.onServerStarted(server_);
         return true;

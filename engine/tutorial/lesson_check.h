@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "engine/tutorial/lesson.h"
 
@@ -32,6 +33,9 @@ struct LessonHooks
 {
     // After every server start, once its trace socket is known (e.g. to start a recorder).
     std::function<void(const LessonServer&)> onServerStarted;
+    // Every line of the trace socket as received, header first; a server restart starts again
+    // with a new header. The stream is read to its end after the lesson stops the server.
+    std::function<void(std::string_view line)> onTraceLine;
     std::function<void(const StepReport&)> onStep;
 };
 
