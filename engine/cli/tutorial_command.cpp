@@ -26,9 +26,11 @@ struct TutorialOptions
     std::string dir = "tutorials";
     std::string lang = "en";
     bool all = false;
+    bool replay = false;
     std::vector<std::string> names;
     std::string name;
     std::string out;
+    std::string root = ".";
 };
 
 // NAME is a lesson id in --dir, or a path to a .json file.
@@ -77,8 +79,10 @@ int listLessons(const TutorialOptions& o)
     return bad == 0 ? 0 : 1;
 }
 
-// Runs one lesson, printing a line per step; true when every checkpoint was met in order.
-bool checkOne(const Lesson& lesson, tutorial::Lang lang, const tutorial::LessonHooks& extra)
+// Runs one lesson (live, or over its `replay` recording), printing a line per step; true when
+// every checkpoint was met in order.
+bool checkOne(const Lesson& lesson, tutorial::Lang lang, const tutorial::LessonHooks& extra,
+              const std::string& replayPath = "")
 {
     tutorial::LessonHooks hooks = extra;
     hooks.onStep = [&](const tutorial::StepReport& r)
@@ -87,7 +91,8 @@ bool checkOne(const Lesson& lesson, tutorial::Lang lang, const tutorial::LessonH
         std::fflush(stdout);
     };
     tutorial::LessonOutcome outcome =
-        tutorial::runLesson(lesson, tutorial::findRscopeBinary(), lang, hooks);
+        replayPath.empty() ? tutorial::runLesson(lesson, tutorial::findRscopeBinary(), lang, hooks)
+                           : tutorial::checkLessonOnRecording(lesson, replayPath, lang, hooks);
     if (!outcome.error.empty())
         std::fprintf(stderr, "rscope tutorial: %s: %s\n", lesson.id.c_str(), outcome.error.c_str());
     if (!outcome.ok && outcome.stepsRun < lesson.steps.size())
@@ -113,7 +118,19 @@ int checkLessons(const TutorialOptions& o)
     for (const std::string& path : paths)
     {
         Lesson lesson;
-        if (loadOrReport(path, lesson) && checkOne(lesson, langOf(o.lang), {})) ++passed;
+        if (!loadOrReport(path, lesson)) continue;
+        std::string replay;
+        if (o.replay)
+        {
+            if (lesson.replay.empty())
+            {
+                std::printf("%s: FAILED: no \"replay\" recording to check against\n",
+                            lesson.id.c_str());
+                continue;
+            }
+            replay = o.root + "/" + lesson.replay;
+        }
+        if (checkOne(lesson, langOf(o.lang), {}, replay)) ++passed;
     }
     std::printf("tutorial check: %zu of %zu lessons passed\n", passed, paths.size());
     return passed == paths.size() ? 0 : 1;
@@ -172,6 +189,11 @@ void addTutorialCommand(CLI::App& app)
     check->add_option("names", o->names, "Lesson ids (file names without .json) or paths");
     check->add_flag("--all", o->all, "Every lesson in --dir");
     check->add_option("--dir", o->dir, "Lesson directory")->capture_default_str();
+    check->add_flag("--replay", o->replay,
+                    "Check each lesson against its \"replay\" recording instead of a live server "
+                    "(actions are not run)");
+    check->add_option("--root", o->root, "Source tree that \"replay\" paths are relative to")
+        ->capture_default_str();
     check->add_option("--lang", o->lang, "Language of the hints: en or zh")
         ->check(CLI::IsMember({"en", "zh"}))
         ->capture_default_str();

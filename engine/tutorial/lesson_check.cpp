@@ -3,6 +3,7 @@
 #include "engine/tutorial/lesson_check.h"
 
 #include <algorithm>
+#include <fstream>
 #include <vector>
 
 #include <fmt/format.h>
@@ -161,6 +162,59 @@ LessonOutcome runLesson(const Lesson& lesson, const std::string& rscopeBinary, L
 {
     LessonRun run(lesson, rscopeBinary, lang, hooks);
     return run.run();
+}
+
+LessonOutcome checkLessonOnRecording(const Lesson& lesson, const std::string& tracePath, Lang lang,
+                                     const LessonHooks& hooks)
+{
+    LessonOutcome outcome;
+    std::ifstream in(tracePath);
+    if (!in)
+    {
+        outcome.error = tracePath + ": cannot open the recording";
+        return outcome;
+    }
+    std::vector<StreamEvent> events;
+    std::string line;
+    while (std::getline(in, line))
+    {
+        StreamEvent e;
+        if (parseEventLine(line, e)) events.push_back(std::move(e));
+    }
+    outcome.ok = true;
+    size_t windowBegin = 0;  // index of the current window's first event
+    size_t lastMet = 0;      // index just after the event that met the latest checkpoint
+    for (size_t i = 0; i < lesson.steps.size() && outcome.ok; ++i)
+    {
+        const Step& step = lesson.steps[i];
+        StepReport report;
+        report.step = i;
+        report.steps = lesson.steps.size();
+        report.hasCheckpoint = step.checkpoint.has_value();
+        if (step.action) windowBegin = lastMet;
+        report.ok = true;
+        if (step.checkpoint)
+        {
+            CheckpointTracker tracker(*step.checkpoint);
+            size_t at = windowBegin;
+            while (at < events.size() && !tracker.met()) tracker.observe(events[at++].facts());
+            report.ok = tracker.met();
+            report.matched = tracker.satisfied();
+            report.total = tracker.total();
+            if (report.ok)
+            {
+                lastMet = at;
+                if (windowBegin < events.size())
+                    report.elapsedMs = (events[at - 1].tsNs - events[windowBegin].tsNs) / 1'000'000;
+            }
+            else
+                report.failure = step.checkpoint->hint.in(lang);
+        }
+        ++outcome.stepsRun;
+        if (hooks.onStep) hooks.onStep(report);
+        outcome.ok = report.ok;
+    }
+    return outcome;
 }
 
 std::string formatStepReport(const Lesson& lesson, const StepReport& r)

@@ -49,6 +49,14 @@ struct LessonOutcome
 LessonOutcome runLesson(const Lesson& lesson, const std::string& rscopeBinary, Lang lang,
                         const LessonHooks& hooks);
 
+// The same steps over a recording (the lesson's `replay` file) instead of a live server: actions
+// are not run; a step with an action opens its window just after the event that met the previous
+// checkpoint (the window of a step without an action is the previous step's, as live). A
+// recording holds one server run, so a lesson with restart_server cannot pass on it. elapsedMs
+// is the trace time from the window's first event to the one that met the checkpoint.
+LessonOutcome checkLessonOnRecording(const Lesson& lesson, const std::string& tracePath, Lang lang,
+                                     const LessonHooks& hooks);
+
 // "NAME step N/M: ok (X ms)" or "NAME step N/M: FAILED: <hint>; matched k of n".
 std::string formatStepReport(const Lesson& lesson, const StepReport& report);
 

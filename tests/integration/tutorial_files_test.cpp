@@ -1,6 +1,7 @@
 // Every lesson in tutorials/ loads (complete en and zh texts, valid matchers and actions), and
 // every sample trace in traces/lesson-*.jsonl passes `rscope trace check --model`.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <set>
@@ -8,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/tutorial/lesson.h"
+#include "engine/tutorial/lesson_check.h"
 #include "tests/integration/test_support.h"
 
 namespace rscope::tutorial
@@ -61,6 +63,32 @@ TEST(TutorialFiles, EverySampleTracePassesTraceAndModelChecks)
     }
     ::pclose(ls);
     EXPECT_GE(traces, 2);
+}
+
+// The issue asks for one sample trace per lesson, recorded from the real engine; each must satisfy
+// its own lesson, step by step (the replay rule of lesson_check.h).
+TEST(TutorialFiles, EveryLessonPassesOnItsSampleTrace)
+{
+    for (const std::string& path : lessonFiles(RSCOPE_SOURCE_DIR "/tutorials"))
+    {
+        Lesson lesson;
+        std::string error;
+        ASSERT_TRUE(loadLesson(path, lesson, error)) << error;
+        ASSERT_FALSE(lesson.replay.empty()) << path << ": no \"replay\"";
+        std::string trace = RSCOPE_SOURCE_DIR "/" + lesson.replay;
+        ASSERT_EQ(::access(trace.c_str(), R_OK), 0)
+            << trace << " is missing: rscope tutorial record " << lesson.id;
+        std::vector<std::string> failures;
+        LessonHooks hooks;
+        hooks.onStep = [&](const StepReport& r)
+        {
+            if (!r.ok) failures.push_back(formatStepReport(lesson, r));
+        };
+        LessonOutcome outcome = checkLessonOnRecording(lesson, trace, Lang::En, hooks);
+        EXPECT_TRUE(outcome.ok) << lesson.id << ": " << outcome.error
+                                << (failures.empty() ? "" : failures[0]);
+        EXPECT_EQ(outcome.stepsRun, lesson.steps.size()) << lesson.id;
+    }
 }
 
 }  // namespace
