@@ -95,6 +95,9 @@ bool checkOne(const Lesson& lesson, tutorial::Lang lang, const tutorial::LessonH
                            : tutorial::checkLessonOnRecording(lesson, replayPath, lang, hooks);
     if (!outcome.error.empty())
         std::fprintf(stderr, "rscope tutorial: %s: %s\n", lesson.id.c_str(), outcome.error.c_str());
+    if (!outcome.serverLog.empty())
+        std::fprintf(stderr, "rscope tutorial: %s: the server's last output:\n%s",
+                     lesson.id.c_str(), outcome.serverLog.c_str());
     if (!outcome.ok && outcome.stepsRun < lesson.steps.size())
         std::printf("%s: stopped after step %zu/%zu\n", lesson.id.c_str(), outcome.stepsRun,
                     lesson.steps.size());

@@ -22,6 +22,20 @@ constexpr int kConnectTimeoutMs = 3000;
 constexpr int kPollSliceMs = 20;
 constexpr int kHelpersGraceMs = 3000;
 constexpr int kDrainMs = 2000;
+constexpr size_t kLogLines = 20;
+
+std::string lastLines(const std::string& text, size_t n)
+{
+    size_t at = text.size();
+    if (at > 0 && text[at - 1] == '\n') --at;  // the final newline ends the last line
+    for (size_t i = 0; i < n; ++i)
+    {
+        size_t nl = at == 0 ? std::string::npos : text.rfind('\n', at - 1);
+        if (nl == std::string::npos) return text;
+        at = nl;
+    }
+    return text.substr(at + 1);
+}
 
 bool startsServer(const Step& step)
 {
@@ -48,6 +62,7 @@ class LessonRun
             if (hooks_.onStep) hooks_.onStep(report);
             outcome.ok = outcome.ok && report.ok;
         }
+        if (!outcome.ok) outcome.serverLog = lastLines(server_.log(), kLogLines);
         // Traffic still in flight finishes (bounded), then everything stops in order.
         actions_.waitIdle(kHelpersGraceMs);
         actions_.stopAll();

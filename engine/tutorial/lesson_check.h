@@ -41,9 +41,10 @@ struct LessonHooks
 
 struct LessonOutcome
 {
-    bool ok = false;      // every checkpoint met, in order
-    size_t stepsRun = 0;  // a lesson stops at its first failed step
-    std::string error;    // a failure outside the steps (the server did not start ...)
+    bool ok = false;        // every checkpoint met, in order
+    size_t stepsRun = 0;    // a lesson stops at its first failed step
+    std::string error;      // a failure outside the steps (the server did not start ...)
+    std::string serverLog;  // live runs that failed: the last lines the server printed
 };
 
 LessonOutcome runLesson(const Lesson& lesson, const std::string& rscopeBinary, Lang lang,

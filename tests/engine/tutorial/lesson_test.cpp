@@ -259,6 +259,22 @@ TEST_F(LessonFile, LessonFilesAreSortedJsonFilesOnly)
     EXPECT_TRUE(lessonFiles(dir_ + "/missing").empty());
 }
 
+TEST(ResolveHighlight, ReplacesBoundVariablesAndDropsUnboundIds)
+{
+    Highlight h;
+    h.picture = "architecture";
+    h.nodes = {"main_reactor", "worker[$w]", "client[$s]", "reactor[$r]"};
+    h.edges = {"pipe[$r->$w]", "handoff[$r]"};
+    h.panels = {"timeline"};
+    Highlight r = resolveHighlight(h, {{"$w", "2"}, {"$r", "0"}, {"$w2", "9"}});
+    EXPECT_EQ(r.picture, "architecture");
+    // client[$s] waits until $s is bound; $w is not confused with $w2.
+    EXPECT_EQ(r.nodes, (std::vector<std::string>{"main_reactor", "worker[2]", "reactor[0]"}));
+    EXPECT_EQ(r.edges, (std::vector<std::string>{"pipe[0->2]", "handoff[0]"}));
+    EXPECT_EQ(r.panels, std::vector<std::string>{"timeline"});
+    EXPECT_TRUE(resolveHighlight(h, {}).edges.empty());
+}
+
 TEST(LangNames, RoundTrip)
 {
     Lang lang = Lang::En;
