@@ -136,6 +136,28 @@ TEST_F(TutorialLive, ServerThatCannotStartReportsWhy)
     EXPECT_FALSE(server.running());
 }
 
+TEST_F(TutorialLive, MissingBinaryIsReportedWithoutStartingAnything)
+{
+    LessonServer server("/nonexistent/rscope");
+    std::string error;
+    EXPECT_FALSE(server.start(kFlags, error));
+    EXPECT_EQ(error, "/nonexistent/rscope: not an executable rscope binary");
+    EXPECT_FALSE(server.running());
+}
+
+TEST_F(TutorialLive, ListCommandShowsEveryLesson)
+{
+    CommandResult r = run(rscopeBinary() + " tutorial list --dir " RSCOPE_SOURCE_DIR "/tutorials");
+    EXPECT_EQ(r.status, 0) << r.out;
+    EXPECT_NE(r.out.find("01-startup                7 steps  Startup: how a process-mode server"),
+              std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("02-one-request"), std::string::npos) << r.out;
+    CommandResult zh =
+        run(rscopeBinary() + " tutorial list --lang zh --dir " RSCOPE_SOURCE_DIR "/tutorials");
+    EXPECT_NE(zh.out.find("启动："), std::string::npos) << zh.out;
+}
+
 TEST_F(TutorialLive, KillWorkerActionRestartsThatWorker)
 {
     LessonServer server(rscopeBinary());
