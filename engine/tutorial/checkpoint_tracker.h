@@ -1,9 +1,6 @@
 // CheckpointTracker: decides whether a step's checkpoint holds over the events that arrived since
 // the step began, fed one event at a time (live) or from a recording. Plain C++; the viewer feeds
-// it from its compact events, `rscope tutorial check` from JSON lines. It holds whenever SOME
-// choice of events fits: a variable is not stuck with the first event that could bind it (the
-// first accept may be a connection that never sends), and in any_order an event that fits two
-// matchers is tried for each.
+// it from its compact events, `rscope tutorial check` from JSON lines.
 // Owner: the runner of the step. Thread-safety: none.
 #pragma once
 
@@ -38,6 +35,9 @@ struct EventFacts
     std::function<std::optional<std::string>(std::string_view key)> arg;
 };
 
+// The checkpoint holds whenever SOME choice of events fits: a variable is not stuck with the first
+// event that could bind it (the first accept may be a connection that never sends), and in
+// any_order an event that fits two matchers is tried for each.
 class CheckpointTracker
 {
   public:
