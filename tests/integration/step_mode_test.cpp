@@ -73,24 +73,13 @@ class ArticleRequest
     std::thread thread_;
 };
 
-// What an event is, without the ids that differ from run to run (seq, ts, session, fd, msg_id,
-// flow): the kind (with the message type or callback that tells same-kind events apart) and
-// where it happened.
-std::string eventShape(const json& e)
+// Session-relative: the session's reactor and worker depend on its fd (fd % reactor_num,
+// fd % worker_num), and the fd on what else the master has open (trace clients too), so both
+// runs name them "R" and "W"; SessionEvents checks that the session kept to one of each.
+std::string relative(int index, int sessionIndex, const char* name)
 {
-    std::string kind = e["kind"];
-    if (e.contains("args") && e["args"].contains("type") && e["args"]["type"].is_string())
-        kind += fmt::format("({})", e["args"]["type"].get<std::string>());
-    if (e.contains("args") && e["args"].contains("callback"))
-        kind += fmt::format("({})", e["args"]["callback"].get<std::string>());
-    return fmt::format("{} reactor={} worker={}", kind, e.value("reactor", -1),
-                       e.value("worker", -1));
-}
-
-std::string actorOf(const json& e)
-{
-    return fmt::format("{}[{}]", e["actor"]["role"].get<std::string>(),
-                       e["actor"]["index"].get<int>());
+    if (index < 0) return "-";
+    return index == sessionIndex ? name : fmt::format("other({})", index);
 }
 
 // A session's events in stream order, and per actor (each actor's own order is causal, so it
@@ -99,12 +88,35 @@ struct SessionEvents
 {
     std::vector<std::string> all;
     std::map<std::string, std::vector<std::string>> byActor;
+    int fd = -1;
+    int reactor = -1;  // the session's, from the first event that names one
+    int worker = -1;
     bool closed = false;
 
+    // What an event is, without the ids that differ from run to run (seq, ts, session, fd,
+    // msg_id, flow): the kind (with the message type or callback that tells same-kind events
+    // apart) and where it happened.
     void add(const json& e)
     {
-        all.push_back(actorOf(e) + " " + eventShape(e));
-        byActor[actorOf(e)].push_back(eventShape(e));
+        if (fd < 0 && e.value("fd", -1) >= 0) fd = e["fd"];
+        if (reactor < 0 && e.value("reactor", -1) >= 0) reactor = e["reactor"];
+        if (worker < 0 && e.value("worker", -1) >= 0) worker = e["worker"];
+        std::string kind = e["kind"];
+        if (e.contains("args") && e["args"].contains("type") && e["args"]["type"].is_string())
+            kind += fmt::format("({})", e["args"]["type"].get<std::string>());
+        if (e.contains("args") && e["args"].contains("callback"))
+            kind += fmt::format("({})", e["args"]["callback"].get<std::string>());
+        std::string shape = fmt::format("{} reactor={} worker={}", kind,
+                                        relative(e.value("reactor", -1), reactor, "R"),
+                                        relative(e.value("worker", -1), worker, "W"));
+        std::string role = e["actor"]["role"];
+        int index = e["actor"]["index"];
+        std::string actor =
+            role == "reactor"  ? fmt::format("reactor[{}]", relative(index, reactor, "R"))
+            : role == "worker" ? fmt::format("worker[{}]", relative(index, worker, "W"))
+                               : role;
+        all.push_back(actor + " " + shape);
+        byActor[actor].push_back(shape);
         if (e["kind"] == "close") closed = true;
     }
 };
@@ -236,6 +248,12 @@ TEST_F(StepMode, ASteppedRequestHasTheSameEventsAsAFreeRunningOne)
     EXPECT_GE(steps, static_cast<int>(stepped.events.all.size()) - kTracedThreads)
         << "it took steps to get there";
 
+    // Both runs follow the model's placement for their fd (dispatch_mode 2).
+    for (const SessionEvents* run : {&free.events, &stepped.events})
+    {
+        EXPECT_EQ(run->reactor, run->fd % kReactors);
+        EXPECT_EQ(run->worker, run->fd % kWorkers);
+    }
     EXPECT_EQ(stepped.events.byActor, free.events.byActor)
         << "free:\n"
         << joined(free.events.all) << "stepped:\n"
