@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include <climits>
@@ -103,7 +104,17 @@ void StepGate::run()
 
 void StepGate::step(uint32_t n)
 {
-    state_->released.fetch_add(n, std::memory_order_acq_rel);
+    StepGateState& s = *state_;
+    uint32_t released = s.released.load(std::memory_order_acquire);
+    for (;;)
+    {
+        // Only tickets already taken: a step pressed while nothing waits must not let a later
+        // burst of events through unseen.
+        auto waiting = static_cast<int32_t>(s.issued.load(std::memory_order_acquire) - released);
+        if (waiting <= 0) return;
+        uint32_t target = released + std::min(n, static_cast<uint32_t>(waiting));
+        if (s.released.compare_exchange_weak(released, target, std::memory_order_acq_rel)) break;
+    }
     wakeAll();
 }
 

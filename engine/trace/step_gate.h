@@ -50,7 +50,8 @@ class StepGate
     bool hold();
     // Stops holding: everyone paused goes on.
     void run();
-    // Lets the next n paused (or future) events through.
+    // Lets up to n of the threads paused right now go on, oldest first. Nothing is saved for
+    // later: a step while no thread waits does nothing.
     void step(uint32_t n);
     // Shutdown: stops holding for good (hold() is refused from now on).
     void close();

@@ -104,30 +104,53 @@ TEST(StepGate, EachStepReleasesTheOldestPausedThread)
     EXPECT_EQ(gate.waiting(), 0u);
 }
 
-TEST(StepGate, StepsGrantedAheadLetThatManyLaterEventsThrough)
+TEST(StepGate, AStepWithNoThreadPausedIsNotSavedForLater)
 {
     StepGate gate;
     ASSERT_TRUE(gate.hold());
-    gate.step(2);
-    gate.pass();
-    gate.pass();  // both returned: two steps were granted ahead
+    gate.step(3);  // nothing waits: a learner's early Enter must not release a later burst
     Passers passers(gate);
-    ASSERT_TRUE(passers.startPaused(7));  // the third waits
+    ASSERT_TRUE(passers.startPaused(0));
     std::this_thread::sleep_for(60ms);
     EXPECT_TRUE(passers.done().empty());
     gate.step(1);
     EXPECT_TRUE(waitFor([&] { return passers.done().size() == 1u; }));
 }
 
-TEST(StepGate, HoldForgetsStepsGrantedWhileRunning)
+TEST(StepGate, StepNReleasesUpToNOfThePausedThreads)
 {
     StepGate gate;
-    gate.step(5);  // nobody holds: meaningless, must not pre-grant a later hold
+    ASSERT_TRUE(gate.hold());
+    Passers passers(gate);
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(passers.startPaused(i));
+    gate.step(2);
+    ASSERT_TRUE(waitFor([&] { return passers.done().size() == 2u; }));
+    std::this_thread::sleep_for(60ms);
+    EXPECT_EQ(passers.done().size(), 2u) << "the third still waits";
+    gate.step(5);  // more than wait: the one left goes, nothing is kept
+    ASSERT_TRUE(waitFor([&] { return passers.done().size() == 3u; }));
+    Passers later(gate);
+    ASSERT_TRUE(later.startPaused(9));
+    std::this_thread::sleep_for(60ms);
+    EXPECT_TRUE(later.done().empty()) << "the 4 steps too many were not saved";
+}
+
+TEST(StepGate, AFreshHoldStartsFromTheTicketsTakenSoFar)
+{
+    StepGate gate;
+    ASSERT_TRUE(gate.hold());
+    {
+        Passers early(gate);
+        ASSERT_TRUE(early.startPaused(0));
+        gate.run();  // its ticket is never released by a step
+    }
     ASSERT_TRUE(gate.hold());
     Passers passers(gate);
     ASSERT_TRUE(passers.startPaused(0));
     std::this_thread::sleep_for(60ms);
     EXPECT_TRUE(passers.done().empty());
+    gate.step(1);  // not spent on the old ticket
+    EXPECT_TRUE(waitFor([&] { return passers.done().size() == 1u; }, 1s));
 }
 
 TEST(StepGate, RunReleasesEveryPausedThread)
