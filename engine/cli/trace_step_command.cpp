@@ -77,6 +77,7 @@ class Stepper
         for (;;)
         {
             int64_t now = base::monotonicMs();
+            if (endMs < 0 && options_.count > 0 && steps_ >= options_.count) endMs = now + kTailMs;
             if (endMs >= 0 && now >= endMs) return 0;
             if (!interactive && endMs < 0 && now >= nextStepMs)
             {
@@ -92,8 +93,6 @@ class Stepper
             if (n <= 0) continue;
             if (fds[0].revents != 0 && !readEvents()) return serverClosed();
             if (interactive && fds[1].revents != 0 && !readCommands()) return 0;
-            if (endMs < 0 && options_.count > 0 && steps_ >= options_.count)
-                endMs = base::monotonicMs() + kTailMs;
         }
     }
 

@@ -2,13 +2,19 @@
 // walked one step at a time yields the same events as a free-running one; the server really
 // pauses (never more events than steps granted plus one per traced thread); a step client that
 // goes away, or a SIGTERM, lets the server go on.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -306,6 +312,69 @@ TEST_F(StepMode, SigtermWhileHeldStopsEveryProcessInTime)
     for (pid_t pid : pids)
         EXPECT_TRUE(waitUntil([&] { return !processExists(pid); }, 2s)) << "pid " << pid;
     EXPECT_TRUE(waitUntil([&] { return request.done(); }, 3s));
+}
+
+// `rscope <args>` with stdout to outPath and stdin from /dev/null; returns its pid.
+pid_t spawnRscope(const std::vector<std::string>& args, const std::string& outPath)
+{
+    pid_t pid = ::fork();
+    if (pid == 0)
+    {
+        int out = ::open(outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int in = ::open("/dev/null", O_RDONLY);
+        ::dup2(out, STDOUT_FILENO);
+        ::dup2(out, STDERR_FILENO);
+        ::dup2(in, STDIN_FILENO);
+        std::vector<std::string> argv = {rscopeBinary()};
+        argv.insert(argv.end(), args.begin(), args.end());
+        std::vector<char*> cargv;
+        for (auto& a : argv) cargv.push_back(a.data());
+        cargv.push_back(nullptr);
+        ::execv(cargv[0], cargv.data());
+        ::_exit(127);
+    }
+    return pid;
+}
+
+// Its exit code, or -1 (and SIGKILLed) if it is still running after timeout.
+int waitExit(pid_t pid, std::chrono::milliseconds timeout)
+{
+    int status = 0;
+    if (waitUntil([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, timeout))
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    return -1;
+}
+
+TEST_F(StepMode, TheTraceStepCommandWalksARequestThroughOnATimer)
+{
+    std::string out = fmt::format("/tmp/rscope-step-cli-{}.txt", ::getpid());
+    constexpr int kEveryMs = 15;
+    pid_t cli = spawnRscope({"trace", "step", "--from", fmt::format("127.0.0.1:{}", tracePort_),
+                             "--every", std::to_string(kEveryMs), "--count", "150"},
+                            out);
+    ASSERT_GT(cli, 0);
+    ASSERT_TRUE(gateStateIs(tracePort_, "held"));
+    auto start = std::chrono::steady_clock::now();
+    {
+        ArticleRequest request(server_.port());
+        EXPECT_TRUE(waitUntil([&] { return request.done(); }, 10s));
+        EXPECT_EQ(request.reply(), kReply);
+    }
+    auto took = std::chrono::steady_clock::now() - start;
+    // ~23 events, at most one per traced thread ahead of the steps: at least 17 steps apart.
+    EXPECT_GE(took, std::chrono::milliseconds(15 * kEveryMs)) << "the steps set the pace";
+    EXPECT_EQ(waitExit(cli, 10s), 0) << "quits after --count steps";
+    EXPECT_TRUE(gateStateIs(tracePort_, "running")) << "and its leaving lets the server run";
+    std::ifstream in(out);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::filesystem::remove(out);
+    for (const char* kind :
+         {" accept ", " read ", " worker_receive ", " reactor_write ", " close "})
+        EXPECT_NE(text.str().find(kind), std::string::npos) << kind << " in:\n" << text.str();
+    EXPECT_NE(text.str().find("payload=\"hello world\\n\""), std::string::npos);
 }
 
 }  // namespace
