@@ -377,5 +377,30 @@ TEST_F(StepMode, TheTraceStepCommandWalksARequestThroughOnATimer)
     EXPECT_NE(text.str().find("payload=\"hello world\\n\""), std::string::npos);
 }
 
+TEST(StepModeOff, WithoutTraceStepAHoldIsIgnoredAndTheHeaderSaysNothing)
+{
+    ServerProcess server({"--handler", "article", "--worker-num", "2", "--reactor-num", "2",
+                          "--trace-listen", "127.0.0.1:0"});
+    ASSERT_TRUE(server.start());
+    uint16_t tracePort = traceSocketPort(server.output());
+    ASSERT_NE(tracePort, 0);
+    TraceConnection trace(tracePort);
+    json header = json::parse(trace.nextLine(2s));
+    EXPECT_FALSE(header["settings"].contains("trace_step"));
+    EXPECT_FALSE(header.contains("step_state"));
+    ASSERT_TRUE(trace.sendLine("hold"));
+    ASSERT_TRUE(trace.sendLine("step 3"));
+    std::this_thread::sleep_for(50ms);  // the collector has read them
+    {
+        ArticleRequest request(server.port());
+        EXPECT_TRUE(waitUntil([&] { return request.done(); }, 3s)) << "nothing pauses";
+        EXPECT_EQ(request.reply(), kReply);
+    }
+    EXPECT_TRUE(trace.sendLine("run")) << "the connection stays open";
+    EXPECT_EQ(server.stop(), 0);
+    EXPECT_NE(server.stderrText().find("needs rscope server --trace-step"), std::string::npos)
+        << server.stderrText();
+}
+
 }  // namespace
 }  // namespace rscope::testing
