@@ -59,10 +59,30 @@ StepGate::~StepGate()
 
 void StepGate::pass()
 {
+    uint32_t ticket;
+    if (takeTicket(&ticket)) waitFor(ticket);
+}
+
+void StepGate::publishAndPass(std::atomic<uint64_t>& word, uint64_t value)
+{
+    uint32_t ticket;
+    bool held = takeTicket(&ticket);
+    word.store(value, std::memory_order_release);
+    if (held) waitFor(ticket);
+}
+
+bool StepGate::takeTicket(uint32_t* ticket)
+{
     StepGateState& s = *state_;
-    if (s.holding.load(std::memory_order_acquire) == 0) return;
-    uint32_t ticket = s.issued.fetch_add(1, std::memory_order_acq_rel) + 1;
+    if (s.holding.load(std::memory_order_acquire) == 0) return false;
+    *ticket = s.issued.fetch_add(1, std::memory_order_acq_rel) + 1;
     s.waiting.fetch_add(1, std::memory_order_relaxed);
+    return true;
+}
+
+void StepGate::waitFor(uint32_t ticket)
+{
+    StepGateState& s = *state_;
     for (;;)
     {
         // Read the change counter before the conditions: a change made after this read makes

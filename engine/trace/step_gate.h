@@ -44,6 +44,10 @@ class StepGate
     // Called by a traced thread after it emitted an event. Returns at once unless the gate is
     // held; then waits for its ticket (futex, 50 ms rounds that re-check for termination).
     void pass();
+    // emit()'s form of pass(): takes the ticket, then stores value into word (the ring head
+    // that makes the event visible), then waits. A viewer that sees the event and steps can
+    // therefore never miss this thread (a step only counts tickets already taken).
+    void publishAndPass(std::atomic<uint64_t>& word, uint64_t value);
 
     // Control (the collector thread, on client commands; tests). Each wakes every waiter.
     // Starts holding: events emitted from now on wait. False when closed or already held.
@@ -61,6 +65,8 @@ class StepGate
     uint32_t waiting() const { return state_->waiting.load(std::memory_order_acquire); }
 
   private:
+    bool takeTicket(uint32_t* ticket);  // false (no ticket) when the gate is not held
+    void waitFor(uint32_t ticket);
     void wakeAll();
 
     StepGateState* state_;

@@ -85,11 +85,14 @@ inline void emit(const TraceRecord& r)
     if (slots == 2)
         std::memcpy(static_cast<void*>(&ring->slots[(head + 1) & (kRingSlots - 1)]), tPreview,
                     kPreviewBytes);
-    h.head.store(head + slots, std::memory_order_release);
-    // Step mode: pause after the event is in the ring, so the viewer sees what this thread is
-    // about to go on from. A dropped event (above) takes no step.
     if (gStepGate != nullptr) [[unlikely]]
-        gStepGate->pass();
+    {
+        // Step mode: publish, then pause, so the viewer sees what this thread is about to go on
+        // from. A dropped event (above) takes no step.
+        gStepGate->publishAndPass(h.head, head + slots);
+        return;
+    }
+    h.head.store(head + slots, std::memory_order_release);
 }
 
 }  // namespace rscope::trace

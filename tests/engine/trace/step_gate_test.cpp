@@ -104,6 +104,27 @@ TEST(StepGate, EachStepReleasesTheOldestPausedThread)
     EXPECT_EQ(gate.waiting(), 0u);
 }
 
+TEST(StepGate, PublishAndPassShowsTheEventThenWaitsForAStepSentAfterSeeingIt)
+{
+    StepGate gate;
+    ASSERT_TRUE(gate.hold());
+    std::atomic<uint64_t> head{0};
+    std::atomic<bool> passed{false};
+    std::thread producer(
+        [&]
+        {
+            gate.publishAndPass(head, 7);
+            passed = true;
+        });
+    // What a viewer does: wait until the event is visible, then step once at once. The ticket
+    // was taken before the store, so this step is never a no-op.
+    ASSERT_TRUE(waitFor([&] { return head.load() == 7u; }));
+    gate.step(1);
+    EXPECT_TRUE(waitFor([&] { return passed.load(); }, 1s));
+    gate.run();
+    producer.join();
+}
+
 TEST(StepGate, AStepWithNoThreadPausedIsNotSavedForLater)
 {
     StepGate gate;
