@@ -10,8 +10,9 @@
 // Never a deadlock: `run` or the holding client's disconnect opens the gate; a shutdown
 // (SIGTERM/SIGINT taken by the master or the manager, or still pending in the waiting process)
 // opens it for good; a waiting worker with SIGTERM pending (a reload or its parent's death) goes
-// on without waiting so it can exit in time.
-// Owner: Server (master process), mapped once; the page outlives nothing but the processes.
+// on without waiting so it can exit in time (its ticket stays behind: one later step finds
+// nobody to release, and the learner steps once more).
+// Owner: Server, in the master, before the first fork; every child inherits the mapping.
 // Thread-safety: every method is safe from any thread of any server process.
 #pragma once
 
