@@ -15,6 +15,8 @@ void addServerCommand(CLI::App& app);
 void addClientCommand(CLI::App& app);
 void addTraceCommand(CLI::App& app);
 void addRecordCommand(CLI::App& app);
+// `rscope trace step`, a subcommand of `rscope trace` (trace_step_command.cpp).
+void addTraceStepCommand(CLI::App& trace);
 
 // C escapes in command-line text: \n \r \t \\ \0 \xHH.
 std::string unescape(const std::string& text);
