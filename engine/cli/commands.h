@@ -15,6 +15,7 @@ void addServerCommand(CLI::App& app);
 void addClientCommand(CLI::App& app);
 void addTraceCommand(CLI::App& app);
 void addRecordCommand(CLI::App& app);
+void addTutorialCommand(CLI::App& app);
 // `rscope trace step`, a subcommand of `rscope trace` (trace_step_command.cpp).
 void addTraceStepCommand(CLI::App& trace);
 

@@ -39,10 +39,10 @@ struct MatchValue
 
 struct Matcher
 {
-    std::vector<std::string> kinds;        // any of these kinds
-    std::string actorRole;                 // "" = any; "worker", "reactor", "master", "manager"
-    int actorIndex = -1;                   // -1 = any index
-    std::map<std::string, MatchValue> ids;  // "session", "fd", "reactor", "worker", "msg_id"
+    std::vector<std::string> kinds;          // any of these kinds
+    std::string actorRole;                   // "" = any; "worker", "reactor", "master", "manager"
+    int actorIndex = -1;                     // -1 = any index
+    std::map<std::string, MatchValue> ids;   // "session", "fd", "reactor", "worker", "msg_id"
     std::map<std::string, MatchValue> args;  // args.<key>
     int count = 1;
 };
@@ -96,6 +96,12 @@ struct Lesson
     std::string replay;  // a recording, relative to the source tree
     std::vector<Step> steps;
 };
+
+// A highlight with its variables resolved: "worker[$w]" -> "worker[2]", "pipe[$r->$w]" ->
+// "pipe[0->2]". An id naming a variable that is not bound (yet) is left out, so a picture lights
+// a node once the events have said which one it is.
+Highlight resolveHighlight(const Highlight& highlight,
+                           const std::map<std::string, std::string>& bindings);
 
 // Reads and validates one lesson. On failure returns false with `error` = "FILE: where: what"
 // (e.g. "tutorials/02.json: steps[3].text: no \"zh\"").
