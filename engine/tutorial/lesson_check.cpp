@@ -67,12 +67,7 @@ class LessonRun
         actions_.waitIdle(kHelpersGraceMs);
         actions_.stopAll();
         server_.stop();
-        // The shutdown events are still in our socket: read them to the end (for a recorder).
-        int64_t drainEndMs = base::monotonicMs() + kDrainMs;
-        while (stream_.open() && base::monotonicMs() < drainEndMs && pump(kPollSliceMs))
-        {
-        }
-        stream_.close();
+        drain();
         return outcome;
     }
 
@@ -140,8 +135,20 @@ class LessonRun
         window_.clear();
     }
 
+    // After the server stopped, its last events (the shutdown) are still in our socket: read them
+    // to the end, so that a recorder gets a whole run.
+    void drain()
+    {
+        int64_t endMs = base::monotonicMs() + kDrainMs;
+        while (stream_.open() && base::monotonicMs() < endMs && pump(kPollSliceMs))
+        {
+        }
+        stream_.close();
+    }
+
     bool connect(std::string& error)
     {
+        if (stream_.open()) drain();  // a restart: the previous server has stopped by now
         everStarted_ = true;
         stream_.setLineSink(hooks_.onTraceLine);
         if (!stream_.connect(server_.traceAddress(), kConnectTimeoutMs, error)) return false;
@@ -190,12 +197,18 @@ LessonOutcome checkLessonOnRecording(const Lesson& lesson, const std::string& tr
         return outcome;
     }
     std::vector<StreamEvent> events;
-    std::string line;
-    while (std::getline(in, line))
+    auto readRun = [&](std::ifstream& file)
     {
-        StreamEvent e;
-        if (parseEventLine(line, e)) events.push_back(std::move(e));
-    }
+        events.clear();
+        std::string line;
+        while (std::getline(file, line))
+        {
+            StreamEvent e;
+            if (parseEventLine(line, e)) events.push_back(std::move(e));
+        }
+    };
+    readRun(in);
+    int run = 1;
     outcome.ok = true;
     size_t windowBegin = 0;  // index of the current window's first event
     size_t lastMet = 0;      // index just after the event that met the latest checkpoint
@@ -207,6 +220,23 @@ LessonOutcome checkLessonOnRecording(const Lesson& lesson, const std::string& tr
         report.steps = lesson.steps.size();
         report.hasCheckpoint = step.checkpoint.has_value();
         if (step.action) windowBegin = lastMet;
+        if (startsServer(step) && i > 0)
+        {
+            // The server's next run is in the next file (recordingPathForRun).
+            std::string next = recordingPathForRun(tracePath, ++run);
+            std::ifstream file(next);
+            if (!file)
+            {
+                outcome.ok = false;
+                outcome.error = next + ": cannot open the recording of run " + std::to_string(run);
+                report.failure = outcome.error;
+                if (hooks.onStep) hooks.onStep(report);
+                ++outcome.stepsRun;
+                break;
+            }
+            readRun(file);
+            windowBegin = lastMet = 0;
+        }
         report.ok = true;
         if (step.checkpoint)
         {
@@ -230,6 +260,19 @@ LessonOutcome checkLessonOnRecording(const Lesson& lesson, const std::string& tr
         outcome.ok = report.ok;
     }
     return outcome;
+}
+
+std::string recordingPathForRun(const std::string& firstRunPath, int run)
+{
+    if (run <= 1) return firstRunPath;
+    std::string stem = firstRunPath;
+    std::string ext;
+    if (size_t dot = stem.rfind(".jsonl"); dot != std::string::npos && dot + 6 == stem.size())
+    {
+        stem.resize(dot);
+        ext = ".jsonl";
+    }
+    return stem + "-run" + std::to_string(run) + ext;
 }
 
 std::string formatStepReport(const Lesson& lesson, const StepReport& r)
