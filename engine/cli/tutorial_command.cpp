@@ -89,6 +89,9 @@ bool checkOne(const Lesson& lesson, tutorial::Lang lang, const tutorial::LessonH
     {
         std::printf("%s\n", tutorial::formatStepReport(lesson, r).c_str());
         std::fflush(stdout);
+        if (!r.waitingFor.empty())
+            std::fprintf(stderr, "rscope tutorial: %s step %zu: waiting for %s\n",
+                         lesson.id.c_str(), r.step + 1, r.waitingFor.c_str());
     };
     tutorial::LessonOutcome outcome =
         replayPath.empty() ? tutorial::runLesson(lesson, tutorial::findRscopeBinary(), lang, hooks)

@@ -37,6 +37,13 @@ std::string lastLines(const std::string& text, size_t n)
     return text.substr(at + 1);
 }
 
+std::string waitingFor(const Checkpoint& cp, const CheckpointTracker& tracker)
+{
+    size_t i = tracker.pending();
+    if (i >= cp.events.size()) return "";
+    return describeMatcher(cp.events[i], tracker.bindings());
+}
+
 bool startsServer(const Step& step)
 {
     return step.action &&
@@ -125,7 +132,11 @@ class LessonRun
         report.matched = tracker.satisfied();
         report.total = tracker.total();
         report.ok = tracker.met();
-        if (!report.ok) report.failure = cp.hint.in(lang_);
+        if (!report.ok)
+        {
+            report.failure = cp.hint.in(lang_);
+            report.waitingFor = waitingFor(cp, tracker);
+        }
         return report;
     }
 
@@ -253,13 +264,35 @@ LessonOutcome checkLessonOnRecording(const Lesson& lesson, const std::string& tr
                     report.elapsedMs = (events[at - 1].tsNs - events[windowBegin].tsNs) / 1'000'000;
             }
             else
+            {
                 report.failure = step.checkpoint->hint.in(lang);
+                report.waitingFor = waitingFor(*step.checkpoint, tracker);
+            }
         }
         ++outcome.stepsRun;
         if (hooks.onStep) hooks.onStep(report);
         outcome.ok = report.ok;
     }
     return outcome;
+}
+
+std::string describeMatcher(const Matcher& m, const std::map<std::string, std::string>& bindings)
+{
+    std::string text;
+    for (const std::string& k : m.kinds) text += (text.empty() ? "" : "|") + k;
+    if (!m.actorRole.empty())
+        text += " actor=" + m.actorRole +
+                (m.actorIndex >= 0 ? "[" + std::to_string(m.actorIndex) + "]" : "");
+    auto value = [&](const MatchValue& v)
+    {
+        if (!v.isVariable()) return v.text;
+        auto it = bindings.find(v.variable);
+        return it == bindings.end() ? v.variable : v.variable + "(=" + it->second + ")";
+    };
+    for (const auto& [key, v] : m.ids) text += " " + key + "=" + value(v);
+    for (const auto& [key, v] : m.args) text += " args." + key + "=" + value(v);
+    if (m.count > 1) text += " x" + std::to_string(m.count);
+    return text;
 }
 
 std::string recordingPathForRun(const std::string& firstRunPath, int run)

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,9 @@ struct StepReport
     size_t matched = 0;     // matchers satisfied (CheckpointTracker::satisfied)
     size_t total = 0;
     std::string failure;  // the hint in the chosen language, or why the action failed
+    // A failed checkpoint: the matcher still awaited, with the variables bound so far
+    // ("worker_receive worker=$w(=2) args.type=RECV_DATA, 0 of 1 seen"), for lesson authors.
+    std::string waitingFor;
 };
 
 struct LessonHooks
@@ -62,6 +66,9 @@ LessonOutcome checkLessonOnRecording(const Lesson& lesson, const std::string& tr
 // Where `rscope tutorial record` puts the k-th server run of a lesson (k from 1): the lesson's
 // `replay` file for the first, "NAME-runK.jsonl" next to it for the others.
 std::string recordingPathForRun(const std::string& firstRunPath, int run);
+
+// One matcher as text, its variables shown with their bound values.
+std::string describeMatcher(const Matcher& m, const std::map<std::string, std::string>& bindings);
 
 // "NAME step N/M: ok (X ms)" or "NAME step N/M: FAILED: <hint>; matched k of n".
 std::string formatStepReport(const Lesson& lesson, const StepReport& report);

@@ -136,6 +136,32 @@ TEST_F(RecordingCheck, RestartMovesOnToTheNextRunsFile)
         << missing.error;
 }
 
+TEST(DescribeMatcher, NamesKindsActorIdsArgsAndBoundValues)
+{
+    Matcher m;
+    m.kinds = {"close", "discard"};
+    m.actorRole = "worker";
+    m.actorIndex = 2;
+    m.ids["session"].variable = "$s";
+    m.ids["worker"].variable = "$w";
+    m.args["type"].text = "RECV_DATA";
+    m.count = 3;
+    EXPECT_EQ(describeMatcher(m, {{"$s", "7"}}),
+              "close|discard actor=worker[2] session=$s(=7) worker=$w args.type=RECV_DATA x3");
+}
+
+TEST_F(RecordingCheck, FailedStepSaysWhichMatcherItWaitsFor)
+{
+    Step s = step(true, {"accept", "listen"});
+    s.checkpoint->events[0].ids["session"].variable = "$s";
+    lesson_.steps = {s};
+    std::vector<StepReport> reports;
+    EXPECT_FALSE(check(reports).ok);
+    ASSERT_EQ(reports.size(), 1u);
+    EXPECT_EQ(reports[0].waitingFor, "listen");
+    EXPECT_EQ(reports[0].matched, 1u);
+}
+
 TEST(RecordingPathForRun, FirstRunIsTheReplayFileOthersAreNumbered)
 {
     EXPECT_EQ(recordingPathForRun("traces/lesson-03-x.jsonl", 1), "traces/lesson-03-x.jsonl");
