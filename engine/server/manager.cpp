@@ -182,8 +182,10 @@ void Manager::reapChildren()
         }
         if (reloadPending_ > 0 && --reloadPending_ == 0) traceReload(false);
     }
-    if (stopping_ && liveWorkers() == 0)
+    // Another SIGCHLD may run this again before the loop returns: the phase is reported once.
+    if (stopping_ && liveWorkers() == 0 && !workersStopped_)
     {
+        workersStopped_ = true;
         if (trace::on())
         {
             auto r = trace::makeRecord(trace::EventKind::Shutdown);

@@ -57,6 +57,7 @@ class Manager
     std::unique_ptr<reactor::PeriodicTimer> readyTimer_;
     std::function<void()> onReady_;
     bool stopping_ = false;
+    bool workersStopped_ = false;  // the shutdown phase workers_stopped has been emitted
     bool stopOnInterrupt_ = false;
     int64_t killAtMs_ = 0;
     int reloadPending_ = 0;  // restarts still expected before reload_end
