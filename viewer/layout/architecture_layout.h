@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "viewer/layout/draw_records.h"
 
@@ -23,6 +25,9 @@ struct ArchitectureLayoutInput
     int64_t selectedSession = 0;  // highlighted everywhere (0 = none)
     float fontSize = 13.0f;       // text line height drives box sizes
     int maxClients = 8;           // more open sessions fold into one "clients" node
+    // Tutorial highlights (ids or "prefix*" patterns, see highlight.h); null = none.
+    const std::vector<std::string>* highlightNodes = nullptr;
+    const std::vector<std::string>* highlightEdges = nullptr;
 };
 
 DrawList layoutArchitecture(const ArchitectureLayoutInput& in);
