@@ -15,6 +15,7 @@ void addServerCommand(CLI::App& app);
 void addClientCommand(CLI::App& app);
 void addTraceCommand(CLI::App& app);
 void addRecordCommand(CLI::App& app);
+void addTutorialCommand(CLI::App& app);
 
 // C escapes in command-line text: \n \r \t \\ \0 \xHH.
 std::string unescape(const std::string& text);

@@ -23,6 +23,7 @@ int main(int argc, char** argv)
     rscope::cli::addClientCommand(app);
     rscope::cli::addTraceCommand(app);
     rscope::cli::addRecordCommand(app);
+    rscope::cli::addTutorialCommand(app);
     CLI11_PARSE(app, argc, argv);
     return 0;
 }

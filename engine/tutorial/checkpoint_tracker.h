@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/tutorial/lesson.h"
 
@@ -27,6 +28,7 @@ struct EventFacts
     std::optional<int64_t> reactor;
     std::optional<int64_t> worker;
     std::optional<uint64_t> msgId;
+    int64_t tsNs = 0;  // the event's monotonic ts; compared with the tracker's sinceNs
     // args.<key> as text ("RECV_DATA", "12", "true"), nullopt when absent. Called only for
     // matchers that name args, so a caller may decode lazily.
     std::function<std::optional<std::string>(std::string_view key)> arg;
@@ -35,7 +37,9 @@ struct EventFacts
 class CheckpointTracker
 {
   public:
-    explicit CheckpointTracker(const Checkpoint& checkpoint);
+    // Events with tsNs < sinceNs happened before the step began and are ignored (the default
+    // takes every event). `checkpoint` must outlive the tracker.
+    explicit CheckpointTracker(const Checkpoint& checkpoint, int64_t sinceNs = INT64_MIN);
 
     // One more event, in stream order. Returns met().
     bool observe(const EventFacts& event);
@@ -47,8 +51,15 @@ class CheckpointTracker
     const std::map<std::string, std::string>& bindings() const { return bindings_; }
 
   private:
+    // True when `m` matches the event given the bindings so far; fills `newBindings` with the
+    // variables this match would bind (committed only when the event is taken).
+    bool matches(const Matcher& m, const EventFacts& event,
+                 std::map<std::string, std::string>& newBindings) const;
+
     const Checkpoint& checkpoint_;
+    int64_t sinceNs_;
     std::vector<int> counts_;  // per matcher: events matched so far
+    size_t next_ = 0;          // in order: the first matcher not yet complete
     std::map<std::string, std::string> bindings_;
 };
 

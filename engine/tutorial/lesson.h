@@ -39,10 +39,10 @@ struct MatchValue
 
 struct Matcher
 {
-    std::vector<std::string> kinds;        // any of these kinds
-    std::string actorRole;                 // "" = any; "worker", "reactor", "master", "manager"
-    int actorIndex = -1;                   // -1 = any index
-    std::map<std::string, MatchValue> ids;  // "session", "fd", "reactor", "worker", "msg_id"
+    std::vector<std::string> kinds;          // any of these kinds
+    std::string actorRole;                   // "" = any; "worker", "reactor", "master", "manager"
+    int actorIndex = -1;                     // -1 = any index
+    std::map<std::string, MatchValue> ids;   // "session", "fd", "reactor", "worker", "msg_id"
     std::map<std::string, MatchValue> args;  // args.<key>
     int count = 1;
 };

@@ -40,11 +40,17 @@ class LessonServer
     pid_t masterPid() const { return pid_; }
     // What the server printed (for error messages).
     std::string log() const;
+    // The flags of the last start() (lesson settings plus restart_server changes).
+    const std::vector<std::pair<std::string, std::string>>& flags() const { return flags_; }
+    // The argv start() runs, for messages and tests.
+    std::vector<std::string> commandLine(
+        const std::vector<std::pair<std::string, std::string>>& flags) const;
 
   private:
     std::string binary_;
     std::string logPath_;
-    pid_t pid_ = -1;
+    mutable pid_t pid_ = -1;  // -1 once reaped; running() reaps, hence mutable
+    std::vector<std::pair<std::string, std::string>> flags_;
     int port_ = 0;
     std::string traceAddress_;
 };
@@ -63,12 +69,21 @@ class ActionRunner
              const std::function<pid_t(int worker)>& workerPid, std::string& error);
     // Reaps helpers that finished; true while any is still running.
     bool busy();
+    // Waits at most timeoutMs for every helper to finish; true when none is left.
+    bool waitIdle(int timeoutMs);
+    // Stops every helper (SIGKILL) and resumes paused workers. The destructor calls it.
+    void stopAll();
 
   private:
+    bool spawnClient(const std::vector<std::string>& args, std::string& error);
+    bool forkSocketHelper(const Action& action, std::string& error);
+
     LessonServer& server_;
     std::string binary_;
+    // Helper processes (rscope client, forked socket helpers): clients, held connections and
+    // slow trace readers each run in their own process, so the caller's thread never blocks.
     std::vector<pid_t> helpers_;
-    std::vector<int> heldFds_;  // slow_reader / open_connections sockets until their time is up
+    std::vector<pid_t> pausedWorkers_;  // SIGCONT'ed by stopAll so a stop never hangs on them
 };
 
 }  // namespace rscope::tutorial

@@ -1,0 +1,169 @@
+// runLesson (lesson_check.h): the events of the current window are kept so that each step's
+// tracker sees all of them, including those read while an earlier step of the window waited.
+#include "engine/tutorial/lesson_check.h"
+
+#include <algorithm>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "engine/base/clock.h"
+#include "engine/tutorial/checkpoint_tracker.h"
+#include "engine/tutorial/lesson_runner.h"
+#include "engine/tutorial/trace_stream.h"
+
+namespace rscope::tutorial
+{
+
+namespace
+{
+constexpr int kConnectTimeoutMs = 3000;
+constexpr int kPollSliceMs = 20;
+constexpr int kHelpersGraceMs = 3000;
+
+bool startsServer(const Step& step)
+{
+    return step.action &&
+           (step.action->kind == "start_server" || step.action->kind == "restart_server");
+}
+
+class LessonRun
+{
+  public:
+    LessonRun(const Lesson& lesson, const std::string& binary, Lang lang, const LessonHooks& hooks)
+        : lesson_(lesson), lang_(lang), hooks_(hooks), server_(binary), actions_(server_, binary)
+    {
+    }
+
+    LessonOutcome run()
+    {
+        LessonOutcome outcome;
+        outcome.ok = true;
+        for (size_t i = 0; i < lesson_.steps.size() && outcome.ok; ++i)
+        {
+            StepReport report = runStep(i, outcome);
+            ++outcome.stepsRun;
+            if (hooks_.onStep) hooks_.onStep(report);
+            outcome.ok = outcome.ok && report.ok;
+        }
+        // Traffic still in flight finishes (bounded), then everything stops in order.
+        actions_.waitIdle(kHelpersGraceMs);
+        actions_.stopAll();
+        server_.stop();
+        stream_.close();
+        return outcome;
+    }
+
+  private:
+    StepReport runStep(size_t i, LessonOutcome& outcome)
+    {
+        const Step& step = lesson_.steps[i];
+        StepReport report;
+        report.step = i;
+        report.steps = lesson_.steps.size();
+        report.hasCheckpoint = step.checkpoint.has_value();
+        if (!everStarted_ && !startsServer(step))
+        {
+            // The lesson's server starts on entry; its startup belongs to this first window.
+            newWindow();
+            std::string error;
+            if (!server_.start(lesson_.server, error) || !connect(error))
+            {
+                outcome.error = error;
+                report.failure = error;
+                return report;
+            }
+        }
+        if (step.action)
+        {
+            pump(0);  // what already came belongs to the previous window
+            newWindow();
+            std::string error;
+            bool ok = actions_.run(
+                *step.action, lesson_, [this](int w) { return stream_.workerPid(w); }, error);
+            if (ok && startsServer(step)) ok = connect(error);
+            if (!ok)
+            {
+                report.failure = fmt::format("action {}: {}", step.action->kind, error);
+                return report;
+            }
+        }
+        if (!step.checkpoint)
+        {
+            report.ok = true;
+            return report;
+        }
+        const Checkpoint& cp = *step.checkpoint;
+        CheckpointTracker tracker(cp, windowStartNs_);
+        for (const StreamEvent& e : window_) tracker.observe(e.facts());
+        int64_t startMs = base::monotonicMs();
+        int64_t deadlineMs = startMs + cp.timeoutMs;
+        while (!tracker.met())
+        {
+            int64_t left = deadlineMs - base::monotonicMs();
+            if (left <= 0) break;
+            if (!pump(static_cast<int>(std::min<int64_t>(left, kPollSliceMs)), &tracker)) break;
+        }
+        report.elapsedMs = base::monotonicMs() - startMs;
+        report.matched = tracker.satisfied();
+        report.total = tracker.total();
+        report.ok = tracker.met();
+        if (!report.ok) report.failure = cp.hint.in(lang_);
+        return report;
+    }
+
+    void newWindow()
+    {
+        windowStartNs_ = base::monotonicNs();
+        window_.clear();
+    }
+
+    bool connect(std::string& error)
+    {
+        everStarted_ = true;
+        if (!stream_.connect(server_.traceAddress(), kConnectTimeoutMs, error)) return false;
+        if (hooks_.onServerStarted) hooks_.onServerStarted(server_);
+        return true;
+    }
+
+    // Reads for at most timeoutMs; false when the stream is closed.
+    bool pump(int timeoutMs, CheckpointTracker* tracker = nullptr)
+    {
+        return stream_.poll(timeoutMs,
+                            [&](const StreamEvent& e)
+                            {
+                                window_.push_back(e);
+                                if (tracker) tracker->observe(window_.back().facts());
+                            });
+    }
+
+    const Lesson& lesson_;
+    Lang lang_;
+    const LessonHooks& hooks_;
+    LessonServer server_;
+    ActionRunner actions_;
+    TraceStream stream_;
+    bool everStarted_ = false;
+    int64_t windowStartNs_ = 0;
+    std::vector<StreamEvent> window_;  // events since the window began
+};
+}  // namespace
+
+LessonOutcome runLesson(const Lesson& lesson, const std::string& rscopeBinary, Lang lang,
+                        const LessonHooks& hooks)
+{
+    LessonRun run(lesson, rscopeBinary, lang, hooks);
+    return run.run();
+}
+
+std::string formatStepReport(const Lesson& lesson, const StepReport& r)
+{
+    std::string head = fmt::format("{} step {}/{}", lesson.id, r.step + 1, r.steps);
+    if (r.ok)
+        return r.hasCheckpoint ? fmt::format("{}: ok ({} ms)", head, r.elapsedMs)
+                               : fmt::format("{}: ok (no checkpoint)", head);
+    if (r.total == 0) return fmt::format("{}: FAILED: {}", head, r.failure);
+    return fmt::format("{}: FAILED: {}; matched {} of {}", head, r.failure, r.matched, r.total);
+}
+
+}  // namespace rscope::tutorial

@@ -1,0 +1,51 @@
+// runLesson: one lesson headless against a live server, as `rscope tutorial check|record` do it:
+// start the server, read its trace socket, run each step's action and wait for its checkpoint.
+// A step's window (the events that count) begins when its action runs; a step without an action
+// shares the window of the step before it (so several steps can explain one action's events).
+// Owner: the calling thread, blocked until the lesson ends; everything it starts it stops.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "engine/tutorial/lesson.h"
+
+namespace rscope::tutorial
+{
+
+class LessonServer;
+
+struct StepReport
+{
+    size_t step = 0;   // 0-based
+    size_t steps = 0;  // in the lesson
+    bool ok = false;
+    bool hasCheckpoint = false;
+    int64_t elapsedMs = 0;  // from the step's start (after its action) to the checkpoint
+    size_t matched = 0;     // matchers satisfied (CheckpointTracker::satisfied)
+    size_t total = 0;
+    std::string failure;  // the hint in the chosen language, or why the action failed
+};
+
+struct LessonHooks
+{
+    // After every server start, once its trace socket is known (e.g. to start a recorder).
+    std::function<void(const LessonServer&)> onServerStarted;
+    std::function<void(const StepReport&)> onStep;
+};
+
+struct LessonOutcome
+{
+    bool ok = false;      // every checkpoint met, in order
+    size_t stepsRun = 0;  // a lesson stops at its first failed step
+    std::string error;    // a failure outside the steps (the server did not start ...)
+};
+
+LessonOutcome runLesson(const Lesson& lesson, const std::string& rscopeBinary, Lang lang,
+                        const LessonHooks& hooks);
+
+// "NAME step N/M: ok (X ms)" or "NAME step N/M: FAILED: <hint>; matched k of n".
+std::string formatStepReport(const Lesson& lesson, const StepReport& report);
+
+}  // namespace rscope::tutorial
