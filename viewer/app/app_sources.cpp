@@ -11,6 +11,7 @@
 #include "viewer/model/live_source.h"
 #include "viewer/model/trace_reader.h"
 #include "viewer/model/trace_store.h"
+#include "viewer/model/tutorial_session.h"
 
 namespace rscope::viewer
 {
@@ -205,6 +206,7 @@ void ViewerApp::resetDerived()
     startup_.clear();
     stats_.reset(store_->topology());
     extendDerived();
+    if (tutorial_) tutorial_->storeReset(nowMs());
 }
 
 void ViewerApp::updateFilter()
@@ -277,7 +279,7 @@ void ViewerApp::applyStartOptions()
         playback_.leaveLive();
         playback_.seekNs(store, t);
     }
-    else if (headless_ && !live_ && store.size() > 0)
+    else if (headless_ && !live_ && !tutorial_ && store.size() > 0)
     {
         playback_.seekEvent(store, store.size() - 1);  // no moment given: the end of the trace
     }
@@ -292,6 +294,7 @@ void ViewerApp::applyCommands(const Commands& commands)
     for (const Command& c : commands)
     {
         using T = Command::Type;
+        if (applyTutorialCommand(c)) continue;
         switch (c.type)
         {
             case T::Play:
@@ -392,6 +395,8 @@ void ViewerApp::applyCommands(const Commands& commands)
             }
             case T::Quit:
                 if (window_) glfwSetWindowShouldClose(window_, GLFW_TRUE);
+                break;
+            default:  // tutorial and server commands: applyTutorialCommand
                 break;
         }
     }

@@ -53,6 +53,16 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
     app.add_option("--select-session", out.selectSession, "Select (highlight) this session");
     app.add_option("--picture", out.picture, "Picture tab shown at start")
         ->check(CLI::IsMember({"architecture", "startup", "sequence", "stats"}));
+    auto* tutorial = app.add_option(
+        "--tutorial", out.tutorial,
+        "Open a lesson (tutorials/NAME.json, or a path): the viewer starts the lesson's server "
+        "and follows its steps live (its recording if the server cannot start)");
+    tutorial->excludes(replay)->excludes(connect);
+    app.add_option("--lang", out.lang, "Tutorial language")->check(CLI::IsMember({"en", "zh"}));
+    app.add_option("--tutorial-step", out.tutorialStep,
+                   "Tutorial: walk to step N (1-based); earlier steps advance when met")
+        ->check(CLI::PositiveNumber)
+        ->needs(tutorial);
     try
     {
         app.parse(argc, argv);

@@ -28,6 +28,13 @@ struct ViewerOptions
     int64_t selectSession = 0;
     std::string picture;       // --picture: the tab shown at start (architecture, startup, ...)
     std::string rerunCommand;  // argv joined, printed by --bench
+    // --tutorial NAME|PATH: a lesson (tutorials/NAME.json from the cwd or the source tree, or a
+    // file); it runs live on the viewer's own server, else on its recording. --lang en|zh.
+    // --tutorial-step N (1-based): walk to step N, each earlier step advancing once its
+    // checkpoint is met (or skipped after its timeout).
+    std::string tutorial;
+    std::string lang = "en";
+    int tutorialStep = 1;
 
     // Headless: render some frames, write the screenshot / dump, exit.
     bool headless() const
