@@ -32,7 +32,7 @@ PanelRects computePanelRects(float x, float y, float w, float h, float menuBarHe
     if (view.tutorialOpen)
     {
         // The tutorial above, the details of what it points at below.
-        float tutorialH = view.showDetails ? std::max(fontSize * 14, pictureH * 0.62f) : pictureH;
+        float tutorialH = view.showDetails ? std::max(fontSize * 14, pictureH * 0.72f) : pictureH;
         tutorialH = std::min(tutorialH, pictureH);
         r.tutorial = {x + w - detailsW, top, detailsW, tutorialH};
         r.details = {x + w - detailsW, top + tutorialH, view.showDetails ? detailsW : 0,

@@ -106,6 +106,12 @@ bool closesLine(unsigned c)
     }
 }
 
+// Fullwidth opening punctuation never ends a line (（「『“).
+bool opensLine(unsigned c)
+{
+    return c == 0xFF08 || c == 0x300C || c == 0x300E || c == 0x201C;
+}
+
 // Wrapped text that also breaks between Chinese characters: ImGui 1.86 breaks only at spaces,
 // and a Chinese sentence has none, so its lines would overflow or break at the next Latin word.
 // Returns the number of lines; draws them unless `draw` is false (measuring).
@@ -122,6 +128,7 @@ int wrappedText(const std::string& text, float width, bool draw = true)
         const char* lastBreak = nullptr;
         float w = 0;
         bool newline = false;
+        unsigned prev = 0;
         while (p < end)
         {
             int len = 1;
@@ -133,11 +140,15 @@ int wrappedText(const std::string& text, float width, bool draw = true)
             }
             float advance =
                 font->GetCharAdvance(static_cast<ImWchar>(c <= 0xFFFF ? c : '?')) * scale;
+            if (isWide(c) && !closesLine(c) && p > s && !opensLine(prev))
+                lastBreak = p;  // before it
             if (w + advance > width && p > s) break;
-            if (isWide(c) && !closesLine(c) && p > s) lastBreak = p;  // before it
             w += advance;
             p += len;
-            if (c == ' ' || isWide(c)) lastBreak = p;  // after it
+            prev = c;
+            int nextLen = 1;
+            bool closing = p < end && closesLine(decodeUtf8(p, end, nextLen));
+            if ((c == ' ' || isWide(c)) && !closing && !opensLine(c)) lastBreak = p;  // after it
         }
         const char* lineEnd = p;
         if (!newline && p < end && lastBreak != nullptr) lineEnd = lastBreak;
@@ -153,10 +164,9 @@ int wrappedText(const std::string& text, float width, bool draw = true)
 // EN | 中文: the active language drawn as a pressed button.
 void languageSwitch(const TutorialSession& session, Commands& out)
 {
-    const float fs = ImGui::GetFontSize();
     const ImGuiStyle& style = ImGui::GetStyle();
     float w = ImGui::CalcTextSize("EN").x + ImGui::CalcTextSize("中文").x +
-              style.FramePadding.x * 4 + style.ItemSpacing.x;
+              style.FramePadding.x * 4 + style.ItemSpacing.x * 0.5f;
     ImGui::SameLine(std::max(ImGui::GetCursorPosX(), ImGui::GetWindowContentRegionMax().x - w));
     struct Choice
     {
@@ -174,7 +184,6 @@ void languageSwitch(const TutorialSession& session, Commands& out)
         if (active) ImGui::PopStyleColor();
         if (c.lang == Lang::En) ImGui::SameLine(0, style.ItemSpacing.x * 0.5f);
     }
-    (void)fs;
 }
 
 void checkpointLine(const TutorialSession& s, const FrameContext& ctx, Commands& out)
@@ -267,20 +276,23 @@ void drawTutorialPanel(const RectF& window, FrameContext& ctx, Commands& out)
     ImGui::Begin(title, nullptr, kTiledWindowFlags);
     drawPanelFrame();
 
-    ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
-    ImGui::TextUnformatted(s.title().c_str());
-    ImGui::PopStyleColor();
-    languageSwitch(s, out);
-
+    // Progress and the language switch on one row, the (long) title wrapped below them.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    float switchW = ImGui::CalcTextSize("EN").x + ImGui::CalcTextSize("中文").x +
+                    style.FramePadding.x * 4 + style.ItemSpacing.x * 1.5f;
     char progress[64];
     std::snprintf(progress, sizeof progress, "%s %zu / %zu", w.step, s.step() + 1, s.steps());
     ImGui::ProgressBar(static_cast<float>(s.step() + 1) / static_cast<float>(s.steps()),
-                       ImVec2(-1, 0), progress);
+                       ImVec2(std::max(1.0f, ImGui::GetContentRegionAvail().x - switchW), 0),
+                       progress);
+    languageSwitch(s, out);
+    ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
+    wrappedText(s.title(), ImGui::GetContentRegionAvail().x);
+    ImGui::PopStyleColor();
     ImGui::TextColored(kDim, "%s: %s", s.mode() == TutorialMode::Live ? w.live : w.replay,
                        ctx.view.tutorialSource.c_str());
 
     // The text scrolls inside the space the footer (status, hint, buttons) leaves.
-    const ImGuiStyle& style = ImGui::GetStyle();
     float line = ImGui::GetFrameHeightWithSpacing();
     bool hint = (s.status() == CheckpointStatus::TimedOut ||
                  s.status() == CheckpointStatus::NotInRecording) &&

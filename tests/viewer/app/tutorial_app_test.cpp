@@ -55,7 +55,7 @@ class TempDir
     std::string path_;
 };
 
-struct Run
+struct ViewerRun
 {
     int exitCode = -1;  // -1: killed after the timeout
     std::string err;
@@ -65,7 +65,7 @@ struct Run
 
 // The viewer under its own Xvfb (xvfb-run -a), in its own process group so that a timeout
 // stops everything it started; bounded by `timeout`.
-Run runViewer(const TempDir& dir, std::vector<std::string> args, std::chrono::seconds timeout)
+ViewerRun runViewer(const TempDir& dir, std::vector<std::string> args, std::chrono::seconds timeout)
 {
     std::string png = dir.file("shot.png"), dump = dir.file("dump.json");
     std::string errPath = dir.file("viewer.err");
@@ -90,7 +90,7 @@ Run runViewer(const TempDir& dir, std::vector<std::string> args, std::chrono::se
     int rc = posix_spawnp(&pid, "xvfb-run", &actions, &attr, cargv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
-    Run r;
+    ViewerRun r;
     EXPECT_EQ(rc, 0) << "posix_spawnp(xvfb-run)";
     if (rc != 0) return r;
     auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -143,7 +143,7 @@ TEST(TutorialApp, LiveLessonInChineseReportsItsStepAndLeavesNoServerBehind)
 {
     TempDir dir;
     // Step 2 after its predecessor: ~4 s of live frames at 60 per second.
-    Run r = runViewer(
+    ViewerRun r = runViewer(
         dir,
         {"--tutorial", "01-startup", "--lang", "zh", "--tutorial-step", "2", "--frames", "240"},
         90s);
@@ -177,14 +177,14 @@ TEST(TutorialApp, LiveLessonInChineseReportsItsStepAndLeavesNoServerBehind)
 TEST(TutorialApp, ServerThatCannotStartFallsBackToTheRecordingAndWalksItsSteps)
 {
     TempDir dir;
-    // worker-num 0 is refused by `rscope server`: the lesson runs on its recording.
+    // `rscope server` refuses an unknown flag: the lesson runs on its recording.
     json lesson = {
         {"format", "reactorscope-tutorial"},
         {"version", 1},
         {"id", "fallback"},
         {"title", {{"en", "Fallback"}, {"zh", "回放"}}},
         {"summary", {{"en", "A recording."}, {"zh", "一段录制。"}}},
-        {"server", {{"mode", "process"}, {"worker-num", 0}}},
+        {"server", {{"mode", "process"}, {"no-such-flag", 1}}},
         {"replay", kArticle},
         {"steps",
          {{{"text", {{"en", "Read."}, {"zh", "阅读。"}}}},
@@ -197,7 +197,7 @@ TEST(TutorialApp, ServerThatCannotStartFallsBackToTheRecordingAndWalksItsSteps)
     std::string path = dir.file("fallback.json");
     std::ofstream(path) << lesson.dump(2);
 
-    Run r = runViewer(dir, {"--tutorial", path, "--tutorial-step", "2"}, 60s);
+    ViewerRun r = runViewer(dir, {"--tutorial", path, "--tutorial-step", "2"}, 60s);
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_NE(r.err.find("did not start"), std::string::npos) << r.err;
     ASSERT_TRUE(r.dump.contains("tutorial")) << r.dump.dump();
@@ -223,7 +223,7 @@ TEST(TutorialApp, ServerThatCannotStartFallsBackToTheRecordingAndWalksItsSteps)
 TEST(TutorialApp, UnknownLessonExitsNonZeroNamingIt)
 {
     TempDir dir;
-    Run r = runViewer(dir, {"--tutorial", "99-no-such-lesson"}, 30s);
+    ViewerRun r = runViewer(dir, {"--tutorial", "99-no-such-lesson"}, 30s);
     EXPECT_NE(r.exitCode, 0);
     EXPECT_NE(r.err.find("99-no-such-lesson"), std::string::npos) << r.err;
 }
