@@ -166,8 +166,9 @@ void ViewerApp::closeTutorial()
 void ViewerApp::onTutorialStep(bool runAction)
 {
     const tutorial::Step& step = tutorial_->current();
-    view_.highlightNodes = step.highlight.nodes;
-    view_.highlightEdges = step.highlight.edges;
+    view_.highlightNodes = tutorial_->highlightNodes();
+    view_.highlightEdges = tutorial_->highlightEdges();
+    highlightSatisfied_ = tutorial_->satisfied();
     if (!step.highlight.picture.empty() &&
         pictureTabByName(step.highlight.picture, view_.pictureTab))
         view_.pictureTabRequested = true;
@@ -243,6 +244,13 @@ void ViewerApp::updateTutorial()
         runStepAction();
     }
     tutorial_->update(*store_, std::min(playback_.position(), store_->size()), nowMs());
+    // Highlights may name variables ("worker[$w]") that the checkpoint binds as it advances.
+    if (tutorial_->satisfied() != highlightSatisfied_)
+    {
+        highlightSatisfied_ = tutorial_->satisfied();
+        view_.highlightNodes = tutorial_->highlightNodes();
+        view_.highlightEdges = tutorial_->highlightEdges();
+    }
     // --tutorial-step N: advance while the target is ahead and the step allows it (a step that
     // timed out or is not in the recording is skipped, as a learner would).
     size_t target = static_cast<size_t>(std::max(1, options_.tutorialStep)) - 1;
@@ -445,8 +453,8 @@ nlohmann::json ViewerApp::tutorialJson() const
         {"total", t.total()},
         {"highlight",
          {{"picture", step.highlight.picture},
-          {"nodes", step.highlight.nodes},
-          {"edges", step.highlight.edges}}},
+          {"nodes", view_.highlightNodes},  // variables substituted
+          {"edges", view_.highlightEdges}}},
     };
     nlohmann::json server = {{"running", lessonServer_ && lessonServer_->running()}};
     if (lessonServer_)

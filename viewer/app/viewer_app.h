@@ -146,7 +146,8 @@ class ViewerApp
     std::unique_ptr<tutorial::LessonServer> lessonServer_;
     std::unique_ptr<tutorial::ActionRunner> actions_;
     std::string rscopeBinary_;
-    bool pendingAction_ = false;  // the step's action waits for the trace socket
+    bool pendingAction_ = false;     // the step's action waits for the trace socket
+    size_t highlightSatisfied_ = 0;  // matchers met when the highlights were last substituted
 };
 
 }  // namespace rscope::viewer

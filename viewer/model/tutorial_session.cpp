@@ -8,6 +8,7 @@
 #include "viewer/model/tutorial_session.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "viewer/model/trace_store.h"
 
@@ -41,7 +42,8 @@ TutorialSession::TutorialSession(tutorial::Lesson lesson, tutorial::Lang lang, T
       lang_(lang),
       mode_(mode),
       metBefore_(lesson_.steps.size(), false),
-      stepBegins_(lesson_.steps.size(), 0)
+      stepBegins_(lesson_.steps.size(), 0),
+      stepBindings_(lesson_.steps.size())
 {
 }
 
@@ -146,6 +148,7 @@ void TutorialSession::update(const TraceStore& store, size_t position, int64_t n
             if (!tracker_->observe(feed_.facts(store, scanned_))) continue;
             metEvent_ = static_cast<int64_t>(scanned_);
             metBefore_[step_] = true;
+            stepBindings_[step_] = tracker_->bindings();
             status_ = CheckpointStatus::Met;
             ++scanned_;
             break;
@@ -205,6 +208,52 @@ size_t TutorialSession::satisfied() const
 size_t TutorialSession::total() const
 {
     return tracker_ ? tracker_->total() : 0;
+}
+
+std::map<std::string, std::string> TutorialSession::bindings() const
+{
+    std::map<std::string, std::string> out;
+    // Later steps win: a variable re-bound by a later checkpoint names the newer object.
+    for (size_t k = 0; k < step_ && k < stepBindings_.size(); ++k)
+        for (const auto& [name, value] : stepBindings_[k]) out[name] = value;
+    if (tracker_)
+        for (const auto& [name, value] : tracker_->bindings()) out[name] = value;
+    return out;
+}
+
+std::string TutorialSession::substitute(const std::string& pattern) const
+{
+    if (pattern.find('$') == std::string::npos) return pattern;
+    std::map<std::string, std::string> vars = bindings();
+    std::string out;
+    for (size_t i = 0; i < pattern.size();)
+    {
+        size_t j = i + 1;
+        if (pattern[i] == '$')
+            while (j < pattern.size() &&
+                   (std::isalnum(static_cast<unsigned char>(pattern[j])) || pattern[j] == '_'))
+                ++j;
+        auto it = pattern[i] == '$' ? vars.find(pattern.substr(i, j - i)) : vars.end();
+        out += it != vars.end() ? it->second : pattern.substr(i, j - i);
+        i = j;
+    }
+    return out;
+}
+
+std::vector<std::string> TutorialSession::highlightNodes() const
+{
+    std::vector<std::string> out;
+    if (steps() == 0) return out;
+    for (const std::string& p : current().highlight.nodes) out.push_back(substitute(p));
+    return out;
+}
+
+std::vector<std::string> TutorialSession::highlightEdges() const
+{
+    std::vector<std::string> out;
+    if (steps() == 0) return out;
+    for (const std::string& p : current().highlight.edges) out.push_back(substitute(p));
+    return out;
 }
 
 int64_t TutorialSession::nextSeekEvent() const

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -90,6 +91,14 @@ class TutorialSession
     // step), -1 when it stays.
     int64_t nextSeekEvent() const;
 
+    // Variables bound so far ("$w" -> "3"): by the checkpoints of the steps met before this one
+    // and by this step's checkpoint. A highlight may name them ("worker[$w]"), so the picture
+    // points at the worker this server really chose.
+    std::map<std::string, std::string> bindings() const;
+    std::string substitute(const std::string& pattern) const;  // unbound names stay as they are
+    std::vector<std::string> highlightNodes() const;           // the step's, substituted
+    std::vector<std::string> highlightEdges() const;
+
     static constexpr size_t kScanBudget = 200000;  // events per frame (~1 ms of matching)
 
   private:
@@ -108,7 +117,9 @@ class TutorialSession
     int64_t metEvent_ = -1;
     int64_t enteredMs_ = 0;
     std::vector<bool> metBefore_;     // per step: its checkpoint was met (or it had none)
-    std::vector<size_t> stepBegins_;  // replay: where each entered step began
+    std::vector<size_t> stepBegins_;  // where each entered step began
+    // Per step: the bindings its checkpoint made when it was met (Back keeps earlier ones).
+    std::vector<std::map<std::string, std::string>> stepBindings_;
 };
 
 }  // namespace rscope::viewer

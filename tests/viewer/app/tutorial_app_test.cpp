@@ -190,9 +190,12 @@ TEST(TutorialApp, ServerThatCannotStartFallsBackToTheRecordingAndWalksItsSteps)
          {{{"text", {{"en", "Read."}, {"zh", "阅读。"}}}},
           {{"text", {{"en", "Worker 2 takes the request."}, {"zh", "worker 2 处理请求。"}}},
            {"highlight",
-            {{"picture", "architecture"}, {"nodes", {"worker[2]"}}, {"edges", {"pipe[0->2]"}}}},
+            {{"picture", "architecture"},
+             {"nodes", {"worker[$w]"}},  // the worker the checkpoint binds
+             {"edges", {"pipe[0->$w]"}}}},
            {"checkpoint",
-            {{"events", {{{"kind", "worker_receive"}, {"args", {{"type", "RECV_DATA"}}}}}},
+            {{"events",
+              {{{"kind", "worker_receive"}, {"worker", "$w"}, {"args", {{"type", "RECV_DATA"}}}}}},
              {"hint", {{"en", "Send a request."}, {"zh", "发送请求。"}}}}}}}}};
     std::string path = dir.file("fallback.json");
     std::ofstream(path) << lesson.dump(2);
@@ -208,6 +211,7 @@ TEST(TutorialApp, ServerThatCannotStartFallsBackToTheRecordingAndWalksItsSteps)
     EXPECT_EQ(t["text"], "Worker 2 takes the request.");
     EXPECT_EQ(t["met_event"], 25) << "the article's worker_receive RECV_DATA";
     EXPECT_TRUE(t["status"] == "ahead" || t["status"] == "met") << t["status"];
+    EXPECT_EQ(t["highlight"]["nodes"], json::array({"worker[2]"}));
     EXPECT_EQ(r.dump["picture_tab"], "architecture");
     ASSERT_FALSE(r.dump["pictures"].empty());
     const json& picture = r.dump["pictures"][0];

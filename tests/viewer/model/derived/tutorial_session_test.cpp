@@ -344,5 +344,29 @@ TEST(TutorialSession, SwitchToReplayLooksForTheStepFromTheRecordingStart)
     EXPECT_EQ(s.metEvent(), static_cast<int64_t>(kAccept));
 }
 
+TEST(TutorialSession, HighlightsNameTheObjectsTheCheckpointsBound)
+{
+    tutorial::Lesson l = lesson();
+    l.steps[2].highlight.nodes = {"worker[$w]", "reactor[$r]", "master"};
+    l.steps[2].highlight.edges = {"pipe[0->$w]"};
+    l.steps[3].highlight.nodes = {"worker[$w]"};
+    TraceStore store;
+    test::loadArticle(store);
+    TutorialSession s(std::move(l), Lang::En, TutorialMode::Replay);
+    s.start(store, 0);
+    s.next(store, 0);
+    s.next(store, 0);
+    EXPECT_EQ(s.highlightNodes(), (std::vector<std::string>{"worker[$w]", "reactor[$r]", "master"}))
+        << "nothing bound yet: the pattern matches no record";
+    s.update(store, store.size(), 0);
+    ASSERT_EQ(s.metEvent(), static_cast<int64_t>(kReceiveData));
+    EXPECT_EQ(s.highlightNodes(), (std::vector<std::string>{"worker[2]", "reactor[$r]", "master"}));
+    EXPECT_EQ(s.highlightEdges(), (std::vector<std::string>{"pipe[0->2]"}));
+    // The close step binds nothing: the request step's $w still names worker[2].
+    s.next(store, 0);
+    EXPECT_EQ(s.highlightNodes(), (std::vector<std::string>{"worker[2]"}));
+    EXPECT_EQ(s.substitute("$w$w-$none"), "22-$none");
+}
+
 }  // namespace
 }  // namespace rscope::viewer
