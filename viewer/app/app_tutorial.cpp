@@ -233,9 +233,40 @@ bool ViewerApp::runServerAction(const tutorial::Action& action, std::string& err
     return ok;
 }
 
+void ViewerApp::applyStartFault()
+{
+    if (startFaultDone_ || options_.fault.empty() || !watchingTrace()) return;
+    size_t target = static_cast<size_t>(std::max(1, options_.tutorialStep)) - 1;
+    if (tutorial_ && tutorial_->step() < target) return;
+    using T = Command::Type;
+    const std::string& f = options_.fault;
+    size_t colon = f.find(':');
+    std::string kind = f.substr(0, colon);
+    Command c = Command::make(kind == "kill"          ? T::KillWorker
+                              : kind == "pause"       ? T::PauseWorker
+                              : kind == "resume"      ? T::ResumeWorker
+                              : kind == "reload"      ? T::ReloadWorkers
+                              : kind == "slow-client" ? T::OpenSlowClient
+                                                      : T::SendOversized);
+    if (colon != std::string::npos)
+    {
+        c.index = std::stoi(f.substr(colon + 1));
+        // A worker's pid is known once it has started: until then there is nothing to signal.
+        ArchitectureState newest;
+        timeline_.stateAt(*store_, store_->size(), newest);
+        bool started = false;
+        for (const WorkerState& w : newest.workers())
+            started |= w.index == c.index && w.pid > 0 && w.status != WorkerStatus::Starting;
+        if (!started) return;
+    }
+    startFaultDone_ = true;
+    applyFault(c);
+}
+
 void ViewerApp::updateTutorial()
 {
     if (actions_) actions_->busy();  // reaps finished helpers
+    applyStartFault();
     if (!tutorial_) return;
     if (pendingAction_ && watchingTrace())
     {
@@ -431,6 +462,8 @@ void ViewerApp::applyFault(const Command& c)
         view_.statusMessage = std::string(what) + target + ": " + error;
         view_.statusIsError = true;
     }
+    faultLog_.push_back(view_.statusMessage);
+    std::fprintf(stderr, "rscope-viewer: %s\n", view_.statusMessage.c_str());
 }
 
 nlohmann::json ViewerApp::tutorialJson() const
@@ -467,6 +500,12 @@ nlohmann::json ViewerApp::tutorialJson() const
     nlohmann::json pids = nlohmann::json::array();
     for (const Process& p : store_->topology().processes)
         if (p.pid > 0) pids.push_back(p.pid);
+    // Workers restarted since the header (a kill, a reload) have new pids.
+    ArchitectureState newest;
+    timeline_.stateAt(*store_, store_->size(), newest);
+    for (const WorkerState& w : newest.workers())
+        if (w.pid > 0 && std::find(pids.begin(), pids.end(), w.pid) == pids.end())
+            pids.push_back(w.pid);
     server["pids"] = pids;
     j["server"] = server;
     return j;

@@ -395,6 +395,7 @@ int ViewerApp::writeCaptures()
                              {"lines", live_->linesReceived()}};
         extra["picture_tab"] = pictureTabName(view_.pictureTab);
         if (tutorial_) extra["tutorial"] = tutorialJson();
+        if (!faultLog_.empty()) extra["faults"] = faultLog_;
         nlohmann::json findings = nlohmann::json::array();
         for (const trace::ModelFinding& f : findings_.findings())
             findings.push_back({{"event", f.ref}, {"seq", f.seq}, {"message", f.message}});

@@ -108,6 +108,7 @@ class ViewerApp
     bool watchingTrace() const;
     bool applyTutorialCommand(const Command& c);  // false: not a tutorial / server command
     void applyFault(const Command& c);
+    void applyStartFault();  // --fault, once its moment has come
     bool runServerAction(const tutorial::Action& action, std::string& error);
     void updateServerAccess();
     int64_t nowMs() const;
@@ -146,8 +147,10 @@ class ViewerApp
     std::unique_ptr<tutorial::LessonServer> lessonServer_;
     std::unique_ptr<tutorial::ActionRunner> actions_;
     std::string rscopeBinary_;
-    bool pendingAction_ = false;     // the step's action waits for the trace socket
-    size_t highlightSatisfied_ = 0;  // matchers met when the highlights were last substituted
+    bool pendingAction_ = false;         // the step's action waits for the trace socket
+    size_t highlightSatisfied_ = 0;      // matchers met when the highlights were last substituted
+    bool startFaultDone_ = false;        // --fault applied (or refused)
+    std::vector<std::string> faultLog_;  // what each fault command did (status texts; the dump)
 };
 
 }  // namespace rscope::viewer

@@ -63,6 +63,20 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
                    "Tutorial: walk to step N (1-based); earlier steps advance when met")
         ->check(CLI::PositiveNumber)
         ->needs(tutorial);
+    app.add_option("--fault", out.fault,
+                   "Apply one Server menu command once the trace is watched: kill:N, pause:N, "
+                   "resume:N (worker N), reload, slow-client, oversized")
+        ->check(
+            [](const std::string& v) -> std::string
+            {
+                for (const char* kind : {"kill:", "pause:", "resume:"})
+                    if (v.rfind(kind, 0) == 0 && v.size() > std::string(kind).size() &&
+                        v.find_first_not_of("0123456789", std::string(kind).size()) ==
+                            std::string::npos)
+                        return "";
+                if (v == "reload" || v == "slow-client" || v == "oversized") return "";
+                return "expected kill:N, pause:N, resume:N, reload, slow-client or oversized";
+            });
     try
     {
         app.parse(argc, argv);

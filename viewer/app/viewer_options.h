@@ -35,6 +35,9 @@ struct ViewerOptions
     std::string tutorial;
     std::string lang = "en";
     int tutorialStep = 1;
+    // --fault KIND[:WORKER]: one Server-menu command, applied once the trace is watched (and the
+    // tutorial reached --tutorial-step): kill:N, pause:N, resume:N, reload, slow-client, oversized.
+    std::string fault;
 
     // Headless: render some frames, write the screenshot / dump, exit.
     bool headless() const

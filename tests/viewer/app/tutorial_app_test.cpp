@@ -224,6 +224,54 @@ TEST(TutorialApp, ServerThatCannotStartFallsBackToTheRecordingAndWalksItsSteps)
     EXPECT_TRUE((*pipe)["highlighted"].get<bool>());
 }
 
+// The Server menu's commands, applied headless by --fault once the lesson is at its last step.
+ViewerRun runFault(const TempDir& dir, const std::string& fault)
+{
+    return runViewer(
+        dir,
+        {"--tutorial", "01-startup", "--tutorial-step", "7", "--fault", fault, "--frames", "240"},
+        90s);
+}
+
+const json* workerNode(const json& dump, int worker)
+{
+    if (!dump.contains("pictures") || dump["pictures"].empty()) return nullptr;
+    return findById(dump["pictures"][0]["nodes"], "worker[" + std::to_string(worker) + "]");
+}
+
+void expectServerGone(const json& dump)
+{
+    const json& server = dump["tutorial"]["server"];
+    ASSERT_FALSE(server["pids"].empty()) << server.dump();
+    for (const json& pid : server["pids"]) EXPECT_TRUE(gone(pid.get<int>())) << pid;
+}
+
+TEST(TutorialApp, KillWorkerFromTheServerMenuShowsItsRestart)
+{
+    TempDir dir;
+    ViewerRun r = runFault(dir, "kill:1");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    ASSERT_TRUE(r.dump.contains("faults")) << r.err;
+    EXPECT_EQ(r.dump["faults"], json::array({"sent SIGKILL to worker[1]"}));
+    const json* worker = workerNode(r.dump, 1);
+    ASSERT_NE(worker, nullptr);
+    // The manager forked a new worker[1]: a second generation, a pid the header did not have.
+    EXPECT_EQ((*worker)["lines"][1].get<std::string>().rfind("gen 2", 0), 0u) << worker->dump();
+    const json* other = workerNode(r.dump, 0);
+    ASSERT_NE(other, nullptr);
+    EXPECT_EQ((*other)["lines"][1].get<std::string>().rfind("gen 1", 0), 0u);
+    expectServerGone(r.dump);
+}
+
+TEST(TutorialApp, PausedWorkerDoesNotKeepTheServerAliveAfterExit)
+{
+    TempDir dir;
+    ViewerRun r = runFault(dir, "pause:2");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.dump["faults"], json::array({"sent SIGSTOP to worker[2]"})) << r.err;
+    expectServerGone(r.dump);
+}
+
 TEST(TutorialApp, UnknownLessonExitsNonZeroNamingIt)
 {
     TempDir dir;
