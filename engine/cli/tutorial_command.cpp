@@ -1,18 +1,15 @@
 // `rscope tutorial list|check|record`: the lessons of tutorials/ (tutorials/README.md). check and
 // record run each lesson headless against a live server (engine/tutorial/lesson_check.h);
-// record also saves the server's trace stream with the recorder of `rscope record`.
-#include <atomic>
-#include <chrono>
+// record also saves the lesson's trace stream to a file (engine/cli/lesson_recorder.h).
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include "engine/cli/commands.h"
-#include "engine/tracefile/trace_recorder.h"
+#include "engine/cli/lesson_recorder.h"
 #include "engine/tutorial/lesson.h"
 #include "engine/tutorial/lesson_check.h"
 #include "engine/tutorial/lesson_runner.h"
@@ -29,9 +26,11 @@ struct TutorialOptions
     std::string dir = "tutorials";
     std::string lang = "en";
     bool all = false;
+    bool replay = false;
     std::vector<std::string> names;
     std::string name;
     std::string out;
+    std::string root = ".";
 };
 
 // NAME is a lesson id in --dir, or a path to a .json file.
@@ -80,8 +79,10 @@ int listLessons(const TutorialOptions& o)
     return bad == 0 ? 0 : 1;
 }
 
-// Runs one lesson, printing a line per step; true when every checkpoint was met in order.
-bool checkOne(const Lesson& lesson, tutorial::Lang lang, const tutorial::LessonHooks& extra)
+// Runs one lesson (live, or over its `replay` recording), printing a line per step; true when
+// every checkpoint was met in order.
+bool checkOne(const Lesson& lesson, tutorial::Lang lang, const tutorial::LessonHooks& extra,
+              const std::string& replayPath = "")
 {
     tutorial::LessonHooks hooks = extra;
     hooks.onStep = [&](const tutorial::StepReport& r)
@@ -90,9 +91,13 @@ bool checkOne(const Lesson& lesson, tutorial::Lang lang, const tutorial::LessonH
         std::fflush(stdout);
     };
     tutorial::LessonOutcome outcome =
-        tutorial::runLesson(lesson, tutorial::findRscopeBinary(), lang, hooks);
+        replayPath.empty() ? tutorial::runLesson(lesson, tutorial::findRscopeBinary(), lang, hooks)
+                           : tutorial::checkLessonOnRecording(lesson, replayPath, lang, hooks);
     if (!outcome.error.empty())
         std::fprintf(stderr, "rscope tutorial: %s: %s\n", lesson.id.c_str(), outcome.error.c_str());
+    if (!outcome.serverLog.empty())
+        std::fprintf(stderr, "rscope tutorial: %s: the server's last output:\n%s",
+                     lesson.id.c_str(), outcome.serverLog.c_str());
     if (!outcome.ok && outcome.stepsRun < lesson.steps.size())
         std::printf("%s: stopped after step %zu/%zu\n", lesson.id.c_str(), outcome.stepsRun,
                     lesson.steps.size());
@@ -116,7 +121,19 @@ int checkLessons(const TutorialOptions& o)
     for (const std::string& path : paths)
     {
         Lesson lesson;
-        if (loadOrReport(path, lesson) && checkOne(lesson, langOf(o.lang), {})) ++passed;
+        if (!loadOrReport(path, lesson)) continue;
+        std::string replay;
+        if (o.replay)
+        {
+            if (lesson.replay.empty())
+            {
+                std::printf("%s: FAILED: no \"replay\" recording to check against\n",
+                            lesson.id.c_str());
+                continue;
+            }
+            replay = o.root + "/" + lesson.replay;
+        }
+        if (checkOne(lesson, langOf(o.lang), {}, replay)) ++passed;
     }
     std::printf("tutorial check: %zu of %zu lessons passed\n", passed, paths.size());
     return passed == paths.size() ? 0 : 1;
@@ -127,52 +144,27 @@ int recordLesson(const TutorialOptions& o)
     Lesson lesson;
     if (!loadOrReport(lessonPath(o.dir, o.name), lesson)) return 1;
     std::string out = o.out.empty() ? "traces/lesson-" + lesson.id + ".jsonl" : o.out;
-    // The recorder runs on its own thread and connection, from the first server start until
-    // that server closes its trace socket (a restart_server ends the recording).
-    std::atomic<bool> stop{false};
-    std::atomic<bool> done{false};
-    std::thread recorder;
-    tracefile::RecordResult result;
+    LessonRecorder recorder;
+    std::string error;
+    if (!recorder.open(out, error))
+    {
+        std::fprintf(stderr, "rscope tutorial record: %s\n", error.c_str());
+        return 1;
+    }
+    // The recording is the lesson's own trace connection: the file holds exactly what the
+    // checkpoints saw, from the header (which replays the startup) to the server's shutdown.
     tutorial::LessonHooks hooks;
-    hooks.onServerStarted = [&](const tutorial::LessonServer& server)
-    {
-        if (recorder.joinable()) return;
-        tracefile::RecordOptions options;
-        options.from = server.traceAddress();
-        options.outPath = out;
-        options.onNote = [](const std::string& text)
-        { std::fprintf(stderr, "rscope tutorial record: %s\n", text.c_str()); };
-        recorder = std::thread(
-            [&, options]
-            {
-                result = tracefile::recordTrace(options, stop);
-                done = true;
-            });
-        // The recorder's connection must be up before the first action, or a late join could
-        // miss live events; the replayed startup is complete either way.
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    };
+    hooks.onTraceLine = [&](std::string_view line) { recorder.line(line); };
     bool ok = checkOne(lesson, tutorial::Lang::En, hooks);
-    if (!recorder.joinable())
+    if (!recorder.finish(error))
     {
-        std::fprintf(stderr, "rscope tutorial record: %s: the server never started\n",
-                     lesson.id.c_str());
+        std::fprintf(stderr, "rscope tutorial record: %s: %s\n", lesson.id.c_str(), error.c_str());
         return 1;
     }
-    // The server is stopped by now: the recorder reads to the end of the stream and returns.
-    for (int i = 0; i < 500 && !done; ++i)
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    stop = true;
-    recorder.join();
-    if (!result.ok)
-    {
-        std::fprintf(stderr, "rscope tutorial record: %s\n", result.error.c_str());
-        return 1;
-    }
-    std::fprintf(stderr, "rscope tutorial record: %llu events (%llu dropped) to %s; %s\n",
-                 static_cast<unsigned long long>(result.events),
-                 static_cast<unsigned long long>(result.dropped), out.c_str(),
-                 result.stopReason.c_str());
+    std::fprintf(
+        stderr, "rscope tutorial record: %llu events (%llu dropped, %zu flows cut) to %s\n",
+        static_cast<unsigned long long>(recorder.events()),
+        static_cast<unsigned long long>(recorder.dropped()), recorder.cutFlows(), out.c_str());
     if (!ok)
         std::fprintf(stderr, "rscope tutorial record: the lesson failed; the trace is partial\n");
     return ok ? 0 : 1;
@@ -200,6 +192,11 @@ void addTutorialCommand(CLI::App& app)
     check->add_option("names", o->names, "Lesson ids (file names without .json) or paths");
     check->add_flag("--all", o->all, "Every lesson in --dir");
     check->add_option("--dir", o->dir, "Lesson directory")->capture_default_str();
+    check->add_flag("--replay", o->replay,
+                    "Check each lesson against its \"replay\" recording instead of a live server "
+                    "(actions are not run)");
+    check->add_option("--root", o->root, "Source tree that \"replay\" paths are relative to")
+        ->capture_default_str();
     check->add_option("--lang", o->lang, "Language of the hints: en or zh")
         ->check(CLI::IsMember({"en", "zh"}))
         ->capture_default_str();

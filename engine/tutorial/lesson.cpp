@@ -5,6 +5,7 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -19,7 +20,7 @@ namespace rscope::tutorial
 
 namespace
 {
-using nlohmann::json;
+using json = nlohmann::ordered_json;  // keeps the server flags in file order
 
 // Thrown inside the loader only and turned into the error string at its boundary.
 struct LoadError
@@ -340,6 +341,47 @@ bool langByName(const std::string& name, Lang& out)
     else
         return false;
     return true;
+}
+
+Highlight resolveHighlight(const Highlight& highlight,
+                           const std::map<std::string, std::string>& bindings)
+{
+    // Replaces every $name (letters, digits, '_'); false when one is unbound.
+    auto resolve = [&](const std::string& id, std::string& out)
+    {
+        out.clear();
+        for (size_t i = 0; i < id.size();)
+        {
+            if (id[i] != '$')
+            {
+                out += id[i++];
+                continue;
+            }
+            size_t end = i + 1;
+            while (end < id.size() &&
+                   (std::isalnum(static_cast<unsigned char>(id[end])) || id[end] == '_'))
+                ++end;
+            auto it = bindings.find(id.substr(i, end - i));
+            if (it == bindings.end()) return false;
+            out += it->second;
+            i = end;
+        }
+        return true;
+    };
+    auto list = [&](const std::vector<std::string>& ids)
+    {
+        std::vector<std::string> out;
+        std::string one;
+        for (const std::string& id : ids)
+            if (resolve(id, one)) out.push_back(one);
+        return out;
+    };
+    Highlight h;
+    h.picture = highlight.picture;
+    h.nodes = list(highlight.nodes);
+    h.edges = list(highlight.edges);
+    h.panels = list(highlight.panels);
+    return h;
 }
 
 bool loadLesson(const std::string& path, Lesson& out, std::string& error)

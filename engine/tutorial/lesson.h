@@ -97,6 +97,12 @@ struct Lesson
     std::vector<Step> steps;
 };
 
+// A highlight with its variables resolved: "worker[$w]" -> "worker[2]", "pipe[$r->$w]" ->
+// "pipe[0->2]". An id naming a variable that is not bound (yet) is left out, so a picture lights
+// a node once the events have said which one it is.
+Highlight resolveHighlight(const Highlight& highlight,
+                           const std::map<std::string, std::string>& bindings);
+
 // Reads and validates one lesson. On failure returns false with `error` = "FILE: where: what"
 // (e.g. "tutorials/02.json: steps[3].text: no \"zh\"").
 bool loadLesson(const std::string& path, Lesson& out, std::string& error);

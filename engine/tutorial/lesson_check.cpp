@@ -3,6 +3,7 @@
 #include "engine/tutorial/lesson_check.h"
 
 #include <algorithm>
+#include <fstream>
 #include <vector>
 
 #include <fmt/format.h>
@@ -20,6 +21,21 @@ namespace
 constexpr int kConnectTimeoutMs = 3000;
 constexpr int kPollSliceMs = 20;
 constexpr int kHelpersGraceMs = 3000;
+constexpr int kDrainMs = 2000;
+constexpr size_t kLogLines = 20;
+
+std::string lastLines(const std::string& text, size_t n)
+{
+    size_t at = text.size();
+    if (at > 0 && text[at - 1] == '\n') --at;  // the final newline ends the last line
+    for (size_t i = 0; i < n; ++i)
+    {
+        size_t nl = at == 0 ? std::string::npos : text.rfind('\n', at - 1);
+        if (nl == std::string::npos) return text;
+        at = nl;
+    }
+    return text.substr(at + 1);
+}
 
 bool startsServer(const Step& step)
 {
@@ -46,10 +62,16 @@ class LessonRun
             if (hooks_.onStep) hooks_.onStep(report);
             outcome.ok = outcome.ok && report.ok;
         }
+        if (!outcome.ok) outcome.serverLog = lastLines(server_.log(), kLogLines);
         // Traffic still in flight finishes (bounded), then everything stops in order.
         actions_.waitIdle(kHelpersGraceMs);
         actions_.stopAll();
         server_.stop();
+        // The shutdown events are still in our socket: read them to the end (for a recorder).
+        int64_t drainEndMs = base::monotonicMs() + kDrainMs;
+        while (stream_.open() && base::monotonicMs() < drainEndMs && pump(kPollSliceMs))
+        {
+        }
         stream_.close();
         return outcome;
     }
@@ -121,6 +143,7 @@ class LessonRun
     bool connect(std::string& error)
     {
         everStarted_ = true;
+        stream_.setLineSink(hooks_.onTraceLine);
         if (!stream_.connect(server_.traceAddress(), kConnectTimeoutMs, error)) return false;
         if (hooks_.onServerStarted) hooks_.onServerStarted(server_);
         return true;
@@ -154,6 +177,59 @@ LessonOutcome runLesson(const Lesson& lesson, const std::string& rscopeBinary, L
 {
     LessonRun run(lesson, rscopeBinary, lang, hooks);
     return run.run();
+}
+
+LessonOutcome checkLessonOnRecording(const Lesson& lesson, const std::string& tracePath, Lang lang,
+                                     const LessonHooks& hooks)
+{
+    LessonOutcome outcome;
+    std::ifstream in(tracePath);
+    if (!in)
+    {
+        outcome.error = tracePath + ": cannot open the recording";
+        return outcome;
+    }
+    std::vector<StreamEvent> events;
+    std::string line;
+    while (std::getline(in, line))
+    {
+        StreamEvent e;
+        if (parseEventLine(line, e)) events.push_back(std::move(e));
+    }
+    outcome.ok = true;
+    size_t windowBegin = 0;  // index of the current window's first event
+    size_t lastMet = 0;      // index just after the event that met the latest checkpoint
+    for (size_t i = 0; i < lesson.steps.size() && outcome.ok; ++i)
+    {
+        const Step& step = lesson.steps[i];
+        StepReport report;
+        report.step = i;
+        report.steps = lesson.steps.size();
+        report.hasCheckpoint = step.checkpoint.has_value();
+        if (step.action) windowBegin = lastMet;
+        report.ok = true;
+        if (step.checkpoint)
+        {
+            CheckpointTracker tracker(*step.checkpoint);
+            size_t at = windowBegin;
+            while (at < events.size() && !tracker.met()) tracker.observe(events[at++].facts());
+            report.ok = tracker.met();
+            report.matched = tracker.satisfied();
+            report.total = tracker.total();
+            if (report.ok)
+            {
+                lastMet = at;
+                if (windowBegin < events.size())
+                    report.elapsedMs = (events[at - 1].tsNs - events[windowBegin].tsNs) / 1'000'000;
+            }
+            else
+                report.failure = step.checkpoint->hint.in(lang);
+        }
+        ++outcome.stepsRun;
+        if (hooks.onStep) hooks.onStep(report);
+        outcome.ok = report.ok;
+    }
+    return outcome;
 }
 
 std::string formatStepReport(const Lesson& lesson, const StepReport& r)

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include "engine/tutorial/lesson.h"
 
@@ -32,18 +33,30 @@ struct LessonHooks
 {
     // After every server start, once its trace socket is known (e.g. to start a recorder).
     std::function<void(const LessonServer&)> onServerStarted;
+    // Every line of the trace socket as received, header first; a server restart starts again
+    // with a new header. The stream is read to its end after the lesson stops the server.
+    std::function<void(std::string_view line)> onTraceLine;
     std::function<void(const StepReport&)> onStep;
 };
 
 struct LessonOutcome
 {
-    bool ok = false;      // every checkpoint met, in order
-    size_t stepsRun = 0;  // a lesson stops at its first failed step
-    std::string error;    // a failure outside the steps (the server did not start ...)
+    bool ok = false;        // every checkpoint met, in order
+    size_t stepsRun = 0;    // a lesson stops at its first failed step
+    std::string error;      // a failure outside the steps (the server did not start ...)
+    std::string serverLog;  // live runs that failed: the last lines the server printed
 };
 
 LessonOutcome runLesson(const Lesson& lesson, const std::string& rscopeBinary, Lang lang,
                         const LessonHooks& hooks);
+
+// The same steps over a recording (the lesson's `replay` file) instead of a live server: actions
+// are not run; a step with an action opens its window just after the event that met the previous
+// checkpoint (the window of a step without an action is the previous step's, as live). A
+// recording holds one server run, so a lesson with restart_server cannot pass on it. elapsedMs
+// is the trace time from the window's first event to the one that met the checkpoint.
+LessonOutcome checkLessonOnRecording(const Lesson& lesson, const std::string& tracePath, Lang lang,
+                                     const LessonHooks& hooks);
 
 // "NAME step N/M: ok (X ms)" or "NAME step N/M: FAILED: <hint>; matched k of n".
 std::string formatStepReport(const Lesson& lesson, const StepReport& report);

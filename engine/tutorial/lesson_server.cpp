@@ -85,6 +85,11 @@ bool LessonServer::start(const std::vector<std::pair<std::string, std::string>>&
                          std::string& error)
 {
     stop();
+    if (binary_.find('/') != std::string::npos && ::access(binary_.c_str(), X_OK) != 0)
+    {
+        error = fmt::format("{}: not an executable rscope binary", binary_);
+        return false;
+    }
     if (logPath_.empty())
     {
         char path[] = "/tmp/rscope-lesson-server-XXXXXX";

@@ -157,6 +157,7 @@ bool TraceStream::poll(int timeoutMs, const std::function<void(const StreamEvent
 void TraceStream::takeLine(std::string_view line,
                            const std::function<void(const StreamEvent&)>& onEvent)
 {
+    if (lineSink_) lineSink_(line);
     if (!hasHeader_)
     {
         json j = json::parse(line, nullptr, false);

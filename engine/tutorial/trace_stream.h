@@ -63,6 +63,11 @@ class TraceStream
     // Worker n's pid as the trace last showed it; 0 when unknown.
     pid_t workerPid(int worker) const;
     void close();
+    // Every whole line as received (header included), before it is decoded: for a recorder.
+    void setLineSink(std::function<void(std::string_view line)> sink)
+    {
+        lineSink_ = std::move(sink);
+    }
 
   private:
     void takeLine(std::string_view line, const std::function<void(const StreamEvent&)>& onEvent);
@@ -72,6 +77,7 @@ class TraceStream
     std::string partial_;
     bool hasHeader_ = false;
     std::map<int, pid_t> workerPids_;
+    std::function<void(std::string_view)> lineSink_;
 };
 
 // A connected TCP socket to "host:port" (blocking connect bounded by timeoutMs); -1 and `error`.
