@@ -8,7 +8,6 @@
 #include "viewer/model/tutorial_session.h"
 
 #include <algorithm>
-#include <cctype>
 
 #include "viewer/model/trace_store.h"
 
@@ -221,39 +220,16 @@ std::map<std::string, std::string> TutorialSession::bindings() const
     return out;
 }
 
-std::string TutorialSession::substitute(const std::string& pattern) const
-{
-    if (pattern.find('$') == std::string::npos) return pattern;
-    std::map<std::string, std::string> vars = bindings();
-    std::string out;
-    for (size_t i = 0; i < pattern.size();)
-    {
-        size_t j = i + 1;
-        if (pattern[i] == '$')
-            while (j < pattern.size() &&
-                   (std::isalnum(static_cast<unsigned char>(pattern[j])) || pattern[j] == '_'))
-                ++j;
-        auto it = pattern[i] == '$' ? vars.find(pattern.substr(i, j - i)) : vars.end();
-        out += it != vars.end() ? it->second : pattern.substr(i, j - i);
-        i = j;
-    }
-    return out;
-}
-
 std::vector<std::string> TutorialSession::highlightNodes() const
 {
-    std::vector<std::string> out;
-    if (steps() == 0) return out;
-    for (const std::string& p : current().highlight.nodes) out.push_back(substitute(p));
-    return out;
+    if (steps() == 0) return {};
+    return tutorial::resolveHighlight(current().highlight, bindings()).nodes;
 }
 
 std::vector<std::string> TutorialSession::highlightEdges() const
 {
-    std::vector<std::string> out;
-    if (steps() == 0) return out;
-    for (const std::string& p : current().highlight.edges) out.push_back(substitute(p));
-    return out;
+    if (steps() == 0) return {};
+    return tutorial::resolveHighlight(current().highlight, bindings()).edges;
 }
 
 int64_t TutorialSession::nextSeekEvent() const

@@ -95,8 +95,9 @@ class TutorialSession
     // and by this step's checkpoint. A highlight may name them ("worker[$w]"), so the picture
     // points at the worker this server really chose.
     std::map<std::string, std::string> bindings() const;
-    std::string substitute(const std::string& pattern) const;  // unbound names stay as they are
-    std::vector<std::string> highlightNodes() const;           // the step's, substituted
+    // The step's highlights with the variables resolved (an id naming an unbound one is left
+    // out until the events bind it: tutorial::resolveHighlight).
+    std::vector<std::string> highlightNodes() const;
     std::vector<std::string> highlightEdges() const;
 
     static constexpr size_t kScanBudget = 200000;  // events per frame (~1 ms of matching)
