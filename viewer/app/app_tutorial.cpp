@@ -69,6 +69,19 @@ bool isLocalAddress(const std::string& address)
 
 }  // namespace
 
+void ViewerApp::listLessons()
+{
+    view_.tutorialLessons.clear();
+    for (const char* root : {".", RSCOPE_SOURCE_DIR})
+    {
+        std::vector<std::string> files = tutorial::lessonFiles(std::string(root) + "/tutorials");
+        if (files.empty()) continue;
+        for (const std::string& f : files)
+            view_.tutorialLessons.emplace_back(fs::path(f).stem().string(), f);
+        return;  // the first tree that has lessons: the cwd's, else the source tree's
+    }
+}
+
 int64_t ViewerApp::nowMs() const
 {
     using namespace std::chrono;
@@ -77,30 +90,29 @@ int64_t ViewerApp::nowMs() const
 
 int ViewerApp::openTutorial(const std::string& nameOrPath)
 {
+    // A lesson switched from the menu keeps the language the learner chose.
+    std::string langName = tutorial_ ? tutorial::langName(tutorial_->lang()) : options_.lang;
     closeTutorial();
+    // At start the caller exits with the code; from the menu the status bar shows the message.
+    auto fail = [this](int rc, const std::string& message)
+    {
+        std::fprintf(stderr, "rscope-viewer: %s\n", message.c_str());
+        view_.statusMessage = message;
+        view_.statusIsError = true;
+        return rc;
+    };
     std::string path = findLesson(nameOrPath);
     if (path.empty())
-    {
-        std::fprintf(stderr,
-                     "rscope-viewer: --tutorial %s: no such lesson (looked for tutorials/%s.json "
-                     "in the current directory and in %s); exiting\n",
-                     nameOrPath.c_str(), nameOrPath.c_str(), RSCOPE_SOURCE_DIR);
-        return kExitCannotRead;
-    }
+        return fail(kExitCannotRead, "--tutorial " + nameOrPath +
+                                         ": no such lesson (looked for tutorials/" + nameOrPath +
+                                         ".json in the current directory and in " +
+                                         RSCOPE_SOURCE_DIR + ")");
     tutorial::Lesson lesson;
     std::string error;
-    if (!tutorial::loadLesson(path, lesson, error))
-    {
-        std::fprintf(stderr, "rscope-viewer: %s; exiting\n", error.c_str());
-        return kExitRefused;
-    }
-    if (lesson.steps.empty())
-    {
-        std::fprintf(stderr, "rscope-viewer: %s: the lesson has no steps; exiting\n", path.c_str());
-        return kExitRefused;
-    }
+    if (!tutorial::loadLesson(path, lesson, error)) return fail(kExitRefused, error);
+    if (lesson.steps.empty()) return fail(kExitRefused, path + ": the lesson has no steps");
     tutorial::Lang lang = tutorial::Lang::En;
-    tutorial::langByName(options_.lang, lang);
+    tutorial::langByName(langName, lang);
 
     // Live first: the lesson is about a real server. Its recording is the fallback.
     rscopeBinary_ = tutorial::findRscopeBinary();
@@ -123,7 +135,9 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
             stderr, "rscope-viewer: %s: the lesson server did not start (%s); %s\n",
             lesson.id.c_str(), serverError.c_str(),
             replay.empty() ? "no recording to fall back to" : ("replaying " + replay).c_str());
-        if (replay.empty()) return kExitCannotRead;
+        if (replay.empty())
+            return fail(kExitCannotRead, lesson.id + ": the lesson server did not start (" +
+                                             serverError + ") and there is no recording");
         if (headless_)
         {
             if (int rc = loadFileNow(replay); rc != kExitOk) return rc;
@@ -140,6 +154,7 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
     }
     tutorial_ = std::make_unique<TutorialSession>(std::move(lesson), lang, mode);
     view_.tutorialOpen = true;
+    view_.tutorialId = tutorial_->lesson().id;
     onTutorialStep(tutorial_->start(*store_, nowMs()));
     updateServerAccess();
     return kExitOk;
@@ -158,6 +173,8 @@ void ViewerApp::closeTutorial()
     tutorial_.reset();
     pendingAction_ = false;
     view_.tutorialOpen = false;
+    view_.tutorialId.clear();
+    view_.tutorialSource.clear();
     view_.highlightNodes.clear();
     view_.highlightEdges.clear();
     view_.pausedWorkers.clear();
@@ -346,6 +363,14 @@ bool ViewerApp::applyTutorialCommand(const Command& c)
             onTutorialStep(runAction);
             return true;
         }
+        case T::OpenLesson:
+            openTutorial(c.text);
+            return true;
+        case T::CloseLesson:
+            closeTutorial();
+            view_.statusMessage = "lesson closed";
+            view_.statusIsError = false;
+            return true;
         case T::TutorialLang:
         {
             tutorial::Lang lang;

@@ -290,6 +290,7 @@ int ViewerApp::runInteractive()
     if (!options_.replayPath.empty()) sourceLabel_ = options_.replayPath;
     if (!options_.connect.empty()) sourceLabel_ = options_.connect;
     if (!initWindow(true, true)) return kExitNoDisplay;
+    listLessons();
     if (!options_.replayPath.empty()) startLoad(options_.replayPath);
     if (!options_.connect.empty()) startLive(options_.connect);
     if (!options_.tutorial.empty())

@@ -102,6 +102,7 @@ class ViewerApp
     // app_tutorial.cpp: the lesson (--tutorial), its server, step actions and fault injection.
     int openTutorial(const std::string& nameOrPath);  // an ExitCode
     void closeTutorial();                             // stops the lesson server and helpers
+    void listLessons();                               // the Tutorial menu's lessons
     void updateTutorial();                            // once per frame, after the cursor moved
     void onTutorialStep(bool runAction);              // highlights, tab, the step's action
     void runStepAction();                             // now: the trace socket is watched

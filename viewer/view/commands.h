@@ -38,6 +38,8 @@ struct Command
         TutorialBack,    // re-enters the previous step
         TutorialRepeat,  // re-arms the step: fresh checkpoint, the action again
         TutorialLang,    // text = "en" | "zh"
+        OpenLesson,      // text = the lesson file; the previous lesson's server stops
+        CloseLesson,
         // Server menu (fault injection); index = worker.
         KillWorker,
         PauseWorker,

@@ -113,6 +113,8 @@ DrawList drawStatisticsTab(const RectF& area, FrameContext& ctx, Commands& out);
 void drawDetailsPanel(const RectF& window, FrameContext& ctx, Commands& out);
 // The lesson's step: text, progress, checkpoint state, Back / Next, the language switch.
 void drawTutorialPanel(const RectF& window, FrameContext& ctx, Commands& out);
+// The "Tutorial" menu of the menu bar: the lessons to open, Close lesson.
+void drawTutorialMenu(FrameContext& ctx, Commands& out);
 // The "Server" menu of the menu bar: fault injection (kill, pause, resume a worker, reload, a
 // slow trace client, an oversized packet), enabled when the viewer may act on the server.
 void drawServerMenu(FrameContext& ctx, Commands& out);

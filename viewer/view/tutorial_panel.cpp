@@ -312,4 +312,22 @@ void drawTutorialPanel(const RectF& window, FrameContext& ctx, Commands& out)
     ImGui::End();
 }
 
+void drawTutorialMenu(FrameContext& ctx, Commands& out)
+{
+    if (!ImGui::BeginMenu("Tutorial")) return;
+    const ViewState& view = ctx.view;
+    if (view.tutorialLessons.empty()) ImGui::TextDisabled("no lessons found (tutorials/*.json)");
+    for (const auto& [id, path] : view.tutorialLessons)
+    {
+        bool open = view.tutorialOpen && view.tutorialId == id;
+        // Opening a lesson starts its server (the previous lesson's stops).
+        if (ImGui::MenuItem(id.c_str(), nullptr, open, !open))
+            out.push_back(Command::make(Command::Type::OpenLesson).withText(path));
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Close lesson", nullptr, false, view.tutorialOpen))
+        out.push_back(Command::make(Command::Type::CloseLesson));
+    ImGui::EndMenu();
+}
+
 }  // namespace rscope::viewer

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "viewer/model/event_filter.h"
@@ -79,6 +80,9 @@ struct ViewState
     // highlights in the pictures (ids or "prefix*" patterns; the app sets them on step entry).
     bool tutorialOpen = false;
     std::string tutorialSource;
+    std::string tutorialId;  // the open lesson's id (the Tutorial menu ticks it)
+    // The Tutorial menu's lessons (tutorials/*.json, read once by the app): id and path.
+    std::vector<std::pair<std::string, std::string>> tutorialLessons;
     std::vector<std::string> highlightNodes;
     std::vector<std::string> highlightEdges;
     // Server menu (fault injection): whether the viewer may act on the server (its own lesson
