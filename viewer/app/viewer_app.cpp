@@ -15,6 +15,7 @@
 #include "engine/tutorial/lesson_runner.h"
 #include "viewer/app/fonts.h"
 #include "viewer/app/picture_export.h"
+#include "viewer/app/quit_signal.h"
 #include "viewer/app/screenshot.h"
 #include "viewer/layout/architecture_layout.h"
 #include "viewer/layout/layout_dump.h"
@@ -298,7 +299,7 @@ int ViewerApp::runInteractive()
     applyStartOptions();
 
     double last = glfwGetTime();
-    while (!glfwWindowShouldClose(window_))
+    while (!glfwWindowShouldClose(window_) && !quitRequested())
     {
         double now = glfwGetTime();
         // A stall (a dragged window, a breakpoint) must not fast-forward the playback.
@@ -337,7 +338,7 @@ int ViewerApp::runHeadless()
     }
     int frames = options_.frames.value_or(3);
     auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < frames; ++i)
+    for (int i = 0; i < frames && !quitRequested(); ++i)
     {
         frame(kHeadlessDt);
         if (i + 1 < frames) glfwSwapBuffers(window_);
