@@ -16,6 +16,8 @@ void addClientCommand(CLI::App& app);
 void addTraceCommand(CLI::App& app);
 void addRecordCommand(CLI::App& app);
 void addTutorialCommand(CLI::App& app);
+// `rscope trace step`, a subcommand of `rscope trace` (trace_step_command.cpp).
+void addTraceStepCommand(CLI::App& trace);
 
 // C escapes in command-line text: \n \r \t \\ \0 \xHH.
 std::string unescape(const std::string& text);

@@ -85,6 +85,9 @@ void addServerCommand(CLI::App& app)
                     "Trace socket: host:port, unix:PATH, or off (JSON Lines, traces/FORMAT.md)")
         ->capture_default_str();
     cmd->add_option("--trace-file", c.traceFile, "Also record the trace to this JSON Lines file");
+    cmd->add_flag("--trace-step", c.traceStep,
+                  "Live step mode: a trace client that sends `hold` pauses every traced thread "
+                  "after each event until it sends `step` (traces/FORMAT.md, Client commands)");
     cmd->add_option("--trace-payload", opts->tracePayload,
                     "preview: up to 32 escaped payload bytes in read/frame events; none: no bytes")
         ->check(CLI::IsMember({"preview", "none"}))

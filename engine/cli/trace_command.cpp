@@ -161,11 +161,14 @@ void addTraceCommand(CLI::App& app)
 {
     auto opts = std::make_shared<TraceOptions>();
     CLI::App* trace = app.add_subcommand(
-        "trace", "Check, summarise or convert a recorded trace (see traces/FORMAT.md)");
+        "trace",
+        "Check, summarise or convert a recorded trace, or step a live server (see "
+        "traces/FORMAT.md)");
     trace->require_subcommand(1);
     addCheck(*trace, opts);
     addStats(*trace, opts);
     addExport(*trace, opts);
+    addTraceStepCommand(*trace);
 }
 
 }  // namespace rscope::cli

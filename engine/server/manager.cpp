@@ -214,6 +214,8 @@ void Manager::beginStop()
 {
     if (stopping_) return;
     stopping_ = true;
+    // The master closed it already, unless it died (PDEATHSIG) or this is BASE mode's master.
+    trace::closeStepGate();
     for (int w = 0; w < server_.config().workerNum; ++w)
         if (pid_t pid = server_.shared().worker(w).pid.load(); pid > 0) ::kill(pid, SIGTERM);
     if (liveWorkers() == 0)

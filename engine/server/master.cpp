@@ -218,6 +218,7 @@ void Master::onSignal(int signo)
         case SIGTERM:
         case SIGINT:
             RS_INFO("{} received; shutting down", signo == SIGTERM ? "SIGTERM" : "SIGINT");
+            trace::closeStepGate();  // no thread may wait for a step during the shutdown
             loop_->quit();
             break;
         case SIGUSR1:
@@ -278,6 +279,7 @@ int Master::shutdownInOrder()
 {
     // Model 4: stop accepting; reactor threads flush and join; then the manager stops workers.
     server_.shared().header().shuttingDown.store(1);
+    trace::closeStepGate();  // whatever ended the loop, the stop must not wait for steps
     traceShutdown(static_cast<uint8_t>(trace::Phase::Begin));
     acceptChannel_->remove();
     server_.listenFd().reset();

@@ -21,6 +21,7 @@
 #include "engine/server/master.h"
 #include "engine/server/shared_state.h"
 #include "engine/server/worker_context.h"
+#include "engine/trace/step_gate.h"
 #include "engine/trace/trace_buffers.h"
 #include "engine/trace/trace_collector.h"
 #include "engine/trace/trace_emitter.h"
@@ -38,6 +39,7 @@ Server::Server(std::string host, uint16_t port, Mode mode)
 Server::~Server()
 {
     if (trace::gBuffers == traceBuffers_.get()) trace::gBuffers = nullptr;
+    if (trace::gStepGate == stepGate_.get()) trace::gStepGate = nullptr;
 }
 
 bool Server::notifyConnect() const
@@ -86,6 +88,13 @@ int Server::start()
             std::make_unique<trace::TraceBuffers>(base ? 0 : config_.reactorNum, config_.workerNum);
         trace::gBuffers = traceBuffers_.get();
         trace::gPayloadPreview = config_.tracePayload;
+        if (config_.traceStep)
+        {
+            // Also before the first fork: every process waits on the same page. Not held until
+            // a client says `hold`, so startup runs at full speed.
+            stepGate_ = std::make_unique<trace::StepGate>();
+            trace::gStepGate = stepGate_.get();
+        }
         trace::attachThread(trace::ActorRole::Master, -1);
         if (trace::on())
         {
@@ -189,6 +198,7 @@ std::unique_ptr<trace::TraceCollector> Server::startTraceCollector()
     options.listen = config_.traceListen;
     options.file = config_.traceFile;
     options.payloadPreview = config_.tracePayload;
+    options.stepGate = stepGate_.get();
     auto collector = std::make_unique<trace::TraceCollector>(*this, *traceBuffers_, options);
     collector->start();
     return collector;

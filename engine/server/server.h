@@ -19,6 +19,7 @@
 
 namespace rscope::trace
 {
+class StepGate;
 class TraceBuffers;
 class TraceCollector;
 }  // namespace rscope::trace
@@ -70,6 +71,8 @@ class Server
     SharedState& shared() { return *shared_; }
     // nullptr when tracing is off.
     trace::TraceBuffers* traceBuffers() { return traceBuffers_.get(); }
+    // nullptr unless --trace-step.
+    trace::StepGate* stepGate() { return stepGate_.get(); }
     // The master's collector for the configured sinks, started; nullptr when tracing is off.
     std::unique_ptr<trace::TraceCollector> startTraceCollector();
     std::vector<WorkerPipe>& pipes() { return pipes_; }
@@ -87,6 +90,7 @@ class Server
     Callbacks callbacks_;
     std::unique_ptr<SharedState> shared_;
     std::unique_ptr<trace::TraceBuffers> traceBuffers_;
+    std::unique_ptr<trace::StepGate> stepGate_;
     std::vector<WorkerPipe> pipes_;
     base::UniqueFd listenFd_;
     uint16_t port_ = 0;

@@ -52,6 +52,8 @@ std::string ServerConfig::validate() const
     if (dispatchMode < 1 || dispatchMode > 5) return "dispatch_mode must be 1, 2, 3, 4 or 5";
     if (maxConnection < 16) return "max_connection must be at least 16";
     if (maxWaitTimeS < 1) return "max_wait_time must be at least 1 second";
+    if (traceStep && traceListen == "off")
+        return "trace_step needs a trace socket (trace_listen is off): the steps come through it";
     return protocol.validate();
 }
 

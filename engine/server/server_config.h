@@ -42,6 +42,8 @@ struct ServerConfig
     std::string traceListen = "127.0.0.1:9600";  // "host:port", "unix:PATH" or "off"
     std::string traceFile;
     bool tracePayload = true;  // 32-byte payload previews in read/frame events
+    // Live step mode: a trace client may hold every traced thread after each event (StepGate).
+    bool traceStep = false;
     bool tracingEnabled() const { return traceListen != "off" || !traceFile.empty(); }
 
     // Fills zero settings with the model's defaults and clamps (reactor_num <= worker_num,

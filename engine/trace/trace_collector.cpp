@@ -26,6 +26,7 @@
 #include "engine/reactor/timer.h"
 #include "engine/server/server.h"
 #include "engine/trace/open_flows.h"
+#include "engine/trace/step_gate.h"
 #include "engine/trace/trace_buffers.h"
 #include "engine/trace/trace_emitter.h"
 #include "engine/trace/trace_header.h"
@@ -42,6 +43,8 @@ constexpr int kDrainIntervalMs = 4;
 constexpr int64_t kHoldBackNs = 2'000'000;      // records younger than this wait a tick
 constexpr size_t kClientMaxPending = 16 << 20;  // then a slow client loses events
 constexpr size_t kMaxStartupLines = 4096;       // startup events replayed to late clients
+constexpr size_t kMaxCommandLine = 256;         // client commands are short words
+constexpr uint32_t kMaxStepCount = 1'000'000;   // `step N` beyond this is clamped
 
 // Binds "host:port" (TCP) or "unix:PATH"; returns fd or -errno, *bound = resolved address.
 int openListener(const std::string& spec, std::string* bound)
@@ -138,6 +141,9 @@ class TraceCollector::Impl
         drain(true);
         finish();
         for (auto& c : clients_) flushClient(c.get());  // best effort: the tail of the stream
+        // Nobody can step any more: the last events of the stop must not wait.
+        if (options_.stepGate != nullptr) options_.stepGate->close();
+        holder_ = nullptr;
         clients_.clear();
         if (options_.listen.rfind("unix:", 0) == 0 && listenFd_.valid())
             ::unlink(options_.listen.c_str() + 5);  // leave no stale socket file behind
@@ -161,6 +167,8 @@ class TraceCollector::Impl
         size_t offset = 0;
         uint64_t dropped = 0;          // events this client missed, not yet reported
         uint64_t firstDroppedSeq = 0;  // the notice takes this seq: no gap for anyone else
+        std::string input;             // a command line not complete yet
+        bool warnedBadCommand = false;
         bool dead = false;
     };
 
@@ -187,12 +195,89 @@ class TraceCollector::Impl
         }
     }
 
+    // Clients send one command per line (traces/FORMAT.md, "Client commands").
     void onClientReadable(Client* c)
     {
         char buf[256];
-        ssize_t n = ::recv(c->fd.get(), buf, sizeof buf, 0);
-        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) c->dead = true;
+        for (;;)
+        {
+            ssize_t n = ::recv(c->fd.get(), buf, sizeof buf, 0);
+            if (n > 0)
+            {
+                c->input.append(buf, static_cast<size_t>(n));
+                size_t nl;
+                while ((nl = c->input.find('\n')) != std::string::npos)
+                {
+                    std::string line = c->input.substr(0, nl);
+                    c->input.erase(0, nl + 1);
+                    onCommand(c, line);
+                }
+                if (c->input.size() > kMaxCommandLine)
+                {
+                    warnBadCommand(c, "a line longer than 256 bytes");
+                    c->input.clear();
+                }
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n == 0 || errno != EAGAIN) c->dead = true;
+            break;
+        }
         reapClients();
+    }
+
+    void onCommand(Client* c, std::string line)
+    {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        StepGate* gate = options_.stepGate;
+        if (line.empty()) return;
+        bool isStep = line == "step" || line.rfind("step ", 0) == 0;
+        if (line != "hold" && line != "run" && !isStep)
+        {
+            warnBadCommand(c, fmt::format("unknown command \"{}\"", line.substr(0, 40)));
+            return;
+        }
+        if (gate == nullptr)
+        {
+            warnBadCommand(c, fmt::format("\"{}\" needs rscope server --trace-step", line));
+            return;
+        }
+        if (line == "hold")
+        {
+            // A second holder takes over: the gate opens when the last one to hold leaves.
+            if (gate->hold() || gate->holding())
+            {
+                if (holder_ != c) RS_INFO("trace client holds the step gate");
+                holder_ = c;
+            }
+        }
+        else if (line == "run")
+        {
+            gate->run();
+            holder_ = nullptr;
+        }
+        else
+        {
+            uint32_t count = 1;
+            if (line.size() > 5)
+            {
+                long n = std::atol(line.c_str() + 5);
+                if (n < 1)
+                {
+                    warnBadCommand(c, fmt::format("bad step count in \"{}\"", line));
+                    return;
+                }
+                count = static_cast<uint32_t>(std::min<long>(n, kMaxStepCount));
+            }
+            gate->step(count);
+        }
+    }
+
+    void warnBadCommand(Client* c, const std::string& what)
+    {
+        if (c->warnedBadCommand) return;  // once per client: a noisy client must not flood
+        c->warnedBadCommand = true;
+        RS_WARN("trace client: {}; ignoring it (and further bad commands of this client)", what);
     }
 
     void flushClient(Client* c)
@@ -234,6 +319,14 @@ class TraceCollector::Impl
 
     void reapClients()
     {
+        for (auto& c : clients_)
+            if (c->dead && c.get() == holder_)
+            {
+                // A viewer that went away mid-step must not leave the server paused.
+                options_.stepGate->run();
+                holder_ = nullptr;
+                RS_INFO("the trace client holding the step gate left; the server runs on");
+            }
         size_t before = clients_.size();
         std::erase_if(clients_, [](const std::unique_ptr<Client>& c) { return c->dead; });
         if (clients_.size() != before) RS_INFO("trace client left ({} now)", clients_.size());
@@ -393,6 +486,7 @@ class TraceCollector::Impl
     base::UniqueFd fileFd_;
     bool headerWritten_ = false;
     std::vector<std::unique_ptr<Client>> clients_;
+    Client* holder_ = nullptr;  // the client whose `hold` is in force (step mode)
     std::vector<std::string> actorFields_;
     std::vector<uint32_t> actorGenerations_;
     std::vector<uint64_t> droppedSeen_;

@@ -20,6 +20,7 @@ class Server;
 namespace rscope::trace
 {
 
+class StepGate;
 class TraceBuffers;
 
 struct TraceOptions
@@ -27,6 +28,7 @@ struct TraceOptions
     std::string listen = "127.0.0.1:9600";  // "host:port", "unix:PATH" or "off"
     std::string file;                       // JSON Lines file ("" = none)
     bool payloadPreview = true;             // --trace-payload preview|none
+    StepGate* stepGate = nullptr;           // --trace-step: clients may hold and step it
     bool enabled() const { return listen != "off" || !file.empty(); }
 };
 

@@ -1,12 +1,14 @@
 // The emit API of the hot path: each thread attaches to its own ring once; emit() copies one
 // 64-byte record (plus a preview slot) into it: no lock, no allocation, no syscall. A full ring
 // drops and counts.
-// With tracing off, every site costs one predictable branch on a process-wide flag.
+// With tracing off, every site costs one predictable branch on a process-wide flag; with step
+// mode off (no --trace-step), an emit costs one more branch on gStepGate.
 #pragma once
 
 #include <cstring>
 
 #include "engine/base/clock.h"
+#include "engine/trace/step_gate.h"
 #include "engine/trace/trace_buffers.h"
 
 namespace rscope::trace
@@ -83,6 +85,13 @@ inline void emit(const TraceRecord& r)
     if (slots == 2)
         std::memcpy(static_cast<void*>(&ring->slots[(head + 1) & (kRingSlots - 1)]), tPreview,
                     kPreviewBytes);
+    if (gStepGate != nullptr) [[unlikely]]
+    {
+        // Step mode: publish, then pause, so the viewer sees what this thread is about to go on
+        // from. A dropped event (above) takes no step.
+        gStepGate->publishAndPass(h.head, head + slots);
+        return;
+    }
     h.head.store(head + slots, std::memory_order_release);
 }
 

@@ -10,6 +10,7 @@
 #include "engine/base/clock.h"
 #include "engine/server/server.h"
 #include "engine/server/shared_state.h"
+#include "engine/trace/step_gate.h"
 #include "engine/trace/trace_buffers.h"
 #include "engine/trace/trace_collector.h"
 
@@ -61,6 +62,9 @@ std::string buildHeaderLine(server::Server& server, TraceBuffers& buffers,
                      {"max_request", c.maxRequest},
                      {"heartbeat_idle_time", c.heartbeatIdleTimeS},
                      {"heartbeat_check_interval", c.heartbeatCheckIntervalS}};
+
+    // Step mode only: absent means off (older readers ignore both fields).
+    if (options.stepGate != nullptr) settings["trace_step"] = true;
 
     json processes = json::array();
     processes.push_back(
@@ -125,6 +129,8 @@ std::string buildHeaderLine(server::Server& server, TraceBuffers& buffers,
                      {"pipes", pipes},
                      {"listeners", listeners},
                      {"connections", connections}}}};
+    if (const StepGate* gate = options.stepGate)
+        header["step_state"] = gate->closed() ? "closed" : gate->holding() ? "held" : "running";
     return header.dump() + "\n";
 }
 

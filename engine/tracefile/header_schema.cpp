@@ -33,6 +33,7 @@ const FieldSpec kSettings[] = {
     {"max_request", Want::Int, true},
     {"heartbeat_idle_time", Want::Int, true},
     {"heartbeat_check_interval", Want::Int, true},
+    {"trace_step", Want::Bool, false},  // present (true) only with --trace-step
 };
 const FieldSpec kProcess[] = {{"role", Want::String, true},
                               {"index", Want::Int, true},
@@ -143,6 +144,9 @@ bool parseHeader(const json& line, TraceHeader* out, FieldProblems* problems, st
         out->replayEvents = it->get<uint64_t>();
     if (auto it = line.find("live_from_seq"); it != line.end() && it->is_number_unsigned())
         out->liveFromSeq = it->get<uint64_t>();
+    // Optional: only a server in step mode says where its gate stands.
+    if (const json* v = field(line, "step_state", "step_state", Want::String, problems, false))
+        out->stepState = v->get<std::string>();
     if (const json* settings = field(line, "settings", "settings", Want::Object, problems))
     {
         checkFields(*settings, kSettings, "settings.", problems);

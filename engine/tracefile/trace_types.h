@@ -50,6 +50,9 @@ struct TraceHeader
     // seqs are older, with gaps), then live events from liveFromSeq on. 0 / 0 for a file.
     uint64_t replayEvents = 0;
     uint64_t liveFromSeq = 0;
+    // Live step mode (--trace-step) only: "running", "held" or "closed" when the header was
+    // written; "" for a server without step mode.
+    std::string stepState;
     nlohmann::json settings;
     nlohmann::json topology;
 };

@@ -194,14 +194,34 @@ bool ActionRunner::forkSocketHelper(const Action& action, std::string& error)
             ::close(fd);
             return 0;
         };
-    else  // client_close
+    else if (action.kind == "send_article")
         body = [&]
+        {
+            for (size_t i = 0; i < fds.size(); ++i)
+            {
+                int fd = connectBlocking(server, 0);
+                if (fd < 0) return 1;
+                sendAll(fd, message.data(), message.size());
+                readReply(fd, kHelperIoTimeoutMs, kHelperIoTimeoutMs);  // until the server closes
+                ::close(fd);
+            }
+            return 0;
+        };
+    else  // client_close
+        body = [&, sendFirst = !action.message.empty()]
         {
             int fd = connectBlocking(server, 0);
             if (fd < 0) return 1;
-            sendAll(fd, message.data(), message.size());
-            readReply(fd, kHelperIoTimeoutMs, 100);
-            ::close(fd);  // the client's own close: the server sees EOF (peer_close)
+            // Without a message the client just hangs up: with the article's server a request
+            // would make the server close first.
+            if (sendFirst)
+            {
+                sendAll(fd, message.data(), message.size());
+                readReply(fd, kHelperIoTimeoutMs, 100);
+            }
+            else
+                sleepMs(100);  // long enough for the accept to be seen before the EOF
+            ::close(fd);       // the client's own close: the server sees EOF (peer_close)
             return 0;
         };
     pid_t pid = forkHelper(body, error);
@@ -242,6 +262,9 @@ bool ActionRunner::run(const Action& action, const Lesson& lesson,
         error = fmt::format("{}: the lesson's server is not running", kind);
         return false;
     }
+    // Several article clients one after another (a lesson on fd reuse needs the second to
+    // connect after the first closed): one helper runs them in turn.
+    if (kind == "send_article" && action.count > 1) return forkSocketHelper(action, error);
     if (kind == "send_article" || kind == "server_close")
     {
         std::string message = action.message.empty() ? kArticleMessage : action.message;

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "engine/tutorial/lesson.h"
@@ -34,6 +35,9 @@ struct EventFacts
     std::function<std::optional<std::string>(std::string_view key)> arg;
 };
 
+// The checkpoint holds whenever SOME choice of events fits: a variable is not stuck with the first
+// event that could bind it (the first accept may be a connection that never sends), and in
+// any_order an event that fits two matchers is tried for each.
 class CheckpointTracker
 {
   public:
@@ -47,19 +51,40 @@ class CheckpointTracker
     // Matchers satisfied so far (in order mode: the prefix), for a progress display.
     size_t satisfied() const;
     size_t total() const;
-    // Variables bound so far ("$w" -> "2").
+    // Variables bound so far ("$w" -> "2"): those of the match that got furthest (of the one
+    // that holds, once met()).
     const std::map<std::string, std::string>& bindings() const { return bindings_; }
 
+    // Partial matches kept at most; past it the least advanced are dropped (a checkpoint over
+    // thousands of connections binding a variable each could otherwise grow without bound).
+    static constexpr size_t kMaxPartials = 1024;
+    size_t partialCount() const;  // for tests and the curious
+
   private:
-    // True when `m` matches the event given the bindings so far; fills `newBindings` with the
-    // variables this match would bind (committed only when the event is taken).
+    // One way of matching the events so far.
+    struct Partial
+    {
+        std::vector<int> counts;  // per matcher: events taken
+        size_t next = 0;          // in order: the first matcher not complete
+        std::map<std::string, std::string> bindings;
+        std::string key;  // counts and bindings as text, to keep partials distinct
+    };
+
+    // True when `m` matches the event given `bound`; fills `fresh` with the variables this
+    // match would bind.
     bool matches(const Matcher& m, const EventFacts& event,
-                 std::map<std::string, std::string>& newBindings) const;
+                 const std::map<std::string, std::string>& bound,
+                 std::map<std::string, std::string>& fresh) const;
+    size_t done(const Partial& p) const;  // complete matchers
+    bool complete(const Partial& p) const { return done(p) == checkpoint_.events.size(); }
+    void prune();
+    void pickBest();
 
     const Checkpoint& checkpoint_;
     int64_t sinceNs_;
-    std::vector<int> counts_;  // per matcher: events matched so far
-    size_t next_ = 0;          // in order: the first matcher not yet complete
+    std::vector<Partial> partials_;  // distinct, never empty (the empty match is always there)
+    std::unordered_set<std::string> keys_;  // Partial::key of every partial
+    size_t best_ = 0;  // index in partials_ of the furthest (or complete) match
     std::map<std::string, std::string> bindings_;
 };
 

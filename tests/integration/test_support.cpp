@@ -267,6 +267,74 @@ void TestClient::resetConnection()
     close();
 }
 
+uint16_t traceSocketPort(const std::string& serverOutput)
+{
+    auto at = serverOutput.find("trace 127.0.0.1:");
+    if (at == std::string::npos) return 0;
+    return static_cast<uint16_t>(std::atoi(serverOutput.c_str() + at + 16));
+}
+
+TraceConnection::TraceConnection(uint16_t port)
+{
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
+    {
+        ::close(fd);
+        return;
+    }
+    fd_ = fd;
+}
+
+TraceConnection::~TraceConnection()
+{
+    close();
+}
+
+void TraceConnection::close()
+{
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+}
+
+bool TraceConnection::sendLine(const std::string& text)
+{
+    if (fd_ < 0) return false;
+    std::string line = text + "\n";
+    return ::send(fd_, line.data(), line.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(line.size());
+}
+
+std::string TraceConnection::nextLine(std::chrono::milliseconds timeout)
+{
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;)
+    {
+        size_t nl = buf_.find('\n');
+        if (nl != std::string::npos)
+        {
+            std::string line = buf_.substr(0, nl);
+            buf_.erase(0, nl + 1);
+            return line;
+        }
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (fd_ < 0 || left.count() <= 0) return "";
+        pollfd p{fd_, POLLIN, 0};
+        if (::poll(&p, 1, static_cast<int>(left.count())) != 1) continue;
+        char chunk[65536];
+        ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+        if (n <= 0)
+        {
+            close();
+            return "";
+        }
+        buf_.append(chunk, static_cast<size_t>(n));
+    }
+}
+
 bool waitUntil(const std::function<bool()>& cond, std::chrono::milliseconds timeout)
 {
     auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -77,6 +77,32 @@ class TestClient
     int fd_ = -1;
 };
 
+// The trace socket port from the server's "listening on" line ("trace 127.0.0.1:PORT"); 0 if
+// tracing is off or on a unix socket.
+uint16_t traceSocketPort(const std::string& serverOutput);
+
+// A loopback trace-socket client that reads the stream line by line and can send commands
+// (traces/FORMAT.md, "Client commands").
+class TraceConnection
+{
+  public:
+    explicit TraceConnection(uint16_t port);
+    ~TraceConnection();
+    TraceConnection(const TraceConnection&) = delete;
+    TraceConnection& operator=(const TraceConnection&) = delete;
+
+    bool connected() const { return fd_ >= 0; }
+    // Sends text + "\n"; false if the connection is gone.
+    bool sendLine(const std::string& text);
+    // The next complete line (without "\n"), or "" on timeout, EOF or a closed connection.
+    std::string nextLine(std::chrono::milliseconds timeout);
+    void close();
+
+  private:
+    int fd_ = -1;
+    std::string buf_;
+};
+
 // Polls cond every 5 ms until true or the deadline; returns cond's last value.
 bool waitUntil(const std::function<bool()>& cond, std::chrono::milliseconds timeout);
 

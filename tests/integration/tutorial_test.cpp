@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -346,6 +347,42 @@ TEST_F(TutorialLive, RecordedLessonPassesTraceAndModelChecks)
         if (at < want.size() && k == want[at]) ++at;
     EXPECT_EQ(at, want.size()) << "missing " << (at < want.size() ? want[at] : "");
     std::remove(out.c_str());
+}
+
+// What a recording of one scenario must repeat: per actor role, the kinds in order (with the
+// message type or callback), up to the server's shutdown (teardown is not part of the lesson).
+std::map<std::string, std::vector<std::string>> scenarioShape(const std::string& path)
+{
+    std::map<std::string, std::vector<std::string>> shape;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line))
+    {
+        StreamEvent e;
+        if (!parseEventLine(line, e)) continue;
+        if (e.kind == "shutdown") break;
+        std::string detail = e.argText("type").value_or(e.argText("callback").value_or(""));
+        shape[e.role].push_back(e.kind + "/" + detail);
+    }
+    return shape;
+}
+
+TEST_F(TutorialLive, RecordingTheSameLessonTwiceGivesTheSameEventsPerRole)
+{
+    std::string a = "/tmp/rscope-tutorial-shape-a-" + std::to_string(::getpid()) + ".jsonl";
+    std::string b = "/tmp/rscope-tutorial-shape-b-" + std::to_string(::getpid()) + ".jsonl";
+    for (const std::string& out : {a, b})
+    {
+        CommandResult r = run(rscopeBinary() + " tutorial record 02-one-request --dir " +
+                              RSCOPE_SOURCE_DIR "/tutorials --out " + out);
+        ASSERT_EQ(r.status, 0) << r.out;
+    }
+    auto shapeA = scenarioShape(a);
+    // server_start, 4 pipe_create, listen, accept, reactor_assign, pipe_write (INCOMING).
+    EXPECT_EQ(shapeA["master"].size(), 9u);
+    EXPECT_EQ(shapeA, scenarioShape(b));
+    std::remove(a.c_str());
+    std::remove(b.c_str());
 }
 
 }  // namespace

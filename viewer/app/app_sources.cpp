@@ -170,7 +170,9 @@ void ViewerApp::drainLive()
     }
     if (newRecording)
     {
-        // A (re)connect or a restarted server: the store holds a new recording.
+        // A (re)connect or a restarted server: the store holds a new recording, and a gate this
+        // viewer held was released when the old connection closed.
+        view_.holdingServer = false;
         resetDerived();
         if (!playback_.live()) playback_.seekStart();
         view_.statusMessage = "new recording from " + live_->address();
@@ -249,6 +251,7 @@ void ViewerApp::applyStartOptions()
         playback_.setEventIntervalMs(*options_.paceMs);
     }
     view_.selectedSession = options_.selectSession;
+    stepHopsLeft_ = options_.stepHops;
     if (!options_.picture.empty() && pictureTabByName(options_.picture, view_.pictureTab))
         view_.pictureTabRequested = true;
     // The Mermaid export writes what the Sequence tab chose to show: that tab must be drawn.
@@ -354,6 +357,28 @@ void ViewerApp::applyCommands(const Commands& commands)
             case T::SelectEvent:
                 view_.selectedEvent = c.index;
                 break;
+            case T::HoldServer:
+            case T::RunServer:
+            case T::StepServer:
+            {
+                std::string line =
+                    c.type == T::HoldServer ? "hold"
+                    : c.type == T::RunServer
+                        ? "run"
+                        : "step " + std::to_string(std::max(1, static_cast<int>(c.value)));
+                if (live_ && live_->sendCommand(line))
+                {
+                    if (c.type != T::StepServer) view_.holdingServer = c.type == T::HoldServer;
+                    // Stepping is about the newest event: follow it.
+                    playback_.goLive();
+                }
+                else
+                {
+                    view_.statusMessage = "step mode: not connected to a server";
+                    view_.statusIsError = true;
+                }
+                break;
+            }
             case T::GoLive:
                 if (live_) playback_.goLive();
                 break;

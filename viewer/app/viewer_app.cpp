@@ -35,6 +35,7 @@ namespace
 constexpr double kHeadlessDt = 1.0 / 60.0;  // the fixed animation clock of headless frames
 constexpr float kFontPixels = 15.0f;
 constexpr int kWarmupFrames = 2;
+constexpr int kStepEveryFrames = 6;  // --step-hops: one hop per 100 ms at 60 frames a second
 
 void glfwErrorCallback(int code, const char* message)
 {
@@ -245,6 +246,26 @@ bool ViewerApp::exportPicture(const std::string& path, std::string& error)
     }
 }
 
+void ViewerApp::driveStepHops()
+{
+    // Hold once the server's header said it can step, then let one hop through every few frames
+    // until N events arrived after the hold: a step with no thread paused lets nothing through,
+    // and several threads may be paused at once, so events, not steps, are counted. The capture
+    // then shows the server stopped where the hops ran out.
+    if (!live_ || stepHopsLeft_ <= 0 || !store_->hasHeader() || !store_->topology().traceStep)
+        return;
+    if (!view_.holdingServer)
+    {
+        applyCommands({Command::make(Command::Type::HoldServer)});
+        stepBaseEvents_ = store_->size();
+        stepFrames_ = 0;
+        return;
+    }
+    if (store_->size() >= stepBaseEvents_ + static_cast<size_t>(stepHopsLeft_)) return;
+    if (stepFrames_++ % kStepEveryFrames == 0)
+        applyCommands({Command::make(Command::Type::StepServer).withValue(1)});
+}
+
 void ViewerApp::frame(double dtSec)
 {
     glfwPollEvents();
@@ -340,6 +361,7 @@ int ViewerApp::runHeadless()
     auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < frames && !quitRequested(); ++i)
     {
+        driveStepHops();
         frame(kHeadlessDt);
         if (i + 1 < frames) glfwSwapBuffers(window_);
         // A live capture spans real time (the server keeps running); a replay needs no wait.
@@ -390,6 +412,7 @@ int ViewerApp::writeCaptures()
                            {"ns", playback_.cursorNs()},
                            {"kind", pos > 0 ? trace::kindInfo(store[pos - 1].kind).name : ""}};
         extra["selected_session"] = view_.selectedSession;
+        extra["holding_server"] = view_.holdingServer;
         extra["rate_mode"] = activity_.rateMode;
         if (live_)
             extra["live"] = {{"address", live_->address()},

@@ -73,6 +73,7 @@ class ViewerApp
     void frame(
         double dtSec);  // model update, UI, render (no swap: a capture reads the back buffer)
     void updateModel(double dtSec);
+    void driveStepHops();  // --step-hops
     Commands drawUi();
     void clearBackgrounds(int fbWidth, int fbHeight);
     int writeCaptures();
@@ -142,6 +143,9 @@ class ViewerApp
     RectF pictureArea_;  // the picture tab's content area this frame
     PanelRects rects_;   // where the panels were placed this frame (their backgrounds are cleared)
     float fps_ = 0;
+    int stepHopsLeft_ = 0;
+    size_t stepBaseEvents_ = 0;  // store size when --step-hops took the hold
+    int stepFrames_ = 0;
     // The open lesson (app_tutorial.cpp): the session, the server the viewer started for it and
     // the runner of its actions (destroyed before the server: helpers stop first).
     std::unique_ptr<TutorialSession> tutorial_;

@@ -51,6 +51,10 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
                    "--frames)")
         ->check(CLI::Range(0.01, 100.0));
     app.add_option("--select-session", out.selectSession, "Select (highlight) this session");
+    app.add_option("--step-hops", out.stepHops,
+                   "Live, with a server started with --trace-step: hold it and let N events "
+                   "through, one hop every 100 ms (headless: then capture)")
+        ->check(CLI::NonNegativeNumber);
     app.add_option("--picture", out.picture, "Picture tab shown at start")
         ->check(CLI::IsMember({"architecture", "startup", "sequence", "stats"}));
     auto* tutorial = app.add_option(

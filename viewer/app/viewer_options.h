@@ -26,6 +26,7 @@ struct ViewerOptions
     std::optional<double> paceMs;  // --pace-ms: teaching pace, ms per event
     std::optional<double> speed;   // --speed: real-time multiplier
     int64_t selectSession = 0;
+    int stepHops = 0;          // --step-hops N: live, hold the server, let N events through
     std::string picture;       // --picture: the tab shown at start (architecture, startup, ...)
     std::string rerunCommand;  // argv joined, printed by --bench
     // --tutorial NAME|PATH: a lesson (tutorials/NAME.json from the cwd or the source tree, or a

@@ -97,6 +97,8 @@ bool decodeHeader(std::string_view line, object root, Topology& t, std::string& 
         intField(settings, "worker_num", t.workerNum);
         intField(settings, "dispatch_mode", t.dispatchMode);
         stringField(settings, "protocol", t.protocol);
+        bool step = false;
+        if (settings["trace_step"].get_bool().get(step) == simdjson::SUCCESS) t.traceStep = step;
     }
     object topology;
     if (root["topology"].get_object().get(topology) == simdjson::SUCCESS)

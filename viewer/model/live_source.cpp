@@ -286,6 +286,21 @@ void LiveSource::runConnections()
             status_.store(LiveStatus::Retrying);
             continue;
         }
+        // Unpublished on every way out of this connection (sock closes after the guard).
+        struct CommandFd
+        {
+            LiveSource& self;
+            CommandFd(LiveSource& s, int fd) : self(s)
+            {
+                std::lock_guard<std::mutex> lock(self.commandMutex_);
+                self.commandFd_ = fd;
+            }
+            ~CommandFd()
+            {
+                std::lock_guard<std::mutex> lock(self.commandMutex_);
+                self.commandFd_ = -1;
+            }
+        } commandFd(*this, sock.get());
         status_.store(LiveStatus::Connected);
         retryMs = kFirstRetryMs;
         setLastError("");
@@ -358,6 +373,16 @@ void LiveSource::runConnections()
 }
 
 // --- GUI thread -------------------------------------------------------------------------------
+
+bool LiveSource::sendCommand(std::string_view line)
+{
+    std::string text(line);
+    text += '\n';
+    std::lock_guard<std::mutex> lock(commandMutex_);
+    if (commandFd_ < 0) return false;
+    ssize_t n = ::send(commandFd_, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    return n == static_cast<ssize_t>(text.size());
+}
 
 size_t LiveSource::drain(TraceStore& store, size_t maxLines, bool& headerSeen)
 {

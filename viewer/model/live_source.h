@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -53,6 +54,11 @@ class LiveSource
     uint64_t linesReceived() const { return linesReceived_.load(std::memory_order_relaxed); }
     size_t queued() const;  // lines waiting for the GUI thread (lag indicator)
 
+    // Sends one command line to the server on the current connection ("hold", "step", "step 5",
+    // "run": traces/FORMAT.md, "Client commands"). Any thread. False when not connected or the
+    // socket would block (a command is a few bytes: the send buffer is never full of ours).
+    bool sendCommand(std::string_view line);
+
   private:
     void run();
     void runConnections();
@@ -69,6 +75,11 @@ class LiveSource
     std::atomic<LiveStatus> status_{LiveStatus::Stopped};
     std::atomic<uint64_t> linesReceived_{0};
     int wakeFd_ = -1;  // eventfd that interrupts the socket thread's poll on stop()
+
+    // The connected socket for sendCommand: published by the socket thread, which takes the lock
+    // before it closes the fd, so a command never goes to a reused descriptor.
+    std::mutex commandMutex_;
+    int commandFd_ = -1;
 
     mutable std::mutex mutex_;       // guards queue_, queueCount_ and lastError_
     std::vector<ParsedLine> queue_;  // decoded lines, oldest first; past queueCount_: spares

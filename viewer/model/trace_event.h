@@ -141,6 +141,7 @@ struct Topology
     int workerNum = 0;
     int dispatchMode = 0;
     std::string protocol;
+    bool traceStep = false;  // settings.trace_step: the server accepts hold / step / run
     std::vector<Process> processes;
     std::vector<Actor> threads;  // every thread of the header, as actors
     std::vector<Pipe> pipes;

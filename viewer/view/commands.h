@@ -29,8 +29,11 @@ struct Command
         SelectSession,  // session (0 clears)
         SelectEvent,    // index
         GoLive,
-        OpenFile,               // text = path
-        SaveRecording,          // text = path
+        HoldServer,     // live step mode: the server pauses after each event (needs --trace-step)
+        StepServer,     // value = hops to let through
+        RunServer,      // live step mode off: the server runs freely
+        OpenFile,       // text = path
+        SaveRecording,  // text = path
         ExportPicturePng,       // text = path: the shown tab's picture, offscreen at full size
         ExportSequenceMermaid,  // text = path: the sequence tab's diagram as Mermaid text
         // Tutorial panel.

@@ -107,6 +107,33 @@ void paceControls(FrameContext& ctx, Commands& out)
     }
 }
 
+// Live step mode (rscope server --trace-step): hold the server after each event and let it go one
+// hop at a time, so a learner walks the real processes through a request.
+void stepModeControls(FrameContext& ctx, Commands& out)
+{
+    const SourceInfo& src = ctx.source;
+    if (!src.isLive || src.liveStatus != LiveStatus::Connected) return;
+    ImGui::SameLine();
+    if (!ctx.store.topology().traceStep)
+    {
+        ImGui::TextDisabled("(step mode: start the server with --trace-step)");
+        return;
+    }
+    bool holding = ctx.view.holdingServer;
+    if (ImGui::Checkbox("step the server", &holding))
+        out.push_back(
+            Command::make(holding ? Command::Type::HoldServer : Command::Type::RunServer));
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Every server thread pauses after each event until you let it go");
+    if (!ctx.view.holdingServer) return;
+    ImGui::SameLine();
+    if (ImGui::Button("Next hop \xe2\x96\xb6"))
+        out.push_back(Command::make(Command::Type::StepServer).withValue(1));
+    ImGui::SameLine();
+    if (ImGui::Button("10 hops"))
+        out.push_back(Command::make(Command::Type::StepServer).withValue(10));
+}
+
 void liveControls(FrameContext& ctx, Commands& out)
 {
     const SourceInfo& src = ctx.source;
@@ -140,6 +167,7 @@ void liveControls(FrameContext& ctx, Commands& out)
     {
         out.push_back(Command::make(Command::Type::GoLive));
     }
+    stepModeControls(ctx, out);
 }
 
 void scrubber(FrameContext& ctx, Commands& out)

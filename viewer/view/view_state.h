@@ -29,6 +29,8 @@ struct ViewState
     int64_t selectedSession = 0;  // 0 = none; synchronised across every panel
     int64_t selectedEvent = -1;   // event index highlighted in the log (-1 = none)
     bool logFollowsCursor = true;
+    // Live step mode: this viewer holds the server's step gate (rscope server --trace-step).
+    bool holdingServer = false;
     EventFilter filter;
     char searchText[128] = {};
     // Event log rows matching `filter` (indices into the store), rebuilt when the filter changes

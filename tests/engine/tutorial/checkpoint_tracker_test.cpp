@@ -229,6 +229,49 @@ TEST(CheckpointTracker, EventsBeforeTheStepDoNotCount)
     EXPECT_TRUE(t.observe(ev("close").at(2000).facts()));
 }
 
+TEST(CheckpointTracker, VariableIsNotStuckWithTheFirstEventThatCouldBindIt)
+{
+    // The first connection never sends; the checkpoint holds for the second one.
+    Matcher accept = m("accept");
+    accept.ids["session"] = var("$s");
+    Matcher read = m("read");
+    read.ids["session"] = var("$s");
+    Checkpoint c = checkpoint({accept, read});
+    CheckpointTracker t(c);
+    t.observe(ev("accept").s(1).facts());
+    t.observe(ev("accept").s(2).facts());
+    EXPECT_EQ(t.satisfied(), 1u);
+    EXPECT_TRUE(t.observe(ev("read").s(2).facts()));
+    EXPECT_EQ(t.bindings().at("$s"), "2");
+}
+
+TEST(CheckpointTracker, AnyOrderTriesEveryMatcherAnEventFits)
+{
+    // A greedy choice would give the close to the first matcher and then have no place for the
+    // discard.
+    Matcher end;
+    end.kinds = {"close", "discard"};
+    Checkpoint c = checkpoint({end, m("close")}, false);
+    CheckpointTracker t(c);
+    EXPECT_FALSE(t.observe(ev("close").facts()));
+    EXPECT_TRUE(t.observe(ev("discard").facts()));
+}
+
+TEST(CheckpointTracker, PartialMatchesStayBoundedAndTheEarliestSurvive)
+{
+    Matcher accept = m("accept");
+    accept.ids["session"] = var("$s");
+    Matcher close = m("close");
+    close.ids["session"] = var("$s");
+    Checkpoint c = checkpoint({accept, close});
+    CheckpointTracker t(c);
+    for (int s = 1; s <= 3000; ++s) t.observe(ev("accept").s(s).facts());
+    EXPECT_LE(t.partialCount(), CheckpointTracker::kMaxPartials);
+    EXPECT_FALSE(t.observe(ev("close").s(2999).facts()));  // dropped: too many before it
+    EXPECT_TRUE(t.observe(ev("close").s(5).facts()));
+    EXPECT_EQ(t.bindings().at("$s"), "5");
+}
+
 TEST(CheckpointTracker, StaysMetAfterMoreEvents)
 {
     Checkpoint c = checkpoint({m("listen")});

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -593,6 +594,40 @@ uint16_t freeLoopbackPort()
         port = ntohs(addr.sin_port);
     ::close(fd);
     return port;
+}
+
+// Live step mode: the viewer holds a --trace-step server and lets exactly 10 events through; the
+// request then waits until the viewer goes away, which releases the server.
+TEST(ViewerApp, StepHopsWalkTheServerAndExitReleasesIt)
+{
+    using rscope::testing::ServerProcess;
+    TempDir dir;
+    ServerProcess server({"--worker-num", "2", "--reactor-num", "1", "--trace-step",
+                          "--trace-listen", "127.0.0.1:0"});
+    ASSERT_TRUE(server.start());
+    uint16_t tracePort = tracePortOf(server.output());
+    ASSERT_NE(tracePort, 0) << server.output();
+    std::string dump = dir.file("step.json");
+    pid_t viewer = spawnViewer({"--connect", "127.0.0.1:" + std::to_string(tracePort),
+                                "--step-hops", "10", "--frames", "360", "--dump-layout", dump},
+                               dir.file("viewer.out"), dir.file("viewer.err"));
+    ASSERT_GT(viewer, 0);
+    std::this_thread::sleep_for(1500ms);  // the viewer connects and takes the hold
+    std::string client = std::string(RSCOPE_BIN) + " client --timeout-ms 20000 --port " +
+                         std::to_string(server.port()) + " > " + dir.file("client.out") + " 2>&1";
+    auto request = std::async(std::launch::async, [&] { return std::system(client.c_str()); });
+    int rc = waitViewer(viewer, 60s);
+    ASSERT_EQ(rc, 0) << readFile(dir.file("viewer.err"));
+    // The viewer is gone: the server runs freely again and the request completes.
+    ASSERT_EQ(request.wait_for(10s), std::future_status::ready) << "the server stayed held";
+    EXPECT_EQ(request.get(), 0) << readFile(dir.file("client.out"));
+    server.stop();
+
+    json d = json::parse(readFile(dump));
+    EXPECT_TRUE(d["holding_server"].get<bool>()) << d.dump();
+    // The startup replay (server_start, 2 pipe_create, listen, reactor_start, manager_start,
+    // 2 worker_start) and then exactly the 10 events let through.
+    EXPECT_EQ(d["events"].get<int>(), 8 + 10) << d["cursor"].dump();
 }
 
 TEST(ViewerApp, LiveSessionReconnectsWhenTheServerRestarts)

@@ -177,6 +177,36 @@ TEST(LiveSource, DrainsHeaderAndEventsThenResetsOnAReconnectsHeader)
     EXPECT_EQ(source.status(), LiveStatus::Stopped);
 }
 
+// Step-mode commands go up the same connection the events come down.
+TEST(LiveSource, SendCommandReachesTheServerOnlyWhileConnected)
+{
+    TestServer server;
+    LiveSource source(server.address());
+    EXPECT_FALSE(source.sendCommand("hold")) << "not connected yet";
+    source.start();
+    UniqueFd conn = server.accept();
+    ASSERT_TRUE(conn.valid());
+    ASSERT_TRUE(waitStatus(source, LiveStatus::Connected));
+    EXPECT_TRUE(source.sendCommand("hold"));
+    EXPECT_TRUE(source.sendCommand("step 3"));
+    std::string got;
+    auto until = Clock::now() + kDeadline;
+    while (got.size() < 12 && Clock::now() < until)
+    {
+        pollfd p{conn.get(), POLLIN, 0};
+        if (::poll(&p, 1, 100) != 1) continue;
+        char buf[64];
+        ssize_t n = ::recv(conn.get(), buf, sizeof buf, 0);
+        if (n <= 0) break;
+        got.append(buf, static_cast<size_t>(n));
+    }
+    EXPECT_EQ(got, "hold\nstep 3\n");
+    conn.reset();  // the server goes away: commands fail until a reconnect
+    ASSERT_TRUE(waitStatus(source, LiveStatus::Retrying));
+    EXPECT_FALSE(source.sendCommand("step"));
+    source.stop();
+}
+
 TEST(LiveSource, RefusedConnectRetriesAndStopIsPrompt)
 {
     // A port with nothing listening: bound, never listened on, so nobody else takes it meanwhile.
