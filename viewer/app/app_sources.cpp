@@ -209,6 +209,7 @@ void ViewerApp::resetDerived()
     stats_.reset(store_->topology());
     extendDerived();
     if (tutorial_) tutorial_->storeReset(nowMs());
+    view_.pausedWorkers.clear();  // a new recording: another server, or a file
 }
 
 void ViewerApp::updateFilter()

@@ -213,6 +213,7 @@ DrawList ViewerApp::layoutArchitectureIn(const RectF& canvas) const
     in.selectedSession = view_.selectedSession;
     in.fontSize = ImGui::GetFontSize();
     in.highlightNodes = &view_.highlightNodes;
+    in.stoppedWorkers = &view_.pausedWorkers;
     in.highlightEdges = &view_.highlightEdges;
     return layoutArchitecture(in);
 }

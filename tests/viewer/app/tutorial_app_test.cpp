@@ -269,6 +269,10 @@ TEST(TutorialApp, PausedWorkerDoesNotKeepTheServerAliveAfterExit)
     ViewerRun r = runFault(dir, "pause:2");
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_EQ(r.dump["faults"], json::array({"sent SIGSTOP to worker[2]"})) << r.err;
+    const json* worker = workerNode(r.dump, 2);
+    ASSERT_NE(worker, nullptr);
+    EXPECT_EQ((*worker)["state"], "stopped") << "the picture shows what the trace cannot";
+    EXPECT_EQ((*workerNode(r.dump, 1))["state"], "idle");
     expectServerGone(r.dump);
 }
 

@@ -618,5 +618,28 @@ TEST(ArchitectureLayout, TutorialHighlightsMarkExactlyTheNamedRecordsWithoutMovi
     EXPECT_GT(pipe->thickness, plain.findEdge(edgeIdPipe(0, 2))->thickness);
 }
 
+TEST(ArchitectureLayout, AWorkerTheViewerStoppedSaysSoInItsBox)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4));
+    ArchitectureState state;
+    state.reset(fx.store.topology());
+    ArchitectureLayoutInput in = fx.input({0, 0, 1280, 800});
+    in.state = &state;
+    DrawList plain = layoutArchitecture(in);
+    std::vector<int> stopped{1};
+    in.stoppedWorkers = &stopped;
+    DrawList list = layoutArchitecture(in);
+    const NodeRecord* w1 = list.findNode(nodeIdWorker(1));
+    ASSERT_NE(w1, nullptr);
+    EXPECT_EQ(w1->state, "stopped");
+    ASSERT_FALSE(w1->lines.empty());
+    EXPECT_EQ(w1->lines.front(), "stopped (SIGSTOP)");
+    EXPECT_NE(w1->fill, plain.findNode(nodeIdWorker(1))->fill);
+    for (int w : {0, 2, 3})
+        EXPECT_EQ(list.findNode(nodeIdWorker(w))->state, plain.findNode(nodeIdWorker(w))->state)
+            << w;
+}
+
 }  // namespace
 }  // namespace rscope::viewer
