@@ -11,6 +11,7 @@
 #include "viewer/model/live_source.h"
 #include "viewer/model/trace_reader.h"
 #include "viewer/model/trace_store.h"
+#include "viewer/model/tutorial_session.h"
 
 namespace rscope::viewer
 {
@@ -207,6 +208,8 @@ void ViewerApp::resetDerived()
     startup_.clear();
     stats_.reset(store_->topology());
     extendDerived();
+    if (tutorial_) tutorial_->storeReset(nowMs());
+    view_.pausedWorkers.clear();  // a new recording: another server, or a file
 }
 
 void ViewerApp::updateFilter()
@@ -280,7 +283,7 @@ void ViewerApp::applyStartOptions()
         playback_.leaveLive();
         playback_.seekNs(store, t);
     }
-    else if (headless_ && !live_ && store.size() > 0)
+    else if (headless_ && !live_ && !tutorial_ && store.size() > 0)
     {
         playback_.seekEvent(store, store.size() - 1);  // no moment given: the end of the trace
     }
@@ -295,6 +298,7 @@ void ViewerApp::applyCommands(const Commands& commands)
     for (const Command& c : commands)
     {
         using T = Command::Type;
+        if (applyTutorialCommand(c)) continue;
         switch (c.type)
         {
             case T::Play:
@@ -417,6 +421,8 @@ void ViewerApp::applyCommands(const Commands& commands)
             }
             case T::Quit:
                 if (window_) glfwSetWindowShouldClose(window_, GLFW_TRUE);
+                break;
+            default:  // tutorial and server commands: applyTutorialCommand
                 break;
         }
     }

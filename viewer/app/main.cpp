@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "viewer/app/quit_signal.h"
 #include "viewer/app/viewer_app.h"
 #include "viewer/app/viewer_options.h"
 
@@ -10,6 +11,7 @@ int main(int argc, char** argv)
     using namespace rscope::viewer;
     ViewerOptions options;
     if (int rc = parseViewerOptions(argc, argv, options); rc >= 0) return rc;
+    installQuitSignals();
     try
     {
         ViewerApp app(std::move(options));

@@ -12,8 +12,10 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include "engine/tutorial/lesson_runner.h"
 #include "viewer/app/fonts.h"
 #include "viewer/app/picture_export.h"
+#include "viewer/app/quit_signal.h"
 #include "viewer/app/screenshot.h"
 #include "viewer/layout/architecture_layout.h"
 #include "viewer/layout/layout_dump.h"
@@ -22,6 +24,7 @@
 #include "viewer/model/live_source.h"
 #include "viewer/model/trace_reader.h"
 #include "viewer/model/trace_store.h"
+#include "viewer/model/tutorial_session.h"
 
 namespace rscope::viewer
 {
@@ -60,7 +63,8 @@ ViewerApp::ViewerApp(ViewerOptions options)
 
 ViewerApp::~ViewerApp()
 {
-    live_.reset();  // joins the socket thread before the store it feeds is gone
+    closeTutorial();  // the lesson's helpers and server stop; no orphans
+    live_.reset();    // joins the socket thread before the store it feeds is gone
     shutdownWindow();
 }
 
@@ -146,6 +150,8 @@ void ViewerApp::updateModel(double dtSec)
     cursor_.moveTo(*store_, timeline_, std::min(playback_.position(), store_->size()));
     activity_ = computeActivity(*store_, playback_, timeline_, cursor_.state());
     updateFilter();
+    updateTutorial();
+    updateServerAccess();
 }
 
 Commands ViewerApp::drawUi()
@@ -155,6 +161,8 @@ Commands ViewerApp::drawUi()
     ctx.sessions = &sessions_;
     ctx.startup = &startup_;
     ctx.stats = &stats_;
+    ctx.tutorial = tutorial_.get();
+    ctx.nowMs = nowMs();
     Commands out;
     float menuHeight = drawMenuBar(ctx, out);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
@@ -187,6 +195,7 @@ Commands ViewerApp::drawUi()
     }
     endPicturePanel();
 
+    drawTutorialPanel(rects.tutorial, ctx, out);
     drawDetailsPanel(rects.details, ctx, out);
     drawTimelinePanel(rects.timeline, ctx, out);
     drawEventLogPanel(rects.eventLog, ctx, out);
@@ -203,6 +212,9 @@ DrawList ViewerApp::layoutArchitectureIn(const RectF& canvas) const
     in.canvas = canvas;
     in.selectedSession = view_.selectedSession;
     in.fontSize = ImGui::GetFontSize();
+    in.highlightNodes = &view_.highlightNodes;
+    in.stoppedWorkers = &view_.pausedWorkers;
+    in.highlightEdges = &view_.highlightEdges;
     return layoutArchitecture(in);
 }
 
@@ -224,6 +236,8 @@ bool ViewerApp::exportPicture(const std::string& path, std::string& error)
             in.position = std::min(playback_.position(), store_->size());
             in.canvas = canvas;
             in.fontSize = ImGui::GetFontSize();
+            in.highlightNodes = &view_.highlightNodes;
+            in.highlightEdges = &view_.highlightEdges;
             return exportPicturePng(layoutStartup(in), path, error);
         }
         default:
@@ -299,12 +313,15 @@ int ViewerApp::runInteractive()
     if (!options_.replayPath.empty()) sourceLabel_ = options_.replayPath;
     if (!options_.connect.empty()) sourceLabel_ = options_.connect;
     if (!initWindow(true, true)) return kExitNoDisplay;
+    listLessons();
     if (!options_.replayPath.empty()) startLoad(options_.replayPath);
     if (!options_.connect.empty()) startLive(options_.connect);
+    if (!options_.tutorial.empty())
+        if (int rc = openTutorial(options_.tutorial); rc != kExitOk) return rc;
     applyStartOptions();
 
     double last = glfwGetTime();
-    while (!glfwWindowShouldClose(window_))
+    while (!glfwWindowShouldClose(window_) && !quitRequested())
     {
         double now = glfwGetTime();
         // A stall (a dragged window, a breakpoint) must not fast-forward the playback.
@@ -328,6 +345,8 @@ int ViewerApp::runHeadless()
         sourceLabel_ = options_.replayPath;
         if (int rc = loadFileNow(options_.replayPath); rc != kExitOk) return rc;
     }
+    if (!options_.tutorial.empty())
+        if (int rc = openTutorial(options_.tutorial); rc != kExitOk) return rc;
     if (!initWindow(false, false)) return kExitNoDisplay;
     if (!options_.connect.empty()) startLive(options_.connect);
     applyStartOptions();
@@ -341,7 +360,7 @@ int ViewerApp::runHeadless()
     }
     int frames = options_.frames.value_or(3);
     auto start = std::chrono::steady_clock::now();
-    for (int i = 0; i < frames; ++i)
+    for (int i = 0; i < frames && !quitRequested(); ++i)
     {
         driveStepHops();
         frame(kHeadlessDt);
@@ -401,6 +420,8 @@ int ViewerApp::writeCaptures()
                              {"status", liveStatusName(live_->status())},
                              {"lines", live_->linesReceived()}};
         extra["picture_tab"] = pictureTabName(view_.pictureTab);
+        if (tutorial_) extra["tutorial"] = tutorialJson();
+        if (!faultLog_.empty()) extra["faults"] = faultLog_;
         nlohmann::json findings = nlohmann::json::array();
         for (const trace::ModelFinding& f : findings_.findings())
             findings.push_back({{"event", f.ref}, {"seq", f.seq}, {"message", f.message}});

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "viewer/app/viewer_options.h"
 #include "viewer/layout/draw_records.h"
 #include "viewer/model/activity.h"
@@ -24,12 +26,20 @@
 
 struct GLFWwindow;
 
+namespace rscope::tutorial
+{
+class LessonServer;
+class ActionRunner;
+struct Action;
+}  // namespace rscope::tutorial
+
 namespace rscope::viewer
 {
 
 class TraceStore;
 class TraceReader;
 class LiveSource;
+class TutorialSession;
 
 // Process exit codes (main and headless runs).
 enum ExitCode : int
@@ -90,6 +100,22 @@ class ViewerApp
     void applyStartOptions();
     SourceInfo sourceInfo() const;
 
+    // app_tutorial.cpp: the lesson (--tutorial), its server, step actions and fault injection.
+    int openTutorial(const std::string& nameOrPath);  // an ExitCode
+    void closeTutorial();                             // stops the lesson server and helpers
+    void listLessons();                               // the Tutorial menu's lessons
+    void updateTutorial();                            // once per frame, after the cursor moved
+    void onTutorialStep(bool runAction);              // highlights, tab, the step's action
+    void runStepAction();                             // now: the trace socket is watched
+    bool watchingTrace() const;
+    bool applyTutorialCommand(const Command& c);  // false: not a tutorial / server command
+    void applyFault(const Command& c);
+    void applyStartFault();  // --fault, once its moment has come
+    bool runServerAction(const tutorial::Action& action, std::string& error);
+    void updateServerAccess();
+    int64_t nowMs() const;
+    nlohmann::json tutorialJson() const;
+
     // bench.cpp
     int runBench();
     void benchPlay(const char* name, PaceMode mode, double value, PictureTab tab);
@@ -120,6 +146,16 @@ class ViewerApp
     int stepHopsLeft_ = 0;
     size_t stepBaseEvents_ = 0;  // store size when --step-hops took the hold
     int stepFrames_ = 0;
+    // The open lesson (app_tutorial.cpp): the session, the server the viewer started for it and
+    // the runner of its actions (destroyed before the server: helpers stop first).
+    std::unique_ptr<TutorialSession> tutorial_;
+    std::unique_ptr<tutorial::LessonServer> lessonServer_;
+    std::unique_ptr<tutorial::ActionRunner> actions_;
+    std::string rscopeBinary_;
+    bool pendingAction_ = false;         // the step's action waits for the trace socket
+    size_t highlightSatisfied_ = 0;      // matchers met when the highlights were last substituted
+    bool startFaultDone_ = false;        // --fault applied (or refused)
+    std::vector<std::string> faultLog_;  // what each fault command did (status texts; the dump)
 };
 
 }  // namespace rscope::viewer

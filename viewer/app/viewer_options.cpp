@@ -57,6 +57,30 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
         ->check(CLI::NonNegativeNumber);
     app.add_option("--picture", out.picture, "Picture tab shown at start")
         ->check(CLI::IsMember({"architecture", "startup", "sequence", "stats"}));
+    auto* tutorial = app.add_option(
+        "--tutorial", out.tutorial,
+        "Open a lesson (tutorials/NAME.json, or a path): the viewer starts the lesson's server "
+        "and follows its steps live (its recording if the server cannot start)");
+    tutorial->excludes(replay)->excludes(connect);
+    app.add_option("--lang", out.lang, "Tutorial language")->check(CLI::IsMember({"en", "zh"}));
+    app.add_option("--tutorial-step", out.tutorialStep,
+                   "Tutorial: walk to step N (1-based); earlier steps advance when met")
+        ->check(CLI::PositiveNumber)
+        ->needs(tutorial);
+    app.add_option("--fault", out.fault,
+                   "Apply one Server menu command once the trace is watched: kill:N, pause:N, "
+                   "resume:N (worker N), reload, slow-client, oversized")
+        ->check(
+            [](const std::string& v) -> std::string
+            {
+                for (const char* kind : {"kill:", "pause:", "resume:"})
+                    if (v.rfind(kind, 0) == 0 && v.size() > std::string(kind).size() &&
+                        v.find_first_not_of("0123456789", std::string(kind).size()) ==
+                            std::string::npos)
+                        return "";
+                if (v == "reload" || v == "slow-client" || v == "oversized") return "";
+                return "expected kill:N, pause:N, resume:N, reload, slow-client or oversized";
+            });
     try
     {
         app.parse(argc, argv);

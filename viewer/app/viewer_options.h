@@ -29,6 +29,16 @@ struct ViewerOptions
     int stepHops = 0;          // --step-hops N: live, hold the server, let N events through
     std::string picture;       // --picture: the tab shown at start (architecture, startup, ...)
     std::string rerunCommand;  // argv joined, printed by --bench
+    // --tutorial NAME|PATH: a lesson (tutorials/NAME.json from the cwd or the source tree, or a
+    // file); it runs live on the viewer's own server, else on its recording. --lang en|zh.
+    // --tutorial-step N (1-based): walk to step N, each earlier step advancing once its
+    // checkpoint is met (or skipped after its timeout).
+    std::string tutorial;
+    std::string lang = "en";
+    int tutorialStep = 1;
+    // --fault KIND[:WORKER]: one Server-menu command, applied once the trace is watched (and the
+    // tutorial reached --tutorial-step): kill:N, pause:N, resume:N, reload, slow-client, oversized.
+    std::string fault;
 
     // Headless: render some frames, write the screenshot / dump, exit.
     bool headless() const

@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "viewer/layout/architecture_parts.h"
+#include "viewer/layout/highlight.h"
 #include "viewer/layout/layout_text.h"
 #include "viewer/model/activity.h"
 #include "viewer/model/architecture_state.h"
@@ -330,6 +331,9 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in)
                                {f.clientX, std::max(in.canvas.y, accept->a.y - m.lineHeight)},
                                rgba(170, 180, 195),
                                "listen"});
+    static const std::vector<std::string> kNone;
+    markHighlights(list, in.highlightNodes ? *in.highlightNodes : kNone,
+                   in.highlightEdges ? *in.highlightEdges : kNone);
     return list;
 }
 

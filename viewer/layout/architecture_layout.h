@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "viewer/layout/draw_records.h"
 
@@ -23,6 +25,12 @@ struct ArchitectureLayoutInput
     int64_t selectedSession = 0;  // highlighted everywhere (0 = none)
     float fontSize = 13.0f;       // text line height drives box sizes
     int maxClients = 8;           // more open sessions fold into one "clients" node
+    // Workers the viewer stopped (SIGSTOP, Server menu): a stopped process emits nothing, so the
+    // trace cannot show it; null = none.
+    const std::vector<int>* stoppedWorkers = nullptr;
+    // Tutorial highlights (ids or "prefix*" patterns, see highlight.h); null = none.
+    const std::vector<std::string>* highlightNodes = nullptr;
+    const std::vector<std::string>* highlightEdges = nullptr;
 };
 
 DrawList layoutArchitecture(const ArchitectureLayoutInput& in);

@@ -69,6 +69,11 @@ void styleNode(NodeRecord& n)
         n.fill = rgba(100, 28, 28);
         n.border = rgba(235, 85, 80);
     }
+    else if (n.state == "stopped")  // frozen: a cold blue, neither working nor dead
+    {
+        n.fill = rgba(38, 48, 78);
+        n.border = rgba(130, 150, 235);
+    }
     else if (n.state == "idle")
     {
         n.fill = rgba(40, 60, 50);
@@ -236,6 +241,15 @@ NodeRecord workerNode(const ArchitectureLayoutInput& in, const Facts& facts, int
         // Header only: a pid means the process exists; whether it has started is unknown.
         n.state = pid > 0 ? "idle" : "starting";
         n.lines = {n.state};
+    }
+    bool stopped = in.stoppedWorkers != nullptr &&
+                   std::find(in.stoppedWorkers->begin(), in.stoppedWorkers->end(), index) !=
+                       in.stoppedWorkers->end();
+    if (stopped && n.state != "exited")
+    {
+        n.state = "stopped";
+        n.lines.front() = "stopped (SIGSTOP)";
+        n.tooltip.push_back("stopped by the viewer: its pipe fills; Server > Resume worker");
     }
     for (const Pipe& p : facts.pipes)
         if (p.worker == index)

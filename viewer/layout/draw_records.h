@@ -50,6 +50,7 @@ struct NodeRecord
     Color border = 0;
     float glow = 0;  // 0..1, painted as a halo
     bool selected = false;
+    bool highlighted = false;  // a tutorial step points at it (markHighlights)
     // Hover details: pid, tid, fd, session, and the historic swoole function names.
     std::vector<std::string> tooltip;
 };
@@ -79,6 +80,7 @@ struct EdgeRecord
     bool faded = false;
     bool emphasized = false;
     bool selected = false;
+    bool highlighted = false;  // a tutorial step points at it (markHighlights)
 };
 
 struct TokenRecord

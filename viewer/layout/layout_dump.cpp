@@ -53,6 +53,7 @@ nlohmann::json toJson(const DrawList& list)
                          {"rect", rect(n.rect)},
                          {"glow", finite(n.glow)},
                          {"selected", n.selected},
+                         {"highlighted", n.highlighted},
                          {"fill", colorText(n.fill)},
                          {"border", colorText(n.border)},
                          {"tooltip", n.tooltip}});
@@ -74,7 +75,8 @@ nlohmann::json toJson(const DrawList& list)
                          {"dashed", e.dashed},
                          {"faded", e.faded},
                          {"emphasized", e.emphasized},
-                         {"selected", e.selected}});
+                         {"selected", e.selected},
+                         {"highlighted", e.highlighted}});
     nlohmann::json tokens = nlohmann::json::array();
     for (const TokenRecord& t : list.tokens)
         tokens.push_back({{"seq", t.seq},

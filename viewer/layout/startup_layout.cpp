@@ -9,6 +9,7 @@
 
 #include <climits>
 
+#include "viewer/layout/highlight.h"
 #include "viewer/layout/startup_parts.h"
 #include "viewer/model/trace_store.h"
 
@@ -485,6 +486,9 @@ DrawList layoutStartup(const StartupLayoutInput& in)
     else if (in.store->size() > 0 &&
              in.progress->newestEventBefore(in.store->size()) == StartupProgress::kNone)
         list.banner = "no startup events in this trace (recorded after the server started?)";
+    static const std::vector<std::string> kNone;
+    markHighlights(list, in.highlightNodes ? *in.highlightNodes : kNone,
+                   in.highlightEdges ? *in.highlightEdges : kNone);
     return list;
 }
 

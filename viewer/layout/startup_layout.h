@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "viewer/layout/draw_records.h"
 #include "viewer/model/startup_flow.h"
@@ -23,6 +24,9 @@ struct StartupLayoutInput
     RectF canvas;
     float fontSize = 13.0f;
     int64_t selectedEvent = -1;  // a step lit by this event is drawn selected
+    // Tutorial highlights (ids or "prefix*" patterns, see highlight.h); null = none.
+    const std::vector<std::string>* highlightNodes = nullptr;
+    const std::vector<std::string>* highlightEdges = nullptr;
 };
 
 DrawList layoutStartup(const StartupLayoutInput& in);

@@ -36,6 +36,20 @@ struct Command
         SaveRecording,  // text = path
         ExportPicturePng,       // text = path: the shown tab's picture, offscreen at full size
         ExportSequenceMermaid,  // text = path: the sequence tab's diagram as Mermaid text
+        // Tutorial panel.
+        TutorialNext,    // also skips a step whose checkpoint is not met
+        TutorialBack,    // re-enters the previous step
+        TutorialRepeat,  // re-arms the step: fresh checkpoint, the action again
+        TutorialLang,    // text = "en" | "zh"
+        OpenLesson,      // text = the lesson file; the previous lesson's server stops
+        CloseLesson,
+        // Server menu (fault injection); index = worker.
+        KillWorker,
+        PauseWorker,
+        ResumeWorker,
+        ReloadWorkers,
+        OpenSlowClient,
+        SendOversized,
         Quit
     };
     Type type = Type::Pause;

@@ -1,6 +1,6 @@
-// The main menu bar (File: Open, Save recording, Export picture, Quit; View: panel toggles; a
-// status text on the right), the File modals with their path fields, and the loading progress
-// window.
+// The main menu bar (File: Open, Save recording, Export picture, Quit; View: panel toggles;
+// Tutorial: tutorial_panel.cpp; Server: server_menu.cpp; a status text on the right), the File
+// modals with their path fields, and the loading progress window.
 #include <cstdio>
 
 #include <imgui.h>
@@ -104,6 +104,8 @@ float drawMenuBar(FrameContext& ctx, Commands& out)
     {
         fileMenu(ctx, out);
         viewMenu(ctx);
+        drawTutorialMenu(ctx, out);
+        drawServerMenu(ctx, out);
         statusText(ctx);
         height = ImGui::GetWindowSize().y;
         ImGui::EndMainMenuBar();

@@ -86,7 +86,7 @@ void paintNode(ImDrawList* dl, const NodeRecord& node, bool container, float fon
     ImU32 fill = orDefault(node.fill, kDefaultFill);
     dl->AddRectFilled(a, b, fill, rounding);
     ImU32 border = node.selected ? kSelectColor : orDefault(node.border, kDefaultBorder);
-    dl->AddRect(a, b, border, rounding, 0, node.selected ? 3.0f : 1.5f);
+    dl->AddRect(a, b, border, rounding, 0, node.selected || node.highlighted ? 3.0f : 1.5f);
 
     // Text stays inside its box: a narrow box clips rather than spilling onto its neighbours.
     float pad = fontSize * 0.45f;

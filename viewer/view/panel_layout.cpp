@@ -23,10 +23,21 @@ PanelRects computePanelRects(float x, float y, float w, float h, float menuBarHe
     float logH = view.showEventLog ? std::max(fontSize * 9, rest * 0.34f) : 0.0f;
     float pictureH = std::max(fontSize * 6, rest - logH);
     float detailsW = view.showDetails ? std::clamp(w * 0.26f, fontSize * 18, fontSize * 30) : 0;
+    // A lesson's text reads badly in a narrow column: the column widens while one is open.
+    if (view.tutorialOpen) detailsW = std::clamp(w * 0.3f, fontSize * 20, fontSize * 34);
 
     PanelRects r;
     r.architecture = {x, top, w - detailsW, pictureH};
-    r.details = {x + w - detailsW, top, detailsW, pictureH};
+    r.details = {x + w - detailsW, top, view.showDetails ? detailsW : 0, pictureH};
+    if (view.tutorialOpen)
+    {
+        // The tutorial above, the details of what it points at below.
+        float tutorialH = view.showDetails ? std::max(fontSize * 14, pictureH * 0.72f) : pictureH;
+        tutorialH = std::min(tutorialH, pictureH);
+        r.tutorial = {x + w - detailsW, top, detailsW, tutorialH};
+        r.details = {x + w - detailsW, top + tutorialH, view.showDetails ? detailsW : 0,
+                     pictureH - tutorialH};
+    }
     r.timeline = {x, top + pictureH, w, timelineH};
     r.eventLog = {x, top + pictureH + timelineH, w,
                   std::max(0.0f, h - (pictureH + timelineH + menuBarHeight))};

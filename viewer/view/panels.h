@@ -26,6 +26,7 @@ class SessionIndex;
 class TraceStatistics;
 class StartupProgress;
 class ModelFindings;
+class TutorialSession;
 
 // The tiled windows: placed by the app, never moved, resized or saved. They paint no background:
 // the app clears each panel's rectangle instead (a scissored glClear), because under llvmpipe a
@@ -45,7 +46,8 @@ void drawPanelFrame();
 struct PanelRects
 {
     RectF architecture;  // top left, large: the picture window (its tabs)
-    RectF details;       // top right
+    RectF details;       // top right (below the tutorial when a lesson is open)
+    RectF tutorial;      // top right, above the details, while a lesson is open
     RectF timeline;      // bottom, full width
     RectF eventLog;      // below the timeline
 };
@@ -80,6 +82,8 @@ struct FrameContext
     const TraceStatistics* stats = nullptr;
     const StartupProgress* startup = nullptr;
     const ModelFindings* findings = nullptr;
+    const TutorialSession* tutorial = nullptr;  // the open lesson (ViewState::tutorialOpen)
+    int64_t nowMs = 0;                          // the app's monotonic clock (waiting times)
 };
 
 // Index of the event the details panel and the log highlight: the selection, else the newest
@@ -107,6 +111,13 @@ DrawList drawSequenceTab(const RectF& area, FrameContext& ctx, Commands& out);
 DrawList drawStatisticsTab(const RectF& area, FrameContext& ctx, Commands& out);
 
 void drawDetailsPanel(const RectF& window, FrameContext& ctx, Commands& out);
+// The lesson's step: text, progress, checkpoint state, Back / Next, the language switch.
+void drawTutorialPanel(const RectF& window, FrameContext& ctx, Commands& out);
+// The "Tutorial" menu of the menu bar: the lessons to open, Close lesson.
+void drawTutorialMenu(FrameContext& ctx, Commands& out);
+// The "Server" menu of the menu bar: fault injection (kill, pause, resume a worker, reload, a
+// slow trace client, an oversized packet), enabled when the viewer may act on the server.
+void drawServerMenu(FrameContext& ctx, Commands& out);
 void drawTimelinePanel(const RectF& window, FrameContext& ctx, Commands& out);
 void drawEventLogPanel(const RectF& window, FrameContext& ctx, Commands& out);
 

@@ -24,6 +24,8 @@ DrawList drawStartupTab(const RectF& area, FrameContext& ctx, Commands& out)
     in.canvas = area;
     in.fontSize = ImGui::GetFontSize();
     in.selectedEvent = ctx.view.selectedEvent;
+    in.highlightNodes = &ctx.view.highlightNodes;
+    in.highlightEdges = &ctx.view.highlightEdges;
     DrawList picture = layoutStartup(in);
 
     // The canvas is one item, so the window does not scroll and clicks land here.

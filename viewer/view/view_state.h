@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "viewer/model/event_filter.h"
@@ -75,6 +76,23 @@ struct ViewState
     size_t sequenceCenter = 0;
     bool sequenceMermaidModalRequested = false;
     char sequenceMermaidPath[512] = "/tmp/rscope-sequence.mmd";
+
+    // Tutorial panel: a lesson is open (the right column splits: tutorial above details), where
+    // its events come from (the lesson server's address, or the recording), and what the step
+    // highlights in the pictures (ids or "prefix*" patterns; the app sets them on step entry).
+    bool tutorialOpen = false;
+    std::string tutorialSource;
+    std::string tutorialId;  // the open lesson's id (the Tutorial menu ticks it)
+    // The Tutorial menu's lessons (tutorials/*.json, read once by the app): id and path.
+    std::vector<std::pair<std::string, std::string>> tutorialLessons;
+    std::vector<std::string> highlightNodes;
+    std::vector<std::string> highlightEdges;
+    // Server menu (fault injection): whether the viewer may act on the server (its own lesson
+    // server, or a local one for signals only), why not, and the workers it paused (SIGSTOP).
+    bool serverOwned = false;
+    bool serverLocal = false;
+    std::string serverNote;
+    std::vector<int> pausedWorkers;
 };
 
 }  // namespace rscope::viewer

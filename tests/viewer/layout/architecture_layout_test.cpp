@@ -585,5 +585,61 @@ TEST(ArchitectureLayout, NoStoreOrDegenerateCanvasYieldsFiniteRecords)
         EXPECT_TRUE(std::isfinite(e.a.x) && std::isfinite(e.b.y)) << e.id;
 }
 
+TEST(ArchitectureLayout, TutorialHighlightsMarkExactlyTheNamedRecordsWithoutMovingThem)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4));
+    ArchitectureLayoutInput in = fx.input({0, 0, 1280, 800});
+    DrawList plain = layoutArchitecture(in);
+    std::vector<std::string> nodes{"worker[2]", "reactor[*"};
+    std::vector<std::string> edges{edgeIdPipe(0, 2)};
+    in.highlightNodes = &nodes;
+    in.highlightEdges = &edges;
+    DrawList marked = layoutArchitecture(in);
+
+    ASSERT_EQ(plain.nodes.size(), marked.nodes.size());
+    std::set<std::string> highlighted;
+    for (size_t i = 0; i < marked.nodes.size(); ++i)
+    {
+        const NodeRecord& n = marked.nodes[i];
+        EXPECT_FALSE(plain.nodes[i].highlighted);
+        // A highlight changes the look, never the place.
+        EXPECT_FLOAT_EQ(n.rect.x, plain.nodes[i].rect.x) << n.id;
+        EXPECT_FLOAT_EQ(n.rect.y, plain.nodes[i].rect.y) << n.id;
+        if (!n.highlighted) continue;
+        highlighted.insert(n.id);
+        EXPECT_FLOAT_EQ(n.glow, 1.0f);
+    }
+    EXPECT_EQ(highlighted, (std::set<std::string>{"worker[2]", "reactor[0]", "reactor[1]"}));
+    for (const EdgeRecord& e : marked.edges)
+        EXPECT_EQ(e.highlighted, e.id == edgeIdPipe(0, 2)) << e.id;
+    const EdgeRecord* pipe = marked.findEdge(edgeIdPipe(0, 2));
+    ASSERT_NE(pipe, nullptr);
+    EXPECT_GT(pipe->thickness, plain.findEdge(edgeIdPipe(0, 2))->thickness);
+}
+
+TEST(ArchitectureLayout, AWorkerTheViewerStoppedSaysSoInItsBox)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4));
+    ArchitectureState state;
+    state.reset(fx.store.topology());
+    ArchitectureLayoutInput in = fx.input({0, 0, 1280, 800});
+    in.state = &state;
+    DrawList plain = layoutArchitecture(in);
+    std::vector<int> stopped{1};
+    in.stoppedWorkers = &stopped;
+    DrawList list = layoutArchitecture(in);
+    const NodeRecord* w1 = list.findNode(nodeIdWorker(1));
+    ASSERT_NE(w1, nullptr);
+    EXPECT_EQ(w1->state, "stopped");
+    ASSERT_FALSE(w1->lines.empty());
+    EXPECT_EQ(w1->lines.front(), "stopped (SIGSTOP)");
+    EXPECT_NE(w1->fill, plain.findNode(nodeIdWorker(1))->fill);
+    for (int w : {0, 2, 3})
+        EXPECT_EQ(list.findNode(nodeIdWorker(w))->state, plain.findNode(nodeIdWorker(w))->state)
+            << w;
+}
+
 }  // namespace
 }  // namespace rscope::viewer

@@ -405,5 +405,27 @@ TEST(StartupLayout, NoProgressIsABannerNotACrash)
     EXPECT_FALSE(list.banner.empty());
 }
 
+TEST(StartupLayout, TutorialHighlightsMarkTheNamedStepsAndLanes)
+{
+    Article a;
+    std::vector<std::string> nodes{startupStepNodeId(S::Listen), "lane.worker*"};
+    StartupLayoutInput in;
+    in.store = &a.store;
+    in.progress = &a.progress;
+    in.position = a.store.size();
+    in.canvas = {0, 0, 930, 420};
+    in.highlightNodes = &nodes;
+    DrawList list = layoutStartup(in);
+    std::set<std::string> highlighted;
+    for (const NodeRecord& n : list.nodes)
+        if (n.highlighted) highlighted.insert(n.id);
+    std::set<std::string> expected{startupStepNodeId(S::Listen)};
+    for (const NodeRecord& n : list.nodes)
+        if (n.id.rfind("lane.worker", 0) == 0) expected.insert(n.id);
+    EXPECT_GE(expected.size(), 2u);
+    EXPECT_EQ(highlighted, expected);
+    for (const EdgeRecord& e : list.edges) EXPECT_FALSE(e.highlighted) << e.id;
+}
+
 }  // namespace
 }  // namespace rscope::viewer

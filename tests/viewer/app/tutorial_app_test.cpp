@@ -1,0 +1,287 @@
+// rscope-viewer --tutorial end to end under Xvfb: a lesson run live on the viewer's own server
+// (the dump's tutorial state, Chinese text, no server process left after exit), a lesson whose
+// server cannot start falling back to its recording (steps walked, highlights in the picture),
+// and an unknown lesson refused by name.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+extern char** environ;
+
+namespace
+{
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+const std::string kViewer = RSCOPE_VIEWER;
+const std::string kArticle = std::string(RSCOPE_SOURCE_DIR) + "/traces/article.jsonl";
+
+std::string readFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+class TempDir
+{
+  public:
+    TempDir()
+    {
+        char tmpl[] = "/tmp/rscope_tutorial_test_XXXXXX";
+        path_ = ::mkdtemp(tmpl);
+    }
+    ~TempDir() { fs::remove_all(path_); }
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+  private:
+    std::string path_;
+};
+
+struct ViewerRun
+{
+    int exitCode = -1;  // -1: killed after the timeout
+    std::string err;
+    json dump;
+    bool png = false;
+};
+
+// The viewer under its own Xvfb (xvfb-run -a), in its own process group so that a timeout
+// stops everything it started; bounded by `timeout`.
+ViewerRun runViewer(const TempDir& dir, std::vector<std::string> args, std::chrono::seconds timeout)
+{
+    std::string png = dir.file("shot.png"), dump = dir.file("dump.json");
+    std::string errPath = dir.file("viewer.err");
+    std::vector<std::string> argv = {"xvfb-run", "-a",           "-s", "-screen 0 1280x800x24",
+                                     kViewer,    "--screenshot", png,  "--dump-layout",
+                                     dump};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> cargv;
+    for (std::string& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, dir.file("viewer.out").c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&actions, 2, errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    pid_t pid = -1;
+    int rc = posix_spawnp(&pid, "xvfb-run", &actions, &attr, cargv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    ViewerRun r;
+    EXPECT_EQ(rc, 0) << "posix_spawnp(xvfb-run)";
+    if (rc != 0) return r;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline)
+    {
+        int status = 0;
+        if (::waitpid(pid, &status, WNOHANG) == pid)
+        {
+            r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            break;
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+    if (r.exitCode == -1)
+    {
+        ::kill(-pid, SIGKILL);
+        ::waitpid(pid, nullptr, 0);
+    }
+    r.err = readFile(errPath);
+    if (fs::exists(dump)) r.dump = json::parse(readFile(dump), nullptr, false);
+    r.png = fs::exists(png) && fs::file_size(png) > 0;
+    return r;
+}
+
+// A process is gone when signal 0 finds no such pid (a zombie would still answer).
+bool gone(int pid)
+{
+    return ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+// UTF-8 of the CJK Unified Ideographs (U+4E00..U+9FFF) starts with 0xE4..0xE9.
+bool hasChinese(const std::string& s)
+{
+    for (size_t i = 0; i + 2 < s.size(); ++i)
+    {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0xE4 && c <= 0xE9) return true;
+    }
+    return false;
+}
+
+const json* findById(const json& list, const std::string& id)
+{
+    for (const json& item : list)
+        if (item.value("id", "") == id) return &item;
+    return nullptr;
+}
+
+TEST(TutorialApp, LiveLessonInChineseReportsItsStepAndLeavesNoServerBehind)
+{
+    TempDir dir;
+    // Step 2 after its predecessor: ~4 s of live frames at 60 per second.
+    ViewerRun r = runViewer(
+        dir,
+        {"--tutorial", "01-startup", "--lang", "zh", "--tutorial-step", "2", "--frames", "240"},
+        90s);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    ASSERT_TRUE(r.dump.contains("tutorial")) << r.dump.dump();
+    const json& t = r.dump["tutorial"];
+    EXPECT_EQ(t["id"], "01-startup");
+    EXPECT_EQ(t["lang"], "zh");
+    EXPECT_EQ(t["mode"], "live") << r.err;
+    EXPECT_EQ(t["step"], 2);
+    EXPECT_GE(t["steps"].get<int>(), 2);
+    EXPECT_TRUE(hasChinese(t["text"].get<std::string>())) << t["text"];
+    EXPECT_TRUE(hasChinese(t["title"].get<std::string>())) << t["title"];
+    const std::string status = t["status"];
+    EXPECT_TRUE(status == "met" || status == "none" || status == "waiting" || status == "timed_out")
+        << status;
+    EXPECT_TRUE(r.dump.contains("live")) << "the viewer watched its own server's trace";
+    EXPECT_GT(r.dump["events"].get<int>(), 5) << "the server's startup reached the viewer";
+    EXPECT_TRUE(r.png);
+
+    // The viewer stopped what it started: the master and every process the trace named.
+    const json& server = t["server"];
+    ASSERT_TRUE(server.contains("master_pid")) << server.dump();
+    int master = server["master_pid"];
+    ASSERT_GT(master, 0);
+    EXPECT_TRUE(gone(master)) << "master pid " << master;
+    ASSERT_FALSE(server["pids"].empty()) << "the header names the server's processes";
+    for (const json& pid : server["pids"]) EXPECT_TRUE(gone(pid.get<int>())) << pid;
+}
+
+TEST(TutorialApp, ServerThatCannotStartFallsBackToTheRecordingAndWalksItsSteps)
+{
+    TempDir dir;
+    // `rscope server` refuses an unknown flag: the lesson runs on its recording.
+    json lesson = {
+        {"format", "reactorscope-tutorial"},
+        {"version", 1},
+        {"id", "fallback"},
+        {"title", {{"en", "Fallback"}, {"zh", "回放"}}},
+        {"summary", {{"en", "A recording."}, {"zh", "一段录制。"}}},
+        {"server", {{"mode", "process"}, {"no-such-flag", 1}}},
+        {"replay", kArticle},
+        {"steps",
+         {{{"text", {{"en", "Read."}, {"zh", "阅读。"}}}},
+          {{"text", {{"en", "Worker 2 takes the request."}, {"zh", "worker 2 处理请求。"}}},
+           {"highlight",
+            {{"picture", "architecture"},
+             {"nodes", {"worker[$w]"}},  // the worker the checkpoint binds
+             {"edges", {"pipe[0->$w]"}}}},
+           {"checkpoint",
+            {{"events",
+              {{{"kind", "worker_receive"}, {"worker", "$w"}, {"args", {{"type", "RECV_DATA"}}}}}},
+             {"hint", {{"en", "Send a request."}, {"zh", "发送请求。"}}}}}}}}};
+    std::string path = dir.file("fallback.json");
+    std::ofstream(path) << lesson.dump(2);
+
+    ViewerRun r = runViewer(dir, {"--tutorial", path, "--tutorial-step", "2"}, 60s);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_NE(r.err.find("did not start"), std::string::npos) << r.err;
+    ASSERT_TRUE(r.dump.contains("tutorial")) << r.dump.dump();
+    const json& t = r.dump["tutorial"];
+    EXPECT_EQ(t["mode"], "replay");
+    EXPECT_EQ(t["lang"], "en");
+    EXPECT_EQ(t["step"], 2);
+    EXPECT_EQ(t["text"], "Worker 2 takes the request.");
+    EXPECT_EQ(t["met_event"], 25) << "the article's worker_receive RECV_DATA";
+    EXPECT_TRUE(t["status"] == "ahead" || t["status"] == "met") << t["status"];
+    EXPECT_EQ(t["highlight"]["nodes"], json::array({"worker[2]"}));
+    EXPECT_EQ(r.dump["picture_tab"], "architecture");
+    ASSERT_FALSE(r.dump["pictures"].empty());
+    const json& picture = r.dump["pictures"][0];
+    const json* worker = findById(picture["nodes"], "worker[2]");
+    ASSERT_NE(worker, nullptr);
+    EXPECT_TRUE((*worker)["highlighted"].get<bool>());
+    EXPECT_FALSE((*findById(picture["nodes"], "worker[1]"))["highlighted"].get<bool>());
+    const json* pipe = findById(picture["edges"], "pipe[0->2]");
+    ASSERT_NE(pipe, nullptr);
+    EXPECT_TRUE((*pipe)["highlighted"].get<bool>());
+}
+
+// The Server menu's commands, applied headless by --fault once the lesson is at its last step.
+ViewerRun runFault(const TempDir& dir, const std::string& fault)
+{
+    return runViewer(
+        dir,
+        {"--tutorial", "01-startup", "--tutorial-step", "7", "--fault", fault, "--frames", "240"},
+        90s);
+}
+
+const json* workerNode(const json& dump, int worker)
+{
+    if (!dump.contains("pictures") || dump["pictures"].empty()) return nullptr;
+    return findById(dump["pictures"][0]["nodes"], "worker[" + std::to_string(worker) + "]");
+}
+
+void expectServerGone(const json& dump)
+{
+    const json& server = dump["tutorial"]["server"];
+    ASSERT_FALSE(server["pids"].empty()) << server.dump();
+    for (const json& pid : server["pids"]) EXPECT_TRUE(gone(pid.get<int>())) << pid;
+}
+
+TEST(TutorialApp, KillWorkerFromTheServerMenuShowsItsRestart)
+{
+    TempDir dir;
+    ViewerRun r = runFault(dir, "kill:1");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    ASSERT_TRUE(r.dump.contains("faults")) << r.err;
+    EXPECT_EQ(r.dump["faults"], json::array({"sent SIGKILL to worker[1]"}));
+    const json* worker = workerNode(r.dump, 1);
+    ASSERT_NE(worker, nullptr);
+    // The manager forked a new worker[1]: a second generation, a pid the header did not have.
+    EXPECT_EQ((*worker)["lines"][1].get<std::string>().rfind("gen 2", 0), 0u) << worker->dump();
+    const json* other = workerNode(r.dump, 0);
+    ASSERT_NE(other, nullptr);
+    EXPECT_EQ((*other)["lines"][1].get<std::string>().rfind("gen 1", 0), 0u);
+    expectServerGone(r.dump);
+}
+
+TEST(TutorialApp, PausedWorkerDoesNotKeepTheServerAliveAfterExit)
+{
+    TempDir dir;
+    ViewerRun r = runFault(dir, "pause:2");
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    EXPECT_EQ(r.dump["faults"], json::array({"sent SIGSTOP to worker[2]"})) << r.err;
+    const json* worker = workerNode(r.dump, 2);
+    ASSERT_NE(worker, nullptr);
+    EXPECT_EQ((*worker)["state"], "stopped") << "the picture shows what the trace cannot";
+    EXPECT_EQ((*workerNode(r.dump, 1))["state"], "idle");
+    expectServerGone(r.dump);
+}
+
+TEST(TutorialApp, UnknownLessonExitsNonZeroNamingIt)
+{
+    TempDir dir;
+    ViewerRun r = runViewer(dir, {"--tutorial", "99-no-such-lesson"}, 30s);
+    EXPECT_NE(r.exitCode, 0);
+    EXPECT_NE(r.err.find("99-no-such-lesson"), std::string::npos) << r.err;
+}
+
+}  // namespace

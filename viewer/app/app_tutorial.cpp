@@ -1,0 +1,539 @@
+// The open lesson of ViewerApp (--tutorial): finding and loading it, starting its server and
+// watching that server's trace (or falling back to its recording), entering steps (highlights,
+// the picture tab, the step's action), walking to --tutorial-step, the fault-injection commands
+// of the Server menu, and the "tutorial" object of the layout dump.
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/tutorial/lesson_runner.h"
+#include "viewer/app/viewer_app.h"
+#include "viewer/model/live_source.h"
+#include "viewer/model/trace_store.h"
+#include "viewer/model/tutorial_session.h"
+
+namespace rscope::viewer
+{
+
+namespace
+{
+
+namespace fs = std::filesystem;
+
+bool isFile(const std::string& path)
+{
+    std::error_code ec;
+    return fs::is_regular_file(path, ec);
+}
+
+// NAME, NAME.json, tutorials/NAME(.json) from the cwd, then from the source tree.
+std::string findLesson(const std::string& nameOrPath)
+{
+    std::vector<std::string> tries{nameOrPath, nameOrPath + ".json"};
+    for (const char* root : {".", RSCOPE_SOURCE_DIR})
+    {
+        tries.push_back(std::string(root) + "/tutorials/" + nameOrPath + ".json");
+        tries.push_back(std::string(root) + "/tutorials/" + nameOrPath);
+    }
+    for (const std::string& t : tries)
+        if (isFile(t)) return t;
+    return "";
+}
+
+// The lesson's recording: "relative to the source tree" (tutorials/README.md): from the
+// lesson's folder's parent, the cwd, then the source tree.
+std::string findReplay(const tutorial::Lesson& lesson)
+{
+    if (lesson.replay.empty()) return "";
+    fs::path lessonDir = fs::path(lesson.path).parent_path();
+    for (const fs::path& t : {fs::path(lesson.replay), lessonDir.parent_path() / lesson.replay,
+                              fs::path(RSCOPE_SOURCE_DIR) / lesson.replay})
+        if (isFile(t.string())) return t.string();
+    return "";
+}
+
+// A live source the viewer may signal: its server runs on this host.
+bool isLocalAddress(const std::string& address)
+{
+    return address.rfind("unix:", 0) == 0 || address.rfind("127.", 0) == 0 ||
+           address.rfind("localhost", 0) == 0;
+}
+
+}  // namespace
+
+void ViewerApp::listLessons()
+{
+    view_.tutorialLessons.clear();
+    for (const char* root : {".", RSCOPE_SOURCE_DIR})
+    {
+        std::vector<std::string> files = tutorial::lessonFiles(std::string(root) + "/tutorials");
+        if (files.empty()) continue;
+        for (const std::string& f : files)
+            view_.tutorialLessons.emplace_back(fs::path(f).stem().string(), f);
+        return;  // the first tree that has lessons: the cwd's, else the source tree's
+    }
+}
+
+int64_t ViewerApp::nowMs() const
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+int ViewerApp::openTutorial(const std::string& nameOrPath)
+{
+    // A lesson switched from the menu keeps the language the learner chose.
+    std::string langName = tutorial_ ? tutorial::langName(tutorial_->lang()) : options_.lang;
+    closeTutorial();
+    // At start the caller exits with the code; from the menu the status bar shows the message.
+    auto fail = [this](int rc, const std::string& message)
+    {
+        std::fprintf(stderr, "rscope-viewer: %s\n", message.c_str());
+        view_.statusMessage = message;
+        view_.statusIsError = true;
+        return rc;
+    };
+    std::string path = findLesson(nameOrPath);
+    if (path.empty())
+        return fail(kExitCannotRead, "--tutorial " + nameOrPath +
+                                         ": no such lesson (looked for tutorials/" + nameOrPath +
+                                         ".json in the current directory and in " +
+                                         RSCOPE_SOURCE_DIR + ")");
+    tutorial::Lesson lesson;
+    std::string error;
+    if (!tutorial::loadLesson(path, lesson, error)) return fail(kExitRefused, error);
+    if (lesson.steps.empty()) return fail(kExitRefused, path + ": the lesson has no steps");
+    tutorial::Lang lang = tutorial::Lang::En;
+    tutorial::langByName(langName, lang);
+
+    // Live first: the lesson is about a real server. Its recording is the fallback.
+    rscopeBinary_ = tutorial::findRscopeBinary();
+    lessonServer_ = std::make_unique<tutorial::LessonServer>(rscopeBinary_);
+    std::string serverError;
+    TutorialMode mode = TutorialMode::Live;
+    if (lessonServer_->start(lesson.server, serverError))
+    {
+        actions_ = std::make_unique<tutorial::ActionRunner>(*lessonServer_, rscopeBinary_);
+        startLive(lessonServer_->traceAddress());
+        view_.tutorialSource = "rscope server, port " + std::to_string(lessonServer_->port()) +
+                               ", trace " + lessonServer_->traceAddress();
+    }
+    else
+    {
+        lessonServer_.reset();
+        mode = TutorialMode::Replay;
+        std::string replay = findReplay(lesson);
+        std::fprintf(
+            stderr, "rscope-viewer: %s: the lesson server did not start (%s); %s\n",
+            lesson.id.c_str(), serverError.c_str(),
+            replay.empty() ? "no recording to fall back to" : ("replaying " + replay).c_str());
+        if (replay.empty())
+            return fail(kExitCannotRead, lesson.id + ": the lesson server did not start (" +
+                                             serverError + ") and there is no recording");
+        if (headless_)
+        {
+            if (int rc = loadFileNow(replay); rc != kExitOk) return rc;
+        }
+        else
+        {
+            startLoad(replay);
+        }
+        sourceLabel_ = replay;
+        view_.tutorialSource = replay;
+        view_.statusMessage =
+            "the lesson server did not start (" + serverError + "): replaying its recording";
+        view_.statusIsError = true;
+    }
+    tutorial_ = std::make_unique<TutorialSession>(std::move(lesson), lang, mode);
+    view_.tutorialOpen = true;
+    view_.tutorialId = tutorial_->lesson().id;
+    onTutorialStep(tutorial_->start(*store_, nowMs()));
+    updateServerAccess();
+    return kExitOk;
+}
+
+void ViewerApp::closeTutorial()
+{
+    // Helpers (clients, slow readers) first, then the trace socket, then the server itself.
+    actions_.reset();
+    if (lessonServer_)
+    {
+        live_.reset();
+        lessonServer_->stop();
+        lessonServer_.reset();
+    }
+    tutorial_.reset();
+    pendingAction_ = false;
+    view_.tutorialOpen = false;
+    view_.tutorialId.clear();
+    view_.tutorialSource.clear();
+    view_.highlightNodes.clear();
+    view_.highlightEdges.clear();
+    view_.pausedWorkers.clear();
+}
+
+void ViewerApp::onTutorialStep(bool runAction)
+{
+    const tutorial::Step& step = tutorial_->current();
+    view_.highlightNodes = tutorial_->highlightNodes();
+    view_.highlightEdges = tutorial_->highlightEdges();
+    highlightSatisfied_ = tutorial_->satisfied();
+    if (!step.highlight.picture.empty() &&
+        pictureTabByName(step.highlight.picture, view_.pictureTab))
+        view_.pictureTabRequested = true;
+    if (std::find(step.highlight.panels.begin(), step.highlight.panels.end(), "event_log") !=
+        step.highlight.panels.end())
+        view_.showEventLog = true;
+    pendingAction_ = false;
+    if (!runAction || !step.action) return;
+    // The server the app started for the lesson is the one this step asks for.
+    if (step.action->kind == "start_server" && lessonServer_ && lessonServer_->running()) return;
+    // Events the trace socket has not seen are lost to the viewer (only startup events are
+    // replayed to a late joiner): an action waits until the viewer watches the trace.
+    if (!watchingTrace())
+    {
+        pendingAction_ = true;
+        return;
+    }
+    runStepAction();
+}
+
+bool ViewerApp::watchingTrace() const
+{
+    return live_ && live_->status() == LiveStatus::Connected && store_->hasHeader();
+}
+
+void ViewerApp::runStepAction()
+{
+    const tutorial::Step& step = tutorial_->current();
+    if (!step.action) return;
+    std::string error;
+    if (!runServerAction(*step.action, error))
+    {
+        view_.statusMessage = tutorial_->lesson().id + ": step " +
+                              std::to_string(tutorial_->step() + 1) + ": " + step.action->kind +
+                              ": " + error;
+        view_.statusIsError = true;
+        std::fprintf(stderr, "rscope-viewer: %s\n", view_.statusMessage.c_str());
+    }
+}
+
+bool ViewerApp::runServerAction(const tutorial::Action& action, std::string& error)
+{
+    if (!actions_ || !tutorial_)
+    {
+        error = "no lesson server (a replay): nothing to act on";
+        return false;
+    }
+    // Pids as the trace shows them now: the newest state, not the cursor's (a paused view).
+    ArchitectureState newest;
+    timeline_.stateAt(*store_, store_->size(), newest);
+    auto workerPid = [&newest](int worker) -> pid_t
+    {
+        for (const WorkerState& w : newest.workers())
+            if (w.index == worker && w.status != WorkerStatus::Exited) return w.pid;
+        return 0;
+    };
+    bool ok = actions_->run(action, tutorial_->lesson(), workerPid, error);
+    // A restarted server listens on new ports: follow its trace socket.
+    if (ok && lessonServer_ && lessonServer_->running() &&
+        (!live_ || live_->address() != lessonServer_->traceAddress()))
+        startLive(lessonServer_->traceAddress());
+    return ok;
+}
+
+void ViewerApp::applyStartFault()
+{
+    if (startFaultDone_ || options_.fault.empty() || !watchingTrace()) return;
+    size_t target = static_cast<size_t>(std::max(1, options_.tutorialStep)) - 1;
+    if (tutorial_ && tutorial_->step() < target) return;
+    using T = Command::Type;
+    const std::string& f = options_.fault;
+    size_t colon = f.find(':');
+    std::string kind = f.substr(0, colon);
+    Command c = Command::make(kind == "kill"          ? T::KillWorker
+                              : kind == "pause"       ? T::PauseWorker
+                              : kind == "resume"      ? T::ResumeWorker
+                              : kind == "reload"      ? T::ReloadWorkers
+                              : kind == "slow-client" ? T::OpenSlowClient
+                                                      : T::SendOversized);
+    if (colon != std::string::npos)
+    {
+        c.index = std::stoi(f.substr(colon + 1));
+        // A worker's pid is known once it has started: until then there is nothing to signal.
+        ArchitectureState newest;
+        timeline_.stateAt(*store_, store_->size(), newest);
+        bool started = false;
+        for (const WorkerState& w : newest.workers())
+            started |= w.index == c.index && w.pid > 0 && w.status != WorkerStatus::Starting;
+        if (!started) return;
+    }
+    startFaultDone_ = true;
+    applyFault(c);
+}
+
+void ViewerApp::updateTutorial()
+{
+    if (actions_) actions_->busy();  // reaps finished helpers
+    applyStartFault();
+    if (!tutorial_) return;
+    if (pendingAction_ && watchingTrace())
+    {
+        pendingAction_ = false;
+        tutorial_->restartWindow(*store_, nowMs());
+        runStepAction();
+    }
+    tutorial_->update(*store_, std::min(playback_.position(), store_->size()), nowMs());
+    // Highlights may name variables ("worker[$w]") that the checkpoint binds as it advances.
+    if (tutorial_->satisfied() != highlightSatisfied_)
+    {
+        highlightSatisfied_ = tutorial_->satisfied();
+        view_.highlightNodes = tutorial_->highlightNodes();
+        view_.highlightEdges = tutorial_->highlightEdges();
+    }
+    // --tutorial-step N: advance while the target is ahead and the step allows it (a step that
+    // timed out or is not in the recording is skipped, as a learner would).
+    size_t target = static_cast<size_t>(std::max(1, options_.tutorialStep)) - 1;
+    CheckpointStatus st = tutorial_->status();
+    bool stuck = st == CheckpointStatus::TimedOut || st == CheckpointStatus::NotInRecording;
+    if (tutorial_->step() < target && (tutorial_->canAdvance() || stuck))
+    {
+        Command next = Command::make(Command::Type::TutorialNext);
+        applyTutorialCommand(next);
+    }
+}
+
+void ViewerApp::updateServerAccess()
+{
+    bool owned = lessonServer_ && lessonServer_->running();
+    bool local = !owned && live_ && isLocalAddress(live_->address());
+    view_.serverOwned = owned;
+    view_.serverLocal = local;
+    if (owned)
+        view_.serverNote = "the lesson's server (started by the viewer)";
+    else if (local)
+        view_.serverNote = "a local server, not ours: signals only";
+    else if (live_)
+        view_.serverNote = "a remote server: the viewer cannot act on it";
+    else
+        view_.serverNote = "no server: a recording";
+}
+
+bool ViewerApp::applyTutorialCommand(const Command& c)
+{
+    using T = Command::Type;
+    switch (c.type)
+    {
+        case T::TutorialNext:
+        case T::TutorialBack:
+        case T::TutorialRepeat:
+        {
+            if (!tutorial_) return true;
+            int64_t seek = c.type == T::TutorialNext ? tutorial_->nextSeekEvent() : -1;
+            bool runAction = false;
+            if (c.type == T::TutorialNext)
+            {
+                if (tutorial_->step() + 1 >= tutorial_->steps()) return true;
+                runAction = tutorial_->next(*store_, nowMs());
+            }
+            else if (c.type == T::TutorialBack)
+                runAction = tutorial_->back(*store_, nowMs());
+            else
+                runAction = tutorial_->repeat(*store_, nowMs());
+            if (tutorial_->mode() == TutorialMode::Replay && store_->size() > 0)
+            {
+                // Next shows the moment the finished step was met; Back and Repeat go to where
+                // the step begins, to watch it again.
+                playback_.leaveLive();
+                if (seek >= 0)
+                    playback_.seekEvent(*store_, static_cast<size_t>(seek));
+                else if (c.type != T::TutorialNext && tutorial_->stepBegin() == 0)
+                    playback_.seekStart();
+                else if (c.type != T::TutorialNext)
+                    playback_.seekEvent(*store_, tutorial_->stepBegin() - 1);
+            }
+            onTutorialStep(runAction);
+            return true;
+        }
+        case T::OpenLesson:
+            openTutorial(c.text);
+            return true;
+        case T::CloseLesson:
+            closeTutorial();
+            view_.statusMessage = "lesson closed";
+            view_.statusIsError = false;
+            return true;
+        case T::TutorialLang:
+        {
+            tutorial::Lang lang;
+            if (tutorial_ && tutorial::langByName(c.text, lang)) tutorial_->setLang(lang);
+            return true;
+        }
+        case T::KillWorker:
+        case T::PauseWorker:
+        case T::ResumeWorker:
+        case T::ReloadWorkers:
+        case T::OpenSlowClient:
+        case T::SendOversized:
+            applyFault(c);
+            return true;
+        default:
+            return false;
+    }
+}
+
+void ViewerApp::applyFault(const Command& c)
+{
+    using T = Command::Type;
+    updateServerAccess();
+    int worker = static_cast<int>(c.index);
+    tutorial::Action action;
+    const char* what = "";
+    switch (c.type)
+    {
+        case T::KillWorker:
+            action.kind = "kill_worker";
+            what = "SIGKILL to worker";
+            break;
+        case T::PauseWorker:
+            action.kind = "pause_worker";
+            what = "SIGSTOP to worker";
+            break;
+        case T::ResumeWorker:
+            action.kind = "resume_worker";
+            what = "SIGCONT to worker";
+            break;
+        case T::ReloadWorkers:
+            action.kind = "reload";
+            what = "SIGUSR1 to the master (reload)";
+            break;
+        case T::OpenSlowClient:
+            action.kind = "slow_reader";
+            action.ms = 5000;
+            what = "a slow trace client for 5 s";
+            break;
+        case T::SendOversized:
+            action.kind = "send_big";
+            action.bytes = 4 << 20;  // past any package_max_length a lesson sets
+            what = "an oversized packet (4 MiB)";
+            break;
+        default:
+            return;
+    }
+    action.worker = worker;
+    std::string error;
+    bool ok = false;
+    bool perWorker =
+        c.type == T::KillWorker || c.type == T::PauseWorker || c.type == T::ResumeWorker;
+    if (view_.serverOwned && actions_)
+    {
+        if (tutorial_)
+            ok = runServerAction(action, error);
+        else
+            error = "no lesson";
+    }
+    else if (view_.serverLocal && c.type != T::OpenSlowClient && c.type != T::SendOversized)
+    {
+        // Not our server but on this host: the signal goes to the pid the trace shows.
+        ArchitectureState newest;
+        timeline_.stateAt(*store_, store_->size(), newest);
+        pid_t pid = 0;
+        int sig = c.type == T::KillWorker     ? SIGKILL
+                  : c.type == T::PauseWorker  ? SIGSTOP
+                  : c.type == T::ResumeWorker ? SIGCONT
+                                              : SIGUSR1;
+        if (perWorker)
+        {
+            for (const WorkerState& w : newest.workers())
+                if (w.index == worker) pid = w.pid;
+        }
+        else
+        {
+            for (const Process& p : store_->topology().processes)
+                if (p.role == Role::Master) pid = p.pid;
+        }
+        if (pid <= 0)
+            error = "no pid in the trace";
+        else if (::kill(pid, sig) != 0)
+            error = "kill(" + std::to_string(pid) + "): " + std::strerror(errno);
+        else
+            ok = true;
+    }
+    else
+    {
+        error = view_.serverNote;
+    }
+    std::string target = perWorker ? "[" + std::to_string(worker) + "]" : "";
+    if (ok)
+    {
+        if (c.type == T::PauseWorker) view_.pausedWorkers.push_back(worker);
+        if (c.type == T::ResumeWorker || c.type == T::KillWorker)
+            view_.pausedWorkers.erase(
+                std::remove(view_.pausedWorkers.begin(), view_.pausedWorkers.end(), worker),
+                view_.pausedWorkers.end());
+        view_.statusMessage = std::string("sent ") + what + target;
+        view_.statusIsError = false;
+    }
+    else
+    {
+        view_.statusMessage = std::string(what) + target + ": " + error;
+        view_.statusIsError = true;
+    }
+    faultLog_.push_back(view_.statusMessage);
+    std::fprintf(stderr, "rscope-viewer: %s\n", view_.statusMessage.c_str());
+}
+
+nlohmann::json ViewerApp::tutorialJson() const
+{
+    if (!tutorial_) return nullptr;
+    const TutorialSession& t = *tutorial_;
+    const tutorial::Step& step = t.current();
+    nlohmann::json j = {
+        {"id", t.lesson().id},
+        {"title", t.title()},
+        {"step", t.step() + 1},  // 1-based, as the panel shows it
+        {"steps", t.steps()},
+        {"status", checkpointStatusName(t.status())},
+        {"lang", tutorial::langName(t.lang())},
+        {"mode", t.mode() == TutorialMode::Live ? "live" : "replay"},
+        {"text", t.text()},
+        {"hint", t.hint()},
+        {"met_event", t.metEvent()},
+        {"satisfied", t.satisfied()},
+        {"total", t.total()},
+        {"highlight",
+         {{"picture", step.highlight.picture},
+          {"nodes", view_.highlightNodes},  // variables substituted
+          {"edges", view_.highlightEdges}}},
+    };
+    nlohmann::json server = {{"running", lessonServer_ && lessonServer_->running()}};
+    if (lessonServer_)
+    {
+        server["master_pid"] = lessonServer_->masterPid();
+        server["port"] = lessonServer_->port();
+        server["trace"] = lessonServer_->traceAddress();
+    }
+    // Every pid of the server the trace names (the test checks none outlives the viewer).
+    nlohmann::json pids = nlohmann::json::array();
+    for (const Process& p : store_->topology().processes)
+        if (p.pid > 0) pids.push_back(p.pid);
+    // Workers restarted since the header (a kill, a reload) have new pids.
+    ArchitectureState newest;
+    timeline_.stateAt(*store_, store_->size(), newest);
+    for (const WorkerState& w : newest.workers())
+        if (w.pid > 0 && std::find(pids.begin(), pids.end(), w.pid) == pids.end())
+            pids.push_back(w.pid);
+    server["pids"] = pids;
+    j["server"] = server;
+    return j;
+}
+
+}  // namespace rscope::viewer
