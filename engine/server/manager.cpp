@@ -84,10 +84,14 @@ void Manager::spawnWorker(int id)
 {
     WorkerSlot& slot = server_.shared().worker(id);
     slot.status.store(static_cast<uint8_t>(WorkerStatus::Starting));
+    // The generation is counted before the fork: the child reports it in worker_start and may
+    // run before the parent returns from fork().
+    slot.generation.fetch_add(1);
     std::fflush(stdout);
     pid_t pid = ::fork();
     if (pid < 0)
     {
+        slot.generation.fetch_sub(1);
         RS_ERROR("fork(worker {}): {}; retrying at the next child event", id,
                  base::errnoText(errno));
         return;
@@ -113,7 +117,6 @@ void Manager::spawnWorker(int id)
         ::_exit(code);
     }
     slot.pid.store(pid);
-    slot.generation.fetch_add(1);
 }
 
 void Manager::onSignal(int signo)
