@@ -234,6 +234,15 @@ bool ActionRunner::run(const Action& action, const Lesson& lesson,
                        const std::function<pid_t(int worker)>& workerPid, std::string& error)
 {
     const std::string& kind = action.kind;
+    if (server_.attached() &&
+        (kind == "start_server" || kind == "stop_server" || kind == "restart_server"))
+    {
+        error = fmt::format(
+            "{}: the lesson runs on a server it did not start; start that server "
+            "with the lesson's settings yourself",
+            kind);
+        return false;
+    }
     if (kind == "start_server") return server_.start(lesson.server, error);
     if (kind == "stop_server")
     {

@@ -32,7 +32,14 @@ class LessonServer
     // `rscope server <flags> --host 127.0.0.1 --port 0 --trace-listen 127.0.0.1:0`; waits (at
     // most 10 s) until it reports its ports. False with `error` when it does not come up.
     bool start(const std::vector<std::pair<std::string, std::string>>& flags, std::string& error);
-    // SIGTERM, wait at most 10 s, then SIGKILL the process group. Idempotent.
+    // Uses a server this process did not start (the demo's, or `rscope-viewer --connect` with a
+    // lesson): its client port, trace address and master pid (from the trace header). Actions
+    // that send traffic or signal workers work; start, stop and restart are refused, and stop()
+    // leaves it running.
+    void attach(int port, std::string traceAddress, pid_t masterPid);
+    bool attached() const { return attached_; }
+    // SIGTERM, wait at most 10 s, then SIGKILL the process group. Idempotent. Attached: forgets
+    // the server, which keeps running.
     void stop();
     bool running() const;
     int port() const { return port_; }
@@ -53,6 +60,7 @@ class LessonServer
     std::vector<std::pair<std::string, std::string>> flags_;
     int port_ = 0;
     std::string traceAddress_;
+    bool attached_ = false;
 };
 
 class ActionRunner

@@ -81,9 +81,26 @@ std::vector<std::string> LessonServer::commandLine(
     return argv;
 }
 
+void LessonServer::attach(int port, std::string traceAddress, pid_t masterPid)
+{
+    stop();
+    attached_ = true;
+    port_ = port;
+    traceAddress_ = std::move(traceAddress);
+    pid_ = masterPid;
+}
+
 bool LessonServer::start(const std::vector<std::pair<std::string, std::string>>& flags,
                          std::string& error)
 {
+    if (attached_)
+    {
+        error = fmt::format(
+            "the lesson runs on a server it did not start ({}): it cannot start "
+            "or restart it",
+            traceAddress_);
+        return false;
+    }
     stop();
     if (binary_.find('/') != std::string::npos && ::access(binary_.c_str(), X_OK) != 0)
     {
@@ -143,6 +160,13 @@ bool LessonServer::start(const std::vector<std::pair<std::string, std::string>>&
 
 void LessonServer::stop()
 {
+    if (attached_)
+    {
+        attached_ = false;  // not ours to stop
+        pid_ = -1;
+        port_ = 0;
+        return;
+    }
     if (pid_ <= 0) return;
     ::kill(pid_, SIGTERM);
     // A clean exit means the master reaped the manager, which reaped the workers. Whatever is
@@ -156,6 +180,8 @@ void LessonServer::stop()
 
 bool LessonServer::running() const
 {
+    // Not our child: it cannot be reaped here, only asked whether it still exists.
+    if (attached_) return pid_ <= 0 || ::kill(pid_, 0) == 0;
     if (pid_ <= 0) return false;
     if (stillRunning(pid_)) return true;
     ::kill(-pid_, SIGKILL);  // the master died: no manager or worker may outlive it

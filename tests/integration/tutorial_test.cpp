@@ -127,6 +127,43 @@ TEST_F(TutorialLive, LessonServerStartStopLeavesNoProcesses)
     server.stop();  // idempotent
 }
 
+// A lesson on a server someone else started: traffic goes to it, restarting it is refused, and
+// stop() leaves it running for its owner.
+TEST_F(TutorialLive, AttachedServerTakesTrafficButIsNotStoppedOrRestarted)
+{
+    LessonServer owner(rscopeBinary());
+    std::string error;
+    ASSERT_TRUE(owner.start(kFlags, error)) << error;
+    LessonServer attached(rscopeBinary());
+    attached.attach(owner.port(), owner.traceAddress(), owner.masterPid());
+    EXPECT_TRUE(attached.attached());
+    EXPECT_TRUE(attached.running());
+    EXPECT_EQ(attached.port(), owner.port());
+
+    TraceStream stream;
+    ASSERT_TRUE(stream.connect(attached.traceAddress(), 5000, error)) << error;
+    ActionRunner actions(attached, rscopeBinary());
+    Lesson lesson;
+    lesson.server = kFlags;
+    Action send;
+    send.kind = "send_article";
+    Checkpoint cp;
+    cp.events = {matcher("reactor_write")};
+    CheckpointTracker tracker(cp);
+    ASSERT_TRUE(actions.run(send, lesson, nullptr, error)) << error;
+    EXPECT_TRUE(waitFor(stream, tracker, 5000)) << "the attached server got no request";
+
+    Action restart;
+    restart.kind = "restart_server";
+    EXPECT_FALSE(actions.run(restart, lesson, nullptr, error));
+    EXPECT_NE(error.find("did not start"), std::string::npos) << error;
+    actions.waitIdle(5000);
+    attached.stop();
+    EXPECT_FALSE(attached.attached());
+    EXPECT_TRUE(owner.running()) << "stop() of an attached server must leave it running";
+    owner.stop();
+}
+
 TEST_F(TutorialLive, ServerThatCannotStartReportsWhy)
 {
     LessonServer server(rscopeBinary());
