@@ -27,7 +27,7 @@ constexpr int kStopTimeoutMs = 10'000;
 bool reservedFlag(const std::string& name)
 {
     return name == "host" || name == "port" || name == "trace-listen" || name == "pid-file" ||
-           name == "trace-file";
+           name == "trace-file" || name == "trace-step";
 }
 
 std::string readFile(const std::string& path)
@@ -76,7 +76,10 @@ std::vector<std::string> LessonServer::commandLine(
             argv.push_back(value);
         }
     }
-    for (const char* a : {"--host", "127.0.0.1", "--port", "0", "--trace-listen", "127.0.0.1:0"})
+    // --trace-step costs nothing until a client holds the gate, and lets a learner walk the
+    // lesson's server one hop at a time from the viewer.
+    for (const char* a :
+         {"--host", "127.0.0.1", "--port", "0", "--trace-listen", "127.0.0.1:0", "--trace-step"})
         argv.push_back(a);
     return argv;
 }
