@@ -155,15 +155,24 @@ void eventRow(FrameContext& ctx, size_t index, Commands& out)
     if (future) ImGui::PopStyleVar();
 }
 
-// Scrolls the newest event at the cursor to the middle, once per cursor move. Called just before
-// BeginTable: the scroll is handed to the table's child window as it begins (SetNextWindowScroll),
-// so this very frame shows the row, not the next one.
+// Scrolls the newest event at the cursor to the middle after each cursor move. Called just
+// before BeginTable: the scroll is handed to the table's child window as it begins
+// (SetNextWindowScroll), so this very frame shows the row, not the next one. The request is
+// repeated for a few frames: a table that has never been drawn does not know its height yet and
+// clamps the scroll to 0 (the first frames of a window, a tab just opened).
 void followCursor(FrameContext& ctx, bool filtered, float rowHeight)
 {
+    constexpr int kFollowFrames = 3;
     ViewState& view = ctx.view;
     size_t pos = ctx.playback.position();
-    if (!view.logFollowsCursor || pos == 0 || pos == view.followedPosition) return;
-    view.followedPosition = pos;
+    if (!view.logFollowsCursor || pos == 0) return;
+    if (pos != view.followedPosition)
+    {
+        view.followedPosition = pos;
+        view.followFramesLeft = kFollowFrames;
+    }
+    if (view.followFramesLeft <= 0) return;
+    --view.followFramesLeft;
     size_t target = pos - 1;
     size_t row = target;
     if (filtered)

@@ -49,6 +49,7 @@ struct ViewState
     bool statusIsError = false;
     // The log scrolls to the cursor only when the cursor moved, so a paused user can scroll.
     size_t followedPosition = static_cast<size_t>(-1);
+    int followFramesLeft = 0;  // frames that still re-apply the follow scroll
     // File menu modals: requested by the menu, opened by the next frame's popup code.
     bool openModalRequested = false;
     bool saveModalRequested = false;
