@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -397,6 +398,7 @@ void ViewerApp::applyFault(const Command& c)
     int worker = static_cast<int>(c.index);
     tutorial::Action action;
     const char* what = "";
+    std::string oversizedText;
     switch (c.type)
     {
         case T::KillWorker:
@@ -421,10 +423,25 @@ void ViewerApp::applyFault(const Command& c)
             what = "a slow trace client for 5 s";
             break;
         case T::SendOversized:
+        {
+            // Just past the server's package_max_length (2 MiB unless the lesson sets it; never
+            // below 64 KiB, as swoole raises it). Only a framed protocol has a limit to pass.
+            int64_t maxLength = 2 << 20;
+            std::string protocol = "raw";
+            if (lessonServer_)
+                for (const auto& [flag, value] : lessonServer_->flags())
+                {
+                    if (flag == "package-max-length") maxLength = std::atoll(value.c_str());
+                    if (flag == "protocol") protocol = value;
+                }
             action.kind = "send_big";
-            action.bytes = 4 << 20;  // past any package_max_length a lesson sets
-            what = "an oversized packet (4 MiB)";
+            action.bytes = static_cast<int>(std::max<int64_t>(maxLength, 64 << 10) + 4096);
+            oversizedText =
+                "an oversized packet (" + std::to_string(action.bytes) + " bytes" +
+                (protocol == "raw" ? ", but the server frames nothing: raw reads)" : ")");
+            what = oversizedText.c_str();
             break;
+        }
         default:
             return;
     }
