@@ -131,6 +131,9 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
     {
         lessonServer_.reset();
         mode = TutorialMode::Replay;
+        // The server's own output may span lines: one line for the status bar and the panel.
+        std::replace(serverError.begin(), serverError.end(), '\n', ' ');
+        while (!serverError.empty() && serverError.back() == ' ') serverError.pop_back();
         std::string replay = findReplay(lesson);
         std::fprintf(
             stderr, "rscope-viewer: %s: the lesson server did not start (%s); %s\n",
@@ -148,7 +151,8 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
             startLoad(replay);
         }
         sourceLabel_ = replay;
-        view_.tutorialSource = replay;
+        // Kept in the panel: the status bar's message is replaced by the load's own.
+        view_.tutorialSource = replay + "  (the lesson server did not start)";
         view_.statusMessage =
             "the lesson server did not start (" + serverError + "): replaying its recording";
         view_.statusIsError = true;
