@@ -2,8 +2,8 @@
 # Quick-start command (1): install what is missing, build, then run the seed article's scenario
 # and watch it: the server with the article's settings (4 workers, 2 reactor threads,
 # dispatch_mode 2), the article's client plus gentle echo traffic, and rscope-viewer connected to
-# the trace socket. With no display it falls back to a headless capture under Xvfb and prints
-# what the viewer saw (a PNG and the layout dump).
+# the trace socket. With no display it says so, records a few seconds of the trace and renders the
+# article's three pictures from it (architecture, startup call flow, sequence) to PNG files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -45,23 +45,34 @@ if [ -n "${DISPLAY:-}" ] && [ -z "${RSCOPE_DEMO_HEADLESS:-}" ]; then
   ./build/bin/rscope-viewer --connect "$trace" --pace-ms 500
 else
   out="${RSCOPE_DEMO_OUT:-/tmp/rscope-demo}"
-  echo "== no display: headless viewer under Xvfb for 4 s -> $out.png, $out.layout.json"
-  xvfb-run -a -s "-screen 0 1280x800x24" ./build/bin/rscope-viewer --connect "$trace" \
-    --frames 240 --screenshot "$out.png" --dump-layout "$out.layout.json"
-  python3 - "$out.layout.json" <<'PY'
+  echo "== no display (DISPLAY is not set): recording 4 s of the live trace instead -> $out.jsonl"
+  ./build/bin/rscope record --from "$trace" --out "$out.jsonl" --duration 4 >/dev/null
+  ./build/bin/rscope trace check --model "$out.jsonl" | tail -2 | sed 's/^/  /'
+  # The three pictures of the article at telling moments of the recording: a worker inside
+  # onReceive (architecture), the end of startup (call flow), a whole request (sequence).
+  read -r busy startup session last < <(python3 - "$out.jsonl" <<'PY'
 import json, sys
-d = json.load(open(sys.argv[1]))
-for p in d["pictures"]:
-    roles = {}
-    for n in p["nodes"]:
-        roles[n["role"]] = roles.get(n["role"], 0) + 1
-    print("  picture %s: nodes %s" % (p["picture"], ", ".join("%s x%d" % kv for kv in sorted(roles.items()))))
-    for n in p["nodes"]:
-        if n["role"] == "worker":
-            print("    %-10s %-8s %s" % (n["id"], n["state"], " | ".join(n["lines"][1:3])))
-    print("  edges %d, tokens in flight %d" % (len(p["edges"]), len(p["tokens"])))
+busy = startup = session = last = 0
+for i, line in enumerate(l for l in open(sys.argv[1]) if '"kind"' in l):
+    e = json.loads(line)
+    if e["kind"] in ("listen", "reactor_start", "worker_start", "manager_start"): startup = i
+    if e["kind"] == "callback_enter" and e["args"].get("callback") == "onReceive": busy = i
+    if e["kind"] == "close" and e.get("session"): session, last = e["session"], i
+print(busy, startup, session, last)
 PY
-  echo "== open $out.png to see the frame"
+)
+  viewer=(xvfb-run -a -s "-screen 0 1280x800x24" ./build/bin/rscope-viewer --replay "$out.jsonl")
+  "${viewer[@]}" --at-event "$busy" --screenshot "$out-architecture.png"
+  "${viewer[@]}" --at-event "$startup" --picture startup --screenshot "$out-startup.png"
+  "${viewer[@]}" --at-event "$last" --picture sequence --select-session "$session" \
+    --screenshot "$out-sequence.png" --export-png "$out-sequence-full.png" \
+    --export-mermaid "$out-sequence.mmd"
+  echo "== the three pictures (open them with any image viewer):"
+  for f in "$out-architecture.png" "$out-startup.png" "$out-sequence.png" \
+           "$out-sequence-full.png" "$out-sequence.mmd"; do
+    echo "  $f"
+  done
+  echo "== replay it later with a display: ./build/bin/rscope-viewer --replay $out.jsonl"
 fi
 cleanup; trap - EXIT
 echo "== server stopped; full log: $log"

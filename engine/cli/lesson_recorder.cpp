@@ -11,38 +11,52 @@
 #include "engine/trace/trace_event.h"
 #include "engine/tracefile/flow_tracker.h"
 #include "engine/tracefile/line_scan.h"
+#include "engine/tutorial/lesson_check.h"
 
 namespace rscope::cli
 {
 
-LessonRecorder::LessonRecorder() : flows_(std::make_unique<tracefile::FlowTracker>()) {}
+LessonRecorder::LessonRecorder(std::string path) : path_(std::move(path)) {}
 
 LessonRecorder::~LessonRecorder() = default;
 
-bool LessonRecorder::open(const std::string& path, std::string& error)
+bool LessonRecorder::openRun()
 {
-    path_ = path;
+    std::string path = tutorial::recordingPathForRun(path_, static_cast<int>(files_.size()) + 1);
     out_.reset(std::fopen(path.c_str(), "we"));
-    if (!out_) error = fmt::format("open({}): {}", path, std::strerror(errno));
-    return out_ != nullptr;
+    if (!out_)
+    {
+        error_ = fmt::format("open({}): {}", path, std::strerror(errno));
+        return false;
+    }
+    files_.push_back(path);
+    flows_ = std::make_unique<tracefile::FlowTracker>();
+    ended_ = false;
+    events_ = 0;
+    dropped_ = 0;
+    return true;
 }
 
-void LessonRecorder::line(std::string_view text)
+bool LessonRecorder::line(std::string_view text)
 {
-    if (!out_ || ended_) return;
+    if (!error_.empty()) return false;
     tracefile::LineFields fields;
     bool scanned = tracefile::scanLineFields(text, &fields);
-    if (scanned && fields.type == "header" && ++headers_ > 1) return;
-    if (headers_ != 1) return;  // nothing before the first header, nothing after a second
+    if (scanned && fields.type == "header")
+    {
+        if (out_ && !finishRun()) return false;
+        if (!openRun()) return false;
+    }
+    if (!out_ || ended_) return true;  // nothing before the first header
     std::fwrite(text.data(), 1, text.size(), out_.get());
     std::fputc('\n', out_.get());
     if (scanned && !fields.type.empty())
     {
         ended_ = fields.type == "trace_end";
-        return;
+        return true;
     }
     ++events_;  // counted as a reader counts it, broken lines included
-    if (!scanned) return;
+    if (!scanned) return true;
     trace::EventKind kind = trace::kindByName(std::string(fields.kind).c_str());
     if (kind == trace::EventKind::TraceDropped)
     {
@@ -51,39 +65,43 @@ void LessonRecorder::line(std::string_view text)
             dropped_ += j["args"]["count"].get<uint64_t>();
     }
     if (kind != trace::EventKind::Count) flows_->observe(fields.flow, kind, events_ + 1, 0);
+    return true;
 }
 
-bool LessonRecorder::finish(std::string& error)
+bool LessonRecorder::finishRun()
 {
-    if (!out_)
-    {
-        error = "the recording was never opened";
-        return false;
-    }
-    if (headers_ == 0)
-    {
-        out_.reset();
-        error = "the server sent no trace header";
-        return false;
-    }
     if (!ended_)
     {
         std::vector<uint64_t> cut;
         for (const tracefile::FlowTracker::OpenFlow& f : flows_->openFlows()) cut.push_back(f.flow);
-        cutFlows_ = cut.size();
+        totalCut_ += cut.size();
         nlohmann::ordered_json end = {
             {"type", "trace_end"}, {"events", events_}, {"dropped", dropped_}, {"cut_flows", cut}};
         std::string line = end.dump() + "\n";
         std::fwrite(line.data(), 1, line.size(), out_.get());
     }
+    totalEvents_ += events_;
+    totalDropped_ += dropped_;
     bool failed = std::fflush(out_.get()) != 0 || std::ferror(out_.get());
     int savedErrno = errno;
     if (std::fclose(out_.release()) != 0 || failed)
     {
-        error = fmt::format("write({}): {}", path_, std::strerror(failed ? savedErrno : errno));
+        error_ =
+            fmt::format("write({}): {}", files_.back(), std::strerror(failed ? savedErrno : errno));
         return false;
     }
     return true;
+}
+
+bool LessonRecorder::finish()
+{
+    if (!error_.empty()) return false;
+    if (!out_)
+    {
+        error_ = "the server sent no trace header";
+        return false;
+    }
+    return finishRun();
 }
 
 }  // namespace rscope::cli

@@ -1,6 +1,6 @@
 // LessonRecorder: `rscope tutorial record`'s file writer. It takes the lines the lesson's own
-// trace connection receives (so nothing the lesson saw can be missing from the file), keeps them
-// as sent, and ends the file with trace_end as `rscope record` does (traces/FORMAT.md, section 7).
+// trace connection receives, keeps them as sent, and ends each file with trace_end as `rscope
+// record` does (traces/FORMAT.md, section 7); each server run goes to its own file.
 // Owner: the CLI thread running the lesson. Thread-safety: none.
 #pragma once
 
@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rscope::tracefile
 {
@@ -21,22 +22,23 @@ namespace rscope::cli
 class LessonRecorder
 {
   public:
-    LessonRecorder();
+    // Run 1 goes to `path`, run K to tutorial::recordingPathForRun(path, K).
+    explicit LessonRecorder(std::string path);
     ~LessonRecorder();
     LessonRecorder(const LessonRecorder&) = delete;
     LessonRecorder& operator=(const LessonRecorder&) = delete;
 
-    bool open(const std::string& path, std::string& error);
-    // One line of the stream, header first. A second header (the server restarted) ends the
-    // recording: one file holds one server's run.
-    void line(std::string_view text);
-    // Writes trace_end and closes the file; false with `error` on a write failure or when no
-    // header came.
-    bool finish(std::string& error);
+    // One line of the stream. A header starts a run (the server started or restarted): the file
+    // of the previous run is finished and the next one opened. False once a write failed.
+    bool line(std::string_view text);
+    // Finishes the current file; false with error() set when something failed or no header came.
+    bool finish();
 
-    uint64_t events() const { return events_; }
-    uint64_t dropped() const { return dropped_; }
-    size_t cutFlows() const { return cutFlows_; }
+    const std::string& error() const { return error_; }
+    const std::vector<std::string>& files() const { return files_; }
+    uint64_t events() const { return totalEvents_; }
+    uint64_t dropped() const { return totalDropped_; }
+    size_t cutFlows() const { return totalCut_; }
 
   private:
     struct FileCloser
@@ -44,14 +46,20 @@ class LessonRecorder
         void operator()(std::FILE* f) const { std::fclose(f); }
     };
 
+    bool openRun();
+    bool finishRun();
+
     std::string path_;
+    std::string error_;
+    std::vector<std::string> files_;
     std::unique_ptr<std::FILE, FileCloser> out_;
     std::unique_ptr<tracefile::FlowTracker> flows_;
-    int headers_ = 0;
     bool ended_ = false;  // the stream sent its own trace_end
     uint64_t events_ = 0;
     uint64_t dropped_ = 0;
-    size_t cutFlows_ = 0;
+    uint64_t totalEvents_ = 0;
+    uint64_t totalDropped_ = 0;
+    size_t totalCut_ = 0;
 };
 
 }  // namespace rscope::cli

@@ -89,6 +89,9 @@ bool checkOne(const Lesson& lesson, tutorial::Lang lang, const tutorial::LessonH
     {
         std::printf("%s\n", tutorial::formatStepReport(lesson, r).c_str());
         std::fflush(stdout);
+        if (!r.waitingFor.empty())
+            std::fprintf(stderr, "rscope tutorial: %s step %zu: waiting for %s\n",
+                         lesson.id.c_str(), r.step + 1, r.waitingFor.c_str());
     };
     tutorial::LessonOutcome outcome =
         replayPath.empty() ? tutorial::runLesson(lesson, tutorial::findRscopeBinary(), lang, hooks)
@@ -144,27 +147,24 @@ int recordLesson(const TutorialOptions& o)
     Lesson lesson;
     if (!loadOrReport(lessonPath(o.dir, o.name), lesson)) return 1;
     std::string out = o.out.empty() ? "traces/lesson-" + lesson.id + ".jsonl" : o.out;
-    LessonRecorder recorder;
-    std::string error;
-    if (!recorder.open(out, error))
-    {
-        std::fprintf(stderr, "rscope tutorial record: %s\n", error.c_str());
-        return 1;
-    }
-    // The recording is the lesson's own trace connection: the file holds exactly what the
-    // checkpoints saw, from the header (which replays the startup) to the server's shutdown.
+    LessonRecorder recorder(out);
+    // The recording is the lesson's own trace connection: the files hold exactly what the
+    // checkpoints saw, from each header (which replays the startup) to that server's shutdown.
     tutorial::LessonHooks hooks;
     hooks.onTraceLine = [&](std::string_view line) { recorder.line(line); };
     bool ok = checkOne(lesson, tutorial::Lang::En, hooks);
-    if (!recorder.finish(error))
+    if (!recorder.finish())
     {
-        std::fprintf(stderr, "rscope tutorial record: %s: %s\n", lesson.id.c_str(), error.c_str());
+        std::fprintf(stderr, "rscope tutorial record: %s: %s\n", lesson.id.c_str(),
+                     recorder.error().c_str());
         return 1;
     }
+    std::string files;
+    for (const std::string& f : recorder.files()) files += (files.empty() ? "" : ", ") + f;
     std::fprintf(
         stderr, "rscope tutorial record: %llu events (%llu dropped, %zu flows cut) to %s\n",
         static_cast<unsigned long long>(recorder.events()),
-        static_cast<unsigned long long>(recorder.dropped()), recorder.cutFlows(), out.c_str());
+        static_cast<unsigned long long>(recorder.dropped()), recorder.cutFlows(), files.c_str());
     if (!ok)
         std::fprintf(stderr, "rscope tutorial record: the lesson failed; the trace is partial\n");
     return ok ? 0 : 1;

@@ -184,6 +184,15 @@ size_t CheckpointTracker::satisfied() const
     return done(partials_[best_]);
 }
 
+size_t CheckpointTracker::pending() const
+{
+    const Partial& p = partials_[best_];
+    if (checkpoint_.inOrder) return p.next;
+    for (size_t i = 0; i < p.counts.size(); ++i)
+        if (p.counts[i] < checkpoint_.events[i].count) return i;
+    return total();
+}
+
 size_t CheckpointTracker::partialCount() const
 {
     return partials_.size();

@@ -50,6 +50,9 @@ class CheckpointTracker
     bool met() const;
     // Matchers satisfied so far (in order mode: the prefix), for a progress display.
     size_t satisfied() const;
+    // The first matcher the furthest match still waits for (total() once met): what a failure
+    // report names.
+    size_t pending() const;
     size_t total() const;
     // Variables bound so far ("$w" -> "2"): those of the match that got furthest (of the one
     // that holds, once met()).

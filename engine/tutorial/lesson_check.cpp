@@ -37,6 +37,13 @@ std::string lastLines(const std::string& text, size_t n)
     return text.substr(at + 1);
 }
 
+std::string waitingFor(const Checkpoint& cp, const CheckpointTracker& tracker)
+{
+    size_t i = tracker.pending();
+    if (i >= cp.events.size()) return "";
+    return describeMatcher(cp.events[i], tracker.bindings());
+}
+
 bool startsServer(const Step& step)
 {
     return step.action &&
@@ -67,12 +74,7 @@ class LessonRun
         actions_.waitIdle(kHelpersGraceMs);
         actions_.stopAll();
         server_.stop();
-        // The shutdown events are still in our socket: read them to the end (for a recorder).
-        int64_t drainEndMs = base::monotonicMs() + kDrainMs;
-        while (stream_.open() && base::monotonicMs() < drainEndMs && pump(kPollSliceMs))
-        {
-        }
-        stream_.close();
+        drain();
         return outcome;
     }
 
@@ -130,7 +132,11 @@ class LessonRun
         report.matched = tracker.satisfied();
         report.total = tracker.total();
         report.ok = tracker.met();
-        if (!report.ok) report.failure = cp.hint.in(lang_);
+        if (!report.ok)
+        {
+            report.failure = cp.hint.in(lang_);
+            report.waitingFor = waitingFor(cp, tracker);
+        }
         return report;
     }
 
@@ -140,8 +146,20 @@ class LessonRun
         window_.clear();
     }
 
+    // After the server stopped, its last events (the shutdown) are still in our socket: read them
+    // to the end, so that a recorder gets a whole run.
+    void drain()
+    {
+        int64_t endMs = base::monotonicMs() + kDrainMs;
+        while (stream_.open() && base::monotonicMs() < endMs && pump(kPollSliceMs))
+        {
+        }
+        stream_.close();
+    }
+
     bool connect(std::string& error)
     {
+        if (stream_.open()) drain();  // a restart: the previous server has stopped by now
         everStarted_ = true;
         stream_.setLineSink(hooks_.onTraceLine);
         if (!stream_.connect(server_.traceAddress(), kConnectTimeoutMs, error)) return false;
@@ -190,12 +208,18 @@ LessonOutcome checkLessonOnRecording(const Lesson& lesson, const std::string& tr
         return outcome;
     }
     std::vector<StreamEvent> events;
-    std::string line;
-    while (std::getline(in, line))
+    auto readRun = [&](std::ifstream& file)
     {
-        StreamEvent e;
-        if (parseEventLine(line, e)) events.push_back(std::move(e));
-    }
+        events.clear();
+        std::string line;
+        while (std::getline(file, line))
+        {
+            StreamEvent e;
+            if (parseEventLine(line, e)) events.push_back(std::move(e));
+        }
+    };
+    readRun(in);
+    int run = 1;
     outcome.ok = true;
     size_t windowBegin = 0;  // index of the current window's first event
     size_t lastMet = 0;      // index just after the event that met the latest checkpoint
@@ -207,6 +231,23 @@ LessonOutcome checkLessonOnRecording(const Lesson& lesson, const std::string& tr
         report.steps = lesson.steps.size();
         report.hasCheckpoint = step.checkpoint.has_value();
         if (step.action) windowBegin = lastMet;
+        if (startsServer(step) && i > 0)
+        {
+            // The server's next run is in the next file (recordingPathForRun).
+            std::string next = recordingPathForRun(tracePath, ++run);
+            std::ifstream file(next);
+            if (!file)
+            {
+                outcome.ok = false;
+                outcome.error = next + ": cannot open the recording of run " + std::to_string(run);
+                report.failure = outcome.error;
+                if (hooks.onStep) hooks.onStep(report);
+                ++outcome.stepsRun;
+                break;
+            }
+            readRun(file);
+            windowBegin = lastMet = 0;
+        }
         report.ok = true;
         if (step.checkpoint)
         {
@@ -223,13 +264,48 @@ LessonOutcome checkLessonOnRecording(const Lesson& lesson, const std::string& tr
                     report.elapsedMs = (events[at - 1].tsNs - events[windowBegin].tsNs) / 1'000'000;
             }
             else
+            {
                 report.failure = step.checkpoint->hint.in(lang);
+                report.waitingFor = waitingFor(*step.checkpoint, tracker);
+            }
         }
         ++outcome.stepsRun;
         if (hooks.onStep) hooks.onStep(report);
         outcome.ok = report.ok;
     }
     return outcome;
+}
+
+std::string describeMatcher(const Matcher& m, const std::map<std::string, std::string>& bindings)
+{
+    std::string text;
+    for (const std::string& k : m.kinds) text += (text.empty() ? "" : "|") + k;
+    if (!m.actorRole.empty())
+        text += " actor=" + m.actorRole +
+                (m.actorIndex >= 0 ? "[" + std::to_string(m.actorIndex) + "]" : "");
+    auto value = [&](const MatchValue& v)
+    {
+        if (!v.isVariable()) return v.text;
+        auto it = bindings.find(v.variable);
+        return it == bindings.end() ? v.variable : v.variable + "(=" + it->second + ")";
+    };
+    for (const auto& [key, v] : m.ids) text += " " + key + "=" + value(v);
+    for (const auto& [key, v] : m.args) text += " args." + key + "=" + value(v);
+    if (m.count > 1) text += " x" + std::to_string(m.count);
+    return text;
+}
+
+std::string recordingPathForRun(const std::string& firstRunPath, int run)
+{
+    if (run <= 1) return firstRunPath;
+    std::string stem = firstRunPath;
+    std::string ext;
+    if (size_t dot = stem.rfind(".jsonl"); dot != std::string::npos && dot + 6 == stem.size())
+    {
+        stem.resize(dot);
+        ext = ".jsonl";
+    }
+    return stem + "-run" + std::to_string(run) + ext;
 }
 
 std::string formatStepReport(const Lesson& lesson, const StepReport& r)

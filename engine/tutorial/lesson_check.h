@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,9 @@ struct StepReport
     size_t matched = 0;     // matchers satisfied (CheckpointTracker::satisfied)
     size_t total = 0;
     std::string failure;  // the hint in the chosen language, or why the action failed
+    // A failed checkpoint: the matcher still awaited, with the variables bound so far
+    // ("worker_receive worker=$w(=2) args.type=RECV_DATA, 0 of 1 seen"), for lesson authors.
+    std::string waitingFor;
 };
 
 struct LessonHooks
@@ -53,10 +57,18 @@ LessonOutcome runLesson(const Lesson& lesson, const std::string& rscopeBinary, L
 // The same steps over a recording (the lesson's `replay` file) instead of a live server: actions
 // are not run; a step with an action opens its window just after the event that met the previous
 // checkpoint (the window of a step without an action is the previous step's, as live). A
-// recording holds one server run, so a lesson with restart_server cannot pass on it. elapsedMs
-// is the trace time from the window's first event to the one that met the checkpoint.
+// recording holds one server run: a start_server or restart_server step (after the first step)
+// moves on to the next run's file, recordingPathForRun(tracePath, k), with a fresh window.
+// elapsedMs is the trace time from the window's first event to the one that met the checkpoint.
 LessonOutcome checkLessonOnRecording(const Lesson& lesson, const std::string& tracePath, Lang lang,
                                      const LessonHooks& hooks);
+
+// Where `rscope tutorial record` puts the k-th server run of a lesson (k from 1): the lesson's
+// `replay` file for the first, "NAME-runK.jsonl" next to it for the others.
+std::string recordingPathForRun(const std::string& firstRunPath, int run);
+
+// One matcher as text, its variables shown with their bound values.
+std::string describeMatcher(const Matcher& m, const std::map<std::string, std::string>& bindings);
 
 // "NAME step N/M: ok (X ms)" or "NAME step N/M: FAILED: <hint>; matched k of n".
 std::string formatStepReport(const Lesson& lesson, const StepReport& report);

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <map>
+#include <regex>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -44,6 +46,51 @@ TEST(TutorialFiles, EveryLessonLoadsWithEnglishAndChinese)
     }
     EXPECT_TRUE(ids.count("01-startup"));
     EXPECT_TRUE(ids.count("02-one-request"));
+}
+
+// Highlight ids must name something the viewer draws (viewer/layout/architecture_*.cpp,
+// viewer/model/startup_flow_tables.cpp, viewer/model/sequence_model.cpp,
+// viewer/layout/statistics_layout.cpp): a typo would light nothing, silently. Numbers may be
+// checkpoint variables ("worker[$w]").
+TEST(TutorialFiles, EveryHighlightNamesSomethingTheViewerDraws)
+{
+    const std::string v = R"((\d+|\$\w+))";
+    const std::map<std::string, std::regex> nodes = {
+        {"architecture",
+         std::regex("master|main_reactor|manager|clients|(reactor|worker|client)\\[" + v + "\\]")},
+        {"startup",
+         std::regex(
+             "step\\.(master\\.(create|start|pipes|fork_manager|listen|reactor_threads|"
+             "main_loop)|manager\\.(start|spawn_workers|wait)|worker\\.(loop|pipe)|"
+             "reactor\\.(init|register))|(handlers|lane)\\.(master|reactor|manager|worker)")},
+        {"sequence", std::regex("main_reactor|manager|(reactor|worker|client)\\[" + v +
+                                "\\]|pipe\\[" + v + "->" + v + "\\]")},
+        {"stats", std::regex("workers|plot:(requests|pipe_depth|bytes)|hist:(read->dispatch|"
+                             "dispatch->worker|worker->send|send->write|read->write)")},
+    };
+    const std::regex architectureEdges("accept|handoff\\[" + v + "\\]|(pipe|write)\\[" + v + "->" +
+                                       v + "\\]|manager->worker\\[" + v + "\\]|(client\\[" + v +
+                                       "\\]|clients)->reactor\\[" + v + "\\]");
+    for (const std::string& path : lessonFiles(RSCOPE_SOURCE_DIR "/tutorials"))
+    {
+        Lesson lesson;
+        std::string error;
+        ASSERT_TRUE(loadLesson(path, lesson, error)) << error;
+        std::string picture = "architecture";  // the viewer's first picture
+        for (size_t i = 0; i < lesson.steps.size(); ++i)
+        {
+            const Highlight& h = lesson.steps[i].highlight;
+            if (!h.picture.empty()) picture = h.picture;
+            for (const std::string& id : h.nodes)
+                EXPECT_TRUE(std::regex_match(id, nodes.at(picture)))
+                    << path << " steps[" << i << "]: node \"" << id << "\" is not in the "
+                    << picture << " picture";
+            for (const std::string& id : h.edges)
+                EXPECT_TRUE(picture == "architecture" && std::regex_match(id, architectureEdges))
+                    << path << " steps[" << i << "]: edge \"" << id << "\" is not in the "
+                    << picture << " picture";
+        }
+    }
 }
 
 TEST(TutorialFiles, EverySampleTracePassesTraceAndModelChecks)

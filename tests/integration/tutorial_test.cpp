@@ -271,6 +271,19 @@ TEST_F(TutorialLive, CheckCommandPassesLessonsOneAndTwo)
     EXPECT_EQ(r.out.find("FAILED"), std::string::npos) << r.out;
 }
 
+// The acceptance test: every lesson of tutorials/, headless against a live server.
+TEST_F(TutorialLive, CheckAllPassesEveryLesson)
+{
+    CommandResult r =
+        run(rscopeBinary() + " tutorial check --all --dir " RSCOPE_SOURCE_DIR "/tutorials");
+    EXPECT_EQ(r.status, 0) << r.out;
+    size_t lessons = lessonFiles(RSCOPE_SOURCE_DIR "/tutorials").size();
+    EXPECT_NE(r.out.find("tutorial check: " + std::to_string(lessons) + " of " +
+                         std::to_string(lessons) + " lessons passed"),
+              std::string::npos)
+        << r.out;
+}
+
 // A lesson with every action and a last checkpoint that cannot hold: check runs them all against
 // the real server, prints the hint in Chinese, exits 1, and leaves nothing running.
 TEST_F(TutorialLive, CheckCommandRunsEveryActionAndReportsAFailedCheckpoint)

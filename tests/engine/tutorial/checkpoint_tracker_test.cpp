@@ -106,6 +106,21 @@ TEST(CheckpointTracker, InOrderIgnoresEventsThatComeTooEarly)
     EXPECT_TRUE(t.observe(ev("dispatch").facts()));
 }
 
+TEST(CheckpointTracker, PendingNamesTheFirstMatcherStillAwaited)
+{
+    Checkpoint inOrder = checkpoint({m("read"), m("dispatch")});
+    CheckpointTracker a(inOrder);
+    EXPECT_EQ(a.pending(), 0u);
+    a.observe(ev("read").facts());
+    EXPECT_EQ(a.pending(), 1u);
+    a.observe(ev("dispatch").facts());
+    EXPECT_EQ(a.pending(), 2u);  // met: total()
+    Checkpoint anyOrder = checkpoint({m("read"), m("dispatch")}, false);
+    CheckpointTracker b(anyOrder);
+    b.observe(ev("read").facts());
+    EXPECT_EQ(b.pending(), 1u);
+}
+
 TEST(CheckpointTracker, AnyOrderTakesEventsInEveryOrder)
 {
     Checkpoint c = checkpoint({m("read"), m("dispatch")}, false);

@@ -110,6 +110,65 @@ TEST_F(RecordingCheck, LessonStopsAtTheFirstFailedStep)
     EXPECT_EQ(reports.size(), 1u);
 }
 
+TEST_F(RecordingCheck, RestartMovesOnToTheNextRunsFile)
+{
+    std::string run2 = recordingPathForRun(path_, 2);
+    {
+        std::ofstream out(run2);
+        out << "{\"type\":\"header\",\"format\":\"reactorscope-trace\",\"version\":\"1.0\"}\n"
+            << eventLine(1, "listen", 0) << "\n";
+    }
+    Step restart = step(false, {"listen"});
+    restart.action = Action();
+    restart.action->kind = "restart_server";
+    // listen is only in run 2; close only in run 1.
+    lesson_.steps = {step(true, {"close"}), restart};
+    std::vector<StepReport> reports;
+    EXPECT_TRUE(check(reports).ok);
+    lesson_.steps.push_back(step(false, {"close"}));
+    reports.clear();
+    EXPECT_FALSE(check(reports).ok);
+    std::remove(run2.c_str());
+    reports.clear();
+    LessonOutcome missing = check(reports);
+    EXPECT_FALSE(missing.ok);
+    EXPECT_NE(missing.error.find(run2 + ": cannot open the recording of run 2"), std::string::npos)
+        << missing.error;
+}
+
+TEST(DescribeMatcher, NamesKindsActorIdsArgsAndBoundValues)
+{
+    Matcher m;
+    m.kinds = {"close", "discard"};
+    m.actorRole = "worker";
+    m.actorIndex = 2;
+    m.ids["session"].variable = "$s";
+    m.ids["worker"].variable = "$w";
+    m.args["type"].text = "RECV_DATA";
+    m.count = 3;
+    EXPECT_EQ(describeMatcher(m, {{"$s", "7"}}),
+              "close|discard actor=worker[2] session=$s(=7) worker=$w args.type=RECV_DATA x3");
+}
+
+TEST_F(RecordingCheck, FailedStepSaysWhichMatcherItWaitsFor)
+{
+    Step s = step(true, {"accept", "listen"});
+    s.checkpoint->events[0].ids["session"].variable = "$s";
+    lesson_.steps = {s};
+    std::vector<StepReport> reports;
+    EXPECT_FALSE(check(reports).ok);
+    ASSERT_EQ(reports.size(), 1u);
+    EXPECT_EQ(reports[0].waitingFor, "listen");
+    EXPECT_EQ(reports[0].matched, 1u);
+}
+
+TEST(RecordingPathForRun, FirstRunIsTheReplayFileOthersAreNumbered)
+{
+    EXPECT_EQ(recordingPathForRun("traces/lesson-03-x.jsonl", 1), "traces/lesson-03-x.jsonl");
+    EXPECT_EQ(recordingPathForRun("traces/lesson-03-x.jsonl", 2), "traces/lesson-03-x-run2.jsonl");
+    EXPECT_EQ(recordingPathForRun("out", 3), "out-run3");
+}
+
 TEST_F(RecordingCheck, MissingRecordingIsAnError)
 {
     lesson_.steps = {step(true, {"accept"})};
