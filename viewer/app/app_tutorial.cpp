@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/tutorial/lesson_check.h"
 #include "engine/tutorial/lesson_runner.h"
 #include "viewer/app/viewer_app.h"
 #include "viewer/model/live_source.h"
@@ -105,9 +106,9 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
     // Live first: the lesson is about a real server. Its recording is the fallback.
     rscopeBinary_ = tutorial::findRscopeBinary();
     lessonServer_ = std::make_unique<tutorial::LessonServer>(rscopeBinary_);
-    std::string serverError;
+    std::string serverError = "--tutorial-replay";
     TutorialMode mode = TutorialMode::Live;
-    if (lessonServer_->start(lesson.server, serverError))
+    if (!options_.tutorialReplay && lessonServer_->start(lesson.server, serverError))
     {
         actions_ = std::make_unique<tutorial::ActionRunner>(*lessonServer_, rscopeBinary_);
         startLive(lessonServer_->traceAddress());
@@ -122,10 +123,11 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
         std::replace(serverError.begin(), serverError.end(), '\n', ' ');
         while (!serverError.empty() && serverError.back() == ' ') serverError.pop_back();
         std::string replay = findReplay(lesson);
-        std::fprintf(
-            stderr, "rscope-viewer: %s: the lesson server did not start (%s); %s\n",
-            lesson.id.c_str(), serverError.c_str(),
-            replay.empty() ? "no recording to fall back to" : ("replaying " + replay).c_str());
+        if (!options_.tutorialReplay)
+            std::fprintf(
+                stderr, "rscope-viewer: %s: the lesson server did not start (%s); %s\n",
+                lesson.id.c_str(), serverError.c_str(),
+                replay.empty() ? "no recording to fall back to" : ("replaying " + replay).c_str());
         if (replay.empty())
             return fail(kExitCannotRead, lesson.id + ": the lesson server did not start (" +
                                              serverError + ") and there is no recording");
@@ -138,11 +140,19 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
             startLoad(replay);
         }
         sourceLabel_ = replay;
+        replayFirst_ = replay;
+        replayRun_ = 1;
         // Kept in the panel: the status bar's message is replaced by the load's own.
         view_.tutorialSource = replay + "  (the lesson server did not start)";
         view_.statusMessage =
             "the lesson server did not start (" + serverError + "): replaying its recording";
         view_.statusIsError = true;
+        if (options_.tutorialReplay)
+        {
+            view_.tutorialSource = replay;
+            view_.statusMessage = "replaying the lesson's recording";
+            view_.statusIsError = false;
+        }
     }
     tutorial_ = std::make_unique<TutorialSession>(std::move(lesson), lang, mode);
     view_.tutorialOpen = true;
@@ -164,6 +174,7 @@ void ViewerApp::closeTutorial()
     }
     tutorial_.reset();
     pendingAction_ = false;
+    walked_.clear();
     view_.tutorialOpen = false;
     view_.tutorialId.clear();
     view_.tutorialSource.clear();
@@ -172,8 +183,43 @@ void ViewerApp::closeTutorial()
     view_.pausedWorkers.clear();
 }
 
+void ViewerApp::syncReplayRun()
+{
+    if (tutorial_->mode() != TutorialMode::Replay || replayFirst_.empty()) return;
+    // `rscope tutorial record` writes one file per server run: a start_server or restart_server
+    // step after the first begins the next one (lesson_check.h, recordingPathForRun).
+    const tutorial::Lesson& lesson = tutorial_->lesson();
+    int run = 1;
+    for (size_t k = 1; k <= tutorial_->step(); ++k)
+    {
+        const std::optional<tutorial::Action>& a = lesson.steps[k].action;
+        if (a && (a->kind == "start_server" || a->kind == "restart_server")) ++run;
+    }
+    if (run == replayRun_) return;
+    std::string path = tutorial::recordingPathForRun(replayFirst_, run);
+    if (!isFile(path))
+    {
+        view_.statusMessage =
+            lesson.id + ": no recording of server run " + std::to_string(run) + " (" + path + ")";
+        view_.statusIsError = true;
+        return;
+    }
+    bool forward = run > replayRun_;
+    replayRun_ = run;
+    if (headless_)
+        loadFileNow(path);
+    else
+        startLoad(path);
+    sourceLabel_ = path;
+    view_.tutorialSource = path;
+    // A step that starts a run looks at that run from its first event; Back keeps the window the
+    // step had in its run's file.
+    if (forward) tutorial_->restartWindow(0, nowMs());
+}
+
 void ViewerApp::onTutorialStep(bool runAction)
 {
+    syncReplayRun();
     const tutorial::Step& step = tutorial_->current();
     view_.highlightNodes = tutorial_->highlightNodes();
     view_.highlightEdges = tutorial_->highlightEdges();
@@ -253,23 +299,25 @@ void ViewerApp::updateTutorial()
         tutorial_->restartWindow(store_->size(), nowMs());
         runStepAction();
     }
-    tutorial_->update(*store_, std::min(playback_.position(), store_->size()), nowMs());
+    // --tutorial-step N: advance while the target is ahead and the step allows it (a step that
+    // timed out or is not in the recording is skipped, as a learner would). A recording can
+    // answer several steps in one frame; a live server answers as its events arrive.
+    size_t target = static_cast<size_t>(std::max(1, options_.tutorialStep)) - 1;
+    for (size_t guard = 0; guard <= tutorial_->steps(); ++guard)
+    {
+        tutorial_->update(*store_, std::min(playback_.position(), store_->size()), nowMs());
+        CheckpointStatus st = tutorial_->status();
+        bool stuck = st == CheckpointStatus::TimedOut || st == CheckpointStatus::NotInRecording;
+        if (reader_ || tutorial_->step() >= target || !(tutorial_->canAdvance() || stuck)) break;
+        walked_.push_back(checkpointStatusName(st));
+        applyTutorialCommand(Command::make(Command::Type::TutorialNext));
+    }
     // Highlights may name variables ("worker[$w]") that the checkpoint binds as it advances.
     if (tutorial_->satisfied() != highlightSatisfied_)
     {
         highlightSatisfied_ = tutorial_->satisfied();
         view_.highlightNodes = tutorial_->highlightNodes();
         view_.highlightEdges = tutorial_->highlightEdges();
-    }
-    // --tutorial-step N: advance while the target is ahead and the step allows it (a step that
-    // timed out or is not in the recording is skipped, as a learner would).
-    size_t target = static_cast<size_t>(std::max(1, options_.tutorialStep)) - 1;
-    CheckpointStatus st = tutorial_->status();
-    bool stuck = st == CheckpointStatus::TimedOut || st == CheckpointStatus::NotInRecording;
-    if (tutorial_->step() < target && (tutorial_->canAdvance() || stuck))
-    {
-        Command next = Command::make(Command::Type::TutorialNext);
-        applyTutorialCommand(next);
     }
 }
 
@@ -354,6 +402,7 @@ nlohmann::json ViewerApp::tutorialJson() const
         {"met_event", t.metEvent()},
         {"satisfied", t.satisfied()},
         {"total", t.total()},
+        {"walked", walked_},  // --tutorial-step: how each earlier step was left
         {"highlight",
          {{"picture", step.highlight.picture},
           {"nodes", view_.highlightNodes},  // variables substituted
