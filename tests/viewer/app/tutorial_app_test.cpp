@@ -116,6 +116,8 @@ ViewerRun runViewer(const TempDir& dir, std::vector<std::string> args, std::chro
     return r;
 }
 
+void expectServerGone(const json& dump);
+
 // A process is gone when signal 0 finds no such pid (a zombie would still answer).
 bool gone(int pid)
 {
@@ -173,6 +175,30 @@ TEST(TutorialApp, LiveLessonInChineseReportsItsStepAndLeavesNoServerBehind)
     EXPECT_TRUE(gone(master)) << "master pid " << master;
     ASSERT_FALSE(server["pids"].empty()) << "the header names the server's processes";
     for (const json& pid : server["pids"]) EXPECT_TRUE(gone(pid.get<int>())) << pid;
+}
+
+// The article's request, live: the first step's client runs once the viewer watches the trace,
+// and every later step is met by the same request's events (they share its window).
+TEST(TutorialApp, LiveOneRequestLessonMeetsEveryStep)
+{
+    TempDir dir;
+    json l =
+        json::parse(readFile(std::string(RSCOPE_SOURCE_DIR) + "/tutorials/02-one-request.json"));
+    int steps = static_cast<int>(l["steps"].size());
+    ViewerRun r = runViewer(dir,
+                            {"--tutorial", "02-one-request", "--tutorial-step",
+                             std::to_string(steps), "--frames", "240"},
+                            90s);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const json& t = r.dump["tutorial"];
+    EXPECT_EQ(t["mode"], "live") << r.err;
+    EXPECT_EQ(t["step"], steps);
+    EXPECT_EQ(t["status"], "met") << t.dump();
+    EXPECT_EQ(t["walked"], json(std::vector<std::string>(steps - 1, "met"))) << t.dump();
+    // The highlights name the worker the server really chose ($w bound by the checkpoints).
+    for (const json& id : t["highlight"]["nodes"])
+        EXPECT_EQ(id.get<std::string>().find('$'), std::string::npos) << id;
+    expectServerGone(r.dump);
 }
 
 TEST(TutorialApp, ServerThatCannotStartFallsBackToTheRecordingAndWalksItsSteps)
