@@ -227,9 +227,12 @@ void ViewerApp::onTutorialStep(bool runAction)
     if (!step.highlight.picture.empty() &&
         pictureTabByName(step.highlight.picture, view_.pictureTab))
         view_.pictureTabRequested = true;
-    if (std::find(step.highlight.panels.begin(), step.highlight.panels.end(), "event_log") !=
-        step.highlight.panels.end())
-        view_.showEventLog = true;
+    // Panels a step points at are shown (the timeline always is).
+    for (const std::string& panel : step.highlight.panels)
+    {
+        if (panel == "event_log") view_.showEventLog = true;
+        if (panel == "details") view_.showDetails = true;
+    }
     pendingAction_ = false;
     if (!runAction || !step.action) return;
     // The server the app started for the lesson is the one this step asks for.
