@@ -1,19 +1,15 @@
 // The open lesson of ViewerApp (--tutorial): finding and loading it, starting its server and
 // watching that server's trace (or falling back to its recording), entering steps (highlights,
-// the picture tab, the step's action), walking to --tutorial-step, the fault-injection commands
-// of the Server menu, and the "tutorial" object of the layout dump.
-#include <signal.h>
-#include <sys/stat.h>
-
+// the picture tab, the step's action), walking to --tutorial-step, the tutorial commands (the
+// Server menu's are in app_faults.cpp), and the "tutorial" object of the layout dump.
 #include <algorithm>
-#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
 
+#include "engine/tutorial/lesson_check.h"
 #include "engine/tutorial/lesson_runner.h"
 #include "viewer/app/viewer_app.h"
 #include "viewer/model/live_source.h"
@@ -58,13 +54,6 @@ std::string findReplay(const tutorial::Lesson& lesson)
                               fs::path(RSCOPE_SOURCE_DIR) / lesson.replay})
         if (isFile(t.string())) return t.string();
     return "";
-}
-
-// A live source the viewer may signal: its server runs on this host.
-bool isLocalAddress(const std::string& address)
-{
-    return address.rfind("unix:", 0) == 0 || address.rfind("127.", 0) == 0 ||
-           address.rfind("localhost", 0) == 0;
 }
 
 }  // namespace
@@ -117,9 +106,9 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
     // Live first: the lesson is about a real server. Its recording is the fallback.
     rscopeBinary_ = tutorial::findRscopeBinary();
     lessonServer_ = std::make_unique<tutorial::LessonServer>(rscopeBinary_);
-    std::string serverError;
+    std::string serverError = "--tutorial-replay";
     TutorialMode mode = TutorialMode::Live;
-    if (lessonServer_->start(lesson.server, serverError))
+    if (!options_.tutorialReplay && lessonServer_->start(lesson.server, serverError))
     {
         actions_ = std::make_unique<tutorial::ActionRunner>(*lessonServer_, rscopeBinary_);
         startLive(lessonServer_->traceAddress());
@@ -130,11 +119,15 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
     {
         lessonServer_.reset();
         mode = TutorialMode::Replay;
+        // The server's own output may span lines: one line for the status bar and the panel.
+        std::replace(serverError.begin(), serverError.end(), '\n', ' ');
+        while (!serverError.empty() && serverError.back() == ' ') serverError.pop_back();
         std::string replay = findReplay(lesson);
-        std::fprintf(
-            stderr, "rscope-viewer: %s: the lesson server did not start (%s); %s\n",
-            lesson.id.c_str(), serverError.c_str(),
-            replay.empty() ? "no recording to fall back to" : ("replaying " + replay).c_str());
+        if (!options_.tutorialReplay)
+            std::fprintf(
+                stderr, "rscope-viewer: %s: the lesson server did not start (%s); %s\n",
+                lesson.id.c_str(), serverError.c_str(),
+                replay.empty() ? "no recording to fall back to" : ("replaying " + replay).c_str());
         if (replay.empty())
             return fail(kExitCannotRead, lesson.id + ": the lesson server did not start (" +
                                              serverError + ") and there is no recording");
@@ -147,10 +140,19 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
             startLoad(replay);
         }
         sourceLabel_ = replay;
-        view_.tutorialSource = replay;
+        replayFirst_ = replay;
+        replayRun_ = 1;
+        // Kept in the panel: the status bar's message is replaced by the load's own.
+        view_.tutorialSource = replay + "  (the lesson server did not start)";
         view_.statusMessage =
             "the lesson server did not start (" + serverError + "): replaying its recording";
         view_.statusIsError = true;
+        if (options_.tutorialReplay)
+        {
+            view_.tutorialSource = replay;
+            view_.statusMessage = "replaying the lesson's recording";
+            view_.statusIsError = false;
+        }
     }
     tutorial_ = std::make_unique<TutorialSession>(std::move(lesson), lang, mode);
     view_.tutorialOpen = true;
@@ -172,6 +174,7 @@ void ViewerApp::closeTutorial()
     }
     tutorial_.reset();
     pendingAction_ = false;
+    walked_.clear();
     view_.tutorialOpen = false;
     view_.tutorialId.clear();
     view_.tutorialSource.clear();
@@ -180,8 +183,43 @@ void ViewerApp::closeTutorial()
     view_.pausedWorkers.clear();
 }
 
+void ViewerApp::syncReplayRun()
+{
+    if (tutorial_->mode() != TutorialMode::Replay || replayFirst_.empty()) return;
+    // `rscope tutorial record` writes one file per server run: a start_server or restart_server
+    // step after the first begins the next one (lesson_check.h, recordingPathForRun).
+    const tutorial::Lesson& lesson = tutorial_->lesson();
+    int run = 1;
+    for (size_t k = 1; k <= tutorial_->step(); ++k)
+    {
+        const std::optional<tutorial::Action>& a = lesson.steps[k].action;
+        if (a && (a->kind == "start_server" || a->kind == "restart_server")) ++run;
+    }
+    if (run == replayRun_) return;
+    std::string path = tutorial::recordingPathForRun(replayFirst_, run);
+    if (!isFile(path))
+    {
+        view_.statusMessage =
+            lesson.id + ": no recording of server run " + std::to_string(run) + " (" + path + ")";
+        view_.statusIsError = true;
+        return;
+    }
+    bool forward = run > replayRun_;
+    replayRun_ = run;
+    if (headless_)
+        loadFileNow(path);
+    else
+        startLoad(path);
+    sourceLabel_ = path;
+    view_.tutorialSource = path;
+    // A step that starts a run looks at that run from its first event; Back keeps the window the
+    // step had in its run's file.
+    if (forward) tutorial_->restartWindow(0, nowMs());
+}
+
 void ViewerApp::onTutorialStep(bool runAction)
 {
+    syncReplayRun();
     const tutorial::Step& step = tutorial_->current();
     view_.highlightNodes = tutorial_->highlightNodes();
     view_.highlightEdges = tutorial_->highlightEdges();
@@ -189,9 +227,12 @@ void ViewerApp::onTutorialStep(bool runAction)
     if (!step.highlight.picture.empty() &&
         pictureTabByName(step.highlight.picture, view_.pictureTab))
         view_.pictureTabRequested = true;
-    if (std::find(step.highlight.panels.begin(), step.highlight.panels.end(), "event_log") !=
-        step.highlight.panels.end())
-        view_.showEventLog = true;
+    // Panels a step points at are shown (the timeline always is).
+    for (const std::string& panel : step.highlight.panels)
+    {
+        if (panel == "event_log") view_.showEventLog = true;
+        if (panel == "details") view_.showDetails = true;
+    }
     pendingAction_ = false;
     if (!runAction || !step.action) return;
     // The server the app started for the lesson is the one this step asks for.
@@ -250,36 +291,6 @@ bool ViewerApp::runServerAction(const tutorial::Action& action, std::string& err
     return ok;
 }
 
-void ViewerApp::applyStartFault()
-{
-    if (startFaultDone_ || options_.fault.empty() || !watchingTrace()) return;
-    size_t target = static_cast<size_t>(std::max(1, options_.tutorialStep)) - 1;
-    if (tutorial_ && tutorial_->step() < target) return;
-    using T = Command::Type;
-    const std::string& f = options_.fault;
-    size_t colon = f.find(':');
-    std::string kind = f.substr(0, colon);
-    Command c = Command::make(kind == "kill"          ? T::KillWorker
-                              : kind == "pause"       ? T::PauseWorker
-                              : kind == "resume"      ? T::ResumeWorker
-                              : kind == "reload"      ? T::ReloadWorkers
-                              : kind == "slow-client" ? T::OpenSlowClient
-                                                      : T::SendOversized);
-    if (colon != std::string::npos)
-    {
-        c.index = std::stoi(f.substr(colon + 1));
-        // A worker's pid is known once it has started: until then there is nothing to signal.
-        ArchitectureState newest;
-        timeline_.stateAt(*store_, store_->size(), newest);
-        bool started = false;
-        for (const WorkerState& w : newest.workers())
-            started |= w.index == c.index && w.pid > 0 && w.status != WorkerStatus::Starting;
-        if (!started) return;
-    }
-    startFaultDone_ = true;
-    applyFault(c);
-}
-
 void ViewerApp::updateTutorial()
 {
     if (actions_) actions_->busy();  // reaps finished helpers
@@ -288,10 +299,22 @@ void ViewerApp::updateTutorial()
     if (pendingAction_ && watchingTrace())
     {
         pendingAction_ = false;
-        tutorial_->restartWindow(*store_, nowMs());
+        tutorial_->restartWindow(store_->size(), nowMs());
         runStepAction();
     }
-    tutorial_->update(*store_, std::min(playback_.position(), store_->size()), nowMs());
+    // --tutorial-step N: advance while the target is ahead and the step allows it (a step that
+    // timed out or is not in the recording is skipped, as a learner would). A recording can
+    // answer several steps in one frame; a live server answers as its events arrive.
+    size_t target = static_cast<size_t>(std::max(1, options_.tutorialStep)) - 1;
+    for (size_t guard = 0; guard <= tutorial_->steps(); ++guard)
+    {
+        tutorial_->update(*store_, std::min(playback_.position(), store_->size()), nowMs());
+        CheckpointStatus st = tutorial_->status();
+        bool stuck = st == CheckpointStatus::TimedOut || st == CheckpointStatus::NotInRecording;
+        if (reader_ || tutorial_->step() >= target || !(tutorial_->canAdvance() || stuck)) break;
+        walked_.push_back(checkpointStatusName(st));
+        applyTutorialCommand(Command::make(Command::Type::TutorialNext));
+    }
     // Highlights may name variables ("worker[$w]") that the checkpoint binds as it advances.
     if (tutorial_->satisfied() != highlightSatisfied_)
     {
@@ -299,32 +322,6 @@ void ViewerApp::updateTutorial()
         view_.highlightNodes = tutorial_->highlightNodes();
         view_.highlightEdges = tutorial_->highlightEdges();
     }
-    // --tutorial-step N: advance while the target is ahead and the step allows it (a step that
-    // timed out or is not in the recording is skipped, as a learner would).
-    size_t target = static_cast<size_t>(std::max(1, options_.tutorialStep)) - 1;
-    CheckpointStatus st = tutorial_->status();
-    bool stuck = st == CheckpointStatus::TimedOut || st == CheckpointStatus::NotInRecording;
-    if (tutorial_->step() < target && (tutorial_->canAdvance() || stuck))
-    {
-        Command next = Command::make(Command::Type::TutorialNext);
-        applyTutorialCommand(next);
-    }
-}
-
-void ViewerApp::updateServerAccess()
-{
-    bool owned = lessonServer_ && lessonServer_->running();
-    bool local = !owned && live_ && isLocalAddress(live_->address());
-    view_.serverOwned = owned;
-    view_.serverLocal = local;
-    if (owned)
-        view_.serverNote = "the lesson's server (started by the viewer)";
-    else if (local)
-        view_.serverNote = "a local server, not ours: signals only";
-    else if (live_)
-        view_.serverNote = "a remote server: the viewer cannot act on it";
-    else
-        view_.serverNote = "no server: a recording";
 }
 
 bool ViewerApp::applyTutorialCommand(const Command& c)
@@ -390,107 +387,6 @@ bool ViewerApp::applyTutorialCommand(const Command& c)
     }
 }
 
-void ViewerApp::applyFault(const Command& c)
-{
-    using T = Command::Type;
-    updateServerAccess();
-    int worker = static_cast<int>(c.index);
-    tutorial::Action action;
-    const char* what = "";
-    switch (c.type)
-    {
-        case T::KillWorker:
-            action.kind = "kill_worker";
-            what = "SIGKILL to worker";
-            break;
-        case T::PauseWorker:
-            action.kind = "pause_worker";
-            what = "SIGSTOP to worker";
-            break;
-        case T::ResumeWorker:
-            action.kind = "resume_worker";
-            what = "SIGCONT to worker";
-            break;
-        case T::ReloadWorkers:
-            action.kind = "reload";
-            what = "SIGUSR1 to the master (reload)";
-            break;
-        case T::OpenSlowClient:
-            action.kind = "slow_reader";
-            action.ms = 5000;
-            what = "a slow trace client for 5 s";
-            break;
-        case T::SendOversized:
-            action.kind = "send_big";
-            action.bytes = 4 << 20;  // past any package_max_length a lesson sets
-            what = "an oversized packet (4 MiB)";
-            break;
-        default:
-            return;
-    }
-    action.worker = worker;
-    std::string error;
-    bool ok = false;
-    bool perWorker =
-        c.type == T::KillWorker || c.type == T::PauseWorker || c.type == T::ResumeWorker;
-    if (view_.serverOwned && actions_)
-    {
-        if (tutorial_)
-            ok = runServerAction(action, error);
-        else
-            error = "no lesson";
-    }
-    else if (view_.serverLocal && c.type != T::OpenSlowClient && c.type != T::SendOversized)
-    {
-        // Not our server but on this host: the signal goes to the pid the trace shows.
-        ArchitectureState newest;
-        timeline_.stateAt(*store_, store_->size(), newest);
-        pid_t pid = 0;
-        int sig = c.type == T::KillWorker     ? SIGKILL
-                  : c.type == T::PauseWorker  ? SIGSTOP
-                  : c.type == T::ResumeWorker ? SIGCONT
-                                              : SIGUSR1;
-        if (perWorker)
-        {
-            for (const WorkerState& w : newest.workers())
-                if (w.index == worker) pid = w.pid;
-        }
-        else
-        {
-            for (const Process& p : store_->topology().processes)
-                if (p.role == Role::Master) pid = p.pid;
-        }
-        if (pid <= 0)
-            error = "no pid in the trace";
-        else if (::kill(pid, sig) != 0)
-            error = "kill(" + std::to_string(pid) + "): " + std::strerror(errno);
-        else
-            ok = true;
-    }
-    else
-    {
-        error = view_.serverNote;
-    }
-    std::string target = perWorker ? "[" + std::to_string(worker) + "]" : "";
-    if (ok)
-    {
-        if (c.type == T::PauseWorker) view_.pausedWorkers.push_back(worker);
-        if (c.type == T::ResumeWorker || c.type == T::KillWorker)
-            view_.pausedWorkers.erase(
-                std::remove(view_.pausedWorkers.begin(), view_.pausedWorkers.end(), worker),
-                view_.pausedWorkers.end());
-        view_.statusMessage = std::string("sent ") + what + target;
-        view_.statusIsError = false;
-    }
-    else
-    {
-        view_.statusMessage = std::string(what) + target + ": " + error;
-        view_.statusIsError = true;
-    }
-    faultLog_.push_back(view_.statusMessage);
-    std::fprintf(stderr, "rscope-viewer: %s\n", view_.statusMessage.c_str());
-}
-
 nlohmann::json ViewerApp::tutorialJson() const
 {
     if (!tutorial_) return nullptr;
@@ -509,6 +405,7 @@ nlohmann::json ViewerApp::tutorialJson() const
         {"met_event", t.metEvent()},
         {"satisfied", t.satisfied()},
         {"total", t.total()},
+        {"walked", walked_},  // --tutorial-step: how each earlier step was left
         {"highlight",
          {{"picture", step.highlight.picture},
           {"nodes", view_.highlightNodes},  // variables substituted

@@ -107,6 +107,7 @@ class ViewerApp
     void updateTutorial();                            // once per frame, after the cursor moved
     void onTutorialStep(bool runAction);              // highlights, tab, the step's action
     void runStepAction();                             // now: the trace socket is watched
+    void syncReplayRun();  // a replay shows the recording of the step's server run
     bool watchingTrace() const;
     bool applyTutorialCommand(const Command& c);  // false: not a tutorial / server command
     void applyFault(const Command& c);
@@ -153,6 +154,9 @@ class ViewerApp
     std::unique_ptr<tutorial::ActionRunner> actions_;
     std::string rscopeBinary_;
     bool pendingAction_ = false;         // the step's action waits for the trace socket
+    std::string replayFirst_;            // a replay: the recording of the lesson's first run
+    int replayRun_ = 1;                  // the run whose recording the store holds
+    std::vector<std::string> walked_;    // --tutorial-step: each step's status when left
     size_t highlightSatisfied_ = 0;      // matchers met when the highlights were last substituted
     bool startFaultDone_ = false;        // --fault applied (or refused)
     std::vector<std::string> faultLog_;  // what each fault command did (status texts; the dump)

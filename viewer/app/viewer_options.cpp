@@ -62,6 +62,9 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
         "Open a lesson (tutorials/NAME.json, or a path): the viewer starts the lesson's server "
         "and follows its steps live (its recording if the server cannot start)");
     tutorial->excludes(replay)->excludes(connect);
+    app.add_flag("--tutorial-replay", out.tutorialReplay,
+                 "Tutorial: follow the lesson on its recording instead of a live server")
+        ->needs(tutorial);
     app.add_option("--lang", out.lang, "Tutorial language")->check(CLI::IsMember({"en", "zh"}));
     app.add_option("--tutorial-step", out.tutorialStep,
                    "Tutorial: walk to step N (1-based); earlier steps advance when met")

@@ -34,6 +34,7 @@ struct ViewerOptions
     // --tutorial-step N (1-based): walk to step N, each earlier step advancing once its
     // checkpoint is met (or skipped after its timeout).
     std::string tutorial;
+    bool tutorialReplay = false;  // --tutorial-replay: the lesson's recording, no live server
     std::string lang = "en";
     int tutorialStep = 1;
     // --fault KIND[:WORKER]: one Server-menu command, applied once the trace is watched (and the

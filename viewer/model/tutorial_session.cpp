@@ -90,9 +90,9 @@ bool TutorialSession::repeat(const TraceStore& store, int64_t nowMs)
     return enter(step_, newWindow ? store.size() : begin_, nowMs, true);
 }
 
-void TutorialSession::restartWindow(const TraceStore& store, int64_t nowMs)
+void TutorialSession::restartWindow(size_t begin, int64_t nowMs)
 {
-    if (steps() > 0) enter(step_, store.size(), nowMs, false);
+    if (steps() > 0) enter(step_, begin, nowMs, false);
 }
 
 void TutorialSession::switchToReplay(const TraceStore& store, int64_t nowMs)

@@ -65,8 +65,9 @@ class TutorialSession
     bool back(const TraceStore& store, int64_t nowMs);
     // Re-enters the current step: live with an action, a new window and the action again.
     bool repeat(const TraceStore& store, int64_t nowMs);
-    // The step's action ran late (it waited for the trace socket): its window begins now.
-    void restartWindow(const TraceStore& store, int64_t nowMs);
+    // The step's window begins at store index `begin`: its action ran late (it waited for the
+    // trace socket: the store's end), or a replay moved on to the next server run's file (0).
+    void restartWindow(size_t begin, int64_t nowMs);
     // Switches a live lesson to its recording (the server could not start): the step is
     // re-evaluated from its beginning in the store the app has just filled.
     void switchToReplay(const TraceStore& store, int64_t nowMs);

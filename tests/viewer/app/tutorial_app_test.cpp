@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <filesystem>
@@ -115,6 +116,8 @@ ViewerRun runViewer(const TempDir& dir, std::vector<std::string> args, std::chro
     return r;
 }
 
+void expectServerGone(const json& dump);
+
 // A process is gone when signal 0 finds no such pid (a zombie would still answer).
 bool gone(int pid)
 {
@@ -172,6 +175,30 @@ TEST(TutorialApp, LiveLessonInChineseReportsItsStepAndLeavesNoServerBehind)
     EXPECT_TRUE(gone(master)) << "master pid " << master;
     ASSERT_FALSE(server["pids"].empty()) << "the header names the server's processes";
     for (const json& pid : server["pids"]) EXPECT_TRUE(gone(pid.get<int>())) << pid;
+}
+
+// The article's request, live: the first step's client runs once the viewer watches the trace,
+// and every later step is met by the same request's events (they share its window).
+TEST(TutorialApp, LiveOneRequestLessonMeetsEveryStep)
+{
+    TempDir dir;
+    json l =
+        json::parse(readFile(std::string(RSCOPE_SOURCE_DIR) + "/tutorials/02-one-request.json"));
+    int steps = static_cast<int>(l["steps"].size());
+    ViewerRun r = runViewer(dir,
+                            {"--tutorial", "02-one-request", "--tutorial-step",
+                             std::to_string(steps), "--frames", "240"},
+                            90s);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const json& t = r.dump["tutorial"];
+    EXPECT_EQ(t["mode"], "live") << r.err;
+    EXPECT_EQ(t["step"], steps);
+    EXPECT_EQ(t["status"], "met") << t.dump();
+    EXPECT_EQ(t["walked"], json(std::vector<std::string>(steps - 1, "met"))) << t.dump();
+    // The highlights name the worker the server really chose ($w bound by the checkpoints).
+    for (const json& id : t["highlight"]["nodes"])
+        EXPECT_EQ(id.get<std::string>().find('$'), std::string::npos) << id;
+    expectServerGone(r.dump);
 }
 
 TEST(TutorialApp, ServerThatCannotStartFallsBackToTheRecordingAndWalksItsSteps)
@@ -274,6 +301,59 @@ TEST(TutorialApp, PausedWorkerDoesNotKeepTheServerAliveAfterExit)
     EXPECT_EQ((*worker)["state"], "stopped") << "the picture shows what the trace cannot";
     EXPECT_EQ((*workerNode(r.dump, 1))["state"], "idle");
     expectServerGone(r.dump);
+}
+
+// Every lesson walked to its last step on its recording (one file per server run): no step
+// is skipped for want of its events, whichever run's file holds them.
+TEST(TutorialApp, EveryLessonWalksToItsLastStepOnItsRecording)
+{
+    std::vector<fs::path> lessons;
+    for (const auto& entry : fs::directory_iterator(std::string(RSCOPE_SOURCE_DIR) + "/tutorials"))
+        if (entry.path().extension() == ".json") lessons.push_back(entry.path());
+    std::sort(lessons.begin(), lessons.end());
+    ASSERT_GE(lessons.size(), 2u);
+    for (const fs::path& lesson : lessons)
+    {
+        json l = json::parse(readFile(lesson.string()));
+        int steps = static_cast<int>(l["steps"].size());
+        TempDir dir;
+        ViewerRun r = runViewer(dir,
+                                {"--tutorial", lesson.stem().string(), "--tutorial-replay",
+                                 "--tutorial-step", std::to_string(steps), "--frames", "1"},
+                                60s);
+        ASSERT_EQ(r.exitCode, 0) << lesson << r.err;
+        const json& t = r.dump["tutorial"];
+        EXPECT_EQ(t["mode"], "replay") << lesson;
+        EXPECT_EQ(t["step"], steps) << lesson;
+        EXPECT_EQ(t["walked"].size(), static_cast<size_t>(steps - 1)) << lesson;
+        for (const json& status : t["walked"])
+            EXPECT_TRUE(status == "ahead" || status == "met" || status == "none")
+                << lesson << ": " << t["walked"].dump();
+        EXPECT_TRUE(t["status"] == "ahead" || t["status"] == "met" || t["status"] == "none")
+            << lesson << ": " << t["status"];
+    }
+}
+
+// A lesson that restarts its server reads the next run's recording for the steps after it.
+TEST(TutorialApp, ReplayMovesToTheRecordingOfTheStepsServerRun)
+{
+    json l =
+        json::parse(readFile(std::string(RSCOPE_SOURCE_DIR) + "/tutorials/03-dispatch-modes.json"));
+    int restartStep = 0;  // 1-based: the first step after the first that restarts the server
+    for (size_t k = 1; k < l["steps"].size() && restartStep == 0; ++k)
+        if (l["steps"][k].contains("action") &&
+            l["steps"][k]["action"].value("do", "") == "restart_server")
+            restartStep = static_cast<int>(k) + 1;
+    ASSERT_GT(restartStep, 0) << "lesson 3 compares dispatch modes by restarting its server";
+    TempDir dir;
+    ViewerRun r = runViewer(dir,
+                            {"--tutorial", "03-dispatch-modes", "--tutorial-replay",
+                             "--tutorial-step", std::to_string(restartStep), "--frames", "1"},
+                            60s);
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    const std::string source = r.dump["source"];
+    EXPECT_NE(source.find("lesson-03-dispatch-modes-run2.jsonl"), std::string::npos) << source;
+    EXPECT_GE(r.dump["tutorial"]["met_event"].get<int>(), 0);
 }
 
 TEST(TutorialApp, UnknownLessonExitsNonZeroNamingIt)

@@ -217,7 +217,7 @@ TEST(TutorialSession, LiveActionRunLateRestartsTheWindow)
     TutorialSession s(lesson(), Lang::En, TutorialMode::Live);
     s.start(f.live, 0);
     f.feedUpTo(kAccept + 1);
-    s.restartWindow(f.live, 1);  // the action waited for the socket and ran now
+    s.restartWindow(f.live.size(), 1);  // the action waited for the socket and ran now
     EXPECT_EQ(s.stepBegin(), kAccept + 1);
     s.next(f.live, 2);
     f.feedUpTo(f.article.size());
