@@ -12,7 +12,7 @@ port="${RSCOPE_DEMO_PORT:-9502}"
 trace="${RSCOPE_DEMO_TRACE:-127.0.0.1:9600}"
 log="$(mktemp /tmp/rscope-demo-XXXXXX.log)"
 ./build/bin/rscope server --port "$port" --worker-num 4 --reactor-num 2 --dispatch-mode 2 \
-  --handler article --trace-listen "$trace" --log-level debug >"$log" 2>&1 &
+  --handler article --trace-listen "$trace" --trace-step --log-level debug >"$log" 2>&1 &
 server=$!
 traffic=""
 cleanup()
@@ -41,8 +41,8 @@ grep -E "onConnect|onReceive|onClose" "$log" | head -3 | sed 's/^/  /'
 traffic=$!
 
 if [ -n "${DISPLAY:-}" ] && [ -z "${RSCOPE_DEMO_HEADLESS:-}" ]; then
-  echo "== rscope-viewer --connect $trace  (close the window to stop the demo)"
-  ./build/bin/rscope-viewer --connect "$trace" --pace-ms 500
+  echo "== rscope-viewer --connect $trace --tutorial 01-startup  (close the window to stop)"
+  ./build/bin/rscope-viewer --connect "$trace" --tutorial 01-startup --pace-ms 500
 else
   out="${RSCOPE_DEMO_OUT:-/tmp/rscope-demo}"
   echo "== no display (DISPLAY is not set): recording 4 s of the live trace instead -> $out.jsonl"

@@ -51,7 +51,7 @@ void ViewerApp::applyStartFault()
 {
     if (startFaultDone_ || options_.fault.empty() || !watchingTrace()) return;
     size_t target = static_cast<size_t>(std::max(1, options_.tutorialStep)) - 1;
-    if (tutorial_ && tutorial_->step() < target) return;
+    if (tutorial_ && tutorial_->step() < std::min(target, tutorial_->steps() - 1)) return;
     using T = Command::Type;
     const std::string& f = options_.fault;
     size_t colon = f.find(':');

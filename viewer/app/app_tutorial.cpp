@@ -108,7 +108,16 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
     lessonServer_ = std::make_unique<tutorial::LessonServer>(rscopeBinary_);
     std::string serverError = "--tutorial-replay";
     TutorialMode mode = TutorialMode::Live;
-    if (!options_.tutorialReplay && lessonServer_->start(lesson.server, serverError))
+    if (!options_.connect.empty() && !options_.tutorialReplay)
+    {
+        // --connect: the lesson runs on that server; its port and master pid come with the
+        // trace header (updateTutorial), and starting or restarting it is left to its owner.
+        lessonServer_->attach(0, options_.connect, 0);
+        actions_ = std::make_unique<tutorial::ActionRunner>(*lessonServer_, rscopeBinary_);
+        if (!live_) startLive(options_.connect);
+        view_.tutorialSource = "the server at " + options_.connect + " (not started by the lesson)";
+    }
+    else if (!options_.tutorialReplay && lessonServer_->start(lesson.server, serverError))
     {
         actions_ = std::make_unique<tutorial::ActionRunner>(*lessonServer_, rscopeBinary_);
         startLive(lessonServer_->traceAddress());
@@ -168,7 +177,9 @@ void ViewerApp::closeTutorial()
     actions_.reset();
     if (lessonServer_)
     {
-        live_.reset();
+        // A server the lesson only attached to keeps its trace connection: it is what --connect
+        // asked to watch.
+        if (!lessonServer_->attached()) live_.reset();
         lessonServer_->stop();
         lessonServer_.reset();
     }
@@ -296,6 +307,17 @@ void ViewerApp::updateTutorial()
     if (actions_) actions_->busy();  // reaps finished helpers
     applyStartFault();
     if (!tutorial_) return;
+    if (lessonServer_ && lessonServer_->attached() && live_ && store_->hasHeader())
+    {
+        // The attached server's client port and master pid, from its header (a restarted
+        // server sends a new one).
+        const Topology& t = store_->topology();
+        pid_t master = 0;
+        for (const Process& p : t.processes)
+            if (p.role == Role::Master) master = p.pid;
+        if (lessonServer_->port() != t.port || lessonServer_->masterPid() != master)
+            lessonServer_->attach(t.port, live_->address(), master);
+    }
     if (pendingAction_ && watchingTrace())
     {
         pendingAction_ = false;
@@ -305,7 +327,9 @@ void ViewerApp::updateTutorial()
     // --tutorial-step N: advance while the target is ahead and the step allows it (a step that
     // timed out or is not in the recording is skipped, as a learner would). A recording can
     // answer several steps in one frame; a live server answers as its events arrive.
-    size_t target = static_cast<size_t>(std::max(1, options_.tutorialStep)) - 1;
+    // A target past the last step means the last step (and Next there would not move).
+    size_t target = std::min(static_cast<size_t>(std::max(1, options_.tutorialStep)) - 1,
+                             tutorial_->steps() - 1);
     for (size_t guard = 0; guard <= tutorial_->steps(); ++guard)
     {
         tutorial_->update(*store_, std::min(playback_.position(), store_->size()), nowMs());

@@ -317,7 +317,7 @@ int ViewerApp::runInteractive()
     if (!options_.replayPath.empty()) startLoad(options_.replayPath);
     if (!options_.connect.empty()) startLive(options_.connect);
     if (!options_.tutorial.empty())
-        if (int rc = openTutorial(options_.tutorial); rc != kExitOk) return rc;
+        if (int rc = openTutorial(options_.tutorial); rc != kExitOk) return rc;  // attaches
     applyStartOptions();
 
     double last = glfwGetTime();
@@ -348,7 +348,7 @@ int ViewerApp::runHeadless()
     if (!options_.tutorial.empty())
         if (int rc = openTutorial(options_.tutorial); rc != kExitOk) return rc;
     if (!initWindow(false, false)) return kExitNoDisplay;
-    if (!options_.connect.empty()) startLive(options_.connect);
+    if (!options_.connect.empty() && !live_) startLive(options_.connect);
     applyStartOptions();
 
     // Tables and tab bars measure themselves in their first frame: two frames that do not move

@@ -61,7 +61,8 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
         "--tutorial", out.tutorial,
         "Open a lesson (tutorials/NAME.json, or a path): the viewer starts the lesson's server "
         "and follows its steps live (its recording if the server cannot start)");
-    tutorial->excludes(replay)->excludes(connect);
+    // With --connect the lesson runs on that server (the demo's) instead of starting its own.
+    tutorial->excludes(replay);
     app.add_flag("--tutorial-replay", out.tutorialReplay,
                  "Tutorial: follow the lesson on its recording instead of a live server")
         ->needs(tutorial);

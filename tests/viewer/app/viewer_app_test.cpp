@@ -630,6 +630,33 @@ TEST(ViewerApp, StepHopsWalkTheServerAndExitReleasesIt)
     EXPECT_EQ(d["events"].get<int>(), 8 + 10) << d["cursor"].dump();
 }
 
+// --connect with --tutorial: the lesson runs on a server the viewer did not start (the demo's):
+// its actions reach that server, and the viewer leaves it running when it exits.
+TEST(ViewerApp, LessonOnAConnectedServerLeavesItRunning)
+{
+    using rscope::testing::ServerProcess;
+    TempDir dir;
+    ServerProcess server({"--worker-num", "4", "--reactor-num", "2", "--dispatch-mode", "2",
+                          "--trace-listen", "127.0.0.1:0"});
+    ASSERT_TRUE(server.start());
+    uint16_t tracePort = tracePortOf(server.output());
+    ASSERT_NE(tracePort, 0) << server.output();
+    std::string dump = dir.file("lesson.json");
+    RunResult r = runViewer(
+        dir, {"--connect", "127.0.0.1:" + std::to_string(tracePort), "--tutorial", "02-one-request",
+              "--tutorial-step", "6", "--frames", "300", "--dump-layout", dump});
+    ASSERT_EQ(r.exitCode, 0) << r.err;
+    json t = json::parse(readFile(dump))["tutorial"];
+    EXPECT_EQ(t["step"], 6) << t.dump();
+    EXPECT_EQ(t["status"], "met") << t.dump();
+    EXPECT_EQ(t["server"]["port"], server.port()) << "the lesson attached to the given server";
+    // The article request of the lesson went to this server, which still serves.
+    std::string client = std::string(RSCOPE_BIN) + " client --port " +
+                         std::to_string(server.port()) + " > " + dir.file("client.out") + " 2>&1";
+    EXPECT_EQ(std::system(client.c_str()), 0) << readFile(dir.file("client.out"));
+    server.stop();
+}
+
 TEST(ViewerApp, LiveSessionReconnectsWhenTheServerRestarts)
 {
     using rscope::testing::ServerProcess;
