@@ -178,6 +178,7 @@ void ViewerApp::applyFault(const Command& c)
     if (ok)
     {
         if (c.type == T::PauseWorker) view_.pausedWorkers.push_back(worker);
+        if (c.type == T::OpenSlowClient) view_.slowReaderUntilMs = nowMs() + action.ms;
         if (c.type == T::ResumeWorker || c.type == T::KillWorker)
             view_.pausedWorkers.erase(
                 std::remove(view_.pausedWorkers.begin(), view_.pausedWorkers.end(), worker),

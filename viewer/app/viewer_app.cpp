@@ -214,6 +214,7 @@ DrawList ViewerApp::layoutArchitectureIn(const RectF& canvas) const
     in.fontSize = ImGui::GetFontSize();
     in.highlightNodes = &view_.highlightNodes;
     in.stoppedWorkers = &view_.pausedWorkers;
+    in.slowTraceReader = nowMs() < view_.slowReaderUntilMs;
     in.highlightEdges = &view_.highlightEdges;
     return layoutArchitecture(in);
 }

@@ -331,6 +331,14 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in)
                                {f.clientX, std::max(in.canvas.y, accept->a.y - m.lineHeight)},
                                rgba(170, 180, 195),
                                "listen"});
+    if (in.slowTraceReader)
+        if (const NodeRecord* master = list.findNode("master"))
+            list.labels.push_back(
+                {"slow trace reader: the master drops its events",
+                 {master->rect.x, std::min(in.canvas.y + in.canvas.h - m.lineHeight,
+                                           master->rect.y + master->rect.h + m.lineHeight * 0.3f)},
+                 rgba(250, 200, 80),
+                 "slow_reader"});
     static const std::vector<std::string> kNone;
     markHighlights(list, in.highlightNodes ? *in.highlightNodes : kNone,
                    in.highlightEdges ? *in.highlightEdges : kNone);

@@ -28,6 +28,10 @@ struct ArchitectureLayoutInput
     // Workers the viewer stopped (SIGSTOP, Server menu): a stopped process emits nothing, so the
     // trace cannot show it; null = none.
     const std::vector<int>* stoppedWorkers = nullptr;
+    // A slow trace reader the viewer opened (Server menu) is connected: the server drops events
+    // for that reader only, so nothing in this viewer's stream shows it; a note under the
+    // master says so.
+    bool slowTraceReader = false;
     // Tutorial highlights (ids or "prefix*" patterns, see highlight.h); null = none.
     const std::vector<std::string>* highlightNodes = nullptr;
     const std::vector<std::string>* highlightEdges = nullptr;

@@ -31,6 +31,8 @@ struct ViewState
     bool logFollowsCursor = true;
     // Live step mode: this viewer holds the server's step gate (rscope server --trace-step).
     bool holdingServer = false;
+    // Until when (steady ms) a slow trace reader the Server menu opened stays connected.
+    int64_t slowReaderUntilMs = 0;
     EventFilter filter;
     char searchText[128] = {};
     // Event log rows matching `filter` (indices into the store), rebuilt when the filter changes

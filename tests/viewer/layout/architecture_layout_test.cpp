@@ -641,5 +641,33 @@ TEST(ArchitectureLayout, AWorkerTheViewerStoppedSaysSoInItsBox)
             << w;
 }
 
+// A slow trace reader leaves no mark in this viewer's stream: the layout notes it under the
+// master, inside the canvas and clear of every box.
+TEST(ArchitectureLayout, ASlowTraceReaderIsNotedUnderTheMaster)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4));
+    ArchitectureState state;
+    state.reset(fx.store.topology());
+    ArchitectureLayoutInput in = fx.input({0, 0, 931, 404});
+    in.state = &state;
+    auto noted = [](const DrawList& l)
+    {
+        for (const LabelRecord& label : l.labels)
+            if (label.id == "slow_reader") return &label;
+        return static_cast<const LabelRecord*>(nullptr);
+    };
+    EXPECT_EQ(noted(layoutArchitecture(in)), nullptr);
+    in.slowTraceReader = true;
+    DrawList list = layoutArchitecture(in);
+    const LabelRecord* label = noted(list);
+    ASSERT_NE(label, nullptr);
+    const NodeRecord* master = list.findNode("master");
+    ASSERT_NE(master, nullptr);
+    EXPECT_GE(label->pos.y, master->rect.y + master->rect.h);
+    EXPECT_LT(label->pos.y, in.canvas.y + in.canvas.h);
+    EXPECT_FLOAT_EQ(label->pos.x, master->rect.x);
+}
+
 }  // namespace
 }  // namespace rscope::viewer
