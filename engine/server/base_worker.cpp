@@ -175,7 +175,9 @@ void BaseWorker::onAccept()
         conn->channel().setReadCallback([this, conn] { onClientRead(conn); });
         conn->channel().setWriteCallback([this, conn] { onClientWrite(conn); });
         conn->channel().enableReading();
-        if (server_.on().onConnect) server_.on().onConnect(server_, session, id_);
+        if (server_.on().onConnect)
+            tracedCallback(trace::CallbackId::OnConnect, session, fd,
+                           [&] { server_.on().onConnect(server_, session, id_); });
     }
 }
 
@@ -221,30 +223,44 @@ void BaseWorker::onFrame(const char* data, size_t len)
     deliver(framing_, data, len);
 }
 
+template <typename Fn>
+void BaseWorker::tracedCallback(trace::CallbackId id, int64_t session, int fd, Fn&& fn)
+{
+    if (!trace::on())
+    {
+        fn();
+        return;
+    }
+    auto enter = connRecord(trace::EventKind::CallbackEnter, session, fd);
+    enter.a3 = static_cast<uint8_t>(id);
+    trace::emit(enter);
+    fn();
+    auto exit = connRecord(trace::EventKind::CallbackExit, session, fd);
+    exit.a3 = enter.a3;
+    exit.a0 = exit.tsNs - enter.tsNs;
+    trace::emit(exit);
+}
+
 void BaseWorker::deliver(Connection* conn, const char* data, size_t len)
 {
     SessionSlot& slot = server_.shared().slotOf(conn->session());
     if (conn->peerClosed || slot.closed.load(std::memory_order_relaxed)) return;
-    auto enter = connRecord(trace::EventKind::CallbackEnter, conn->session(), conn->fd());
-    enter.a3 = static_cast<uint8_t>(trace::CallbackId::OnReceive);
-    if (trace::on()) trace::emit(enter);
-    try
-    {
-        if (server_.on().onReceive)
-            server_.on().onReceive(server_, conn->session(), id_, std::string_view(data, len));
-    }
-    catch (const std::exception& e)
-    {
-        RS_ERROR("onReceive(session {}) threw: {}; the worker goes on", conn->session(), e.what());
-    }
+    tracedCallback(trace::CallbackId::OnReceive, conn->session(), conn->fd(),
+                   [&]
+                   {
+                       try
+                       {
+                           if (server_.on().onReceive)
+                               server_.on().onReceive(server_, conn->session(), id_,
+                                                      std::string_view(data, len));
+                       }
+                       catch (const std::exception& e)
+                       {
+                           RS_ERROR("onReceive(session {}) threw: {}; the worker goes on",
+                                    conn->session(), e.what());
+                       }
+                   });
     server_.shared().worker(id_).requests.fetch_add(1, std::memory_order_relaxed);
-    if (trace::on())
-    {
-        auto exit = connRecord(trace::EventKind::CallbackExit, conn->session(), conn->fd());
-        exit.a3 = enter.a3;
-        exit.a0 = exit.tsNs - enter.tsNs;
-        trace::emit(exit);
-    }
 }
 
 void BaseWorker::onClientWrite(Connection* conn)
@@ -264,7 +280,8 @@ void BaseWorker::peerClose(Connection* conn, const char* cause)
     slot.peerClosed.store(1, std::memory_order_relaxed);
     uint8_t expected = 0;
     if (slot.closed.compare_exchange_strong(expected, 1) && server_.on().onClose)
-        server_.on().onClose(server_, conn->session(), id_);
+        tracedCallback(trace::CallbackId::OnClose, conn->session(), conn->fd(),
+                       [&] { server_.on().onClose(server_, conn->session(), id_); });
     closeConnection(conn, cause);
 }
 
@@ -357,7 +374,9 @@ bool BaseWorker::closeOwned(Connection* conn, bool reset)
     uint8_t expected = 0;
     if (!slot.closed.compare_exchange_strong(expected, 1)) return false;
     slot.closeActively.store(1, std::memory_order_relaxed);
-    if (server_.on().onClose) server_.on().onClose(server_, conn->session(), -1);
+    if (server_.on().onClose)
+        tracedCallback(trace::CallbackId::OnClose, conn->session(), conn->fd(),
+                       [&] { server_.on().onClose(server_, conn->session(), -1); });
     if (reset || conn->queuedBytes() == 0)
         closeConnection(conn, reset ? "reset by server" : "closed by server");
     else

@@ -54,6 +54,10 @@ class BaseWorker : public WorkerContext, private ipc::MessageSink, private proto
     void onFrame(const char* data, size_t len) override;
     void onMessage(const ipc::PipeHeader& head, const char* payload, size_t len) override;
     void deliver(Connection* conn, const char* data, size_t len);
+    // Runs a user callback between callback_enter and callback_exit events, as the process
+    // mode's workers do (a tutorial or the viewer reads BASE mode's callbacks the same way).
+    template <typename Fn>
+    void tracedCallback(trace::CallbackId id, int64_t session, int fd, Fn&& fn);
     void peerClose(Connection* conn, const char* cause);
     void closeConnection(Connection* conn, const char* reason);
     bool closeOwned(Connection* conn, bool reset);
