@@ -4,6 +4,7 @@
 #include <stb_image.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +14,8 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include "tests/viewer/app/viewer_run.h"
 
 namespace
 {
@@ -24,28 +27,30 @@ const std::string kViewer = RSCOPE_VIEWER;
 const std::string kArticle = std::string(RSCOPE_SOURCE_DIR) + "/traces/article.jsonl";
 constexpr int kOnReceiveEnterEvent = 26;  // callback_enter onReceive in worker[2] (seq 27)
 
-class TempDir
-{
-  public:
-    TempDir()
-    {
-        char tmpl[] = "/tmp/rscope_sequence_tab_XXXXXX";
-        path_ = ::mkdtemp(tmpl);
-    }
-    ~TempDir() { fs::remove_all(path_); }
-    std::string file(const std::string& name) const { return path_ + "/" + name; }
+using rscope::viewer::test::TempDir;
 
-  private:
-    std::string path_;
-};
-
-// The viewer under its own Xvfb, bounded by `timeout`; the exit code.
+// The viewer under its own Xvfb, bounded in time; the exit code. `args` is written as on a
+// command line: words split on spaces, single quotes keep a path with spaces in one word.
 int runViewer(const std::string& args, const TempDir& dir)
 {
-    std::string cmd = "timeout 90 xvfb-run -a -s '-screen 0 1280x800x24' '" + kViewer + "' " +
-                      args + " >'" + dir.file("out.txt") + "' 2>'" + dir.file("err.txt") + "'";
-    int status = std::system(cmd.c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    std::vector<std::string> words;
+    std::string word;
+    bool quoted = false, any = false;
+    for (char c : args)
+    {
+        if (c == '\'')
+            quoted = !quoted, any = true;
+        else if (c == ' ' && !quoted)
+        {
+            if (any) words.push_back(word);
+            word.clear();
+            any = false;
+        }
+        else
+            word += c, any = true;
+    }
+    if (any) words.push_back(word);
+    return rscope::viewer::test::runViewer(kViewer, dir, words, std::chrono::seconds(90)).exitCode;
 }
 
 json readJson(const std::string& path)

@@ -2,9 +2,7 @@
 // (the dump's tutorial state, Chinese text, no server process left after exit), a lesson whose
 // server cannot start falling back to its recording (steps walked, highlights in the picture),
 // and an unknown lesson refused by name.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,7 +11,6 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,7 +18,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-extern char** environ;
+#include "tests/viewer/app/viewer_run.h"
 
 namespace
 {
@@ -33,28 +30,8 @@ namespace fs = std::filesystem;
 const std::string kViewer = RSCOPE_VIEWER;
 const std::string kArticle = std::string(RSCOPE_SOURCE_DIR) + "/traces/article.jsonl";
 
-std::string readFile(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-class TempDir
-{
-  public:
-    TempDir()
-    {
-        char tmpl[] = "/tmp/rscope_tutorial_test_XXXXXX";
-        path_ = ::mkdtemp(tmpl);
-    }
-    ~TempDir() { fs::remove_all(path_); }
-    std::string file(const std::string& name) const { return path_ + "/" + name; }
-
-  private:
-    std::string path_;
-};
+using rscope::viewer::test::readFile;
+using rscope::viewer::test::TempDir;
 
 struct ViewerRun
 {
@@ -64,53 +41,16 @@ struct ViewerRun
     bool png = false;
 };
 
-// The viewer under its own Xvfb (xvfb-run -a), in its own process group so that a timeout
-// stops everything it started; bounded by `timeout`.
+// The viewer under its own Xvfb with a screenshot and a layout dump, bounded by `timeout`.
 ViewerRun runViewer(const TempDir& dir, std::vector<std::string> args, std::chrono::seconds timeout)
 {
     std::string png = dir.file("shot.png"), dump = dir.file("dump.json");
-    std::string errPath = dir.file("viewer.err");
-    std::vector<std::string> argv = {"xvfb-run", "-a",           "-s", "-screen 0 1280x800x24",
-                                     kViewer,    "--screenshot", png,  "--dump-layout",
-                                     dump};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargv;
-    for (std::string& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, dir.file("viewer.out").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&actions, 2, errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attr, 0);
-    pid_t pid = -1;
-    int rc = posix_spawnp(&pid, "xvfb-run", &actions, &attr, cargv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
+    args.insert(args.begin(), {"--screenshot", png, "--dump-layout", dump});
+    rscope::viewer::test::RunResult run =
+        rscope::viewer::test::runViewer(kViewer, dir, args, timeout);
     ViewerRun r;
-    EXPECT_EQ(rc, 0) << "posix_spawnp(xvfb-run)";
-    if (rc != 0) return r;
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline)
-    {
-        int status = 0;
-        if (::waitpid(pid, &status, WNOHANG) == pid)
-        {
-            r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-            break;
-        }
-        std::this_thread::sleep_for(20ms);
-    }
-    if (r.exitCode == -1)
-    {
-        ::kill(-pid, SIGKILL);
-        ::waitpid(pid, nullptr, 0);
-    }
-    r.err = readFile(errPath);
+    r.exitCode = run.exitCode;
+    r.err = run.err;
     if (fs::exists(dump)) r.dump = json::parse(readFile(dump), nullptr, false);
     r.png = fs::exists(png) && fs::file_size(png) > 0;
     return r;

@@ -1,10 +1,8 @@
 // rscope-viewer end to end: the real binary under Xvfb renders traces/article.jsonl at chosen
 // events; the layout dump and the screenshot's pixels are checked. Also bad input (malformed
 // lines, a newer major version, a missing file) and a live session against the real server.
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stb_image.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -17,7 +15,6 @@
 #include <future>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,9 +23,10 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/test_support.h"
+#include "tests/viewer/app/viewer_run.h"
 
-extern char** environ;
-
+namespace rscope::viewer
+{
 namespace
 {
 
@@ -45,86 +43,25 @@ constexpr int kDispatchPipeWriteEvent = 21;  // pipe_write RECV_DATA reactor[0] 
 constexpr int kOnReceiveEnterEvent = 26;     // callback_enter onReceive in worker[2]
 constexpr int kReactorWriteEvent = 34;       // reactor_write reactor[0] -> client session 1
 
-struct RunResult
-{
-    int exitCode = -1;  // -1: killed after the timeout
-    std::string err;
-};
+using test::readFile;
+using test::RunResult;
+using test::TempDir;
 
-std::string readFile(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
-// A temp directory per test, removed at the end.
-class TempDir
-{
-  public:
-    TempDir()
-    {
-        char tmpl[] = "/tmp/rscope_viewer_test_XXXXXX";
-        path_ = ::mkdtemp(tmpl);
-    }
-    ~TempDir() { fs::remove_all(path_); }
-    std::string file(const std::string& name) const { return path_ + "/" + name; }
-
-  private:
-    std::string path_;
-};
-
-// Starts the viewer under its own Xvfb (xvfb-run -a) with stdout/stderr to files.
 pid_t spawnViewer(const std::vector<std::string>& args, const std::string& outPath,
                   const std::string& errPath)
 {
-    std::vector<std::string> argv = {"xvfb-run", "-a", "-s", "-screen 0 1280x800x24", kViewer};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargv;
-    for (std::string& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
-    posix_spawn_file_actions_addopen(&actions, 2, errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
-    // Its own process group, so a timeout can stop Xvfb and the viewer together.
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    posix_spawnattr_setpgroup(&attr, 0);
-    pid_t pid = -1;
-    int rc = posix_spawnp(&pid, "xvfb-run", &actions, &attr, cargv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-    return rc == 0 ? pid : -1;
+    return test::spawnViewer(kViewer, args, outPath, errPath);
 }
 
 int waitViewer(pid_t pid, std::chrono::seconds timeout)
 {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline)
-    {
-        int status = 0;
-        pid_t r = ::waitpid(pid, &status, WNOHANG);
-        if (r == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-        std::this_thread::sleep_for(20ms);
-    }
-    ::kill(-pid, SIGKILL);
-    ::waitpid(pid, nullptr, 0);
-    return -1;
+    return test::waitViewer(pid, timeout);
 }
 
 RunResult runViewer(const TempDir& dir, const std::vector<std::string>& args)
 {
-    std::string out = dir.file("viewer.out"), err = dir.file("viewer.err");
-    pid_t pid = spawnViewer(args, out, err);
-    EXPECT_GT(pid, 0) << "posix_spawnp(xvfb-run)";
-    RunResult r;
-    if (pid > 0) r.exitCode = waitViewer(pid, 60s);
-    r.err = readFile(err);
+    RunResult r = test::runViewer(kViewer, dir, args, 60s);
+    EXPECT_NE(r.exitCode, -1) << "the viewer did not finish within 60 s";
     return r;
 }
 
@@ -696,3 +633,4 @@ TEST(ViewerApp, LiveSessionReconnectsWhenTheServerRestarts)
 }
 
 }  // namespace
+}  // namespace rscope::viewer
