@@ -1,6 +1,8 @@
 // The thread-local role of each thread, as documented in process_globals.h.
 #include "engine/base/process_globals.h"
 
+#include <sys/prctl.h>
+
 #include <fmt/format.h>
 
 namespace rscope::base
@@ -35,6 +37,17 @@ void setThreadRole(Role role, int index)
 {
     tRole = role;
     tRoleIndex = index;
+    if (role == Role::Cli) return;
+    // "rs-worker-2" in ps -L, top -H and perf: a learner can tell the processes and threads of
+    // the model apart without the trace.
+    std::string name = index < 0 ? fmt::format("rs-{}", roleName(role))
+                                 : fmt::format("rs-{}-{}", roleName(role), index);
+    nameThread(name.c_str());
+}
+
+void nameThread(const char* name)
+{
+    ::prctl(PR_SET_NAME, name, 0, 0, 0);  // the kernel keeps 15 bytes
 }
 
 Role threadRole()

@@ -20,7 +20,10 @@ const char* roleName(Role role);
 
 // The role of the calling thread. Written by the thread itself (after fork or at thread start);
 // each thread has its own copy, so no synchronisation is needed.
+// Also names the thread "rs-ROLE[-INDEX]" (/proc/.../comm) unless the role is Cli.
 void setThreadRole(Role role, int index);
+// Renames the calling thread (15 bytes at most are kept).
+void nameThread(const char* name);
 Role threadRole();
 int threadRoleIndex();
 

@@ -57,7 +57,7 @@ bool LessonRecorder::line(std::string_view text)
     }
     ++events_;  // counted as a reader counts it, broken lines included
     if (!scanned) return true;
-    trace::EventKind kind = trace::kindByName(std::string(fields.kind).c_str());
+    trace::EventKind kind = trace::kindByName(fields.kind);
     if (kind == trace::EventKind::TraceDropped)
     {
         nlohmann::json j = nlohmann::json::parse(text, nullptr, false);

@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "engine/base/process_globals.h"
 #include "engine/cli/commands.h"
 #include "engine/tracefile/trace_recorder.h"
 
@@ -62,6 +63,7 @@ void addRecordCommand(CLI::App& app)
             opts->onNote = [](const std::string& text)
             { std::fprintf(stderr, "rscope record: %s\n", text.c_str()); };
             installStopHandlers();
+            base::nameThread("rs-record");
             tracefile::RecordResult r = tracefile::recordTrace(*opts, gStopRecording);
             if (!r.ok)
             {

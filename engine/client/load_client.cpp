@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "engine/base/clock.h"
+#include "engine/base/process_globals.h"
 #include "engine/client/load_thread.h"
 #include "engine/reactor/socket_ops.h"
 
@@ -92,7 +93,13 @@ LoadSummary runLoad(const LoadOptions& options)
         plan.firstIndex += plan.count;
     }
     std::vector<std::thread> running;
-    for (auto& loop : loops) running.emplace_back([&loop] { loop->run(); });
+    for (size_t i = 0; i < loops.size(); ++i)
+        running.emplace_back(
+            [&loop = loops[i], i]
+            {
+                base::nameThread(fmt::format("rs-load-{}", i).c_str());  // top -H tells them apart
+                loop->run();
+            });
     for (auto& t : running) t.join();
 
     int64_t lastReply = start;

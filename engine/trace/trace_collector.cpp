@@ -19,6 +19,7 @@
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
 #include "engine/base/process_globals.h"
+#include "engine/base/stream_file.h"
 #include "engine/base/unique_fd.h"
 #include "engine/reactor/channel.h"
 #include "engine/reactor/event_loop.h"
@@ -92,6 +93,7 @@ class TraceCollector::Impl
         batch_.reserve(1 << 20);
         cursor_.assign(buffers.ringCount(), 0);
         end_.assign(buffers.ringCount(), 0);
+        headTs_.assign(buffers.ringCount(), INT64_MAX);
     }
 
     std::string openSinks()
@@ -111,11 +113,8 @@ class TraceCollector::Impl
         }
         if (!options_.file.empty())
         {
-            fileFd_.reset(
-                ::open(options_.file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-            if (!fileFd_.valid())
-                RS_ERROR("open(trace file {}): {}; not recording to a file", options_.file,
-                         base::errnoText(errno));
+            if (!file_.open(options_.file))
+                RS_ERROR("trace file: {}; not recording to a file", file_.error());
         }
         return bound;
     }
@@ -123,6 +122,7 @@ class TraceCollector::Impl
     void run()
     {
         base::setThreadRole(base::Role::Master, -1);
+        base::nameThread("rs-trace");
         // The server threads run SCHED_BATCH; the collector must not wait behind them for a
         // time slice, or the rings fill up. Its 1 ms wakeups are too few to matter to them.
         sched_param param{};
@@ -345,7 +345,8 @@ class TraceCollector::Impl
     // A k-way merge straight out of the rings: each ring is in time order (one producer), so
     // the next event is the oldest ring head. Records are serialised in place and the tails
     // released afterwards: no copy, no sort. Records younger than the hold-back window wait, so
-    // a slower producer's older event still gets in front of them.
+    // a slower producer's older event still gets in front of them. The heads' timestamps sit in
+    // one dense array (INT64_MAX = nothing to take), not read from each ring's slot per event.
     void drain(bool final)
     {
         const int rings = buffers_.ringCount();
@@ -355,21 +356,18 @@ class TraceCollector::Impl
             Ring& ring = buffers_.ring(i);
             cursor_[i] = ring.header.tail.load(std::memory_order_relaxed);
             end_[i] = ring.header.head.load(std::memory_order_acquire);
+            headTs_[i] = headTs(i, cutoff);
         }
-        bool consumers = fileFd_.valid() || !clients_.empty();
+        bool consumers = file_.isOpen() || !clients_.empty();
         batch_.clear();
+        fileMark_ = file_.size();
         size_t emitted = 0;
         for (;;)
         {
-            int best = -1;
-            int64_t bestTs = cutoff;
-            for (int i = 0; i < rings; ++i)
-            {
-                if (cursor_[i] == end_[i]) continue;
-                int64_t ts = buffers_.ring(i).slots[cursor_[i] & (kRingSlots - 1)].tsNs;
-                if (ts <= bestTs && (best < 0 || ts < bestTs)) best = i, bestTs = ts;
-            }
-            if (best < 0) break;
+            int best = 0;
+            for (int i = 1; i < rings; ++i)
+                if (headTs_[i] < headTs_[best]) best = i;
+            if (headTs_[best] == INT64_MAX) break;
             Ring& ring = buffers_.ring(best);
             const TraceRecord& record = ring.slots[cursor_[best]++ & (kRingSlots - 1)];
             const char* preview = nullptr;
@@ -377,6 +375,7 @@ class TraceCollector::Impl
                 preview =
                     reinterpret_cast<const char*>(&ring.slots[cursor_[best]++ & (kRingSlots - 1)]);
             serialize(record, best, consumers, preview);
+            headTs_[best] = headTs(best, cutoff);
             ++emitted;
         }
         for (int i = 0; i < rings; ++i)
@@ -397,6 +396,16 @@ class TraceCollector::Impl
         if (emitted > 0) publish(emitted);
     }
 
+    // Timestamp of ring i's next record, or INT64_MAX if it has none older than cutoff.
+    int64_t headTs(int i, int64_t cutoff) const
+    {
+        if (cursor_[i] == end_[i]) return INT64_MAX;
+        int64_t ts = buffers_.ring(i).slots[cursor_[i] & (kRingSlots - 1)].tsNs;
+        return ts <= cutoff ? ts : INT64_MAX;
+    }
+
+    // Lines go straight into the trace file's staging buffer when there is a file (no copy),
+    // else into batch_; clients copy them from there in publish().
     void serialize(const TraceRecord& record, int ring, bool consumers,
                    const char* preview = nullptr)
     {
@@ -408,33 +417,42 @@ class TraceCollector::Impl
             return;
         }
         refreshActor(static_cast<uint32_t>(ring));
-        if (fileFd_.valid())
+        bool toFile = file_.isOpen();
+        if (toFile)
+        {
             openFlows_.observe(record.flow, isTerminalKind(static_cast<EventKind>(record.kind)));
-        size_t at = batch_.size();
-        appendEventLine(batch_, ++seq_, record, actorFields_[ring], preview);
+            if (!headerWritten_) writeFileHeader();
+        }
+        char* line =
+            toFile ? file_.reserve(kMaxEventLineBytes) : batch_.reserve(kMaxEventLineBytes);
+        size_t size = static_cast<size_t>(
+            writeEventLine(line, ++seq_, record, actorFields_[ring], preview) - line);
         if (startup && startupLines_.size() < kMaxStartupLines)
-            startupLines_.emplace_back(batch_.data() + at, batch_.size() - at);
-        if (!consumers) batch_.truncate(at);
+            startupLines_.emplace_back(line, size);
+        if (!consumers) return;
+        toFile ? file_.advance(size) : batch_.advance(size);
+    }
+
+    void writeFileHeader()
+    {
+        std::string header = buildHeaderLine(server_, buffers_, options_);
+        writeFile(header.data(), header.size());
+        headerWritten_ = true;
+        fileMark_ = file_.size();  // clients have their own header
     }
 
     void publish(size_t events)
     {
-        if (batch_.empty()) return;
-        if (fileFd_.valid())
-        {
-            if (!headerWritten_)
-            {
-                std::string header = buildHeaderLine(server_, buffers_, options_);
-                writeFile(header.data(), header.size());
-                headerWritten_ = true;
-            }
-            writeFile(batch_.data(), batch_.size());
-        }
+        // This drain's lines: in the file's staging buffer after fileMark_, or in batch_.
+        bool inFile = file_.isOpen() && file_.size() > fileMark_;
+        const char* data = inFile ? file_.stagedFrom(fileMark_) : batch_.data();
+        size_t size = inFile ? static_cast<size_t>(file_.size() - fileMark_) : batch_.size();
+        if (size == 0) return;
         for (auto& c : clients_)
         {
             // Once dropping, keep dropping until the backlog is gone and the notice is out, so
             // the client's stream has exactly one gap, right after the notice.
-            if (c->dropped > 0 || c->pending.size() - c->offset + batch_.size() > kClientMaxPending)
+            if (c->dropped > 0 || c->pending.size() - c->offset + size > kClientMaxPending)
             {
                 // The safety valve: this client is too slow. The batch held seqs
                 // seq_ - events + 1 .. seq_.
@@ -442,40 +460,33 @@ class TraceCollector::Impl
                 c->dropped += events;
                 continue;
             }
-            c->pending.append(batch_.data(), batch_.size());
+            c->pending.append(data, size);
             flushClient(c.get());
         }
+        // Every drain ends up in the file (a reader may follow it), at most one partial block of
+        // it through the page cache. After the clients: flush() moves the staged bytes.
+        if (inFile && !file_.flush()) fileFailed();
         reapClients();
     }
 
     void writeFile(const char* data, size_t size)
     {
-        size_t off = 0;
-        while (off < size)
-        {
-            ssize_t n = ::write(fileFd_.get(), data + off, size - off);
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0)
-            {
-                RS_ERROR("write(trace file {}): {}; closing it", options_.file,
-                         base::errnoText(errno));
-                fileFd_.reset();
-                return;
-            }
-            off += static_cast<size_t>(n);
-        }
+        if (file_.isOpen() && !file_.append(data, size)) fileFailed();
     }
+
+    void fileFailed() { RS_ERROR("trace file: {}; no more events go to it", file_.error()); }
 
     void finish()
     {
-        if (!fileFd_.valid()) return;
-        std::string tail = headerWritten_ ? "" : buildHeaderLine(server_, buffers_, options_);
+        if (!file_.isOpen()) return;
+        if (!headerWritten_) writeFileHeader();
+        std::string tail;
         // Flows still open when the server stopped are listed as cut, not left dangling.
         tail += fmt::format(
             "{{\"type\":\"trace_end\",\"events\":{},\"dropped\":{},\"cut_flows\":[{}]}}\n", events_,
             totalDropped_, fmt::join(openFlows_.list(), ","));
         writeFile(tail.data(), tail.size());
-        fileFd_.reset();
+        if (file_.isOpen() && !file_.close()) fileFailed();
     }
 
     server::Server& server_;
@@ -483,11 +494,11 @@ class TraceCollector::Impl
     TraceOptions options_;
     std::atomic<reactor::EventLoop*> loop_{nullptr};  // published by the collector thread
     base::UniqueFd listenFd_;
-    base::UniqueFd fileFd_;
+    base::StreamFile file_;  // --trace-file
     bool headerWritten_ = false;
     std::vector<std::unique_ptr<Client>> clients_;
     Client* holder_ = nullptr;  // the client whose `hold` is in force (step mode)
-    std::vector<std::string> actorFields_;
+    std::vector<ActorField> actorFields_;
     std::vector<uint32_t> actorGenerations_;
     std::vector<uint64_t> droppedSeen_;
     std::vector<std::string> startupLines_;
@@ -495,6 +506,8 @@ class TraceCollector::Impl
     OpenFlows openFlows_;           // only fed while a trace file is written
     std::vector<uint64_t> cursor_;  // per ring: next record to merge
     std::vector<uint64_t> end_;     // per ring: head seen at the start of this drain
+    std::vector<int64_t> headTs_;   // per ring: timestamp of cursor_'s record (see drain)
+    uint64_t fileMark_ = 0;         // file_.size() where this drain's lines start
     uint64_t seq_ = 0;
     uint64_t events_ = 0;
     uint64_t totalDropped_ = 0;

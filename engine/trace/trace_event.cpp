@@ -2,6 +2,7 @@
 // It drives the serializer, the format checker and traces/FORMAT.md.
 #include "engine/trace/trace_event.h"
 
+#include <array>
 #include <cstring>
 
 namespace rscope::trace
@@ -140,10 +141,17 @@ bool isTerminalKind(EventKind kind)
     }
 }
 
-EventKind kindByName(const char* name)
+EventKind kindByName(std::string_view name)
 {
-    for (size_t i = 0; i < static_cast<size_t>(EventKind::Count); ++i)
-        if (std::strcmp(kKinds[i].name, name) == 0) return static_cast<EventKind>(i);
+    // Lengths computed once: the recorder looks up every line's kind.
+    static const auto names = []
+    {
+        std::array<std::string_view, static_cast<size_t>(EventKind::Count)> a;
+        for (size_t i = 0; i < a.size(); ++i) a[i] = kKinds[i].name;
+        return a;
+    }();
+    for (size_t i = 0; i < names.size(); ++i)
+        if (names[i] == name) return static_cast<EventKind>(i);
     return EventKind::Count;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace rscope::trace
 {
@@ -100,7 +101,7 @@ const KindInfo& kindInfo(EventKind kind);
 // callback_exit, reactor_write, close, discard, frame_error, reactor_register.
 bool isTerminalKind(EventKind kind);
 // kind by JSON name; EventKind::Count when unknown.
-EventKind kindByName(const char* name);
+EventKind kindByName(std::string_view name);
 
 // Reasons carried in a Cause arg (peer_close cause, discard reason, worker_exit reason ...).
 enum class Cause : uint8_t

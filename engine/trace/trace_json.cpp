@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <vector>
 
+#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "engine/ipc/pipe_message.h"
@@ -14,13 +15,25 @@ namespace rscope::trace
 
 namespace
 {
-// The longest line: envelope + 5 args + a 32-byte preview escaped 6x.
-constexpr size_t kMaxLineBytes = 1024;
+
+// A string padded to N bytes: copied whole (a few vector moves, no call), then p += size.
+template <size_t N>
+struct Padded
+{
+    char text[N] = {};
+    size_t size = 0;
+    void set(const std::string& s)
+    {
+        if (s.size() > N) std::abort();  // the kind table is ours: a test builds every kind
+        std::memcpy(text, s.data(), s.size());
+        size = s.size();
+    }
+};
 
 struct KindFragments
 {
-    std::string head;        // `"kind":"read","fn":"swReactorThread_onRead",`
-    std::string argKeys[5];  // `"bytes":` (with a leading comma after the first)
+    Padded<96> head;        // `"kind":"read","fn":"swReactorThread_onRead",`
+    Padded<32> argKeys[5];  // `"bytes":` (with a leading comma after the first)
     ArgInfo args[5];
     int argCount = 0;
 };
@@ -33,11 +46,12 @@ const std::vector<KindFragments>& fragments()
         for (size_t k = 0; k < t.size(); ++k)
         {
             const KindInfo& info = kindInfo(static_cast<EventKind>(k));
-            t[k].head = fmt::format("\"kind\":\"{}\",\"fn\":\"{}\",", info.name, info.historicFn);
+            t[k].head.set(
+                fmt::format("\"kind\":\"{}\",\"fn\":\"{}\",", info.name, info.historicFn));
             for (int a = 0; a < 5 && info.args[a].name != nullptr; ++a)
             {
                 t[k].args[a] = info.args[a];
-                t[k].argKeys[a] = fmt::format("{}\"{}\":", a ? "," : "", info.args[a].name);
+                t[k].argKeys[a].set(fmt::format("{}\"{}\":", a ? "," : "", info.args[a].name));
                 t[k].argCount = a + 1;
             }
         }
@@ -76,9 +90,11 @@ inline char* put(char* p, const char* s, size_t n)
     std::memcpy(p, s, n);
     return p + n;
 }
-inline char* put(char* p, const std::string& s)
+template <size_t N>
+inline char* put(char* p, const Padded<N>& s)
 {
-    return put(p, s.data(), s.size());
+    std::memcpy(p, s.text, N);  // constant size: inlined
+    return p + s.size;
 }
 template <size_t N>
 inline char* putLit(char* p, const char (&s)[N])
@@ -87,13 +103,11 @@ inline char* putLit(char* p, const char (&s)[N])
 }
 inline char* putInt(char* p, int64_t v)
 {
-    fmt::format_int f(v);
-    return put(p, f.data(), f.size());
+    return fmt::format_to(p, FMT_COMPILE("{}"), v);
 }
 inline char* putUint(char* p, uint64_t v)
 {
-    fmt::format_int f(v);
-    return put(p, f.data(), f.size());
+    return fmt::format_to(p, FMT_COMPILE("{}"), v);
 }
 inline char* putQuoted(char* p, const char* s)
 {
@@ -142,6 +156,25 @@ char* putJsonString(char* p, const char* s, size_t len)
     return p;
 }
 
+// Quoted enum names, padded, by value: a copy instead of strlen + memcpy per arg.
+using NameFn = const char* (*)(uint8_t);
+template <NameFn Name>
+const Padded<48>& quotedName(uint8_t v)
+{
+    static const std::vector<Padded<48>> table = []
+    {
+        std::vector<Padded<48>> t(256);
+        for (int i = 0; i < 256; ++i)
+            t[i].set(fmt::format("\"{}\"", Name(static_cast<uint8_t>(i))));
+        return t;
+    }();
+    return table[v];
+}
+const char* pipeTypeNameOf(uint8_t v)
+{
+    return ipc::pipeTypeName(static_cast<ipc::PipeType>(v));
+}
+
 char* putArg(char* p, const ArgInfo& arg, int64_t v)
 {
     uint8_t small = static_cast<uint8_t>(v);
@@ -162,17 +195,17 @@ char* putArg(char* p, const ArgInfo& arg, int64_t v)
             return p;
         }
         case ArgType::PipeType:
-            return putQuoted(p, ipc::pipeTypeName(static_cast<ipc::PipeType>(small)));
+            return put(p, quotedName<pipeTypeNameOf>(small));
         case ArgType::Callback:
-            return putQuoted(p, callbackName(small));
+            return put(p, quotedName<callbackName>(small));
         case ArgType::Cause:
-            return putQuoted(p, causeName(small));
+            return put(p, quotedName<causeName>(small));
         case ArgType::Protocol:
             return putQuoted(p, protocolName(v));
         case ArgType::Direction:
-            return putQuoted(p, directionName(small));
+            return put(p, quotedName<directionName>(small));
         case ArgType::Phase:
-            return putQuoted(p, phaseName(small));
+            return put(p, quotedName<phaseName>(small));
     }
     return p;
 }
@@ -187,10 +220,15 @@ void TextBuffer::grow(size_t need)
     capacity_ = cap;
 }
 
-std::string actorJson(const char* role, int index, int pid, int tid)
+ActorField actorJson(const char* role, int index, int pid, int tid)
 {
-    return fmt::format("\"actor\":{{\"role\":\"{}\",\"index\":{},\"pid\":{},\"tid\":{}}}", role,
-                       index, pid, tid);
+    ActorField f;
+    auto r = fmt::format_to_n(f.text, sizeof f.text,
+                              "\"actor\":{{\"role\":\"{}\",\"index\":{},\"pid\":{},\"tid\":{}}}",
+                              role, index, pid, tid);
+    if (r.size > sizeof f.text) std::abort();  // roles are ours; pids have at most 7 digits
+    f.size = r.size;
+    return f;
 }
 
 void appendJsonString(std::string& out, const char* s, size_t len)
@@ -200,22 +238,21 @@ void appendJsonString(std::string& out, const char* s, size_t len)
     out.append(buf, static_cast<size_t>(putJsonString(buf, s, n) - buf));
 }
 
-void appendEventLine(TextBuffer& out, uint64_t seq, const TraceRecord& r,
-                     const std::string& actorField, const char* preview)
+char* writeEventLine(char* p, uint64_t seq, const TraceRecord& r, const ActorField& actor,
+                     const char* preview)
 {
     size_t kind = r.kind < static_cast<uint8_t>(EventKind::Count)
                       ? r.kind
                       : static_cast<size_t>(EventKind::TraceDropped);
     const KindFragments& f = fragments()[kind];
-    char* start = out.reserve(kMaxLineBytes + actorField.size());
-    char* p = start;
     p = putLit(p, "{\"seq\":");
     p = putUint(p, seq);
     p = putLit(p, ",\"ts\":");
     p = putInt(p, r.tsNs);
     *p++ = ',';
     p = put(p, f.head);
-    p = put(p, actorField);
+    std::memcpy(p, actor.text, ActorField::kCapacity);  // constant size: inlined
+    p += actor.size;
     if (r.session > 0) p = putInt(putLit(p, ",\"session\":"), r.session);
     if (r.fd >= 0) p = putInt(putLit(p, ",\"fd\":"), r.fd);
     if (r.reactor >= 0) p = putInt(putLit(p, ",\"reactor\":"), r.reactor);
@@ -231,15 +268,21 @@ void appendEventLine(TextBuffer& out, uint64_t seq, const TraceRecord& r,
         p = putLit(p, ",\"payload\":");
         p = putJsonString(p, preview, std::min<size_t>(r.previewLen, kPreviewBytes));
     }
-    p = putLit(p, "}\n");
-    out.advance(static_cast<size_t>(p - start));
+    return putLit(p, "}\n");
 }
 
-void appendEventLine(std::string& out, uint64_t seq, const TraceRecord& r,
-                     const std::string& actorField, const char* preview)
+void appendEventLine(TextBuffer& out, uint64_t seq, const TraceRecord& r, const ActorField& actor,
+                     const char* preview)
+{
+    char* start = out.reserve(kMaxEventLineBytes);
+    out.advance(static_cast<size_t>(writeEventLine(start, seq, r, actor, preview) - start));
+}
+
+void appendEventLine(std::string& out, uint64_t seq, const TraceRecord& r, const ActorField& actor,
+                     const char* preview)
 {
     TextBuffer buf;
-    appendEventLine(buf, seq, r, actorField, preview);
+    appendEventLine(buf, seq, r, actor, preview);
     out.append(buf.data(), buf.size());
 }
 

@@ -1,6 +1,7 @@
 // Serialisation of trace records to JSON Lines (traces/FORMAT.md): the envelope, the named args
 // of the kind table, and the escaped payload preview. The collector's hot loop: no format-string
-// parsing, no allocation per line (precomputed per-kind fragments, memcpy, fmt::format_int).
+// parsing, no allocation and no library call per field (padded per-kind fragments copied with
+// fixed-size memcpy, integers written in place by FMT_COMPILE).
 // Thread-safety: reentrant.
 #pragma once
 
@@ -8,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "engine/trace/trace_event.h"
 
@@ -40,15 +42,32 @@ class TextBuffer
     size_t capacity_ = 0;
 };
 
-// `"actor":{...}` of one ring, prebuilt by the collector so each event only copies it.
-std::string actorJson(const char* role, int index, int pid, int tid);
+// `"actor":{...}` of one ring, prebuilt by the collector so each event only copies it. The
+// array is padded: a line copies all of it with one fixed-size (inlined) memcpy and keeps size.
+struct ActorField
+{
+    static constexpr size_t kCapacity = 96;  // the longest is 65 bytes (7-digit pid and tid)
+    char text[kCapacity] = {};
+    size_t size = 0;
+    bool empty() const { return size == 0; }
+    std::string_view view() const { return {text, size}; }
+};
+ActorField actorJson(const char* role, int index, int pid, int tid);
 
+// Room writeEventLine may need: the longest line (envelope, 5 args, a 32-byte preview escaped 6x)
+// plus the slack the fixed-size copies of padded fragments write past a field's end.
+inline constexpr size_t kMaxEventLineBytes = 1024 + ActorField::kCapacity;
+
+// Writes one event line (with its newline) at p, which has kMaxEventLineBytes of room; returns
+// its end.
+char* writeEventLine(char* p, uint64_t seq, const TraceRecord& r, const ActorField& actor,
+                     const char* preview = nullptr);
 // Appends one event line (with the trailing newline).
 // preview: the r.previewLen payload bytes (the ring slot after the record), or nullptr.
-void appendEventLine(TextBuffer& out, uint64_t seq, const TraceRecord& r,
-                     const std::string& actorField, const char* preview = nullptr);
-void appendEventLine(std::string& out, uint64_t seq, const TraceRecord& r,
-                     const std::string& actorField, const char* preview = nullptr);
+void appendEventLine(TextBuffer& out, uint64_t seq, const TraceRecord& r, const ActorField& actor,
+                     const char* preview = nullptr);
+void appendEventLine(std::string& out, uint64_t seq, const TraceRecord& r, const ActorField& actor,
+                     const char* preview = nullptr);
 
 // Appends s as a JSON string literal (quotes included); bytes >= 0x80 and controls are \u00XX.
 void appendJsonString(std::string& out, const char* s, size_t len);

@@ -23,8 +23,9 @@
 
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
+#include "engine/base/stream_file.h"
 #include "engine/base/unique_fd.h"
-#include "engine/tracefile/flow_tracker.h"
+#include "engine/trace/open_flows.h"
 #include "engine/tracefile/line_scan.h"
 #include "engine/tracefile/line_splitter.h"
 #include "engine/tracefile/trace_line_parser.h"
@@ -38,11 +39,7 @@ constexpr int kPollMs = 100;
 constexpr int64_t kLineGraceNs = 200'000'000;
 constexpr size_t kRecvBytes = 256 * 1024;
 constexpr uint64_t kMaxNotedProblems = 10;
-
-struct FileCloser
-{
-    void operator()(std::FILE* f) const { std::fclose(f); }
-};
+constexpr int64_t kFlushEveryNs = 100'000'000;
 
 // Fills *addr for "unix:PATH" or "host:port"; false with *error set.
 bool resolve(const std::string& address, sockaddr_storage* addr, socklen_t* len, std::string* error)
@@ -122,9 +119,10 @@ class StreamTally
             return;
         }
         ++events_;
-        trace::EventKind kind = kindOf(fields.kind);
+        trace::EventKind kind = trace::kindByName(fields.kind);
         if (kind == trace::EventKind::TraceDropped) dropped_ += droppedCount(text);
-        if (kind != trace::EventKind::Count) flows_.observe(fields.flow, kind, line_, 0);
+        if (kind != trace::EventKind::Count)
+            flows_.observe(fields.flow, trace::isTerminalKind(kind));
     }
 
     bool failed() const { return header_.failed(); }
@@ -132,7 +130,13 @@ class StreamTally
     bool ended() const { return ended_; }
     uint64_t events() const { return events_; }
     uint64_t dropped() const { return dropped_; }
-    const FlowTracker& flows() const { return flows_; }
+    // Flows whose last event is not terminal, by id.
+    std::vector<uint64_t> openFlows() const
+    {
+        std::vector<uint64_t> open = flows_.list();
+        std::sort(open.begin(), open.end());
+        return open;
+    }
     const std::string& lastProblem() const { return lastProblem_; }
 
   private:
@@ -154,14 +158,6 @@ class StreamTally
         if (onProblem_) onProblem_(std::move(text));
     }
 
-    static trace::EventKind kindOf(std::string_view name)
-    {
-        for (size_t k = 0; k < static_cast<size_t>(trace::EventKind::Count); ++k)
-            if (name == trace::kindInfo(static_cast<trace::EventKind>(k)).name)
-                return static_cast<trace::EventKind>(k);
-        return trace::EventKind::Count;
-    }
-
     // args.count of a trace_dropped line (rare: a full parse is fine).
     static uint64_t droppedCount(std::string_view text)
     {
@@ -177,7 +173,7 @@ class StreamTally
     std::string source_;
     std::function<void(const std::string&)> onProblem_;
     TraceLineParser header_;
-    FlowTracker flows_;
+    trace::OpenFlows flows_;  // no allocation per flow: a full-load stream opens ~100k a second
     uint64_t line_ = 0;
     uint64_t events_ = 0;
     uint64_t dropped_ = 0;
@@ -234,13 +230,13 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
     int64_t startNs = base::monotonicNs();
     base::UniqueFd sock(connectTraceSocket(options.from, options.connectTimeoutMs, &result.error));
     if (!sock.valid()) return result;
-    std::unique_ptr<std::FILE, FileCloser> out(std::fopen(options.outPath.c_str(), "we"));
-    if (!out)
+    // O_DIRECT whole blocks: the recorder runs beside a server at full load (stream_file.h).
+    base::StreamFile out;
+    if (!out.open(options.outPath))
     {
-        result.error = fmt::format("open({}): {}", options.outPath, base::errnoText(errno));
+        result.error = out.error();
         return result;
     }
-    std::setvbuf(out.get(), nullptr, _IOFBF, 1 << 20);
 
     StreamTally tally(options.outPath,
                       [&](const std::string& text)
@@ -256,8 +252,8 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
             result.dropped += tooLong ? 1 : 0;
             return;
         }
-        std::fwrite(line.data(), 1, line.size(), out.get());
-        std::fputc('\n', out.get());
+        out.append(line.data(), line.size());
+        out.append("\n", 1);
         result.bytes += line.size() + 1;
         tally.line(line);
     };
@@ -266,9 +262,20 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
         options.durationS > 0 ? startNs + static_cast<int64_t>(options.durationS * 1e9) : INT64_MAX;
     int64_t graceEndNs = INT64_MAX;  // set once a stop is asked while a line is unfinished
     std::vector<char> buffer(kRecvBytes);
+    int64_t flushedNs = startNs;
     for (;;)
     {
         int64_t now = base::monotonicNs();
+        if (now - flushedNs >= kFlushEveryNs)
+        {
+            out.flush();  // a reader following the file sees the stream at most 100 ms late
+            flushedNs = now;
+        }
+        if (!out.isOpen())
+        {
+            result.error = out.error();
+            break;
+        }
         if (result.stopReason.empty() && (stop.load() || now >= deadlineNs))
         {
             result.stopReason = stop.load() ? "stopped" : "duration";
@@ -299,6 +306,7 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
         if (tally.ended() && result.stopReason.empty()) result.stopReason = "server trace_end";
         if (tally.failed() || tally.ended()) break;
     }
+    if (!result.error.empty()) return result;
     if (!splitter.partial().empty() && !tally.failed())
     {
         ++result.dropped;
@@ -318,8 +326,7 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
                        (result.stopReason.empty() ? std::string("the end") : result.stopReason);
     if (!result.error.empty()) return result;
 
-    for (const FlowTracker::OpenFlow& f : tally.flows().openFlows())
-        result.cutFlows.push_back(f.flow);
+    result.cutFlows = tally.openFlows();
     if (!tally.ended())  // a trace_end the server sent itself is kept as it is
     {
         nlohmann::ordered_json end = {{"type", "trace_end"},
@@ -327,15 +334,12 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
                                       {"dropped", result.dropped},
                                       {"cut_flows", result.cutFlows}};
         std::string line = end.dump() + "\n";
-        std::fwrite(line.data(), 1, line.size(), out.get());
+        out.append(line.data(), line.size());
         result.bytes += line.size();
     }
-    bool writeFailed = std::fflush(out.get()) != 0 || std::ferror(out.get());
-    int savedErrno = errno;
-    if (std::fclose(out.release()) != 0 || writeFailed)
+    if (!out.close())
     {
-        result.error = fmt::format("write({}): {}", options.outPath,
-                                   base::errnoText(writeFailed ? savedErrno : errno));
+        result.error = out.error();
         return result;
     }
     result.ok = true;

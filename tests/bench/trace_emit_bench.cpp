@@ -128,7 +128,7 @@ BENCHMARK(BM_EmitRingFull);
 // The collector's per-event cost: one JSON line for a typical pipe_write record.
 void BM_SerializeLine(benchmark::State& state)
 {
-    std::string actor = actorJson("reactor", 0, 12345, 12349);
+    ActorField actor = actorJson("reactor", 0, 12345, 12349);
     auto r = makeRecord(EventKind::PipeWrite);
     r.session = 50;
     r.reactor = 0;

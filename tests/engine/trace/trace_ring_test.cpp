@@ -106,7 +106,7 @@ TEST(TraceRing, TracingOffEmitsNothing)
 
 TEST(TraceJson, EveryKindSerialisesToValidJsonWithItsArgs)
 {
-    std::string actor = actorJson("reactor", 1, 100, 101);
+    ActorField actor = actorJson("reactor", 1, 100, 101);
     for (int k = 0; k < static_cast<int>(EventKind::Count); ++k)
     {
         auto r = makeRecord(static_cast<EventKind>(k));
