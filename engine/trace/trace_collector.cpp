@@ -280,15 +280,30 @@ class TraceCollector::Impl
         RS_WARN("trace client: {}; ignoring it (and further bad commands of this client)", what);
     }
 
-    void flushClient(Client* c)
+    // Sends data to c: straight from the caller's buffer while nothing is queued (no copy into
+    // pending at full load), the rest queued for EPOLLOUT.
+    void sendToClient(Client* c, const char* data, size_t size)
     {
-        while (c->offset < c->pending.size())
+        size_t sent = 0;
+        if (c->offset == c->pending.size() && !c->dead) sent = sendSome(c, data, size);
+        if (sent < size)
         {
-            ssize_t n = ::send(c->fd.get(), c->pending.data() + c->offset,
-                               c->pending.size() - c->offset, MSG_NOSIGNAL | MSG_DONTWAIT);
+            if (c->offset == c->pending.size()) c->pending.clear(), c->offset = 0;
+            c->pending.append(data + sent, size - sent);
+        }
+        flushClient(c);
+    }
+
+    // send() until done or EAGAIN; returns the bytes sent. A broken client is marked dead.
+    size_t sendSome(Client* c, const char* data, size_t size)
+    {
+        size_t sent = 0;
+        while (sent < size)
+        {
+            ssize_t n = ::send(c->fd.get(), data + sent, size - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
             if (n > 0)
             {
-                c->offset += static_cast<size_t>(n);
+                sent += static_cast<size_t>(n);
                 continue;
             }
             if (n < 0 && errno == EINTR) continue;
@@ -296,11 +311,18 @@ class TraceCollector::Impl
             c->dead = true;
             break;
         }
+        return sent;
+    }
+
+    void flushClient(Client* c)
+    {
+        if (!c->dead && c->offset < c->pending.size())
+            c->offset += sendSome(c, c->pending.data() + c->offset, c->pending.size() - c->offset);
         if (c->offset == c->pending.size())
         {
             c->pending.clear();
             c->offset = 0;
-            if (c->dropped > 0)
+            if (c->dropped > 0 && !c->dead)
             {
                 // Caught up: tell it how much it missed, then carry on live.
                 TraceRecord r = makeRecord(EventKind::TraceDropped);
@@ -460,8 +482,7 @@ class TraceCollector::Impl
                 c->dropped += events;
                 continue;
             }
-            c->pending.append(data, size);
-            flushClient(c.get());
+            sendToClient(c.get(), data, size);
         }
         // Every drain ends up in the file (a reader may follow it), at most one partial block of
         // it through the page cache. After the clients: flush() moves the staged bytes.

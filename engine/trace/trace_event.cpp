@@ -143,16 +143,39 @@ bool isTerminalKind(EventKind kind)
 
 EventKind kindByName(std::string_view name)
 {
-    // Lengths computed once: the recorder looks up every line's kind.
-    static const auto names = []
+    // Open addressing on length and three characters: one compare per lookup, mostly (the
+    // recorder looks up every line's kind).
+    constexpr size_t kSlots = 128;
+    static auto hash = [](std::string_view n)
     {
-        std::array<std::string_view, static_cast<size_t>(EventKind::Count)> a;
-        for (size_t i = 0; i < a.size(); ++i) a[i] = kKinds[i].name;
-        return a;
+        auto c = [&](size_t i) { return static_cast<size_t>(static_cast<unsigned char>(n[i])); };
+        return (n.size() * 131 + c(0) * 31 + c(n.size() / 2) * 7 + c(n.size() - 1)) % kSlots;
+    };
+    struct Table
+    {
+        std::array<int8_t, kSlots> slot;
+        std::array<std::string_view, static_cast<size_t>(EventKind::Count)> names;
+    };
+    static const Table table = []
+    {
+        Table t;
+        t.slot.fill(-1);
+        for (size_t k = 0; k < t.names.size(); ++k)
+        {
+            t.names[k] = kKinds[k].name;
+            size_t h = hash(t.names[k]);
+            while (t.slot[h] >= 0) h = (h + 1) % kSlots;
+            t.slot[h] = static_cast<int8_t>(k);
+        }
+        return t;
     }();
-    for (size_t i = 0; i < names.size(); ++i)
-        if (names[i] == name) return static_cast<EventKind>(i);
-    return EventKind::Count;
+    if (name.empty()) return EventKind::Count;
+    for (size_t h = hash(name);; h = (h + 1) % kSlots)
+    {
+        int8_t k = table.slot[h];
+        if (k < 0) return EventKind::Count;
+        if (table.names[static_cast<size_t>(k)] == name) return static_cast<EventKind>(k);
+    }
 }
 
 const char* causeName(uint8_t cause)

@@ -3,6 +3,7 @@
 #include "engine/tracefile/line_scan.h"
 
 #include <charconv>
+#include <cstring>
 
 namespace rscope::tracefile
 {
@@ -121,34 +122,88 @@ class Scanner
 
 namespace
 {
-// The server writes event lines in one fixed key order: seq, ts, kind, fn, actor, the ids
-// (flow last), then args. For such a line the top-level "kind" and "flow" are found with two
-// memchr-speed searches; anything else takes the full scan.
+// The server writes event lines in one fixed order: seq, ts, kind, fn, actor (an object of
+// plain words and numbers), the ids (numbers; flow last), then args. For such a line the kind
+// and the flow are found with a handful of memchr jumps (~30 ns instead of ~80 for a
+// left-to-right parse); a line that departs from that shape returns false and takes the full
+// scan. Only the envelope is looked at: `rscope trace check` validates the rest.
+class Jumper
+{
+  public:
+    explicit Jumper(std::string_view line) : p_(line.data()), end_(p_ + line.size()) {}
+
+    bool literal(std::string_view text)
+    {
+        if (static_cast<size_t>(end_ - p_) < text.size() ||
+            std::memcmp(p_, text.data(), text.size()) != 0)
+            return false;
+        p_ += text.size();
+        return true;
+    }
+    // Moves to the next c (not past it); false when there is none.
+    bool to(char c)
+    {
+        const void* at = std::memchr(p_, c, static_cast<size_t>(end_ - p_));
+        if (at == nullptr) return false;
+        p_ = static_cast<const char*>(at);
+        return true;
+    }
+    // A string's inside up to the next quote. An escaped quote in it is not its end, and then
+    // what follows is not the next literal expected: the caller fails over to the full scan.
+    bool plainString(std::string_view* contents)
+    {
+        const char* start = p_;
+        if (!to('"')) return false;
+        *contents = std::string_view(start, static_cast<size_t>(p_ - start));
+        ++p_;
+        return true;
+    }
+    const char* at() const { return p_; }
+    void skip(size_t n) { p_ += n; }
+
+  private:
+    const char* p_;
+    const char* end_;
+};
+
 bool scanServerLine(std::string_view line, LineFields* out)
 {
-    constexpr std::string_view kPrefix = "{\"seq\":";
-    constexpr std::string_view kKind = ",\"kind\":\"";
+    constexpr std::string_view kArgs = ",\"args\":";
     constexpr std::string_view kFlow = ",\"flow\":";
-    constexpr std::string_view kArgs = ",\"args\":{";
-    if (line.substr(0, kPrefix.size()) != kPrefix || line.back() != '}') return false;
-    size_t args = line.find(kArgs);
-    if (args == std::string_view::npos) return false;
-    std::string_view envelope = line.substr(0, args);  // top level only: no nesting before args
-    size_t kind = envelope.find(kKind);
-    if (kind == std::string_view::npos) return false;
-    size_t kindStart = kind + kKind.size();
-    size_t kindEnd = envelope.find('"', kindStart);
-    if (kindEnd == std::string_view::npos) return false;
-    out->kind = envelope.substr(kindStart, kindEnd - kindStart);
-    size_t flow = envelope.rfind(kFlow);
-    if (flow != std::string_view::npos)
-    {
-        const char* begin = envelope.data() + flow + kFlow.size();
-        const char* end = envelope.data() + envelope.size();
-        uint64_t value = 0;
-        auto [stop, ec] = std::from_chars(begin, end, value);
-        out->flow = ec == std::errc() && stop == end ? value : 0;
-    }
+    if (line.empty() || line.back() != '}') return false;
+    Jumper in(line);
+    std::string_view fn;
+    if (!in.literal("{\"seq\":") || !in.to(',') || !in.literal(",\"ts\":") || !in.to(',') ||
+        !in.literal(",\"kind\":\"") || !in.plainString(&out->kind) || !in.literal(",\"fn\":\"") ||
+        !in.plainString(&fn) || !in.literal(",\"actor\":{"))
+        return false;
+    // The actor holds no braces; the ids are numbers: the next '{' after the actor's '}' opens
+    // args, and what comes right before it must be `,"args":`.
+    const char* actor = in.at();
+    if (!in.to('}')) return false;
+    if (std::memchr(actor, '{', static_cast<size_t>(in.at() - actor)) != nullptr) return false;
+    const char* ids = in.at() + 1;
+    in.skip(1);
+    if (!in.to('{')) return false;
+    const char* args = in.at();
+    if (static_cast<size_t>(args - ids) < kArgs.size() ||
+        std::memcmp(args - kArgs.size(), kArgs.data(), kArgs.size()) != 0)
+        return false;
+    // The flow, if any, is the last id: `,"flow":DIGITS` right before `,"args":`.
+    const char* digitsEnd = args - kArgs.size();
+    const char* digits = digitsEnd;
+    while (digits > ids && static_cast<unsigned>(digits[-1] - '0') < 10) --digits;
+    if (digits == digitsEnd || static_cast<size_t>(digits - ids) < kFlow.size() ||
+        std::memcmp(digits - kFlow.size(), kFlow.data(), kFlow.size()) != 0)
+        return true;  // no flow
+    uint64_t flow = 0;
+    if (digitsEnd - digits < 20)  // cannot overflow: no from_chars (a tenth of the recorder)
+        for (const char* d = digits; d < digitsEnd; ++d)
+            flow = flow * 10 + static_cast<unsigned>(*d - '0');
+    else if (auto [stop, ec] = std::from_chars(digits, digitsEnd, flow);
+             ec != std::errc() || stop != digitsEnd)
+        flow = 0;
+    out->flow = flow;
     return true;
 }
 }  // namespace

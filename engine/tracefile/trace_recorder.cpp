@@ -244,6 +244,14 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
                           if (++result.problems <= kMaxNotedProblems) note("warning: " + text);
                       });
     LineSplitter splitter;
+    std::vector<char> buffer(kRecvBytes);
+    size_t received = 0;   // bytes of buffer filled by the last recv
+    std::string_view run;  // accepted lines (with their '\n') not yet copied to out
+    auto writeRun = [&]
+    {
+        if (!run.empty()) out.append(run.data(), run.size());
+        run = {};
+    };
     auto onLine = [&](std::string_view line, bool tooLong)
     {
         if (tooLong || tally.failed() || tally.ended())
@@ -252,8 +260,24 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
             result.dropped += tooLong ? 1 : 0;
             return;
         }
-        out.append(line.data(), line.size());
-        out.append("\n", 1);
+        // Lines that follow each other in the receive buffer go to the file as one run (one
+        // copy per recv, not two per line); others (joined across recvs) on their own.
+        const char* end = line.data() + line.size();
+        bool inBuffer =
+            line.data() >= buffer.data() && end < buffer.data() + received && *end == '\n';
+        if (inBuffer && run.data() + run.size() == line.data())
+            run = std::string_view(run.data(), run.size() + line.size() + 1);
+        else
+        {
+            writeRun();
+            if (inBuffer)
+                run = std::string_view(line.data(), line.size() + 1);
+            else
+            {
+                out.append(line.data(), line.size());
+                out.append("\n", 1);
+            }
+        }
         result.bytes += line.size() + 1;
         tally.line(line);
     };
@@ -261,7 +285,6 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
     int64_t deadlineNs =
         options.durationS > 0 ? startNs + static_cast<int64_t>(options.durationS * 1e9) : INT64_MAX;
     int64_t graceEndNs = INT64_MAX;  // set once a stop is asked while a line is unfinished
-    std::vector<char> buffer(kRecvBytes);
     int64_t flushedNs = startNs;
     for (;;)
     {
@@ -302,7 +325,9 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
                     got == 0 ? "server closed" : "connection lost: " + base::errnoText(errno);
             break;
         }
-        splitter.feed(std::string_view(buffer.data(), static_cast<size_t>(got)), onLine);
+        received = static_cast<size_t>(got);
+        splitter.feed(std::string_view(buffer.data(), received), onLine);
+        writeRun();
         if (tally.ended() && result.stopReason.empty()) result.stopReason = "server trace_end";
         if (tally.failed() || tally.ended()) break;
     }

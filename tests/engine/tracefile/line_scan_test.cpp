@@ -1,7 +1,12 @@
 // scanLineFields: top-level fields only, nested look-alikes ignored, broken lines refused.
 #include "engine/tracefile/line_scan.h"
 
+#include <filesystem>
+#include <fstream>
+#include <string>
+
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace rscope::tracefile
 {
@@ -27,6 +32,53 @@ TEST(LineScan, FindsTopLevelTypeKindAndFlowInAnyOrder)
     ASSERT_TRUE(scanLineFields(R"({"kind":"read","flow":-3})", &f));
     EXPECT_EQ(f.flow, 0u);  // not an unsigned integer: no flow
     ASSERT_TRUE(scanLineFields("{}", &f));
+}
+
+// Lines in the server's own shape take a one-pass parse of the envelope; a flow-like key in args
+// or in the payload is not the flow, and the ids before args are.
+TEST(LineScan, ServerShapedLinesTakeTheEnvelopeOnly)
+{
+    LineFields f;
+    ASSERT_TRUE(scanLineFields(
+        R"({"seq":9,"ts":100,"kind":"read","fn":"swReactorThread_onRead","actor":{"role":"reactor",)"
+        R"("index":0,"pid":1,"tid":2},"session":3,"fd":30,"flow":77,"args":{"flow":5},)"
+        R"("payload":","flow":6"})",
+        &f));
+    EXPECT_EQ(f.kind, "read");
+    EXPECT_EQ(f.flow, 77u);
+    ASSERT_TRUE(scanLineFields(
+        R"({"seq":9,"ts":100,"kind":"close","fn":"f","actor":{"role":"master"},"args":{"flow":5}})",
+        &f));
+    EXPECT_EQ(f.kind, "close");
+    EXPECT_EQ(f.flow, 0u);  // no top-level flow
+    // Same keys, another order or spacing: the full scan still finds them.
+    ASSERT_TRUE(scanLineFields(R"({"seq":9, "flow":8,"ts":1,"kind":"read","args":{"flow":5}})", &f));
+    EXPECT_EQ(f.kind, "read");
+    EXPECT_EQ(f.flow, 8u);
+}
+
+// Every line of every recording in traces/ gives what a JSON parser reads from it.
+TEST(LineScan, AgreesWithAJsonParserOnEveryRecordedLine)
+{
+    size_t lines = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(RSCOPE_TRACES))
+    {
+        if (entry.path().extension() != ".jsonl") continue;
+        std::ifstream in(entry.path());
+        std::string line;
+        while (std::getline(in, line))
+        {
+            ++lines;
+            nlohmann::json j = nlohmann::json::parse(line);
+            LineFields f;
+            ASSERT_TRUE(scanLineFields(line, &f)) << entry.path() << ": " << line;
+            EXPECT_EQ(f.kind, j.value("kind", "")) << line;
+            EXPECT_EQ(f.type, j.value("type", "")) << line;
+            uint64_t flow = j.contains("flow") ? j["flow"].get<uint64_t>() : 0;
+            EXPECT_EQ(f.flow, flow) << line;
+        }
+    }
+    EXPECT_GT(lines, 5000u);  // the article and the lessons' recordings
 }
 
 TEST(LineScan, RefusesWhatIsNotOneObject)
