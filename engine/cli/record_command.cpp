@@ -54,6 +54,11 @@ void addRecordCommand(CLI::App& app)
     cmd->add_option("--out,-o", opts->outPath, "Output file (.jsonl)")->required();
     cmd->add_option("--duration", opts->durationS, "Stop after S seconds (default: no limit)")
         ->check(CLI::PositiveNumber);
+    cmd->add_option_function<std::string>(
+           "--stream", [opts](const std::string& v) { opts->binary = v == "binary"; },
+           "binary (default): the server sends its records and record writes the JSON lines; "
+           "json: the plain JSON Lines stream, as any client gets it")
+        ->check(CLI::IsMember({"binary", "json"}));
     cmd->add_option("--connect-timeout-ms", opts->connectTimeoutMs, "Give up connecting after this")
         ->check(CLI::Range(1, 600'000))
         ->capture_default_str();
@@ -72,10 +77,11 @@ void addRecordCommand(CLI::App& app)
             }
             std::fprintf(stderr,
                          "rscope record: %llu events (%llu dropped, %zu flows cut) in %.3f s to "
-                         "%s; %s\n",
+                         "%s; %s; %s stream\n",
                          static_cast<unsigned long long>(r.events),
                          static_cast<unsigned long long>(r.dropped), r.cutFlows.size(), r.elapsedS,
-                         opts->outPath.c_str(), r.stopReason.c_str());
+                         opts->outPath.c_str(), r.stopReason.c_str(),
+                         r.binaryFrames ? "binary" : "JSON");
             std::exit(0);
         });
 }

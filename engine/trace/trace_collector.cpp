@@ -32,6 +32,7 @@
 #include "engine/trace/trace_emitter.h"
 #include "engine/trace/trace_header.h"
 #include "engine/trace/trace_json.h"
+#include "engine/trace/trace_wire.h"
 
 namespace rscope::trace
 {
@@ -169,6 +170,7 @@ class TraceCollector::Impl
         uint64_t firstDroppedSeq = 0;  // the notice takes this seq: no gap for anyone else
         std::string input;             // a command line not complete yet
         bool warnedBadCommand = false;
+        bool binary = false;  // asked for binary frames (trace_wire.h) instead of JSON lines
         bool dead = false;
     };
 
@@ -231,6 +233,11 @@ class TraceCollector::Impl
         if (!line.empty() && line.back() == '\r') line.pop_back();
         StepGate* gate = options_.stepGate;
         if (line.empty()) return;
+        if (line == "binary")
+        {
+            switchToBinary(c);
+            return;
+        }
         bool isStep = line == "step" || line.rfind("step ", 0) == 0;
         if (line != "hold" && line != "run" && !isStep)
         {
@@ -271,6 +278,23 @@ class TraceCollector::Impl
             }
             gate->step(count);
         }
+    }
+
+    // From the next drain on, c gets binary frames: first the line that says so, then every
+    // ring's actor, queued behind whatever JSON c has not been sent yet.
+    void switchToBinary(Client* c)
+    {
+        if (c->binary) return;
+        c->binary = true;
+        TextBuffer start;
+        start.append(kBinaryStartLine.data(), kBinaryStartLine.size());
+        for (int i = 0; i < buffers_.ringCount(); ++i)
+        {
+            refreshActor(static_cast<uint32_t>(i));
+            appendActorFrame(start, static_cast<uint16_t>(i), actorFields_[i]);
+        }
+        sendToClient(c, start.data(), start.size());
+        RS_INFO("trace client switched to binary frames");
     }
 
     void warnBadCommand(Client* c, const std::string& what)
@@ -329,7 +353,14 @@ class TraceCollector::Impl
                 r.a0 = static_cast<int64_t>(c->dropped);
                 c->dropped = 0;
                 refreshActor(0);
-                appendEventLine(c->pending, c->firstDroppedSeq, r, actorFields_[0]);
+                if (c->binary)
+                {
+                    TextBuffer frame;
+                    appendEventFrame(frame, c->firstDroppedSeq, 0, r, nullptr);
+                    c->pending.append(frame.data(), frame.size());
+                }
+                else
+                    appendEventLine(c->pending, c->firstDroppedSeq, r, actorFields_[0]);
                 flushClient(c);
                 return;
             }
@@ -354,14 +385,16 @@ class TraceCollector::Impl
         if (clients_.size() != before) RS_INFO("trace client left ({} now)", clients_.size());
     }
 
-    void refreshActor(uint32_t i)
+    // Rebuilds ring i's actor field when its generation changed; true if it did.
+    bool refreshActor(uint32_t i)
     {
         const RingHeader& h = buffers_.ring(static_cast<int>(i)).header;
         uint32_t gen = h.generation.load(std::memory_order_relaxed);
-        if (gen == actorGenerations_[i] && !actorFields_[i].empty()) return;
+        if (gen == actorGenerations_[i] && !actorFields_[i].empty()) return false;
         actorGenerations_[i] = gen;
         actorFields_[i] = actorJson(actorRoleName(static_cast<ActorRole>(h.role)), h.index,
                                     h.pid.load(), h.tid.load());
+        return true;
     }
 
     // A k-way merge straight out of the rings: each ring is in time order (one producer), so
@@ -380,8 +413,13 @@ class TraceCollector::Impl
             end_[i] = ring.header.head.load(std::memory_order_acquire);
             headTs_[i] = headTs(i, cutoff);
         }
-        bool consumers = file_.isOpen() || !clients_.empty();
+        size_t binaryClients = 0;
+        for (const auto& c : clients_) binaryClients += c->binary ? 1 : 0;
+        wantBinary_ = binaryClients > 0;
+        wantJson_ = file_.isOpen() || clients_.size() > binaryClients;
+        bool consumers = wantJson_ || wantBinary_;
         batch_.clear();
+        binaryBatch_.clear();
         fileMark_ = file_.size();
         size_t emitted = 0;
         for (;;)
@@ -427,7 +465,8 @@ class TraceCollector::Impl
     }
 
     // Lines go straight into the trace file's staging buffer when there is a file (no copy),
-    // else into batch_; clients copy them from there in publish().
+    // else into batch_; JSON clients copy them from there in publish(). Binary clients get
+    // frames from binaryBatch_. Startup lines are always made: late clients get them.
     void serialize(const TraceRecord& record, int ring, bool consumers,
                    const char* preview = nullptr)
     {
@@ -438,7 +477,12 @@ class TraceCollector::Impl
             ++seq_;  // numbered even when nobody listens, so seq counts real events
             return;
         }
-        refreshActor(static_cast<uint32_t>(ring));
+        ++seq_;
+        if (refreshActor(static_cast<uint32_t>(ring)) && wantBinary_)
+            appendActorFrame(binaryBatch_, static_cast<uint16_t>(ring), actorFields_[ring]);
+        if (wantBinary_)
+            appendEventFrame(binaryBatch_, seq_, static_cast<uint16_t>(ring), record, preview);
+        if (!wantJson_ && !startup) return;
         bool toFile = file_.isOpen();
         if (toFile)
         {
@@ -448,10 +492,10 @@ class TraceCollector::Impl
         char* line =
             toFile ? file_.reserve(kMaxEventLineBytes) : batch_.reserve(kMaxEventLineBytes);
         size_t size = static_cast<size_t>(
-            writeEventLine(line, ++seq_, record, actorFields_[ring], preview) - line);
+            writeEventLine(line, seq_, record, actorFields_[ring], preview) - line);
         if (startup && startupLines_.size() < kMaxStartupLines)
             startupLines_.emplace_back(line, size);
-        if (!consumers) return;
+        if (!wantJson_) return;
         toFile ? file_.advance(size) : batch_.advance(size);
     }
 
@@ -469,12 +513,15 @@ class TraceCollector::Impl
         bool inFile = file_.isOpen() && file_.size() > fileMark_;
         const char* data = inFile ? file_.stagedFrom(fileMark_) : batch_.data();
         size_t size = inFile ? static_cast<size_t>(file_.size() - fileMark_) : batch_.size();
-        if (size == 0) return;
+        if (size == 0 && binaryBatch_.empty()) return;
         for (auto& c : clients_)
         {
+            const char* bytes = c->binary ? binaryBatch_.data() : data;
+            size_t count = c->binary ? binaryBatch_.size() : size;
+            if (count == 0) continue;
             // Once dropping, keep dropping until the backlog is gone and the notice is out, so
             // the client's stream has exactly one gap, right after the notice.
-            if (c->dropped > 0 || c->pending.size() - c->offset + size > kClientMaxPending)
+            if (c->dropped > 0 || c->pending.size() - c->offset + count > kClientMaxPending)
             {
                 // The safety valve: this client is too slow. The batch held seqs
                 // seq_ - events + 1 .. seq_.
@@ -482,7 +529,7 @@ class TraceCollector::Impl
                 c->dropped += events;
                 continue;
             }
-            sendToClient(c.get(), data, size);
+            sendToClient(c.get(), bytes, count);
         }
         // Every drain ends up in the file (a reader may follow it), at most one partial block of
         // it through the page cache. After the clients: flush() moves the staged bytes.
@@ -524,6 +571,9 @@ class TraceCollector::Impl
     std::vector<uint64_t> droppedSeen_;
     std::vector<std::string> startupLines_;
     TextBuffer batch_;
+    TextBuffer binaryBatch_;        // this drain's frames, while a client wants binary
+    bool wantJson_ = false;         // this drain: the file or a JSON client wants lines
+    bool wantBinary_ = false;       // this drain: a client wants binary frames
     OpenFlows openFlows_;           // only fed while a trace file is written
     std::vector<uint64_t> cursor_;  // per ring: next record to merge
     std::vector<uint64_t> end_;     // per ring: head seen at the start of this drain

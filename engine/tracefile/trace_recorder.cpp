@@ -26,6 +26,8 @@
 #include "engine/base/stream_file.h"
 #include "engine/base/unique_fd.h"
 #include "engine/trace/open_flows.h"
+#include "engine/trace/trace_json.h"
+#include "engine/trace/trace_wire.h"
 #include "engine/tracefile/line_scan.h"
 #include "engine/tracefile/line_splitter.h"
 #include "engine/tracefile/trace_line_parser.h"
@@ -123,6 +125,17 @@ class StreamTally
         if (kind == trace::EventKind::TraceDropped) dropped_ += droppedCount(text);
         if (kind != trace::EventKind::Count)
             flows_.observe(fields.flow, trace::isTerminalKind(kind));
+    }
+
+    // An event that came as a binary frame: known kind, flow and args without a scan.
+    void event(const trace::TraceRecord& r)
+    {
+        ++line_;
+        ++events_;
+        auto kind = static_cast<trace::EventKind>(r.kind);
+        if (kind == trace::EventKind::TraceDropped)
+            dropped_ += static_cast<uint64_t>(std::max<int64_t>(0, r.a0));
+        if (kind < trace::EventKind::Count) flows_.observe(r.flow, trace::isTerminalKind(kind));
     }
 
     bool failed() const { return header_.failed(); }
@@ -282,6 +295,69 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
         tally.line(line);
     };
 
+    // The stream starts as JSON lines; once the header is in, a binary recorder asks for frames
+    // and switches at the server's kBinaryStartLine (traces/FORMAT.md, section 10).
+    enum class Stream
+    {
+        Json,
+        AwaitBinary,
+        Binary
+    };
+    Stream stream = Stream::Json;
+    trace::WireDecoder decoder;
+    auto onFrame = [&](const trace::WireDecoder::Event& e)
+    {
+        char* line = out.reserve(trace::kMaxEventLineBytes);
+        size_t size = static_cast<size_t>(
+            trace::writeEventLine(line, e.seq, *e.record, *e.actor, e.preview) - line);
+        out.advance(size);
+        result.bytes += size;
+        tally.event(*e.record);
+    };
+    // Feeds one received chunk; returns false when the binary stream cannot be decoded.
+    auto feed = [&](std::string_view data)
+    {
+        if (stream == Stream::AwaitBinary)  // line by line, to stop right at the switch
+            while (!data.empty() && stream == Stream::AwaitBinary)
+            {
+                const char* nl =
+                    static_cast<const char*>(std::memchr(data.data(), '\n', data.size()));
+                size_t take = nl ? static_cast<size_t>(nl - data.data()) + 1 : data.size();
+                std::string_view piece = data.substr(0, take);
+                data.remove_prefix(take);
+                std::string joined = nl && !splitter.partial().empty()
+                                         ? std::string(splitter.partial()) + std::string(piece)
+                                         : std::string();
+                if (nl && (piece == trace::kBinaryStartLine || joined == trace::kBinaryStartLine))
+                {
+                    splitter.clearPartial();
+                    writeRun();
+                    stream = Stream::Binary;
+                    result.binaryFrames = true;
+                }
+                else
+                    splitter.feed(piece, onLine);
+            }
+        if (stream == Stream::Json) splitter.feed(data, onLine);
+        writeRun();
+        if (stream == Stream::Binary && !decoder.feed(data, onFrame))
+        {
+            result.error = "the server's binary stream cannot be decoded: " + decoder.error();
+            return false;
+        }
+        if (stream == Stream::Json && options.binary && tally.hasHeader() && !tally.failed())
+        {
+            // The header is in: ask for frames. Lines sent before the switch still come as JSON.
+            static constexpr char kCommand[] = "binary\n";
+            if (::send(sock.get(), kCommand, sizeof kCommand - 1, MSG_NOSIGNAL) ==
+                static_cast<ssize_t>(sizeof kCommand - 1))
+                stream = Stream::AwaitBinary;
+        }
+        return true;
+    };
+    auto unfinished = [&]
+    { return stream == Stream::Binary ? decoder.pendingBytes() > 0 : !splitter.partial().empty(); };
+
     int64_t deadlineNs =
         options.durationS > 0 ? startNs + static_cast<int64_t>(options.durationS * 1e9) : INT64_MAX;
     int64_t graceEndNs = INT64_MAX;  // set once a stop is asked while a line is unfinished
@@ -302,10 +378,10 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
         if (result.stopReason.empty() && (stop.load() || now >= deadlineNs))
         {
             result.stopReason = stop.load() ? "stopped" : "duration";
-            if (splitter.partial().empty()) break;
+            if (!unfinished()) break;
             graceEndNs = now + kLineGraceNs;
         }
-        if (!result.stopReason.empty() && (splitter.partial().empty() || now >= graceEndNs)) break;
+        if (!result.stopReason.empty() && (!unfinished() || now >= graceEndNs)) break;
         int64_t untilNs = std::min(deadlineNs, graceEndNs) - now;
         int timeoutMs = static_cast<int>(std::clamp<int64_t>(untilNs / 1'000'000 + 1, 1, kPollMs));
         pollfd p{sock.get(), POLLIN, 0};
@@ -326,17 +402,18 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
             break;
         }
         received = static_cast<size_t>(got);
-        splitter.feed(std::string_view(buffer.data(), received), onLine);
-        writeRun();
+        if (!feed(std::string_view(buffer.data(), received))) break;
         if (tally.ended() && result.stopReason.empty()) result.stopReason = "server trace_end";
         if (tally.failed() || tally.ended()) break;
     }
     if (!result.error.empty()) return result;
-    if (!splitter.partial().empty() && !tally.failed())
+    if (unfinished() && !tally.failed())
     {
         ++result.dropped;
-        note(fmt::format("the stream ended inside a line: {} bytes of an unfinished event dropped",
-                         splitter.partial().size()));
+        note(fmt::format(
+            "the stream ended inside {}: {} bytes of an unfinished event dropped",
+            stream == Stream::Binary ? "a binary frame" : "a line",
+            stream == Stream::Binary ? decoder.pendingBytes() : splitter.partial().size()));
     }
     if (result.problems > kMaxNotedProblems)
         note(fmt::format("{} more format problems; see rscope trace check {}",

@@ -19,6 +19,8 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/client/load_client.h"
+#include "engine/tracefile/trace_check.h"
+#include "engine/tracefile/trace_recorder.h"
 #include "tests/integration/test_support.h"
 
 namespace rscope::testing
@@ -286,6 +288,104 @@ TEST(Trace, ATraceClientThatNeverReadsCannotStallTheServer)
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_EQ(json::parse(lines[0])["type"], "header");
     EXPECT_EQ(server.stop(), 0);
+}
+
+// Event lines by seq (header and trace_end left out; events start with "seq").
+std::map<uint64_t, std::string> eventLinesBySeq(const std::string& path)
+{
+    std::map<uint64_t, std::string> out;
+    std::ifstream in(path);
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("{\"seq\":", 0) == 0) out[std::stoull(line.substr(7))] = line;
+    return out;
+}
+
+// `rscope record` asks for binary frames and writes JSON lines itself: they must be the very
+// lines of the JSON stream, byte for byte (here: of the server's own --trace-file), payload
+// previews included, across a worker restart (new pid: a new actor frame), and the file passes
+// trace check. A JSON-stream recorder beside it gets the same lines.
+TEST(Trace, ABinaryRecorderWritesTheLinesOfTheJsonStream)
+{
+    std::string dir = fmt::format("/tmp/rscope-binrec-{}", ::getpid());
+    std::filesystem::create_directories(dir);
+    ServerProcess server({"--handler", "echo", "--worker-num", "2", "--reactor-num", "2",
+                          "--trace-listen", "127.0.0.1:0", "--trace-file", dir + "/server.jsonl"});
+    ASSERT_TRUE(server.start());
+    uint16_t tracePort = tracePortOf(server.output());
+    ASSERT_NE(tracePort, 0);
+
+    std::atomic<bool> stop{false};
+    tracefile::RecordResult binary, plain;
+    auto recorder = [&](bool useBinary, const std::string& out, tracefile::RecordResult* r)
+    {
+        tracefile::RecordOptions o;
+        o.from = fmt::format("127.0.0.1:{}", tracePort);
+        o.outPath = out;
+        o.binary = useBinary;
+        *r = tracefile::recordTrace(o, stop);
+    };
+    std::thread a(recorder, true, dir + "/binary.jsonl", &binary);
+    std::thread b(recorder, false, dir + "/plain.jsonl", &plain);
+    std::this_thread::sleep_for(300ms);
+
+    client::LoadOptions load;
+    load.port = server.port();
+    load.connections = 4;
+    load.durationS = 0.2;
+    EXPECT_EQ(client::runLoad(load).errors, 0u);
+    {
+        TestClient c(server.port());  // escapes and non-ASCII bytes in the payload preview
+        std::string odd = "hello \"world\"\n\x01\xff\\ and more than thirty-two bytes";
+        ASSERT_TRUE(c.sendAll(odd));
+        EXPECT_EQ(c.recvExact(odd.size()), odd);
+    }
+    // A worker restart mid-recording: its ring's actor changes (a new pid).
+    std::vector<pid_t> workers = descendantsOf(server.pid());
+    ASSERT_FALSE(workers.empty());
+    auto lastWorker = std::max_element(workers.begin(), workers.end());
+    ASSERT_EQ(::kill(*lastWorker, SIGKILL), 0);
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(client::runLoad(load).errors, 0u);
+    std::this_thread::sleep_for(200ms);
+    stop = true;
+    a.join();
+    b.join();
+    EXPECT_EQ(server.stop(), 0);
+
+    ASSERT_TRUE(binary.ok) << binary.error;
+    ASSERT_TRUE(plain.ok) << plain.error;
+    EXPECT_TRUE(binary.binaryFrames) << "the server switched to frames";
+    EXPECT_FALSE(plain.binaryFrames);
+    auto file = eventLinesBySeq(dir + "/server.jsonl");
+    size_t restarts = 0;
+    for (const auto& [path, result] :
+         {std::pair{dir + "/binary.jsonl", &binary}, std::pair{dir + "/plain.jsonl", &plain}})
+    {
+        auto recorded = eventLinesBySeq(path);
+        EXPECT_GT(recorded.size(), 1000u) << path;
+        EXPECT_EQ(recorded.size(), result->events) << path;
+        EXPECT_EQ(result->dropped, 0u) << path;
+        size_t same = 0;
+        for (const auto& [seq, line] : recorded)
+        {
+            auto it = file.find(seq);
+            if (it != file.end() && it->second == line)
+                ++same;
+            else
+                ADD_FAILURE() << path << ": seq " << seq << " differs:\n  " << line << "\n  "
+                              << (it == file.end() ? "(not in the file)" : it->second);
+            if (same + 3 < recorded.size() && ::testing::Test::HasFailure()) break;
+        }
+        EXPECT_EQ(same, recorded.size()) << path;
+        tracefile::CheckSummary check = tracefile::checkTrace(
+            path, [&](const tracefile::Problem& p) { ADD_FAILURE() << p.where.toString(); });
+        EXPECT_EQ(check.errors, 0u) << path;
+    }
+    for (const auto& [seq, line] : eventLinesBySeq(dir + "/binary.jsonl"))
+        restarts += line.find("\"kind\":\"worker_restart\"") != std::string::npos;
+    EXPECT_EQ(restarts, 1u) << "the restart is in the binary recording";
+    std::filesystem::remove_all(dir);
 }
 
 }  // namespace

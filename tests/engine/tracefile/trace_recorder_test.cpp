@@ -153,6 +153,7 @@ RecordResult record(const std::string& from, double durationS = 0,
     options.outPath = outPath();
     options.durationS = durationS;
     options.connectTimeoutMs = 2000;
+    options.binary = false;  // the fake server speaks JSON only and reads no commands
     return recordTrace(options, stopFlag ? *stopFlag : neverStop);
 }
 

@@ -1,0 +1,91 @@
+// Binary frames: encoding for the collector, decoding for the recorder (trace_wire.h).
+#include "engine/trace/trace_wire.h"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace rscope::trace
+{
+
+void appendEventFrame(TextBuffer& out, uint64_t seq, uint16_t ring, const TraceRecord& record,
+                      const char* preview)
+{
+    size_t previewLen = preview != nullptr ? std::min<size_t>(record.previewLen, kPreviewBytes) : 0;
+    WireHeader h{static_cast<uint32_t>(sizeof h + sizeof record + previewLen),
+                 static_cast<uint16_t>(WireType::Event), ring, seq};
+    char* p = out.reserve(h.size);
+    std::memcpy(p, &h, sizeof h);
+    std::memcpy(p + sizeof h, &record, sizeof record);
+    // The record says how many preview bytes follow; without a preview it says 0.
+    if (previewLen != record.previewLen)
+    {
+        uint8_t len = static_cast<uint8_t>(previewLen);
+        std::memcpy(p + sizeof h + offsetof(TraceRecord, previewLen), &len, 1);
+    }
+    if (previewLen > 0) std::memcpy(p + sizeof h + sizeof record, preview, previewLen);
+    out.advance(h.size);
+}
+
+void appendActorFrame(TextBuffer& out, uint16_t ring, const ActorField& actor)
+{
+    WireHeader h{static_cast<uint32_t>(sizeof h + actor.size),
+                 static_cast<uint16_t>(WireType::Actor), ring, 0};
+    char* p = out.reserve(h.size);
+    std::memcpy(p, &h, sizeof h);
+    std::memcpy(p + sizeof h, actor.text, actor.size);
+    out.advance(h.size);
+}
+
+bool WireDecoder::checkSize(std::string_view d)
+{
+    WireHeader h;
+    std::memcpy(&h, d.data(), sizeof h);
+    size_t min =
+        sizeof h + (h.type == static_cast<uint16_t>(WireType::Event) ? sizeof(TraceRecord) : 1);
+    size_t max = h.type == static_cast<uint16_t>(WireType::Event)
+                     ? kMaxWireFrame
+                     : sizeof h + ActorField::kCapacity;
+    if (h.type != static_cast<uint16_t>(WireType::Event) &&
+        h.type != static_cast<uint16_t>(WireType::Actor))
+        return fail(fmt::format("binary frame of unknown type {}", h.type));
+    if (h.size < min || h.size > max)
+        return fail(fmt::format("binary frame of type {} with a size of {} bytes", h.type, h.size));
+    return true;
+}
+
+bool WireDecoder::actorFrame(const WireHeader& h, std::string_view d)
+{
+    if (!checkSize(d)) return false;
+    if (h.ring >= actors_.size()) actors_.resize(h.ring + 1u);
+    ActorField& a = actors_[h.ring];
+    a = ActorField{};
+    a.size = d.size() - sizeof h;
+    std::memcpy(a.text, d.data() + sizeof h, a.size);
+    return true;
+}
+
+bool WireDecoder::eventFrame(const WireHeader& h, std::string_view d, Event* e)
+{
+    if (!checkSize(d)) return false;
+    std::memcpy(&record_, d.data() + sizeof h, sizeof record_);
+    if (d.size() != sizeof h + sizeof record_ + record_.previewLen)
+        return fail(fmt::format("binary event frame of {} bytes with a {}-byte preview", d.size(),
+                                record_.previewLen));
+    if (h.ring >= actors_.size() || actors_[h.ring].empty())
+        return fail(
+            fmt::format("binary event {} of ring {} before that ring's actor", h.seq, h.ring));
+    e->seq = h.seq;
+    e->record = &record_;
+    e->preview = record_.previewLen > 0 ? d.data() + sizeof h + sizeof record_ : nullptr;
+    e->actor = &actors_[h.ring];
+    return true;
+}
+
+bool WireDecoder::fail(std::string message)
+{
+    error_ = std::move(message);
+    return false;
+}
+
+}  // namespace rscope::trace
