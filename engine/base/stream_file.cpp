@@ -77,11 +77,11 @@ bool StreamFile::writeBlocks()
     return true;
 }
 
-bool StreamFile::flush()
+bool StreamFile::flush(bool partialBlock)
 {
     if (!fd_.valid()) return false;
     if (!writeBlocks()) return false;
-    if (visible_ == staged_) return true;
+    if (visible_ == staged_ || !partialBlock) return true;
     // The partial block through the page cache: O_DIRECT wants whole blocks, and a reader must
     // not wait for the next 4 KiB to see what is here now.
     if (direct_ && ::fcntl(fd_.get(), F_SETFL, 0) < 0) return fail("fcntl(F_SETFL)");

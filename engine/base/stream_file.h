@@ -48,8 +48,11 @@ class StreamFile
     // The staged bytes from size() == mark on (mark taken since the last append() or flush()).
     const char* stagedFrom(uint64_t mark) const { return buffer_.get() + (mark - base_); }
     // Writes everything appended so far: the whole blocks directly, the partial block through
-    // the page cache (it stays staged and is written again, directly, once complete).
-    bool flush();
+    // the page cache (it stays staged and is written again, directly, once complete). With
+    // partialBlock = false only the whole blocks: the next direct write over a block just
+    // written through the page cache must first write that page back, so a busy writer shows
+    // its tail only now and then.
+    bool flush(bool partialBlock = true);
     // flush() and close; true when every byte reached the file.
     bool close();
     // Bytes appended since open() (the file's size after the next flush).

@@ -46,6 +46,7 @@ constexpr int64_t kHoldBackNs = 2'000'000;      // records younger than this wai
 constexpr size_t kClientMaxPending = 16 << 20;  // then a slow client loses events
 constexpr size_t kMaxStartupLines = 4096;       // startup events replayed to late clients
 constexpr size_t kMaxCommandLine = 256;         // client commands are short words
+constexpr int64_t kTailFlushNs = 100'000'000;   // the trace file's partial block: every 100 ms
 constexpr uint32_t kMaxStepCount = 1'000'000;   // `step N` beyond this is clamped
 
 // Binds "host:port" (TCP) or "unix:PATH"; returns fd or -errno, *bound = resolved address.
@@ -453,7 +454,10 @@ class TraceCollector::Impl
                 ++emitted;
             }
         }
-        if (emitted > 0) publish(emitted);
+        if (emitted > 0)
+            publish(emitted);
+        else if (file_.isOpen())
+            flushFile();  // an idle server's last lines reach the file too
     }
 
     // Timestamp of ring i's next record, or INT64_MAX if it has none older than cutoff.
@@ -531,10 +535,20 @@ class TraceCollector::Impl
             }
             sendToClient(c.get(), bytes, count);
         }
-        // Every drain ends up in the file (a reader may follow it), at most one partial block of
-        // it through the page cache. After the clients: flush() moves the staged bytes.
-        if (inFile && !file_.flush()) fileFailed();
+        // Every drain's whole blocks go to the file; the partial last block only every 100 ms
+        // (a reader following the file is that far behind at most). After the clients:
+        // flush() moves the staged bytes.
+        if (inFile) flushFile();
         reapClients();
+    }
+
+    // Whole blocks now; the partial block if kTailFlushNs passed since it was last written.
+    void flushFile()
+    {
+        int64_t now = base::monotonicNs();
+        bool tail = now - tailFlushedNs_ >= kTailFlushNs;
+        if (tail) tailFlushedNs_ = now;
+        if (!file_.flush(tail)) fileFailed();
     }
 
     void writeFile(const char* data, size_t size)
@@ -579,6 +593,7 @@ class TraceCollector::Impl
     std::vector<uint64_t> end_;     // per ring: head seen at the start of this drain
     std::vector<int64_t> headTs_;   // per ring: timestamp of cursor_'s record (see drain)
     uint64_t fileMark_ = 0;         // file_.size() where this drain's lines start
+    int64_t tailFlushedNs_ = 0;     // when the file's partial block was last written
     uint64_t seq_ = 0;
     uint64_t events_ = 0;
     uint64_t totalDropped_ = 0;

@@ -290,6 +290,42 @@ TEST(Trace, ATraceClientThatNeverReadsCannotStallTheServer)
     EXPECT_EQ(server.stop(), 0);
 }
 
+// The trace file is written in whole blocks with O_DIRECT and its partial last block through
+// the page cache at most 100 ms later: a reader following the file of an idle server sees the
+// last event of a request while the server still runs.
+TEST(Trace, AnIdleServersTraceFileShowsItsLastEvents)
+{
+    std::string path = fmt::format("/tmp/rscope-tail-{}.jsonl", ::getpid());
+    ServerProcess server({"--handler", "echo", "--trace-listen", "off", "--trace-file", path});
+    ASSERT_TRUE(server.start());
+    auto closes = [&]
+    {
+        std::ifstream in(path);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        size_t n = 0;
+        for (size_t at = 0; (at = text.find("\"kind\":\"close\"", at)) != std::string::npos; ++at)
+            ++n;
+        return text.empty() || text.back() != '\n' ? 0 : n;
+    };
+    // Requests 30 ms apart: the later ones fall inside the 100 ms after a partial-block write,
+    // so their tail waits for a drain with nothing new to write.
+    for (size_t i = 1; i <= 3; ++i)
+    {
+        {
+            TestClient c(server.port());
+            ASSERT_TRUE(c.sendAll("tail"));
+            EXPECT_EQ(c.recvExact(4), "tail");
+        }
+        auto start = std::chrono::steady_clock::now();
+        EXPECT_TRUE(waitUntil([&] { return closes() >= i; }, 3s))
+            << "close " << i << " reached the file while the server runs";
+        EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+        std::this_thread::sleep_for(30ms);
+    }
+    EXPECT_EQ(server.stop(), 0);
+    std::remove(path.c_str());
+}
+
 // Event lines by seq (header and trace_end left out; events start with "seq").
 std::map<uint64_t, std::string> eventLinesBySeq(const std::string& path)
 {
