@@ -19,13 +19,9 @@ case "$mode" in
   record | record-json) args=(--trace-listen 127.0.0.1:0) ;;
   *) echo "usage: $0 off|file|record|record-json [seconds]" >&2; exit 2 ;;
 esac
-$bin --log-level warn server --port 0 --handler echo --worker-num 4 --reactor-num 2 "${args[@]}" \
-  >"$out/server.log" 2>&1 &
-server=$!
-for _ in $(seq 200); do grep -q "listening on" "$out/server.log" && break; sleep 0.05; done
-port=$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\) .*/\1/p' "$out/server.log" | head -1)
-tport=$(sed -n 's/.*trace 127.0.0.1:\([0-9]*\)).*/\1/p' "$out/server.log" | head -1)
-sleep 0.3
+source tests/bench/server_lib.sh
+start_server "${args[@]}"
+
 recorder=""
 if [[ "$mode" == record* ]]; then
   stream=binary; [ "$mode" = record-json ] && stream=json
@@ -49,7 +45,7 @@ sleep 1; snap >"$out/a"; head -1 /proc/stat >"$out/sa"; t0=$(date +%s.%N)
 sleep $((secs - 3)); snap >"$out/b"; head -1 /proc/stat >"$out/sb"; t1=$(date +%s.%N)
 wait $client
 [ -n "$recorder" ] && { kill -INT "$recorder"; wait "$recorder" || true; }
-kill -TERM "$server"; wait "$server" || true
+stop_server
 python3 - "$out" "$t0" "$t1" "$mode" <<'PY'
 import collections, json, os, sys
 out, t0, t1, mode = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.argv[4]

@@ -13,16 +13,7 @@ bin=./build/bin/rscope
 out=$(mktemp -d /tmp/rscope-tracebench-XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
-start_server() {  # args...; sets pid, port, tport
-  $bin --log-level warn server --port 0 --handler echo --worker-num 4 --reactor-num 2 "$@" \
-    >"$out/server.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 200); do grep -q "listening on" "$out/server.log" && break; sleep 0.05; done
-  port=$(sed -n 's/.*listening on [0-9.]*:\([0-9]*\) .*/\1/p' "$out/server.log" | head -1)
-  tport=$(sed -n 's/.*trace 127.0.0.1:\([0-9]*\)).*/\1/p' "$out/server.log" | head -1)
-  sleep 0.3
-}
-stop_server() { kill -TERM "$pid"; wait "$pid" || true; }
+source tests/bench/server_lib.sh
 
 cpu_ticks() {  # utime+stime of the server's processes (threads included), in clock ticks
   local total=0 p

@@ -76,7 +76,9 @@ TEST_P(StreamFileTest, EveryFlushShowsEverythingAppended)
     EXPECT_EQ(readAll(path_), expected);
     if (!direct_) EXPECT_FALSE(f.direct());
     std::printf("%s: %zu bytes, direct writes %s\n", std::get<0>(GetParam()), expected.size(),
-                f.direct() ? "on" : direct_ ? "refused" : "off");
+                f.direct() ? "on"
+                : direct_  ? "refused"
+                           : "off");
 }
 
 // reserve + advance write in place; stagedFrom(mark) is what was written since the mark.

@@ -52,7 +52,8 @@ TEST(LineScan, ServerShapedLinesTakeTheEnvelopeOnly)
     EXPECT_EQ(f.kind, "close");
     EXPECT_EQ(f.flow, 0u);  // no top-level flow
     // Same keys, another order or spacing: the full scan still finds them.
-    ASSERT_TRUE(scanLineFields(R"({"seq":9, "flow":8,"ts":1,"kind":"read","args":{"flow":5}})", &f));
+    ASSERT_TRUE(
+        scanLineFields(R"({"seq":9, "flow":8,"ts":1,"kind":"read","args":{"flow":5}})", &f));
     EXPECT_EQ(f.kind, "read");
     EXPECT_EQ(f.flow, 8u);
 }
