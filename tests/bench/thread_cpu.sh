@@ -4,7 +4,8 @@
 # full-load client (100 connections, 64 B) and prints the busy CPU time of every thread on the
 # machine over the middle of the run, divided by the requests served. Threads are named
 # rs-ROLE-N (server), rs-trace (collector), rs-record, rs-load-N.
-# Usage: tests/bench/thread_cpu.sh off|file|record|record-json [seconds, default 10]
+# Usage: tests/bench/thread_cpu.sh off|unread|file|record|record-json [seconds, default 10]
+# (unread: tracing on, nobody connected: emits and the collector's merge, no serialisation)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode="${1:-off}"
@@ -16,8 +17,8 @@ args=(--trace-listen off)
 case "$mode" in
   off) ;;
   file) args=(--trace-listen off --trace-file "$out/trace.jsonl") ;;
-  record | record-json) args=(--trace-listen 127.0.0.1:0) ;;
-  *) echo "usage: $0 off|file|record|record-json [seconds]" >&2; exit 2 ;;
+  record | record-json | unread) args=(--trace-listen 127.0.0.1:0) ;;  # unread: no client
+  *) echo "usage: $0 off|unread|file|record|record-json [seconds]" >&2; exit 2 ;;
 esac
 source tests/bench/server_lib.sh
 start_server "${args[@]}"
