@@ -60,6 +60,12 @@ bool StreamFile::append(const char* data, size_t n)
     reserveTotal(staged_ + n);
     std::memcpy(buffer_.get() + staged_, data, n);
     staged_ += n;
+    return writeIfFull();
+}
+
+bool StreamFile::writeIfFull()
+{
+    if (!fd_.valid()) return false;
     return staged_ < kWriteAtBytes || writeBlocks();
 }
 

@@ -45,6 +45,8 @@ class StreamFile
         return buffer_.get() + staged_;
     }
     void advance(size_t n) { staged_ += n; }
+    // After advance(): writes the whole blocks once 1 MiB or more is staged, as append() does.
+    bool writeIfFull();
     // The staged bytes from size() == mark on (mark taken since the last append() or flush()).
     const char* stagedFrom(uint64_t mark) const { return buffer_.get() + (mark - base_); }
     // Writes everything appended so far: the whole blocks directly, the partial block through

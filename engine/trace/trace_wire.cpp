@@ -37,21 +37,48 @@ void appendActorFrame(TextBuffer& out, uint16_t ring, const ActorField& actor)
     out.advance(h.size);
 }
 
+std::string wireHeaderProblem(const WireHeader& h)
+{
+    bool event = h.type == static_cast<uint16_t>(WireType::Event);
+    if (!event && h.type != static_cast<uint16_t>(WireType::Actor))
+        return fmt::format("binary frame of unknown type {}", h.type);
+    size_t min = sizeof h + (event ? sizeof(TraceRecord) : 1);
+    size_t max = event ? kMaxWireFrame : sizeof h + ActorField::kCapacity;
+    if (h.size < min || h.size > max)
+        return fmt::format("binary frame of type {} with a size of {} bytes", h.type, h.size);
+    return "";
+}
+
+bool FrameHopper::feed(std::string_view data)
+{
+    while (!data.empty() && error_.empty())
+    {
+        if (have_ < sizeof header_)
+        {
+            size_t take = std::min(sizeof header_ - have_, data.size());
+            std::memcpy(header_ + have_, data.data(), take);
+            have_ += take;
+            data.remove_prefix(take);
+            if (have_ < sizeof header_) break;
+            WireHeader h;
+            std::memcpy(&h, header_, sizeof h);
+            error_ = wireHeaderProblem(h);
+            size_ = h.size;
+        }
+        size_t skip = std::min(size_ - have_, data.size());
+        have_ += skip;
+        data.remove_prefix(skip);
+        if (have_ == size_) have_ = 0;
+    }
+    return error_.empty();
+}
+
 bool WireDecoder::checkSize(std::string_view d)
 {
     WireHeader h;
     std::memcpy(&h, d.data(), sizeof h);
-    size_t min =
-        sizeof h + (h.type == static_cast<uint16_t>(WireType::Event) ? sizeof(TraceRecord) : 1);
-    size_t max = h.type == static_cast<uint16_t>(WireType::Event)
-                     ? kMaxWireFrame
-                     : sizeof h + ActorField::kCapacity;
-    if (h.type != static_cast<uint16_t>(WireType::Event) &&
-        h.type != static_cast<uint16_t>(WireType::Actor))
-        return fail(fmt::format("binary frame of unknown type {}", h.type));
-    if (h.size < min || h.size > max)
-        return fail(fmt::format("binary frame of type {} with a size of {} bytes", h.type, h.size));
-    return true;
+    std::string problem = wireHeaderProblem(h);
+    return problem.empty() || fail(std::move(problem));
 }
 
 bool WireDecoder::actorFrame(const WireHeader& h, std::string_view d)

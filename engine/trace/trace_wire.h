@@ -47,6 +47,28 @@ void appendEventFrame(TextBuffer& out, uint64_t seq, uint16_t ring, const TraceR
                       const char* preview);
 void appendActorFrame(TextBuffer& out, uint16_t ring, const ActorField& actor);
 
+// "" if a frame may have this header, else why not (sizes are bounded by the frame type).
+std::string wireHeaderProblem(const WireHeader& h);
+
+// Follows frame boundaries through a stream by the sizes in the headers alone, so that a reader
+// storing frames as they come (rscope record) knows whether it stopped inside one. Owner: one
+// reader. Thread-safety: none.
+class FrameHopper
+{
+  public:
+    // False (error() set) on a header no frame can have.
+    bool feed(std::string_view data);
+    // Bytes of the frame under way (0 at a frame boundary).
+    size_t midFrame() const { return have_; }
+    const std::string& error() const { return error_; }
+
+  private:
+    char header_[sizeof(WireHeader)];
+    size_t have_ = 0;  // bytes of the current frame seen
+    size_t size_ = 0;  // its size, once its header is complete
+    std::string error_;
+};
+
 // Turns frames, in any chunking, back into events. Owner: one reader. Thread-safety: none.
 class WireDecoder
 {

@@ -3,6 +3,7 @@
 // until its '\n' arrives, and on a stop request it gets 200 ms to complete.
 #include "engine/tracefile/trace_recorder.h"
 
+#include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -233,6 +234,47 @@ int connectTraceSocket(const std::string& address, int timeoutMs, std::string* e
     return fd.release();
 }
 
+// Turns the stored frames into JSON lines (appended to the output by onFrame), then deletes
+// them. A frame cut by the stop is left out (it was counted as dropped).
+template <typename OnFrame, typename Note>
+bool convertSpool(base::StreamFile& spool, const std::string& spoolPath,
+                  trace::WireDecoder& decoder, OnFrame& onFrame, RecordResult* result, Note& note)
+{
+    int64_t startNs = base::monotonicNs();
+    bool ok = spool.close();
+    if (!ok) result->error = spool.error();
+    base::UniqueFd in(ok ? ::open(spoolPath.c_str(), O_RDONLY | O_CLOEXEC) : -1);
+    if (ok && !in.valid())
+    {
+        result->error = fmt::format("open({}): {}", spoolPath, base::errnoText(errno));
+        ok = false;
+    }
+    std::vector<char> chunk(4 << 20);
+    uint64_t bytes = 0;
+    while (ok)
+    {
+        ssize_t n = ::read(in.get(), chunk.data(), chunk.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0)
+        {
+            result->error = fmt::format("read({}): {}", spoolPath, base::errnoText(errno));
+            ok = false;
+        }
+        if (n <= 0) break;
+        bytes += static_cast<uint64_t>(n);
+        if (!decoder.feed(std::string_view(chunk.data(), static_cast<size_t>(n)), onFrame))
+        {
+            result->error = "the server's binary stream cannot be decoded: " + decoder.error();
+            ok = false;
+        }
+    }
+    ::unlink(spoolPath.c_str());
+    if (ok && bytes > (64u << 20))  // worth a word only when the wait is noticeable
+        note(fmt::format("turned {} MB of binary frames into JSON lines in {:.2f} s", bytes >> 20,
+                         static_cast<double>(base::monotonicNs() - startNs) / 1e9));
+    return ok;
+}
+
 RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& stop)
 {
     RecordResult result;
@@ -296,7 +338,10 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
     };
 
     // The stream starts as JSON lines; once the header is in, a binary recorder asks for frames
-    // and switches at the server's kBinaryStartLine (traces/FORMAT.md, section 10).
+    // and switches at the server's kBinaryStartLine (traces/FORMAT.md, section 10). Frames are
+    // stored as they come, into OUT.frames next to the output (one copy, no decoding: the
+    // recording costs the machine as little as it can while the server is under load), and
+    // turned into JSON lines after the stop, like `perf record` then `perf script`.
     enum class Stream
     {
         Json,
@@ -304,6 +349,18 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
         Binary
     };
     Stream stream = Stream::Json;
+    std::string spoolPath = options.outPath + ".frames";
+    base::StreamFile spool;
+    trace::FrameHopper hopper;
+    auto spoolFrames = [&](std::string_view data)
+    {
+        if (!hopper.feed(data))
+        {
+            result.error = "the server's binary stream cannot be decoded: " + hopper.error();
+            return false;
+        }
+        return true;
+    };
     trace::WireDecoder decoder;
     auto onFrame = [&](const trace::WireDecoder::Event& e)
     {
@@ -332,6 +389,11 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
                 {
                     splitter.clearPartial();
                     writeRun();
+                    if (!spool.open(spoolPath))
+                    {
+                        result.error = spool.error();
+                        return false;
+                    }
                     stream = Stream::Binary;
                     result.binaryFrames = true;
                 }
@@ -340,10 +402,10 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
             }
         if (stream == Stream::Json) splitter.feed(data, onLine);
         writeRun();
-        if (stream == Stream::Binary && !decoder.feed(data, onFrame))
+        if (stream == Stream::Binary && !data.empty())
         {
-            result.error = "the server's binary stream cannot be decoded: " + decoder.error();
-            return false;
+            if (!spoolFrames(data)) return false;
+            spool.append(data.data(), data.size());
         }
         if (stream == Stream::Json && options.binary && tally.hasHeader() && !tally.failed())
         {
@@ -356,7 +418,7 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
         return true;
     };
     auto unfinished = [&]
-    { return stream == Stream::Binary ? decoder.pendingBytes() > 0 : !splitter.partial().empty(); };
+    { return stream == Stream::Binary ? hopper.midFrame() > 0 : !splitter.partial().empty(); };
 
     int64_t deadlineNs =
         options.durationS > 0 ? startNs + static_cast<int64_t>(options.durationS * 1e9) : INT64_MAX;
@@ -370,9 +432,9 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
             out.flush();  // a reader following the file sees the stream at most 100 ms late
             flushedNs = now;
         }
-        if (!out.isOpen())
+        if (!out.isOpen() || (stream == Stream::Binary && !spool.isOpen()))
         {
-            result.error = out.error();
+            result.error = out.isOpen() ? spool.error() : out.error();
             break;
         }
         if (result.stopReason.empty() && (stop.load() || now >= deadlineNs))
@@ -392,7 +454,9 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
             break;
         }
         if (n <= 0) continue;
-        ssize_t got = ::recv(sock.get(), buffer.data(), buffer.size(), 0);
+        // Frames are received straight into the spool's staging buffer.
+        char* into = stream == Stream::Binary ? spool.reserve(kRecvBytes) : buffer.data();
+        ssize_t got = ::recv(sock.get(), into, kRecvBytes, 0);
         if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (got <= 0)
         {
@@ -402,19 +466,32 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
             break;
         }
         received = static_cast<size_t>(got);
+        if (stream == Stream::Binary)
+        {
+            if (!spoolFrames(std::string_view(into, received))) break;
+            spool.advance(received);
+            spool.writeIfFull();
+            continue;
+        }
         if (!feed(std::string_view(buffer.data(), received))) break;
         if (tally.ended() && result.stopReason.empty()) result.stopReason = "server trace_end";
         if (tally.failed() || tally.ended()) break;
     }
-    if (!result.error.empty()) return result;
+    if (!result.error.empty())
+    {
+        if (spool.isOpen()) spool.close(), ::unlink(spoolPath.c_str());
+        return result;
+    }
     if (unfinished() && !tally.failed())
     {
         ++result.dropped;
-        note(fmt::format(
-            "the stream ended inside {}: {} bytes of an unfinished event dropped",
-            stream == Stream::Binary ? "a binary frame" : "a line",
-            stream == Stream::Binary ? decoder.pendingBytes() : splitter.partial().size()));
+        note(fmt::format("the stream ended inside {}: {} bytes of an unfinished event dropped",
+                         stream == Stream::Binary ? "a binary frame" : "a line",
+                         stream == Stream::Binary ? hopper.midFrame() : splitter.partial().size()));
     }
+    if (stream == Stream::Binary &&
+        !convertSpool(spool, spoolPath, decoder, onFrame, &result, note))
+        return result;
     if (result.problems > kMaxNotedProblems)
         note(fmt::format("{} more format problems; see rscope trace check {}",
                          result.problems - kMaxNotedProblems, options.outPath));

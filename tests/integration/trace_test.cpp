@@ -392,6 +392,7 @@ TEST(Trace, ABinaryRecorderWritesTheLinesOfTheJsonStream)
     ASSERT_TRUE(binary.ok) << binary.error;
     ASSERT_TRUE(plain.ok) << plain.error;
     EXPECT_TRUE(binary.binaryFrames) << "the server switched to frames";
+    EXPECT_FALSE(std::filesystem::exists(dir + "/binary.jsonl.frames")) << "the spool is gone";
     EXPECT_FALSE(plain.binaryFrames);
     auto file = eventLinesBySeq(dir + "/server.jsonl");
     size_t restarts = 0;
