@@ -56,8 +56,8 @@ void addRecordCommand(CLI::App& app)
         ->check(CLI::PositiveNumber);
     cmd->add_option_function<std::string>(
            "--stream", [opts](const std::string& v) { opts->binary = v == "binary"; },
-           "binary (default): the server sends its records and record writes the JSON lines; "
-           "json: the plain JSON Lines stream, as any client gets it")
+           "binary (default): the server sends its records, stored as they come and written "
+           "as the same JSON lines after the stop; json: the plain JSON Lines stream, written live")
         ->check(CLI::IsMember({"binary", "json"}));
     cmd->add_option("--connect-timeout-ms", opts->connectTimeoutMs, "Give up connecting after this")
         ->check(CLI::Range(1, 600'000))

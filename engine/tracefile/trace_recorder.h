@@ -19,9 +19,10 @@ struct RecordOptions
     std::string outPath;
     double durationS = 0;  // 0: until the server closes or stop is set
     int connectTimeoutMs = 3000;
-    // Ask the server for binary frames after the header (traces/FORMAT.md, section 10) and write
-    // the same JSON lines here: ~3x fewer bytes on the socket and no JSON to scan. false keeps
-    // the plain JSON stream (a server that does not know the command keeps it anyway).
+    // Ask the server for binary frames after the header (traces/FORMAT.md, section 10), store
+    // them in outPath + ".frames" and write the same JSON lines after the stop: ~3x fewer bytes
+    // on the socket, nothing to scan or format while the server is under load. false keeps the
+    // plain JSON stream, written live (a server that does not know the command keeps it anyway).
     bool binary = true;
     std::function<void(const std::string&)> onNote;  // warnings and notes, one line each
 };

@@ -58,6 +58,16 @@ done
 mo=$(median "${off[@]}"); mr=$(median "${rec[@]}"); mf=$(median "${fil[@]}")
 printf 'median: off %d req/s; recorder %d (%.1f%% of off); --trace-file %d (%.1f%% of off)\n' \
   "$mo" "$mr" "$(python3 -c "print(100*$mr/$mo)")" "$mf" "$(python3 -c "print(100*$mf/$mo)")"
+# The same rounds paired: each round's runs are a minute apart, so its ratios are less exposed
+# to this VM's drift than ratios of medians over the whole run.
+python3 - "${off[*]}" "${rec[*]}" "${fil[*]}" <<'PY'
+import statistics, sys
+off, rec, fil = ([int(x) for x in a.split()] for a in sys.argv[1:4])
+r = [100 * b / a for a, b in zip(off, rec)]
+f = [100 * b / a for a, b in zip(off, fil)]
+print("per round: recorder " + " / ".join(f"{x:.1f}%" for x in r) + f" (median {statistics.median(r):.1f}%);"
+      " --trace-file " + " / ".join(f"{x:.1f}%" for x in f) + f" (median {statistics.median(f):.1f}%)")
+PY
 
 echo "## paced load: --rate 20000, 100 connections, ${secs} s per run, $rounds interleaved rounds"
 offc=(); onc=()
