@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <vector>
 
-#include <fmt/compile.h>
 #include <fmt/format.h>
 
 #include "engine/ipc/pipe_message.h"
+#include "engine/trace/decimal.h"
 
 namespace rscope::trace
 {
@@ -103,11 +103,11 @@ inline char* putLit(char* p, const char (&s)[N])
 }
 inline char* putInt(char* p, int64_t v)
 {
-    return fmt::format_to(p, FMT_COMPILE("{}"), v);
+    return writeDecimal(p, v);
 }
 inline char* putUint(char* p, uint64_t v)
 {
-    return fmt::format_to(p, FMT_COMPILE("{}"), v);
+    return writeDecimal(p, v);
 }
 inline char* putQuoted(char* p, const char* s)
 {

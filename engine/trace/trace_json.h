@@ -1,7 +1,7 @@
 // Serialisation of trace records to JSON Lines (traces/FORMAT.md): the envelope, the named args
 // of the kind table, and the escaped payload preview. The collector's hot loop: no format-string
 // parsing, no allocation and no library call per field (padded per-kind fragments copied with
-// fixed-size memcpy, integers written in place by FMT_COMPILE).
+// fixed-size memcpy, integers in 8-digit chunks by writeDecimal).
 // Thread-safety: reentrant.
 #pragma once
 
