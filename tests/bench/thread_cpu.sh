@@ -4,7 +4,7 @@
 # full-load client (100 connections, 64 B) and prints the busy CPU time of every thread on the
 # machine over the middle of the run, divided by the requests served. Threads are named
 # rs-ROLE-N (server), rs-trace (collector), rs-record, rs-load-N.
-# Usage: tests/bench/thread_cpu.sh off|unread|file|record|record-json [seconds, default 10]
+# Usage: tests/bench/thread_cpu.sh off|unread|file|file-shm|record|record-json [seconds, default 10]
 # (unread: tracing on, nobody connected: emits and the collector's merge, no serialisation)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -12,13 +12,14 @@ mode="${1:-off}"
 secs="${2:-10}"
 bin=./build/bin/rscope
 out=$(mktemp -d /tmp/rscope-threadcpu-XXXXXX)
-trap 'rm -rf "$out"' EXIT
+trap 'rm -rf "$out" "/dev/shm/rscope-threadcpu-$$.jsonl"' EXIT
 args=(--trace-listen off)
 case "$mode" in
   off) ;;
   file) args=(--trace-listen off --trace-file "$out/trace.jsonl") ;;
+  file-shm) args=(--trace-listen off --trace-file "/dev/shm/rscope-threadcpu-$$.jsonl") ;;
   record | record-json | unread) args=(--trace-listen 127.0.0.1:0) ;;  # unread: no client
-  *) echo "usage: $0 off|unread|file|record|record-json [seconds]" >&2; exit 2 ;;
+  *) echo "usage: $0 off|unread|file|file-shm|record|record-json [seconds]" >&2; exit 2 ;;
 esac
 source tests/bench/server_lib.sh
 start_server "${args[@]}"
