@@ -281,8 +281,10 @@ class TraceCollector::Impl
         }
     }
 
-    // From the next drain on, c gets binary frames: first the line that says so, then every
-    // ring's actor, queued behind whatever JSON c has not been sent yet.
+    // From the next drain on, c gets binary frames: first the line that says so, then the
+    // actor of every ring seen so far, queued behind whatever JSON c has not been sent yet. No
+    // refresh here: a ring whose actor changed since gets its new actor frame, for every binary
+    // client at once, when serialize() next meets it (as does a ring never seen).
     void switchToBinary(Client* c)
     {
         if (c->binary) return;
@@ -290,10 +292,8 @@ class TraceCollector::Impl
         TextBuffer start;
         start.append(kBinaryStartLine.data(), kBinaryStartLine.size());
         for (int i = 0; i < buffers_.ringCount(); ++i)
-        {
-            refreshActor(static_cast<uint32_t>(i));
-            appendActorFrame(start, static_cast<uint16_t>(i), actorFields_[i]);
-        }
+            if (!actorFields_[i].empty())
+                appendActorFrame(start, static_cast<uint16_t>(i), actorFields_[i]);
         sendToClient(c, start.data(), start.size());
         RS_INFO("trace client switched to binary frames");
     }
@@ -353,6 +353,8 @@ class TraceCollector::Impl
                 TraceRecord r = makeRecord(EventKind::TraceDropped);
                 r.a0 = static_cast<int64_t>(c->dropped);
                 c->dropped = 0;
+                // Ring 0 is the master's main thread: its actor never changes, so no binary
+                // client needs a new actor frame for it here.
                 refreshActor(0);
                 if (c->binary)
                 {
