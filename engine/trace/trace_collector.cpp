@@ -424,6 +424,13 @@ class TraceCollector::Impl
         batch_.clear();
         binaryBatch_.clear();
         fileMark_ = file_.size();
+        // Actors are looked at once a drain, for the rings with something new: the ring header
+        // shares its cache line with the head the producer writes per event, so reading it per
+        // event would pull that line away from the producer each time. Read after the head
+        // (acquire), a new generation is seen before the events it wrote.
+        for (int i = 0; i < rings; ++i)
+            if (cursor_[i] != end_[i] && refreshActor(static_cast<uint32_t>(i)) && wantBinary_)
+                appendActorFrame(binaryBatch_, static_cast<uint16_t>(i), actorFields_[i]);
         size_t emitted = 0;
         for (;;)
         {
@@ -452,6 +459,8 @@ class TraceCollector::Impl
                 r.a0 = static_cast<int64_t>(dropped - droppedSeen_[i]);
                 droppedSeen_[i] = dropped;
                 totalDropped_ += static_cast<uint64_t>(r.a0);
+                if (refreshActor(static_cast<uint32_t>(i)) && wantBinary_)
+                    appendActorFrame(binaryBatch_, static_cast<uint16_t>(i), actorFields_[i]);
                 serialize(r, i, consumers);
                 ++emitted;
             }
@@ -484,8 +493,6 @@ class TraceCollector::Impl
             return;
         }
         ++seq_;
-        if (refreshActor(static_cast<uint32_t>(ring)) && wantBinary_)
-            appendActorFrame(binaryBatch_, static_cast<uint16_t>(ring), actorFields_[ring]);
         if (wantBinary_)
             appendEventFrame(binaryBatch_, seq_, static_cast<uint16_t>(ring), record, preview);
         if (!wantJson_ && !startup) return;
