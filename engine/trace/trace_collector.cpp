@@ -429,8 +429,7 @@ class TraceCollector::Impl
         // event would pull that line away from the producer each time. Read after the head
         // (acquire), a new generation is seen before the events it wrote.
         for (int i = 0; i < rings; ++i)
-            if (cursor_[i] != end_[i] && refreshActor(static_cast<uint32_t>(i)) && wantBinary_)
-                appendActorFrame(binaryBatch_, static_cast<uint16_t>(i), actorFields_[i]);
+            if (cursor_[i] != end_[i]) refreshActorForBatch(i);
         size_t emitted = 0;
         for (;;)
         {
@@ -459,8 +458,7 @@ class TraceCollector::Impl
                 r.a0 = static_cast<int64_t>(dropped - droppedSeen_[i]);
                 droppedSeen_[i] = dropped;
                 totalDropped_ += static_cast<uint64_t>(r.a0);
-                if (refreshActor(static_cast<uint32_t>(i)) && wantBinary_)
-                    appendActorFrame(binaryBatch_, static_cast<uint16_t>(i), actorFields_[i]);
+                refreshActorForBatch(i);
                 serialize(r, i, consumers);
                 ++emitted;
             }
@@ -469,6 +467,14 @@ class TraceCollector::Impl
             publish(emitted);
         else if (file_.isOpen())
             flushFile();  // an idle server's last lines reach the file too
+    }
+
+    // Refreshes ring i's actor before this drain serialises its events; binary clients get a
+    // new actor frame ahead of them.
+    void refreshActorForBatch(int i)
+    {
+        if (refreshActor(static_cast<uint32_t>(i)) && wantBinary_)
+            appendActorFrame(binaryBatch_, static_cast<uint16_t>(i), actorFields_[i]);
     }
 
     // Timestamp of ring i's next record, or INT64_MAX if it has none older than cutoff.

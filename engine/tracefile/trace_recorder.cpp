@@ -121,22 +121,19 @@ class StreamTally
             ended_ = ended_ || fields.type == "trace_end";
             return;
         }
-        ++events_;
         trace::EventKind kind = trace::kindByName(fields.kind);
-        if (kind == trace::EventKind::TraceDropped) dropped_ += droppedCount(text);
-        if (kind != trace::EventKind::Count)
-            flows_.observe(fields.flow, trace::isTerminalKind(kind));
+        count(kind, fields.flow, kind == trace::EventKind::TraceDropped ? droppedCount(text) : 0);
     }
 
     // An event that came as a binary frame: known kind, flow and args without a scan.
     void event(const trace::TraceRecord& r)
     {
         ++line_;
-        ++events_;
         auto kind = static_cast<trace::EventKind>(r.kind);
-        if (kind == trace::EventKind::TraceDropped)
-            dropped_ += static_cast<uint64_t>(std::max<int64_t>(0, r.a0));
-        if (kind < trace::EventKind::Count) flows_.observe(r.flow, trace::isTerminalKind(kind));
+        count(kind, r.flow,
+              kind == trace::EventKind::TraceDropped
+                  ? static_cast<uint64_t>(std::max<int64_t>(0, r.a0))
+                  : 0);
     }
 
     bool failed() const { return header_.failed(); }
@@ -154,6 +151,14 @@ class StreamTally
     const std::string& lastProblem() const { return lastProblem_; }
 
   private:
+    // One event: its drops (a trace_dropped's count) and its flow (unknown kinds have none).
+    void count(trace::EventKind kind, uint64_t flow, uint64_t dropped)
+    {
+        ++events_;
+        dropped_ += dropped;
+        if (kind < trace::EventKind::Count) flows_.observe(flow, trace::isTerminalKind(kind));
+    }
+
     TraceSink headerSink()
     {
         TraceSink sink;

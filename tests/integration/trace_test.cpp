@@ -41,13 +41,6 @@ std::vector<json> readJsonLines(const std::string& path)
     return out;
 }
 
-uint16_t tracePortOf(const std::string& out)
-{
-    auto at = out.find("trace 127.0.0.1:");
-    if (at == std::string::npos) return 0;
-    return static_cast<uint16_t>(std::stoi(out.substr(at + 16)));
-}
-
 // A raw trace-socket client with a small receive buffer.
 int connectTrace(uint16_t port, int rcvbuf = 0)
 {
@@ -180,7 +173,7 @@ TEST(Trace, StartupEventsMatchTheRealProcessesAndThreads)
     ServerProcess server({"--handler", "echo", "--worker-num", "3", "--reactor-num", "2",
                           "--trace-listen", "127.0.0.1:0"});
     ASSERT_TRUE(server.start());
-    uint16_t tracePort = tracePortOf(server.output());
+    uint16_t tracePort = traceSocketPort(server.output());
     ASSERT_NE(tracePort, 0);
     ASSERT_TRUE(waitUntil([&] { return descendantsOf(server.pid()).size() == 4; }, 3s));
     std::this_thread::sleep_for(50ms);  // let every worker's startup event reach the collector
@@ -250,7 +243,7 @@ TEST(Trace, ATraceClientThatNeverReadsCannotStallTheServer)
     ServerProcess server({"--handler", "echo", "--worker-num", "2", "--reactor-num", "2",
                           "--trace-listen", "127.0.0.1:0"});
     ASSERT_TRUE(server.start());
-    uint16_t tracePort = tracePortOf(server.output());
+    uint16_t tracePort = traceSocketPort(server.output());
     ASSERT_NE(tracePort, 0);
     client::LoadOptions load;
     load.port = server.port();
@@ -348,7 +341,7 @@ TEST(Trace, ABinaryRecorderWritesTheLinesOfTheJsonStream)
     ServerProcess server({"--handler", "echo", "--worker-num", "2", "--reactor-num", "2",
                           "--trace-listen", "127.0.0.1:0", "--trace-file", dir + "/server.jsonl"});
     ASSERT_TRUE(server.start());
-    uint16_t tracePort = tracePortOf(server.output());
+    uint16_t tracePort = traceSocketPort(server.output());
     ASSERT_NE(tracePort, 0);
 
     std::atomic<bool> stop{false};
