@@ -1,5 +1,6 @@
-// TraceCollector: drain rings every millisecond, merge by timestamp behind a short hold-back
-// window, number, serialise once, fan out to the file and every socket client.
+// TraceCollector: drain rings every few milliseconds, merge by timestamp behind a short
+// hold-back window, number, serialise once, fan out to every socket client and, as frames, to
+// the trace-file writer.
 #include "engine/trace/trace_collector.h"
 
 #include <fcntl.h>
@@ -14,22 +15,19 @@
 #include <cstring>
 #include <vector>
 
-#include <fmt/ranges.h>
-
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
 #include "engine/base/process_globals.h"
-#include "engine/base/stream_file.h"
 #include "engine/base/unique_fd.h"
 #include "engine/reactor/channel.h"
 #include "engine/reactor/event_loop.h"
 #include "engine/reactor/socket_ops.h"
 #include "engine/reactor/timer.h"
 #include "engine/server/server.h"
-#include "engine/trace/open_flows.h"
 #include "engine/trace/step_gate.h"
 #include "engine/trace/trace_buffers.h"
 #include "engine/trace/trace_emitter.h"
+#include "engine/trace/trace_file_writer.h"
 #include "engine/trace/trace_header.h"
 #include "engine/trace/trace_json.h"
 #include "engine/trace/trace_wire.h"
@@ -42,12 +40,12 @@ namespace
 // Every 4 ms: fewer wakeups and bigger writes; a ring (16384 records) holds ~80 ms of a busy
 // reactor thread's events, so this leaves a wide margin before anything is dropped.
 constexpr int kDrainIntervalMs = 4;
-constexpr int64_t kHoldBackNs = 2'000'000;      // records younger than this wait a tick
-constexpr size_t kClientMaxPending = 16 << 20;  // then a slow client loses events
-constexpr size_t kMaxStartupLines = 4096;       // startup events replayed to late clients
-constexpr size_t kMaxCommandLine = 256;         // client commands are short words
-constexpr int64_t kTailFlushNs = 100'000'000;   // the trace file's partial block: every 100 ms
-constexpr uint32_t kMaxStepCount = 1'000'000;   // `step N` beyond this is clamped
+constexpr int64_t kHoldBackNs = 2'000'000;       // records younger than this wait a tick
+constexpr size_t kClientMaxPending = 16 << 20;   // then a slow client loses events
+constexpr size_t kMaxStartupLines = 4096;        // startup events replayed to late clients
+constexpr size_t kMaxCommandLine = 256;          // client commands are short words
+constexpr uint32_t kMaxStepCount = 1'000'000;    // `step N` beyond this is clamped
+constexpr int64_t kFileHandOverNs = 50'000'000;  // frames to an idle trace-file writer
 
 // Binds "host:port" (TCP) or "unix:PATH"; returns fd or -errno, *bound = resolved address.
 int openListener(const std::string& spec, std::string* bound)
@@ -115,8 +113,13 @@ class TraceCollector::Impl
         }
         if (!options_.file.empty())
         {
-            if (!file_.open(options_.file))
-                RS_ERROR("trace file: {}; not recording to a file", file_.error());
+            fileWriter_ = std::make_unique<TraceFileWriter>(options_.file);
+            std::string error;
+            if (!fileWriter_->open(&error))
+            {
+                RS_ERROR("trace file: {}; not recording to a file", error);
+                fileWriter_.reset();
+            }
         }
         return bound;
     }
@@ -129,6 +132,7 @@ class TraceCollector::Impl
         // time slice, or the rings fill up. Its 1 ms wakeups are too few to matter to them.
         sched_param param{};
         ::sched_setscheduler(0, SCHED_OTHER, &param);
+        if (fileWriter_) fileWriter_->start();
         reactor::EventLoop loop;
         std::unique_ptr<reactor::Channel> accept;
         if (listenFd_.valid())
@@ -408,7 +412,8 @@ class TraceCollector::Impl
     void drain(bool final)
     {
         const int rings = buffers_.ringCount();
-        int64_t cutoff = final ? INT64_MAX : base::monotonicNs() - kHoldBackNs;
+        int64_t now = base::monotonicNs();
+        int64_t cutoff = final ? INT64_MAX : now - kHoldBackNs;
         for (int i = 0; i < rings; ++i)
         {
             Ring& ring = buffers_.ring(i);
@@ -419,11 +424,10 @@ class TraceCollector::Impl
         size_t binaryClients = 0;
         for (const auto& c : clients_) binaryClients += c->binary ? 1 : 0;
         wantBinary_ = binaryClients > 0;
-        wantJson_ = file_.isOpen() || clients_.size() > binaryClients;
-        bool consumers = wantJson_ || wantBinary_;
+        wantJson_ = clients_.size() > binaryClients;
+        bool consumers = wantJson_ || wantBinary_ || fileWriter_ != nullptr;
         batch_.clear();
         binaryBatch_.clear();
-        fileMark_ = file_.size();
         // Actors are looked at once a drain, for the rings with something new: the ring header
         // shares its cache line with the head the producer writes per event, so reading it per
         // event would pull that line away from the producer each time. Read after the head
@@ -457,24 +461,33 @@ class TraceCollector::Impl
                 TraceRecord r = makeRecord(EventKind::TraceDropped);
                 r.a0 = static_cast<int64_t>(dropped - droppedSeen_[i]);
                 droppedSeen_[i] = dropped;
-                totalDropped_ += static_cast<uint64_t>(r.a0);
                 refreshActorForBatch(i);
                 serialize(r, i, consumers);
                 ++emitted;
             }
         }
-        if (emitted > 0)
-            publish(emitted);
-        else if (file_.isOpen())
-            flushFile();  // an idle server's last lines reach the file too
+        if (emitted > 0) publish(emitted);
+        // A writer with nothing to do gets the frames every 50 ms, not only once a chunk is
+        // full, so a file followed live is that far behind; not every drain: each hand-over
+        // wakes the writer.
+        if (fileWriter_ && (final || now - fileHandOverNs_ >= kFileHandOverNs) &&
+            fileWriter_->queue().handOverIfIdle())
+            fileHandOverNs_ = now;
     }
 
-    // Refreshes ring i's actor before this drain serialises its events; binary clients get a
-    // new actor frame ahead of them.
+    // Refreshes ring i's actor before this drain serialises its events; binary clients and the
+    // file writer get a new actor frame ahead of them.
     void refreshActorForBatch(int i)
     {
-        if (refreshActor(static_cast<uint32_t>(i)) && wantBinary_)
-            appendActorFrame(binaryBatch_, static_cast<uint16_t>(i), actorFields_[i]);
+        if (!refreshActor(static_cast<uint32_t>(i))) return;
+        if (wantBinary_) appendActorFrame(binaryBatch_, static_cast<uint16_t>(i), actorFields_[i]);
+        if (fileWriter_)
+        {
+            FrameQueue& q = fileWriter_->queue();
+            char* p = q.reserve(kMaxActorFrame);
+            q.advance(static_cast<size_t>(
+                writeActorFrame(p, static_cast<uint16_t>(i), actorFields_[i]) - p));
+        }
     }
 
     // Timestamp of ring i's next record, or INT64_MAX if it has none older than cutoff.
@@ -485,13 +498,12 @@ class TraceCollector::Impl
         return ts <= cutoff ? ts : INT64_MAX;
     }
 
-    // Lines go straight into the trace file's staging buffer when there is a file (no copy),
-    // else into batch_; JSON clients copy them from there in publish(). Binary clients get
-    // frames from binaryBatch_. Startup lines are always made: late clients get them.
+    // Lines go into batch_, for JSON clients; frames into binaryBatch_, for binary clients, and
+    // into the file writer's queue (it makes the file's lines). Startup lines are always made:
+    // late clients get them.
     void serialize(const TraceRecord& record, int ring, bool consumers,
                    const char* preview = nullptr)
     {
-        ++events_;
         bool startup = record.kind <= static_cast<uint8_t>(EventKind::Listen);
         if (!consumers && !startup)
         {
@@ -501,37 +513,34 @@ class TraceCollector::Impl
         ++seq_;
         if (wantBinary_)
             appendEventFrame(binaryBatch_, seq_, static_cast<uint16_t>(ring), record, preview);
-        if (!wantJson_ && !startup) return;
-        bool toFile = file_.isOpen();
-        if (toFile)
+        if (fileWriter_)
         {
-            openFlows_.observe(record.flow, isTerminalKind(static_cast<EventKind>(record.kind)));
-            if (!headerWritten_) writeFileHeader();
+            if (!fileHeaderQueued_) queueFileHeader();
+            FrameQueue& q = fileWriter_->queue();
+            char* p = q.reserve(kMaxWireFrame);
+            q.advance(static_cast<size_t>(
+                writeEventFrame(p, seq_, static_cast<uint16_t>(ring), record, preview) - p));
         }
-        char* line =
-            toFile ? file_.reserve(kMaxEventLineBytes) : batch_.reserve(kMaxEventLineBytes);
+        if (!wantJson_ && !startup) return;
+        char* line = batch_.reserve(kMaxEventLineBytes);
         size_t size = static_cast<size_t>(
             writeEventLine(line, seq_, record, actorFields_[ring], preview) - line);
         if (startup && startupLines_.size() < kMaxStartupLines)
             startupLines_.emplace_back(line, size);
-        if (!wantJson_) return;
-        toFile ? file_.advance(size) : batch_.advance(size);
+        if (wantJson_) batch_.advance(size);
     }
 
-    void writeFileHeader()
+    // The file's header is made when its first event is (the topology is complete by then).
+    void queueFileHeader()
     {
-        std::string header = buildHeaderLine(server_, buffers_, options_);
-        writeFile(header.data(), header.size());
-        headerWritten_ = true;
-        fileMark_ = file_.size();  // clients have their own header
+        fileWriter_->queue().pushText(buildHeaderLine(server_, buffers_, options_));
+        fileHeaderQueued_ = true;
     }
 
     void publish(size_t events)
     {
-        // This drain's lines: in the file's staging buffer after fileMark_, or in batch_.
-        bool inFile = file_.isOpen() && file_.size() > fileMark_;
-        const char* data = inFile ? file_.stagedFrom(fileMark_) : batch_.data();
-        size_t size = inFile ? static_cast<size_t>(file_.size() - fileMark_) : batch_.size();
+        const char* data = batch_.data();
+        size_t size = batch_.size();
         if (size == 0 && binaryBatch_.empty()) return;
         for (auto& c : clients_)
         {
@@ -550,40 +559,16 @@ class TraceCollector::Impl
             }
             sendToClient(c.get(), bytes, count);
         }
-        // Every drain's whole blocks go to the file; the partial last block only every 100 ms
-        // (a reader following the file is that far behind at most). After the clients:
-        // flush() moves the staged bytes.
-        if (inFile) flushFile();
         reapClients();
     }
 
-    // Whole blocks now; the partial block if kTailFlushNs passed since it was last written.
-    void flushFile()
-    {
-        int64_t now = base::monotonicNs();
-        bool tail = now - tailFlushedNs_ >= kTailFlushNs;
-        if (tail) tailFlushedNs_ = now;
-        if (!file_.flush(tail)) fileFailed();
-    }
-
-    void writeFile(const char* data, size_t size)
-    {
-        if (file_.isOpen() && !file_.append(data, size)) fileFailed();
-    }
-
-    void fileFailed() { RS_ERROR("trace file: {}; no more events go to it", file_.error()); }
-
+    // The writer gets the rest of the frames, writes its trace_end and is joined: the file is
+    // complete when the collector stops.
     void finish()
     {
-        if (!file_.isOpen()) return;
-        if (!headerWritten_) writeFileHeader();
-        std::string tail;
-        // Flows still open when the server stopped are listed as cut, not left dangling.
-        tail += fmt::format(
-            "{{\"type\":\"trace_end\",\"events\":{},\"dropped\":{},\"cut_flows\":[{}]}}\n", events_,
-            totalDropped_, fmt::join(openFlows_.list(), ","));
-        writeFile(tail.data(), tail.size());
-        if (file_.isOpen() && !file_.close()) fileFailed();
+        if (!fileWriter_) return;
+        if (!fileHeaderQueued_) queueFileHeader();
+        fileWriter_->finish();
     }
 
     server::Server& server_;
@@ -591,8 +576,9 @@ class TraceCollector::Impl
     TraceOptions options_;
     std::atomic<reactor::EventLoop*> loop_{nullptr};  // published by the collector thread
     base::UniqueFd listenFd_;
-    base::StreamFile file_;  // --trace-file
-    bool headerWritten_ = false;
+    std::unique_ptr<TraceFileWriter> fileWriter_;  // --trace-file
+    bool fileHeaderQueued_ = false;
+    int64_t fileHandOverNs_ = 0;  // when frames last went to the idle file writer
     std::vector<std::unique_ptr<Client>> clients_;
     Client* holder_ = nullptr;  // the client whose `hold` is in force (step mode)
     std::vector<ActorField> actorFields_;
@@ -603,15 +589,10 @@ class TraceCollector::Impl
     TextBuffer binaryBatch_;        // this drain's frames, while a client wants binary
     bool wantJson_ = false;         // this drain: the file or a JSON client wants lines
     bool wantBinary_ = false;       // this drain: a client wants binary frames
-    OpenFlows openFlows_;           // only fed while a trace file is written
     std::vector<uint64_t> cursor_;  // per ring: next record to merge
     std::vector<uint64_t> end_;     // per ring: head seen at the start of this drain
     std::vector<int64_t> headTs_;   // per ring: timestamp of cursor_'s record (see drain)
-    uint64_t fileMark_ = 0;         // file_.size() where this drain's lines start
-    int64_t tailFlushedNs_ = 0;     // when the file's partial block was last written
     uint64_t seq_ = 0;
-    uint64_t events_ = 0;
-    uint64_t totalDropped_ = 0;
 };
 
 TraceCollector::TraceCollector(server::Server& server, TraceBuffers& buffers, TraceOptions options)

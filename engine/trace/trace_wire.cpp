@@ -8,13 +8,12 @@
 namespace rscope::trace
 {
 
-void appendEventFrame(TextBuffer& out, uint64_t seq, uint16_t ring, const TraceRecord& record,
+char* writeEventFrame(char* p, uint64_t seq, uint16_t ring, const TraceRecord& record,
                       const char* preview)
 {
     size_t previewLen = preview != nullptr ? std::min<size_t>(record.previewLen, kPreviewBytes) : 0;
     WireHeader h{static_cast<uint32_t>(sizeof h + sizeof record + previewLen),
                  static_cast<uint16_t>(WireType::Event), ring, seq};
-    char* p = out.reserve(h.size);
     std::memcpy(p, &h, sizeof h);
     std::memcpy(p + sizeof h, &record, sizeof record);
     // The record says how many preview bytes follow; without a preview it says 0.
@@ -24,17 +23,29 @@ void appendEventFrame(TextBuffer& out, uint64_t seq, uint16_t ring, const TraceR
         std::memcpy(p + sizeof h + offsetof(TraceRecord, previewLen), &len, 1);
     }
     if (previewLen > 0) std::memcpy(p + sizeof h + sizeof record, preview, previewLen);
-    out.advance(h.size);
+    return p + h.size;
+}
+
+char* writeActorFrame(char* p, uint16_t ring, const ActorField& actor)
+{
+    WireHeader h{static_cast<uint32_t>(sizeof h + actor.size),
+                 static_cast<uint16_t>(WireType::Actor), ring, 0};
+    std::memcpy(p, &h, sizeof h);
+    std::memcpy(p + sizeof h, actor.text, actor.size);
+    return p + h.size;
+}
+
+void appendEventFrame(TextBuffer& out, uint64_t seq, uint16_t ring, const TraceRecord& record,
+                      const char* preview)
+{
+    char* p = out.reserve(kMaxWireFrame);
+    out.advance(static_cast<size_t>(writeEventFrame(p, seq, ring, record, preview) - p));
 }
 
 void appendActorFrame(TextBuffer& out, uint16_t ring, const ActorField& actor)
 {
-    WireHeader h{static_cast<uint32_t>(sizeof h + actor.size),
-                 static_cast<uint16_t>(WireType::Actor), ring, 0};
-    char* p = out.reserve(h.size);
-    std::memcpy(p, &h, sizeof h);
-    std::memcpy(p + sizeof h, actor.text, actor.size);
-    out.advance(h.size);
+    char* p = out.reserve(kMaxActorFrame);
+    out.advance(static_cast<size_t>(writeActorFrame(p, ring, actor) - p));
 }
 
 std::string wireHeaderProblem(const WireHeader& h)
@@ -73,17 +84,14 @@ bool FrameHopper::feed(std::string_view data)
     return error_.empty();
 }
 
-bool WireDecoder::checkSize(std::string_view d)
+bool WireDecoder::checkHeader(const WireHeader& h)
 {
-    WireHeader h;
-    std::memcpy(&h, d.data(), sizeof h);
     std::string problem = wireHeaderProblem(h);
     return problem.empty() || fail(std::move(problem));
 }
 
 bool WireDecoder::actorFrame(const WireHeader& h, std::string_view d)
 {
-    if (!checkSize(d)) return false;
     if (h.ring >= actors_.size()) actors_.resize(h.ring + 1u);
     ActorField& a = actors_[h.ring];
     a = ActorField{};
@@ -94,7 +102,6 @@ bool WireDecoder::actorFrame(const WireHeader& h, std::string_view d)
 
 bool WireDecoder::eventFrame(const WireHeader& h, std::string_view d, Event* e)
 {
-    if (!checkSize(d)) return false;
     std::memcpy(&record_, d.data() + sizeof h, sizeof record_);
     if (d.size() != sizeof h + sizeof record_ + record_.previewLen)
         return fail(fmt::format("binary event frame of {} bytes with a {}-byte preview", d.size(),

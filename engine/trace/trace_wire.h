@@ -42,7 +42,12 @@ struct WireHeader
 };
 static_assert(sizeof(WireHeader) == 16);
 inline constexpr size_t kMaxWireFrame = sizeof(WireHeader) + sizeof(TraceRecord) + kPreviewBytes;
+inline constexpr size_t kMaxActorFrame = sizeof(WireHeader) + ActorField::kCapacity;
 
+// Write one frame at p (room for kMaxWireFrame / kMaxActorFrame bytes); return its end.
+char* writeEventFrame(char* p, uint64_t seq, uint16_t ring, const TraceRecord& record,
+                      const char* preview);
+char* writeActorFrame(char* p, uint16_t ring, const ActorField& actor);
 void appendEventFrame(TextBuffer& out, uint64_t seq, uint16_t ring, const TraceRecord& record,
                       const char* preview);
 void appendActorFrame(TextBuffer& out, uint16_t ring, const ActorField& actor);
@@ -129,7 +134,18 @@ class WireDecoder
         std::memcpy(&h, d.data(), sizeof h);
         return h.size;
     }
-    bool checkSize(std::string_view d);
+    // Every frame's header is checked once, before the frame is taken (events inline: they
+    // are nearly all the frames).
+    bool checkSize(std::string_view d)
+    {
+        WireHeader h;
+        std::memcpy(&h, d.data(), sizeof h);
+        if (h.type == static_cast<uint16_t>(WireType::Event) &&
+            h.size >= sizeof h + sizeof(TraceRecord) && h.size <= kMaxWireFrame)
+            return true;
+        return checkHeader(h);
+    }
+    bool checkHeader(const WireHeader& h);
     template <typename OnEvent>
     bool frame(std::string_view d, OnEvent& onEvent)
     {

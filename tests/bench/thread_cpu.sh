@@ -5,11 +5,13 @@
 # machine over the middle of the run, divided by the requests served. Threads are named
 # rs-ROLE-N (server), rs-trace (collector), rs-record, rs-load-N.
 # Usage: tests/bench/thread_cpu.sh off|unread|file|file-shm|record|record-json [seconds, default 10]
+#        [rate: requests/s of the paced load, default 0 = full load]
 # (unread: tracing on, nobody connected: emits and the collector's merge, no serialisation)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mode="${1:-off}"
 secs="${2:-10}"
+rate="${3:-0}"
 bin=./build/bin/rscope
 out=$(mktemp -d /tmp/rscope-threadcpu-XXXXXX)
 trap 'rm -rf "$out" "/dev/shm/rscope-threadcpu-$$.jsonl"' EXIT
@@ -40,7 +42,7 @@ for f in glob.glob("/proc/[0-9]*/task/[0-9]*/stat"):
     name = s[s.index("(") + 1:s.rindex(")")].replace(" ", "_"); r = s[s.rindex(")") + 2:].split()
     print(f[6:-5], name, int(r[11]) + int(r[12]))'
 }
-$bin client --port "$port" --connections 100 --duration "$secs" --size 64 --json | tail -1 \
+$bin client --port "$port" --connections 100 --duration "$secs" --size 64 --rate "$rate" --json | tail -1 \
   >"$out/client.json" &
 client=$!
 sleep 1; snap >"$out/a"; head -1 /proc/stat >"$out/sa"; t0=$(date +%s.%N)

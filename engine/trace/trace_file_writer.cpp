@@ -1,0 +1,158 @@
+// TraceFileWriter: frames from the queue, JSON lines to the file (see trace_file_writer.h).
+#include "engine/trace/trace_file_writer.h"
+
+#include <sched.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "engine/base/clock.h"
+#include "engine/base/log.h"
+#include "engine/base/process_globals.h"
+#include "engine/trace/trace_json.h"
+
+namespace rscope::trace
+{
+
+namespace
+{
+constexpr int kTailFlushMs = 100;  // a reader following the file is this far behind at most
+constexpr int64_t kTailFlushNs = int64_t{kTailFlushMs} * 1'000'000;
+constexpr uint64_t kLogBacklogBytes = 64 << 20;  // a stop that waits this long gets a word
+
+std::string directoryOf(const std::string& path)
+{
+    std::filesystem::path dir = std::filesystem::path(path).parent_path();
+    return dir.empty() ? std::string(".") : dir.string();
+}
+}  // namespace
+
+TraceFileWriter::TraceFileWriter(std::string path, FrameQueue::Limits limits)
+    : path_(std::move(path)), queue_(directoryOf(path_), limits)
+{
+}
+
+TraceFileWriter::~TraceFileWriter()
+{
+    finish();
+}
+
+bool TraceFileWriter::open(std::string* error)
+{
+    if (file_.open(path_)) return true;
+    *error = file_.error();
+    return false;
+}
+
+void TraceFileWriter::start()
+{
+    thread_ = std::thread([this] { run(); });
+}
+
+uint64_t TraceFileWriter::finish()
+{
+    if (!thread_.joinable()) return events_;
+    uint64_t backlog = queue_.queuedBytes();
+    int64_t startNs = base::monotonicNs();
+    queue_.close();
+    thread_.join();
+    if (backlog >= kLogBacklogBytes)
+        RS_INFO("trace file: wrote the last {} MB of queued events in {:.2f} s", backlog >> 20,
+                static_cast<double>(base::monotonicNs() - startNs) / 1e9);
+    if (queue_.spilledBytes() > 0)
+        RS_INFO("trace file: {} MB of events waited in a spill file while the machine was busy",
+                queue_.spilledBytes() >> 20);
+    return events_;
+}
+
+void TraceFileWriter::run()
+{
+    base::setThreadRole(base::Role::Master, -1);
+    base::nameThread("rs-trace-file");
+    // SCHED_IDLE: any other thread that wakes up takes the CPU from this one at once (a nice 19
+    // thread may keep it for the rest of its slice, delaying a reactor thread's wakeup).
+    sched_param param{};
+    if (::sched_setscheduler(0, SCHED_IDLE, &param) != 0)
+        ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
+    for (;;)
+    {
+        FrameQueue::Item item;
+        FrameQueue::Pop got = queue_.pop(kTailFlushMs, &item);
+        if (got == FrameQueue::Pop::Closed) break;
+        if (got == FrameQueue::Pop::Timeout)
+        {
+            flush(true);  // idle: the last lines become visible
+            continue;
+        }
+        if (!failed_ && !item.text.empty() && !file_.append(item.text.data(), item.text.size()))
+            failed();
+        if (!item.frames.empty())
+            writeFrames(item.frames);
+        else if (!queue_.readError().empty())
+        {
+            RS_ERROR("trace file: reading back spilled events: {}; they are missing from {}",
+                     queue_.readError(), path_);
+        }
+        // Whole blocks after each chunk; the partial block too once the writer has caught up
+        // (a reader following the file sees everything handed over), else every 100 ms.
+        flush(queue_.queuedBytes() == 0 || base::monotonicNs() - tailFlushedNs_ >= kTailFlushNs);
+    }
+    writeEnd();
+}
+
+void TraceFileWriter::writeFrames(std::string_view frames)
+{
+    if (failed_) return;
+    bool ok =
+        decoder_.feed(frames,
+                      [this](const WireDecoder::Event& e)
+                      {
+                          char* line = file_.reserve(kMaxEventLineBytes);
+                          file_.advance(static_cast<size_t>(
+                              writeEventLine(line, e.seq, *e.record, *e.actor, e.preview) - line));
+                          auto kind = static_cast<EventKind>(e.record->kind);
+                          openFlows_.observe(e.record->flow, isTerminalKind(kind));
+                          ++events_;
+                          if (kind == EventKind::TraceDropped)
+                              dropped_ += static_cast<uint64_t>(e.record->a0);
+                          if (!file_.writeIfFull()) failed();
+                      });
+    if (!ok)
+    {
+        RS_ERROR(
+            "trace file: the collector's frames cannot be decoded ({}); no more events go "
+            "to {}",
+            decoder_.error(), path_);
+        failed_ = true;
+    }
+}
+
+void TraceFileWriter::flush(bool tail)
+{
+    if (failed_) return;
+    if (tail) tailFlushedNs_ = base::monotonicNs();
+    if (!file_.flush(tail)) failed();
+}
+
+void TraceFileWriter::writeEnd()
+{
+    if (failed_) return;
+    // Flows still open when the server stopped are listed as cut, not left dangling.
+    std::string end =
+        fmt::format("{{\"type\":\"trace_end\",\"events\":{},\"dropped\":{},\"cut_flows\":[{}]}}\n",
+                    events_, dropped_, fmt::join(openFlows_.list(), ","));
+    if (!file_.append(end.data(), end.size()) || !file_.close()) failed();
+}
+
+void TraceFileWriter::failed()
+{
+    if (failed_) return;
+    failed_ = true;
+    RS_ERROR("trace file: {}; no more events go to it", file_.error());
+}
+
+}  // namespace rscope::trace

@@ -1,0 +1,190 @@
+// TraceFileWriter: the file holds the header, then for each event frame exactly the line the
+// JSON stream carries (writeEventLine), then a trace_end that counts the events and drops and
+// lists the flows left open; the same when the frames went through the spill file.
+#include "engine/trace/trace_file_writer.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/trace/trace_emitter.h"
+#include "engine/trace/trace_json.h"
+#include "engine/trace/trace_wire.h"
+
+namespace rscope::trace
+{
+namespace
+{
+
+std::vector<std::string> readLines(const std::string& path)
+{
+    std::ifstream in(path);
+    std::vector<std::string> lines;
+    std::string line;
+    while (std::getline(in, line)) lines.push_back(line + "\n");
+    return lines;
+}
+
+struct Scenario
+{
+    std::vector<std::string> expected;  // event lines, in order
+    uint64_t dropped = 0;
+    std::map<uint64_t, bool> flowEnded;  // by flow: whether its last event was terminal
+};
+
+// n events over two rings whose actors change halfway (a restarted worker), flows 1..n/3 each
+// opened by a read and, but for flow 2 (and the last if n cuts it short), closed by a
+// reactor_write; one trace_dropped; previews on some events.
+Scenario feed(TraceFileWriter& w, int n)
+{
+    Scenario s;
+    FrameQueue& q = w.queue();
+    ActorField actors[2] = {actorJson("reactor", 0, 100, 101), actorJson("worker", 1, 200, 200)};
+    auto putActor = [&](uint16_t ring)
+    {
+        char* p = q.reserve(kMaxActorFrame);
+        q.advance(static_cast<size_t>(writeActorFrame(p, ring, actors[ring]) - p));
+    };
+    putActor(0);
+    putActor(1);
+    const char preview[] = "GET /\r\n\"quoted\"";
+    for (int i = 0; i < n; ++i)
+    {
+        uint16_t ring = static_cast<uint16_t>(i % 2);
+        if (i == n / 2)
+        {
+            actors[1] = actorJson("worker", 1, 300, 300);
+            putActor(1);
+        }
+        TraceRecord r = makeRecord(i % 3 == 0 ? EventKind::Read : EventKind::ReactorWrite);
+        r.flow = static_cast<uint64_t>(i / 3 + 1);
+        if (r.flow == 2) r.kind = static_cast<uint8_t>(EventKind::Read);
+        r.session = i;
+        r.fd = 7;
+        const char* pv = nullptr;
+        if (i % 5 == 0)
+        {
+            r.previewLen = sizeof preview - 1;
+            pv = preview;
+        }
+        if (i == 10)
+        {
+            r = makeRecord(EventKind::TraceDropped);
+            r.a0 = 42;
+            s.dropped += 42;
+        }
+        if (r.flow != 0) s.flowEnded[r.flow] = isTerminalKind(static_cast<EventKind>(r.kind));
+        uint64_t seq = static_cast<uint64_t>(i + 1);
+        char* p = q.reserve(kMaxWireFrame);
+        q.advance(static_cast<size_t>(writeEventFrame(p, seq, ring, r, pv) - p));
+        TextBuffer line;
+        appendEventLine(line, seq, r, actors[ring], pv);
+        s.expected.emplace_back(line.data(), line.size());
+    }
+    return s;
+}
+
+void expectFile(const std::string& path, const Scenario& s)
+{
+    std::vector<std::string> lines = readLines(path);
+    ASSERT_EQ(lines.size(), s.expected.size() + 2);
+    EXPECT_EQ(lines.front(), "{\"type\":\"header\"}\n");
+    for (size_t i = 0; i < s.expected.size(); ++i)
+        ASSERT_EQ(lines[i + 1], s.expected[i]) << "event line " << i;
+    nlohmann::json end = nlohmann::json::parse(lines.back());
+    EXPECT_EQ(end["type"], "trace_end");
+    EXPECT_EQ(end["events"], s.expected.size());
+    EXPECT_EQ(end["dropped"], s.dropped);
+    std::set<uint64_t> open;
+    for (auto [flow, ended] : s.flowEnded)
+        if (!ended) open.insert(flow);
+    EXPECT_TRUE(open.count(2)) << "flow 2 only had reads";
+    EXPECT_EQ(end["cut_flows"].get<std::set<uint64_t>>(), open);
+}
+
+std::string tempPath(const char* what)
+{
+    std::string dir = fmt::format("/tmp/rscope-tfw-{}-{}", what, ::getpid());
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    return dir + "/trace.jsonl";
+}
+
+TEST(TraceFileWriter, WritesTheJsonStreamsLinesForFrames)
+{
+    std::string path = tempPath("plain");
+    TraceFileWriter w(path);
+    std::string error;
+    ASSERT_TRUE(w.open(&error)) << error;
+    w.start();
+    w.queue().pushText("{\"type\":\"header\"}\n");
+    Scenario s = feed(w, 3000);
+    EXPECT_EQ(w.finish(), 3000u);
+    expectFile(path, s);
+    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
+}
+
+// Tiny memory chunks and a writer that starts late: most frames wait in the spill file.
+TEST(TraceFileWriter, WritesTheSameLinesAfterASpill)
+{
+    std::string path = tempPath("spill");
+    TraceFileWriter w(path, {8 << 10, 2});
+    std::string error;
+    ASSERT_TRUE(w.open(&error)) << error;
+    w.queue().pushText("{\"type\":\"header\"}\n");
+    Scenario s = feed(w, 20000);
+    EXPECT_GT(w.queue().spilledBytes(), uint64_t{1} << 20);
+    w.start();
+    EXPECT_EQ(w.finish(), 20000u);
+    expectFile(path, s);
+    // Only the trace file: the spill file was never linked in.
+    size_t files = 0;
+    for ([[maybe_unused]] auto& e :
+         std::filesystem::directory_iterator(std::filesystem::path(path).parent_path()))
+        ++files;
+    EXPECT_EQ(files, 1u);
+    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
+}
+
+// A reader following the file sees what was handed over without waiting for the stop.
+TEST(TraceFileWriter, AReaderSeesHandedOverLinesBeforeTheStop)
+{
+    std::string path = tempPath("live");
+    TraceFileWriter w(path);
+    std::string error;
+    ASSERT_TRUE(w.open(&error)) << error;
+    w.start();
+    w.queue().pushText("{\"type\":\"header\"}\n");
+    Scenario s = feed(w, 10);
+    bool seen = false;
+    for (int i = 0; i < 300 && !seen; ++i)
+    {
+        w.queue().handOverIfIdle();
+        seen = readLines(path).size() == 11;
+        if (!seen) usleep(10'000);
+    }
+    EXPECT_TRUE(seen) << "the 10 lines did not reach the file within 3 s";
+    w.finish();
+    expectFile(path, s);
+    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
+}
+
+TEST(TraceFileWriter, AFileThatCannotBeCreatedIsAnError)
+{
+    TraceFileWriter w("/nonexistent/rscope/trace.jsonl");
+    std::string error;
+    EXPECT_FALSE(w.open(&error));
+    EXPECT_NE(error.find("/nonexistent/rscope/trace.jsonl"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace rscope::trace
