@@ -68,7 +68,8 @@ d = [y - x for x, y in zip(sa, sb)]
 busy = sum(d) - d[3] - d[4]
 us = lambda ticks: 1e6 * ticks / hz / req
 print(f"# {mode}: {rps:.0f} requests/s; machine busy {us(busy):.2f} us per request "
-      f"(user {us(d[0]):.2f}, system {us(d[2]):.2f}, softirq {us(d[6]):.2f})")
+      f"(user {us(d[0]):.2f}, system {us(d[2]):.2f}, softirq {us(d[6]):.2f}, "
+      f"steal {us(d[7]):.2f}); idle {100 * (d[3] + d[4]) / sum(d):.1f} %")
 for n, t in per.most_common(12):
     if t > 0: print(f"{n:28s} {us(t):6.2f} us/request")
 PY

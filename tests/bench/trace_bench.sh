@@ -30,6 +30,10 @@ rps() { python3 -c "import json,sys; print(round(json.loads(sys.argv[1])['reques
 end_counts() {
   tail -1 "$1" | python3 -c "import json,sys; j=json.load(sys.stdin); print(j['events'], j['dropped'])"
 }
+# After a run's gigabytes are deleted: the file system frees (and, mounted with `discard`, trims)
+# them in the background at its next journal commit, which would land in the next run. Let it
+# finish first.
+settle() { sync; sleep 2; }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "# $(date -u +%F) $(nproc) cores; rerun: tests/bench/trace_bench.sh $secs $rounds"
@@ -46,12 +50,12 @@ for r in $(seq "$rounds"); do
   rec+=("$(rps "$(load)")")
   sleep 0.5; kill -INT $recorder; wait $recorder || true
   stop_server
-  read -r ev dr < <(end_counts "$out/rec.jsonl"); rm -f "$out/rec.jsonl"
+  read -r ev dr < <(end_counts "$out/rec.jsonl"); rm -f "$out/rec.jsonl"; settle
   recd+=("$(python3 -c "print(f'{100*$ev/max(1,$ev+$dr):.2f}% of {$ev+$dr}')")")
 
   start_server --trace-listen off --trace-file "$out/file.jsonl"
   fil+=("$(rps "$(load)")"); stop_server
-  read -r ev dr < <(end_counts "$out/file.jsonl"); rm -f "$out/file.jsonl"
+  read -r ev dr < <(end_counts "$out/file.jsonl"); rm -f "$out/file.jsonl"; settle
   fild+=("$(python3 -c "print(f'{100*$ev/max(1,$ev+$dr):.2f}% of {$ev+$dr}')")")
   echo "round $r: off ${off[-1]}  recorder ${rec[-1]} (delivered ${recd[-1]})  file ${fil[-1]} (delivered ${fild[-1]})"
 done
@@ -80,7 +84,7 @@ for r in $(seq "$rounds"); do
   onc+=($((c1 - c0)))
   read -r ev dr < <(end_counts "$out/paced.jsonl")
   writes=$(grep -c '"kind":"reactor_write"' "$out/paced.jsonl" || true)
-  rm -f "$out/paced.jsonl"
+  rm -f "$out/paced.jsonl"; settle
   req2=$(python3 -c "import json,sys; print(json.loads(sys.argv[1])['requests'])" "$r2")
   printf 'round %d: server CPU off %d ticks, --trace-file %d ticks (%.2fx); %s requests, %d events, %d dropped, %d reactor_write events\n' \
     "$r" "${offc[-1]}" "${onc[-1]}" "$(python3 -c "print(${onc[-1]}/max(1,${offc[-1]}))")" "$req2" "$ev" "$dr" "$writes"
