@@ -204,6 +204,13 @@ void FrameQueue::close()
     consumerCv_.notify_one();
 }
 
+bool FrameQueue::waitClosed(int timeoutMs)
+{
+    std::unique_lock lock(mutex_);
+    return consumerCv_.wait_for(lock, std::chrono::milliseconds(timeoutMs),
+                                [&] { return closed_; });
+}
+
 FrameQueue::Pop FrameQueue::pop(int timeoutMs, Item* item)
 {
     std::unique_lock lock(mutex_);

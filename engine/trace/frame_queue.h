@@ -80,6 +80,8 @@ class FrameQueue
     };
     // The next item, waiting up to timeoutMs for one. A spilled chunk is read back here.
     Pop pop(int timeoutMs, Item* item);
+    // Waits up to timeoutMs for close(); true once closed.
+    bool waitClosed(int timeoutMs);
     // Why the last spilled chunk could not be read back ("" if it could); its frames are lost.
     const std::string& readError() const { return readError_; }
 

@@ -22,6 +22,8 @@ namespace
 {
 constexpr int kTailFlushMs = 100;  // a reader following the file is this far behind at most
 constexpr int64_t kTailFlushNs = int64_t{kTailFlushMs} * 1'000'000;
+constexpr int64_t kPressureSampleNs = 100'000'000;
+constexpr int kBackOffMs = 50;
 constexpr uint64_t kLogBacklogBytes = 64 << 20;  // a stop that waits this long gets a word
 
 std::string directoryOf(const std::string& path)
@@ -31,8 +33,11 @@ std::string directoryOf(const std::string& path)
 }
 }  // namespace
 
-TraceFileWriter::TraceFileWriter(std::string path, FrameQueue::Limits limits)
-    : path_(std::move(path)), queue_(directoryOf(path_), limits)
+TraceFileWriter::TraceFileWriter(std::string path, Options options)
+    : path_(std::move(path)),
+      options_(std::move(options)),
+      queue_(directoryOf(path_), options_.limits),
+      pressure_(options_.pressurePath)
 {
 }
 
@@ -63,6 +68,8 @@ uint64_t TraceFileWriter::finish()
     if (backlog >= kLogBacklogBytes)
         RS_INFO("trace file: wrote the last {} MB of queued events in {:.2f} s", backlog >> 20,
                 static_cast<double>(base::monotonicNs() - startNs) / 1e9);
+    if (backOffs_ > 0)
+        RS_INFO("trace file: the writer waited {} times for the CPUs to be less busy", backOffs_);
     if (queue_.spilledBytes() > 0)
         RS_INFO("trace file: {} MB of events waited in a spill file while the machine was busy",
                 queue_.spilledBytes() >> 20);
@@ -80,6 +87,11 @@ void TraceFileWriter::run()
         ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
     for (;;)
     {
+        if (contended())
+        {
+            queue_.waitClosed(kBackOffMs);  // the frames wait; at the stop, all is written
+            continue;
+        }
         FrameQueue::Item item;
         FrameQueue::Pop got = queue_.pop(kTailFlushMs, &item);
         if (got == FrameQueue::Pop::Closed) break;
@@ -102,6 +114,19 @@ void TraceFileWriter::run()
         flush(queue_.queuedBytes() == 0 || base::monotonicNs() - tailFlushedNs_ >= kTailFlushNs);
     }
     writeEnd();
+}
+
+// Sampled every 100 ms; never once the queue is closed (asked once per chunk: one lock).
+bool TraceFileWriter::contended()
+{
+    if (queue_.waitClosed(0)) return backingOff_ = false;
+    int64_t now = base::monotonicNs();
+    if (now - pressureSampledNs_ < kPressureSampleNs) return backingOff_;
+    pressureSampledNs_ = now;
+    bool was = backingOff_;
+    backingOff_ = pressure_.sample(now) > options_.backOffAbove;
+    backOffs_ += backingOff_ && !was ? 1 : 0;
+    return backingOff_;
 }
 
 void TraceFileWriter::writeFrames(std::string_view frames)

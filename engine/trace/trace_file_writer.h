@@ -2,11 +2,14 @@
 // binary frames (FrameQueue); this thread turns them into the JSON lines of the trace socket,
 // with the same serialiser, keeps the flows still open for trace_end, and writes the file with
 // O_DIRECT (StreamFile).
-// Why a thread of its own, at nice 19: at full load the JSON costs as much CPU as the rest of
-// the tracing together, and on a saturated machine it is taken from the server. At nice 19 the
-// lines are written when the machine has time for them; meanwhile the frames wait in the queue
-// (memory, then a spill file). On a machine with time to spare the file stays a few ms behind
-// the server; at the stop it is completed before the master exits.
+// Why a thread of its own, in the idle scheduling class, that also waits while the CPUs are
+// contended (CpuPressure above Options::backOffAbove): at full load the JSON costs as much CPU
+// as the rest of the tracing together, and on a saturated machine it is taken from the server
+// (even an idle-class thread, running in the gaps, costs the server through caches and disk
+// interrupts). So the lines are written when the machine has time for them; meanwhile the
+// frames wait in the queue (memory, then a spill file). On a machine with time to spare the
+// file stays within ~50-150 ms of the server; at the stop it is completed before the master
+// exits.
 // Owner: TraceCollector. Thread-safety: open/start/finish from one thread (the collector's).
 #pragma once
 
@@ -16,6 +19,7 @@
 #include <string_view>
 #include <thread>
 
+#include "engine/base/cpu_pressure.h"
 #include "engine/base/stream_file.h"
 #include "engine/trace/frame_queue.h"
 #include "engine/trace/open_flows.h"
@@ -27,7 +31,15 @@ namespace rscope::trace
 class TraceFileWriter
 {
   public:
-    explicit TraceFileWriter(std::string path, FrameQueue::Limits limits = {});
+    struct Options
+    {
+        FrameQueue::Limits limits;
+        std::string pressurePath = "/proc/pressure/cpu";
+        // Waits while some thread waits for a CPU more than this share of the time (> 1: never).
+        double backOffAbove = 0.4;
+    };
+    explicit TraceFileWriter(std::string path) : TraceFileWriter(std::move(path), Options{}) {}
+    TraceFileWriter(std::string path, Options options);
     ~TraceFileWriter();
     TraceFileWriter(const TraceFileWriter&) = delete;
     TraceFileWriter& operator=(const TraceFileWriter&) = delete;
@@ -43,13 +55,16 @@ class TraceFileWriter
 
   private:
     void run();
+    bool contended();
     void writeFrames(std::string_view frames);
     void flush(bool tail);
     void writeEnd();
     void failed();
 
     const std::string path_;
+    const Options options_;
     FrameQueue queue_;
+    base::CpuPressure pressure_;
     base::StreamFile file_;
     WireDecoder decoder_;
     OpenFlows openFlows_;
@@ -58,6 +73,9 @@ class TraceFileWriter
     uint64_t events_ = 0;        // event lines written
     uint64_t dropped_ = 0;       // the counts of the trace_dropped events among them
     int64_t tailFlushedNs_ = 0;  // when the partial block was last written
+    int64_t pressureSampledNs_ = 0;
+    bool backingOff_ = false;  // the last pressure sample was above options_.backOffAbove
+    uint64_t backOffs_ = 0;    // times the writer started waiting for the CPUs
 };
 
 }  // namespace rscope::trace

@@ -5,11 +5,14 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -137,7 +140,9 @@ TEST(TraceFileWriter, WritesTheJsonStreamsLinesForFrames)
 TEST(TraceFileWriter, WritesTheSameLinesAfterASpill)
 {
     std::string path = tempPath("spill");
-    TraceFileWriter w(path, {8 << 10, 2});
+    TraceFileWriter::Options options;
+    options.limits = {8 << 10, 2};
+    TraceFileWriter w(path, options);
     std::string error;
     ASSERT_TRUE(w.open(&error)) << error;
     w.queue().pushText("{\"type\":\"header\"}\n");
@@ -175,6 +180,107 @@ TEST(TraceFileWriter, AReaderSeesHandedOverLinesBeforeTheStop)
     EXPECT_TRUE(seen) << "the 10 lines did not reach the file within 3 s";
     w.finish();
     expectFile(path, s);
+    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
+}
+
+// A stand-in for /proc/pressure/cpu: while busy, the stalled total grows with the wall clock
+// (a thread always waiting for a CPU); while not, it stays put.
+class FakePressure
+{
+  public:
+    explicit FakePressure(std::string path) : path_(std::move(path))
+    {
+        write();
+        thread_ = std::thread(
+            [this]
+            {
+                while (!stop_)
+                {
+                    if (busy_) totalUs_ += 5'000;
+                    write();
+                    usleep(5'000);
+                }
+            });
+    }
+    ~FakePressure()
+    {
+        stop_ = true;
+        thread_.join();
+        ::unlink(path_.c_str());
+    }
+    void setBusy(bool busy) { busy_ = busy; }
+
+  private:
+    // Same length every time, written in place: a reader never sees it half written.
+    void write()
+    {
+        std::string text =
+            fmt::format("some avg10=0.00 avg60=0.00 avg300=0.00 total={:020}\n", totalUs_.load());
+        std::FILE* f = std::fopen(path_.c_str(), "r+");
+        if (f == nullptr) f = std::fopen(path_.c_str(), "w");
+        std::fwrite(text.data(), 1, text.size(), f);
+        std::fclose(f);
+    }
+    std::string path_;
+    std::atomic<uint64_t> totalUs_{1'000'000};
+    std::atomic<bool> busy_{true};
+    std::atomic<bool> stop_{false};
+    std::thread thread_;
+};
+
+// While the CPUs are contended the writer leaves the frames queued; once they are not, the
+// lines come. Nothing is lost either way.
+TEST(TraceFileWriter, WaitsWhileTheCpusAreContended)
+{
+    std::string path = tempPath("pressure");
+    FakePressure pressure(path + ".psi");
+    TraceFileWriter::Options options;
+    options.pressurePath = path + ".psi";
+    TraceFileWriter w(path, options);
+    std::string error;
+    ASSERT_TRUE(w.open(&error)) << error;
+    w.start();
+    usleep(300'000);  // two pressure samples: the writer now waits
+    w.queue().pushText("{\"type\":\"header\"}\n");
+    Scenario s = feed(w, 10);
+    for (int i = 0; i < 30; ++i)
+    {
+        EXPECT_FALSE(w.queue().handOverIfIdle()) << "the writer took frames while contended";
+        usleep(10'000);
+    }
+    EXPECT_TRUE(readLines(path).empty());
+    pressure.setBusy(false);
+    bool seen = false;
+    for (int i = 0; i < 300 && !seen; ++i)
+    {
+        w.queue().handOverIfIdle();
+        seen = readLines(path).size() == 11;
+        if (!seen) usleep(10'000);
+    }
+    EXPECT_TRUE(seen) << "the lines did not come within 3 s of the pressure dropping";
+    w.finish();
+    expectFile(path, s);
+    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
+}
+
+// At the stop the writer writes everything, however busy the machine is.
+TEST(TraceFileWriter, FinishesTheFileEvenWhileContended)
+{
+    std::string path = tempPath("pressure-stop");
+    FakePressure pressure(path + ".psi");
+    TraceFileWriter::Options options;
+    options.pressurePath = path + ".psi";
+    options.limits = {8 << 10, 2};  // and the backlog spills
+    TraceFileWriter w(path, options);
+    std::string error;
+    ASSERT_TRUE(w.open(&error)) << error;
+    w.start();
+    usleep(300'000);
+    w.queue().pushText("{\"type\":\"header\"}\n");
+    Scenario s = feed(w, 5000);
+    EXPECT_EQ(w.finish(), 5000u);
+    expectFile(path, s);
+    EXPECT_GT(w.queue().spilledBytes(), 0u);
     std::filesystem::remove_all(std::filesystem::path(path).parent_path());
 }
 
