@@ -130,7 +130,7 @@ class TraceCollector::Impl
         base::setThreadRole(base::Role::Master, -1);
         base::nameThread("rs-trace");
         // The server threads run SCHED_BATCH; the collector must not wait behind them for a
-        // time slice, or the rings fill up. Its 1 ms wakeups are too few to matter to them.
+        // time slice, or the rings fill up. Its 8 ms wakeups are too few to matter to them.
         sched_param param{};
         ::sched_setscheduler(0, SCHED_OTHER, &param);
         if (fileWriter_) fileWriter_->start();

@@ -1,6 +1,7 @@
 // TraceCollector: the one thread in the master that drains every ring, merges the records in
-// timestamp order, numbers them, serialises them to JSON Lines and fans them out to the trace
-// file and the trace-socket clients. A slow client never stalls anything: past a bound its
+// timestamp order, numbers them and fans them out: JSON Lines or binary frames to the
+// trace-socket clients, frames to the trace-file writer (trace_file_writer.h), which makes the
+// file's lines on a thread of its own. A slow client never stalls anything: past a bound its
 // events are dropped, counted, and a trace_dropped line follows once it catches up.
 // Owner: the master process (Master / BaseMaster). Thread-safety: start/stop from the master
 // main thread; everything else on the collector thread.
