@@ -20,7 +20,7 @@
 #include "engine/base/clock.h"
 #include "engine/base/unique_fd.h"
 #include "engine/cli/commands.h"
-#include "engine/tracefile/trace_recorder.h"
+#include "engine/tracefile/trace_socket.h"
 
 namespace rscope::cli
 {

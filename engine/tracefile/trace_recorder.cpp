@@ -1,22 +1,19 @@
-// recordTrace: poll + recv into a LineSplitter; whole lines go to the file unchanged and through
-// a StreamTally (for the event count, drops and open flows of trace_end). A partial line is kept
-// until its '\n' arrives, and on a stop request it gets 200 ms to complete.
+// recordTrace: one Recorder per recording. poll + recv; the JSON stream goes to the file line by
+// line (runs of whole lines copied at once) and through a StreamTally (for the event count,
+// drops and open flows of trace_end). A partial line is kept until its '\n' arrives, and on a
+// stop request it gets 200 ms to complete. After the switch to binary frames, the frames are
+// stored as they come and turned into lines after the stop.
 #include "engine/tracefile/trace_recorder.h"
 
 #include <fcntl.h>
-#include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstddef>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <functional>
 #include <memory>
 #include <vector>
 
@@ -27,12 +24,10 @@
 #include "engine/base/log.h"
 #include "engine/base/stream_file.h"
 #include "engine/base/unique_fd.h"
-#include "engine/trace/open_flows.h"
 #include "engine/trace/trace_json.h"
 #include "engine/trace/trace_wire.h"
-#include "engine/tracefile/line_scan.h"
 #include "engine/tracefile/line_splitter.h"
-#include "engine/tracefile/trace_line_parser.h"
+#include "engine/tracefile/stream_tally.h"
 
 namespace rscope::tracefile
 {
@@ -44,316 +39,55 @@ constexpr int64_t kLineGraceNs = 200'000'000;
 constexpr size_t kRecvBytes = 256 * 1024;
 constexpr uint64_t kMaxNotedProblems = 10;
 constexpr int64_t kFlushEveryNs = 100'000'000;
+constexpr size_t kSpoolReadBytes = 4 << 20;  // a multiple of the 4 KiB direct I/O wants
 
-// Fills *addr for "unix:PATH" or "host:port"; false with *error set.
-bool resolve(const std::string& address, sockaddr_storage* addr, socklen_t* len, std::string* error)
-{
-    if (address.rfind("unix:", 0) == 0)
-    {
-        std::string path = address.substr(5);
-        auto* un = reinterpret_cast<sockaddr_un*>(addr);
-        un->sun_family = AF_UNIX;
-        if (path.empty() || path.size() >= sizeof un->sun_path)
-        {
-            *error = fmt::format("{}: a unix socket path must be 1 to {} bytes", address,
-                                 sizeof un->sun_path - 1);
-            return false;
-        }
-        std::memcpy(un->sun_path, path.data(), path.size());
-        bool abstract = path[0] == '@';  // Linux abstract namespace
-        if (abstract) un->sun_path[0] = '\0';
-        *len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() +
-                                      (abstract ? 0 : 1));
-        return true;
-    }
-    size_t colon = address.rfind(':');
-    if (colon == std::string::npos || colon + 1 == address.size())
-    {
-        *error = fmt::format("{}: the address must be HOST:PORT or unix:PATH", address);
-        return false;
-    }
-    std::string host = address.substr(0, colon);
-    std::string port = address.substr(colon + 1);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-        host = host.substr(1, host.size() - 2);
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV;
-    addrinfo* found = nullptr;
-    if (int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0)
-    {
-        *error = fmt::format("{}: {}", address, ::gai_strerror(rc));
-        return false;
-    }
-    std::memcpy(addr, found->ai_addr, found->ai_addrlen);
-    *len = found->ai_addrlen;
-    ::freeaddrinfo(found);
-    return true;
-}
-
-// What the recorder learns from the lines it passes on: a valid header, the event count, drops
-// and open flows. After the header only top-level fields are scanned, no DOM is built, so that
-// recording keeps up with a server tracing at full load; `rscope trace check` does the rest.
-class StreamTally
+class Recorder
 {
   public:
-    StreamTally(const std::string& source, std::function<void(const std::string&)> onProblem)
-        : source_(source), onProblem_(std::move(onProblem)), header_(source, headerSink())
+    Recorder(const RecordOptions& options, const std::atomic<bool>& stop)
+        : options_(options),
+          stop_(stop),
+          startNs_(base::monotonicNs()),
+          tally_(options.outPath,
+                 [this](const std::string& text)
+                 {
+                     if (++result_.problems <= kMaxNotedProblems) note("warning: " + text);
+                 }),
+          buffer_(kRecvBytes),
+          spoolPath_(options.outPath + ".frames")
     {
     }
 
-    void line(std::string_view text)
+    RecordResult run()
     {
-        ++line_;
-        if (!header_.hasHeader())
+        sock_.reset(connectTraceSocket(options_.from, options_.connectTimeoutMs, &result_.error));
+        if (!sock_.valid()) return result_;
+        // O_DIRECT whole blocks: the recorder runs beside a server at full load (stream_file.h).
+        if (!out_.open(options_.outPath))
         {
-            header_.parseLine(text);
-            return;
+            result_.error = out_.error();
+            return result_;
         }
-        if (text.find_first_not_of(" \t\r") == std::string_view::npos) return problem("empty line");
-        LineFields fields;
-        if (!scanLineFields(text, &fields))
+        receive();
+        if (!result_.error.empty())
         {
-            ++events_;  // counted as the reader counts it: a broken event line
-            return problem("not a JSON object");
+            if (spool_.isOpen()) spool_.close(), ::unlink(spoolPath_.c_str());
+            return result_;
         }
-        if (!fields.type.empty())
+        if (unfinished() && !tally_.failed())
         {
-            ended_ = ended_ || fields.type == "trace_end";
-            return;
+            ++result_.dropped;
+            note(fmt::format(
+                "the stream ended inside {}: {} bytes of an unfinished event dropped",
+                stream_ == Stream::Binary ? "a binary frame" : "a line",
+                stream_ == Stream::Binary ? hopper_.midFrame() : splitter_.partial().size()));
         }
-        trace::EventKind kind = trace::kindByName(fields.kind);
-        count(kind, fields.flow, kind == trace::EventKind::TraceDropped ? droppedCount(text) : 0);
+        if (stream_ == Stream::Binary && !convertSpool()) return result_;
+        finish();
+        return result_;
     }
-
-    // An event that came as a binary frame: known kind, flow and args without a scan.
-    void event(const trace::TraceRecord& r)
-    {
-        ++line_;
-        auto kind = static_cast<trace::EventKind>(r.kind);
-        count(kind, r.flow,
-              kind == trace::EventKind::TraceDropped
-                  ? static_cast<uint64_t>(std::max<int64_t>(0, r.a0))
-                  : 0);
-    }
-
-    bool failed() const { return header_.failed(); }
-    bool hasHeader() const { return header_.hasHeader(); }
-    bool ended() const { return ended_; }
-    uint64_t events() const { return events_; }
-    uint64_t dropped() const { return dropped_; }
-    // Flows whose last event is not terminal, by id.
-    std::vector<uint64_t> openFlows() const
-    {
-        std::vector<uint64_t> open = flows_.list();
-        std::sort(open.begin(), open.end());
-        return open;
-    }
-    const std::string& lastProblem() const { return lastProblem_; }
 
   private:
-    // One event: its drops (a trace_dropped's count) and its flow (unknown kinds have none).
-    void count(trace::EventKind kind, uint64_t flow, uint64_t dropped)
-    {
-        ++events_;
-        dropped_ += dropped;
-        if (kind < trace::EventKind::Count) flows_.observe(flow, trace::isTerminalKind(kind));
-    }
-
-    TraceSink headerSink()
-    {
-        TraceSink sink;
-        sink.onProblem = [this](const Problem& p) { report(p.where.toString()); };
-        return sink;
-    }
-
-    void problem(const std::string& message)
-    {
-        report(ParseError{source_, line_, message}.toString());
-    }
-
-    void report(std::string text)
-    {
-        lastProblem_ = text;
-        if (onProblem_) onProblem_(std::move(text));
-    }
-
-    // args.count of a trace_dropped line (rare: a full parse is fine).
-    static uint64_t droppedCount(std::string_view text)
-    {
-        nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-        if (!j.is_object()) return 0;
-        auto args = j.find("args");
-        if (args == j.end() || !args->is_object()) return 0;
-        auto count = args->find("count");
-        if (count == args->end() || !count->is_number_integer()) return 0;
-        return static_cast<uint64_t>(std::max<int64_t>(0, count->get<int64_t>()));
-    }
-
-    std::string source_;
-    std::function<void(const std::string&)> onProblem_;
-    TraceLineParser header_;
-    trace::OpenFlows flows_;  // no allocation per flow: a full-load stream opens ~100k a second
-    uint64_t line_ = 0;
-    uint64_t events_ = 0;
-    uint64_t dropped_ = 0;
-    bool ended_ = false;
-    std::string lastProblem_;
-};
-}  // namespace
-
-int connectTraceSocket(const std::string& address, int timeoutMs, std::string* error)
-{
-    sockaddr_storage addr{};
-    socklen_t len = 0;
-    if (!resolve(address, &addr, &len, error)) return -1;
-    base::UniqueFd fd(::socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-    if (!fd.valid())
-    {
-        *error = fmt::format("socket: {}", base::errnoText(errno));
-        return -1;
-    }
-    int rc = ::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), len);
-    if (rc < 0 && errno == EINPROGRESS)
-    {
-        pollfd p{fd.get(), POLLOUT, 0};
-        int n;
-        do n = ::poll(&p, 1, timeoutMs);
-        while (n < 0 && errno == EINTR);
-        if (n == 0)
-        {
-            *error = fmt::format("connect({}): no answer within {} ms", address, timeoutMs);
-            return -1;
-        }
-        int soError = 0;
-        socklen_t soLen = sizeof soError;
-        ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &soError, &soLen);
-        errno = n < 0 ? errno : soError;
-        rc = errno == 0 ? 0 : -1;
-    }
-    if (rc < 0)
-    {
-        *error = fmt::format("connect({}): {}; is a server running with its trace socket there?",
-                             address, base::errnoText(errno));
-        return -1;
-    }
-    return fd.release();
-}
-
-// Turns the stored frames into JSON lines (appended to the output by onFrame), then deletes
-// them. A frame cut by the stop is left out (it was counted as dropped).
-template <typename OnFrame, typename Note>
-bool convertSpool(base::StreamFile& spool, const std::string& spoolPath,
-                  trace::WireDecoder& decoder, OnFrame& onFrame, RecordResult* result, Note& note)
-{
-    int64_t startNs = base::monotonicNs();
-    bool ok = spool.close();
-    if (!ok) result->error = spool.error();
-    // Read with O_DIRECT too: a gigabyte read once is not worth the page cache, and on a VM the
-    // pages it frees afterwards cost the next user a host fault each.
-    base::UniqueFd in(ok ? ::open(spoolPath.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT) : -1);
-    if (ok && !in.valid()) in.reset(::open(spoolPath.c_str(), O_RDONLY | O_CLOEXEC));
-    if (ok && !in.valid())
-    {
-        result->error = fmt::format("open({}): {}", spoolPath, base::errnoText(errno));
-        ok = false;
-    }
-    constexpr size_t kChunk = 4 << 20;  // a multiple of the 4 KiB direct I/O wants
-    std::unique_ptr<char, decltype(&std::free)> chunk(
-        static_cast<char*>(std::aligned_alloc(base::StreamFile::kBlock, kChunk)), &std::free);
-    uint64_t bytes = 0;
-    while (ok)
-    {
-        ssize_t n = ::read(in.get(), chunk.get(), kChunk);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && errno == EINVAL && (::fcntl(in.get(), F_GETFL) & O_DIRECT) != 0)
-        {
-            // Direct I/O accepted at open, refused on read (some file systems): go buffered.
-            ::fcntl(in.get(), F_SETFL, ::fcntl(in.get(), F_GETFL) & ~O_DIRECT);
-            continue;
-        }
-        if (n < 0)
-        {
-            result->error = fmt::format("read({}): {}", spoolPath, base::errnoText(errno));
-            ok = false;
-        }
-        if (n <= 0) break;
-        bytes += static_cast<uint64_t>(n);
-        if (!decoder.feed(std::string_view(chunk.get(), static_cast<size_t>(n)), onFrame))
-        {
-            result->error = "the server's binary stream cannot be decoded: " + decoder.error();
-            ok = false;
-        }
-    }
-    ::unlink(spoolPath.c_str());
-    if (ok && bytes > (64u << 20))  // worth a word only when the wait is noticeable
-        note(fmt::format("turned {} MB of binary frames into JSON lines in {:.2f} s", bytes >> 20,
-                         static_cast<double>(base::monotonicNs() - startNs) / 1e9));
-    return ok;
-}
-
-RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& stop)
-{
-    RecordResult result;
-    auto note = [&](const std::string& text)
-    {
-        if (options.onNote) options.onNote(text);
-    };
-    int64_t startNs = base::monotonicNs();
-    base::UniqueFd sock(connectTraceSocket(options.from, options.connectTimeoutMs, &result.error));
-    if (!sock.valid()) return result;
-    // O_DIRECT whole blocks: the recorder runs beside a server at full load (stream_file.h).
-    base::StreamFile out;
-    if (!out.open(options.outPath))
-    {
-        result.error = out.error();
-        return result;
-    }
-
-    StreamTally tally(options.outPath,
-                      [&](const std::string& text)
-                      {
-                          if (++result.problems <= kMaxNotedProblems) note("warning: " + text);
-                      });
-    LineSplitter splitter;
-    std::vector<char> buffer(kRecvBytes);
-    size_t received = 0;   // bytes of buffer filled by the last recv
-    std::string_view run;  // accepted lines (with their '\n') not yet copied to out
-    auto writeRun = [&]
-    {
-        if (!run.empty()) out.append(run.data(), run.size());
-        run = {};
-    };
-    auto onLine = [&](std::string_view line, bool tooLong)
-    {
-        if (tooLong || tally.failed() || tally.ended())
-        {
-            if (tooLong) note(fmt::format("dropped a line longer than {} bytes", kMaxLineBytes));
-            result.dropped += tooLong ? 1 : 0;
-            return;
-        }
-        // Lines that follow each other in the receive buffer go to the file as one run (one
-        // copy per recv, not two per line); others (joined across recvs) on their own.
-        const char* end = line.data() + line.size();
-        bool inBuffer =
-            line.data() >= buffer.data() && end < buffer.data() + received && *end == '\n';
-        if (inBuffer && run.data() + run.size() == line.data())
-            run = std::string_view(run.data(), run.size() + line.size() + 1);
-        else
-        {
-            writeRun();
-            if (inBuffer)
-                run = std::string_view(line.data(), line.size() + 1);
-            else
-            {
-                out.append(line.data(), line.size());
-                out.append("\n", 1);
-            }
-        }
-        result.bytes += line.size() + 1;
-        tally.line(line);
-    };
-
     // The stream starts as JSON lines; once the header is in, a binary recorder asks for frames
     // and switches at the server's kBinaryStartLine (traces/FORMAT.md, section 10). Frames are
     // stored as they come, into OUT.frames next to the output (one copy, no decoding: the
@@ -365,181 +99,301 @@ RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& 
         AwaitBinary,
         Binary
     };
-    Stream stream = Stream::Json;
-    std::string spoolPath = options.outPath + ".frames";
-    base::StreamFile spool;
-    trace::FrameHopper hopper;
-    auto spoolFrames = [&](std::string_view data)
+
+    void note(const std::string& text)
     {
-        if (!hopper.feed(data))
+        if (options_.onNote) options_.onNote(text);
+    }
+
+    // Until the duration, a stop request, the server's close or trace_end, or an error.
+    void receive()
+    {
+        int64_t deadlineNs = options_.durationS > 0
+                                 ? startNs_ + static_cast<int64_t>(options_.durationS * 1e9)
+                                 : INT64_MAX;
+        int64_t graceEndNs = INT64_MAX;  // set once a stop is asked while a line is unfinished
+        int64_t flushedNs = startNs_;
+        for (;;)
         {
-            result.error = "the server's binary stream cannot be decoded: " + hopper.error();
-            return false;
-        }
-        return true;
-    };
-    trace::WireDecoder decoder;
-    auto onFrame = [&](const trace::WireDecoder::Event& e)
-    {
-        char* line = out.reserve(trace::kMaxEventLineBytes);
-        size_t size = static_cast<size_t>(
-            trace::writeEventLine(line, e.seq, *e.record, *e.actor, e.preview) - line);
-        out.advance(size);
-        result.bytes += size;
-        tally.event(*e.record);
-    };
-    // Feeds one received chunk; returns false when the binary stream cannot be decoded.
-    auto feed = [&](std::string_view data)
-    {
-        if (stream == Stream::AwaitBinary)  // line by line, to stop right at the switch
-            while (!data.empty() && stream == Stream::AwaitBinary)
+            int64_t now = base::monotonicNs();
+            if (now - flushedNs >= kFlushEveryNs)
             {
-                const char* nl =
-                    static_cast<const char*>(std::memchr(data.data(), '\n', data.size()));
-                size_t take = nl ? static_cast<size_t>(nl - data.data()) + 1 : data.size();
-                std::string_view piece = data.substr(0, take);
-                data.remove_prefix(take);
-                std::string joined = nl && !splitter.partial().empty()
-                                         ? std::string(splitter.partial()) + std::string(piece)
-                                         : std::string();
-                if (nl && (piece == trace::kBinaryStartLine || joined == trace::kBinaryStartLine))
-                {
-                    splitter.clearPartial();
-                    writeRun();
-                    if (!spool.open(spoolPath))
-                    {
-                        result.error = spool.error();
-                        return false;
-                    }
-                    stream = Stream::Binary;
-                    result.binaryFrames = true;
-                }
-                else
-                    splitter.feed(piece, onLine);
+                out_.flush();  // a reader following the file sees the stream at most 100 ms late
+                flushedNs = now;
             }
-        if (stream == Stream::Json) splitter.feed(data, onLine);
+            if (!out_.isOpen() || (stream_ == Stream::Binary && !spool_.isOpen()))
+            {
+                result_.error = out_.isOpen() ? spool_.error() : out_.error();
+                return;
+            }
+            if (result_.stopReason.empty() && (stop_.load() || now >= deadlineNs))
+            {
+                result_.stopReason = stop_.load() ? "stopped" : "duration";
+                if (!unfinished()) return;
+                graceEndNs = now + kLineGraceNs;
+            }
+            if (!result_.stopReason.empty() && (!unfinished() || now >= graceEndNs)) return;
+            int64_t untilNs = std::min(deadlineNs, graceEndNs) - now;
+            int timeoutMs =
+                static_cast<int>(std::clamp<int64_t>(untilNs / 1'000'000 + 1, 1, kPollMs));
+            pollfd p{sock_.get(), POLLIN, 0};
+            int n = ::poll(&p, 1, timeoutMs);
+            if (n < 0 && errno != EINTR)
+            {
+                result_.error = fmt::format("poll: {}", base::errnoText(errno));
+                return;
+            }
+            if (n <= 0) continue;
+            // Frames are received straight into the spool's staging buffer.
+            char* into = stream_ == Stream::Binary ? spool_.reserve(kRecvBytes) : buffer_.data();
+            ssize_t got = ::recv(sock_.get(), into, kRecvBytes, 0);
+            if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+            if (got <= 0)
+            {
+                if (result_.stopReason.empty())
+                    result_.stopReason =
+                        got == 0 ? "server closed" : "connection lost: " + base::errnoText(errno);
+                return;
+            }
+            received_ = static_cast<size_t>(got);
+            if (stream_ == Stream::Binary)
+            {
+                if (!spoolFrames(std::string_view(into, received_))) return;
+                spool_.advance(received_);
+                spool_.writeIfFull();
+                continue;
+            }
+            if (!feed(std::string_view(buffer_.data(), received_))) return;
+            if (tally_.ended() && result_.stopReason.empty())
+                result_.stopReason = "server trace_end";
+            if (tally_.failed() || tally_.ended()) return;
+        }
+    }
+
+    // One received chunk of the JSON part of the stream; false when the binary stream that
+    // follows it cannot be stored.
+    bool feed(std::string_view data)
+    {
+        auto onLine = [this](std::string_view line, bool tooLong) { this->onLine(line, tooLong); };
+        if (stream_ == Stream::AwaitBinary && !awaitBinary(data, onLine)) return false;
+        if (stream_ == Stream::Json) splitter_.feed(data, onLine);
         writeRun();
-        if (stream == Stream::Binary && !data.empty())
+        if (stream_ == Stream::Binary && !data.empty())
         {
             if (!spoolFrames(data)) return false;
-            spool.append(data.data(), data.size());
+            spool_.append(data.data(), data.size());
         }
-        if (stream == Stream::Json && options.binary && tally.hasHeader() && !tally.failed())
+        if (stream_ == Stream::Json && options_.binary && tally_.hasHeader() && !tally_.failed())
         {
             // The header is in: ask for frames. Lines sent before the switch still come as JSON.
             static constexpr char kCommand[] = "binary\n";
-            if (::send(sock.get(), kCommand, sizeof kCommand - 1, MSG_NOSIGNAL) ==
+            if (::send(sock_.get(), kCommand, sizeof kCommand - 1, MSG_NOSIGNAL) ==
                 static_cast<ssize_t>(sizeof kCommand - 1))
-                stream = Stream::AwaitBinary;
+                stream_ = Stream::AwaitBinary;
         }
         return true;
-    };
-    auto unfinished = [&]
-    { return stream == Stream::Binary ? hopper.midFrame() > 0 : !splitter.partial().empty(); };
+    }
 
-    int64_t deadlineNs =
-        options.durationS > 0 ? startNs + static_cast<int64_t>(options.durationS * 1e9) : INT64_MAX;
-    int64_t graceEndNs = INT64_MAX;  // set once a stop is asked while a line is unfinished
-    int64_t flushedNs = startNs;
-    for (;;)
+    // Line by line up to the switch line; leaves in data what follows it (frames).
+    template <typename OnLine>
+    bool awaitBinary(std::string_view& data, OnLine& onLine)
     {
-        int64_t now = base::monotonicNs();
-        if (now - flushedNs >= kFlushEveryNs)
+        while (!data.empty() && stream_ == Stream::AwaitBinary)
         {
-            out.flush();  // a reader following the file sees the stream at most 100 ms late
-            flushedNs = now;
+            const char* nl = static_cast<const char*>(std::memchr(data.data(), '\n', data.size()));
+            size_t take = nl ? static_cast<size_t>(nl - data.data()) + 1 : data.size();
+            std::string_view piece = data.substr(0, take);
+            data.remove_prefix(take);
+            std::string joined = nl && !splitter_.partial().empty()
+                                     ? std::string(splitter_.partial()) + std::string(piece)
+                                     : std::string();
+            if (nl && (piece == trace::kBinaryStartLine || joined == trace::kBinaryStartLine))
+            {
+                splitter_.clearPartial();
+                writeRun();
+                if (!spool_.open(spoolPath_))
+                {
+                    result_.error = spool_.error();
+                    return false;
+                }
+                stream_ = Stream::Binary;
+                result_.binaryFrames = true;
+            }
+            else
+                splitter_.feed(piece, onLine);
         }
-        if (!out.isOpen() || (stream == Stream::Binary && !spool.isOpen()))
-        {
-            result.error = out.isOpen() ? spool.error() : out.error();
-            break;
-        }
-        if (result.stopReason.empty() && (stop.load() || now >= deadlineNs))
-        {
-            result.stopReason = stop.load() ? "stopped" : "duration";
-            if (!unfinished()) break;
-            graceEndNs = now + kLineGraceNs;
-        }
-        if (!result.stopReason.empty() && (!unfinished() || now >= graceEndNs)) break;
-        int64_t untilNs = std::min(deadlineNs, graceEndNs) - now;
-        int timeoutMs = static_cast<int>(std::clamp<int64_t>(untilNs / 1'000'000 + 1, 1, kPollMs));
-        pollfd p{sock.get(), POLLIN, 0};
-        int n = ::poll(&p, 1, timeoutMs);
-        if (n < 0 && errno != EINTR)
-        {
-            result.error = fmt::format("poll: {}", base::errnoText(errno));
-            break;
-        }
-        if (n <= 0) continue;
-        // Frames are received straight into the spool's staging buffer.
-        char* into = stream == Stream::Binary ? spool.reserve(kRecvBytes) : buffer.data();
-        ssize_t got = ::recv(sock.get(), into, kRecvBytes, 0);
-        if (got < 0 && (errno == EINTR || errno == EAGAIN)) continue;
-        if (got <= 0)
-        {
-            if (result.stopReason.empty())
-                result.stopReason =
-                    got == 0 ? "server closed" : "connection lost: " + base::errnoText(errno);
-            break;
-        }
-        received = static_cast<size_t>(got);
-        if (stream == Stream::Binary)
-        {
-            if (!spoolFrames(std::string_view(into, received))) break;
-            spool.advance(received);
-            spool.writeIfFull();
-            continue;
-        }
-        if (!feed(std::string_view(buffer.data(), received))) break;
-        if (tally.ended() && result.stopReason.empty()) result.stopReason = "server trace_end";
-        if (tally.failed() || tally.ended()) break;
+        return true;
     }
-    if (!result.error.empty())
-    {
-        if (spool.isOpen()) spool.close(), ::unlink(spoolPath.c_str());
-        return result;
-    }
-    if (unfinished() && !tally.failed())
-    {
-        ++result.dropped;
-        note(fmt::format("the stream ended inside {}: {} bytes of an unfinished event dropped",
-                         stream == Stream::Binary ? "a binary frame" : "a line",
-                         stream == Stream::Binary ? hopper.midFrame() : splitter.partial().size()));
-    }
-    if (stream == Stream::Binary &&
-        !convertSpool(spool, spoolPath, decoder, onFrame, &result, note))
-        return result;
-    if (result.problems > kMaxNotedProblems)
-        note(fmt::format("{} more format problems; see rscope trace check {}",
-                         result.problems - kMaxNotedProblems, options.outPath));
-    result.events = tally.events();
-    result.dropped += tally.dropped();
-    result.elapsedS = static_cast<double>(base::monotonicNs() - startNs) / 1e9;
-    if (tally.failed())
-        result.error = "the server's stream cannot be recorded: " + tally.lastProblem();
-    else if (!tally.hasHeader())
-        result.error = "the server sent no trace header before " +
-                       (result.stopReason.empty() ? std::string("the end") : result.stopReason);
-    if (!result.error.empty()) return result;
 
-    result.cutFlows = tally.openFlows();
-    if (!tally.ended())  // a trace_end the server sent itself is kept as it is
+    void onLine(std::string_view line, bool tooLong)
     {
-        nlohmann::ordered_json end = {{"type", "trace_end"},
-                                      {"events", result.events},
-                                      {"dropped", result.dropped},
-                                      {"cut_flows", result.cutFlows}};
-        std::string line = end.dump() + "\n";
-        out.append(line.data(), line.size());
-        result.bytes += line.size();
+        if (tooLong || tally_.failed() || tally_.ended())
+        {
+            if (tooLong) note(fmt::format("dropped a line longer than {} bytes", kMaxLineBytes));
+            result_.dropped += tooLong ? 1 : 0;
+            return;
+        }
+        // Lines that follow each other in the receive buffer go to the file as one run (one
+        // copy per recv, not two per line); others (joined across recvs) on their own.
+        const char* end = line.data() + line.size();
+        bool inBuffer =
+            line.data() >= buffer_.data() && end < buffer_.data() + received_ && *end == '\n';
+        if (inBuffer && run_.data() + run_.size() == line.data())
+            run_ = std::string_view(run_.data(), run_.size() + line.size() + 1);
+        else
+        {
+            writeRun();
+            if (inBuffer)
+                run_ = std::string_view(line.data(), line.size() + 1);
+            else
+            {
+                out_.append(line.data(), line.size());
+                out_.append("\n", 1);
+            }
+        }
+        result_.bytes += line.size() + 1;
+        tally_.line(line);
     }
-    if (!out.close())
+
+    // Accepted lines (with their '\n') not yet copied to the output.
+    void writeRun()
     {
-        result.error = out.error();
-        return result;
+        if (!run_.empty()) out_.append(run_.data(), run_.size());
+        run_ = {};
     }
-    result.ok = true;
-    return result;
+
+    bool spoolFrames(std::string_view data)
+    {
+        if (hopper_.feed(data)) return true;
+        result_.error = "the server's binary stream cannot be decoded: " + hopper_.error();
+        return false;
+    }
+
+    bool unfinished() const
+    {
+        return stream_ == Stream::Binary ? hopper_.midFrame() > 0 : !splitter_.partial().empty();
+    }
+
+    void onFrame(const trace::WireDecoder::Event& e)
+    {
+        char* line = out_.reserve(trace::kMaxEventLineBytes);
+        size_t size = static_cast<size_t>(
+            trace::writeEventLine(line, e.seq, *e.record, *e.actor, e.preview) - line);
+        out_.advance(size);
+        result_.bytes += size;
+        tally_.event(*e.record);
+    }
+
+    // Turns the stored frames into JSON lines, then deletes them. A frame cut by the stop is
+    // left out (it was counted as dropped).
+    bool convertSpool()
+    {
+        int64_t startNs = base::monotonicNs();
+        bool ok = spool_.close();
+        if (!ok) result_.error = spool_.error();
+        // Read with O_DIRECT too: a gigabyte read once is not worth the page cache, and on a VM
+        // the pages it frees afterwards cost the next user a host fault each.
+        base::UniqueFd in(ok ? ::open(spoolPath_.c_str(), O_RDONLY | O_CLOEXEC | O_DIRECT) : -1);
+        if (ok && !in.valid()) in.reset(::open(spoolPath_.c_str(), O_RDONLY | O_CLOEXEC));
+        if (ok && !in.valid())
+        {
+            result_.error = fmt::format("open({}): {}", spoolPath_, base::errnoText(errno));
+            ok = false;
+        }
+        std::unique_ptr<char, decltype(&std::free)> chunk(
+            static_cast<char*>(std::aligned_alloc(base::StreamFile::kBlock, kSpoolReadBytes)),
+            &std::free);
+        auto onFrame = [this](const trace::WireDecoder::Event& e) { this->onFrame(e); };
+        uint64_t bytes = 0;
+        while (ok)
+        {
+            ssize_t n = ::read(in.get(), chunk.get(), kSpoolReadBytes);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0 && errno == EINVAL && (::fcntl(in.get(), F_GETFL) & O_DIRECT) != 0)
+            {
+                // Direct I/O accepted at open, refused on read (some file systems): go buffered.
+                ::fcntl(in.get(), F_SETFL, ::fcntl(in.get(), F_GETFL) & ~O_DIRECT);
+                continue;
+            }
+            if (n < 0)
+            {
+                result_.error = fmt::format("read({}): {}", spoolPath_, base::errnoText(errno));
+                ok = false;
+            }
+            if (n <= 0) break;
+            bytes += static_cast<uint64_t>(n);
+            if (!decoder_.feed(std::string_view(chunk.get(), static_cast<size_t>(n)), onFrame))
+            {
+                result_.error = "the server's binary stream cannot be decoded: " + decoder_.error();
+                ok = false;
+            }
+        }
+        ::unlink(spoolPath_.c_str());
+        if (ok && bytes > (64u << 20))  // worth a word only when the wait is noticeable
+            note(fmt::format("turned {} MB of binary frames into JSON lines in {:.2f} s",
+                             bytes >> 20,
+                             static_cast<double>(base::monotonicNs() - startNs) / 1e9));
+        return ok;
+    }
+
+    // The counts, the trace_end line (unless the server sent its own) and the file's close.
+    void finish()
+    {
+        if (result_.problems > kMaxNotedProblems)
+            note(fmt::format("{} more format problems; see rscope trace check {}",
+                             result_.problems - kMaxNotedProblems, options_.outPath));
+        result_.events = tally_.events();
+        result_.dropped += tally_.dropped();
+        result_.elapsedS = static_cast<double>(base::monotonicNs() - startNs_) / 1e9;
+        if (tally_.failed())
+            result_.error = "the server's stream cannot be recorded: " + tally_.lastProblem();
+        else if (!tally_.hasHeader())
+            result_.error =
+                "the server sent no trace header before " +
+                (result_.stopReason.empty() ? std::string("the end") : result_.stopReason);
+        if (!result_.error.empty()) return;
+
+        result_.cutFlows = tally_.openFlows();
+        if (!tally_.ended())  // a trace_end the server sent itself is kept as it is
+        {
+            nlohmann::ordered_json end = {{"type", "trace_end"},
+                                          {"events", result_.events},
+                                          {"dropped", result_.dropped},
+                                          {"cut_flows", result_.cutFlows}};
+            std::string line = end.dump() + "\n";
+            out_.append(line.data(), line.size());
+            result_.bytes += line.size();
+        }
+        if (!out_.close())
+        {
+            result_.error = out_.error();
+            return;
+        }
+        result_.ok = true;
+    }
+
+    const RecordOptions& options_;
+    const std::atomic<bool>& stop_;
+    RecordResult result_;
+    const int64_t startNs_;
+    base::UniqueFd sock_;
+    base::StreamFile out_;
+    StreamTally tally_;
+    LineSplitter splitter_;
+    std::vector<char> buffer_;  // the JSON part of the stream is received here
+    size_t received_ = 0;       // bytes of buffer_ filled by the last recv
+    std::string_view run_;      // accepted lines (with their '\n') not yet copied to out_
+    Stream stream_ = Stream::Json;
+    const std::string spoolPath_;
+    base::StreamFile spool_;
+    trace::FrameHopper hopper_;
+    trace::WireDecoder decoder_;
+};
+}  // namespace
+
+RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& stop)
+{
+    return Recorder(options, stop).run();
 }
 
 }  // namespace rscope::tracefile

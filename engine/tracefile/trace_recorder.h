@@ -1,5 +1,6 @@
-// recordTrace: `rscope record`: copies a server's trace socket line by line into a file and
-// ends it with a trace_end line. Owner: the calling thread, which it blocks until the end.
+// recordTrace: `rscope record`: records a server's trace socket into a JSON Lines file (live as
+// JSON, or as binary frames turned into the same lines after the stop) and ends it with a
+// trace_end line. Owner: the calling thread, which it blocks until the end.
 #pragma once
 
 #include <atomic>
@@ -8,10 +9,10 @@
 #include <string>
 #include <vector>
 
+#include "engine/tracefile/trace_socket.h"
+
 namespace rscope::tracefile
 {
-
-inline constexpr const char* kDefaultTraceAddress = "127.0.0.1:9600";
 
 struct RecordOptions
 {
@@ -44,8 +45,5 @@ struct RecordResult
 // Connects, records, and returns when options.durationS has passed, the server closed the
 // socket, or stop became true (checked every 100 ms; safe to set from a signal handler).
 RecordResult recordTrace(const RecordOptions& options, const std::atomic<bool>& stop);
-
-// A connected stream socket to "host:port" or "unix:PATH"; -1 with *error set on failure.
-int connectTraceSocket(const std::string& address, int timeoutMs, std::string* error);
 
 }  // namespace rscope::tracefile
