@@ -114,6 +114,19 @@ void expectFile(const std::string& path, const Scenario& s)
     EXPECT_EQ(end["cut_flows"].get<std::set<uint64_t>>(), open);
 }
 
+// Hands frames over as the collector does while the writer is idle, until the file has n
+// lines (true) or 3 s passed.
+bool linesArrive(TraceFileWriter& w, const std::string& path, size_t n)
+{
+    for (int i = 0; i < 300; ++i)
+    {
+        w.queue().handOverIfIdle();
+        if (readLines(path).size() == n) return true;
+        usleep(10'000);
+    }
+    return false;
+}
+
 std::string tempPath(const char* what)
 {
     std::string dir = fmt::format("/tmp/rscope-tfw-{}-{}", what, ::getpid());
@@ -170,14 +183,7 @@ TEST(TraceFileWriter, AReaderSeesHandedOverLinesBeforeTheStop)
     w.start();
     w.queue().pushText("{\"type\":\"header\"}\n");
     Scenario s = feed(w, 10);
-    bool seen = false;
-    for (int i = 0; i < 300 && !seen; ++i)
-    {
-        w.queue().handOverIfIdle();
-        seen = readLines(path).size() == 11;
-        if (!seen) usleep(10'000);
-    }
-    EXPECT_TRUE(seen) << "the 10 lines did not reach the file within 3 s";
+    EXPECT_TRUE(linesArrive(w, path, 11)) << "the 10 lines did not reach the file within 3 s";
     w.finish();
     expectFile(path, s);
     std::filesystem::remove_all(std::filesystem::path(path).parent_path());
@@ -250,14 +256,8 @@ TEST(TraceFileWriter, WaitsWhileTheCpusAreContended)
     }
     EXPECT_TRUE(readLines(path).empty());
     pressure.setBusy(false);
-    bool seen = false;
-    for (int i = 0; i < 300 && !seen; ++i)
-    {
-        w.queue().handOverIfIdle();
-        seen = readLines(path).size() == 11;
-        if (!seen) usleep(10'000);
-    }
-    EXPECT_TRUE(seen) << "the lines did not come within 3 s of the pressure dropping";
+    EXPECT_TRUE(linesArrive(w, path, 11))
+        << "the lines did not come within 3 s of the pressure dropping";
     w.finish();
     expectFile(path, s);
     std::filesystem::remove_all(std::filesystem::path(path).parent_path());
