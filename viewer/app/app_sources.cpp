@@ -252,6 +252,7 @@ void ViewerApp::applyStartOptions()
         playback_.setEventIntervalMs(*options_.paceMs);
     }
     view_.selectedSession = options_.selectSession;
+    view_.sequenceListWidth = options_.sequenceListWidth;
     stepHopsLeft_ = options_.stepHops;
     if (!options_.picture.empty() && pictureTabByName(options_.picture, view_.pictureTab))
         view_.pictureTabRequested = true;

@@ -51,6 +51,10 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
                    "--frames)")
         ->check(CLI::Range(0.01, 100.0));
     app.add_option("--select-session", out.selectSession, "Select (highlight) this session");
+    app.add_option("--sequence-list-width", out.sequenceListWidth,
+                   "Sequence tab: width of the session list in pixels (as if its splitter had "
+                   "been dragged there)")
+        ->check(CLI::Range(1.0f, 8192.0f));
     app.add_option("--step-hops", out.stepHops,
                    "Live, with a server started with --trace-step: hold it and let N events "
                    "through, one hop every 100 ms (headless: then capture)")

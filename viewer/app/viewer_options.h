@@ -26,9 +26,10 @@ struct ViewerOptions
     std::optional<double> paceMs;  // --pace-ms: teaching pace, ms per event
     std::optional<double> speed;   // --speed: real-time multiplier
     int64_t selectSession = 0;
-    int stepHops = 0;          // --step-hops N: live, hold the server, let N events through
-    std::string picture;       // --picture: the tab shown at start (architecture, startup, ...)
-    std::string rerunCommand;  // argv joined, printed by --bench
+    float sequenceListWidth = 0;  // px; 0: the default share of the Sequence tab
+    int stepHops = 0;             // --step-hops N: live, hold the server, let N events through
+    std::string picture;          // --picture: the tab shown at start (architecture, startup, ...)
+    std::string rerunCommand;     // argv joined, printed by --bench
     // --tutorial NAME|PATH: a lesson (tutorials/NAME.json from the cwd or the source tree, or a
     // file); it runs live on the viewer's own server, else on its recording. --lang en|zh.
     // --tutorial-step N (1-based): walk to step N, each earlier step advancing once its

@@ -324,6 +324,27 @@ DrawList drawDiagram(const SessionIndex& index, FrameContext& ctx, Commands& out
     return list;
 }
 
+// Between the session list and the diagram: drag to move the border, double-click to give the
+// list its default width again.
+void drawSplitter(float listW, float minListW, float maxListW, float h, float w, ViewState& v)
+{
+    ImGui::InvisibleButton("##seqsplit", ImVec2(w, h));
+    bool hot = ImGui::IsItemHovered() || ImGui::IsItemActive();
+    if (hot) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeEW);
+    if (ImGui::IsItemActive() && ImGui::GetIO().MouseDelta.x != 0)
+        v.sequenceListWidth = std::clamp(listW + ImGui::GetIO().MouseDelta.x, minListW, maxListW);
+    if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left))
+        v.sequenceListWidth = 0;
+    ImVec2 a = ImGui::GetItemRectMin();
+    ImVec2 b = ImGui::GetItemRectMax();
+    float x = (a.x + b.x) * 0.5f;
+    ImGui::GetWindowDrawList()->AddLine(
+        ImVec2(x, a.y), ImVec2(x, b.y),
+        ImGui::GetColorU32(hot ? ImGuiCol_SeparatorActive : ImGuiCol_Separator), hot ? 2.0f : 1.0f);
+    if (ImGui::IsItemHovered() && !ImGui::IsItemActive())
+        ImGui::SetTooltip("drag to resize the session list; double-click: default width");
+}
+
 }  // namespace
 
 DrawList drawSequenceTab(const RectF& area, FrameContext& ctx, Commands& out)
@@ -337,15 +358,24 @@ DrawList drawSequenceTab(const RectF& area, FrameContext& ctx, Commands& out)
         return empty;
     }
     const SessionIndex& index = *ctx.sessions;
+    ViewState& v = ctx.view;
     float fs = ImGui::GetFontSize();
-    float spacing = ImGui::GetStyle().ItemSpacing.x;
-    float listW = std::clamp(area.w * 0.3f, fs * 14, fs * 32);
+    float splitW = std::max(4.0f, ImGui::GetStyle().ItemSpacing.x);
+    // The list gets 30 % of the tab unless its splitter was dragged; the diagram keeps room for
+    // a few lanes either way.
+    float minListW = fs * 6;
+    float maxListW = std::max(minListW, area.w - splitW - fs * 20);
+    float listW =
+        v.sequenceListWidth > 0 ? v.sequenceListWidth : std::clamp(area.w * 0.3f, fs * 14, fs * 32);
+    listW = std::clamp(listW, minListW, maxListW);
 
     ImGui::BeginChild("##seqlist", ImVec2(listW, area.h), false);
     drawSessionList(index, ctx, out);
     ImGui::EndChild();
-    ImGui::SameLine(0, spacing);
-    ImGui::BeginChild("##seqdiagram", ImVec2(std::max(1.0f, area.w - listW - spacing), area.h),
+    ImGui::SameLine(0, 0);
+    drawSplitter(listW, minListW, maxListW, area.h, splitW, v);
+    ImGui::SameLine(0, 0);
+    ImGui::BeginChild("##seqdiagram", ImVec2(std::max(1.0f, area.w - listW - splitW), area.h),
                       false, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     DrawList list = drawDiagram(index, ctx, out);
     ImGui::EndChild();

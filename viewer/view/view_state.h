@@ -66,6 +66,8 @@ struct ViewState
     // the diagram's scroll and whether it follows the cursor, and what the diagram showed (the
     // exports rebuild the same picture).
     char sequenceFilter[64] = {};
+    float sequenceListWidth =
+        0;  // the session list's width, set by its splitter; 0: 30 % of the tab
     std::string sequenceRowsFilter;
     std::vector<uint32_t> sequenceRows;
     size_t sequenceRowsSessions = 0;

@@ -122,6 +122,45 @@ TEST(SequenceTab, BeforeTheFirstRequestTheNextSessionIsTheFuture)
     EXPECT_TRUE(p["banner"].get<std::string>().empty());
 }
 
+// The splitter between the session list and the diagram (set here as a drag would set it):
+// a narrower list gives the diagram the width, and its lanes get wider; a list wider than the
+// tab still leaves the diagram room for its lanes.
+TEST(SequenceTab, TheSessionListsSplitterGivesTheDiagramRoom)
+{
+    TempDir dir;
+    auto canvasWith = [&](const std::string& extra, const std::string& name, double* laneW)
+    {
+        EXPECT_EQ(runViewer("--replay '" + kArticle + "' --at-event 26 --picture sequence " +
+                                extra + " --dump-layout '" + dir.file(name) + "'",
+                            dir),
+                  0);
+        json d = readJson(dir.file(name));
+        if (!d.is_object()) return json::array();
+        const json& p = d["pictures"][0];
+        *laneW = 0;
+        for (const json& n : p["nodes"])
+            if (n["role"] == "lifeline") *laneW = n["rect"][2].get<double>();
+        return p["canvas"];  // x, y, w, h
+    };
+    double defaultLane = 0, narrowLane = 0, wideLane = 0;
+    json byDefault = canvasWith("", "default.json", &defaultLane);
+    json narrow = canvasWith("--sequence-list-width 120", "narrow.json", &narrowLane);
+    json wide = canvasWith("--sequence-list-width 5000", "wide.json", &wideLane);
+    ASSERT_EQ(byDefault.size(), 4u);
+    ASSERT_EQ(narrow.size(), 4u);
+    ASSERT_EQ(wide.size(), 4u);
+    double right = byDefault[0].get<double>() + byDefault[2].get<double>();
+    // The list starts at the tab's left edge (~8 px) and ends 120 px on, then the splitter.
+    EXPECT_LT(narrow[0].get<double>(), 150.0);
+    EXPECT_LT(narrow[0].get<double>(), byDefault[0].get<double>() - 100);
+    EXPECT_NEAR(narrow[0].get<double>() + narrow[2].get<double>(), right, 1.0);
+    EXPECT_GT(narrowLane, defaultLane);
+    // Clamped: the diagram keeps at least 20 font sizes (~260 px) of the tab.
+    EXPECT_GT(wide[2].get<double>(), 250.0);
+    EXPECT_NEAR(wide[0].get<double>() + wide[2].get<double>(), right, 1.0);
+    EXPECT_GT(wideLane, 0.0);
+}
+
 TEST(SequenceTab, PngExportHoldsTheWholeDiagram)
 {
     TempDir dir;
