@@ -8,7 +8,6 @@
 #include <filesystem>
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
@@ -60,7 +59,7 @@ void TraceFileWriter::start()
 
 uint64_t TraceFileWriter::finish()
 {
-    if (!thread_.joinable()) return events_;
+    if (!thread_.joinable()) return tally_.events();
     uint64_t backlog = queue_.queuedBytes();
     int64_t startNs = base::monotonicNs();
     queue_.close();
@@ -73,7 +72,7 @@ uint64_t TraceFileWriter::finish()
     if (queue_.spilledBytes() > 0)
         RS_INFO("trace file: {} MB of events waited in a spill file while the machine was busy",
                 queue_.spilledBytes() >> 20);
-    return events_;
+    return tally_.events();
 }
 
 void TraceFileWriter::run()
@@ -139,11 +138,7 @@ void TraceFileWriter::writeFrames(std::string_view frames)
                           char* line = file_.reserve(kMaxEventLineBytes);
                           file_.advance(static_cast<size_t>(
                               writeEventLine(line, e.seq, *e.record, *e.actor, e.preview) - line));
-                          auto kind = static_cast<EventKind>(e.record->kind);
-                          openFlows_.observe(e.record->flow, isTerminalKind(kind));
-                          ++events_;
-                          if (kind == EventKind::TraceDropped)
-                              dropped_ += static_cast<uint64_t>(e.record->a0);
+                          tally_.count(*e.record);
                           if (!file_.writeIfFull()) failed();
                       });
     if (!ok)
@@ -167,9 +162,7 @@ void TraceFileWriter::writeEnd()
 {
     if (failed_) return;
     // Flows still open when the server stopped are listed as cut, not left dangling.
-    std::string end =
-        fmt::format("{{\"type\":\"trace_end\",\"events\":{},\"dropped\":{},\"cut_flows\":[{}]}}\n",
-                    events_, dropped_, fmt::join(openFlows_.list(), ","));
+    std::string end = traceEndLine(tally_);
     if (!file_.append(end.data(), end.size()) || !file_.close()) failed();
 }
 

@@ -21,8 +21,8 @@
 
 #include "engine/base/cpu_pressure.h"
 #include "engine/base/stream_file.h"
+#include "engine/trace/event_tally.h"
 #include "engine/trace/frame_queue.h"
-#include "engine/trace/open_flows.h"
 #include "engine/trace/trace_wire.h"
 
 namespace rscope::trace
@@ -67,11 +67,9 @@ class TraceFileWriter
     base::CpuPressure pressure_;
     base::StreamFile file_;
     WireDecoder decoder_;
-    OpenFlows openFlows_;
+    EventTally tally_;  // for the trace_end line
     std::thread thread_;
     bool failed_ = false;        // the file could not be written: frames are only taken
-    uint64_t events_ = 0;        // event lines written
-    uint64_t dropped_ = 0;       // the counts of the trace_dropped events among them
     int64_t tailFlushedNs_ = 0;  // when the partial block was last written
     int64_t pressureSampledNs_ = 0;
     bool backingOff_ = false;  // the last pressure sample was above options_.backOffAbove

@@ -20,7 +20,7 @@ void StreamTally::line(std::string_view text)
     LineFields fields;
     if (!scanLineFields(text, &fields))
     {
-        ++events_;  // counted as the reader counts it: a broken event line
+        tally_.countUnreadable();  // counted as the reader counts it: a broken event line
         return problem("not a JSON object");
     }
     if (!fields.type.empty())
@@ -29,7 +29,8 @@ void StreamTally::line(std::string_view text)
         return;
     }
     trace::EventKind kind = trace::kindByName(fields.kind);
-    count(kind, fields.flow, kind == trace::EventKind::TraceDropped ? droppedCount(text) : 0);
+    tally_.count(kind, fields.flow,
+                 kind == trace::EventKind::TraceDropped ? droppedCount(text) : 0);
 }
 
 uint64_t StreamTally::droppedCount(std::string_view text)

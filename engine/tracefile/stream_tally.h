@@ -3,14 +3,13 @@
 // recorder. Thread-safety: none.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "engine/trace/open_flows.h"
+#include "engine/trace/event_tally.h"
 #include "engine/trace/trace_event.h"
 #include "engine/tracefile/trace_line_parser.h"
 
@@ -34,36 +33,16 @@ class StreamTally
     void event(const trace::TraceRecord& r)
     {
         ++line_;
-        auto kind = static_cast<trace::EventKind>(r.kind);
-        count(kind, r.flow,
-              kind == trace::EventKind::TraceDropped
-                  ? static_cast<uint64_t>(std::max<int64_t>(0, r.a0))
-                  : 0);
+        tally_.count(r);
     }
 
     bool failed() const { return header_.failed(); }
     bool hasHeader() const { return header_.hasHeader(); }
     bool ended() const { return ended_; }
-    uint64_t events() const { return events_; }
-    uint64_t dropped() const { return dropped_; }
-    // Flows whose last event is not terminal, by id.
-    std::vector<uint64_t> openFlows() const
-    {
-        std::vector<uint64_t> open = flows_.list();
-        std::sort(open.begin(), open.end());
-        return open;
-    }
+    const trace::EventTally& tally() const { return tally_; }
     const std::string& lastProblem() const { return lastProblem_; }
 
   private:
-    // One event: its drops (a trace_dropped's count) and its flow (unknown kinds have none).
-    void count(trace::EventKind kind, uint64_t flow, uint64_t dropped)
-    {
-        ++events_;
-        dropped_ += dropped;
-        if (kind < trace::EventKind::Count) flows_.observe(flow, trace::isTerminalKind(kind));
-    }
-
     TraceSink headerSink()
     {
         TraceSink sink;
@@ -88,10 +67,8 @@ class StreamTally
     std::string source_;
     std::function<void(const std::string&)> onProblem_;
     TraceLineParser header_;
-    trace::OpenFlows flows_;  // no allocation per flow: a full-load stream opens ~100k a second
+    trace::EventTally tally_;
     uint64_t line_ = 0;
-    uint64_t events_ = 0;
-    uint64_t dropped_ = 0;
     bool ended_ = false;
     std::string lastProblem_;
 };

@@ -18,12 +18,12 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
 #include "engine/base/stream_file.h"
 #include "engine/base/unique_fd.h"
+#include "engine/trace/event_tally.h"
 #include "engine/trace/trace_json.h"
 #include "engine/trace/trace_wire.h"
 #include "engine/tracefile/line_splitter.h"
@@ -342,8 +342,8 @@ class Recorder
         if (result_.problems > kMaxNotedProblems)
             note(fmt::format("{} more format problems; see rscope trace check {}",
                              result_.problems - kMaxNotedProblems, options_.outPath));
-        result_.events = tally_.events();
-        result_.dropped += tally_.dropped();
+        result_.events = tally_.tally().events();
+        result_.dropped += tally_.tally().dropped();
         result_.elapsedS = static_cast<double>(base::monotonicNs() - startNs_) / 1e9;
         if (tally_.failed())
             result_.error = "the server's stream cannot be recorded: " + tally_.lastProblem();
@@ -353,14 +353,11 @@ class Recorder
                 (result_.stopReason.empty() ? std::string("the end") : result_.stopReason);
         if (!result_.error.empty()) return;
 
-        result_.cutFlows = tally_.openFlows();
+        result_.cutFlows = tally_.tally().openFlows();
         if (!tally_.ended())  // a trace_end the server sent itself is kept as it is
         {
-            nlohmann::ordered_json end = {{"type", "trace_end"},
-                                          {"events", result_.events},
-                                          {"dropped", result_.dropped},
-                                          {"cut_flows", result_.cutFlows}};
-            std::string line = end.dump() + "\n";
+            std::string line =
+                trace::traceEndLine(result_.events, result_.dropped, result_.cutFlows);
             out_.append(line.data(), line.size());
             result_.bytes += line.size();
         }

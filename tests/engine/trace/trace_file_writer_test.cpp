@@ -127,38 +127,58 @@ bool linesArrive(TraceFileWriter& w, const std::string& path, size_t n)
     return false;
 }
 
-std::string tempPath(const char* what)
+// A fresh directory for one test's trace file, removed with everything in it afterwards.
+struct TraceDir
 {
-    std::string dir = fmt::format("/tmp/rscope-tfw-{}-{}", what, ::getpid());
-    std::filesystem::remove_all(dir);
-    std::filesystem::create_directories(dir);
-    return dir + "/trace.jsonl";
+    explicit TraceDir(const char* what)
+        : dir(fmt::format("/tmp/rscope-tfw-{}-{}", what, ::getpid())), path(dir + "/trace.jsonl")
+    {
+        std::filesystem::remove_all(dir);
+        std::filesystem::create_directories(dir);
+    }
+    ~TraceDir() { std::filesystem::remove_all(dir); }
+    std::string dir;
+    std::string path;
+};
+
+// Opens w's file; false (a test failure recorded) if it cannot be created.
+bool opened(TraceFileWriter& w)
+{
+    std::string error;
+    if (w.open(&error)) return true;
+    ADD_FAILURE() << error;
+    return false;
+}
+
+// The header line the collector queues before the first event.
+void queueHeader(TraceFileWriter& w)
+{
+    w.queue().pushText("{\"type\":\"header\"}\n");
 }
 
 TEST(TraceFileWriter, WritesTheJsonStreamsLinesForFrames)
 {
-    std::string path = tempPath("plain");
+    TraceDir dir("plain");
+    const std::string& path = dir.path;
     TraceFileWriter w(path);
-    std::string error;
-    ASSERT_TRUE(w.open(&error)) << error;
+    ASSERT_TRUE(opened(w));
     w.start();
-    w.queue().pushText("{\"type\":\"header\"}\n");
+    queueHeader(w);
     Scenario s = feed(w, 3000);
     EXPECT_EQ(w.finish(), 3000u);
     expectFile(path, s);
-    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
 }
 
 // Tiny memory chunks and a writer that starts late: most frames wait in the spill file.
 TEST(TraceFileWriter, WritesTheSameLinesAfterASpill)
 {
-    std::string path = tempPath("spill");
+    TraceDir dir("spill");
+    const std::string& path = dir.path;
     TraceFileWriter::Options options;
     options.limits = {8 << 10, 2};
     TraceFileWriter w(path, options);
-    std::string error;
-    ASSERT_TRUE(w.open(&error)) << error;
-    w.queue().pushText("{\"type\":\"header\"}\n");
+    ASSERT_TRUE(opened(w));
+    queueHeader(w);
     Scenario s = feed(w, 20000);
     EXPECT_GT(w.queue().spilledBytes(), uint64_t{1} << 20);
     w.start();
@@ -166,27 +186,23 @@ TEST(TraceFileWriter, WritesTheSameLinesAfterASpill)
     expectFile(path, s);
     // Only the trace file: the spill file was never linked in.
     size_t files = 0;
-    for ([[maybe_unused]] auto& e :
-         std::filesystem::directory_iterator(std::filesystem::path(path).parent_path()))
-        ++files;
+    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir.dir)) ++files;
     EXPECT_EQ(files, 1u);
-    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
 }
 
 // A reader following the file sees what was handed over without waiting for the stop.
 TEST(TraceFileWriter, AReaderSeesHandedOverLinesBeforeTheStop)
 {
-    std::string path = tempPath("live");
+    TraceDir dir("live");
+    const std::string& path = dir.path;
     TraceFileWriter w(path);
-    std::string error;
-    ASSERT_TRUE(w.open(&error)) << error;
+    ASSERT_TRUE(opened(w));
     w.start();
-    w.queue().pushText("{\"type\":\"header\"}\n");
+    queueHeader(w);
     Scenario s = feed(w, 10);
     EXPECT_TRUE(linesArrive(w, path, 11)) << "the 10 lines did not reach the file within 3 s";
     w.finish();
     expectFile(path, s);
-    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
 }
 
 // A stand-in for /proc/pressure/cpu: while busy, the stalled total grows with the wall clock
@@ -238,16 +254,16 @@ class FakePressure
 // lines come. Nothing is lost either way.
 TEST(TraceFileWriter, WaitsWhileTheCpusAreContended)
 {
-    std::string path = tempPath("pressure");
+    TraceDir dir("pressure");
+    const std::string& path = dir.path;
     FakePressure pressure(path + ".psi");
     TraceFileWriter::Options options;
     options.pressurePath = path + ".psi";
     TraceFileWriter w(path, options);
-    std::string error;
-    ASSERT_TRUE(w.open(&error)) << error;
+    ASSERT_TRUE(opened(w));
     w.start();
     usleep(300'000);  // two pressure samples: the writer now waits
-    w.queue().pushText("{\"type\":\"header\"}\n");
+    queueHeader(w);
     Scenario s = feed(w, 10);
     for (int i = 0; i < 30; ++i)
     {
@@ -260,28 +276,26 @@ TEST(TraceFileWriter, WaitsWhileTheCpusAreContended)
         << "the lines did not come within 3 s of the pressure dropping";
     w.finish();
     expectFile(path, s);
-    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
 }
 
 // At the stop the writer writes everything, however busy the machine is.
 TEST(TraceFileWriter, FinishesTheFileEvenWhileContended)
 {
-    std::string path = tempPath("pressure-stop");
+    TraceDir dir("pressure-stop");
+    const std::string& path = dir.path;
     FakePressure pressure(path + ".psi");
     TraceFileWriter::Options options;
     options.pressurePath = path + ".psi";
     options.limits = {8 << 10, 2};  // and the backlog spills
     TraceFileWriter w(path, options);
-    std::string error;
-    ASSERT_TRUE(w.open(&error)) << error;
+    ASSERT_TRUE(opened(w));
     w.start();
     usleep(300'000);
-    w.queue().pushText("{\"type\":\"header\"}\n");
+    queueHeader(w);
     Scenario s = feed(w, 5000);
     EXPECT_EQ(w.finish(), 5000u);
     expectFile(path, s);
     EXPECT_GT(w.queue().spilledBytes(), 0u);
-    std::filesystem::remove_all(std::filesystem::path(path).parent_path());
 }
 
 TEST(TraceFileWriter, AFileThatCannotBeCreatedIsAnError)

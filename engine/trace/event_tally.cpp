@@ -1,0 +1,17 @@
+// traceEndLine: the one place the trace_end line is written (see event_tally.h).
+#include "engine/trace/event_tally.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace rscope::trace
+{
+
+std::string traceEndLine(uint64_t events, uint64_t dropped, const std::vector<uint64_t>& cutFlows)
+{
+    return fmt::format(
+        "{{\"type\":\"trace_end\",\"events\":{},\"dropped\":{},\"cut_flows\":[{}]}}\n", events,
+        dropped, fmt::join(cutFlows, ","));
+}
+
+}  // namespace rscope::trace
