@@ -13,6 +13,8 @@ packages=(
   fonts-dejavu-core fonts-wqy-microhei
   # headless viewer tests and demo: Xvfb needs xauth (only recommended); Mesa llvmpipe for GL
   xvfb xauth libgl1-mesa-dri libglx-mesa0 imagemagick
+  # real mouse and keyboard in the viewer tests (tests/viewer/app/real_viewer.h)
+  xdotool
 )
 
 missing=()
