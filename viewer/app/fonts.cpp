@@ -1,10 +1,17 @@
 // DejaVu Sans (Latin, arrows, geometric shapes for the transport buttons) with WenQuanYi Micro
-// Hei merged in for Simplified Chinese.
+// Hei merged in for Chinese: the common simplified set plus every character the lessons and the
+// UI's own strings use, so no lesson word renders as a box.
 #include "viewer/app/fonts.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <system_error>
+#include <vector>
 
 #include <imgui.h>
 
@@ -14,8 +21,13 @@ namespace rscope::viewer
 namespace
 {
 
+namespace fs = std::filesystem;
+
 constexpr const char* kLatinFont = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 constexpr const char* kCjkFont = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc";
+
+// Files larger than this under tutorials/ are not lesson text (none is near it).
+constexpr uintmax_t kMaxLessonFileBytes = 4u << 20;
 
 bool fileExists(const char* path)
 {
@@ -23,12 +35,73 @@ bool fileExists(const char* path)
     return ::stat(path, &st) == 0;
 }
 
-// Latin-1, general punctuation (…, •), arrows, box drawing and geometric shapes (▶ ◀ ●),
-// dingbats (❚ for pause). Static: the atlas keeps the pointer until it is built.
+// Latin-1, general punctuation (…, •, “”), arrows, box drawing and geometric shapes (▶ ◀ ●),
+// dingbats (❚ for pause, ✓). Static: the atlas keeps the pointer for its whole life.
 const ImWchar kLatinRanges[] = {0x0020, 0x00FF, 0x2000, 0x206F, 0x2190, 0x21FF,
                                 0x2500, 0x25FF, 0x2700, 0x27BF, 0};
 
+// CJK punctuation (、。「」) and full-width forms (，：（）！？), which Chinese text mixes in.
+const ImWchar kCjkPunctuationRanges[] = {0x3000, 0x303F, 0xFF00, 0xFFEF, 0};
+
+// The Chinese of the viewer's own strings (tutorial_panel.cpp's labels); fonts_test scans the
+// sources and fails when a string uses a character this set and the common range miss.
+constexpr const char* kUiChinese =
+    "中文一上下之事仍件做制前务后器回在完实已录待成按放时有服本查检步没点的看等读课跳达过重骤";
+
+// The glyph ranges of the merged CJK font. Static: the atlas keeps the pointer for its life;
+// rebuilt only by loadFonts (one atlas per process, built on the GUI thread).
+ImVector<ImWchar>& cjkRanges()
+{
+    static ImVector<ImWchar> ranges;
+    return ranges;
+}
+
+std::string readFile(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
 }  // namespace
+
+std::vector<std::string> lessonRoots()
+{
+    std::vector<std::string> roots{"."};
+    // Beside the binary and up to two levels above it (build/bin/rscope-viewer: the tree).
+    char exe[4096];
+    ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0)
+    {
+        fs::path dir = fs::path(std::string(exe, static_cast<size_t>(n))).parent_path();
+        roots.push_back(dir.string());
+        roots.push_back(dir.parent_path().string());
+        roots.push_back(dir.parent_path().parent_path().string());
+    }
+#ifdef RSCOPE_SOURCE_DIR
+    roots.push_back(RSCOPE_SOURCE_DIR);
+#endif
+    return roots;
+}
+
+std::string lessonText()
+{
+    std::string text;
+    std::error_code ec;
+    for (const std::string& root : lessonRoots())
+    {
+        fs::path dir = fs::path(root) / "tutorials";
+        if (!fs::is_directory(dir, ec)) continue;
+        for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        {
+            if (!it->is_regular_file(ec) || it->file_size(ec) > kMaxLessonFileBytes) continue;
+            text += readFile(it->path());
+            text += '\n';
+        }
+    }
+    return text;
+}
 
 bool loadFonts(float pixelSize)
 {
@@ -49,14 +122,25 @@ bool loadFonts(float pixelSize)
                      kCjkFont);
         return false;
     }
+    // The common set has ~2500 characters; lessons use rarer ones (函, 琥珀): add what they use
+    // rather than all 21k ideographs, which would make the atlas 8x bigger and slow to build.
+    ImFontGlyphRangesBuilder builder;
+    builder.AddRanges(io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
+    builder.AddRanges(kCjkPunctuationRanges);
+    builder.AddText(kUiChinese);
+    std::string lessons = lessonText();
+    builder.AddText(lessons.data(), lessons.data() + lessons.size());
+    ImVector<ImWchar>& ranges = cjkRanges();
+    ranges.clear();
+    builder.BuildRanges(&ranges);
+
     ImFontConfig cjk;
     cjk.MergeMode = true;
     // Thousands of glyphs: no horizontal oversampling keeps the atlas small and quick to build.
     cjk.OversampleH = 1;
     cjk.PixelSnapH = true;
     cjk.FontNo = 0;
-    io.Fonts->AddFontFromFileTTF(kCjkFont, pixelSize, &cjk,
-                                 io.Fonts->GetGlyphRangesChineseSimplifiedCommon());
+    io.Fonts->AddFontFromFileTTF(kCjkFont, pixelSize, &cjk, ranges.Data);
     return true;
 }
 

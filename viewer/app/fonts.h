@@ -1,6 +1,9 @@
-// Loads the UI font: DejaVu Sans with the symbols the panels use, and a CJK font merged in so
-// Chinese renders. Owner: the GUI thread, once, before the first frame.
+// Loads the UI font: DejaVu Sans with the symbols the panels use, and a CJK font merged in with
+// every character the lessons and the UI use. Owner: the GUI thread, once, before the first frame.
 #pragma once
+
+#include <string>
+#include <vector>
 
 namespace rscope::viewer
 {
@@ -8,5 +11,11 @@ namespace rscope::viewer
 // Adds the fonts to the current ImGui context's atlas at `pixelSize`. Missing font files fall
 // back to ImGui's built-in font (with a message); returns false in that case.
 bool loadFonts(float pixelSize);
+
+// Where bundled files (tutorials/, traces/) are looked for: the cwd, the binary's folder and
+// the two above it, then the source tree the binary was built from.
+std::vector<std::string> lessonRoots();
+// Every file under <root>/tutorials of every root, concatenated (the glyphs the lessons need).
+std::string lessonText();
 
 }  // namespace rscope::viewer
