@@ -106,7 +106,7 @@ void addClientCommand(CLI::App& app)
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
     cmd->add_option("--reply", opts->reply,
-                    "Load: echo (reply = request) or article ('From TcpServer: ' + request, "
+                    "Load: echo (reply = request) or article ('From TcpServer Swoole: ' + request, "
                     "then the server closes)")
         ->check(CLI::IsMember({"echo", "article"}))
         ->capture_default_str();

@@ -1,4 +1,5 @@
-// The article's client, with a deadline on every step so it never hangs.
+// The article's client, with a deadline on every step so it never hangs. stdout carries exactly
+// what the article's PHP client prints; the reasons of failures go to stderr.
 #include "engine/client/article_client.h"
 
 #include <poll.h>
@@ -42,11 +43,29 @@ bool waitFor(int fd, short events, int64_t deadlineMs)
     }
 }
 
+// PHP: echo "Received: ".$data."\n";
 void printReply(const std::string& reply)
 {
     std::fputs("Received: ", stdout);
     std::fwrite(reply.data(), 1, reply.size(), stdout);
-    if (reply.empty() || reply.back() != '\n') std::fputc('\n', stdout);
+    std::fputc('\n', stdout);
+}
+
+// The article's other words: var_dump($client->connect(...)) and the error / close callbacks.
+void printConnectStarted(bool started)
+{
+    std::fputs(started ? "bool(true)\n" : "bool(false)\n", stdout);
+    std::fflush(stdout);
+}
+void printConnectFailed()
+{
+    std::fputs("Connect failed\n", stdout);
+    std::fflush(stdout);
+}
+void printClosed()
+{
+    std::fputs("Connection close\n", stdout);
+    std::fflush(stdout);
 }
 }  // namespace
 
@@ -62,6 +81,8 @@ int runArticleClient(const std::string& host, uint16_t port, const std::string& 
     }
     std::string target = reactor::addressText(addr);
     int fd = reactor::connectTcp(addr, true);
+    // An asynchronous connect returns true once started; the outcome comes in a callback.
+    printConnectStarted(fd >= 0);
     if (fd < 0)
     {
         std::fprintf(stderr, "client: connect(%s): %s\n", target.c_str(),
@@ -75,6 +96,7 @@ int runArticleClient(const std::string& host, uint16_t port, const std::string& 
     {
         std::fprintf(stderr, "client: connect(%s): no answer within %d ms\n", target.c_str(),
                      timeoutMs);
+        printConnectFailed();
         return 1;
     }
     if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0) err = errno;
@@ -82,10 +104,10 @@ int runArticleClient(const std::string& host, uint16_t port, const std::string& 
     {
         std::fprintf(stderr, "client: connect(%s): %s\n", target.c_str(),
                      base::errnoText(err).c_str());
+        printConnectFailed();
         return 1;
     }
     reactor::setNoDelay(fd);
-    std::printf("Connected to %s\n", target.c_str());
 
     for (size_t sent = 0; sent < message.size();)
     {
@@ -93,6 +115,7 @@ int runArticleClient(const std::string& host, uint16_t port, const std::string& 
         {
             std::fprintf(stderr, "client: send(%s): timed out after %zu of %zu bytes\n",
                          target.c_str(), sent, message.size());
+            printClosed();
             return 1;
         }
         ssize_t n = reactor::writeSome(fd, message.data() + sent, message.size() - sent);
@@ -100,6 +123,7 @@ int runArticleClient(const std::string& host, uint16_t port, const std::string& 
         {
             std::fprintf(stderr, "client: send(%s): %s\n", target.c_str(),
                          base::errnoText(static_cast<int>(n)).c_str());
+            printClosed();
             return 1;
         }
         if (n > 0) sent += static_cast<size_t>(n);
@@ -129,20 +153,22 @@ int runArticleClient(const std::string& host, uint16_t port, const std::string& 
         std::fprintf(stderr, "client: recv(%s): %s\n", target.c_str(),
                      end == -EAGAIN ? fmt::format("no reply within {} ms", timeoutMs).c_str()
                                     : base::errnoText(static_cast<int>(end)).c_str());
+        printClosed();
         return 1;
     }
-    printReply(reply);
+    if (!reply.empty()) printReply(reply);
     int status = reply.empty() ? 1 : 0;
-    if (end == 0)
-        std::printf("Connection closed by server\n");
-    else if (end == -EAGAIN)
-        std::printf("Connection still open after the reply; closing it\n");
-    else
+    if (end == -EAGAIN)
+        std::fprintf(stderr, "client: %s kept the connection open after the reply; closing it\n",
+                     target.c_str());
+    else if (end != 0)
     {
-        std::printf("Connection error: %s\n", base::errnoText(static_cast<int>(end)).c_str());
+        std::fprintf(stderr, "client: recv(%s): %s\n", target.c_str(),
+                     base::errnoText(static_cast<int>(end)).c_str());
         status = 1;
     }
-    std::fflush(stdout);
+    // onClose runs however the connection ended (the server closed it, or we did).
+    printClosed();
     return status;
 }
 

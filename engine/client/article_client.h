@@ -8,10 +8,12 @@
 namespace rscope::client
 {
 
-// Prints "Connected to ...", "Received: <reply>" (bytes as received) and how the connection
-// ended ("Connection closed by server") to stdout. Returns 0 when a reply arrived and the
-// connection ended cleanly (closed by the server, or left silent after the reply); 1 on connect
-// failure, timeout, reset or an empty reply. Every step shares one deadline of timeoutMs.
+// Prints what the seed article's PHP client prints, byte for byte, to stdout: "bool(true)" (its
+// var_dump of the asynchronous connect), "Received: <reply>" plus a newline, "Connection close";
+// "Connect failed" when the connection cannot be made. Reasons go to stderr. Returns 0 when a
+// reply arrived and the connection ended cleanly (closed by the server, or left silent after the
+// reply); 1 on connect failure, timeout, reset or an empty reply. Every step shares one deadline
+// of timeoutMs.
 int runArticleClient(const std::string& host, uint16_t port, const std::string& message,
                      int timeoutMs);
 

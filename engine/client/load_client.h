@@ -23,7 +23,7 @@ struct LoadOptions
     // Each request opens a fresh connection, sends, reads the reply and closes.
     bool connectPerRequest = false;
     double rate = 0;  // total request starts per second over all connections; 0 = no pacing
-    // Reply = "From TcpServer: " + request, then the server closes (implies a connection per
+    // Reply = "From TcpServer Swoole: " + request, then the server closes (implies a connection per
     // request); otherwise the reply must equal the request.
     bool articleReply = false;
     int threads = 1;                // each thread runs its own epoll loop over its connections

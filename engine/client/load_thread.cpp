@@ -18,13 +18,15 @@
 #include "engine/base/log.h"
 #include "engine/client/load_client.h"
 #include "engine/reactor/socket_ops.h"
+#include "engine/server/handlers.h"
 
 namespace rscope::client
 {
 
 namespace
 {
-constexpr std::string_view kArticlePrefix = "From TcpServer: ";
+// The article handler's reply prefix (engine/server/handlers.h).
+constexpr std::string_view kArticlePrefix = server::kArticleReplyPrefix;
 constexpr int kMaxEvents = 256;
 constexpr size_t kScratchBytes = 64 * 1024;
 constexpr int64_t kMsNs = 1'000'000;

@@ -1,5 +1,6 @@
-// Demo handlers. The article handler mirrors the seed article's PHP server: print, reply
-// "From TcpServer: <data>", then close.
+// Demo handlers. The article handler is the seed article's PHP server, byte for byte on stdout:
+// "Client:Connect.\n", "receive : <data> \n", reply 'From TcpServer Swoole: ' . <data>, close,
+// "Client: Close.\n". Which worker ran each callback goes to stderr, so stdout stays the article's.
 #include "engine/server/handlers.h"
 
 #include <unistd.h>
@@ -18,24 +19,26 @@ namespace rscope::server
 
 namespace
 {
-// One write per line: several workers share stdout.
-void printLine(const std::string& line)
+// One write per line: several workers share stdout and stderr.
+void printLine(const std::string& line, int fd = STDOUT_FILENO)
 {
     const char* p = line.data();
     size_t left = line.size();
     while (left > 0)
     {
-        ssize_t n = ::write(STDOUT_FILENO, p, left);
+        ssize_t n = ::write(fd, p, left);
         if (n <= 0) break;
         p += n;
         left -= static_cast<size_t>(n);
     }
 }
 
+// `data` escaped for one log line, cut after 64 bytes.
 std::string printable(std::string_view data)
 {
+    constexpr size_t kMaxShown = 64;
     std::string out;
-    for (char c : data)
+    for (char c : data.substr(0, kMaxShown))
     {
         if (c == '\n')
             out += "\\n";
@@ -46,6 +49,7 @@ std::string printable(std::string_view data)
         else
             out += c;
     }
+    if (data.size() > kMaxShown) out += fmt::format("... ({} bytes)", data.size());
     return out;
 }
 }  // namespace
@@ -55,26 +59,37 @@ std::string installHandler(Server& server, const std::string& spec)
     Callbacks& on = server.on();
     if (spec == "article")
     {
+        // PHP: echo "Client:Connect.\n";
         on.onConnect = [](Server& s, int64_t session, int reactorId)
         {
-            printLine(
-                fmt::format("worker[{}] onConnect: session {} (reactor {}): Client: "
-                            "Connect.\n",
-                            s.workerId(), session, reactorId));
+            printLine(fmt::format("worker[{}] onConnect: session {} (reactor {})\n", s.workerId(),
+                                  session, reactorId),
+                      STDERR_FILENO);
+            printLine("Client:Connect.\n");
         };
+        // PHP: echo "receive : $data \n"; $serv->send($fd, 'From TcpServer Swoole: '.$data);
+        //      $serv->close($fd);
         on.onReceive = [](Server& s, int64_t session, int reactorId, std::string_view data)
         {
-            printLine(fmt::format("worker[{}] onReceive: session {} (reactor {}): receive : {}\n",
-                                  s.workerId(), session, reactorId, printable(data)));
-            std::string reply = "From TcpServer: ";
+            printLine(fmt::format("worker[{}] onReceive: session {} (reactor {}): {}\n",
+                                  s.workerId(), session, reactorId, printable(data)),
+                      STDERR_FILENO);
+            std::string line = "receive : ";
+            line.append(data);
+            line += " \n";
+            printLine(line);
+            std::string reply(kArticleReplyPrefix);
             reply.append(data);
             s.send(session, reply);
             s.close(session);
         };
+        // PHP: echo "Client: Close.\n";
         on.onClose = [](Server& s, int64_t session, int reactorId)
         {
-            printLine(fmt::format("worker[{}] onClose: session {} (reactor {}): Client: Close.\n",
-                                  s.workerId(), session, reactorId));
+            printLine(fmt::format("worker[{}] onClose: session {} (reactor {})\n", s.workerId(),
+                                  session, reactorId),
+                      STDERR_FILENO);
+            printLine("Client: Close.\n");
         };
         return "";
     }

@@ -110,6 +110,31 @@ const char* const kCallbacks[] = {"none",          "onConnect",    "onReceive", 
                                   "onWorkerStart", "onWorkerStop", "onStart",   "onShutdown"};
 const char* const kDirections[] = {"to_worker", "to_reactor", "to_worker_forward",
                                    "to_reactor_thread"};
+static_assert(sizeof kDirections / sizeof kDirections[0] ==
+              static_cast<size_t>(Direction::ToReactorThread) + 1);
+
+// The pipe kinds' swoole 1.8 functions by direction (to_worker, to_reactor, to_worker_forward,
+// to_reactor_thread); nullptr = the kind's own. A reactor thread writes to a worker with
+// swReactorThread_send2worker, which also queues when the pipe is full, and
+// swReactorThread_onPipeWrite drains that queue; a worker writes with swWorker_send2reactor (or
+// swWorker_send2worker to another worker) through its reactor's swReactor_write, which queues,
+// and swReactor_onWrite drains; the main reactor hands a new connection to a reactor thread with
+// sub_reactor->add (swReactorEpoll_add in swServer_master_onAccept): no pipe, never full.
+struct PipeFns
+{
+    EventKind kind;
+    const char* byDirection[4];
+};
+const PipeFns kPipeFns[] = {
+    {EventKind::PipeWrite,
+     {"swReactorThread_send2worker", "swWorker_send2reactor", "swWorker_send2worker",
+      "swReactorEpoll_add"}},
+    {EventKind::PipeFull,
+     {"swReactorThread_send2worker", "swReactor_write", "swReactor_write", nullptr}},
+    {EventKind::PipeDrain,
+     {"swReactorThread_onPipeWrite", "swReactor_onWrite", "swReactor_onWrite", nullptr}},
+};
+
 const char* const kPhases[] = {"begin", "reactors_stopped", "workers_stopped", "worker_stop",
                                "complete"};
 
@@ -123,6 +148,35 @@ const char* pick(const char* const (&names)[N], uint8_t i)
 const KindInfo& kindInfo(EventKind kind)
 {
     return kKinds[static_cast<size_t>(kind)];
+}
+
+const char* historicFn(EventKind kind, uint8_t direction)
+{
+    const char* fallback = static_cast<size_t>(kind) < static_cast<size_t>(EventKind::Count)
+                               ? kindInfo(kind).historicFn
+                               : "";
+    for (const PipeFns& p : kPipeFns)
+        if (p.kind == kind && direction < 4 && p.byDirection[direction] != nullptr)
+            return p.byDirection[direction];
+    return fallback;
+}
+
+const char* historicFn(const TraceRecord& r)
+{
+    if (r.kind >= static_cast<uint8_t>(EventKind::Count)) return "";
+    auto kind = static_cast<EventKind>(r.kind);
+    for (const ArgInfo& arg : kindInfo(kind).args)
+    {
+        if (arg.name == nullptr) break;
+        if (arg.type != ArgType::Direction) continue;
+        int64_t v = arg.slot == ArgSlot::A0   ? r.a0
+                    : arg.slot == ArgSlot::A1 ? r.a1
+                    : arg.slot == ArgSlot::A2 ? r.a2
+                    : arg.slot == ArgSlot::A3 ? r.a3
+                                              : r.a4;
+        return historicFn(kind, static_cast<uint8_t>(v));
+    }
+    return kindInfo(kind).historicFn;
 }
 
 bool isTerminalKind(EventKind kind)

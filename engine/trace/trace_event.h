@@ -160,6 +160,13 @@ enum class Direction : uint8_t
 };
 const char* directionName(uint8_t d);
 
+// The swoole 1.8 function of one event: the kind's historicFn, except for the pipe kinds
+// (pipe_write, pipe_full, pipe_drain), whose function is the sender's, chosen by `direction`
+// (their args.direction): reactor -> worker swReactorThread_send2worker, worker -> reactor
+// swWorker_send2reactor, worker -> worker swWorker_send2worker, the main reactor's hand-off to a
+// reactor thread swReactorEpoll_add (1.8's sub_reactor->add). Ignored for the other kinds.
+const char* historicFn(EventKind kind, uint8_t direction);
+
 // One event: one 64-byte cache line. The emitting actor (role, index, pid, tid) is a property of
 // the ring, not stored. A payload preview travels in the ring slot right after its record.
 struct TraceRecord
@@ -180,6 +187,8 @@ struct TraceRecord
     uint8_t previewLen;  // payload bytes in the next ring slot (0 = no preview)
 };
 static_assert(sizeof(TraceRecord) == 64, "a trace record is one 64-byte cache line");
+// The record's "fn": historicFn(kind, a3) for the pipe kinds (their direction lives in a3).
+const char* historicFn(const TraceRecord& r);
 inline constexpr size_t kPreviewBytes = 32;
 
 }  // namespace rscope::trace

@@ -36,6 +36,10 @@ struct KindFragments
     Padded<32> argKeys[5];  // `"bytes":` (with a leading comma after the first)
     ArgInfo args[5];
     int argCount = 0;
+    // Kinds with a direction arg (the pipe kinds) name the sender's function: one head per
+    // direction, picked by that arg (historicFn(kind, direction)).
+    int directionArg = -1;
+    Padded<96> headByDirection[4];
 };
 
 const std::vector<KindFragments>& fragments()
@@ -50,6 +54,14 @@ const std::vector<KindFragments>& fragments()
                 fmt::format("\"kind\":\"{}\",\"fn\":\"{}\",", info.name, info.historicFn));
             for (int a = 0; a < 5 && info.args[a].name != nullptr; ++a)
             {
+                if (info.args[a].type == ArgType::Direction && t[k].directionArg < 0)
+                {
+                    t[k].directionArg = a;
+                    for (uint8_t d = 0; d < 4; ++d)
+                        t[k].headByDirection[d].set(
+                            fmt::format("\"kind\":\"{}\",\"fn\":\"{}\",", info.name,
+                                        historicFn(static_cast<EventKind>(k), d)));
+                }
                 t[k].args[a] = info.args[a];
                 t[k].argKeys[a].set(fmt::format("{}\"{}\":", a ? "," : "", info.args[a].name));
                 t[k].argCount = a + 1;
@@ -250,7 +262,13 @@ char* writeEventLine(char* p, uint64_t seq, const TraceRecord& r, const ActorFie
     p = putLit(p, ",\"ts\":");
     p = putInt(p, r.tsNs);
     *p++ = ',';
-    p = put(p, f.head);
+    if (f.directionArg < 0)
+        p = put(p, f.head);
+    else
+    {
+        uint64_t d = static_cast<uint64_t>(slotValue(r, f.args[f.directionArg].slot));
+        p = put(p, d < 4 ? f.headByDirection[d] : f.head);
+    }
     std::memcpy(p, actor.text, ActorField::kCapacity);  // constant size: inlined
     p += actor.size;
     if (r.session > 0) p = putInt(putLit(p, ",\"session\":"), r.session);

@@ -136,10 +136,16 @@ bool parseEnvelope(json& line, TraceEventView* out, FieldProblems* problems)
 void checkArgs(const TraceEventView& event, int fileMinor, FieldProblems* problems)
 {
     const trace::KindInfo& info = trace::kindInfo(event.kind);
-    if (event.fn != info.historicFn)
+    // The pipe kinds name the sender's function: it follows args.direction.
+    uint8_t direction = 0xff;
+    if (auto d = event.args.find("direction"); d != event.args.end() && d->is_string())
+        for (uint8_t i = 0; i <= static_cast<uint8_t>(trace::Direction::ToReactorThread); ++i)
+            if (d->get<std::string>() == trace::directionName(i)) direction = i;
+    const char* fn = trace::historicFn(event.kind, direction);
+    if (event.fn != fn)
         problems->push_back(
             {Severity::Warning, fmt::format("\"fn\" is \"{}\"; the kind table names \"{}\" for {}",
-                                            event.fn, info.historicFn, info.name)});
+                                            event.fn, fn, info.name)});
     size_t known = 0;
     for (const trace::ArgInfo& arg : info.args)
     {

@@ -41,7 +41,7 @@ TEST(ProcessServer, ArticleScenarioByteForByte)
     ASSERT_TRUE(client.sendAll("hello world\n"));
     bool closed = false;
     std::string reply = client.recvUntilClose(&closed);
-    EXPECT_EQ(reply, "From TcpServer: hello world\n");
+    EXPECT_EQ(reply, "From TcpServer Swoole: hello world\n");
     EXPECT_TRUE(closed) << "the article's server closes after replying";
     ASSERT_TRUE(
         waitUntil([&] { return server.output().find("onClose") != std::string::npos; }, 3s));
@@ -475,7 +475,7 @@ TEST_F(BaseMode, ArticleScenario)
     TestClient client(server.port());
     ASSERT_TRUE(client.sendAll("hello world\n"));
     bool closed = false;
-    EXPECT_EQ(client.recvUntilClose(&closed), "From TcpServer: hello world\n");
+    EXPECT_EQ(client.recvUntilClose(&closed), "From TcpServer Swoole: hello world\n");
     EXPECT_TRUE(closed);
     EXPECT_EQ(server.stop(), 0);
 }

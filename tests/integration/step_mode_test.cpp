@@ -38,7 +38,7 @@ constexpr int kReactors = 2;
 // Threads that emit events: master main thread, reactor threads, manager, workers. Each can be
 // paused with one event out beyond the steps granted.
 constexpr int kTracedThreads = 1 + kReactors + 1 + kWorkers;
-const char* const kReply = "From TcpServer: hello world\n";
+const char* const kReply = "From TcpServer Swoole: hello world\n";
 
 std::vector<std::string> serverArgs()
 {

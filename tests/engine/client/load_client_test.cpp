@@ -28,7 +28,7 @@ namespace
 enum class Behaviour
 {
     Echo,       // reply = request
-    Article,    // reply = "From TcpServer: " + request, then close
+    Article,    // reply = "From TcpServer Swoole: " + request, then close
     Corrupt,    // like Echo, but one byte of request kFaultAt's reply is flipped
     Stale,      // like Echo, but request kFaultAt gets the previous request's bytes
     Duplicate,  // like Echo, but request kFaultAt is answered twice
@@ -143,7 +143,7 @@ class TestServer
         std::string reply = request;
         if (behaviour_ == Behaviour::Article)
         {
-            reply = "From TcpServer: " + request;
+            reply = "From TcpServer Swoole: " + request;
             p.closeWhenFlushed = true;
         }
         if (index == kFaultAt && behaviour_ == Behaviour::Corrupt) reply[requestBytes_ / 2] ^= 1;

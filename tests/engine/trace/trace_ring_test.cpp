@@ -136,6 +136,44 @@ TEST(TraceJson, EveryKindSerialisesToValidJsonWithItsArgs)
     EXPECT_EQ(kindByName("no_such_kind"), EventKind::Count);
 }
 
+// Each pipe hop names the swoole 1.8 function of its sender (issue 13): the reactor thread's
+// swReactorThread_send2worker only for reactor -> worker.
+TEST(TraceJson, PipeKindsNameTheSendersFunctionByDirection)
+{
+    struct Want
+    {
+        EventKind kind;
+        Direction direction;
+        const char* fn;
+    };
+    const Want wants[] = {
+        {EventKind::PipeWrite, Direction::ToWorker, "swReactorThread_send2worker"},
+        {EventKind::PipeWrite, Direction::ToReactor, "swWorker_send2reactor"},
+        {EventKind::PipeWrite, Direction::ToWorkerForward, "swWorker_send2worker"},
+        {EventKind::PipeWrite, Direction::ToReactorThread, "swReactorEpoll_add"},
+        {EventKind::PipeFull, Direction::ToWorker, "swReactorThread_send2worker"},
+        {EventKind::PipeFull, Direction::ToReactor, "swReactor_write"},
+        {EventKind::PipeDrain, Direction::ToWorker, "swReactorThread_onPipeWrite"},
+        {EventKind::PipeDrain, Direction::ToReactor, "swReactor_onWrite"},
+    };
+    ActorField actor = actorJson("worker", 2, 300, 300);
+    for (const Want& w : wants)
+    {
+        auto r = makeRecord(w.kind);
+        r.a3 = static_cast<uint8_t>(w.direction);
+        std::string line;
+        appendEventLine(line, 1, r, actor, nullptr);
+        auto j = nlohmann::json::parse(line);
+        EXPECT_EQ(j["fn"], w.fn) << line;
+        EXPECT_EQ(j["args"]["direction"], directionName(r.a3)) << line;
+        EXPECT_STREQ(historicFn(r), w.fn);
+        EXPECT_STREQ(historicFn(w.kind, r.a3), w.fn);
+    }
+    // Other kinds ignore the direction; an unknown direction falls back to the kind's own.
+    EXPECT_STREQ(historicFn(EventKind::Read, 1), "swReactorThread_onRead");
+    EXPECT_STREQ(historicFn(EventKind::PipeWrite, 0xff), "swReactorThread_send2worker");
+}
+
 }  // namespace
 }  // namespace rscope::trace
 

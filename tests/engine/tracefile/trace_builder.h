@@ -99,6 +99,14 @@ inline json tableArgs(trace::EventKind kind)
     return args;
 }
 
+// trace::Direction of a JSON direction name; 0xff when unknown.
+inline uint8_t directionIndex(const json& name)
+{
+    for (uint8_t i = 0; i <= static_cast<uint8_t>(trace::Direction::ToReactorThread); ++i)
+        if (name.is_string() && name.get<std::string>() == trace::directionName(i)) return i;
+    return 0xff;
+}
+
 class TraceBuilder
 {
   public:
@@ -120,6 +128,8 @@ class TraceBuilder
                      {"args", k == trace::EventKind::Count ? json::object() : tableArgs(k)}};
         if (!args.is_null())
             for (auto it = args.begin(); it != args.end(); ++it) line["args"][it.key()] = *it;
+        if (k != trace::EventKind::Count && line["args"].contains("direction"))
+            line["fn"] = trace::historicFn(k, directionIndex(line["args"]["direction"]));
         if (!extra.is_null())
             for (auto it = extra.begin(); it != extra.end(); ++it) line[it.key()] = *it;
         return raw(line.dump());
