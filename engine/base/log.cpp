@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 
@@ -82,6 +83,23 @@ void logLine(LogLevel level, std::string_view message)
         p += n;
         left -= static_cast<size_t>(n);
     }
+}
+
+std::string printableText(std::string_view bytes, size_t maxBytes)
+{
+    std::string out;
+    size_t n = std::min(bytes.size(), maxBytes);
+    out.reserve(n + 3);
+    for (size_t i = 0; i < n; ++i)
+    {
+        auto c = static_cast<unsigned char>(bytes[i]);
+        if (c >= 0x20 && c < 0x7f && c != '\\')
+            out += static_cast<char>(c);
+        else
+            out += fmt::format("\\x{:02x}", c);
+    }
+    if (bytes.size() > maxBytes) out += "...";
+    return out;
 }
 
 std::string errnoText(int err)

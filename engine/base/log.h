@@ -25,6 +25,10 @@ bool parseLogLevel(std::string_view text, LogLevel* out);
 
 void logLine(LogLevel level, std::string_view message);
 
+// Bytes from outside made safe for a log line: control and non-ASCII bytes as \xNN (no escape
+// sequence reaches a terminal), cut to maxBytes of input with "..." after.
+std::string printableText(std::string_view bytes, size_t maxBytes = 64);
+
 // The text of an errno value ("Broken pipe"); takes a positive or negative errno.
 std::string errnoText(int err);
 

@@ -88,6 +88,10 @@ void addServerCommand(CLI::App& app)
     cmd->add_flag("--trace-step", c.traceStep,
                   "Live step mode: a trace client that sends `hold` pauses every traced thread "
                   "after each event until it sends `step` (traces/FORMAT.md, Client commands)");
+    cmd->add_flag("--trace-allow-remote", c.traceAllowRemote,
+                  "Allow --trace-listen on a non-loopback address and step commands from "
+                  "non-loopback peers (the stream carries payload previews; `hold` pauses the "
+                  "server)");
     cmd->add_option("--trace-payload", opts->tracePayload,
                     "preview: up to 32 escaped payload bytes in read/frame events; none: no bytes")
         ->check(CLI::IsMember({"preview", "none"}))

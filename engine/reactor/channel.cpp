@@ -3,6 +3,9 @@
 
 #include <sys/epoll.h>
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "engine/reactor/event_loop.h"
 
 namespace rscope::reactor
@@ -10,6 +13,18 @@ namespace rscope::reactor
 
 Channel::~Channel()
 {
+    // Kept in release builds (two compares, at teardown only). A channel freed while its loop
+    // dispatches a batch may still be read: by its own dispatch, or by a later event of the same
+    // batch that names it. Such a use-after-free usually goes unnoticed until it does not.
+    EventLoop* current = EventLoop::current();
+    if (handlingEvents_ || (current == loop_ && current->dispatching()))
+    {
+        std::fprintf(stderr,
+                     "Channel fd %d destroyed while its loop dispatches events; destroy it "
+                     "through EventLoop::runAfterEvents\n",
+                     fd_);
+        std::abort();
+    }
     remove();
 }
 
@@ -29,6 +44,7 @@ void Channel::remove()
 
 void Channel::handleEvents(uint32_t ready)
 {
+    handlingEvents_ = true;
     // Errors and hang-ups are reported to the read side, where recv() returns the real cause.
     if ((ready & (EPOLLIN | EPOLLERR | EPOLLHUP | EPOLLRDHUP)) && readCallback_ &&
         (events_ & kRead))
@@ -36,6 +52,7 @@ void Channel::handleEvents(uint32_t ready)
     // The read callback may have removed the channel; events_ tells.
     if ((ready & (EPOLLOUT | EPOLLERR | EPOLLHUP)) && writeCallback_ && (events_ & kWrite))
         writeCallback_();
+    handlingEvents_ = false;
 }
 
 }  // namespace rscope::reactor

@@ -16,6 +16,8 @@ class Channel
     using Callback = std::function<void()>;
 
     Channel(EventLoop* loop, int fd) : loop_(loop), fd_(fd) {}
+    // Aborts when called from this channel's own callback: the dispatch still reads the
+    // channel afterwards. Owners destroy channels through EventLoop::runAfterEvents.
     ~Channel();
     Channel(const Channel&) = delete;
     Channel& operator=(const Channel&) = delete;
@@ -52,7 +54,8 @@ class Channel
     EventLoop* loop_;
     int fd_;
     uint32_t events_ = 0;
-    bool registered_ = false;  // in epoll (maybe with an empty mask)
+    bool registered_ = false;      // in epoll (maybe with an empty mask)
+    bool handlingEvents_ = false;  // inside handleEvents (muduo's eventHandling_)
     Callback readCallback_;
     Callback writeCallback_;
 };

@@ -103,11 +103,13 @@ void EventLoop::loop()
             if (errno == EINTR) continue;
             dieWithErrno("epoll_wait", "event loop", errno);
         }
+        dispatching_ = true;
         for (int i = 0; i < n; ++i)
         {
             auto* channel = static_cast<Channel*>(events[i].data.ptr);
             channel->handleEvents(events[i].events);
         }
+        dispatching_ = false;
         if (!afterEvents_.empty()) runAfterEventsNow();
         if (hasPending_.load(std::memory_order_acquire)) runPending();
     }

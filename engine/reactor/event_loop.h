@@ -32,6 +32,8 @@ class EventLoop
     // Safe to call from other threads and from signal-free contexts.
     void quit();
     bool quitting() const { return quit_.load(std::memory_order_relaxed); }
+    // True while the loop hands a batch of ready events to their channels (loop thread only).
+    bool dispatching() const { return dispatching_; }
 
     // Runs fn on the loop thread: now if already there, else at the next wakeup.
     void runInLoop(Functor fn);
@@ -71,6 +73,7 @@ class EventLoop
     base::UniqueFd wakeupFd_;
     Channel* wakeupChannel_;
     Functor beforeSleep_;
+    bool dispatching_ = false;          // loop thread only
     std::vector<Functor> afterEvents_;  // loop thread only
     std::mutex mutex_;
     std::vector<Functor> pending_;  // guarded by mutex_

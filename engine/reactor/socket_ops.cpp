@@ -24,6 +24,30 @@ bool makeAddress(const std::string& host, uint16_t port, sockaddr_in* out)
     return ::inet_pton(AF_INET, text, &out->sin_addr) == 1;
 }
 
+bool isLoopbackHost(const std::string& host)
+{
+    if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+    in_addr v4{};
+    return ::inet_pton(AF_INET, host.c_str(), &v4) == 1 && (ntohl(v4.s_addr) >> 24) == 127;
+}
+
+bool isLoopbackPeer(int fd)
+{
+    sockaddr_storage peer{};
+    socklen_t len = sizeof peer;
+    if (::getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &len) < 0) return false;
+    if (peer.ss_family == AF_UNIX) return true;
+    if (peer.ss_family == AF_INET)
+        return (ntohl(reinterpret_cast<sockaddr_in*>(&peer)->sin_addr.s_addr) >> 24) == 127;
+    if (peer.ss_family == AF_INET6)
+    {
+        const in6_addr& a = reinterpret_cast<sockaddr_in6*>(&peer)->sin6_addr;
+        if (IN6_IS_ADDR_LOOPBACK(&a)) return true;
+        return IN6_IS_ADDR_V4MAPPED(&a) && a.s6_addr[12] == 127;
+    }
+    return false;
+}
+
 std::string addressText(const sockaddr_in& addr)
 {
     char buf[INET_ADDRSTRLEN] = {};

@@ -16,6 +16,10 @@ namespace rscope::reactor
 // "127.0.0.1" + port -> sockaddr_in; false when the host is not an IPv4 literal or "localhost".
 bool makeAddress(const std::string& host, uint16_t port, sockaddr_in* out);
 std::string addressText(const sockaddr_in& addr);
+// "localhost", 127.0.0.0/8 or ::1: an address only this machine can reach.
+bool isLoopbackHost(const std::string& host);
+// The peer of a connected socket is this machine: a unix socket, or a loopback address.
+bool isLoopbackPeer(int fd);
 
 // Nonblocking CLOEXEC TCP socket bound to host:port (SO_REUSEADDR, optionally SO_REUSEPORT).
 // Returns -errno on failure, the fd otherwise; *what names the failing call.

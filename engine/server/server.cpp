@@ -199,6 +199,12 @@ std::unique_ptr<trace::TraceCollector> Server::startTraceCollector()
     options.file = config_.traceFile;
     options.payloadPreview = config_.tracePayload;
     options.stepGate = stepGate_.get();
+    options.allowRemote = config_.traceAllowRemote;
+    if (!config_.traceListenIsLocal())
+        RS_WARN(
+            "trace socket {} is reachable from other machines (--trace-allow-remote): "
+            "anyone who connects reads payload previews{}",
+            config_.traceListen, config_.traceStep ? " and can hold the server" : "");
     auto collector = std::make_unique<trace::TraceCollector>(*this, *traceBuffers_, options);
     collector->start();
     return collector;

@@ -6,6 +6,10 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
+#include "engine/reactor/socket_ops.h"
+
 namespace rscope::server
 {
 
@@ -44,6 +48,14 @@ void ServerConfig::applyDefaults()
         heartbeatIdleTimeS = heartbeatCheckIntervalS * 2;
 }
 
+bool ServerConfig::traceListenIsLocal() const
+{
+    if (traceListen == "off" || traceListen.rfind("unix:", 0) == 0) return true;
+    size_t colon = traceListen.rfind(':');
+    std::string host = colon == std::string::npos ? traceListen : traceListen.substr(0, colon);
+    return reactor::isLoopbackHost(host);
+}
+
 std::string ServerConfig::validate() const
 {
     if (workerNum < 1 || workerNum > 1024) return "worker_num must be between 1 and 1024";
@@ -54,6 +66,12 @@ std::string ServerConfig::validate() const
     if (maxWaitTimeS < 1) return "max_wait_time must be at least 1 second";
     if (traceStep && traceListen == "off")
         return "trace_step needs a trace socket (trace_listen is off): the steps come through it";
+    if (!traceListenIsLocal() && !traceAllowRemote)
+        return fmt::format(
+            "--trace-listen {}: not a loopback address; the trace stream carries payload "
+            "previews and step commands can pause the server, so anyone who can reach it could "
+            "read or freeze it. Use 127.0.0.1:PORT or unix:PATH, or pass --trace-allow-remote",
+            traceListen);
     return protocol.validate();
 }
 

@@ -44,6 +44,10 @@ struct ServerConfig
     bool tracePayload = true;  // 32-byte payload previews in read/frame events
     // Live step mode: a trace client may hold every traced thread after each event (StepGate).
     bool traceStep = false;
+    // The stream carries payload previews and, with traceStep, lets a client pause the server:
+    // a trace socket on a non-loopback address, and step commands from a non-loopback peer,
+    // need this set (--trace-allow-remote).
+    bool traceAllowRemote = false;
     bool tracingEnabled() const { return traceListen != "off" || !traceFile.empty(); }
 
     // Fills zero settings with the model's defaults and clamps (reactor_num <= worker_num,
@@ -53,6 +57,8 @@ struct ServerConfig
     std::string validate() const;
     // Modes 2 and 4 keep a connection on one worker, so onConnect/onClose can be delivered.
     bool isHashDispatch() const { return dispatchMode == 2 || dispatchMode == 4; }
+    // The trace socket is off, a unix socket, or on a loopback address.
+    bool traceListenIsLocal() const;
 };
 
 const char* modeName(Mode mode);

@@ -152,6 +152,7 @@ class TraceCollector::Impl
         if (options_.stepGate != nullptr) options_.stepGate->close();
         holder_ = nullptr;
         clients_.clear();
+        graveyard_.clear();
         if (options_.listen.rfind("unix:", 0) == 0 && listenFd_.valid())
             ::unlink(options_.listen.c_str() + 5);  // leave no stale socket file behind
     }
@@ -176,6 +177,7 @@ class TraceCollector::Impl
         uint64_t firstDroppedSeq = 0;  // the notice takes this seq: no gap for anyone else
         std::string input;             // a command line not complete yet
         bool warnedBadCommand = false;
+        bool local = false;   // a unix-socket or loopback peer: may send step commands
         bool binary = false;  // asked for binary frames (trace_wire.h) instead of JSON lines
         bool dead = false;
     };
@@ -188,6 +190,7 @@ class TraceCollector::Impl
             if (fd < 0) return;
             auto client = std::make_unique<Client>();
             client->fd.reset(fd);
+            client->local = reactor::isLoopbackPeer(fd);
             client->channel = std::make_unique<reactor::Channel>(loop_.load(), fd);
             Client* raw = client.get();
             client->channel->setReadCallback([this, raw] { onClientReadable(raw); });
@@ -247,18 +250,33 @@ class TraceCollector::Impl
         bool isStep = line == "step" || line.rfind("step ", 0) == 0;
         if (line != "hold" && line != "run" && !isStep)
         {
-            warnBadCommand(c, fmt::format("unknown command \"{}\"", line.substr(0, 40)));
+            warnBadCommand(c, fmt::format("unknown command \"{}\"", base::printableText(line, 40)));
             return;
         }
         if (gate == nullptr)
         {
-            warnBadCommand(c, fmt::format("\"{}\" needs rscope server --trace-step", line));
+            warnBadCommand(c, fmt::format("\"{}\" needs rscope server --trace-step",
+                                          base::printableText(line, 40)));
+            return;
+        }
+        if (!c->local && !options_.allowRemote)
+        {
+            warnBadCommand(c, fmt::format("\"{}\" from a non-loopback peer needs "
+                                          "rscope server --trace-allow-remote",
+                                          line));
             return;
         }
         if (line == "hold")
         {
             // A second holder takes over: the gate opens when the last one to hold leaves.
-            if (gate->hold() || gate->holding())
+            TraceRecord r = makeRecord(EventKind::GateHold);
+            if (gate->hold())
+            {
+                holdSinceNs_ = r.tsNs;
+                holdSteps_ = 0;
+                gateRecords_.push_back(r);
+            }
+            if (gate->holding())
             {
                 if (holder_ != c) RS_INFO("trace client holds the step gate");
                 holder_ = c;
@@ -266,8 +284,7 @@ class TraceCollector::Impl
         }
         else if (line == "run")
         {
-            gate->run();
-            holder_ = nullptr;
+            openGate();
         }
         else
         {
@@ -277,13 +294,42 @@ class TraceCollector::Impl
                 long n = std::atol(line.c_str() + 5);
                 if (n < 1)
                 {
-                    warnBadCommand(c, fmt::format("bad step count in \"{}\"", line));
+                    warnBadCommand(
+                        c, fmt::format("bad step count in \"{}\"", base::printableText(line, 40)));
                     return;
                 }
                 count = static_cast<uint32_t>(std::min<long>(n, kMaxStepCount));
             }
-            gate->step(count);
+            // Stamped before the threads go on, so it comes before the events they emit.
+            TraceRecord r = makeRecord(EventKind::GateStep);
+            r.a0 = count;
+            r.a1 = gate->step(count);
+            if (r.a1 > 0 && holdSinceNs_ != 0)
+            {
+                ++holdSteps_;
+                gateRecords_.push_back(r);
+            }
         }
+    }
+
+    // Opens the step gate (run, or its holder left) and says so on the stream.
+    void openGate()
+    {
+        TraceRecord r = makeRecord(EventKind::GateRelease);
+        options_.stepGate->run();
+        holder_ = nullptr;
+        noteGateOpen(r);
+    }
+
+    // The gate_release of the hold in force, if any: r is stamped when the gate opened.
+    void noteGateOpen(TraceRecord r)
+    {
+        if (holdSinceNs_ == 0) return;
+        r.a0 = std::max<int64_t>(0, r.tsNs - holdSinceNs_);
+        r.a1 = holdSteps_;
+        gateRecords_.push_back(r);
+        holdSinceNs_ = 0;
+        holdSteps_ = 0;
     }
 
     // From the next drain on, c gets binary frames: first the line that says so, then the
@@ -384,13 +430,26 @@ class TraceCollector::Impl
             if (c->dead && c.get() == holder_)
             {
                 // A viewer that went away mid-step must not leave the server paused.
-                options_.stepGate->run();
-                holder_ = nullptr;
+                openGate();
                 RS_INFO("the trace client holding the step gate left; the server runs on");
             }
+        // Called from a client's own callback (and from the drain timer, whose batch may still
+        // name another client's channel): a dead client leaves the list now and is freed after
+        // the batch (muduo's queueInLoop), never under its channel's dispatch.
         size_t before = clients_.size();
-        std::erase_if(clients_, [](const std::unique_ptr<Client>& c) { return c->dead; });
-        if (clients_.size() != before) RS_INFO("trace client left ({} now)", clients_.size());
+        bool graveyardWasEmpty = graveyard_.empty();
+        for (auto& c : clients_)
+            if (c->dead) graveyard_.push_back(std::move(c));
+        std::erase(clients_, nullptr);
+        if (clients_.size() == before) return;
+        RS_INFO("trace client left ({} now)", clients_.size());
+        reactor::EventLoop* loop = loop_.load();
+        if (loop != nullptr && loop->dispatching())
+        {
+            if (graveyardWasEmpty) loop->runAfterEvents([this] { graveyard_.clear(); });
+        }
+        else
+            graveyard_.clear();
     }
 
     // Rebuilds ring i's actor field when its generation changed; true if it did.
@@ -422,6 +481,9 @@ class TraceCollector::Impl
             end_[i] = ring.header.head.load(std::memory_order_acquire);
             headTs_[i] = headTs(i, cutoff);
         }
+        // A gate opened without a command (a shutdown closes it) still ends its hold.
+        if (holdSinceNs_ != 0 && !options_.stepGate->holding())
+            noteGateOpen(makeRecord(EventKind::GateRelease));
         size_t binaryClients = 0;
         for (const auto& c : clients_) binaryClients += c->binary ? 1 : 0;
         wantBinary_ = binaryClients > 0;
@@ -436,11 +498,22 @@ class TraceCollector::Impl
         for (int i = 0; i < rings; ++i)
             if (cursor_[i] != end_[i]) refreshActorForBatch(i);
         size_t emitted = 0;
+        size_t gateNext = 0;
         for (;;)
         {
             int best = 0;
             for (int i = 1; i < rings; ++i)
                 if (headTs_[i] < headTs_[best]) best = i;
+            // The gate's own records join the merge like a ring of their own, under ring 0's
+            // actor (the master, whose collector thread saw the command).
+            if (gateNext < gateRecords_.size() && gateRecords_[gateNext].tsNs <= cutoff &&
+                gateRecords_[gateNext].tsNs <= headTs_[best])
+            {
+                refreshActorForBatch(0);
+                serialize(gateRecords_[gateNext++], 0, consumers);
+                ++emitted;
+                continue;
+            }
             if (headTs_[best] == INT64_MAX) break;
             Ring& ring = buffers_.ring(best);
             const TraceRecord& record = ring.slots[cursor_[best]++ & (kRingSlots - 1)];
@@ -452,6 +525,7 @@ class TraceCollector::Impl
             headTs_[best] = headTs(best, cutoff);
             ++emitted;
         }
+        gateRecords_.erase(gateRecords_.begin(), gateRecords_.begin() + gateNext);
         for (int i = 0; i < rings; ++i)
         {
             Ring& ring = buffers_.ring(i);
@@ -581,7 +655,13 @@ class TraceCollector::Impl
     bool fileHeaderQueued_ = false;
     int64_t fileHandOverNs_ = 0;  // when frames last went to the idle file writer
     std::vector<std::unique_ptr<Client>> clients_;
+    std::vector<std::unique_ptr<Client>> graveyard_;  // dead, freed after the event batch
     Client* holder_ = nullptr;  // the client whose `hold` is in force (step mode)
+    // Step mode: gate_hold / gate_step / gate_release records waiting for their drain (merged
+    // by time with the rings' events); when the hold in force began (0 = none) and its steps.
+    std::vector<TraceRecord> gateRecords_;
+    int64_t holdSinceNs_ = 0;
+    uint32_t holdSteps_ = 0;
     std::vector<ActorField> actorFields_;
     std::vector<uint32_t> actorGenerations_;
     std::vector<uint64_t> droppedSeen_;

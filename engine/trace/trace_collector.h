@@ -30,6 +30,7 @@ struct TraceOptions
     std::string file;                       // JSON Lines file ("" = none)
     bool payloadPreview = true;             // --trace-payload preview|none
     StepGate* stepGate = nullptr;           // --trace-step: clients may hold and step it
+    bool allowRemote = false;  // --trace-allow-remote: step commands from any peer
     bool enabled() const { return listen != "off" || !file.empty(); }
 };
 

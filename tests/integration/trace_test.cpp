@@ -283,6 +283,61 @@ TEST(Trace, ATraceClientThatNeverReadsCannotStallTheServer)
     EXPECT_EQ(server.stop(), 0);
 }
 
+// A viewer closed with unread data pending resets the connection: the collector learns it in the
+// client's read callback with EPOLLHUP|EPOLLERR and output pending, the case that freed the client
+// under its own channel's dispatch (a use-after-free; Channel now aborts on it). The master lives
+// on, serving and tracing, through many such resets under load.
+TEST(Trace, TraceClientsResetWithOutputPendingLeaveTheMasterServing)
+{
+    ServerProcess server({"--handler", "echo", "--worker-num", "2", "--reactor-num", "2",
+                          "--trace-listen", "127.0.0.1:0"});
+    ASSERT_TRUE(server.start());
+    uint16_t tracePort = traceSocketPort(server.output());
+    ASSERT_NE(tracePort, 0);
+    client::LoadOptions load;
+    load.port = server.port();
+    load.connections = 8;
+    load.durationS = 3.0;
+    client::LoadSummary summary;
+    std::thread traffic([&] { summary = client::runLoad(load); });
+    int resets = 0;
+    for (int i = 0; i < 20; ++i)
+    {
+        int fd = connectTrace(tracePort, 4096);  // a small buffer: output queues at once
+        ASSERT_GE(fd, 0);
+        std::this_thread::sleep_for(50ms);  // not reading while the server is busy
+        linger hard{1, 0};                  // close = RST, with unread data pending
+        ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+        ::close(fd);
+        ++resets;
+        ASSERT_TRUE(processExists(server.pid())) << "master died after " << resets << " resets";
+    }
+    traffic.join();
+    EXPECT_EQ(summary.errors, 0u);
+    EXPECT_GT(summary.requests, 0u);
+
+    int again = connectTrace(tracePort);
+    ASSERT_GE(again, 0);
+    auto lines = readLines(again, 3s, [](const std::string&) { return true; });
+    ::close(again);
+    ASSERT_EQ(lines.size(), 1u);
+    EXPECT_EQ(json::parse(lines[0])["type"], "header");
+    EXPECT_EQ(server.stop(), 0);
+}
+
+// A trace socket on an address other machines can reach is refused unless asked for: the stream
+// carries payload previews and step commands pause the server.
+TEST(Trace, ANonLoopbackTraceSocketNeedsTraceAllowRemote)
+{
+    ServerProcess refused({"--handler", "echo", "--trace-listen", "0.0.0.0:0"});
+    EXPECT_FALSE(refused.start(5s));
+    EXPECT_NE(refused.stderrText().find("--trace-allow-remote"), std::string::npos)
+        << refused.stderrText();
+
+    // Allowed, it would bind every interface: the unit test of ServerConfig covers that side,
+    // tests here stay on loopback.
+}
+
 // The trace file is written in whole blocks with O_DIRECT and its partial last block through
 // the page cache at most 100 ms later: a reader following the file of an idle server sees the
 // last event of a request while the server still runs.
