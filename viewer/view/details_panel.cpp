@@ -66,9 +66,23 @@ void eventTab(FrameContext& ctx, Commands& out)
     row("swoole fn", "%s", info.historicFn);
     const Actor& actor = store.actorOf(e);
     row("actor", "%s  pid %d  tid %d", actor.name.c_str(), actor.pid, actor.tid);
-    row("event", "#%lld  seq %llu", static_cast<long long>(index),
-        static_cast<unsigned long long>(e.seq));
-    row("time", "%s  (ts %lld ns)", formatOffsetNs(e.tsNs - store.firstNs()).c_str(),
+    // One number per event: its place in the recording, as in the timeline and the log. The
+    // server's seq is the same number unless the recording missed events (joined mid-stream,
+    // drops); then it is shown too, and the tooltip says why.
+    std::string number = eventNumber(static_cast<size_t>(index));
+    if (e.seq == static_cast<uint64_t>(index) + 1)
+        row("event", "%s of %zu", number.c_str(), store.size());
+    else
+        row("event", "%s of %zu  (server seq %llu)", number.c_str(), store.size(),
+            static_cast<unsigned long long>(e.seq));
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(
+            "#N counts the events of this recording from 1, as the timeline and the log do.\n"
+            "The server numbers its events too (seq); the two agree when the recording holds\n"
+            "every event from the first, and differ when it joined mid-stream or events were\n"
+            "dropped.");
+    row("time", "%s  (ts %lld ns)",
+        formatOffsetNs(e.tsNs - store.firstNs(), store.lastNs() - store.firstNs()).c_str(),
         static_cast<long long>(e.tsNs));
     if (e.session != 0) row("session", "%lld", static_cast<long long>(e.session));
     if (e.fd >= 0) row("fd", "%d", e.fd);
@@ -178,7 +192,7 @@ void modelFindingsSection(FrameContext& ctx, Commands& out)
             const trace::ModelFinding& f = findings[i];
             ImGui::PushID(i);
             char label[32];
-            std::snprintf(label, sizeof label, "#%llu", static_cast<unsigned long long>(f.ref));
+            std::snprintf(label, sizeof label, "%s", eventNumber(f.ref).c_str());
             bool selected = ctx.view.selectedEvent == static_cast<int64_t>(f.ref);
             if (ImGui::Selectable(label, selected, ImGuiSelectableFlags_AllowItemOverlap))
             {

@@ -32,17 +32,22 @@ void kindFilterPopup(EventFilter& filter)
     ImGui::SameLine();
     if (ImGui::SmallButton("hide all")) filter.hiddenKinds.set();
     ImGui::Separator();
-    ImGui::Columns(3, nullptr, false);
-    for (size_t k = 0; k < static_cast<size_t>(EventKind::Count); ++k)
+    // A fixed-fit table sizes each column to its widest name and the popup to the table, so no
+    // label is cut (legacy Columns split a width the auto-sized popup did not have yet).
+    if (ImGui::BeginTable("kindTable", 3, ImGuiTableFlags_SizingFixedFit))
     {
-        ImGui::PushID(static_cast<int>(k));
-        bool shown = !filter.hiddenKinds.test(k);
-        if (ImGui::Checkbox(trace::kindInfo(static_cast<EventKind>(k)).name, &shown))
-            filter.hiddenKinds.set(k, !shown);
-        ImGui::PopID();
-        ImGui::NextColumn();
+        for (size_t k = 0; k < static_cast<size_t>(EventKind::Count); ++k)
+        {
+            ImGui::TableNextColumn();
+            ImGui::PushID(static_cast<int>(k));
+            const trace::KindInfo& info = trace::kindInfo(static_cast<EventKind>(k));
+            bool shown = !filter.hiddenKinds.test(k);
+            if (ImGui::Checkbox(info.name, &shown)) filter.hiddenKinds.set(k, !shown);
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", info.historicFn);
+            ImGui::PopID();
+        }
+        ImGui::EndTable();
     }
-    ImGui::Columns(1);
     ImGui::EndPopup();
 }
 
@@ -102,6 +107,15 @@ void filterBar(FrameContext& ctx)
     ImGui::TextDisabled("%zu of %zu events", rows, ctx.store.size());
 }
 
+// A cell's text; when the column is too narrow for it, hovering shows all of it.
+void cellText(const std::string& text)
+{
+    float room = ImGui::GetContentRegionAvail().x;
+    ImGui::TextUnformatted(text.c_str());
+    if (ImGui::CalcTextSize(text.c_str()).x > room && ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", text.c_str());
+}
+
 ImU32 rowColor(const FrameContext& ctx, size_t index, const Event& e)
 {
     size_t pos = ctx.playback.position();
@@ -122,11 +136,10 @@ void eventRow(FrameContext& ctx, size_t index, Commands& out)
     if (future) ImGui::PushStyleVar(ImGuiStyleVar_Alpha, 0.55f);
 
     ImGui::TableNextColumn();
-    char label[32];
-    std::snprintf(label, sizeof label, "%zu", index);
+    std::string label = eventNumber(index);
     ImGui::PushID(static_cast<int>(index));
     if (ImGui::Selectable(
-            label, ctx.view.selectedEvent == static_cast<int64_t>(index),
+            label.c_str(), ctx.view.selectedEvent == static_cast<int64_t>(index),
             ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap))
     {
         out.push_back(
@@ -136,22 +149,23 @@ void eventRow(FrameContext& ctx, size_t index, Commands& out)
         out.push_back(
             Command::make(Command::Type::SeekEvent).withIndex(static_cast<int64_t>(index)));
     }
+    recordRowOfLastItem(ctx.view.eventLogRows, static_cast<int64_t>(index));
     ImGui::PopID();
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(formatOffsetNs(e.tsNs - store.firstNs()).c_str());
+    cellText(formatOffsetNs(e.tsNs - store.firstNs(), store.lastNs() - store.firstNs()));
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(store.actorOf(e).name.c_str());
+    cellText(store.actorOf(e).name);
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(eventTitle(store, index).c_str());
+    cellText(eventTitle(store, index));
     ImGui::TableNextColumn();
-    if (e.session != 0) ImGui::Text("%lld", static_cast<long long>(e.session));
+    if (e.session != 0) cellText(std::to_string(e.session));
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(trace::kindInfo(e.kind).historicFn);
+    cellText(trace::kindInfo(e.kind).historicFn);
     ImGui::TableNextColumn();
     std::string details = compactArgs(store.args(e));
     std::string_view payload = store.payload(e);
     if (!payload.empty()) details += "  \"" + readablePayload(payload) + '"';
-    ImGui::TextUnformatted(details.c_str());
+    cellText(details);
     if (future) ImGui::PopStyleVar();
 }
 
@@ -188,8 +202,19 @@ void followCursor(FrameContext& ctx, bool filtered, float rowHeight)
 
 }  // namespace
 
+void recordRowOfLastItem(std::vector<ScreenRow>& rows, int64_t id)
+{
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    float top = std::max(a.y, dl->GetClipRectMin().y);
+    float bottom = std::min(b.y, dl->GetClipRectMax().y);
+    if (bottom - top < (b.y - a.y) * 0.5f) return;  // mostly hidden: not a place to click
+    rows.push_back(ScreenRow{id, a.x, top, b.x - a.x, bottom - top});
+}
+
 void drawEventLogPanel(const RectF& window, FrameContext& ctx, Commands& out)
 {
+    ctx.view.eventLogRows.clear();
     if (!ctx.view.showEventLog) return;
     ImGui::SetNextWindowPos(ImVec2(window.x, window.y), ImGuiCond_Always);
     ImGui::SetNextWindowSize(ImVec2(window.w, window.h), ImGuiCond_Always);
@@ -205,18 +230,51 @@ void drawEventLogPanel(const RectF& window, FrameContext& ctx, Commands& out)
                                        ImGuiTableFlags_SizingFixedFit;
     float rowHeight = ImGui::GetTextLineHeight() + ImGui::GetStyle().CellPadding.y * 2;
     followCursor(ctx, filtered, rowHeight);
-    if (ImGui::BeginTable("events", 7, kFlags, ImGui::GetContentRegionAvail()))
+    // Columns as wide as their widest text (the trace's largest event number, its last time,
+    // its actor names, the longest kind and function), so nothing is cut at 1024 px; details
+    // take the rest and a hover shows a cut cell whole. A new digit in the event count makes a
+    // new table id, so the widths follow a growing live trace.
+    std::string lastNumber = eventNumber(std::max<size_t>(store.size(), 1) - 1);
+    char tableId[32];
+    std::snprintf(tableId, sizeof tableId, "events##%zu", lastNumber.size());
+    if (ImGui::BeginTable(tableId, 7, kFlags, ImGui::GetContentRegionAvail()))
     {
         float fs = ImGui::GetFontSize();
+        float cell = ImGui::GetStyle().CellPadding.x * 2 + fs * 0.3f;
+        auto width = [&](const std::string& text) { return ImGui::CalcTextSize(text.c_str()).x; };
+        float actorWidth = width("actor");
+        for (const Actor& a : store.actors()) actorWidth = std::max(actorWidth, width(a.name));
+        float kindWidth = width("event"), fnWidth = width("function");
+        for (size_t k = 0; k < static_cast<size_t>(EventKind::Count); ++k)
+        {
+            const trace::KindInfo& info = trace::kindInfo(static_cast<EventKind>(k));
+            kindWidth = std::max(kindWidth, width(info.name));
+            fnWidth = std::max(fnWidth, width(info.historicFn));
+        }
+        // A title adds a callback or a pipe message type: "callback_enter onReceive".
+        kindWidth += width(" RECV_DATA");
+        int64_t span = store.size() ? store.lastNs() - store.firstNs() : 0;
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, fs * 3.2f);
-        ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed, fs * 7.0f);
-        ImGui::TableSetupColumn("actor", ImGuiTableColumnFlags_WidthFixed, fs * 5.5f);
-        ImGui::TableSetupColumn("event", ImGuiTableColumnFlags_WidthFixed, fs * 12.0f);
-        ImGui::TableSetupColumn("session", ImGuiTableColumnFlags_WidthFixed, fs * 3.8f);
-        ImGui::TableSetupColumn("function", ImGuiTableColumnFlags_WidthFixed, fs * 14.0f);
+        ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthFixed, width(lastNumber) + cell);
+        ImGui::TableSetupColumn("time", ImGuiTableColumnFlags_WidthFixed,
+                                width(formatOffsetNs(span, span)) + cell);
+        ImGui::TableSetupColumn("actor", ImGuiTableColumnFlags_WidthFixed, actorWidth + cell);
+        ImGui::TableSetupColumn("event", ImGuiTableColumnFlags_WidthFixed, kindWidth + cell);
+        ImGui::TableSetupColumn("session", ImGuiTableColumnFlags_WidthFixed,
+                                width("session") + cell);
+        ImGui::TableSetupColumn("function", ImGuiTableColumnFlags_WidthFixed, fnWidth + cell);
         ImGui::TableSetupColumn("details", ImGuiTableColumnFlags_WidthStretch);
-        ImGui::TableHeadersRow();
+        ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+        for (int column = 0; column < 7; ++column)
+        {
+            ImGui::TableSetColumnIndex(column);
+            ImGui::TableHeader(ImGui::TableGetColumnName(column));
+            if (column == 0 && ImGui::IsItemHovered())
+                ImGui::SetTooltip(
+                    "Event number: #1 is the recording's first event (the timeline and the\n"
+                    "details count the same way). It is the server's seq unless the recording\n"
+                    "missed events (joined mid-stream, drops): the details then show both.");
+        }
 
         ImGuiListClipper clipper;
         clipper.Begin(static_cast<int>(rows), rowHeight);

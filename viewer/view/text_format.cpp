@@ -12,13 +12,32 @@ namespace rscope::viewer
 
 std::string formatOffsetNs(int64_t ns)
 {
+    return formatOffsetNs(ns, ns);
+}
+
+std::string formatOffsetNs(int64_t ns, int64_t spanNs)
+{
     char buf[48];
     double ms = static_cast<double>(ns) / 1e6;
-    if (ms < 1000.0 && ms > -1000.0)
+    if (spanNs < 1000000000 && spanNs > -1000000000)
         std::snprintf(buf, sizeof buf, "%+.4f ms", ms);
     else
         std::snprintf(buf, sizeof buf, "%+.6f s", ms / 1000.0);
     return buf;
+}
+
+std::string formatTimeReadout(int64_t cursorNs, int64_t totalNs)
+{
+    // The playback clock runs on between events and past the last one: the readout is about the
+    // trace, so it stops at its ends, and both sides share the total's unit.
+    totalNs = std::max<int64_t>(totalNs, 0);
+    cursorNs = std::clamp<int64_t>(cursorNs, 0, totalNs);
+    return formatOffsetNs(cursorNs, totalNs) + " of " + formatOffsetNs(totalNs, totalNs);
+}
+
+std::string eventNumber(size_t index)
+{
+    return "#" + std::to_string(index + 1);
 }
 
 std::string compactArgs(std::string_view json)

@@ -175,8 +175,13 @@ void scrubber(FrameContext& ctx, Commands& out)
     const TraceStore& store = ctx.store;
     uint64_t pos = ctx.playback.position();
     uint64_t lo = 0, hi = store.size();
+    // The slider's value is the count of events at or before the cursor: the newest one's
+    // number (eventNumber), the same "#N" as the log and the details.
     char fmt[96];
-    std::snprintf(fmt, sizeof fmt, "event %%llu of %zu", store.size());
+    if (pos == 0)
+        std::snprintf(fmt, sizeof fmt, "before event #1 (of %zu)", store.size());
+    else
+        std::snprintf(fmt, sizeof fmt, "event #%%llu of %zu", store.size());
     ImGui::SetNextItemWidth(-1);
     ImGui::BeginDisabled(store.size() == 0);
     if (ImGui::SliderScalar("##scrub", ImGuiDataType_U64, &pos, &lo, &hi, fmt))
@@ -241,7 +246,7 @@ void densityStrip(FrameContext& ctx, Commands& out)
     {
         float f = std::clamp((ImGui::GetMousePos().x - a.x) / size.x, 0.0f, 1.0f);
         int64_t t = t0 + static_cast<int64_t>(f * static_cast<double>(t1 - t0));
-        ImGui::SetTooltip("%s (click to jump)", formatOffsetNs(t - t0).c_str());
+        ImGui::SetTooltip("%s (click to jump)", formatOffsetNs(t - t0, t1 - t0).c_str());
         if (ImGui::IsItemActive() && ImGui::IsMouseDown(ImGuiMouseButton_Left))
             out.push_back(Command::make(Command::Type::SeekNs).withNs(t));
     }
@@ -257,15 +262,16 @@ void statusLine(FrameContext& ctx)
         return;
     }
     int64_t t0 = store.firstNs();
-    // Before the first event (a fresh load) the cursor reads as the trace's start.
-    int64_t cursorNs = std::max(pb.cursorNs(), t0);
-    ImGui::Text("%s of %s", formatOffsetNs(cursorNs - t0).c_str(),
-                formatOffsetNs(store.lastNs() - t0).c_str());
+    int64_t cursorNs = pb.cursorNs();
+    ImGui::TextUnformatted(formatTimeReadout(cursorNs - t0, store.lastNs() - t0).c_str());
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Trace time of the cursor, from the first event to the last");
     size_t pos = pb.position();
     if (pos > 0)
     {
         ImGui::SameLine(0, ImGui::GetFontSize());
-        ImGui::TextDisabled("newest: #%zu %s", pos - 1, eventTitle(store, pos - 1).c_str());
+        ImGui::TextDisabled("newest: event %s %s", eventNumber(pos - 1).c_str(),
+                            eventTitle(store, pos - 1).c_str());
     }
     const Activity& act = ctx.activity;
     if (act.rateMode)

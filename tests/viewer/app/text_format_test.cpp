@@ -15,6 +15,29 @@ TEST(TextFormat, OffsetsUnderASecondAreMillisecondsWithTenthsOfMicroseconds)
     EXPECT_EQ(formatOffsetNs(2272561000), "+2.272561 s");
 }
 
+TEST(TextFormat, OffsetsInATraceKeepTheTraceUnit)
+{
+    // A 2 s trace: even its first second reads in seconds, so a column never mixes units.
+    EXPECT_EQ(formatOffsetNs(618517200, 2000000000), "+0.618517 s");
+    EXPECT_EQ(formatOffsetNs(618517200, 619030000), "+618.5172 ms");
+}
+
+TEST(TextFormat, TimeReadoutHasOneUnitAndNeverRunsPastTheEnd)
+{
+    // The issue's "+1.219 s of +619.03 ms": the playback clock ran 600 ms past the last event.
+    EXPECT_EQ(formatTimeReadout(1219000000, 619030000), "+619.0300 ms of +619.0300 ms");
+    EXPECT_EQ(formatTimeReadout(-5, 619030000), "+0.0000 ms of +619.0300 ms");
+    EXPECT_EQ(formatTimeReadout(618424200, 619030000), "+618.4242 ms of +619.0300 ms");
+    EXPECT_EQ(formatTimeReadout(618424200, 1219000000), "+0.618424 s of +1.219000 s");
+    EXPECT_EQ(formatTimeReadout(0, 0), "+0.0000 ms of +0.0000 ms");
+}
+
+TEST(TextFormat, EventNumbersAreOneBasedLikeSeq)
+{
+    EXPECT_EQ(eventNumber(0), "#1");
+    EXPECT_EQ(eventNumber(21), "#22");
+}
+
 TEST(TextFormat, CompactArgsDropJsonPunctuationButKeepQuotedCommas)
 {
     EXPECT_EQ(compactArgs(R"({"bytes":12,"buffered_total":0})"), "bytes=12 buffered_total=0");
