@@ -8,6 +8,7 @@
 #include <atomic>
 #include <string>
 
+#include "engine/base/log_rate_limit.h"
 #include "engine/base/process_globals.h"
 
 namespace rscope::base
@@ -83,6 +84,12 @@ void logLine(LogLevel level, std::string_view message)
         p += n;
         left -= static_cast<size_t>(n);
     }
+}
+
+std::string suppressedSuffix(uint64_t suppressed)
+{
+    if (suppressed == 0) return {};
+    return fmt::format(" ({} more like this suppressed)", suppressed);
 }
 
 std::string printableText(std::string_view bytes, size_t maxBytes)

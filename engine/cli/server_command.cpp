@@ -63,6 +63,10 @@ void addServerCommand(CLI::App& app)
     cmd->add_option("--package-max-length", c.protocol.maxLength,
                     "Largest packet; a bigger one closes only its connection (min 65536)")
         ->capture_default_str();
+    cmd->add_option("--socket-buffer-size", c.socketBufferSize,
+                    "Output queued per connection before send() fails (swoole's "
+                    "socket_buffer_size); the connection stays open")
+        ->capture_default_str();
     cmd->add_option("--max-request", c.maxRequest, "Recycle a worker after N requests (0 = off)")
         ->capture_default_str();
     cmd->add_option("--max-connection", c.maxConnection,

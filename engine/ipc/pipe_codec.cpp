@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "engine/base/log.h"
+#include "engine/base/log_rate_limit.h"
 
 namespace rscope::ipc
 {
@@ -57,8 +58,9 @@ void MessageAssembler::accept(const char* datagram, size_t n, MessageSink& sink)
     {
         // A successor worker reading its predecessor's half train lands here (model 4).
         if (orphanChunks_++ == 0)
-            RS_WARN("pipe: chunk of message {} without BEGIN; dropped (abnormal pipeline data)",
-                    head.msgId);
+            RS_WARN_LIMITED(
+                "pipe: chunk of message {} without BEGIN; dropped (abnormal pipeline data)",
+                head.msgId);
         return;
     }
     Train& train = it->second;
@@ -84,8 +86,8 @@ void MessageAssembler::evictOldest()
     auto oldest = trains_.begin();
     for (auto it = trains_.begin(); it != trains_.end(); ++it)
         if (it->second.order < oldest->second.order) oldest = it;
-    RS_WARN("pipe: message {} never completed ({} of {} bytes); dropped", oldest->first,
-            oldest->second.bytes.size(), oldest->second.head.len);
+    RS_WARN_LIMITED("pipe: message {} never completed ({} of {} bytes); dropped", oldest->first,
+                    oldest->second.bytes.size(), oldest->second.head.len);
     trains_.erase(oldest);
 }
 

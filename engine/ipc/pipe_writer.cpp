@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "engine/base/log.h"
+#include "engine/base/log_rate_limit.h"
 #include "engine/ipc/pipe_codec.h"
 #include "engine/reactor/channel.h"
 #include "engine/trace/trace_emitter.h"
@@ -131,8 +132,8 @@ void PipeWriter::flushBatch()
             if (n < 0 && errno == EINTR) continue;
             if (n < 0 && errno != EAGAIN)
             {
-                RS_ERROR("sendmmsg(pipe fd {}): {}; {} datagrams dropped", fd_,
-                         base::errnoText(errno), count - sent);
+                RS_ERROR_LIMITED("sendmmsg(pipe fd {}): {}; {} datagrams dropped", fd_,
+                                 base::errnoText(errno), count - sent);
                 sent = count;
             }
             break;
@@ -206,8 +207,9 @@ int PipeWriter::write(const PipeHeader& head, const char* payload, size_t len)
     }
     if (result < 0)
     {
-        RS_ERROR("sendmsg(pipe fd {}): {}; {} message of {} bytes dropped", fd_,
-                 base::errnoText(result), pipeTypeName(static_cast<PipeType>(head.type)), len);
+        RS_ERROR_LIMITED("sendmsg(pipe fd {}): {}; {} message of {} bytes dropped", fd_,
+                         base::errnoText(result), pipeTypeName(static_cast<PipeType>(head.type)),
+                         len);
         return result;
     }
     if (!queued) return 0;
@@ -229,7 +231,8 @@ bool PipeWriter::flush()
         int rc = sendDatagram(head, datagram.data() + sizeof head, datagram.size() - sizeof head);
         if (rc == -EAGAIN) return false;
         if (rc < 0)
-            RS_ERROR("sendmsg(pipe fd {}): {}; queued datagram dropped", fd_, base::errnoText(rc));
+            RS_ERROR_LIMITED("sendmsg(pipe fd {}): {}; queued datagram dropped", fd_,
+                             base::errnoText(rc));
         queuedBytes_ -= datagram.size();
         queue_.pop_front();
     }

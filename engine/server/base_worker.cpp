@@ -10,6 +10,7 @@
 
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
+#include "engine/base/log_rate_limit.h"
 #include "engine/ipc/pipe_reader.h"
 #include "engine/ipc/pipe_writer.h"
 #include "engine/reactor/channel.h"
@@ -138,13 +139,13 @@ void BaseWorker::onAccept()
         if (fd == -EAGAIN) return;
         if (fd < 0)
         {
-            RS_WARN("accept4: {}; continuing", base::errnoText(fd));
+            RS_WARN_LIMITED("accept4: {}; continuing", base::errnoText(fd));
             return;
         }
         int64_t session = fd < config.maxConnection ? shared.allocateSession() : 0;
         if (session == 0)
         {
-            RS_WARN("fd {}: too many connections; closing it", fd);
+            RS_WARN_LIMITED("fd {}: too many connections; closing it", fd);
             ::close(fd);
             continue;
         }
@@ -208,8 +209,8 @@ void BaseWorker::onClientRead(Connection* conn)
         framing_ = nullptr;
         if (error != nullptr)
         {
-            RS_WARN("session {} (fd {}): {}; closing this connection", conn->session(), conn->fd(),
-                    error);
+            RS_WARN_LIMITED("session {} (fd {}): {}; closing this connection", conn->session(),
+                            conn->fd(), error);
             peerClose(conn, "protocol");
         }
         return;

@@ -14,6 +14,7 @@
 
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
+#include "engine/base/log_rate_limit.h"
 #include "engine/dispatch/dispatch_policy.h"
 #include "engine/ipc/pipe_writer.h"
 #include "engine/reactor/channel.h"
@@ -123,20 +124,21 @@ void Master::onAccept()
         }
         if (fd < 0)
         {
-            RS_WARN("accept4: {}; continuing", base::errnoText(fd));
+            RS_WARN_LIMITED("accept4: {}; continuing", base::errnoText(fd));
             continue;
         }
         if (fd >= config.maxConnection)
         {
-            RS_WARN("accept4: fd {} >= max_connection {}; too many connections, closing it", fd,
-                    config.maxConnection);
+            RS_WARN_LIMITED("accept4: fd {} >= max_connection {}; too many connections, closing it",
+                            fd, config.maxConnection);
             ::close(fd);
             continue;
         }
         int64_t session = shared.allocateSession();
         if (session == 0)
         {
-            RS_WARN("session table full ({} slots); closing fd {}", shared.sessionCapacity(), fd);
+            RS_WARN_LIMITED("session table full ({} slots); closing fd {}",
+                            shared.sessionCapacity(), fd);
             ::close(fd);
             continue;
         }

@@ -8,6 +8,7 @@
 
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
+#include "engine/base/log_rate_limit.h"
 #include "engine/base/process_globals.h"
 #include "engine/dispatch/dispatch_policy.h"
 #include "engine/ipc/pipe_codec.h"
@@ -172,8 +173,8 @@ void ReactorThread::Loop::onMessage(const ipc::PipeHeader& head, const char* pay
             onShutdown();
             break;
         default:
-            RS_WARN("pipe: unexpected {} message for session {}; dropped",
-                    ipc::pipeTypeName(static_cast<ipc::PipeType>(head.type)), head.session);
+            RS_WARN_LIMITED("pipe: unexpected {} message for session {}; dropped",
+                            ipc::pipeTypeName(static_cast<ipc::PipeType>(head.type)), head.session);
     }
 }
 
@@ -308,8 +309,9 @@ void ReactorThread::Loop::onClientRead(Connection* conn)
         framing_ = nullptr;
         if (error != nullptr)
         {
-            RS_WARN("session {} (fd {}): {} (package_max_length {}); closing this connection",
-                    conn->session(), conn->fd(), error, config_.protocol.maxLength);
+            RS_WARN_LIMITED(
+                "session {} (fd {}): {} (package_max_length {}); closing this connection",
+                conn->session(), conn->fd(), error, config_.protocol.maxLength);
             if (trace::on())
             {
                 auto r = connRecord(trace::EventKind::FrameError, conn);

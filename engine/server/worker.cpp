@@ -7,6 +7,7 @@
 
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
+#include "engine/base/log_rate_limit.h"
 #include "engine/dispatch/dispatch_policy.h"
 #include "engine/ipc/pipe_codec.h"
 #include "engine/ipc/pipe_reader.h"
@@ -151,8 +152,9 @@ void Worker::onMessage(const ipc::PipeHeader& head, const char* payload, size_t 
                     closeAsOwner(head.session, s, head.aux & ipc::kCloseReset);
                 break;
             default:
-                RS_WARN("pipe: unexpected {} message for session {}; dropped",
-                        ipc::pipeTypeName(static_cast<ipc::PipeType>(head.type)), head.session);
+                RS_WARN_LIMITED("pipe: unexpected {} message for session {}; dropped",
+                                ipc::pipeTypeName(static_cast<ipc::PipeType>(head.type)),
+                                head.session);
         }
     }
     catch (const std::exception& e)
@@ -292,8 +294,8 @@ bool Worker::send(int64_t session, std::string_view data)
     }
     if (slot->overflow.load(std::memory_order_relaxed))
     {
-        RS_WARN("send(session {}): output buffer full (socket_buffer_size {}); dropped", session,
-                server_.config().socketBufferSize);
+        RS_WARN_LIMITED("send(session {}): output buffer full (socket_buffer_size {}); dropped",
+                        session, server_.config().socketBufferSize);
         return false;
     }
     sendToReactor(session, *slot, static_cast<uint8_t>(ipc::PipeType::SendData), data.data(),

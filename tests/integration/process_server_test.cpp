@@ -2,7 +2,11 @@
 // big packets, dispatch modes, exact callback totals, worker restart, framing errors, resets,
 // graceful shutdown, and BASE mode.
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <map>
@@ -327,6 +331,50 @@ TEST(ProcessServer, OversizedPacketClosesOnlyItsConnection)
     EXPECT_EQ(good.recvExact(9), packet("still"));
     EXPECT_NE(server.stderrText().find("packet too large"), std::string::npos)
         << server.stderrText();
+    EXPECT_EQ(server.stop(), 0);
+}
+
+// A client that sends and never reads: its replies fill the output queue past
+// socket_buffer_size, and from then on each send() to it fails, as in swoole, while the
+// connection stays open. The log says so a few times, not once per dropped reply (a probe saw
+// 95,101 lines in 20 s), and other clients are served meanwhile.
+TEST(ProcessServer, AClientThatNeverReadsCannotFloodTheLog)
+{
+    ServerProcess server({"--handler", "echo", "--worker-num", "1", "--reactor-num", "1",
+                          "--socket-buffer-size", "1048576"});
+    ASSERT_TRUE(server.start());
+    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int small = 4096;
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+    timeval limit{5, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(server.port());
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    std::string chunk(65536, 'x');
+    size_t sent = 0;
+    for (int i = 0; i < 400; ++i)  // 26 MB: kernel buffers (a few MB) + 1 MiB queue, many times
+    {
+        ssize_t n = ::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL);
+        if (n <= 0) break;
+        sent += static_cast<size_t>(n);
+    }
+    EXPECT_GT(sent, 16u << 20) << "the server keeps reading from a client that does not read";
+
+    TestClient other(server.port());
+    ASSERT_TRUE(other.sendAll("still served"));
+    EXPECT_EQ(other.recvExact(12), "still served");
+
+    std::string err = server.stderrText();
+    size_t warnings = 0;
+    for (size_t at = err.find("output buffer full"); at != std::string::npos;
+         at = err.find("output buffer full", at + 1))
+        ++warnings;
+    EXPECT_GE(warnings, 1u) << err.substr(0, 2000);
+    EXPECT_LE(warnings, 6u) << "rate-limited per cause";
+    ::close(fd);
     EXPECT_EQ(server.stop(), 0);
 }
 
