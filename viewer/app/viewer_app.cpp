@@ -4,6 +4,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include <GLFW/glfw3.h>
@@ -71,8 +73,8 @@ ViewerApp::~ViewerApp()
 int ViewerApp::run()
 {
     if (options_.bench) return runBench();
-    if (options_.headless()) return runHeadless();
-    return runInteractive();
+    if (options_.headless()) return writeStateOnExit(runHeadless());
+    return writeStateOnExit(runInteractive());
 }
 
 bool ViewerApp::initWindow(bool visible, bool vsync)
@@ -116,7 +118,13 @@ bool ViewerApp::initWindow(bool visible, bool vsync)
     if (headless_) io.ConfigFlags |= ImGuiConfigFlags_NoMouse;
     applyStyle();
     loadFonts(kFontPixels);
-    // Headless frames take no input, so the backend installs no callbacks.
+    // Headless frames take no input, so the backend installs no callbacks. Ours goes first:
+    // the backend chains to it.
+    if (!headless_)
+    {
+        glfwSetWindowUserPointer(window_, this);
+        glfwSetKeyCallback(window_, onKey);
+    }
     ImGui_ImplGlfw_InitForOpenGL(window_, !headless_);
     ImGui_ImplOpenGL3_Init("#version 330 core");
     imguiReady_ = true;
@@ -173,6 +181,7 @@ Commands ViewerApp::drawUi()
 
     // Only the tab on show is laid out: the others would cost a frame's work for nothing.
     pictures_.clear();
+    view_.sessionListRows.clear();  // the Sequence tab refills them when it is on show
     RectF area = beginPicturePanel(rects.architecture, ctx);
     pictureArea_ = area;
     switch (view_.pictureTab)
@@ -278,7 +287,9 @@ void ViewerApp::frame(double dtSec)
     if (headless_) ImGui::GetIO().DeltaTime = static_cast<float>(kHeadlessDt);
     ImGui::NewFrame();
     Commands commands = drawUi();
+    shortcutCommands(commands);
     ImGui::Render();
+    ++frames_;
 
     int fbWidth = 0, fbHeight = 0;
     glfwGetFramebufferSize(window_, &fbWidth, &fbHeight);
@@ -286,8 +297,46 @@ void ViewerApp::frame(double dtSec)
     clearBackgrounds(fbWidth, fbHeight);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     fps_ = ImGui::GetIO().Framerate;
+    // Before the commands: the dump's cursor and selection are those the pictures were drawn
+    // with (a click shows in the next frame's dump).
+    if (!headless_) dumpLayoutIfDue();
 
     applyCommands(commands);
+}
+
+void ViewerApp::onKey(GLFWwindow* window, int key, int /*scancode*/, int action, int mods)
+{
+    auto* app = static_cast<ViewerApp*>(glfwGetWindowUserPointer(window));
+    if (app != nullptr && action != GLFW_RELEASE) app->pressedKeys_.push_back({key, mods, action});
+}
+
+void ViewerApp::shortcutCommands(Commands& out)
+{
+    // Presses come from the key callback, not from ImGui's per-frame key state: in 1.86 a tap
+    // whose press and release reach the same frame is not seen at all (xdotool's are such).
+    std::vector<KeyPress> keys;
+    keys.swap(pressedKeys_);
+    const ImGuiIO& io = ImGui::GetIO();
+    // Space plays or pauses, the arrows step: the keys a learner tries first. Not while a text
+    // field (search, a File dialog) has the keyboard.
+    bool playbackKeys = !io.WantTextInput &&
+                        !ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId) &&
+                        store_->size() > 0;
+    constexpr int kChordMods = GLFW_MOD_CONTROL | GLFW_MOD_ALT | GLFW_MOD_SUPER;
+    using T = Command::Type;
+    for (const KeyPress& k : keys)
+    {
+        // Ctrl+Q quits like the window's close button (File > Quit).
+        if (k.key == GLFW_KEY_Q && (k.mods & GLFW_MOD_CONTROL) && k.action == GLFW_PRESS)
+            out.push_back(Command::make(T::Quit));
+        if (!playbackKeys || (k.mods & kChordMods) != 0) continue;
+        if (k.key == GLFW_KEY_SPACE && k.action == GLFW_PRESS)
+            out.push_back(Command::make(T::TogglePlay));
+        else if (k.key == GLFW_KEY_LEFT)  // held down: repeats step on
+            out.push_back(Command::make(T::StepBack));
+        else if (k.key == GLFW_KEY_RIGHT)
+            out.push_back(Command::make(T::StepForward));
+    }
 }
 
 void ViewerApp::clearBackgrounds(int fbWidth, int fbHeight)
@@ -320,6 +369,9 @@ int ViewerApp::runInteractive()
     if (!options_.tutorial.empty())
         if (int rc = openTutorial(options_.tutorial); rc != kExitOk) return rc;  // attaches
     applyStartOptions();
+    // A file loads in slices over the first frames: the moment (--at-event, --at-ns) is taken
+    // again once it is in.
+    startOptionsPending_ = reader_ != nullptr;
 
     double last = glfwGetTime();
     while (!glfwWindowShouldClose(window_) && !quitRequested())
@@ -330,6 +382,11 @@ int ViewerApp::runInteractive()
         last = now;
         frame(dt);
         glfwSwapBuffers(window_);
+        if (startOptionsPending_ && !reader_)
+        {
+            startOptionsPending_ = false;
+            applyStartOptions();
+        }
         // Nothing moves while paused with no source feeding: wait for input instead of
         // redrawing the same frame (llvmpipe renders on the CPU).
         bool idle = !playback_.playing() && !live_ && !reader_;
@@ -399,44 +456,124 @@ int ViewerApp::writeCaptures()
         std::fprintf(stderr, "rscope-viewer: %s\n", error.c_str());
         return kExitWriteFailed;
     }
-    if (!options_.dumpLayout.empty())
+    if (!options_.dumpLayout.empty() && !writeLayoutFile(options_.dumpLayout, error))
     {
-        const TraceStore& store = *store_;
-        size_t pos = std::min(playback_.position(), store.size());
-        nlohmann::json extra;
-        extra["source"] = sourceLabel_;
-        extra["events"] = store.size();
-        extra["errors"] = store.errorCount();
-        extra["unknown_kinds"] = store.unknownKinds();
-        extra["window"] = {{"width", options_.width}, {"height", options_.height}};
-        extra["cursor"] = {{"position", pos},
-                           {"event", pos > 0 ? static_cast<int64_t>(pos - 1) : -1},
-                           {"ns", playback_.cursorNs()},
-                           {"kind", pos > 0 ? trace::kindInfo(store[pos - 1].kind).name : ""}};
-        extra["selected_session"] = view_.selectedSession;
-        extra["holding_server"] = view_.holdingServer;
-        extra["rate_mode"] = activity_.rateMode;
-        if (live_)
-            extra["live"] = {{"address", live_->address()},
-                             {"status", liveStatusName(live_->status())},
-                             {"lines", live_->linesReceived()}};
-        extra["picture_tab"] = pictureTabName(view_.pictureTab);
-        if (tutorial_) extra["tutorial"] = tutorialJson();
-        if (!faultLog_.empty()) extra["faults"] = faultLog_;
-        nlohmann::json findings = nlohmann::json::array();
-        for (const trace::ModelFinding& f : findings_.findings())
-            findings.push_back({{"event", f.ref}, {"seq", f.seq}, {"message", f.message}});
-        extra["model_findings"] = findings;
-        extra["statistics"] = statisticsJson(stats_, pos);
-        std::vector<const DrawList*> pictures;
-        for (const DrawList& p : pictures_) pictures.push_back(&p);
-        if (!writeLayoutDump(options_.dumpLayout, pictures, extra, error))
-        {
-            std::fprintf(stderr, "rscope-viewer: %s\n", error.c_str());
-            return kExitWriteFailed;
-        }
+        std::fprintf(stderr, "rscope-viewer: %s\n", error.c_str());
+        return kExitWriteFailed;
     }
     return kExitOk;
+}
+
+void ViewerApp::dumpLayoutIfDue()
+{
+    if (options_.dumpLayoutEveryMs <= 0) return;
+    double now = glfwGetTime();
+    if ((now - lastDumpSec_) * 1000 < options_.dumpLayoutEveryMs) return;
+    lastDumpSec_ = now;
+    // Written beside the file, then renamed over it: a reader sees the old or the new one.
+    std::string error, tmp = options_.dumpLayout + ".tmp";
+    std::error_code ec;
+    if (!writeLayoutFile(tmp, error))
+        std::fprintf(stderr, "rscope-viewer: %s\n", error.c_str());
+    else if (std::filesystem::rename(tmp, options_.dumpLayout, ec); ec)
+        std::fprintf(stderr, "rscope-viewer: layout dump: rename(%s): %s\n", tmp.c_str(),
+                     ec.message().c_str());
+}
+
+bool ViewerApp::writeLayoutFile(const std::string& path, std::string& error) const
+{
+    const TraceStore& store = *store_;
+    size_t pos = std::min(playback_.position(), store.size());
+    nlohmann::json extra;
+    extra["source"] = sourceLabel_;
+    extra["frame"] = frames_;
+    extra["events"] = store.size();
+    extra["errors"] = store.errorCount();
+    extra["unknown_kinds"] = store.unknownKinds();
+    extra["window"] = {{"width", options_.width}, {"height", options_.height}};
+    extra["cursor"] = {{"position", pos},
+                       {"event", pos > 0 ? static_cast<int64_t>(pos - 1) : -1},
+                       {"ns", playback_.cursorNs()},
+                       {"kind", pos > 0 ? trace::kindInfo(store[pos - 1].kind).name : ""}};
+    extra["selected_session"] = view_.selectedSession;
+    extra["holding_server"] = view_.holdingServer;
+    extra["rate_mode"] = activity_.rateMode;
+    if (live_)
+        extra["live"] = {{"address", live_->address()},
+                         {"status", liveStatusName(live_->status())},
+                         {"lines", live_->linesReceived()}};
+    extra["picture_tab"] = pictureTabName(view_.pictureTab);
+    if (tutorial_) extra["tutorial"] = tutorialJson();
+    if (!faultLog_.empty()) extra["faults"] = faultLog_;
+    nlohmann::json findings = nlohmann::json::array();
+    for (const trace::ModelFinding& f : findings_.findings())
+        findings.push_back({{"event", f.ref}, {"seq", f.seq}, {"message", f.message}});
+    extra["model_findings"] = findings;
+    extra["statistics"] = statisticsJson(stats_, pos);
+    // Where things are on screen (window pixels), for tests that click: the panels, and the
+    // rows of the event log and of the Sequence tab's session list drawn this frame.
+    auto rect = [](const RectF& r) { return nlohmann::json::array({r.x, r.y, r.w, r.h}); };
+    extra["panels"] = {{"pictures", rect(rects_.architecture)},
+                       {"details", rect(rects_.details)},
+                       {"tutorial", rect(rects_.tutorial)},
+                       {"timeline", rect(rects_.timeline)},
+                       {"event_log", rect(rects_.eventLog)}};
+    auto rows = [](const std::vector<ScreenRow>& in)
+    {
+        nlohmann::json out = nlohmann::json::array();
+        for (const ScreenRow& r : in)
+            out.push_back({{"id", r.id}, {"rect", nlohmann::json::array({r.x, r.y, r.w, r.h})}});
+        return out;
+    };
+    extra["event_log_rows"] = rows(view_.eventLogRows);
+    extra["session_list_rows"] = rows(view_.sessionListRows);
+    extra["state"] = stateJson();
+    std::vector<const DrawList*> pictures;
+    for (const DrawList& p : pictures_) pictures.push_back(&p);
+    return writeLayoutDump(path, pictures, extra, error);
+}
+
+nlohmann::json ViewerApp::stateJson() const
+{
+    size_t pos = std::min(playback_.position(), store_->size());
+    int w = options_.width, h = options_.height;
+    if (window_) glfwGetWindowSize(window_, &w, &h);
+    nlohmann::json tutorial = nullptr;
+    if (tutorial_)
+        tutorial = {{"name", tutorial_->lesson().id},
+                    {"step", tutorial_->step() + 1},  // 1-based, as the panel and --tutorial-step
+                    {"steps", tutorial_->steps()},
+                    {"status", checkpointStatusName(tutorial_->status())},
+                    {"checkpoint_met", tutorial_->status() == CheckpointStatus::Met}};
+    return {
+        {"cursor_event", pos > 0 ? static_cast<int64_t>(pos - 1) : -1},  // -1: before the first
+        {"cursor_position", pos},
+        {"events", store_->size()},
+        {"playing", playback_.playing()},
+        {"selected_session",
+         view_.selectedSession != 0 ? nlohmann::json(view_.selectedSession) : nullptr},
+        {"selected_event",
+         view_.selectedEvent >= 0 ? nlohmann::json(view_.selectedEvent) : nullptr},
+        {"picture", pictureTabName(view_.pictureTab)},
+        {"live", live_ != nullptr},            // watching a server's trace socket
+        {"following_live", playback_.live()},  // the cursor rides the newest event
+        {"holding_server", view_.holdingServer},
+        {"tutorial", tutorial},
+        {"window", {{"w", w}, {"h", h}}},
+        {"source", sourceLabel_},
+    };
+}
+
+int ViewerApp::writeStateOnExit(int rc) const
+{
+    if (options_.dumpStateOnExit.empty()) return rc;
+    std::ofstream out(options_.dumpStateOnExit, std::ios::binary | std::ios::trunc);
+    out << stateJson().dump(1) << '\n';
+    out.flush();
+    if (out) return rc;
+    std::fprintf(stderr, "rscope-viewer: --dump-state-on-exit %s: cannot write; exiting\n",
+                 options_.dumpStateOnExit.c_str());
+    return rc == kExitOk ? kExitWriteFailed : rc;
 }
 
 }  // namespace rscope::viewer

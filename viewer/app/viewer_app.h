@@ -5,6 +5,7 @@
 // Thread-safety: none; every method runs on the GUI thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -73,10 +74,21 @@ class ViewerApp
     void frame(
         double dtSec);  // model update, UI, render (no swap: a capture reads the back buffer)
     void updateModel(double dtSec);
+    // The keyboard shortcuts (Space, Left, Right, Ctrl+Q) pressed since the last frame, as
+    // commands; onKey is the GLFW key callback that records them.
+    static void onKey(GLFWwindow* window, int key, int scancode, int action, int mods);
+    void shortcutCommands(Commands& out);
     void driveStepHops();  // --step-hops
     Commands drawUi();
     void clearBackgrounds(int fbWidth, int fbHeight);
     int writeCaptures();
+    // The --dump-layout document: the pictures of the last frame, the cursor, the panels' and
+    // rows' rectangles, and stateJson() under "state".
+    bool writeLayoutFile(const std::string& path, std::string& error) const;
+    void dumpLayoutIfDue();  // --dump-layout-every: interactive frames rewrite the dump
+    // --dump-state-on-exit: cursor_event, selected_session, picture, live, tutorial, window.
+    nlohmann::json stateJson() const;
+    int writeStateOnExit(int rc) const;  // rc, or kExitWriteFailed when the file failed
     DrawList layoutArchitectureIn(const RectF& canvas) const;
     // The shown tab's picture, rendered offscreen at its full size (File > Export, --export-png).
     bool exportPicture(const std::string& path, std::string& error);
@@ -144,6 +156,14 @@ class ViewerApp
     RectF pictureArea_;  // the picture tab's content area this frame
     PanelRects rects_;   // where the panels were placed this frame (their backgrounds are cleared)
     float fps_ = 0;
+    uint64_t frames_ = 0;               // frames drawn (the layout dump's "frame")
+    bool startOptionsPending_ = false;  // interactive: --at-event waits for the file to load
+    struct KeyPress
+    {
+        int key, mods, action;
+    };
+    std::vector<KeyPress> pressedKeys_;  // by onKey, taken by the next frame
+    double lastDumpSec_ = -1e9;          // glfwGetTime() of the last --dump-layout-every write
     int stepHopsLeft_ = 0;
     size_t stepBaseEvents_ = 0;  // store size when --step-hops took the hold
     int stepFrames_ = 0;

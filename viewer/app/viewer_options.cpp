@@ -19,6 +19,14 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
                    "Headless: render one moment to this PNG and exit");
     app.add_option("--dump-layout", out.dumpLayout,
                    "Headless: write that frame's draw records (nodes, edges, tokens) as JSON");
+    app.add_option("--dump-layout-every", out.dumpLayoutEveryMs,
+                   "Interactive: rewrite the --dump-layout file at most every MS ms while the "
+                   "window runs (written whole: a reader never sees half a file)")
+        ->check(CLI::Range(10, 60000))
+        ->needs(app.get_option("--dump-layout"));
+    app.add_option("--dump-state-on-exit", out.dumpStateOnExit,
+                   "On exit (window closed, Ctrl+Q), write the cursor_event, selected_session, "
+                   "picture, live, tutorial and window as JSON to this file");
     app.add_option("--export-png", out.exportPng,
                    "Headless: render the shown picture (--picture) offscreen at its full size "
                    "(a whole sequence diagram) to this PNG and exit");

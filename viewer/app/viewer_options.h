@@ -11,10 +11,16 @@ namespace rscope::viewer
 
 struct ViewerOptions
 {
-    std::string replayPath;     // --replay FILE.jsonl
-    std::string connect;        // --connect HOST:PORT or unix:PATH
-    std::string screenshot;     // --screenshot OUT.png (headless)
-    std::string dumpLayout;     // --dump-layout OUT.json (headless)
+    std::string replayPath;  // --replay FILE.jsonl
+    std::string connect;     // --connect HOST:PORT or unix:PATH
+    std::string screenshot;  // --screenshot OUT.png (headless)
+    std::string dumpLayout;  // --dump-layout OUT.json (headless, or every N ms: below)
+    // --dump-layout-every MS: the window stays interactive and rewrites the --dump-layout file
+    // (whole, by rename) at most every MS ms, so a test can find what to click.
+    int dumpLayoutEveryMs = 0;
+    // --dump-state-on-exit FILE: when the viewer exits (window closed, Ctrl+Q, SIGTERM or the
+    // end of a headless run), the cursor, selection, picture, live, tutorial and window as JSON.
+    std::string dumpStateOnExit;
     std::string exportPng;      // --export-png OUT.png: the shown picture, full size (headless)
     std::string exportMermaid;  // --export-mermaid OUT.mmd: the sequence diagram (headless)
     std::optional<int64_t> atEvent;  // --at-event N: event N (0-based) is the newest
@@ -45,8 +51,8 @@ struct ViewerOptions
     // Headless: render some frames, write the screenshot / dump, exit.
     bool headless() const
     {
-        return !screenshot.empty() || !dumpLayout.empty() || !exportPng.empty() ||
-               !exportMermaid.empty();
+        return !screenshot.empty() || (!dumpLayout.empty() && dumpLayoutEveryMs == 0) ||
+               !exportPng.empty() || !exportMermaid.empty();
     }
 };
 

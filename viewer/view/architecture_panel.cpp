@@ -33,6 +33,7 @@ void drawArchitectureTab(const DrawList& picture, FrameContext& ctx, Commands& o
     const RectF& c = picture.canvas;
     // The canvas is one item, so the window does not scroll and clicks land here.
     ImGui::InvisibleButton("##canvas", ImVec2(c.w, c.h));
+    bool hovered = ImGui::IsItemHovered();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     paintDrawList(dl, picture);
 
@@ -56,7 +57,7 @@ void drawArchitectureTab(const DrawList& picture, FrameContext& ctx, Commands& o
         dl->AddText(ImVec2(c.x + (c.w - size.x) / 2, c.y + c.h * 0.8f),
                     IM_COL32(200, 206, 216, 255), hint.c_str());
     }
-    handlePictureInput(picture, out);
+    handlePictureInput(picture, hovered, out);
 }
 
 }  // namespace rscope::viewer

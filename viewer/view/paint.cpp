@@ -272,6 +272,13 @@ bool hitsSequenceMessage(const EdgeRecord& e, Vec2f p, float fontSize, const Rec
     return p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1;
 }
 
+// The session of a client node ("client[42]" in the architecture, a sequence lane's head), or 0.
+int64_t clientNodeSession(const NodeRecord& n)
+{
+    if (n.id.rfind("client[", 0) != 0) return 0;
+    return std::strtoll(n.id.c_str() + 7, nullptr, 10);
+}
+
 bool overlaps(const ImVec4& r, const std::vector<ImVec4>& taken)
 {
     return std::any_of(taken.begin(), taken.end(),
@@ -451,9 +458,9 @@ HitResult hitTest(const DrawList& list, Vec2f p)
     return hit;
 }
 
-void handlePictureInput(const DrawList& list, Commands& out)
+void handlePictureInput(const DrawList& list, bool canvasHovered, Commands& out)
 {
-    if (!ImGui::IsWindowHovered()) return;
+    if (!canvasHovered) return;
     ImVec2 mouse = ImGui::GetMousePos();
     if (!list.canvas.contains({mouse.x, mouse.y})) return;
     HitResult hit = hitTest(list, {mouse.x, mouse.y});
@@ -475,6 +482,8 @@ void handlePictureInput(const DrawList& list, Commands& out)
         // The layout's tooltip usually states the status already; the bare state is a fallback.
         if (hit.node->tooltip.empty() && !hit.node->state.empty())
             ImGui::Text("state: %s", hit.node->state.c_str());
+        if (clientNodeSession(*hit.node) != 0)
+            ImGui::TextDisabled("click: follow this session everywhere");
     }
     else if (hit.edge->eventIndex >= 0)
     {
@@ -499,7 +508,10 @@ void handlePictureInput(const DrawList& list, Commands& out)
     if (!ImGui::IsMouseClicked(ImGuiMouseButton_Left)) return;
     if (hit.token)
     {
-        out.push_back(Command::make(Command::Type::SelectSession).withSession(hit.token->session));
+        // A token of no session (a startup hop) selects its event and keeps the selection.
+        if (hit.token->session != 0)
+            out.push_back(
+                Command::make(Command::Type::SelectSession).withSession(hit.token->session));
         out.push_back(Command::make(Command::Type::SelectEvent)
                           .withIndex(static_cast<int64_t>(hit.token->eventIndex)));
     }
@@ -511,10 +523,10 @@ void handlePictureInput(const DrawList& list, Commands& out)
         out.push_back(Command::make(Command::Type::SelectEvent).withIndex(index));
         out.push_back(Command::make(Command::Type::SeekEvent).withIndex(index));
     }
-    else if (hit.node && hit.node->id.rfind("client[", 0) == 0)
+    else if (hit.node && clientNodeSession(*hit.node) != 0)
     {
-        int64_t session = std::strtoll(hit.node->id.c_str() + 7, nullptr, 10);
-        out.push_back(Command::make(Command::Type::SelectSession).withSession(session));
+        out.push_back(
+            Command::make(Command::Type::SelectSession).withSession(clientNodeSession(*hit.node)));
     }
 }
 

@@ -26,8 +26,10 @@ HitResult hitTest(const DrawList& list, Vec2f point);
 
 // Hover tooltip for what is under the mouse, and clicks: a token selects its request
 // (session) and event, a client node its session, a sequence message its session and event and
-// moves the cursor there. Call inside the window that holds the canvas.
-void handlePictureInput(const DrawList& list, Commands& out);
+// moves the cursor there. `canvasHovered` is ImGui::IsItemHovered() read right after the
+// canvas's InvisibleButton: on the frame of a click that button becomes the active item, and
+// from then on IsWindowHovered() says false, so the window cannot be asked instead.
+void handlePictureInput(const DrawList& list, bool canvasHovered, Commands& out);
 
 // Readable text colour for a fill (dark on light fills, light on dark ones).
 ImU32 textColorOn(Color fill);

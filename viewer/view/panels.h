@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <imgui.h>
 
@@ -120,5 +121,9 @@ void drawTutorialMenu(FrameContext& ctx, Commands& out);
 void drawServerMenu(FrameContext& ctx, Commands& out);
 void drawTimelinePanel(const RectF& window, FrameContext& ctx, Commands& out);
 void drawEventLogPanel(const RectF& window, FrameContext& ctx, Commands& out);
+
+// Appends the last item (a row's Selectable) to `rows` as its visible part, clipped by the
+// current clip rectangle (a scrolled table's body); rows hidden under the header are skipped.
+void recordRowOfLastItem(std::vector<ScreenRow>& rows, int64_t id);
 
 }  // namespace rscope::viewer

@@ -142,6 +142,7 @@ void drawSessionList(const SessionIndex& index, FrameContext& ctx, Commands& out
             if (ImGui::Selectable(buf, selected, ImGuiSelectableFlags_SpanAllColumns))
                 out.push_back(Command::make(Command::Type::SelectSession)
                                   .withSession(selected ? 0 : s.session));
+            recordRowOfLastItem(v.sessionListRows, s.session);
             ImGui::TableNextColumn();
             ImGui::Text("%d", s.fd);
             ImGui::TableNextColumn();
@@ -266,6 +267,7 @@ DrawList drawDiagram(const SessionIndex& index, FrameContext& ctx, Commands& out
     ImVec2 avail = ImGui::GetContentRegionAvail();
     RectF canvas{pos.x, pos.y, std::max(1.0f, avail.x), std::max(1.0f, avail.y)};
     ImGui::InvisibleButton("##seqcanvas", ImVec2(canvas.w, canvas.h));
+    bool hovered = ImGui::IsItemHovered();
 
     // Scrolling: the wheel scrolls and stops following; a new selection, or the cursor moved
     // by hand (a step, a seek) while paused, follows again.
@@ -280,7 +282,7 @@ DrawList drawDiagram(const SessionIndex& index, FrameContext& ctx, Commands& out
         v.sequenceFollowPosition = position;
     }
     float rowH = sequenceRowHeight(fs);
-    if (ImGui::IsItemHovered() && ImGui::GetIO().MouseWheel != 0)
+    if (hovered && ImGui::GetIO().MouseWheel != 0)
     {
         v.sequenceScrollY -= ImGui::GetIO().MouseWheel * rowH * 3;
         v.sequenceFollow = false;
@@ -318,7 +320,7 @@ DrawList drawDiagram(const SessionIndex& index, FrameContext& ctx, Commands& out
                           IM_COL32(150, 160, 180, 120), fs * 0.12f);
     }
     size_t before = out.size();
-    handlePictureInput(list, out);
+    handlePictureInput(list, hovered, out);
     // A click on a message moves the cursor to it: follow it there.
     if (out.size() != before) v.sequenceFollow = true;
     return list;
@@ -359,6 +361,7 @@ DrawList drawSequenceTab(const RectF& area, FrameContext& ctx, Commands& out)
     }
     const SessionIndex& index = *ctx.sessions;
     ViewState& v = ctx.view;
+    v.sessionListRows.clear();
     float fs = ImGui::GetFontSize();
     float splitW = std::max(4.0f, ImGui::GetStyle().ItemSpacing.x);
     // The list gets 30 % of the tab unless its splitter was dragged; the diagram keeps room for

@@ -31,9 +31,10 @@ DrawList drawStartupTab(const RectF& area, FrameContext& ctx, Commands& out)
     // The canvas is one item, so the window does not scroll and clicks land here.
     ImGui::InvisibleButton("##startup_canvas", ImVec2(area.w, area.h));
     // Read before the tooltip below opens a window of its own.
-    bool clicked = ImGui::IsItemHovered() && ImGui::IsMouseClicked(ImGuiMouseButton_Left);
+    bool hovered = ImGui::IsItemHovered();
+    bool clicked = hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left);
     paintDrawList(ImGui::GetWindowDrawList(), picture);
-    handlePictureInput(picture, out);
+    handlePictureInput(picture, hovered, out);
 
     // Clicks on steps are this tab's own (the shared input handler knows tokens and clients).
     if (ctx.startup == nullptr || !clicked) return picture;

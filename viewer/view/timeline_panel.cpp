@@ -41,6 +41,8 @@ void transportButtons(FrameContext& ctx, Commands& out)
         pb.playing() ? "\xe2\x9d\x9a\xe2\x9d\x9a Pause###play" : "\xe2\x96\xb6 Play###play";
     if (ImGui::Button(playLabel, ImVec2(playWidth, 0)))
         out.push_back(Command::make(Command::Type::TogglePlay));
+    // The keys are read by the app (ViewerApp::shortcutCommands), whichever panel has focus.
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Play or pause; key: Space");
     ImGui::SameLine();
     if (ImGui::Button("Step \xe2\x96\xb6"))
         out.push_back(Command::make(Command::Type::StepForward));
@@ -285,22 +287,6 @@ void statusLine(FrameContext& ctx)
     }
 }
 
-// Space plays or pauses, the arrows step: the keys a learner tries first. Not while a text field
-// (search, a File dialog) has the keyboard.
-void keyboardShortcuts(FrameContext& ctx, Commands& out)
-{
-    const ImGuiIO& io = ImGui::GetIO();
-    if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId) ||
-        ctx.store.size() == 0)
-        return;
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Space), false))
-        out.push_back(Command::make(Command::Type::TogglePlay));
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_LeftArrow)))
-        out.push_back(Command::make(Command::Type::StepBack));
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_RightArrow)))
-        out.push_back(Command::make(Command::Type::StepForward));
-}
-
 }  // namespace
 
 void drawTimelinePanel(const RectF& window, FrameContext& ctx, Commands& out)
@@ -315,7 +301,6 @@ void drawTimelinePanel(const RectF& window, FrameContext& ctx, Commands& out)
     scrubber(ctx, out);
     densityStrip(ctx, out);
     statusLine(ctx);
-    keyboardShortcuts(ctx, out);
     ImGui::End();
 }
 

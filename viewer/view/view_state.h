@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "viewer/model/bundled_files.h"
 #include "viewer/model/event_filter.h"
 
 namespace rscope::viewer
@@ -24,11 +25,23 @@ enum class PictureTab : uint8_t
 const char* pictureTabName(PictureTab tab);  // "architecture", "startup", "sequence", "stats"
 bool pictureTabByName(std::string_view name, PictureTab& out);
 
+// A row of a list as drawn this frame, in screen pixels (the visible part), for the layout dump:
+// tests that click a row find it there. `id`: what the row stands for (an event, a session).
+struct ScreenRow
+{
+    int64_t id = 0;
+    float x = 0, y = 0, w = 0, h = 0;
+};
+
 struct ViewState
 {
     int64_t selectedSession = 0;  // 0 = none; synchronised across every panel
     int64_t selectedEvent = -1;   // event index highlighted in the log (-1 = none)
     bool logFollowsCursor = true;
+    // The rows the event log (id = event index) and the Sequence tab's session list (id =
+    // session) drew this frame; rebuilt by those panels every frame, empty when not shown.
+    std::vector<ScreenRow> eventLogRows;
+    std::vector<ScreenRow> sessionListRows;
     // Live step mode: this viewer holds the server's step gate (rscope server --trace-step).
     bool holdingServer = false;
     // Until when (steady ms) a slow trace reader the Server menu opened stays connected.
@@ -56,6 +69,10 @@ struct ViewState
     bool openModalRequested = false;
     bool saveModalRequested = false;
     char openPath[512] = {};
+    // File -> Open: the bundled traces it lists (read when it opens) and why the path last
+    // tried was refused (empty: nothing refused).
+    std::vector<BundledTrace> openTraces;
+    std::string openError;
     char savePath[512] = {};
     bool exportPngModalRequested = false;
     char exportPngPath[512] = "/tmp/rscope-picture.png";

@@ -1,0 +1,291 @@
+// The interactive viewer under real X input (real_viewer.h: its own Xvfb, xdotool): clicks on
+// a token, a client node, a sequence arrow, an event-log row and a session row select the same
+// session everywhere; Space plays and pauses, Left and Right step; the start options and the
+// exit state hold in a window too.
+#include <chrono>
+#include <string>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "tests/viewer/app/real_viewer.h"
+
+namespace rscope::viewer
+{
+namespace
+{
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+using test::Point;
+using test::RealViewer;
+using test::Rect;
+
+const std::string kArticle = std::string(RSCOPE_SOURCE_DIR) + "/traces/article.jsonl";
+
+// Article events (0-based): the request of session 1.
+constexpr int kRecvDataPipeWrite = 21;  // pipe_write RECV_DATA reactor[0] -> worker[2]
+constexpr int kOnReceiveEnter = 26;     // callback_enter onReceive in worker[2]
+constexpr int kSession = 1;
+
+std::vector<std::string> articleAt(int event, std::vector<std::string> more = {})
+{
+    std::vector<std::string> args = {"--replay", kArticle, "--at-event", std::to_string(event)};
+    args.insert(args.end(), more.begin(), more.end());
+    return args;
+}
+
+// The dump shows the file loaded, the cursor on `event` and the `picture` tab.
+RealViewer::Predicate shows(int event, const std::string& picture)
+{
+    return [event, picture](const json& d)
+    {
+        return d.value("events", 0) > 0 && d["cursor"]["event"] == event &&
+               d["picture_tab"] == picture && !d["pictures"].empty() &&
+               d["pictures"][0]["picture"] == picture;
+    };
+}
+
+int64_t selectedSession(const json& d)
+{
+    const json& s = d["state"]["selected_session"];
+    return s.is_null() ? 0 : s.get<int64_t>();
+}
+
+int64_t cursorEvent(const json& d)
+{
+    return d["state"]["cursor_event"].get<int64_t>();
+}
+
+TEST(RealInput, ClickOnTheRecvDataTokenSelectsItsSession)
+{
+    RealViewer v(articleAt(kRecvDataPipeWrite));
+    ASSERT_TRUE(v.waitReady()) << v.log();
+    json d = v.waitLayout(shows(kRecvDataPipeWrite, "architecture"));
+    ASSERT_FALSE(d.is_null()) << v.lastLayout().dump().substr(0, 400) << v.log();
+    EXPECT_EQ(selectedSession(d), 0) << "nothing is selected before the click";
+    std::optional<Point> token = test::tokenWhere(
+        d, [](const json& t)
+        { return t["event_index"] == kRecvDataPipeWrite && t["kind"] == "pipe_write"; });
+    ASSERT_TRUE(token) << "no RECV_DATA token at event 21";
+
+    ASSERT_TRUE(v.click(*token)) << v.log();
+    json after = v.waitLayout([](const json& j) { return selectedSession(j) == kSession; });
+    EXPECT_FALSE(after.is_null()) << "the click selected nothing";
+    if (!after.is_null())
+    {
+        // Every picture and panel reads the one selection: the token and its client node.
+        const json& pic = after["pictures"][0];
+        bool tokenSelected = false;
+        for (const json& t : pic["tokens"])
+            if (t["event_index"] == kRecvDataPipeWrite) tokenSelected = t["selected"];
+        EXPECT_TRUE(tokenSelected);
+        for (const json& n : pic["nodes"])
+        {
+            if (n["id"] == "client[1]") EXPECT_TRUE(n["selected"].get<bool>());
+        }
+    }
+
+    json state = v.quitAndReadState();
+    EXPECT_EQ(v.exitCode(), 0) << v.log();
+    ASSERT_TRUE(state.is_object()) << v.log();
+    EXPECT_EQ(state["selected_session"], kSession);
+    EXPECT_EQ(state["selected_event"], kRecvDataPipeWrite);
+    EXPECT_EQ(state["cursor_event"], kRecvDataPipeWrite) << "a token click does not seek";
+}
+
+TEST(RealInput, ClickOnTheClientNodeSelectsItsSession)
+{
+    RealViewer v(articleAt(kOnReceiveEnter));
+    ASSERT_TRUE(v.waitReady()) << v.log();
+    json d = v.waitLayout(shows(kOnReceiveEnter, "architecture"));
+    ASSERT_FALSE(d.is_null()) << v.log();
+    std::optional<Rect> client = test::nodeRect(d, "client[1]");
+    ASSERT_TRUE(client) << "no client[1] node at event 26";
+    // Inside the box, clear of its border (where edges end and tokens travel).
+    ASSERT_TRUE(v.click(client->at(0.3f, 0.6f))) << v.log();
+
+    json state = v.quitAndReadState();
+    ASSERT_TRUE(state.is_object()) << v.log();
+    EXPECT_EQ(state["selected_session"], kSession);
+    EXPECT_EQ(state["cursor_event"], kOnReceiveEnter);
+}
+
+TEST(RealInput, ClickOnASequenceArrowSelectsItsSessionAndMovesTheCursor)
+{
+    RealViewer v(articleAt(30, {"--picture", "sequence"}));
+    ASSERT_TRUE(v.waitReady()) << v.log();
+    json d = v.waitLayout(shows(30, "sequence"));
+    ASSERT_FALSE(d.is_null()) << v.lastLayout().dump().substr(0, 400) << v.log();
+    ASSERT_EQ(selectedSession(d), 0);
+    // An arrow of session 1 between two lanes, on screen, before the cursor's own event (the
+    // worker's RECV_DATA receive, event 25, at 1280x800).
+    float top = d["pictures"][0]["canvas"][1];
+    float bottom = top + d["pictures"][0]["canvas"][3].get<float>();
+    int64_t target = -1;
+    std::optional<Point> arrow =
+        test::edgeMiddle(d,
+                         [&](const json& e)
+                         {
+                             float y = e["a"][1];
+                             if (e["kind"] != "message" || e["session"] != kSession ||
+                                 e["event_index"] >= 30 || y < top + 20 || y > bottom - 20)
+                                 return false;
+                             target = e["event_index"];
+                             return true;
+                         });
+    ASSERT_TRUE(arrow) << "no arrow of session 1 before event 30 on screen";
+
+    ASSERT_TRUE(v.click(*arrow)) << v.log();
+    json after = v.waitLayout([&](const json& j) { return cursorEvent(j) == target; });
+    EXPECT_FALSE(after.is_null()) << "the click did not move the cursor";
+
+    json state = v.quitAndReadState();
+    ASSERT_TRUE(state.is_object()) << v.log();
+    EXPECT_EQ(state["selected_session"], kSession);
+    EXPECT_EQ(state["selected_event"], target);
+    EXPECT_EQ(state["cursor_event"], target);
+    EXPECT_EQ(state["picture"], "sequence");
+}
+
+TEST(RealInput, ClickOnAnEventLogRowSelectsItsSessionAndEvent)
+{
+    // The log centres the cursor's row: at event 23, the rows around it (21 among them) show.
+    RealViewer v(articleAt(23));
+    ASSERT_TRUE(v.waitReady()) << v.log();
+    json d = v.waitLayout(
+        [](const json& j)
+        {
+            return shows(23, "architecture")(j) &&
+                   test::rowRect(j, "event_log_rows", kRecvDataPipeWrite).has_value();
+        });
+    ASSERT_FALSE(d.is_null()) << v.lastLayout()["event_log_rows"].dump() << v.log();
+    Rect row = *test::rowRect(d, "event_log_rows", kRecvDataPipeWrite);
+    ASSERT_TRUE(v.click(row.at(0.3f, 0.5f))) << v.log();
+
+    json after = v.waitLayout([](const json& j) { return cursorEvent(j) == kRecvDataPipeWrite; });
+    EXPECT_FALSE(after.is_null()) << "the row click did not move the cursor";
+    if (!after.is_null())
+    {
+        // The architecture shows the same selection: the session's client node.
+        std::optional<Rect> client = test::nodeRect(after, "client[1]");
+        const json& pic = after["pictures"][0];
+        for (const json& n : pic["nodes"])
+        {
+            if (n["id"] == "client[1]") EXPECT_TRUE(n["selected"].get<bool>());
+        }
+        EXPECT_TRUE(client.has_value());
+    }
+    json state = v.quitAndReadState();
+    ASSERT_TRUE(state.is_object()) << v.log();
+    EXPECT_EQ(state["selected_session"], kSession);
+    EXPECT_EQ(state["selected_event"], kRecvDataPipeWrite);
+    EXPECT_EQ(state["cursor_event"], kRecvDataPipeWrite);
+}
+
+TEST(RealInput, ClickOnASessionRowSelectsTheSession)
+{
+    RealViewer v(articleAt(30, {"--picture", "sequence"}));
+    ASSERT_TRUE(v.waitReady()) << v.log();
+    json d = v.waitLayout(
+        [](const json& j)
+        {
+            return shows(30, "sequence")(j) &&
+                   test::rowRect(j, "session_list_rows", kSession).has_value();
+        });
+    ASSERT_FALSE(d.is_null()) << v.lastLayout()["session_list_rows"].dump() << v.log();
+    ASSERT_TRUE(v.click(test::rowRect(d, "session_list_rows", kSession)->at(0.5f, 0.5f)))
+        << v.log();
+    json after = v.waitLayout([](const json& j) { return selectedSession(j) == kSession; });
+    EXPECT_FALSE(after.is_null()) << "the session row click selected nothing";
+    json state = v.quitAndReadState();
+    ASSERT_TRUE(state.is_object()) << v.log();
+    EXPECT_EQ(state["selected_session"], kSession);
+    EXPECT_EQ(state["cursor_event"], 30) << "a session row does not seek";
+}
+
+TEST(RealInput, ArrowKeysStepTheCursor)
+{
+    RealViewer v(articleAt(kRecvDataPipeWrite));
+    ASSERT_TRUE(v.waitReady()) << v.log();
+    ASSERT_FALSE(v.waitLayout(shows(kRecvDataPipeWrite, "architecture")).is_null()) << v.log();
+
+    ASSERT_TRUE(v.key("Right")) << v.log();
+    EXPECT_FALSE(v.waitLayout([](const json& j) { return cursorEvent(j) == 22; }).is_null())
+        << "Right did not step forward";
+    ASSERT_TRUE(v.key("Left"));
+    ASSERT_TRUE(v.key("Left"));
+    EXPECT_FALSE(v.waitLayout([](const json& j) { return cursorEvent(j) == 20; }).is_null())
+        << "Left did not step back";
+
+    json state = v.quitAndReadState();
+    ASSERT_TRUE(state.is_object()) << v.log();
+    EXPECT_EQ(state["cursor_event"], 20);
+    EXPECT_EQ(state["playing"], false);
+}
+
+TEST(RealInput, SpacePlaysAndPausesAgain)
+{
+    // 150 ms an event: a few events pass between the two presses, the rest of the file does not.
+    RealViewer v(articleAt(5, {"--pace-ms", "150"}));
+    ASSERT_TRUE(v.waitReady()) << v.log();
+    ASSERT_FALSE(v.waitLayout(shows(5, "architecture")).is_null()) << v.log();
+    EXPECT_EQ(v.lastLayout()["state"]["playing"], false);
+
+    ASSERT_TRUE(v.key("space")) << v.log();
+    json playing = v.waitLayout([](const json& j)
+                                { return j["state"]["playing"] == true && cursorEvent(j) >= 7; });
+    ASSERT_FALSE(playing.is_null()) << "Space did not play";
+    ASSERT_TRUE(v.key("space"));
+    json paused = v.waitLayout([](const json& j) { return j["state"]["playing"] == false; });
+    ASSERT_FALSE(paused.is_null()) << "Space did not pause";
+    int64_t at = cursorEvent(paused);
+    EXPECT_LT(at, 37) << "paused before the end of the trace";
+    std::this_thread::sleep_for(500ms);  // > 3 events at the pace: it would have moved
+    json later = v.nextLayout();
+    ASSERT_FALSE(later.is_null());
+    EXPECT_EQ(cursorEvent(later), at) << "the cursor moved while paused";
+
+    json state = v.quitAndReadState();
+    ASSERT_TRUE(state.is_object()) << v.log();
+    EXPECT_EQ(state["playing"], false);
+    EXPECT_EQ(state["cursor_event"], at);
+}
+
+TEST(RealInput, StartOptionsHoldInAWindowAndTheExitStateSaysSo)
+{
+    RealViewer v({"--replay", kArticle, "--at-event", "21", "--picture", "startup",
+                  "--select-session", "1", "--width", "1000", "--height", "700"});
+    ASSERT_TRUE(v.waitReady()) << v.log();
+    ASSERT_FALSE(v.waitLayout(shows(21, "startup")).is_null()) << v.log();
+    json state = v.quitAndReadState();
+    EXPECT_EQ(v.exitCode(), 0) << v.log();
+    ASSERT_TRUE(state.is_object()) << v.log();
+    EXPECT_EQ(state["cursor_event"], 21);
+    EXPECT_EQ(state["picture"], "startup");
+    EXPECT_EQ(state["selected_session"], 1);
+    EXPECT_EQ(state["live"], false);
+    EXPECT_TRUE(state["tutorial"].is_null());
+    EXPECT_EQ(state["window"]["w"], 1000);
+    EXPECT_EQ(state["window"]["h"], 700);
+}
+
+TEST(RealInput, TutorialStepHoldsInAWindow)
+{
+    RealViewer v({"--tutorial", "02-one-request", "--tutorial-replay", "--tutorial-step", "2"});
+    ASSERT_TRUE(v.waitReady()) << v.log();
+    json d = v.waitLayout(
+        [](const json& j)
+        { return j["state"]["tutorial"].is_object() && j["state"]["tutorial"]["step"] == 2; });
+    EXPECT_FALSE(d.is_null()) << v.lastLayout()["state"].dump() << v.log();
+    json state = v.quitAndReadState();
+    ASSERT_TRUE(state.is_object()) << v.log();
+    ASSERT_TRUE(state["tutorial"].is_object());
+    EXPECT_EQ(state["tutorial"]["name"], "02-one-request");
+    EXPECT_EQ(state["tutorial"]["step"], 2);
+    EXPECT_TRUE(state["tutorial"]["checkpoint_met"].is_boolean());
+}
+
+}  // namespace
+}  // namespace rscope::viewer
