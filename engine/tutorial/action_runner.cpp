@@ -58,12 +58,12 @@ void sleepMs(int ms)
     }
 }
 
-int connectBlocking(const sockaddr_in& addr, int rcvbufBytes)
+int connectBlocking(const sockaddr_in& addr, int rcvbufBytes, int ioTimeoutMs)
 {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) return -1;
     if (rcvbufBytes > 0) ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbufBytes, sizeof rcvbufBytes);
-    timeval tv{kHelperIoTimeoutMs / 1000, 0};
+    timeval tv{ioTimeoutMs / 1000, (ioTimeoutMs % 1000) * 1000};
     ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
     ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     int one = 1;
@@ -150,6 +150,7 @@ bool ActionRunner::forkSocketHelper(const Action& action, std::string& error)
         error = fmt::format("{}: the server's addresses are unknown", action.kind);
         return false;
     }
+    const int ioMs = clientTimeoutMs_ > 0 ? clientTimeoutMs_ : kHelperIoTimeoutMs;
     // Buffers the child uses are made here, before fork.
     std::string message = action.message.empty() ? kArticleMessage : action.message;
     std::string big;
@@ -163,10 +164,10 @@ bool ActionRunner::forkSocketHelper(const Action& action, std::string& error)
     if (action.kind == "send_big")
         body = [&]
         {
-            int fd = connectBlocking(server, 0);
+            int fd = connectBlocking(server, 0, ioMs);
             if (fd < 0) return 1;
             bool sent = sendAll(fd, big.data(), big.size());
-            readReply(fd, kHelperIoTimeoutMs, 200);  // the reply, or the server closing it
+            readReply(fd, ioMs, 200);  // the reply, or the server closing it
             ::close(fd);
             return sent ? 0 : 2;  // a server close during the send is a lesson outcome too
         };
@@ -175,7 +176,7 @@ bool ActionRunner::forkSocketHelper(const Action& action, std::string& error)
         {
             for (int& fd : fds)
             {
-                fd = connectBlocking(server, 0);
+                fd = connectBlocking(server, 0, ioMs);
                 if (fd >= 0 && action.send) sendAll(fd, message.data(), message.size());
             }
             sleepMs(action.holdMs);
@@ -188,7 +189,7 @@ bool ActionRunner::forkSocketHelper(const Action& action, std::string& error)
         {
             // A tiny receive buffer that is never read: the server's socket buffer fills and it
             // must drop events for this client only.
-            int fd = connectBlocking(trace, 4096);
+            int fd = connectBlocking(trace, 4096, ioMs);
             if (fd < 0) return 1;
             sleepMs(action.ms);
             ::close(fd);
@@ -199,10 +200,10 @@ bool ActionRunner::forkSocketHelper(const Action& action, std::string& error)
         {
             for (size_t i = 0; i < fds.size(); ++i)
             {
-                int fd = connectBlocking(server, 0);
+                int fd = connectBlocking(server, 0, ioMs);
                 if (fd < 0) return 1;
                 sendAll(fd, message.data(), message.size());
-                readReply(fd, kHelperIoTimeoutMs, kHelperIoTimeoutMs);  // until the server closes
+                readReply(fd, ioMs, ioMs);  // until the server closes
                 ::close(fd);
             }
             return 0;
@@ -210,14 +211,14 @@ bool ActionRunner::forkSocketHelper(const Action& action, std::string& error)
     else  // client_close
         body = [&, sendFirst = !action.message.empty()]
         {
-            int fd = connectBlocking(server, 0);
+            int fd = connectBlocking(server, 0, ioMs);
             if (fd < 0) return 1;
             // Without a message the client just hangs up: with the article's server a request
             // would make the server close first.
             if (sendFirst)
             {
                 sendAll(fd, message.data(), message.size());
-                readReply(fd, kHelperIoTimeoutMs, 100);
+                readReply(fd, ioMs, 100);
             }
             else
                 sleepMs(100);  // long enough for the accept to be seen before the EOF
@@ -277,7 +278,10 @@ bool ActionRunner::run(const Action& action, const Lesson& lesson,
     if (kind == "send_article" || kind == "server_close")
     {
         std::string message = action.message.empty() ? kArticleMessage : action.message;
-        return spawnClient({"--message", escapeBackslashes(message)}, error);
+        std::vector<std::string> args{"--message", escapeBackslashes(message)};
+        if (clientTimeoutMs_ > 0)
+            args.insert(args.end(), {"--timeout-ms", std::to_string(clientTimeoutMs_)});
+        return spawnClient(args, error);
     }
     if (kind == "send_requests")
     {

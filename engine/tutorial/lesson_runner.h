@@ -81,6 +81,11 @@ class ActionRunner
     bool waitIdle(int timeoutMs);
     // Stops every helper (SIGKILL) and resumes paused workers. The destructor calls it.
     void stopAll();
+    // How long a request's client waits for the server's reply (the article client's
+    // --timeout-ms, the socket helpers' reads); 0 = their defaults (3 s, 5 s). A viewer that
+    // holds the server's step gate while the learner reads sets it long: the reply comes steps
+    // later.
+    void setClientTimeoutMs(int ms) { clientTimeoutMs_ = ms; }
 
   private:
     bool spawnClient(const std::vector<std::string>& args, std::string& error);
@@ -92,6 +97,7 @@ class ActionRunner
     // slow trace readers each run in their own process, so the caller's thread never blocks.
     std::vector<pid_t> helpers_;
     std::vector<pid_t> pausedWorkers_;  // SIGCONT'ed by stopAll so a stop never hangs on them
+    int clientTimeoutMs_ = 0;
 };
 
 }  // namespace rscope::tutorial

@@ -303,7 +303,7 @@ TEST_F(TutorialLive, CheckCommandPassesLessonsOneAndTwo)
                           RSCOPE_SOURCE_DIR "/tutorials");
     EXPECT_EQ(r.status, 0) << r.out;
     EXPECT_NE(r.out.find("01-startup step 7/7: ok ("), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("02-one-request step 6/6: ok ("), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("02-one-request step 7/7: ok ("), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("tutorial check: 2 of 2 lessons passed"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("FAILED"), std::string::npos) << r.out;
 }

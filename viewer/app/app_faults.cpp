@@ -81,6 +81,8 @@ void ViewerApp::applyFault(const Command& c)
 {
     using T = Command::Type;
     updateServerAccess();
+    // Outside the lesson's steps: a server the lesson holds must be free to show what it does.
+    if (tutorial_) tutorial_->leavePace();
     int worker = static_cast<int>(c.index);
     tutorial::Action action;
     const char* what = "";

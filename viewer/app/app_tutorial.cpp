@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,7 @@
 #include "engine/tutorial/lesson_runner.h"
 #include "viewer/app/viewer_app.h"
 #include "viewer/model/live_source.h"
+#include "viewer/model/trace_reader.h"
 #include "viewer/model/trace_store.h"
 #include "viewer/model/tutorial_session.h"
 
@@ -23,6 +25,9 @@ namespace
 {
 
 namespace fs = std::filesystem;
+
+// A held server answers a request only as the learner walks it: its client must wait as long.
+constexpr int kHeldClientTimeoutMs = 30 * 60 * 1000;
 
 bool isFile(const std::string& path)
 {
@@ -108,6 +113,9 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
     lessonServer_ = std::make_unique<tutorial::LessonServer>(rscopeBinary_);
     std::string serverError = "--tutorial-replay";
     TutorialMode mode = TutorialMode::Live;
+    // A first step that starts the server does it when the learner presses Next.
+    const std::optional<tutorial::Action>& first = lesson.steps[0].action;
+    bool startOnNext = first && first->kind == "start_server";
     if (!options_.connect.empty() && !options_.tutorialReplay)
     {
         // --connect: the lesson runs on that server; its port and master pid come with the
@@ -116,6 +124,15 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
         actions_ = std::make_unique<tutorial::ActionRunner>(*lessonServer_, rscopeBinary_);
         if (!live_) startLive(options_.connect);
         view_.tutorialSource = "the server at " + options_.connect + " (not started by the lesson)";
+    }
+    else if (!options_.tutorialReplay && startOnNext)
+    {
+        actions_ = std::make_unique<tutorial::ActionRunner>(*lessonServer_, rscopeBinary_);
+        live_.reset();
+        reader_.reset();
+        store_->clear();
+        resetDerived();
+        view_.tutorialSource = "rscope server (starts when you press Next)";
     }
     else if (!options_.tutorialReplay && lessonServer_->start(lesson.server, serverError))
     {
@@ -126,48 +143,61 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
     }
     else
     {
-        lessonServer_.reset();
         mode = TutorialMode::Replay;
-        // The server's own output may span lines: one line for the status bar and the panel.
-        std::replace(serverError.begin(), serverError.end(), '\n', ' ');
-        while (!serverError.empty() && serverError.back() == ' ') serverError.pop_back();
-        std::string replay = findReplay(lesson);
-        if (!options_.tutorialReplay)
-            std::fprintf(
-                stderr, "rscope-viewer: %s: the lesson server did not start (%s); %s\n",
-                lesson.id.c_str(), serverError.c_str(),
-                replay.empty() ? "no recording to fall back to" : ("replaying " + replay).c_str());
-        if (replay.empty())
-            return fail(kExitCannotRead, lesson.id + ": the lesson server did not start (" +
-                                             serverError + ") and there is no recording");
-        if (headless_)
-        {
-            if (int rc = loadFileNow(replay); rc != kExitOk) return rc;
-        }
-        else
-        {
-            startLoad(replay);
-        }
-        sourceLabel_ = replay;
-        replayFirst_ = replay;
-        replayRun_ = 1;
-        // Kept in the panel: the status bar's message is replaced by the load's own.
-        view_.tutorialSource = replay + "  (the lesson server did not start)";
-        view_.statusMessage =
-            "the lesson server did not start (" + serverError + "): replaying its recording";
-        view_.statusIsError = true;
-        if (options_.tutorialReplay)
-        {
-            view_.tutorialSource = replay;
-            view_.statusMessage = "replaying the lesson's recording";
-            view_.statusIsError = false;
-        }
+        if (int rc = replayLesson(lesson, serverError); rc != kExitOk) return rc;
     }
+    if (actions_) actions_->setClientTimeoutMs(kHeldClientTimeoutMs);
     tutorial_ = std::make_unique<TutorialSession>(std::move(lesson), lang, mode);
     view_.tutorialOpen = true;
     view_.tutorialId = tutorial_->lesson().id;
     onTutorialStep(tutorial_->start(*store_, nowMs()));
     updateServerAccess();
+    return kExitOk;
+}
+
+int ViewerApp::replayLesson(const tutorial::Lesson& lesson, std::string serverError)
+{
+    actions_.reset();
+    lessonServer_.reset();
+    // The server's own output may span lines: one line for the status bar and the panel.
+    std::replace(serverError.begin(), serverError.end(), '\n', ' ');
+    while (!serverError.empty() && serverError.back() == ' ') serverError.pop_back();
+    std::string replay = findReplay(lesson);
+    if (!options_.tutorialReplay)
+        std::fprintf(
+            stderr, "rscope-viewer: %s: the lesson server did not start (%s); %s\n",
+            lesson.id.c_str(), serverError.c_str(),
+            replay.empty() ? "no recording to fall back to" : ("replaying " + replay).c_str());
+    if (replay.empty())
+    {
+        view_.statusMessage = lesson.id + ": the lesson server did not start (" + serverError +
+                              ") and there is no recording";
+        view_.statusIsError = true;
+        std::fprintf(stderr, "rscope-viewer: %s\n", view_.statusMessage.c_str());
+        return kExitCannotRead;
+    }
+    if (headless_)
+    {
+        if (int rc = loadFileNow(replay); rc != kExitOk) return rc;
+    }
+    else
+    {
+        startLoad(replay);
+    }
+    sourceLabel_ = replay;
+    replayFirst_ = replay;
+    replayRun_ = 1;
+    // Kept in the panel: the status bar's message is replaced by the load's own.
+    view_.tutorialSource = replay + "  (the lesson server did not start)";
+    view_.statusMessage =
+        "the lesson server did not start (" + serverError + "): replaying its recording";
+    view_.statusIsError = true;
+    if (options_.tutorialReplay)
+    {
+        view_.tutorialSource = replay;
+        view_.statusMessage = "replaying the lesson's recording";
+        view_.statusIsError = false;
+    }
     return kExitOk;
 }
 
@@ -204,7 +234,9 @@ void ViewerApp::syncReplayRun()
     for (size_t k = 1; k <= tutorial_->step(); ++k)
     {
         const std::optional<tutorial::Action>& a = lesson.steps[k].action;
-        if (a && (a->kind == "start_server" || a->kind == "restart_server")) ++run;
+        // A Ready step's action has not run: its run's recording comes with Next.
+        bool ran = k < tutorial_->step() || tutorial_->actionRan();
+        if (ran && a && (a->kind == "start_server" || a->kind == "restart_server")) ++run;
     }
     if (run == replayRun_) return;
     std::string path = tutorial::recordingPathForRun(replayFirst_, run);
@@ -249,8 +281,9 @@ void ViewerApp::onTutorialStep(bool runAction)
     // The server the app started for the lesson is the one this step asks for.
     if (step.action->kind == "start_server" && lessonServer_ && lessonServer_->running()) return;
     // Events the trace socket has not seen are lost to the viewer (only startup events are
-    // replayed to a late joiner): an action waits until the viewer watches the trace.
-    if (!watchingTrace())
+    // replayed to a late joiner): an action waits until the viewer watches the trace. Starting
+    // the server is what makes a trace to watch.
+    if (step.action->kind != "start_server" && !watchingTrace())
     {
         pendingAction_ = true;
         return;
@@ -268,7 +301,18 @@ void ViewerApp::runStepAction()
     const tutorial::Step& step = tutorial_->current();
     if (!step.action) return;
     std::string error;
-    if (!runServerAction(*step.action, error))
+    if (!runServerAction(*step.action, error) && step.action->kind == "start_server" &&
+        lessonServer_ && !lessonServer_->attached())
+    {
+        // The lesson's server did not start when the learner asked for it: its recording.
+        tutorial::Lesson lesson = tutorial_->lesson();
+        if (replayLesson(lesson, error) == kExitOk)
+        {
+            tutorial_->switchToReplay(*store_, nowMs());
+            return;
+        }
+    }
+    if (!error.empty())
     {
         view_.statusMessage = tutorial_->lesson().id + ": step " +
                               std::to_string(tutorial_->step() + 1) + ": " + step.action->kind +
@@ -324,21 +368,43 @@ void ViewerApp::updateTutorial()
         tutorial_->restartWindow(store_->size(), nowMs());
         runStepAction();
     }
-    // --tutorial-step N: advance while the target is ahead and the step allows it (a step that
-    // timed out or is not in the recording is skipped, as a learner would). A recording can
-    // answer several steps in one frame; a live server answers as its events arrive.
-    // A target past the last step means the last step (and Next there would not move).
+    // --tutorial-step N: advance while the target is ahead and the step allows it (a Ready
+    // step's action is run, as the learner's Next would; a step that timed out or is not in the
+    // recording is skipped). A recording can answer several steps in one frame; a live server
+    // answers as its events arrive. A target past the last step means the last step.
     size_t target = std::min(static_cast<size_t>(std::max(1, options_.tutorialStep)) - 1,
                              tutorial_->steps() - 1);
-    for (size_t guard = 0; guard <= tutorial_->steps(); ++guard)
+    for (size_t guard = 0; guard <= 2 * tutorial_->steps(); ++guard)
     {
         tutorial_->update(*store_, std::min(playback_.position(), store_->size()), nowMs());
         CheckpointStatus st = tutorial_->status();
         bool stuck = st == CheckpointStatus::TimedOut || st == CheckpointStatus::NotInRecording;
         if (reader_ || tutorial_->step() >= target || !(tutorial_->canAdvance() || stuck)) break;
-        walked_.push_back(checkpointStatusName(st));
+        if (st != CheckpointStatus::Ready) walked_.push_back(checkpointStatusName(st));
         applyTutorialCommand(Command::make(Command::Type::TutorialNext));
+        if (!tutorial_) return;
     }
+    // The cursor goes where the step is: the event that met it, the moment a Ready step waits
+    // in, or the newest event while a live step's events arrive.
+    CursorMove move = tutorial_->takeCursorMove(*store_);
+    switch (move.kind)
+    {
+        case CursorMove::Kind::Event:
+            playback_.pause();  // seekEvent keeps playing, and play would walk on past it
+            playback_.seekEvent(*store_, move.event);
+            break;
+        case CursorMove::Kind::Start:
+            playback_.leaveLive();
+            playback_.pause();
+            playback_.seekStart();
+            break;
+        case CursorMove::Kind::Follow:
+            playback_.goLive();
+            break;
+        case CursorMove::Kind::None:
+            break;
+    }
+    driveTutorialGate();
     // Highlights may name variables ("worker[$w]") that the checkpoint binds as it advances.
     if (tutorial_->satisfied() != highlightSatisfied_)
     {
@@ -346,6 +412,34 @@ void ViewerApp::updateTutorial()
         view_.highlightNodes = tutorial_->highlightNodes();
         view_.highlightEdges = tutorial_->highlightEdges();
     }
+}
+
+void ViewerApp::driveTutorialGate()
+{
+    // Only the server the lesson started, once its header says it can step (an attached server
+    // belongs to someone else: the demo's keeps serving its own clients).
+    if (!lessonServer_ || lessonServer_->attached() || !live_ || !watchingTrace() ||
+        !store_->topology().traceStep)
+        return;
+    // Sent here rather than as the timeline's commands: those make the cursor follow the newest
+    // event, and a lesson keeps it on the step's checkpoint.
+    const char* line = nullptr;
+    switch (tutorial_->gateCommand(store_->size(), view_.holdingServer, nowMs()))
+    {
+        case GateCommand::Hold:
+            line = "hold";
+            break;
+        case GateCommand::Step:
+            line = "step";
+            break;
+        case GateCommand::Run:
+            line = "run";
+            break;
+        case GateCommand::None:
+            return;
+    }
+    if (!live_->sendCommand(line)) return;  // the connection closed: a new header comes
+    if (std::string_view(line) != "step") view_.holdingServer = std::string_view(line) == "hold";
 }
 
 bool ViewerApp::applyTutorialCommand(const Command& c)
@@ -358,29 +452,20 @@ bool ViewerApp::applyTutorialCommand(const Command& c)
         case T::TutorialRepeat:
         {
             if (!tutorial_) return true;
-            int64_t seek = c.type == T::TutorialNext ? tutorial_->nextSeekEvent() : -1;
             bool runAction = false;
             if (c.type == T::TutorialNext)
             {
-                if (tutorial_->step() + 1 >= tutorial_->steps()) return true;
+                if (tutorial_->step() + 1 >= tutorial_->steps() && !tutorial_->actionPending())
+                    return true;
                 runAction = tutorial_->next(*store_, nowMs());
             }
             else if (c.type == T::TutorialBack)
                 runAction = tutorial_->back(*store_, nowMs());
             else
                 runAction = tutorial_->repeat(*store_, nowMs());
-            if (tutorial_->mode() == TutorialMode::Replay && store_->size() > 0)
-            {
-                // Next shows the moment the finished step was met; Back and Repeat go to where
-                // the step begins, to watch it again.
-                playback_.leaveLive();
-                if (seek >= 0)
-                    playback_.seekEvent(*store_, static_cast<size_t>(seek));
-                else if (c.type != T::TutorialNext && tutorial_->stepBegin() == 0)
-                    playback_.seekStart();
-                else if (c.type != T::TutorialNext)
-                    playback_.seekEvent(*store_, tutorial_->stepBegin() - 1);
-            }
+            // The cursor follows in updateTutorial: to the event that meets the step (a replay
+            // finds it at once), to the moment a Ready step waits in.
+            tutorial_->update(*store_, std::min(playback_.position(), store_->size()), nowMs());
             onTutorialStep(runAction);
             return true;
         }

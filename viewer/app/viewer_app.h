@@ -32,6 +32,7 @@ namespace rscope::tutorial
 class LessonServer;
 class ActionRunner;
 struct Action;
+struct Lesson;
 }  // namespace rscope::tutorial
 
 namespace rscope::viewer
@@ -119,13 +120,16 @@ class ViewerApp
     void updateTutorial();                            // once per frame, after the cursor moved
     void onTutorialStep(bool runAction);              // highlights, tab, the step's action
     void runStepAction();                             // now: the trace socket is watched
-    void syncReplayRun();  // a replay shows the recording of the step's server run
+    void syncReplayRun();      // a replay shows the recording of the step's server run
+    void driveTutorialGate();  // live: hold the lesson's server, step it to the checkpoint
     bool watchingTrace() const;
     bool applyTutorialCommand(const Command& c);  // false: not a tutorial / server command
     void applyFault(const Command& c);
     void applyStartFault();  // --fault, once its moment has come
     bool runServerAction(const tutorial::Action& action, std::string& error);
     void updateServerAccess();
+    // The lesson on its recording (its server did not start, or --tutorial-replay): an ExitCode.
+    int replayLesson(const tutorial::Lesson& lesson, std::string serverError);
     int64_t nowMs() const;
     nlohmann::json tutorialJson() const;
 

@@ -1,8 +1,11 @@
-// A lesson being followed in the viewer: the current step, the language, and the step's
-// checkpoint evaluated over the store's events — live (events appended after the step began) or
-// against a recording (scanned forward from where the step began; the cursor catches up).
-// Owner: ViewerApp (GUI thread). Not thread-safe. The app runs the step actions; this class only
-// says when one is due.
+// A lesson being followed in the viewer at the learner's pace: the current step, the language,
+// the step's checkpoint evaluated over the store's events — live (events appended after the step
+// began) or against a recording (scanned forward from where the step began) — where the cursor
+// must go (the event that met the step: the picture shows that moment), and, live, how the
+// server's step gate is driven (held from the start; released event by event until the step's
+// checkpoint is met). A step with an action is entered Ready: its action runs only when the
+// learner presses Next. Owner: ViewerApp (GUI thread). Not thread-safe. The app runs the step
+// actions, moves the cursor and sends the gate commands; this class only says when.
 #pragma once
 
 #include <cstddef>
@@ -29,6 +32,7 @@ enum class TutorialMode : uint8_t
 
 enum class CheckpointStatus : uint8_t
 {
+    Ready,           // the step's action waits for Next (nothing of it has happened yet)
     None,            // the step has no checkpoint
     Waiting,         // live: not yet; replay: the recording is still being scanned
     TimedOut,        // live: still waiting past timeout_ms: the hint is shown
@@ -38,6 +42,29 @@ enum class CheckpointStatus : uint8_t
     NotInRecording,  // replay: the recording ends without meeting it: the hint is shown
 };
 const char* checkpointStatusName(CheckpointStatus status);  // "waiting", "met", ...
+
+// Where the app must put the cursor (TutorialSession::takeCursorMove), once per request.
+struct CursorMove
+{
+    enum class Kind : uint8_t
+    {
+        None,    // leave it (the learner may have moved it)
+        Event,   // event `event` is the newest shown (its token mid-flight)
+        Start,   // before the first event: nothing has happened yet
+        Follow,  // live: ride the newest event while the step's events arrive
+    };
+    Kind kind = Kind::None;
+    size_t event = 0;
+};
+
+// What the app sends on the live lesson server's trace socket (TutorialSession::gateCommand).
+enum class GateCommand : uint8_t
+{
+    None,
+    Hold,  // "hold": threads pause after each event
+    Step,  // "step": the oldest paused thread goes on to its next event
+    Run,   // "run": a load action's events flow freely until its checkpoint is met
+};
 
 class TutorialSession
 {
@@ -59,12 +86,18 @@ class TutorialSession
     const std::string& hint() const;  // the checkpoint's hint ("" without one)
 
     // Steps are entered by these; each returns true when the app must run the step's action
-    // now (live mode, the step has one; never for Back). Windows: see tutorial_session.cpp.
-    bool start(const TraceStore& store, int64_t nowMs);  // enters step 0
-    bool next(const TraceStore& store, int64_t nowMs);   // also skips an unmet checkpoint
-    bool back(const TraceStore& store, int64_t nowMs);
+    // now (live mode; never for Back). Windows: see tutorial_session.cpp.
+    // Enters step 0: Ready when it has an action (never runs it: the learner presses Next).
+    bool start(const TraceStore& store, int64_t nowMs);
+    // On a Ready step: runs its action (the step stays; its window opens now). Otherwise enters
+    // the next step (Ready if it has an action); also skips an unmet checkpoint.
+    bool next(const TraceStore& store, int64_t nowMs);
+    bool back(const TraceStore& store, int64_t nowMs);  // the step before, its action done
     // Re-enters the current step: live with an action, a new window and the action again.
     bool repeat(const TraceStore& store, int64_t nowMs);
+    bool actionPending() const { return status_ == CheckpointStatus::Ready; }
+    // The current step's action has run (or it has none): the step is past Ready.
+    bool actionRan() const { return status_ != CheckpointStatus::Ready; }
     // The step's window begins at store index `begin`: its action ran late (it waited for the
     // trace socket: the store's end), or a replay moved on to the next server run's file (0).
     void restartWindow(size_t begin, int64_t nowMs);
@@ -82,16 +115,34 @@ class TutorialSession
     void storeReset(int64_t nowMs);
 
     CheckpointStatus status() const { return status_; }
-    bool canAdvance() const;  // Next (not Skip): met, none, done earlier, or ahead in a replay
+    // Next (not Skip): ready (runs the action), met, none, done earlier, or ahead in a replay.
+    bool canAdvance() const;
+    // The checkpoint is still looked for (waiting, timed out, done earlier).
+    bool listening() const;
     int64_t metEvent() const { return metEvent_; }  // store index of the meeting event, -1
     size_t satisfied() const;
     size_t total() const;
     int64_t elapsedMs(int64_t nowMs) const { return nowMs - enteredMs_; }
     size_t stepBegin() const { return begin_; }  // store index the checkpoint counts from
-    // Replay: where the cursor should go when the learner presses Next (the event that met the
-    // step), -1 when it stays.
-    int64_t nextSeekEvent() const;
 
+    // The cursor move due since the last call (None when there is none), resolved against the
+    // store: the event that met the step once it is met (both modes); a Ready step keeps the
+    // previous step's moment (the first step: live, the server as it is; a replay, the end of
+    // the recording's replayed startup, or its start when the step starts the server); live
+    // events are followed while a step's checkpoint is looked for.
+    CursorMove takeCursorMove(const TraceStore& store);
+
+    // Live, a server started with --trace-step that the lesson owns: the command to send now.
+    // Held from the start; while a step's checkpoint is looked for, one `step` per event that
+    // arrived (or per kStepIdleMs without one: the released thread went idle); nothing once it
+    // is met, so the server stays where the step ends. A load action (send_requests, send_big,
+    // open_connections, slow_reader, reload) runs free until its checkpoint is met: stepping
+    // hundreds of requests would take minutes. `holding`: this viewer holds the gate now.
+    GateCommand gateCommand(size_t storeSize, bool holding, int64_t nowMs);
+    // The learner acted outside the lesson (the Server menu: kill, pause, reload, ...): the
+    // server runs free and the cursor follows it until the next step is entered.
+    void leavePace();
+    static constexpr int64_t kStepIdleMs = 40;
     // Variables bound so far ("$w" -> "3"): by the checkpoints of the steps met before this one
     // and by this step's checkpoint. A highlight may name them ("worker[$w]"), so the picture
     // points at the worker this server really chose.
@@ -105,7 +156,10 @@ class TutorialSession
 
   private:
     bool enter(size_t step, size_t begin, int64_t nowMs, bool runAction);
+    void enterReady(size_t step, size_t begin, int64_t nowMs);
     void arm(int64_t nowMs);
+    void moveCursorTo(CursorMove::Kind kind, size_t event = 0);
+    bool freeRunning() const;  // the window's action is a load: no stepping
 
     tutorial::Lesson lesson_;
     tutorial::Lang lang_;
@@ -118,6 +172,13 @@ class TutorialSession
     size_t scanned_ = 0;  // next store index to feed
     int64_t metEvent_ = -1;
     int64_t enteredMs_ = 0;
+    bool ready_ = false;              // the current step waits for Next to run its action
+    std::string windowAction_;        // the action that opened the current window ("" for none)
+    CursorMove pendingMove_;          // what takeCursorMove returns next
+    bool moveToStartup_ = false;      // pendingMove_ is "the end of the replayed startup"
+    bool unpaced_ = false;            // leavePace() until the next step
+    size_t gateSize_ = 0;             // store size when the last step was sent
+    int64_t gateMs_ = 0;              // when it was sent
     std::vector<bool> metBefore_;     // per step: its checkpoint was met (or it had none)
     std::vector<size_t> stepBegins_;  // where each entered step began
     // Per step: the bindings its checkpoint made when it was met (Back keeps earlier ones).

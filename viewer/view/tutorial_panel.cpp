@@ -40,6 +40,8 @@ struct Words
     const char* notInRecording;
     const char* live;
     const char* replay;
+    const char* ready;        // "Press Next to %s." (the action, below)
+    const char* readyReplay;  // a recording: Next shows what the action did
 };
 constexpr Words kEn{"Step",
                     "< Back",
@@ -56,11 +58,18 @@ constexpr Words kEn{"Step",
                     "Still waiting",
                     "Not in the recording",
                     "live",
-                    "replay"};
-constexpr Words kZh{"步骤",       "< 上一步",     "下一步 >",     "跳过 >",
-                    "重做",       "查看",         "本课完成。",   "读完后按“下一步”。",
-                    "等待服务器", "检查点已达成", "录制中的事件", "之前已完成",
-                    "仍在等待",   "录制中没有",   "实时",         "回放"};
+                    "replay",
+                    "Press Next to %s.",
+                    "Press Next to see it in the recording."};
+constexpr Words kZh{"步骤",           "< 上一步",
+                    "下一步 >",       "跳过 >",
+                    "重做",           "查看",
+                    "本课完成。",     "读完后按“下一步”。",
+                    "等待服务器",     "检查点已达成",
+                    "录制中的事件",   "之前已完成",
+                    "仍在等待",       "录制中没有",
+                    "实时",           "回放",
+                    "按“下一步”%s。", "按“下一步”查看录制中的这一步。"};
 
 const Words& words(Lang lang)
 {
@@ -186,12 +195,54 @@ void languageSwitch(const TutorialSession& session, Commands& out)
     }
 }
 
+// What a Ready step's Next will do, in the learner's words.
+const char* actionWords(const std::string& kind, Lang lang)
+{
+    struct Entry
+    {
+        const char* kind;
+        const char* en;
+        const char* zh;
+    };
+    static constexpr Entry kEntries[] = {
+        {"start_server", "start the server", "启动服务器"},
+        {"stop_server", "stop the server", "停止服务器"},
+        {"restart_server", "restart the server with the new settings", "用新的设置重启服务器"},
+        {"send_article", "run the article's client", "运行原文中的客户端"},
+        {"send_requests", "send the requests", "发送这些请求"},
+        {"send_big", "send the packet", "发送这个包"},
+        {"open_connections", "open the connections", "打开这些连接"},
+        {"client_close", "run the client", "运行客户端"},
+        {"kill_worker", "kill the worker", "杀掉这个 worker"},
+        {"pause_worker", "pause the worker", "暂停这个 worker"},
+        {"resume_worker", "resume the worker", "恢复这个 worker"},
+        {"reload", "reload the workers", "重载所有 worker"},
+        {"slow_reader", "connect the slow trace reader", "接入一个慢速的 trace 读者"},
+    };
+    for (const Entry& e : kEntries)
+        if (kind == e.kind) return lang == Lang::Zh ? e.zh : e.en;
+    return lang == Lang::Zh ? "执行这一步的操作" : "run this step's action";
+}
+
 void checkpointLine(const TutorialSession& s, const FrameContext& ctx, Commands& out)
 {
     const Words& w = words(s.lang());
     double sec = static_cast<double>(s.elapsedMs(ctx.nowMs)) / 1000.0;
     switch (s.status())
     {
+        case CheckpointStatus::Ready:
+        {
+            // The action has not run: the picture still shows the moment before it.
+            char line[256];
+            if (s.mode() == TutorialMode::Live)
+                std::snprintf(
+                    line, sizeof line, w.ready,
+                    actionWords(s.current().action ? s.current().action->kind : "", s.lang()));
+            else
+                std::snprintf(line, sizeof line, "%s", w.readyReplay);
+            ImGui::TextColored(kAmber, "%s", line);
+            break;
+        }
         case CheckpointStatus::None:
             ImGui::TextColored(kDim, "%s", w.noCheckpoint);
             break;
@@ -240,7 +291,8 @@ void buttons(const TutorialSession& s, Commands& out)
 {
     const Words& w = words(s.lang());
     bool first = s.step() == 0;
-    bool last = s.step() + 1 >= s.steps();
+    // The last step still has Next while its action waits for it.
+    bool last = s.step() + 1 >= s.steps() && !s.actionPending();
     ImGui::BeginDisabled(first);
     if (ImGui::Button(w.back)) out.push_back(Command::make(Command::Type::TutorialBack));
     ImGui::EndDisabled();
@@ -254,7 +306,9 @@ void buttons(const TutorialSession& s, Commands& out)
     if (advance) ImGui::PopStyleColor();
     ImGui::EndDisabled();
     ImGui::SameLine();
+    ImGui::BeginDisabled(s.actionPending());  // nothing to repeat before the action ran
     if (ImGui::Button(w.repeat)) out.push_back(Command::make(Command::Type::TutorialRepeat));
+    ImGui::EndDisabled();
     if (last && s.canAdvance())
     {
         ImGui::SameLine();
