@@ -17,6 +17,7 @@
 
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
+#include "engine/base/log_rate_limit.h"
 #include "engine/base/process_globals.h"
 #include "engine/base/unique_fd.h"
 #include "engine/reactor/channel.h"
@@ -41,12 +42,17 @@ namespace
 // cost 0.3-0.4 us a request, 8 ms 0.2); a ring (16384 slots) holds 40-80 ms of a busy reactor
 // thread's events, so this still leaves a wide margin before anything is dropped.
 constexpr int kDrainIntervalMs = 8;
-constexpr int64_t kHoldBackNs = 2'000'000;       // records younger than this wait a tick
-constexpr size_t kClientMaxPending = 16 << 20;   // then a slow client loses events
-constexpr size_t kMaxStartupLines = 4096;        // startup events replayed to late clients
-constexpr size_t kMaxCommandLine = 256;          // client commands are short words
-constexpr uint32_t kMaxStepCount = 1'000'000;    // `step N` beyond this is clamped
-constexpr int64_t kFileHandOverNs = 50'000'000;  // frames to an idle trace-file writer
+constexpr int64_t kHoldBackNs = 2'000'000;      // records younger than this wait a tick
+constexpr size_t kClientMaxPending = 16 << 20;  // then a slow client loses events
+// In total (queue capacity), whatever the number of clients: 200 slow readers once took the
+// master to 1 GB.
+constexpr size_t kTotalMaxPending = 64 << 20;
+constexpr size_t kMaxClients = 32;                // more are refused (closed at once)
+constexpr size_t kKeptPendingCapacity = 1 << 20;  // a drained queue keeps at most this
+constexpr size_t kMaxStartupLines = 4096;         // startup events replayed to late clients
+constexpr size_t kMaxCommandLine = 256;           // client commands are short words
+constexpr uint32_t kMaxStepCount = 1'000'000;     // `step N` beyond this is clamped
+constexpr int64_t kFileHandOverNs = 50'000'000;   // frames to an idle trace-file writer
 
 // Binds "host:port" (TCP) or "unix:PATH"; returns fd or -errno, *bound = resolved address.
 int openListener(const std::string& spec, std::string* bound)
@@ -188,6 +194,15 @@ class TraceCollector::Impl
         {
             int fd = ::accept4(listenFd_.get(), nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
             if (fd < 0) return;
+            if (clients_.size() >= kMaxClients)
+            {
+                ::close(fd);
+                RS_WARN_LIMITED(
+                    "trace client refused: {} clients are connected, the limit; "
+                    "closing its connection",
+                    clients_.size());
+                continue;
+            }
             auto client = std::make_unique<Client>();
             client->fd.reset(fd);
             client->local = reactor::isLoopbackPeer(fd);
@@ -396,7 +411,11 @@ class TraceCollector::Impl
             c->offset += sendSome(c, c->pending.data() + c->offset, c->pending.size() - c->offset);
         if (c->offset == c->pending.size())
         {
-            c->pending.clear();
+            // A queue that held megabytes for a slow client gives them back once drained.
+            if (c->pending.capacity() > kKeptPendingCapacity)
+                std::string().swap(c->pending);
+            else
+                c->pending.clear();
             c->offset = 0;
             if (c->dropped > 0 && !c->dead)
             {
@@ -617,14 +636,19 @@ class TraceCollector::Impl
         const char* data = batch_.data();
         size_t size = batch_.size();
         if (size == 0 && binaryBatch_.empty()) return;
+        // Memory, not bytes: a queue's capacity is what the master holds for it.
+        size_t heldTotal = 0;
+        for (const auto& c : clients_) heldTotal += c->pending.capacity();
         for (auto& c : clients_)
         {
             const char* bytes = c->binary ? binaryBatch_.data() : data;
             size_t count = c->binary ? binaryBatch_.size() : size;
             if (count == 0) continue;
+            size_t queued = c->pending.size() - c->offset;
             // Once dropping, keep dropping until the backlog is gone and the notice is out, so
             // the client's stream has exactly one gap, right after the notice.
-            if (c->dropped > 0 || c->pending.size() - c->offset + count > kClientMaxPending)
+            if (c->dropped > 0 || queued + count > kClientMaxPending ||
+                heldTotal + count > kTotalMaxPending)
             {
                 // The safety valve: this client is too slow. The batch held seqs
                 // seq_ - events + 1 .. seq_.
@@ -632,7 +656,9 @@ class TraceCollector::Impl
                 c->dropped += events;
                 continue;
             }
+            size_t held = c->pending.capacity();
             sendToClient(c.get(), bytes, count);
+            heldTotal = heldTotal - held + c->pending.capacity();
         }
         reapClients();
     }

@@ -93,7 +93,7 @@ TEST(Trace, ArticleScenarioEventsAreInCausalOrderWithConsistentIds)
     TestClient client(server.port());
     ASSERT_TRUE(client.sendAll("hello world\n"));
     bool closed = false;
-    ASSERT_EQ(client.recvUntilClose(&closed), "From TcpServer: hello world\n");
+    ASSERT_EQ(client.recvUntilClose(&closed), "From TcpServer Swoole: hello world\n");
     ASSERT_TRUE(closed);
     std::this_thread::sleep_for(50ms);
     ASSERT_EQ(server.stop(), 0);
@@ -322,6 +322,63 @@ TEST(Trace, TraceClientsResetWithOutputPendingLeaveTheMasterServing)
     ::close(again);
     ASSERT_EQ(lines.size(), 1u);
     EXPECT_EQ(json::parse(lines[0])["type"], "header");
+    EXPECT_EQ(server.stop(), 0);
+}
+
+// Many slow trace readers at once: past 32 clients a new one is refused, and what the master
+// queues for all of them together is bounded (64 MiB), not 16 MiB per client.
+TEST(Trace, ManySlowTraceReadersAreBoundedInCountAndMemory)
+{
+    ServerProcess server({"--handler", "echo", "--worker-num", "2", "--reactor-num", "2",
+                          "--trace-listen", "127.0.0.1:0"});
+    ASSERT_TRUE(server.start());
+    uint16_t tracePort = traceSocketPort(server.output());
+    ASSERT_NE(tracePort, 0);
+    auto rssKb = [](pid_t pid)
+    {
+        std::ifstream status(fmt::format("/proc/{}/status", pid));
+        std::string line;
+        while (std::getline(status, line))
+            if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+        return 0L;
+    };
+    client::LoadOptions load;
+    load.port = server.port();
+    load.connections = 20;
+    load.durationS = 1.0;
+    EXPECT_EQ(client::runLoad(load).errors, 0u);  // the rings and buffers are warm now
+    long before = rssKb(server.pid());
+
+    std::vector<int> readers;
+    for (int i = 0; i < 40; ++i)
+    {
+        int fd = connectTrace(tracePort, 4096);
+        ASSERT_GE(fd, 0);
+        readers.push_back(fd);
+    }
+    load.durationS = 3.0;
+    EXPECT_EQ(client::runLoad(load).errors, 0u);
+    long grown = rssKb(server.pid()) - before;
+    // 64 MiB of queues, plus what the allocator keeps of freed ones; without the total cap, 40
+    // readers took 160 MB here in 3 s (and 200 readers 1 GB in a probe).
+    EXPECT_LT(grown, 120 * 1024) << "the master grew " << grown << " kB for 40 slow trace readers";
+
+    int served = 0;
+    int refused = 0;
+    for (int fd : readers)
+    {
+        pollfd p{fd, POLLIN, 0};
+        ASSERT_EQ(::poll(&p, 1, 2000), 1);
+        char byte;
+        if (::recv(fd, &byte, 1, 0) == 1)
+            ++served;
+        else
+            ++refused;  // closed with nothing sent
+        ::close(fd);
+    }
+    EXPECT_EQ(served, 32);
+    EXPECT_EQ(refused, 8);
+    EXPECT_NE(server.stderrText().find("trace client refused"), std::string::npos);
     EXPECT_EQ(server.stop(), 0);
 }
 
