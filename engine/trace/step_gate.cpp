@@ -122,20 +122,24 @@ void StepGate::run()
     wakeAll();
 }
 
-void StepGate::step(uint32_t n)
+uint32_t StepGate::step(uint32_t n)
 {
     StepGateState& s = *state_;
     uint32_t released = s.released.load(std::memory_order_acquire);
+    uint32_t granted = 0;
     for (;;)
     {
         // Only tickets already taken: a step pressed while nothing waits must not let a later
         // burst of events through unseen.
         auto waiting = static_cast<int32_t>(s.issued.load(std::memory_order_acquire) - released);
-        if (waiting <= 0) return;
-        uint32_t target = released + std::min(n, static_cast<uint32_t>(waiting));
-        if (s.released.compare_exchange_weak(released, target, std::memory_order_acq_rel)) break;
+        if (waiting <= 0) return 0;
+        granted = std::min(n, static_cast<uint32_t>(waiting));
+        if (s.released.compare_exchange_weak(released, released + granted,
+                                             std::memory_order_acq_rel))
+            break;
     }
     wakeAll();
+    return granted;
 }
 
 void StepGate::close()

@@ -55,9 +55,9 @@ class StepGate
     bool hold();
     // Stops holding: everyone paused goes on.
     void run();
-    // Lets up to n of the threads paused right now go on, oldest first. Nothing is saved for
-    // later: a step while no thread waits does nothing.
-    void step(uint32_t n);
+    // Lets up to n of the threads paused right now go on, oldest first, and returns how many it
+    // let go. Nothing is saved for later: a step while no thread waits does nothing (returns 0).
+    uint32_t step(uint32_t n);
     // Shutdown: stops holding for good (hold() is refused from now on).
     void close();
 

@@ -96,6 +96,9 @@ const KindInfo kKinds[] = {
     {"reload_end", "swManager_reload", {{"workers", S::A0, T::Int}}},
     {"shutdown", "swServer_shutdown", {{"phase", S::A3, T::Phase}}},
     {"trace_dropped", "rscope_trace_collect", {{"count", S::A0, T::Int}}},
+    {"gate_hold", "rscope_step_gate", {}},
+    {"gate_step", "rscope_step_gate", {{"count", S::A0, T::Int}, {"released", S::A1, T::Int}}},
+    {"gate_release", "rscope_step_gate", {{"held_ns", S::A0, T::Int}, {"steps", S::A1, T::Int}}},
 };
 static_assert(sizeof kKinds / sizeof kKinds[0] == static_cast<size_t>(EventKind::Count),
               "one table row per event kind");

@@ -56,6 +56,10 @@ enum class EventKind : uint16_t
     Shutdown,
     // the tracer itself
     TraceDropped,
+    // live step mode (--trace-step): the step gate, as the trace collector saw it
+    GateHold,
+    GateStep,
+    GateRelease,
     Count
 };
 

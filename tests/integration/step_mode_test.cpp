@@ -221,9 +221,15 @@ TEST_F(StepMode, ASteppedRequestHasTheSameEventsAsAFreeRunningOne)
     ASSERT_TRUE(trace.sendLine("hold"));
     ASSERT_TRUE(gateStateIs(tracePort_, "held"));
     SessionFilter stepped;
-    int seen = 0;  // every event since the hold, any session
+    int seen = 0;            // every server event since the hold, any session
+    std::vector<json> gate;  // the collector's gate_hold / gate_step / gate_release
     auto onEvent = [&](const json& e)
     {
+        if (e["kind"].get<std::string>().rfind("gate_", 0) == 0)
+        {
+            gate.push_back(e);
+            return;
+        }
         ++seen;
         stepped(e);
     };
@@ -253,6 +259,27 @@ TEST_F(StepMode, ASteppedRequestHasTheSameEventsAsAFreeRunningOne)
     EXPECT_EQ(request.reply(), kReply);
     EXPECT_GE(steps, static_cast<int>(stepped.events.all.size()) - kTracedThreads)
         << "it took steps to get there";
+
+    // The stream says when the gate held, each step that let a thread go, and the release.
+    ASSERT_GE(gate.size(), 3u);
+    EXPECT_EQ(gate.front()["kind"], "gate_hold");
+    EXPECT_EQ(gate.back()["kind"], "gate_release");
+    int gateSteps = 0;
+    for (size_t i = 1; i + 1 < gate.size(); ++i)
+    {
+        EXPECT_EQ(gate[i]["kind"], "gate_step");
+        EXPECT_EQ(gate[i]["args"]["count"], 1);
+        EXPECT_EQ(gate[i]["args"]["released"], 1);
+        EXPECT_GT(gate[i]["ts"].get<int64_t>(), gate[i - 1]["ts"].get<int64_t>());
+        ++gateSteps;
+    }
+    EXPECT_LE(gateSteps, steps) << "a step that found nobody paused is not on the stream";
+    EXPECT_GE(gateSteps, static_cast<int>(stepped.events.all.size()) - kTracedThreads);
+    const json& release = gate.back();
+    EXPECT_EQ(release["args"]["steps"], gateSteps);
+    EXPECT_EQ(release["args"]["held_ns"].get<int64_t>(),
+              release["ts"].get<int64_t>() - gate.front()["ts"].get<int64_t>());
+    EXPECT_GT(release["args"]["held_ns"].get<int64_t>(), 300'000'000) << "held 300 ms at least";
 
     // Both runs follow the model's placement for their fd (dispatch_mode 2).
     for (const SessionEvents* run : {&free.events, &stepped.events})

@@ -129,7 +129,8 @@ TEST(StepGate, AStepWithNoThreadPausedIsNotSavedForLater)
 {
     StepGate gate;
     ASSERT_TRUE(gate.hold());
-    gate.step(3);  // nothing waits: a learner's early Enter must not release a later burst
+    // nothing waits: a learner's early Enter must not release a later burst
+    EXPECT_EQ(gate.step(3), 0u) << "a step that lets nobody go says so (no gate_step event)";
     Passers passers(gate);
     ASSERT_TRUE(passers.startPaused(0));
     std::this_thread::sleep_for(60ms);
@@ -144,11 +145,12 @@ TEST(StepGate, StepNReleasesUpToNOfThePausedThreads)
     ASSERT_TRUE(gate.hold());
     Passers passers(gate);
     for (int i = 0; i < 3; ++i) ASSERT_TRUE(passers.startPaused(i));
-    gate.step(2);
+    EXPECT_EQ(gate.step(2), 2u);
     ASSERT_TRUE(waitFor([&] { return passers.done().size() == 2u; }));
     std::this_thread::sleep_for(60ms);
     EXPECT_EQ(passers.done().size(), 2u) << "the third still waits";
-    gate.step(5);  // more than wait: the one left goes, nothing is kept
+    // More than wait: the one left goes, nothing is kept; the count says how many went.
+    EXPECT_EQ(gate.step(5), 1u);
     ASSERT_TRUE(waitFor([&] { return passers.done().size() == 3u; }));
     Passers later(gate);
     ASSERT_TRUE(later.startPaused(9));
