@@ -32,6 +32,8 @@ struct ArchitectureLayoutInput
     // for that reader only, so nothing in this viewer's stream shows it; a note under the
     // master says so.
     bool slowTraceReader = false;
+    // The UI language ("en" or "zh"): the words of the colour legend.
+    std::string language = "en";
     // Tutorial highlights (ids or "prefix*" patterns, see highlight.h); null = none.
     const std::vector<std::string>* highlightNodes = nullptr;
     const std::vector<std::string>* highlightEdges = nullptr;

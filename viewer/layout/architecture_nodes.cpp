@@ -38,56 +38,66 @@ const ReactorState* findReactor(const ArchitectureState* state, int index)
 
 void styleNode(NodeRecord& n)
 {
-    // A dark theme (ImGui's default): fills are dim, borders carry the hue.
-    if (n.role == "master")
-    {
-        n.fill = rgba(28, 33, 44);
-        n.border = rgba(120, 140, 185);
-    }
-    else if (n.role == "main_reactor" || n.role == "reactor")
-    {
-        n.fill = rgba(36, 52, 76);
-        n.border = rgba(110, 160, 230);
-    }
-    else if (n.role == "manager")
-    {
-        n.fill = rgba(50, 42, 68);
-        n.border = rgba(175, 140, 230);
-    }
-    else if (n.role == "client")
-    {
-        n.fill = rgba(38, 44, 52);
-        n.border = n.state == "closed" ? rgba(110, 110, 120) : rgba(150, 165, 185);
-    }
-    else if (n.state == "busy")
-    {
-        n.fill = rgba(112, 78, 16);
-        n.border = rgba(255, 190, 60);
-    }
-    else if (n.state == "exited")
-    {
-        n.fill = rgba(100, 28, 28);
-        n.border = rgba(235, 85, 80);
-    }
-    else if (n.state == "stopped")  // frozen: a cold blue, neither working nor dead
-    {
-        n.fill = rgba(38, 48, 78);
-        n.border = rgba(130, 150, 235);
-    }
-    else if (n.state == "idle")
-    {
-        n.fill = rgba(40, 60, 50);
-        n.border = rgba(115, 170, 135);
-    }
-    else  // starting, unknown
-    {
-        n.fill = rgba(52, 52, 58);
-        n.border = rgba(140, 140, 150);
-    }
+    stateColors(n.role, n.state, n.fill, n.border);
     if (n.selected) n.border = rgba(255, 255, 255);
 }
 
 }  // namespace
+
+void stateColors(const std::string& role, const std::string& state, Color& fill, Color& border)
+{
+    // A dark theme (ImGui's default): fills are dim, borders carry the hue.
+    if (role == "master")
+    {
+        fill = rgba(28, 33, 44);
+        border = rgba(120, 140, 185);
+    }
+    else if (role == "main_reactor" || role == "reactor")
+    {
+        fill = rgba(36, 52, 76);
+        border = rgba(110, 160, 230);
+    }
+    else if (role == "manager")
+    {
+        fill = rgba(50, 42, 68);
+        border = rgba(175, 140, 230);
+    }
+    else if (role == "client")
+    {
+        fill = rgba(38, 44, 52);
+        border = state == "closed" ? rgba(110, 110, 120) : rgba(150, 165, 185);
+    }
+    else if (state == "busy")
+    {
+        fill = rgba(112, 78, 16);
+        border = rgba(255, 190, 60);
+    }
+    else if (state == "killed")  // died without worker_exit: a signal or a crash
+    {
+        fill = rgba(100, 28, 28);
+        border = rgba(235, 85, 80);
+    }
+    else if (state == "exited")  // left gracefully (shutdown, max_request, reload): grey
+    {
+        fill = rgba(34, 34, 38);
+        border = rgba(105, 105, 115);
+    }
+    else if (state == "stopped")  // frozen: a cold blue, neither working nor dead
+    {
+        fill = rgba(38, 48, 78);
+        border = rgba(130, 150, 235);
+    }
+    else if (state == "idle")
+    {
+        fill = rgba(40, 60, 50);
+        border = rgba(115, 170, 135);
+    }
+    else  // starting, unknown
+    {
+        fill = rgba(52, 52, 58);
+        border = rgba(140, 140, 150);
+    }
+}
 
 NodeRecord masterNode(const ArchitectureLayoutInput& in, const Facts& facts)
 {
@@ -214,8 +224,10 @@ NodeRecord workerNode(const ArchitectureLayoutInput& in, const Facts& facts, int
                  "  generation " + std::to_string(generation)};
     if (w != nullptr)
     {
-        n.state = workerStatusName(w->status);
+        n.state = workerStateName(*w);
         std::string doing = n.state;
+        if (w->status == WorkerStatus::Exited && !w->killed && w->exitReason != 0)
+            doing += std::string(" (") + trace::causeName(w->exitReason) + ")";
         if (w->status == WorkerStatus::Busy && w->callback != CallbackName::None)
         {
             doing = std::string("busy: ") + callbackLabel(w->callback);
@@ -245,7 +257,7 @@ NodeRecord workerNode(const ArchitectureLayoutInput& in, const Facts& facts, int
     bool stopped = in.stoppedWorkers != nullptr &&
                    std::find(in.stoppedWorkers->begin(), in.stoppedWorkers->end(), index) !=
                        in.stoppedWorkers->end();
-    if (stopped && n.state != "exited")
+    if (stopped && n.state != "exited" && n.state != "killed")
     {
         n.state = "stopped";
         n.lines.front() = "stopped (SIGSTOP)";

@@ -104,6 +104,15 @@ class EdgeBook
     std::unordered_map<std::string, size_t> edgeAt_;
 };
 
+// A box's colours for its state ("idle", "busy", "exited", "killed", "stopped", "starting"...):
+// shared by the boxes and the legend so the two always agree.
+void stateColors(const std::string& role, const std::string& state, Color& fill, Color& border);
+
+// The colour legend of the worker states, in `in.language`: a line (two when the canvas is
+// narrow) at the top left of the canvas; the boxes keep out of its legendHeight.
+float legendHeight(const ArchitectureLayoutInput& in, const Metrics& m);
+void addLegend(const ArchitectureLayoutInput& in, const Metrics& m, DrawList& list);
+
 // Edge styling shared by static and on-demand edges.
 Color edgeColor(const std::string& kind);
 float baseThickness(const Metrics& m);

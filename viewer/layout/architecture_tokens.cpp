@@ -155,7 +155,7 @@ std::vector<std::string> tokenTooltip(const TraceStore& store, const Event& e)
 {
     const trace::KindInfo& info = trace::kindInfo(e.kind);
     std::vector<std::string> lines{"seq " + std::to_string(e.seq) + "  " + info.name,
-                                   std::string("swoole: ") + info.historicFn};
+                                   std::string("swoole: ") + eventFn(e)};
     std::string ids;
     if (e.session != 0) ids += "session " + std::to_string(e.session);
     if (e.fd >= 0) ids += (ids.empty() ? "" : "  ") + std::string("fd ") + std::to_string(e.fd);

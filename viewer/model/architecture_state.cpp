@@ -90,6 +90,11 @@ const char* workerStatusName(WorkerStatus s)
     return "?";
 }
 
+const char* workerStateName(const WorkerState& w)
+{
+    return w.status == WorkerStatus::Exited && w.killed ? "killed" : workerStatusName(w.status);
+}
+
 void ArchitectureState::reset(const Topology& topology)
 {
     *this = ArchitectureState();
@@ -167,10 +172,22 @@ void ArchitectureState::apply(const Event& e, const Actor* actor)
         case EventKind::WorkerStart:
             if (WorkerState* w = slotAt(workers_, e.worker))
             {
+                // A successor that starts before the manager's worker_restart for it: a newer
+                // generation (args.generation), or, without one, a new pid while the slot still
+                // shows its live predecessor.
+                int pid = actor ? actor->pid : 0;
+                bool ahead = e.generation > 0
+                                 ? e.generation > w->generation && w->generation > 0 && w->pid != 0
+                                 : w->status != WorkerStatus::Starting && w->pid > 0 && pid > 0 &&
+                                       pid != w->pid;
+                if (ahead) ++w->startsAhead;
+                if (e.generation > 0)
+                    w->generation = e.generation;
+                else if (ahead || w->generation == 0)
+                    ++w->generation;  // the header gives the first, restarts count up
                 w->status = WorkerStatus::Idle;
-                if (actor && actor->pid > 0) w->pid = actor->pid;
-                // args.generation is not decoded: the header gives the first, restarts count up.
-                if (w->generation == 0) w->generation = 1;
+                w->killed = false;
+                if (pid > 0) w->pid = pid;
                 stopCallbacks(*w);
             }
             break;
@@ -193,7 +210,11 @@ void ArchitectureState::apply(const Event& e, const Actor* actor)
         case EventKind::WorkerExit:
             if (WorkerState* w = slotAt(workers_, e.worker))
             {
+                // A predecessor's exit that arrives after its successor started changes nothing.
+                if (actor && actor->pid > 0 && w->pid > 0 && actor->pid != w->pid) break;
                 w->status = WorkerStatus::Exited;
+                w->killed = false;
+                w->exitReason = e.cause;
                 w->exitedAtNs = e.tsNs;
                 stopCallbacks(*w);
             }
@@ -202,14 +223,24 @@ void ArchitectureState::apply(const Event& e, const Actor* actor)
             ++managerRestarts_;
             if (WorkerState* w = slotAt(workers_, e.worker))
             {
+                ++w->restarts;
+                if (w->startsAhead > 0)
+                {
+                    // Its successor already runs (worker_start came first): it stays live.
+                    --w->startsAhead;
+                    break;
+                }
                 // A killed predecessor never sent worker_exit: the restart is the first sign it
-                // died, so it shows Exited (red) until its successor's worker_start, whose actor
-                // carries the new pid.
-                if (w->status != WorkerStatus::Exited) w->exitedAtNs = e.tsNs;
+                // died, so it shows killed (red) until its successor's worker_start, whose actor
+                // carries the new pid. One that exited gracefully stays grey.
+                if (w->status != WorkerStatus::Exited)
+                {
+                    w->exitedAtNs = e.tsNs;
+                    w->killed = true;
+                }
                 w->status = WorkerStatus::Exited;
                 w->pid = 0;
                 ++w->generation;
-                ++w->restarts;
                 stopCallbacks(*w);
             }
             break;

@@ -19,7 +19,7 @@ enum class WorkerStatus : uint8_t
     Starting,  // forked, no worker_start yet
     Idle,
     Busy,    // inside a callback
-    Exited,  // worker_exit seen or a worker_restart pending; drawn red
+    Exited,  // gone until its successor's worker_start: WorkerState::killed says how
 };
 const char* workerStatusName(WorkerStatus s);
 
@@ -42,7 +42,16 @@ struct WorkerState
     int64_t busySinceNs = 0;  // ts of the outermost callback_enter while Busy
     uint32_t restarts = 0;
     int64_t exitedAtNs = 0;  // last worker_exit, 0 = never
+    // Exited without a worker_exit (a signal or a crash; the manager's worker_restart told):
+    // drawn red. A graceful exit (shutdown, max_request, reload) sent worker_exit first: grey.
+    bool killed = false;
+    uint8_t exitReason = 0;  // trace::Cause of the last worker_exit (max_request, sigterm ...)
+    // Successors whose worker_start came before the manager's worker_restart for them (the fork
+    // races the manager's own event): that restart then only counts, the successor stays live.
+    int startsAhead = 0;
 };
+// The state the pictures show: "starting", "idle", "busy", "exited" (graceful) or "killed".
+const char* workerStateName(const WorkerState& w);
 
 struct ReactorState
 {

@@ -50,7 +50,7 @@ bool matchesText(const TraceStore& store, const Event& e, std::string_view lower
 {
     if (lowerText.empty()) return true;
     const trace::KindInfo& info = trace::kindInfo(e.kind);
-    return containsNoCase(info.name, lowerText) || containsNoCase(info.historicFn, lowerText) ||
+    return containsNoCase(info.name, lowerText) || containsNoCase(eventFn(e), lowerText) ||
            containsNoCase(store.actorOf(e).name, lowerText) ||
            containsNoCase(store.args(e), lowerText) || containsNoCase(store.payload(e), lowerText);
 }

@@ -266,6 +266,8 @@ bool decodeArgs(object args, ParsedLine& out)
                         std::clamp<int64_t>(n, -1, std::numeric_limits<int32_t>::max()));
                 else if (e.kind == EventKind::TraceDropped && key == "count")
                     out.droppedCount = n > 0 ? static_cast<uint64_t>(n) : 0;
+                else if (e.kind == EventKind::WorkerStart && key == "generation")
+                    e.generation = static_cast<int16_t>(std::clamp<int64_t>(n, 0, INT16_MAX));
                 break;
             }
             case trace::ArgType::PipeType:

@@ -162,7 +162,7 @@ SequenceMessage& Builder::push(const Event& e, size_t index, int from, int to, s
     msg.eventIndex = index;
     msg.from = from;
     msg.to = to;
-    msg.fn = trace::kindInfo(e.kind).historicFn;
+    msg.fn = eventFn(e);
     msg.label = std::move(label);
     msg.tsNs = e.tsNs;
     msg.session = e.session;

@@ -85,6 +85,12 @@ const char* pipeTypeName(PipeType type)
     return "OTHER";
 }
 
+const char* eventFn(const Event& e)
+{
+    // trace::Direction starts at ToWorker; the viewer's enum has None first (0xff: none).
+    return trace::historicFn(e.kind, static_cast<uint8_t>(static_cast<uint8_t>(e.direction) - 1));
+}
+
 const char* callbackLabel(CallbackName cb)
 {
     switch (cb)

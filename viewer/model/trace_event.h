@@ -97,7 +97,12 @@ struct Event
     CallbackName callback = CallbackName::None;  // args.callback
     uint8_t cause = 0;  // trace::Cause of args.cause / args.reason, 0 = none
     uint8_t pad = 0;
+    int16_t generation = 0;  // args.generation (worker_start), 0 = none
 };
+
+// The swoole 1.8 function of the event (JSON "fn"): the kind's, or for the pipe kinds the
+// sender's, by direction (trace::historicFn).
+const char* eventFn(const Event& e);
 
 struct Process
 {

@@ -286,7 +286,7 @@ void writeEvent(LineWriter& w, const TraceStore& store, const Event& e)
     w.raw("\"");
     w.key("fn");
     w.raw("\"");
-    w.raw(info.historicFn);
+    w.raw(eventFn(e));
     w.raw("\",\"actor\":{\"role\":\"");
     w.raw(roleName(a.role));
     w.raw("\",\"index\":");

@@ -102,12 +102,14 @@ TEST(SequenceLayoutTest, ArticleArrowsInOrderWithLabels)
     }
     // The functions of the article's hops appear in this order.
     std::vector<std::string> fns{"swServer_master_onAccept",
+                                 "swReactorEpoll_add",
                                  "swReactorThread_send2worker",
                                  "swReactorThread_onRead",
                                  "swFactoryProcess_dispatch",
                                  "swWorker_onPipeReceive",
                                  "swWorker_onTask",
                                  "swFactoryProcess_finish",
+                                 "swWorker_send2reactor",
                                  "swFactoryProcess_end",
                                  "swReactorThread_onPipeReceive  SEND_DATA",
                                  "swReactorThread_send  28B",

@@ -206,9 +206,85 @@ TEST_F(HandMadeState, KilledWorkerIsExitedFromItsRestartUntilItsSuccessorStarts)
     apply(Ev(EventKind::WorkerStart, Role::Worker, 1).worker(1), 10);
     apply(Ev(EventKind::WorkerRestart, Role::Manager).worker(1), 30);
     EXPECT_EQ(state_.workers()[1].status, WorkerStatus::Exited);
+    EXPECT_TRUE(state_.workers()[1].killed);
+    EXPECT_STREQ(workerStateName(state_.workers()[1]), "killed");
     EXPECT_EQ(state_.workers()[1].exitedAtNs, 30);
-    apply(Ev(EventKind::WorkerStart, Role::Worker, 1).worker(1).pid(4191), 40);
+    apply(Ev(EventKind::WorkerStart, Role::Worker, 1).worker(1).pid(4191).generation(2), 40);
     EXPECT_EQ(state_.workers()[1].status, WorkerStatus::Idle);
+    EXPECT_FALSE(state_.workers()[1].killed);
+    EXPECT_EQ(state_.workers()[1].generation, 2);
+}
+
+// Issue 13: the manager forks the successor before it emits worker_restart, so the successor's
+// worker_start may come first. Either order ends with a live generation-2 worker.
+TEST_F(HandMadeState, KilledWorkerSuccessorStartingBeforeItsRestartStaysLive)
+{
+    for (bool withGeneration : {true, false})
+    {
+        SCOPED_TRACE(withGeneration ? "args.generation known" : "no args.generation");
+        SetUp();
+        apply(Ev(EventKind::WorkerStart, Role::Worker, 1).worker(1).generation(1), 10);
+        Ev successor = Ev(EventKind::WorkerStart, Role::Worker, 1).worker(1).pid(4192);
+        if (withGeneration) successor.generation(2);
+        apply(successor, 40);
+        apply(Ev(EventKind::WorkerRestart, Role::Manager).worker(1), 41);
+        const WorkerState& w = state_.workers()[1];
+        EXPECT_EQ(w.status, WorkerStatus::Idle);
+        EXPECT_FALSE(w.killed);
+        EXPECT_STREQ(workerStateName(w), "idle");
+        EXPECT_EQ(w.pid, 4192);
+        EXPECT_EQ(w.generation, 2);
+        EXPECT_EQ(w.restarts, 1u);
+        EXPECT_EQ(w.startsAhead, 0);
+        EXPECT_EQ(state_.managerRestarts(), 1u);
+        // The successor works on as usual.
+        apply(Ev(EventKind::CallbackEnter, Role::Worker, 1)
+                  .pid(4192)
+                  .worker(1)
+                  .session(3)
+                  .callback(CallbackName::OnReceive),
+              50);
+        EXPECT_EQ(state_.workers()[1].status, WorkerStatus::Busy);
+    }
+}
+
+TEST_F(HandMadeState, GracefulExitSuccessorStartingBeforeItsRestartStaysLive)
+{
+    apply(Ev(EventKind::WorkerStart, Role::Worker, 2).worker(2).generation(1), 10);
+    apply(Ev(EventKind::WorkerExit, Role::Worker, 2).worker(2).cause(trace::Cause::MaxRequest), 20);
+    apply(Ev(EventKind::WorkerStart, Role::Worker, 2).worker(2).pid(5000).generation(2), 30);
+    apply(Ev(EventKind::WorkerRestart, Role::Manager).worker(2), 31);
+    const WorkerState& w = state_.workers()[2];
+    EXPECT_EQ(w.status, WorkerStatus::Idle);
+    EXPECT_EQ(w.pid, 5000);
+    EXPECT_EQ(w.generation, 2);
+    // The predecessor's exit, should it arrive late, is not the successor's.
+    apply(Ev(EventKind::WorkerExit, Role::Worker, 2).worker(2).cause(trace::Cause::MaxRequest), 32);
+    EXPECT_EQ(state_.workers()[2].status, WorkerStatus::Idle);
+}
+
+TEST_F(HandMadeState, GracefulExitIsNotDrawnAsAKill)
+{
+    // Shutdown (sigterm), max_request and reload all send worker_exit before the process ends.
+    for (trace::Cause reason : {trace::Cause::Sigterm, trace::Cause::MaxRequest})
+    {
+        SetUp();
+        apply(Ev(EventKind::WorkerStart, Role::Worker, 0).worker(0), 10);
+        apply(Ev(EventKind::WorkerExit, Role::Worker, 0).worker(0).cause(reason), 20);
+        const WorkerState& w = state_.workers()[0];
+        EXPECT_EQ(w.status, WorkerStatus::Exited);
+        EXPECT_FALSE(w.killed);
+        EXPECT_EQ(w.exitReason, static_cast<uint8_t>(reason));
+        EXPECT_STREQ(workerStateName(w), "exited");
+        // Its restart (max_request, reload) keeps it grey until the successor starts.
+        apply(Ev(EventKind::WorkerRestart, Role::Manager).worker(0), 30);
+        EXPECT_FALSE(state_.workers()[0].killed);
+        EXPECT_STREQ(workerStateName(state_.workers()[0]), "exited");
+    }
+    // A kill is told apart: no worker_exit before the restart.
+    apply(Ev(EventKind::WorkerStart, Role::Worker, 3).worker(3), 40);
+    apply(Ev(EventKind::WorkerRestart, Role::Manager).worker(3), 50);
+    EXPECT_STREQ(workerStateName(state_.workers()[3]), "killed");
 }
 
 TEST_F(HandMadeState, CrashInsideACallbackEndsTheBusySpell)
@@ -325,6 +401,10 @@ TEST(WorkerStatusName, NamesEveryStatus)
     EXPECT_STREQ(workerStatusName(WorkerStatus::Idle), "idle");
     EXPECT_STREQ(workerStatusName(WorkerStatus::Busy), "busy");
     EXPECT_STREQ(workerStatusName(WorkerStatus::Exited), "exited");
+    WorkerState killed;
+    killed.status = WorkerStatus::Exited;
+    killed.killed = true;
+    EXPECT_STREQ(workerStateName(killed), "killed");
 }
 
 }  // namespace

@@ -23,6 +23,16 @@ using nlohmann::json;
 
 constexpr int kReactors = 2;
 
+// The "fn" a server writes: the pipe kinds name the sender's function by args.direction.
+const char* fnOf(const char* kind, const json& args)
+{
+    uint8_t direction = 0xff;
+    if (args.contains("direction"))
+        for (uint8_t i = 0; i <= static_cast<uint8_t>(trace::Direction::ToReactorThread); ++i)
+            if (args["direction"] == trace::directionName(i)) direction = i;
+    return trace::historicFn(trace::kindByName(kind), direction);
+}
+
 json headerLine(int workers)
 {
     json pipes = json::array(), processes = json::array(), threads = json::array();
@@ -98,7 +108,7 @@ class Writer
         json j = {{"seq", ++seq_},
                   {"ts", ts_},
                   {"kind", kind},
-                  {"fn", trace::kindInfo(trace::kindByName(kind)).historicFn},
+                  {"fn", fnOf(kind, args)},
                   {"actor", {{"role", role}, {"index", index}, {"pid", pid}, {"tid", tid}}},
                   {"args", std::move(args)}};
         j.update(ids);

@@ -385,6 +385,9 @@ testing::AssertionResult sameState(const ArchitectureState& a, const Architectur
         d.check(p + "busySinceNs", x.busySinceNs, y.busySinceNs);
         d.check(p + "restarts", x.restarts, y.restarts);
         d.check(p + "exitedAtNs", x.exitedAtNs, y.exitedAtNs);
+        d.check(p + "killed", x.killed, y.killed);
+        d.check(p + "exitReason", x.exitReason, y.exitReason);
+        d.check(p + "startsAhead", x.startsAhead, y.startsAhead);
     }
     d.check("reactors", a.reactors().size(), b.reactors().size());
     for (size_t i = 0; i < std::min(a.reactors().size(), b.reactors().size()); ++i)

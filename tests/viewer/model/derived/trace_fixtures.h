@@ -72,6 +72,16 @@ struct Ev
         actor.pid = p;
         return *this;
     }
+    Ev& generation(int g)
+    {
+        e.generation = static_cast<int16_t>(g);
+        return *this;
+    }
+    Ev& cause(trace::Cause c)
+    {
+        e.cause = static_cast<uint8_t>(c);
+        return *this;
+    }
 
     Event e;
     Actor actor;
