@@ -205,6 +205,23 @@ TEST(RealInput, ClickOnASessionRowSelectsTheSession)
     EXPECT_EQ(state["cursor_event"], 30) << "a session row does not seek";
 }
 
+TEST(RealInput, ClickOnALitStartupStepMovesTheCursorToItsEvent)
+{
+    RealViewer v(articleAt(kRecvDataPipeWrite, {"--picture", "startup"}));
+    ASSERT_TRUE(v.waitReady()) << v.log();
+    json d = v.waitLayout(shows(kRecvDataPipeWrite, "startup"));
+    ASSERT_FALSE(d.is_null()) << v.log();
+    std::optional<Rect> step = test::nodeRect(d, "step.manager.spawn_workers");
+    ASSERT_TRUE(step) << "no spawn_workers step in the startup picture";
+    ASSERT_TRUE(v.click(step->center())) << v.log();
+    json after = v.waitLayout([](const json& j) { return cursorEvent(j) < kRecvDataPipeWrite; });
+    EXPECT_FALSE(after.is_null()) << "the step click did not move the cursor";
+    json state = v.quitAndReadState();
+    ASSERT_TRUE(state.is_object()) << v.log();
+    EXPECT_LT(state["cursor_event"].get<int64_t>(), 13) << "a startup event, before the accept";
+    EXPECT_EQ(state["selected_event"], state["cursor_event"]);
+}
+
 TEST(RealInput, ArrowKeysStepTheCursor)
 {
     RealViewer v(articleAt(kRecvDataPipeWrite));
