@@ -515,11 +515,17 @@ nlohmann::json ViewerApp::tutorialJson() const
         {"satisfied", t.satisfied()},
         {"total", t.total()},
         {"walked", walked_},  // --tutorial-step: how each earlier step was left
+        {"action_pending", t.actionPending()},
         {"highlight",
          {{"picture", step.highlight.picture},
           {"nodes", view_.highlightNodes},  // variables substituted
           {"edges", view_.highlightEdges}}},
     };
+    // Where the panel drew its buttons (window pixels), for tests that click them.
+    auto rect = [](const ScreenRow& r) { return nlohmann::json::array({r.x, r.y, r.w, r.h}); };
+    j["buttons"] = {{"back", rect(view_.tutorialBack)},
+                    {"next", rect(view_.tutorialNext)},
+                    {"repeat", rect(view_.tutorialRepeat)}};
     nlohmann::json server = {{"running", lessonServer_ && lessonServer_->running()}};
     if (lessonServer_)
     {

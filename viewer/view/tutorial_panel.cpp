@@ -287,7 +287,15 @@ void checkpointLine(const TutorialSession& s, const FrameContext& ctx, Commands&
     }
 }
 
-void buttons(const TutorialSession& s, Commands& out)
+// The rectangle of the item just drawn, for the layout dump.
+ScreenRow lastItemRect()
+{
+    ImVec2 a = ImGui::GetItemRectMin();
+    ImVec2 b = ImGui::GetItemRectMax();
+    return ScreenRow{0, a.x, a.y, b.x - a.x, b.y - a.y};
+}
+
+void buttons(const TutorialSession& s, ViewState& view, Commands& out)
 {
     const Words& w = words(s.lang());
     bool first = s.step() == 0;
@@ -295,6 +303,7 @@ void buttons(const TutorialSession& s, Commands& out)
     bool last = s.step() + 1 >= s.steps() && !s.actionPending();
     ImGui::BeginDisabled(first);
     if (ImGui::Button(w.back)) out.push_back(Command::make(Command::Type::TutorialBack));
+    view.tutorialBack = lastItemRect();
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(last);
@@ -303,11 +312,13 @@ void buttons(const TutorialSession& s, Commands& out)
     if (advance) ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.22f, 0.5f, 0.3f, 1.0f));
     if (ImGui::Button(advance ? w.next : w.skip))
         out.push_back(Command::make(Command::Type::TutorialNext));
+    view.tutorialNext = lastItemRect();
     if (advance) ImGui::PopStyleColor();
     ImGui::EndDisabled();
     ImGui::SameLine();
     ImGui::BeginDisabled(s.actionPending());  // nothing to repeat before the action ran
     if (ImGui::Button(w.repeat)) out.push_back(Command::make(Command::Type::TutorialRepeat));
+    view.tutorialRepeat = lastItemRect();
     ImGui::EndDisabled();
     if (last && s.canAdvance())
     {
@@ -320,6 +331,7 @@ void buttons(const TutorialSession& s, Commands& out)
 
 void drawTutorialPanel(const RectF& window, FrameContext& ctx, Commands& out)
 {
+    ctx.view.tutorialBack = ctx.view.tutorialNext = ctx.view.tutorialRepeat = ScreenRow{};
     if (!ctx.view.tutorialOpen || ctx.tutorial == nullptr || ctx.tutorial->steps() == 0) return;
     const TutorialSession& s = *ctx.tutorial;
     const Words& w = words(s.lang());
@@ -362,7 +374,7 @@ void drawTutorialPanel(const RectF& window, FrameContext& ctx, Commands& out)
     ImGui::EndChild();
 
     checkpointLine(s, ctx, out);
-    buttons(s, out);
+    buttons(s, ctx.view, out);
     ImGui::End();
 }
 

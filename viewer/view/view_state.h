@@ -42,6 +42,9 @@ struct ViewState
     // session) drew this frame; rebuilt by those panels every frame, empty when not shown.
     std::vector<ScreenRow> eventLogRows;
     std::vector<ScreenRow> sessionListRows;
+    // The tutorial panel's Back, Next and Repeat buttons as drawn this frame (window pixels;
+    // w 0 = not drawn), for the layout dump: real-input tests click them.
+    ScreenRow tutorialBack, tutorialNext, tutorialRepeat;
     // Live step mode: this viewer holds the server's step gate (rscope server --trace-step).
     bool holdingServer = false;
     // Until when (steady ms) a slow trace reader the Server menu opened stays connected.
