@@ -4,7 +4,6 @@
 #include "viewer/app/fonts.h"
 
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -14,6 +13,8 @@
 #include <vector>
 
 #include <imgui.h>
+
+#include "viewer/model/bundled_files.h"
 
 namespace rscope::viewer
 {
@@ -43,10 +44,11 @@ const ImWchar kLatinRanges[] = {0x0020, 0x00FF, 0x2000, 0x206F, 0x2190, 0x21FF,
 // CJK punctuation (、。「」) and full-width forms (，：（）！？), which Chinese text mixes in.
 const ImWchar kCjkPunctuationRanges[] = {0x3000, 0x303F, 0xFF00, 0xFFEF, 0};
 
-// The Chinese of the viewer's own strings (tutorial_panel.cpp's labels); fonts_test scans the
-// sources and fails when a string uses a character this set and the common range miss.
+// The Chinese of the viewer's own strings (the tutorial panel's labels, the architecture
+// legend); fonts_test scans the sources and fails when a string uses a character that neither
+// this set nor the common range holds.
 constexpr const char* kUiChinese =
-    "中文一上下之事仍件做制前务后器回在完实已录待成按放时有服本查检步没点的看等读课跳达过重骤";
+    "中文一上下之事仍件做制前务后器回在完实已录待成按放时有服本查检步没点的看等读课跳达过重骤崩溃";
 
 // The glyph ranges of the merged CJK font. Static: the atlas keeps the pointer for its life;
 // rebuilt only by loadFonts (one atlas per process, built on the GUI thread).
@@ -66,30 +68,11 @@ std::string readFile(const fs::path& path)
 
 }  // namespace
 
-std::vector<std::string> lessonRoots()
-{
-    std::vector<std::string> roots{"."};
-    // Beside the binary and up to two levels above it (build/bin/rscope-viewer: the tree).
-    char exe[4096];
-    ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0)
-    {
-        fs::path dir = fs::path(std::string(exe, static_cast<size_t>(n))).parent_path();
-        roots.push_back(dir.string());
-        roots.push_back(dir.parent_path().string());
-        roots.push_back(dir.parent_path().parent_path().string());
-    }
-#ifdef RSCOPE_SOURCE_DIR
-    roots.push_back(RSCOPE_SOURCE_DIR);
-#endif
-    return roots;
-}
-
 std::string lessonText()
 {
     std::string text;
     std::error_code ec;
-    for (const std::string& root : lessonRoots())
+    for (const std::string& root : bundledRoots())
     {
         fs::path dir = fs::path(root) / "tutorials";
         if (!fs::is_directory(dir, ec)) continue;

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <string>
-#include <vector>
 
 namespace rscope::viewer
 {
@@ -12,10 +11,8 @@ namespace rscope::viewer
 // back to ImGui's built-in font (with a message); returns false in that case.
 bool loadFonts(float pixelSize);
 
-// Where bundled files (tutorials/, traces/) are looked for: the cwd, the binary's folder and
-// the two above it, then the source tree the binary was built from.
-std::vector<std::string> lessonRoots();
-// Every file under <root>/tutorials of every root, concatenated (the glyphs the lessons need).
+// Every file under <root>/tutorials of every bundledRoots() root, concatenated: the glyphs the
+// lessons need.
 std::string lessonText();
 
 }  // namespace rscope::viewer

@@ -1,10 +1,14 @@
 // The main menu bar (File: Open, Save recording, Export picture, Quit; View: panel toggles;
 // Tutorial: tutorial_panel.cpp; Server: server_menu.cpp; a status text on the right), the File
 // modals with their path fields, and the loading progress window.
+#include <algorithm>
 #include <cstdio>
+#include <string>
 
 #include <imgui.h>
 
+#include "viewer/layout/layout_text.h"
+#include "viewer/model/bundled_files.h"
 #include "viewer/model/playback.h"
 #include "viewer/model/trace_store.h"
 #include "viewer/view/panels.h"
@@ -95,6 +99,75 @@ bool pathModal(const char* title, const char* prompt, char* path, size_t size, c
     return done;
 }
 
+// Checked before the command goes out, so a bad path leaves the open trace alone and the dialog
+// open with the reason under the field.
+bool tryOpen(ViewState& view, Commands& out)
+{
+    if (!checkTraceFile(view.openPath, view.openError)) return false;
+    out.push_back(Command::make(Command::Type::OpenFile).withText(view.openPath));
+    ImGui::CloseCurrentPopup();
+    return true;
+}
+
+void bundledTraceList(ViewState& view, Commands& out)
+{
+    float fs = ImGui::GetFontSize();
+    ImGui::TextUnformatted("Recorded traces (traces/*.jsonl): click to pick, double-click to open");
+    if (view.openTraces.empty())
+    {
+        ImGui::TextDisabled("none found in ./traces, beside the binary or in the source tree");
+        return;
+    }
+    float rowH = ImGui::GetTextLineHeightWithSpacing();
+    size_t shown = std::min<size_t>(view.openTraces.size(), 12);
+    ImGui::BeginChild("bundledTraces",
+                      ImVec2(fs * 34, rowH * static_cast<float>(shown) + fs * 0.6f), true);
+    for (const BundledTrace& t : view.openTraces)
+    {
+        bool picked = t.path == view.openPath;
+        if (ImGui::Selectable(t.name.c_str(), picked, ImGuiSelectableFlags_AllowDoubleClick))
+        {
+            std::snprintf(view.openPath, sizeof view.openPath, "%s", t.path.c_str());
+            view.openError.clear();
+            if (ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) tryOpen(view, out);
+        }
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", t.path.c_str());
+        std::string size = formatBytes(static_cast<int64_t>(t.sizeBytes));
+        ImGui::SameLine(fs * 34 - ImGui::CalcTextSize(size.c_str()).x - fs * 1.2f);
+        ImGui::TextDisabled("%s", size.c_str());
+    }
+    ImGui::EndChild();
+}
+
+void openModal(ViewState& view, Commands& out)
+{
+    ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always,
+                            ImVec2(0.5f, 0.5f));
+    if (!ImGui::BeginPopupModal("Open trace", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    float fs = ImGui::GetFontSize();
+    bundledTraceList(view, out);
+    ImGui::Spacing();
+    ImGui::TextUnformatted("Or any JSON Lines trace file (rscope record, --trace-file):");
+    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
+    ImGui::SetNextItemWidth(fs * 34);
+    bool enter = ImGui::InputText("##path", view.openPath, sizeof view.openPath,
+                                  ImGuiInputTextFlags_EnterReturnsTrue);
+    if (ImGui::IsItemEdited()) view.openError.clear();
+    ImGui::IsItemDeactivated() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter));
+    if (!view.openError.empty())
+    {
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + fs * 34);
+        ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", view.openError.c_str());
+        ImGui::PopTextWrapPos();
+    }
+    ImGui::BeginDisabled(view.openPath[0] == '\0');
+    if (ImGui::Button("Open") || (enter && view.openPath[0] != '\0')) tryOpen(view, out);
+    ImGui::EndDisabled();
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+}
+
 }  // namespace
 
 float drawMenuBar(FrameContext& ctx, Commands& out)
@@ -116,13 +189,16 @@ float drawMenuBar(FrameContext& ctx, Commands& out)
 void drawModals(FrameContext& ctx, Commands& out)
 {
     ViewState& view = ctx.view;
-    if (view.openModalRequested) ImGui::OpenPopup("Open trace");
+    if (view.openModalRequested)
+    {
+        ImGui::OpenPopup("Open trace");
+        view.openTraces = listBundledTraces();
+        view.openError.clear();
+    }
     if (view.saveModalRequested) ImGui::OpenPopup("Save recording");
     if (view.exportPngModalRequested) ImGui::OpenPopup("Export picture");
     view.openModalRequested = view.saveModalRequested = view.exportPngModalRequested = false;
-    if (pathModal("Open trace", "JSON Lines trace file (rscope record, --trace-file):",
-                  view.openPath, sizeof view.openPath, "Open"))
-        out.push_back(Command::make(Command::Type::OpenFile).withText(view.openPath));
+    openModal(view, out);
     if (pathModal("Save recording", "Save every event of this session as JSON Lines to:",
                   view.savePath, sizeof view.savePath, "Save"))
         out.push_back(Command::make(Command::Type::SaveRecording).withText(view.savePath));
