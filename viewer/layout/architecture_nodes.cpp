@@ -233,9 +233,7 @@ NodeRecord workerNode(const ArchitectureLayoutInput& in, const Facts& facts, int
             doing = std::string("busy: ") + callbackLabel(w->callback);
             if (w->session != 0) doing += "  session " + std::to_string(w->session);
         }
-        int64_t busyNs = w->busyNs;
-        if (w->status == WorkerStatus::Busy && in.state->nowNs() > w->busySinceNs)
-            busyNs += in.state->nowNs() - w->busySinceNs;
+        int64_t busyNs = in.state->busyNs(*w, in.state->nowNs());  // step mode's hold left out
         n.lines = {
             doing,
             "gen " + std::to_string(w->generation) + "  requests " + std::to_string(w->requests),

@@ -204,6 +204,9 @@ std::string sequenceLabel(const SequenceMessage& msg)
     if (!msg.label.empty()) text.append("  ").append(msg.label);
     std::string dt = formatDelta(msg.deltaNs);
     if (!dt.empty()) text.append("  ").append(dt);
+    // Step mode: the time the learner held the server there, apart from the server's own.
+    if (!dt.empty() && msg.heldNs > 0)
+        text.append(" (held ").append(formatDelta(msg.heldNs).substr(1)).append(")");
     return text;
 }
 

@@ -131,9 +131,7 @@ DrawList layoutStatistics(const StatisticsLayoutInput& in)
     int64_t elapsed = std::max<int64_t>(1, std::max(in.cursorNs, state.nowNs()) - s.originNs());
     for (const WorkerState& w : state.workers())
     {
-        int64_t busy = w.busyNs;
-        if (w.status == WorkerStatus::Busy && w.callbackDepth > 0)
-            busy += std::max<int64_t>(0, std::max(in.cursorNs, state.nowNs()) - w.busySinceNs);
+        int64_t busy = state.busyNs(w, std::max(in.cursorNs, state.nowNs()));
         char pct[16];
         std::snprintf(pct, sizeof pct, "%.2f %%", 100.0 * static_cast<double>(busy) / elapsed);
         workers.lines.push_back("worker[" + std::to_string(w.index) + "] requests " +

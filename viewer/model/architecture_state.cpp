@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "viewer/model/held_time.h"
+
 namespace rscope::viewer
 {
 
@@ -43,7 +45,7 @@ void enterCallback(WorkerState& w, const Event& e)
     w.session = e.session;
 }
 
-void exitCallback(WorkerState& w, const Event& e)
+void exitCallback(WorkerState& w, const Event& e, const HeldTime* held)
 {
     if (e.callback == CallbackName::OnReceive) ++w.requests;
     if (w.callbackDepth > 1)
@@ -57,7 +59,9 @@ void exitCallback(WorkerState& w, const Event& e)
     }
     // An exit without its enter (the trace began inside the callback) ends the busy spell too,
     // but adds no time: its start is unknown.
-    if (w.callbackDepth == 1) w.busyNs += std::max<int64_t>(0, e.tsNs - w.busySinceNs);
+    if (w.callbackDepth == 1)
+        w.busyNs += held != nullptr ? held->activeNs(w.busySinceNs, e.tsNs)
+                                    : std::max<int64_t>(0, e.tsNs - w.busySinceNs);
     w.callbackDepth = 0;
     w.status = WorkerStatus::Idle;
     w.callback = CallbackName::None;
@@ -93,6 +97,14 @@ const char* workerStatusName(WorkerStatus s)
 const char* workerStateName(const WorkerState& w)
 {
     return w.status == WorkerStatus::Exited && w.killed ? "killed" : workerStatusName(w.status);
+}
+
+int64_t ArchitectureState::busyNs(const WorkerState& w, int64_t nowNs) const
+{
+    int64_t busy = w.busyNs;
+    if (w.status == WorkerStatus::Busy && w.callbackDepth > 0 && nowNs > w.busySinceNs)
+        busy += held_ != nullptr ? held_->activeNs(w.busySinceNs, nowNs) : nowNs - w.busySinceNs;
+    return busy;
 }
 
 void ArchitectureState::reset(const Topology& topology)
@@ -202,7 +214,7 @@ void ArchitectureState::apply(const Event& e, const Actor* actor)
             if (WorkerState* w = slotAt(workers_, e.worker)) enterCallback(*w, e);
             break;
         case EventKind::CallbackExit:
-            if (WorkerState* w = slotAt(workers_, e.worker)) exitCallback(*w, e);
+            if (WorkerState* w = slotAt(workers_, e.worker)) exitCallback(*w, e, held_);
             break;
         case EventKind::SendRequest:
             if (WorkerState* w = slotAt(workers_, e.worker)) w->bytesOut += bytes;

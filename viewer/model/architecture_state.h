@@ -97,6 +97,8 @@ struct SessionState
     int64_t openedNs = 0;
 };
 
+class HeldTime;
+
 class ArchitectureState
 {
   public:
@@ -106,6 +108,11 @@ class ArchitectureState
     // `actor` (store.actorOf(e)) gives a restarted worker its new pid at worker_start; without it
     // the pid stays 0 after a worker_restart (args.new_pid is not decoded into Event).
     void apply(const Event& e, const Actor* actor = nullptr);
+
+    // Step mode's held time (the store's), left out of busy times; copied with the state.
+    void setHeldTime(const HeldTime* held) { held_ = held; }
+    // w's busy time up to nowNs: the finished callbacks plus the one running, held time left out.
+    int64_t busyNs(const WorkerState& w, int64_t nowNs) const;
 
     size_t applied() const { return applied_; }  // events applied since reset
     int64_t nowNs() const { return nowNs_; }
@@ -128,6 +135,7 @@ class ArchitectureState
     std::unordered_map<int64_t, SessionState> sessions_;
     size_t applied_ = 0;
     int64_t nowNs_ = 0;
+    const HeldTime* held_ = nullptr;
     uint64_t accepted_ = 0;
     uint64_t closed_ = 0;
     uint64_t managerRestarts_ = 0;

@@ -43,7 +43,8 @@ void HopTracker::clear()
     sweepAt_ = kFirstSweep;
 }
 
-int HopTracker::apply(const Event& e, uint32_t index, HopSample out[kMaxSamplesPerEvent])
+int HopTracker::apply(const Event& e, uint32_t index, HopSample out[kMaxSamplesPerEvent],
+                      const HeldTime* held)
 {
     if (e.flow == 0) return 0;
     if (e.kind == EventKind::Read || e.kind == EventKind::Frame)
@@ -60,8 +61,10 @@ int HopTracker::apply(const Event& e, uint32_t index, HopSample out[kMaxSamplesP
     if (!found) return 0;
     FlowState& f = *found;
     int n = 0;
-    auto emit = [&](RequestHop hop, int64_t fromNs) {
-        out[n++] = HopSample{e.tsNs - fromNs, index, hop};
+    auto emit = [&](RequestHop hop, int64_t fromNs)
+    {
+        int64_t ns = held != nullptr ? held->activeNs(fromNs, e.tsNs) : e.tsNs - fromNs;
+        out[n++] = HopSample{ns, index, hop};
     };
     switch (e.kind)
     {

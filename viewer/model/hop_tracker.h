@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "viewer/model/flow_table.h"
+#include "viewer/model/held_time.h"
 #include "viewer/model/trace_event.h"
 
 namespace rscope::viewer
@@ -50,8 +51,9 @@ class HopTracker
     void clear();
     static constexpr int kMaxSamplesPerEvent = 2;  // a reactor_write completes two hops
     // Feeds event `index` (events in seq order); writes the hops it completes to `out` and
-    // returns how many.
-    int apply(const Event& e, uint32_t index, HopSample out[kMaxSamplesPerEvent]);
+    // returns how many. With `held` (the store's), step mode's held time is not counted.
+    int apply(const Event& e, uint32_t index, HopSample out[kMaxSamplesPerEvent],
+              const HeldTime* held = nullptr);
     size_t openFlows() const { return flows_.size(); }
 
   private:

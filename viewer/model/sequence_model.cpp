@@ -193,7 +193,11 @@ void Builder::addEvent(size_t index, std::span<const uint32_t> sessionEvents, si
 {
     const Event& e = store_[index];
     const Topology& t = store_.topology();
-    int64_t delta = pos > 0 ? e.tsNs - store_[sessionEvents[pos - 1]].tsNs : -1;
+    // Step mode's held time is the learner's, not the server's: left out of the delta, kept
+    // apart so the arrow can say how long the server stood held there.
+    int64_t prevNs = pos > 0 ? store_[sessionEvents[pos - 1]].tsNs : 0;
+    int64_t delta = pos > 0 ? store_.held().activeNs(prevNs, e.tsNs) : -1;
+    int64_t held = pos > 0 ? store_.held().heldNs(prevNs, e.tsNs) : 0;
     size_t before = m_.messages.size();
     std::string fd = std::to_string(e.fd);
     switch (e.kind)
@@ -312,7 +316,11 @@ void Builder::addEvent(size_t index, std::span<const uint32_t> sessionEvents, si
     }
     // The hop's delta goes on the event's own message; a derived pickup has no time of its own.
     for (size_t i = before; i < m_.messages.size(); ++i)
-        if (!m_.messages[i].derived) m_.messages[i].deltaNs = delta;
+        if (!m_.messages[i].derived)
+        {
+            m_.messages[i].deltaNs = delta;
+            m_.messages[i].heldNs = held;
+        }
 }
 
 void Builder::finish(const SessionIndex& index)

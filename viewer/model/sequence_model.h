@@ -47,6 +47,7 @@ struct SequenceMessage
     std::string fn;        // the swoole function of the step (trace::kindInfo), for reading source
     std::string label;     // "RECV_DATA 60B", "12B \"hello world\\n\"", "fd 30 % 4 = 2"
     int64_t deltaNs = -1;  // since the session's previous event (-1: first, or derived)
+    int64_t heldNs = 0;    // of that span, time step mode held the server (not in deltaNs)
     int64_t tsNs = 0;
     int64_t session = 0;
     EventKind kind = EventKind::Count;

@@ -212,7 +212,9 @@ void SessionIndex::apply(const TraceStore& store, uint32_t index, uint32_t slot)
             Pending& p = pending_[slot];
             if (e.flow != 0 && p.flow == e.flow)
             {
-                s.lastLatencyNs = std::max<int64_t>(0, e.tsNs - p.startNs);
+                // Step mode's held time is not the server's: a stepped request reads as the
+                // microseconds it took, not the seconds the learner held it.
+                s.lastLatencyNs = store.held().activeNs(p.startNs, e.tsNs);
                 s.maxLatencyNs = std::max(s.maxLatencyNs, s.lastLatencyNs);
                 p = {};
             }

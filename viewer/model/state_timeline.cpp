@@ -19,6 +19,7 @@ const Actor* actorOf(const TraceStore& store, const Event& e)
 
 void applyRange(const TraceStore& store, size_t from, size_t to, ArchitectureState& state)
 {
+    state.setHeldTime(&store.held());
     for (size_t i = from; i < to; ++i) state.apply(store[i], actorOf(store, store[i]));
 }
 
@@ -42,6 +43,7 @@ void StateTimeline::extend(const TraceStore& store)
         rebuild(store);
         return;
     }
+    tail_.setHeldTime(&store.held());
     for (size_t i = tail_.applied(); i < store.size(); ++i)
     {
         tail_.apply(store[i], actorOf(store, store[i]));

@@ -61,6 +61,7 @@ void TraceStatistics::extend(const TraceStore& store)
 {
     if (store.size() < processed_) return;
     if (processed_ == 0 && store.size() > 0) startSeries(store[0].tsNs);
+    held_ = &store.held();
     for (size_t i = processed_; i < store.size(); ++i) apply(store[i], static_cast<uint32_t>(i));
     processed_ = store.size();
 }
@@ -79,7 +80,8 @@ void TraceStatistics::apply(const Event& e, uint32_t index)
             {
                 // An exit without its enter (the trace began inside the callback) adds no time.
                 if (w->callbackDepth == 1)
-                    w->busyNs += std::max<int64_t>(0, e.tsNs - w->busySinceNs);
+                    w->busyNs += held_ != nullptr ? held_->activeNs(w->busySinceNs, e.tsNs)
+                                                  : std::max<int64_t>(0, e.tsNs - w->busySinceNs);
                 w->callbackDepth = std::max(0, w->callbackDepth - 1);
                 if (e.callback == CallbackName::OnReceive)
                 {
@@ -136,7 +138,7 @@ void TraceStatistics::apply(const Event& e, uint32_t index)
             break;
     }
     HopSample out[HopTracker::kMaxSamplesPerEvent];
-    int n = hops_.apply(e, index, out);
+    int n = hops_.apply(e, index, out, held_);
     for (int k = 0; k < n; ++k) addSample(out[k]);
 }
 

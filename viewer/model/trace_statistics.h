@@ -92,6 +92,7 @@ class TraceStatistics
     TimeSeries series_;
     StatisticsChannels channels_;
     HopTracker hops_;
+    const HeldTime* held_ = nullptr;  // the store's, set by extend: held time is not counted
     HopHistograms histograms_;
     std::vector<HopSample> samples_;
     std::vector<HopHistograms> keyframes_;  // keyframes_[k]: histograms of samples [0, k*N)

@@ -50,6 +50,8 @@ void TraceStore::clear()
     unknownKinds_ = 0;
     droppedByServer_ = 0;
     rejected_ = 0;
+    held_.clear();
+    gateEvents_ = 0;
 }
 
 void TraceStore::setTopology(Topology topology)
@@ -67,6 +69,12 @@ bool TraceStore::append(Event event, std::string_view argsJson, std::string_view
     {
         ++rejected_;
         return false;
+    }
+    held_.apply(event.kind, event.tsNs);
+    if (HeldTime::isGateKind(event.kind))
+    {
+        ++gateEvents_;
+        return true;
     }
     payload = payload.substr(0, std::numeric_limits<uint16_t>::max());
     // Offsets are 32-bit to keep Event small: a 4 GiB arena is ~50M events, far past the budget.

@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "viewer/model/held_time.h"
 #include "viewer/model/trace_event.h"
 
 namespace rscope::viewer
@@ -37,7 +38,12 @@ class TraceStore
 
     // Appends an event; events arrive in seq order (the collector merges by time). The args and
     // payload text are copied into the arena. Returns false (and counts) for an out-of-order seq.
+    // Step-gate events (gate_hold, gate_step, gate_release) are not events of the server: they
+    // go to held() only, so stepping, the cursor and every index see the server's events alone.
     bool append(Event event, std::string_view argsJson, std::string_view payload);
+    // Time the server was held in live step mode (durations subtract it) and the gate events.
+    const HeldTime& held() const { return held_; }
+    uint64_t gateEvents() const { return gateEvents_; }
     uint64_t rejected() const { return rejected_; }  // appends refused (seq order, arena full)
     uint16_t internActor(const Actor& actor);
     // Capacity for a load whose size is known (the reader estimates it from the file size), so
@@ -81,6 +87,8 @@ class TraceStore
     uint64_t unknownKinds_ = 0;
     uint64_t droppedByServer_ = 0;
     uint64_t rejected_ = 0;
+    HeldTime held_;
+    uint64_t gateEvents_ = 0;
 };
 
 }  // namespace rscope::viewer

@@ -159,9 +159,7 @@ void workersTable(const RectF& r, FrameContext& ctx, float f)
     ImGui::TableHeadersRow();
     for (const WorkerState& w : st.workers())
     {
-        int64_t busy = w.busyNs;
-        if (w.status == WorkerStatus::Busy && w.callbackDepth > 0)
-            busy += std::max<int64_t>(0, now - w.busySinceNs);
+        int64_t busy = st.busyNs(w, now);  // step mode's held time left out
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(seriesColor(w.index)), "worker[%d]",
