@@ -182,6 +182,7 @@ Commands ViewerApp::drawUi()
     // Only the tab on show is laid out: the others would cost a frame's work for nothing.
     pictures_.clear();
     view_.sessionListRows.clear();  // the Sequence tab refills them when it is on show
+    view_.widgets.clear();
     RectF area = beginPicturePanel(rects.architecture, ctx);
     pictureArea_ = area;
     switch (view_.pictureTab)
@@ -527,6 +528,9 @@ bool ViewerApp::writeLayoutFile(const std::string& path, std::string& error) con
     };
     extra["event_log_rows"] = rows(view_.eventLogRows);
     extra["session_list_rows"] = rows(view_.sessionListRows);
+    nlohmann::json widgets = nlohmann::json::object();
+    for (const ScreenWidget& w : view_.widgets) widgets[w.name] = {w.x, w.y, w.w, w.h};
+    extra["widgets"] = widgets;
     extra["state"] = stateJson();
     std::vector<const DrawList*> pictures;
     for (const DrawList& p : pictures_) pictures.push_back(&p);

@@ -26,12 +26,20 @@ constexpr ImU32 kAmber = IM_COL32(250, 190, 70, 255);
 constexpr ImU32 kRed = IM_COL32(240, 90, 80, 255);
 constexpr ImU32 kGreen = IM_COL32(110, 210, 120, 255);
 
+// The button just drawn, by name, for the layout dump (tests click it with the real mouse).
+void recordWidget(ViewState& view, const char* name)
+{
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    view.widgets.push_back(ScreenWidget{name, a.x, a.y, b.x - a.x, b.y - a.y});
+}
+
 void transportButtons(FrameContext& ctx, Commands& out)
 {
     const Playback& pb = ctx.playback;
     bool empty = ctx.store.size() == 0;
     ImGui::BeginDisabled(empty);
     if (ImGui::Button("\xe2\x97\x80 Step")) out.push_back(Command::make(Command::Type::StepBack));
+    recordWidget(ctx.view, "step_back");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("One event back (pauses); key: Left");
     ImGui::SameLine();
     // Same width whichever label shows, so the row does not jump when play toggles.
@@ -41,11 +49,13 @@ void transportButtons(FrameContext& ctx, Commands& out)
         pb.playing() ? "\xe2\x9d\x9a\xe2\x9d\x9a Pause###play" : "\xe2\x96\xb6 Play###play";
     if (ImGui::Button(playLabel, ImVec2(playWidth, 0)))
         out.push_back(Command::make(Command::Type::TogglePlay));
+    recordWidget(ctx.view, "play");
     // The keys are read by the app (ViewerApp::shortcutCommands), whichever panel has focus.
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Play or pause; key: Space");
     ImGui::SameLine();
     if (ImGui::Button("Step \xe2\x96\xb6"))
         out.push_back(Command::make(Command::Type::StepForward));
+    recordWidget(ctx.view, "step_forward");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("One event forward (pauses); key: Right");
     ImGui::EndDisabled();
 
@@ -54,6 +64,7 @@ void transportButtons(FrameContext& ctx, Commands& out)
     if (ImGui::Button("\xe2\x97\x80##sessionBack"))
         out.push_back(
             Command::make(Command::Type::StepSessionBack).withSession(ctx.view.selectedSession));
+    recordWidget(ctx.view, "session_back");
     ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
     char label[64];
     std::snprintf(label, sizeof label, "session %lld \xe2\x96\xb6###sessionFwd",
@@ -61,6 +72,7 @@ void transportButtons(FrameContext& ctx, Commands& out)
     if (ImGui::Button(ctx.view.selectedSession ? label : "session \xe2\x96\xb6###sessionFwd"))
         out.push_back(
             Command::make(Command::Type::StepSessionForward).withSession(ctx.view.selectedSession));
+    recordWidget(ctx.view, "session_forward");
     ImGui::EndDisabled();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled))
         ImGui::SetTooltip("Next event of the selected session (click a token or a log row)");
@@ -125,15 +137,18 @@ void stepModeControls(FrameContext& ctx, Commands& out)
     if (ImGui::Checkbox("step the server", &holding))
         out.push_back(
             Command::make(holding ? Command::Type::HoldServer : Command::Type::RunServer));
+    recordWidget(ctx.view, "step_server");
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("Every server thread pauses after each event until you let it go");
     if (!ctx.view.holdingServer) return;
     ImGui::SameLine();
     if (ImGui::Button("Next hop \xe2\x96\xb6"))
         out.push_back(Command::make(Command::Type::StepServer).withValue(1));
+    recordWidget(ctx.view, "next_hop");
     ImGui::SameLine();
     if (ImGui::Button("10 hops"))
         out.push_back(Command::make(Command::Type::StepServer).withValue(10));
+    recordWidget(ctx.view, "ten_hops");
 }
 
 void liveControls(FrameContext& ctx, Commands& out)
@@ -165,9 +180,10 @@ void liveControls(FrameContext& ctx, Commands& out)
     {
         ImGui::TextColored(ImColor(kGreen), "LIVE");
     }
-    else if (ImGui::Button("Go live"))
+    else
     {
-        out.push_back(Command::make(Command::Type::GoLive));
+        if (ImGui::Button("Go live")) out.push_back(Command::make(Command::Type::GoLive));
+        recordWidget(ctx.view, "go_live");
     }
     stepModeControls(ctx, out);
 }

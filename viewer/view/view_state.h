@@ -33,6 +33,13 @@ struct ScreenRow
     float x = 0, y = 0, w = 0, h = 0;
 };
 
+// A control as drawn this frame (a timeline button), by name, for the layout dump.
+struct ScreenWidget
+{
+    std::string name;  // "play", "step_back", "next_hop", ...
+    float x = 0, y = 0, w = 0, h = 0;
+};
+
 struct ViewState
 {
     int64_t selectedSession = 0;  // 0 = none; synchronised across every panel
@@ -42,6 +49,7 @@ struct ViewState
     // session) drew this frame; rebuilt by those panels every frame, empty when not shown.
     std::vector<ScreenRow> eventLogRows;
     std::vector<ScreenRow> sessionListRows;
+    std::vector<ScreenWidget> widgets;  // cleared by the app each frame, filled by the panels
     // The tutorial panel's Back, Next and Repeat buttons as drawn this frame (window pixels;
     // w 0 = not drawn), for the layout dump: real-input tests click them.
     ScreenRow tutorialBack, tutorialNext, tutorialRepeat;

@@ -222,6 +222,45 @@ TEST(RealInput, ClickOnALitStartupStepMovesTheCursorToItsEvent)
     EXPECT_EQ(state["selected_event"], state["cursor_event"]);
 }
 
+TEST(RealInput, TimelineButtonsStepPlayAndFollowTheSelectedSession)
+{
+    RealViewer v(articleAt(kRecvDataPipeWrite, {"--select-session", "1", "--pace-ms", "150"}));
+    ASSERT_TRUE(v.waitReady()) << v.log();
+    json d = v.waitLayout(
+        [](const json& j)
+        {
+            return shows(kRecvDataPipeWrite, "architecture")(j) &&
+                   test::widgetRect(j, "step_forward").has_value();
+        });
+    ASSERT_FALSE(d.is_null()) << v.lastLayout()["widgets"].dump() << v.log();
+    auto press = [&](const char* name)
+    {
+        std::optional<Rect> r = test::widgetRect(v.lastLayout(), name);
+        return r.has_value() && v.click(r->center());
+    };
+    ASSERT_TRUE(press("step_forward")) << v.log();
+    EXPECT_FALSE(v.waitLayout([](const json& j) { return cursorEvent(j) == 22; }).is_null())
+        << "Step > did not step";
+    ASSERT_TRUE(press("step_back"));
+    EXPECT_FALSE(v.waitLayout([](const json& j) { return cursorEvent(j) == 21; }).is_null())
+        << "< Step did not step back";
+    ASSERT_TRUE(press("session_forward"));
+    EXPECT_FALSE(v.waitLayout([](const json& j) { return cursorEvent(j) == 22; }).is_null())
+        << "session 1 > did not go to the session's next event";
+    ASSERT_TRUE(press("play"));
+    EXPECT_FALSE(
+        v.waitLayout([](const json& j) { return j["state"]["playing"] == true; }).is_null())
+        << "Play did not play";
+    ASSERT_TRUE(press("play"));
+    EXPECT_FALSE(
+        v.waitLayout([](const json& j) { return j["state"]["playing"] == false; }).is_null())
+        << "Pause did not pause";
+    json state = v.quitAndReadState();
+    ASSERT_TRUE(state.is_object()) << v.log();
+    EXPECT_EQ(state["playing"], false);
+    EXPECT_EQ(state["selected_session"], kSession);
+}
+
 TEST(RealInput, ArrowKeysStepTheCursor)
 {
     RealViewer v(articleAt(kRecvDataPipeWrite));

@@ -390,4 +390,12 @@ std::optional<Rect> rowRect(const nlohmann::json& layout, const std::string& lis
     return std::nullopt;
 }
 
+std::optional<Rect> widgetRect(const nlohmann::json& layout, const std::string& name)
+{
+    if (!layout.is_object() || !layout.contains("widgets") || !layout["widgets"].contains(name))
+        return std::nullopt;
+    const nlohmann::json& r = layout["widgets"][name];
+    return Rect{r[0], r[1], r[2], r[3]};
+}
+
 }  // namespace rscope::viewer::test

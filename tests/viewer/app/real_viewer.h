@@ -18,8 +18,9 @@
 // How: the constructor starts `Xvfb -displayfd` (it picks a free display and says which), then
 // the viewer with DISPLAY set and --dump-layout FILE --dump-layout-every MS
 // --dump-state-on-exit FILE appended to the arguments (see rscope-viewer --help). The layout
-// dump gives every node, edge and token of the shown picture, the panels, and the visible rows
-// of the event log and the session list in window pixels, plus the viewer's "state" (the same
+// dump gives every node, edge and token of the shown picture, the panels, the visible rows of
+// the event log and the session list and the timeline's buttons in window pixels (the tutorial
+// object has its Back / Next / Repeat buttons), plus the viewer's "state" (the same
 // fields as the exit state); the input goes to the viewer's window with coordinates relative to
 // it. Everything runs in process groups of its own: the destructor stops what is still running
 // (SIGKILL), so a failed assertion leaves nothing behind. Every wait is bounded.
@@ -131,5 +132,8 @@ std::optional<Point> tokenWhere(const nlohmann::json& layout, const RealViewer::
 std::optional<Point> edgeMiddle(const nlohmann::json& layout, const RealViewer::Predicate& match);
 // A visible row of "event_log_rows" (id = event index) or "session_list_rows" (id = session).
 std::optional<Rect> rowRect(const nlohmann::json& layout, const std::string& list, int64_t id);
+// A named control of "widgets": the timeline's "step_back", "play", "step_forward",
+// "session_back", "session_forward", and live: "go_live", "step_server", "next_hop", "ten_hops".
+std::optional<Rect> widgetRect(const nlohmann::json& layout, const std::string& name);
 
 }  // namespace rscope::viewer::test
