@@ -22,6 +22,9 @@ namespace
 using startup::textWidth;
 
 constexpr float kEps = 1e-3f;
+// Between columns, in font sizes: room for an edge label; at least room for the arrowheads.
+constexpr float kMinGap = 2.0f;
+constexpr float kLeastGap = 1.2f;
 constexpr Color kCallColor = rgba(176, 186, 202, 235);
 constexpr Color kForkColor = rgba(240, 162, 72);
 constexpr Color kThreadColor = rgba(96, 204, 214);
@@ -160,20 +163,29 @@ float padded(float textW, float f)
     return textW + 2 * 0.45f * f + 2;
 }
 
-// The width the lane's boxes need for their text (titles and lines of its steps and title box).
-float stepsWidth(const StartupLayoutInput& in, const DrawList& list, StartupLane lane)
+// The width the lane's boxes need for their text: its steps' titles, their lines (`withLines`:
+// our names and counts, which have a tooltip) and its title box (`withLaneTitle`: it has a short
+// form).
+float stepsWidthOf(const StartupLayoutInput& in, const DrawList& list, StartupLane lane,
+                   bool withLaneTitle, bool withLines)
 {
     float f = in.fontSize;
     float w = 0;
     for (const NodeRecord& n : list.nodes)
     {
-        bool mine = n.id == startupLaneNodeId(lane) ||
+        bool mine = (withLaneTitle && n.id == startupLaneNodeId(lane)) ||
                     (n.role == "step" && startupStep(startupStepOfNode(n.id)).lane == lane);
         if (!mine) continue;
         w = std::max(w, textWidth(n.title, f));
+        if (!withLines) continue;
         for (const std::string& line : n.lines) w = std::max(w, textWidth(line, f));
     }
     return padded(w, f);
+}
+
+float stepsWidth(const StartupLayoutInput& in, const DrawList& list, StartupLane lane)
+{
+    return stepsWidthOf(in, list, lane, true, true);
 }
 
 float handlersWidth(StartupLane lane, HandlerForm form, float f)
@@ -184,6 +196,25 @@ float handlersWidth(StartupLane lane, HandlerForm form, float f)
     return padded(w, f);
 }
 
+// The narrowest a lane's column may be: every step's title whole, the lane's short title, each
+// handler in its short form.
+float laneMinWidth(const StartupLayoutInput& in, const DrawList& contents, StartupLane lane)
+{
+    float f = in.fontSize;
+    float w = std::max(stepsWidthOf(in, contents, lane, false, false),
+                       handlersWidth(lane, HandlerForm::Short, f));
+    return std::max(w, padded(textWidth(startup::laneText(lane, in.store).shortTitle, f), f));
+}
+
+// The narrowest canvas on which every lane gets its minimum: the layout never goes below it
+// (the tab scrolls sideways instead of cutting a step's name).
+float minCanvasWidth(const StartupLayoutInput& in, const DrawList& contents, float margin)
+{
+    float sum = 0;
+    for (StartupLane lane : kLanes) sum += laneMinWidth(in, contents, lane);
+    return sum + 3 * kLeastGap * in.fontSize + 2 * margin;
+}
+
 // Steps first: every column gets what its boxes need (or a fair share of a narrow canvas).
 // Slack then goes to the handler boxes, the article's full names if all fit, else the shorter
 // forms; then to the gaps (room for edge labels); the rest is shared by the columns.
@@ -191,7 +222,7 @@ Columns chooseColumns(const StartupLayoutInput& in, const DrawList& list, float 
 {
     float f = in.fontSize;
     Columns c;
-    float minGap = 2.0f * f;
+    float minGap = kMinGap * f;
     float room = std::max(1.0f, in.canvas.w - 2 * margin - 3 * minGap);
     std::array<float, kLaneCount> want{};
     float sum = 0;
@@ -199,7 +230,37 @@ Columns chooseColumns(const StartupLayoutInput& in, const DrawList& list, float 
     c.gap = minGap;
     if (sum > room)
     {
-        for (float& w : want) w *= room / sum;
+        // Each column keeps its minimum (step titles whole); what is left goes to the lines
+        // and full lane titles. Below the minimum canvas (never, from layoutStartup) all shrink.
+        std::array<float, kLaneCount> least{};
+        float leastSum = 0;
+        for (StartupLane lane : kLanes)
+            leastSum += least[laneIndex(lane)] = laneMinWidth(in, list, lane);
+        float extra = 0;
+        for (size_t i = 0; i < kLaneCount; ++i)
+        {
+            want[i] = std::max(want[i], least[i]);
+            extra += want[i] - least[i];
+        }
+        sum = leastSum + extra;
+        // The gaps give way first (their labels become the legend), down to the arrowheads.
+        float give = std::clamp(sum - room, 0.0f, 3 * (kMinGap - kLeastGap) * f);
+        c.gap -= give / 3;
+        room += give;
+        // Shrinking every column alike keeps the lines' proportions (our names under the
+        // titles); it is taken when it leaves every column its minimum.
+        bool alike = true;
+        for (size_t i = 0; i < kLaneCount; ++i) alike = alike && want[i] * room / sum >= least[i];
+        for (size_t i = 0; i < kLaneCount; ++i)
+        {
+            if (alike)
+                want[i] *= room / sum;
+            else if (leastSum >= room)
+                want[i] = least[i] * room / leastSum;
+            else
+                want[i] =
+                    least[i] + (want[i] - least[i]) * (room - leastSum) / std::max(extra, kEps);
+        }
     }
     else
     {
@@ -362,6 +423,19 @@ NodeRecord* findNode(DrawList& list, const std::string& id)
     return nullptr;
 }
 
+// The boxes' texts for `plan` (how many lines a step shows), without rectangles yet.
+void addContents(const StartupLayoutInput& in, const Facts& facts, const Plan& plan, DrawList& list)
+{
+    for (StartupLane lane : kLanes)
+    {
+        list.nodes.push_back(startup::laneNode(in, lane, plan.lines == 2));
+        if (facts.lanes[laneIndex(lane)].handlers > 0)
+            list.nodes.push_back(startup::handlerBox(in, lane));
+    }
+    for (const StartupStep& s : startupSteps())
+        list.nodes.push_back(startup::stepNode(in, s, plan.lines));
+}
+
 // Nothing fitted: squeeze every y and height towards the top by one factor (order is kept, so
 // nothing overlaps; the painter clips the text that no longer fits).
 void squeeze(DrawList& list, float top, float bottom)
@@ -406,6 +480,18 @@ StartupStepId startupStepOfNode(const std::string& id)
     return StartupStepId::Count;
 }
 
+float startupMinCanvasWidth(const StartupLayoutInput& in)
+{
+    if (in.store == nullptr || in.progress == nullptr) return 0;
+    StartupLayoutInput input = in;
+    if (!(input.fontSize > 1.0f)) input.fontSize = 13.0f;
+    const float margin = 0.4f * input.fontSize;
+    Facts facts = readFacts();
+    DrawList contents;
+    addContents(input, facts, choosePlan(input, facts, margin), contents);
+    return minCanvasWidth(input, contents, margin);
+}
+
 DrawList layoutStartup(const StartupLayoutInput& in)
 {
     DrawList list;
@@ -423,15 +509,11 @@ DrawList layoutStartup(const StartupLayoutInput& in)
     Facts facts = readFacts();
     Plan plan = choosePlan(input, facts, margin);
 
-    // Contents first (the column widths depend on them), then the rectangles.
-    for (StartupLane lane : kLanes)
-    {
-        list.nodes.push_back(startup::laneNode(input, lane, plan.lines == 2));
-        if (facts.lanes[laneIndex(lane)].handlers > 0)
-            list.nodes.push_back(startup::handlerBox(input, lane));
-    }
-    for (const StartupStep& s : startupSteps())
-        list.nodes.push_back(startup::stepNode(input, s, plan.lines));
+    // Contents first (the column widths depend on them), then the rectangles. A canvas too
+    // narrow for the step names grows to the minimum: the panel scrolls, no name is cut.
+    addContents(input, facts, plan, list);
+    input.canvas.w = std::max(input.canvas.w, minCanvasWidth(input, list, margin));
+    list.canvas = input.canvas;
     Columns cols = chooseColumns(input, list, margin);
     if (plan.lines < 2)
     {
@@ -473,9 +555,18 @@ DrawList layoutStartup(const StartupLayoutInput& in)
                       boxHeight(facts.lanes[col].handlers, f, plan.tight)};
     }
     if (!plan.fits) squeeze(list, in.canvas.y + margin, in.canvas.y + in.canvas.h - margin);
-    // A lane's title must not be wider than its column: cut it, the tooltip keeps the ids.
-    for (NodeRecord& n : list.nodes)
-        if (n.role == "lane") n.title = startup::fitText(n.title, n.rect.w - 0.9f * f, f);
+    // A lane's title must not be wider than its column: the role's short name, else cut; the
+    // tooltip then starts with the whole title.
+    for (StartupLane lane : kLanes)
+    {
+        NodeRecord* n = findNode(list, startupLaneNodeId(lane));
+        float room = n->rect.w - 0.9f * f;
+        if (textWidth(n->title, f) <= room) continue;
+        std::string whole = n->title;
+        std::string shortTitle = startup::laneText(lane, in.store).shortTitle;
+        n->title = startup::fitText(textWidth(shortTitle, f) <= room ? shortTitle : whole, room, f);
+        n->tooltip.insert(n->tooltip.begin(), whole);
+    }
     addEdges(input, list, cols);
     addHandlerLabels(input, list);
     addLegend(input, list, cols, margin);

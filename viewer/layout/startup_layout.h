@@ -29,7 +29,10 @@ struct StartupLayoutInput
     const std::vector<std::string>* highlightEdges = nullptr;
 };
 
+// Every step's name is whole: on a canvas narrower than startupMinCanvasWidth the picture is
+// laid out at that width (DrawList::canvas says so) for the panel to scroll sideways.
 DrawList layoutStartup(const StartupLayoutInput& in);
+float startupMinCanvasWidth(const StartupLayoutInput& in);
 
 // Stable ids, shared with the panel (clicks) and the tests.
 std::string startupStepNodeId(StartupStepId step);  // "step.master.listen"

@@ -120,8 +120,10 @@ void bundledTraceList(ViewState& view, Commands& out)
     }
     float rowH = ImGui::GetTextLineHeightWithSpacing();
     size_t shown = std::min<size_t>(view.openTraces.size(), 12);
-    ImGui::BeginChild("bundledTraces",
-                      ImVec2(fs * 34, rowH * static_cast<float>(shown) + fs * 0.6f), true);
+    ImGui::BeginChild(
+        "bundledTraces",
+        ImVec2(fs * 34, rowH * static_cast<float>(shown) + ImGui::GetStyle().WindowPadding.y * 2),
+        true);
     for (const BundledTrace& t : view.openTraces)
     {
         bool picked = t.path == view.openPath;

@@ -15,6 +15,13 @@
 namespace rscope::viewer
 {
 
+namespace
+{
+
+DrawList paintStartup(StartupLayoutInput& in, FrameContext& ctx, Commands& out);
+
+}  // namespace
+
 DrawList drawStartupTab(const RectF& area, FrameContext& ctx, Commands& out)
 {
     StartupLayoutInput in;
@@ -26,7 +33,26 @@ DrawList drawStartupTab(const RectF& area, FrameContext& ctx, Commands& out)
     in.selectedEvent = ctx.view.selectedEvent;
     in.highlightNodes = &ctx.view.highlightNodes;
     in.highlightEdges = &ctx.view.highlightEdges;
+    // Narrower than the step names need (a 1024 px window): the picture keeps its minimum width
+    // in a child that scrolls sideways, rather than cut "swReactorThread_loop_stream".
+    float minWidth = startupMinCanvasWidth(in);
+    if (minWidth <= area.w) return paintStartup(in, ctx, out);
+    ImGui::BeginChild("##startup_scroll", ImVec2(area.w, area.h), false,
+                      ImGuiWindowFlags_HorizontalScrollbar | ImGuiWindowFlags_NoBackground);
+    ImVec2 origin = ImGui::GetCursorScreenPos();
+    in.canvas = {origin.x, origin.y, minWidth, area.h - ImGui::GetStyle().ScrollbarSize};
+    DrawList picture = paintStartup(in, ctx, out);
+    ImGui::EndChild();
+    return picture;
+}
+
+namespace
+{
+
+DrawList paintStartup(StartupLayoutInput& in, FrameContext& ctx, Commands& out)
+{
     DrawList picture = layoutStartup(in);
+    const RectF& area = in.canvas;
 
     // The canvas is one item, so the window does not scroll and clicks land here.
     ImGui::InvisibleButton("##startup_canvas", ImVec2(area.w, area.h));
@@ -49,5 +75,7 @@ DrawList drawStartupTab(const RectF& area, FrameContext& ctx, Commands& out)
     out.push_back(Command::make(Command::Type::SeekEvent).withIndex(static_cast<int64_t>(event)));
     return picture;
 }
+
+}  // namespace
 
 }  // namespace rscope::viewer
