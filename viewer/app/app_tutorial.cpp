@@ -404,6 +404,13 @@ void ViewerApp::updateTutorial()
         case CursorMove::Kind::None:
             break;
     }
+    if (move.kind != CursorMove::Kind::None)
+    {
+        // This frame already placed the cursor and its tokens: again, so that what is drawn
+        // (and dumped) is the step's moment, not the one before it.
+        cursor_.moveTo(*store_, timeline_, std::min(playback_.position(), store_->size()));
+        activity_ = computeActivity(*store_, playback_, timeline_, cursor_.state());
+    }
     driveTutorialGate();
     // Highlights may name variables ("worker[$w]") that the checkpoint binds as it advances.
     if (tutorial_->satisfied() != highlightSatisfied_)
