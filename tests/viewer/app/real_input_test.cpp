@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "tests/integration/test_support.h"
 #include "tests/viewer/app/real_viewer.h"
 
 namespace rscope::viewer
@@ -341,6 +342,47 @@ TEST(RealInput, TutorialStepHoldsInAWindow)
     EXPECT_EQ(state["tutorial"]["name"], "02-one-request");
     EXPECT_EQ(state["tutorial"]["step"], 2);
     EXPECT_TRUE(state["tutorial"]["checkpoint_met"].is_boolean());
+}
+
+TEST(RealInput, LiveWindowSaysLiveAndSpaceLeavesTheLiveEdge)
+{
+    rscope::testing::ServerProcess server(
+        {"--worker-num", "2", "--reactor-num", "1", "--trace-listen", "127.0.0.1:0"});
+    ASSERT_TRUE(server.start()) << server.stderrText();
+    uint16_t tracePort = rscope::testing::traceSocketPort(server.output());
+    ASSERT_NE(tracePort, 0) << server.output();
+    RealViewer v({"--connect", "127.0.0.1:" + std::to_string(tracePort)});
+    ASSERT_TRUE(v.waitReady()) << v.log();
+
+    // Requests until the viewer has events of its own (it sees none from before it connected).
+    json d;
+    for (int i = 0; i < 20 && d.is_null(); ++i)
+    {
+        rscope::testing::TestClient client(server.port(), 2000);
+        ASSERT_TRUE(client.connected());
+        client.sendAll("hello\n");
+        bool closed = false;
+        client.recvUntilClose(&closed);
+        d = v.waitLayout(
+            [](const json& j)
+            {
+                return j["state"]["live"] == true && j["state"]["following_live"] == true &&
+                       j.value("events", 0) > 0;
+            },
+            500ms);
+    }
+    ASSERT_FALSE(d.is_null()) << v.lastLayout()["state"].dump() << v.log();
+
+    ASSERT_TRUE(v.key("space")) << v.log();
+    json paused = v.waitLayout([](const json& j) { return j["state"]["following_live"] == false; });
+    EXPECT_FALSE(paused.is_null()) << "Space did not pause the live view";
+    json state = v.quitAndReadState();
+    EXPECT_EQ(v.exitCode(), 0) << v.log();
+    ASSERT_TRUE(state.is_object()) << v.log();
+    EXPECT_EQ(state["live"], true);
+    EXPECT_EQ(state["following_live"], false);
+    EXPECT_EQ(state["playing"], false);
+    EXPECT_EQ(server.stop(), 0) << "the server outlives the viewer and stops cleanly";
 }
 
 }  // namespace

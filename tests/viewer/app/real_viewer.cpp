@@ -124,7 +124,8 @@ RealViewer::RealViewer(std::vector<std::string> args, RealViewerOptions options)
 
 RealViewer::~RealViewer()
 {
-    stop(viewer_, SIGKILL);
+    // SIGTERM first: the viewer then stops a lesson server it started (SIGKILL after 3 s).
+    stop(viewer_, SIGTERM);
     stop(xvfb_, SIGTERM);
 }
 

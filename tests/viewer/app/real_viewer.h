@@ -23,7 +23,8 @@
 // object has its Back / Next / Repeat buttons), plus the viewer's "state" (the same
 // fields as the exit state); the input goes to the viewer's window with coordinates relative to
 // it. Everything runs in process groups of its own: the destructor stops what is still running
-// (SIGKILL), so a failed assertion leaves nothing behind. Every wait is bounded.
+// (SIGTERM, then SIGKILL after 3 s), so a failed assertion leaves nothing behind. Every wait is
+// bounded.
 // Owner: the test's thread. Thread-safety: none.
 #pragma once
 
@@ -71,7 +72,7 @@ class RealViewer
     using Predicate = std::function<bool(const Json&)>;
 
     explicit RealViewer(std::vector<std::string> args, RealViewerOptions options = {});
-    ~RealViewer();  // stops the viewer and the Xvfb server if still running
+    ~RealViewer();  // stops the viewer (SIGTERM, then SIGKILL) and the Xvfb server
     RealViewer(const RealViewer&) = delete;
     RealViewer& operator=(const RealViewer&) = delete;
 
