@@ -28,14 +28,16 @@ echo "== process tree (1 master with 1 + reactor_num threads, 1 manager, 4 worke
 ps -o pid,ppid,nlwp,cmd --ppid "$server" --pid "$server" | sed 's/^/  /'
 ps -o pid,ppid,nlwp,cmd --ppid "$(pgrep -P "$server" | head -1)" | tail -n +2 | sed 's/^/  /'
 echo "== client: rscope client --port $port --message 'hello world\n'"
-./build/bin/rscope client --port "$port" --message 'hello world\n'
+./build/bin/rscope client --port "$port" --message 'hello world\n' --trace-from "$trace"
 sleep 0.2
 echo "== server side (callbacks ran in a worker)"
 grep -E "onConnect|onReceive|onClose" "$log" | head -3 | sed 's/^/  /'
 
 # Traffic the viewer can animate: one article request (connect, send, reply, close) every 1.5 s.
+# --trace-from: while the viewer steps the server (held), a client waits instead of timing out.
 ( while true; do
-    ./build/bin/rscope client --port "$port" --message 'hello world\n' >/dev/null 2>&1 || true
+    ./build/bin/rscope client --port "$port" --message 'hello world\n' --trace-from "$trace" \
+      >/dev/null 2>&1 || true
     sleep 1.5
   done ) &
 traffic=$!

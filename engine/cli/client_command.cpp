@@ -25,6 +25,7 @@ struct ClientOptions
     std::string message = "hello world\\n";
     std::string reply = "echo";
     int timeoutMs = 3000;
+    std::string traceFrom;  // the server's trace socket: held time does not count
     bool json = false;
 };
 
@@ -90,6 +91,10 @@ void addClientCommand(CLI::App& app)
     cmd->add_option("--timeout-ms", opts->timeoutMs, "Article client: give up after this long")
         ->check(CLI::Range(1, 3'600'000))
         ->capture_default_str();
+    cmd->add_option("--trace-from", opts->traceFrom,
+                    "Article client: the server's trace socket (host:port; rscope server "
+                    "--trace-step). While a step client holds the server the timeout waits: "
+                    "the time it is held does not count");
     auto* conns =
         cmd->add_option("--connections", l.connections, "Load: concurrent connections (100)")
             ->check(CLI::Range(1, 1'000'000));
@@ -121,7 +126,8 @@ void addClientCommand(CLI::App& app)
             bool loadMode = conns->count() || duration->count() || requests->count();
             if (!loadMode)
                 std::exit(client::runArticleClient(opts->load.host, opts->load.port,
-                                                   unescape(opts->message), opts->timeoutMs));
+                                                   unescape(opts->message), opts->timeoutMs,
+                                                   opts->traceFrom));
             client::LoadOptions load = opts->load;
             load.articleReply = opts->reply == "article";
             if (!duration->count() && !requests->count()) load.durationS = 10;

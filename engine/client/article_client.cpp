@@ -15,6 +15,7 @@
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
 #include "engine/base/unique_fd.h"
+#include "engine/client/step_hold_probe.h"
 #include "engine/reactor/socket_ops.h"
 
 namespace rscope::client
@@ -31,15 +32,58 @@ int remainingMs(int64_t deadlineMs)
     return left > 0 ? static_cast<int>(left) : 0;
 }
 
-// poll() one fd until deadlineMs; true when `events` (or an error/hangup) is reported.
-bool waitFor(int fd, short events, int64_t deadlineMs)
+// How long a server's trace socket is asked about its gate before the client takes it as not held.
+constexpr int kProbeTimeoutMs = 1000;
+
+// The client's deadline. Without a trace socket it is fixed; with one, a deadline that comes
+// while a step client holds the server moves on by the whole timeout (held time is the
+// learner's, not the server's).
+class Deadline
 {
+  public:
+    Deadline(int timeoutMs, const std::string& traceFrom)
+        : timeoutMs_(timeoutMs), atMs_(base::monotonicMs() + timeoutMs)
+    {
+        auto colon = traceFrom.rfind(':');
+        if (colon == std::string::npos) return;
+        int port = std::atoi(traceFrom.c_str() + colon + 1);
+        hasTrace_ =
+            port > 0 && port < 65536 &&
+            reactor::makeAddress(traceFrom.substr(0, colon), static_cast<uint16_t>(port), &trace_);
+    }
+    int64_t atMs() const { return atMs_; }
+    // Called when a wait reached the deadline: true (deadline moved) while the server is held.
+    bool extendIfHeld()
+    {
+        if (!hasTrace_ || !traceSaysHeld(trace_, kProbeTimeoutMs)) return false;
+        atMs_ = base::monotonicMs() + timeoutMs_;
+        return true;
+    }
+
+  private:
+    int timeoutMs_;
+    int64_t atMs_;
+    bool hasTrace_ = false;
+    sockaddr_in trace_{};
+};
+
+// poll() one fd until the deadline, or for a quiet window of quietMs (0 = none), whichever ends
+// first; true when `events` (or an error/hangup) is reported. Either running out while the server
+// is held starts over: the held server cannot answer until the learner steps it.
+bool waitFor(int fd, short events, Deadline& deadline, int64_t quietMs = 0)
+{
+    int64_t quietEnd = quietMs > 0 ? base::monotonicMs() + quietMs : INT64_MAX;
     for (;;)
     {
+        int64_t end = std::min(deadline.atMs(), quietEnd);
         pollfd pfd{fd, events, 0};
-        int n = ::poll(&pfd, 1, remainingMs(deadlineMs));
-        if (n >= 0) return n == 1;
-        if (errno != EINTR) return false;
+        int n = ::poll(&pfd, 1, remainingMs(end));
+        if (n > 0) return true;
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return false;
+        if (base::monotonicMs() < end) continue;  // woke early: wait the rest
+        if (!deadline.extendIfHeld()) return false;
+        if (quietMs > 0) quietEnd = base::monotonicMs() + quietMs;
     }
 }
 
@@ -70,9 +114,9 @@ void printClosed()
 }  // namespace
 
 int runArticleClient(const std::string& host, uint16_t port, const std::string& message,
-                     int timeoutMs)
+                     int timeoutMs, const std::string& traceFrom)
 {
-    int64_t deadline = base::monotonicMs() + timeoutMs;
+    Deadline deadline(timeoutMs, traceFrom);
     sockaddr_in addr;
     if (!reactor::makeAddress(host, port, &addr))
     {
@@ -136,9 +180,7 @@ int runArticleClient(const std::string& host, uint16_t port, const std::string& 
     char buf[65536];
     for (;;)
     {
-        int64_t until =
-            reply.empty() ? deadline : std::min(deadline, base::monotonicMs() + kAfterReplyMs);
-        if (!waitFor(fd, POLLIN, until)) break;
+        if (!waitFor(fd, POLLIN, deadline, reply.empty() ? 0 : kAfterReplyMs)) break;
         ssize_t n = reactor::readSome(fd, buf, sizeof buf);
         if (n == -EAGAIN) continue;
         if (n <= 0)

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "engine/base/clock.h"
+#include "engine/client/step_hold_probe.h"
 #include "engine/tutorial/child_process.h"
 #include "engine/tutorial/lesson_runner.h"
 
@@ -76,13 +77,25 @@ int connectBlocking(const sockaddr_in& addr, int rcvbufBytes, int ioTimeoutMs)
     return fd;
 }
 
-bool sendAll(int fd, const char* data, size_t size)
+// How long a helper asks the server's trace socket whether a step client holds the server.
+constexpr int kHeldProbeMs = 1000;
+
+// True when `trace` (may be null) says the server is held in step mode: the helper's timeout
+// then starts over, since a held server answers only as the learner steps it.
+bool heldNow(const sockaddr_in* trace)
+{
+    return trace != nullptr && client::traceSaysHeld(*trace, kHeldProbeMs);
+}
+
+bool sendAll(int fd, const char* data, size_t size, const sockaddr_in* trace = nullptr)
 {
     size_t off = 0;
     while (off < size)
     {
         ssize_t n = ::send(fd, data + off, size - off, MSG_NOSIGNAL);
         if (n < 0 && errno == EINTR) continue;
+        // SO_SNDTIMEO ran out: a held reactor thread does not read, so its socket fills.
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && heldNow(trace)) continue;
         if (n <= 0) return false;
         off += static_cast<size_t>(n);
     }
@@ -90,8 +103,9 @@ bool sendAll(int fd, const char* data, size_t size)
 }
 
 // Reads what the server answers: until EOF, a reset, firstMs without any byte, or quietMs of
-// silence after the first byte. Returns the bytes read.
-size_t readReply(int fd, int firstMs, int quietMs)
+// silence after the first byte (either starts over while `trace` says the server is held).
+// Returns the bytes read.
+size_t readReply(int fd, int firstMs, int quietMs, const sockaddr_in* trace = nullptr)
 {
     char buf[16384];
     size_t total = 0;
@@ -100,6 +114,7 @@ size_t readReply(int fd, int firstMs, int quietMs)
         pollfd p{fd, POLLIN, 0};
         int n = ::poll(&p, 1, total == 0 ? firstMs : quietMs);
         if (n < 0 && errno == EINTR) continue;
+        if (n == 0 && heldNow(trace)) continue;
         if (n <= 0) return total;
         ssize_t got = ::recv(fd, buf, sizeof buf, 0);
         if (got < 0 && errno == EINTR) continue;
@@ -166,8 +181,8 @@ bool ActionRunner::forkSocketHelper(const Action& action, std::string& error)
         {
             int fd = connectBlocking(server, 0, ioMs);
             if (fd < 0) return 1;
-            bool sent = sendAll(fd, big.data(), big.size());
-            readReply(fd, ioMs, 200);  // the reply, or the server closing it
+            bool sent = sendAll(fd, big.data(), big.size(), &trace);
+            readReply(fd, ioMs, 200, &trace);  // the reply, or the server closing it
             ::close(fd);
             return sent ? 0 : 2;  // a server close during the send is a lesson outcome too
         };
@@ -202,8 +217,8 @@ bool ActionRunner::forkSocketHelper(const Action& action, std::string& error)
             {
                 int fd = connectBlocking(server, 0, ioMs);
                 if (fd < 0) return 1;
-                sendAll(fd, message.data(), message.size());
-                readReply(fd, ioMs, ioMs);  // until the server closes
+                sendAll(fd, message.data(), message.size(), &trace);
+                readReply(fd, ioMs, ioMs, &trace);  // until the server closes
                 ::close(fd);
             }
             return 0;
@@ -217,8 +232,8 @@ bool ActionRunner::forkSocketHelper(const Action& action, std::string& error)
             // would make the server close first.
             if (sendFirst)
             {
-                sendAll(fd, message.data(), message.size());
-                readReply(fd, ioMs, 100);
+                sendAll(fd, message.data(), message.size(), &trace);
+                readReply(fd, ioMs, 100, &trace);
             }
             else
                 sleepMs(100);  // long enough for the accept to be seen before the EOF
@@ -281,6 +296,10 @@ bool ActionRunner::run(const Action& action, const Lesson& lesson,
         std::vector<std::string> args{"--message", escapeBackslashes(message)};
         if (clientTimeoutMs_ > 0)
             args.insert(args.end(), {"--timeout-ms", std::to_string(clientTimeoutMs_)});
+        // The lesson's server runs with --trace-step: time a learner holds it must not end the
+        // client (it asks the trace socket when its timeout runs out).
+        if (!server_.traceAddress().empty())
+            args.insert(args.end(), {"--trace-from", server_.traceAddress()});
         return spawnClient(args, error);
     }
     if (kind == "send_requests")

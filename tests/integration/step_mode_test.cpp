@@ -404,6 +404,71 @@ TEST_F(StepMode, TheTraceStepCommandWalksARequestThroughOnATimer)
     EXPECT_NE(text.str().find("payload=\"hello world\\n\""), std::string::npos);
 }
 
+// What a demo, a lesson or the viewer starts: `rscope client --trace-from` waits while the server
+// is held, however short its timeout, and gets its reply once the learner steps the request
+// through; the same client without --trace-from gives up at its timeout.
+TEST_F(StepMode, AnArticleClientDoesNotTimeOutWhileTheServerIsHeld)
+{
+    TraceConnection trace(tracePort_);
+    ASSERT_TRUE(trace.connected());
+    ASSERT_TRUE(trace.sendLine("hold"));
+    ASSERT_TRUE(gateStateIs(tracePort_, "held"));
+    std::string port = std::to_string(server_.port());
+    std::string traceFrom = fmt::format("127.0.0.1:{}", tracePort_);
+    std::string awareOut = fmt::format("/tmp/rscope-held-client-{}.txt", ::getpid());
+    std::string plainOut = fmt::format("/tmp/rscope-plain-client-{}.txt", ::getpid());
+    pid_t plain = spawnRscope({"client", "--port", port, "--timeout-ms", "300"}, plainOut);
+    ASSERT_GT(plain, 0);
+    EXPECT_EQ(waitExit(plain, 5s), 1) << "a client that does not ask gives up while held";
+    pid_t aware = spawnRscope(
+        {"client", "--port", port, "--timeout-ms", "300", "--trace-from", traceFrom}, awareOut);
+    ASSERT_GT(aware, 0);
+
+    // Six of its timeouts pass while nobody steps: it is still waiting.
+    auto drain = [&](std::chrono::milliseconds timeout)
+    {
+        int n = 0;
+        auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (std::chrono::steady_clock::now() < deadline)
+        {
+            std::string line = trace.nextLine(std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now()));
+            if (line.empty()) break;
+            n += line.find("\"seq\"") != std::string::npos ? 1 : 0;
+        }
+        return n;
+    };
+    drain(1800ms);
+    int status = 0;
+    ASSERT_EQ(::waitpid(aware, &status, WNOHANG), 0) << "it gave up while the server was held";
+
+    // Step until it has its reply (the steps also walk the plain client's leftovers).
+    int steps = 0;
+    int code = -2;
+    while (steps < 600)
+    {
+        ASSERT_TRUE(trace.sendLine("step"));
+        ++steps;
+        drain(60ms);
+        if (::waitpid(aware, &status, WNOHANG) == aware)
+        {
+            code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            break;
+        }
+    }
+    ASSERT_TRUE(trace.sendLine("run"));
+    if (code == -2) code = waitExit(aware, 5s);
+    std::ifstream in(awareOut);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::filesystem::remove(awareOut);
+    std::filesystem::remove(plainOut);
+    EXPECT_EQ(code, 0) << steps << " steps; client said:\n" << text.str();
+    EXPECT_NE(text.str().find(std::string("Received: ") + kReply), std::string::npos) << text.str();
+    EXPECT_GT(steps, 5) << "the reply came from the steps, not from a free run";
+    EXPECT_EQ(server_.stop(), 0);
+}
+
 TEST(StepModeOff, WithoutTraceStepAHoldIsIgnoredAndTheHeaderSaysNothing)
 {
     ServerProcess server({"--handler", "article", "--worker-num", "2", "--reactor-num", "2",
