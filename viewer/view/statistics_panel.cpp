@@ -144,6 +144,49 @@ void seriesFrame(ImDrawList* dl, const TraceStatistics& stats, SeriesPlot plot, 
                                                           static_cast<float>(s.buckets()))));
 }
 
+// A table column's header: its name, a shorter one for a narrow table, and what it counts.
+struct Header
+{
+    const char* name;
+    const char* shortName;
+    const char* tip;
+};
+
+// The header row: full names when they all fit the table's width, else the short ones, so no
+// header is cut at 1024 px; hovering a header spells it out.
+template <size_t N>
+void headerRow(const Header (&headers)[N], float tableWidth)
+{
+    float pad = ImGui::GetStyle().CellPadding.x * 2 + ImGui::GetFontSize() * 0.4f;
+    float need = 0;
+    for (const Header& h : headers) need += ImGui::CalcTextSize(h.name).x + pad;
+    bool full = need <= tableWidth;
+    for (const Header& h : headers) ImGui::TableSetupColumn(full ? h.name : h.shortName);
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
+    for (size_t i = 0; i < N; ++i)
+    {
+        ImGui::TableSetColumnIndex(static_cast<int>(i));
+        ImGui::TableHeader(full ? headers[i].name : headers[i].shortName);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: %s", headers[i].name, headers[i].tip);
+    }
+}
+
+constexpr Header kWorkerHeaders[] = {
+    {"worker", "worker", "the worker process (its id, as in worker[2])"},
+    {"state", "state", "at the cursor: starting, idle, busy in a callback, exited, killed"},
+    {"requests", "req", "onReceive calls that returned, up to the cursor"},
+    {"received", "recv", "messages taken from its pipe, up to the cursor"},
+    {"busy", "busy", "time spent in callbacks, up to the cursor"},
+    {"busy %", "%", "busy time over the trace time so far"},
+};
+
+constexpr Header kReactorHeaders[] = {
+    {"reactor", "reactor", "the reactor thread of the master (its id, as in reactor[1])"},
+    {"open conns", "conns", "connections it owns at the cursor (fd % reactor_num)"},
+    {"bytes read", "read", "bytes read from its clients (read calls)"},
+    {"bytes written", "written", "bytes written to its clients (write calls)"},
+};
+
 void workersTable(const RectF& r, FrameContext& ctx, float f)
 {
     const ArchitectureState& st = ctx.state;
@@ -154,9 +197,7 @@ void workersTable(const RectF& r, FrameContext& ctx, float f)
                             ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_BordersInnerV;
     if (!ImGui::BeginTable("##stats_workers", 6, flags, v(r.w - f * 0.8f, r.h - f * 1.9f))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    for (const char* h : {"worker", "state", "requests", "received", "busy", "busy %"})
-        ImGui::TableSetupColumn(h);
-    ImGui::TableHeadersRow();
+    headerRow(kWorkerHeaders, r.w - f * 0.8f);
     for (const WorkerState& w : st.workers())
     {
         int64_t busy = st.busyNs(w, now);  // step mode's held time left out
@@ -185,9 +226,7 @@ void reactorsTable(const RectF& r, FrameContext& ctx, float f)
                             ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_BordersInnerV;
     if (!ImGui::BeginTable("##stats_reactors", 4, flags, v(r.w - f * 0.8f, r.h - f * 1.9f))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    for (const char* h : {"reactor", "open conns", "bytes read", "bytes written"})
-        ImGui::TableSetupColumn(h);
-    ImGui::TableHeadersRow();
+    headerRow(kReactorHeaders, r.w - f * 0.8f);
     for (const ReactorState& rs : ctx.state.reactors())
     {
         ImGui::TableNextRow();
@@ -233,24 +272,41 @@ void paintHistogram(ImDrawList* dl, const NodeRecord& n, const RectF& bars,
 {
     // Two rows of text: the count and p50, then p90 and p99, each percentile in its colour.
     float y1 = n.rect.y + f * 1.4f, y2 = y1 + f * 1.15f;
+    // A percentile the card is too narrow for is not drawn cut: "…" says there is more, and
+    // hovering the card lists them all.
     std::string count = "n " + std::to_string(hist.count());
+    std::string all = count;
     dl->AddText(v(bars.x, y1), kDimText, count.c_str());
+    bool cut = false;
     if (hist.count() > 0)
     {
         float x = bars.x + ImGui::CalcTextSize(count.c_str()).x + f;
+        float right = n.rect.x + n.rect.w - f * 0.3f;
         for (int i = 0; i < 3; ++i)
         {
             std::string t = "p" + std::to_string(kPercentiles[i]) + " " +
                             formatDurationNs(hist.percentileNs(kPercentiles[i]));
+            all += "  " + t;
             if (i == 1)
             {
                 x = bars.x;
                 y1 = y2;
             }
+            float w = ImGui::CalcTextSize(t.c_str()).x;
+            if (cut || x + w > right)
+            {
+                if (!cut) dl->AddText(v(std::min(x, right - f), y1), kDimText, "\xe2\x80\xa6");
+                cut = true;
+                continue;
+            }
             dl->AddText(v(x, y1), kPercentileColor[i], t.c_str());
-            x += ImGui::CalcTextSize(t.c_str()).x + f;
+            x += w + f;
         }
     }
+    ImVec2 mouse = ImGui::GetIO().MousePos;
+    if (cut && ImGui::IsWindowHovered() && n.rect.contains({mouse.x, mouse.y}) &&
+        !bars.contains({mouse.x, mouse.y}))
+        ImGui::SetTooltip("%s: %s", n.title.c_str(), all.c_str());
     size_t first = 0, end = 0;
     histogramRange(whole, first, end);
     if (end <= first)
