@@ -255,7 +255,8 @@ void checkpointLine(const TutorialSession& s, const FrameContext& ctx, Commands&
                                s.total());
             break;
         case CheckpointStatus::Ahead:
-            ImGui::TextColored(kDim, "%s #%lld", w.ahead, static_cast<long long>(s.metEvent()));
+            // #N as the log and the timeline number events: 1-based.
+            ImGui::TextColored(kDim, "%s #%lld", w.ahead, static_cast<long long>(s.metEvent()) + 1);
             ImGui::SameLine();
             if (ImGui::SmallButton(w.show))
             {
@@ -266,7 +267,7 @@ void checkpointLine(const TutorialSession& s, const FrameContext& ctx, Commands&
         case CheckpointStatus::Met:
             if (s.metEvent() >= 0)
                 ImGui::TextColored(kGreen, "✓ %s  (#%lld)", w.met,
-                                   static_cast<long long>(s.metEvent()));
+                                   static_cast<long long>(s.metEvent()) + 1);
             else
                 ImGui::TextColored(kGreen, "✓ %s", w.met);
             break;
