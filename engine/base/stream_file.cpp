@@ -33,13 +33,29 @@ bool StreamFile::open(const std::string& path, bool tryDirect)
     path_ = path;
     error_.clear();
     base_ = staged_ = visible_ = 0;
+    allocatedEnd_ = 0;
+    spaceChecked_ = true;
+    spaceLow_ = false;
     int flags = O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC;
     if (tryDirect) fd_.reset(::open(path.c_str(), flags | O_DIRECT, 0644));
     direct_ = fd_.valid();
     if (!tryDirect || (!direct_ && errno == EINVAL)) fd_.reset(::open(path.c_str(), flags, 0644));
     if (!fd_.valid()) return fail("open");
     reserveTotal(kWriteAtBytes + kBlock);
+    keepSpaceAhead();
     return true;
+}
+
+void StreamFile::keepSpaceAhead()
+{
+    if (!spaceChecked_ || spaceLow_ || base_ + kSpaceAhead / 2 < allocatedEnd_) return;
+    if (::fallocate(fd_.get(), FALLOC_FL_KEEP_SIZE, static_cast<off_t>(base_),
+                    static_cast<off_t>(kSpaceAhead)) == 0)
+        allocatedEnd_ = base_ + kSpaceAhead;
+    else if (errno == ENOSPC || errno == EDQUOT)
+        spaceLow_ = true;  // what was allocated before still holds the staged bytes
+    else
+        spaceChecked_ = false;  // not supported here: no reserve, writes fail as they come
 }
 
 void StreamFile::reserveTotal(size_t need)
@@ -80,6 +96,7 @@ bool StreamFile::writeBlocks()
     staged_ -= whole;
     visible_ = visible_ > whole ? visible_ - whole : 0;
     std::memmove(buffer_.get(), buffer_.get() + whole, staged_);
+    keepSpaceAhead();
     return true;
 }
 
@@ -130,6 +147,9 @@ bool StreamFile::close()
 {
     if (!fd_.valid()) return error_.empty();
     bool ok = flush();
+    // The blocks reserved past the end go back to the disk.
+    if (ok && allocatedEnd_ > size() && ::ftruncate(fd_.get(), static_cast<off_t>(size())) < 0)
+        ok = fail("ftruncate");
     if (ok && ::close(fd_.release()) < 0) ok = fail("close");
     buffer_.reset();
     capacity_ = staged_ = visible_ = 0;

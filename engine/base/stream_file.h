@@ -59,12 +59,18 @@ class StreamFile
     bool close();
     // Bytes appended since open() (the file's size after the next flush).
     uint64_t size() const { return base_ + staged_; }
+    // The disk keeps kSpaceAhead bytes allocated past what is written (fallocate, KEEP_SIZE),
+    // so whatever fills the disk, the staged bytes and a closing line still fit. True once that
+    // room could not be extended: the writer should stop adding and close the file.
+    bool spaceLow() const { return spaceLow_; }
+    static constexpr uint64_t kSpaceAhead = 4 << 20;
     const std::string& error() const { return error_; }
 
   private:
     bool writeBlocks();
     bool writeAt(const char* data, size_t n, uint64_t offset);
     bool fail(const char* call);
+    void keepSpaceAhead();
     void reserveTotal(size_t need);
 
     UniqueFd fd_;
@@ -77,9 +83,12 @@ class StreamFile
     };
     std::unique_ptr<char, FreeAligned> buffer_;  // kBlock-aligned; holds bytes from base_ on
     size_t capacity_ = 0;
-    size_t staged_ = 0;   // bytes in buffer_
-    size_t visible_ = 0;  // of those, already written through the page cache
-    uint64_t base_ = 0;   // file offset of buffer_[0], a multiple of kBlock
+    size_t staged_ = 0;          // bytes in buffer_
+    size_t visible_ = 0;         // of those, already written through the page cache
+    uint64_t base_ = 0;          // file offset of buffer_[0], a multiple of kBlock
+    uint64_t allocatedEnd_ = 0;  // the disk holds blocks for the file up to here
+    bool spaceChecked_ = true;   // false where fallocate is not supported: no reserve
+    bool spaceLow_ = false;
 };
 
 }  // namespace rscope::base

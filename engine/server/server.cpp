@@ -200,6 +200,8 @@ std::unique_ptr<trace::TraceCollector> Server::startTraceCollector()
     options.payloadPreview = config_.tracePayload;
     options.stepGate = stepGate_.get();
     options.allowRemote = config_.traceAllowRemote;
+    // The file's last events get the same bound as the workers' exit (max_wait_time).
+    options.fileStopBudgetMs = config_.maxWaitTimeS * 1000;
     if (!config_.traceListenIsLocal())
         RS_WARN(
             "trace socket {} is reachable from other machines (--trace-allow-remote): "

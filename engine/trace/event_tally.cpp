@@ -7,11 +7,13 @@
 namespace rscope::trace
 {
 
-std::string traceEndLine(uint64_t events, uint64_t dropped, const std::vector<uint64_t>& cutFlows)
+std::string traceEndLine(uint64_t events, uint64_t dropped, const std::vector<uint64_t>& cutFlows,
+                         uint64_t unwritten)
 {
+    std::string more = unwritten > 0 ? fmt::format("\"unwritten\":{},", unwritten) : "";
     return fmt::format(
-        "{{\"type\":\"trace_end\",\"events\":{},\"dropped\":{},\"cut_flows\":[{}]}}\n", events,
-        dropped, fmt::join(cutFlows, ","));
+        "{{\"type\":\"trace_end\",\"events\":{},\"dropped\":{},{}\"cut_flows\":[{}]}}\n", events,
+        dropped, more, fmt::join(cutFlows, ","));
 }
 
 }  // namespace rscope::trace

@@ -52,11 +52,14 @@ class EventTally
     uint64_t dropped_ = 0;
 };
 
-// `{"type":"trace_end","events":N,"dropped":N,"cut_flows":[...]}\n` (traces/FORMAT.md).
-std::string traceEndLine(uint64_t events, uint64_t dropped, const std::vector<uint64_t>& cutFlows);
-inline std::string traceEndLine(const EventTally& t, uint64_t moreDropped = 0)
+// `{"type":"trace_end","events":N,"dropped":N,"cut_flows":[...]}\n` (traces/FORMAT.md), with
+// `"unwritten":N` before cut_flows when a trace file could not take every event queued for it.
+std::string traceEndLine(uint64_t events, uint64_t dropped, const std::vector<uint64_t>& cutFlows,
+                         uint64_t unwritten = 0);
+inline std::string traceEndLine(const EventTally& t, uint64_t moreDropped = 0,
+                                uint64_t unwritten = 0)
 {
-    return traceEndLine(t.events(), t.dropped() + moreDropped, t.openFlows());
+    return traceEndLine(t.events(), t.dropped() + moreDropped, t.openFlows(), unwritten);
 }
 
 }  // namespace rscope::trace

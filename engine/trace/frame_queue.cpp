@@ -2,6 +2,7 @@
 #include "engine/trace/frame_queue.h"
 
 #include <fcntl.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +12,7 @@
 #include <stdexcept>
 
 #include "engine/base/log.h"
+#include "engine/base/log_rate_limit.h"
 
 namespace rscope::trace
 {
@@ -108,7 +110,10 @@ void FrameQueue::handOver()
         {
             // Without a spill file the collector waits for the writer; meanwhile the rings fill
             // up and their events are dropped and counted, as for any slow reader.
+            producerWaiting_.store(true, std::memory_order_relaxed);
+            consumerCv_.notify_one();  // a consumer backing off looks again
             producerCv_.wait(lock, [&] { return !free_.empty(); });
+            producerWaiting_.store(false, std::memory_order_relaxed);
             next = takeFreeChunkLocked();
         }
         entry.chunk = currentIndex_;
@@ -152,6 +157,19 @@ bool FrameQueue::spill(const char* data, size_t size, uint64_t* offset)
         return false;
     }
     size_t total = roundUp(size);  // the chunk's memory is that long: the rest is junk, unread
+    struct statvfs fs
+    {
+    };
+    if (::fstatvfs(spill_.get(), &fs) == 0 &&
+        static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize < total + kSpillKeepsFree)
+    {
+        // Not a failure for good: once the writer caught up, the spill may be used again.
+        RS_WARN_LIMITED(
+            "trace file backlog: less than {} MB would stay free in {}; not spilling, the "
+            "collector waits for the trace-file writer (events may be dropped)",
+            kSpillKeepsFree >> 20, spillDir_);
+        return false;
+    }
     for (size_t done = 0; done < total;)
     {
         ssize_t n =
@@ -207,11 +225,13 @@ void FrameQueue::close()
 bool FrameQueue::waitClosed(int timeoutMs)
 {
     std::unique_lock lock(mutex_);
-    return consumerCv_.wait_for(lock, std::chrono::milliseconds(timeoutMs),
-                                [&] { return closed_; });
+    // A waiting producer also ends the wait (the consumer must not back off then).
+    consumerCv_.wait_for(lock, std::chrono::milliseconds(timeoutMs),
+                         [&] { return closed_ || producerWaiting_.load(); });
+    return closed_;
 }
 
-FrameQueue::Pop FrameQueue::pop(int timeoutMs, Item* item)
+FrameQueue::Pop FrameQueue::pop(int timeoutMs, Item* item, bool readFrames)
 {
     std::unique_lock lock(mutex_);
     if (reading_ >= 0)
@@ -243,7 +263,7 @@ FrameQueue::Pop FrameQueue::pop(int timeoutMs, Item* item)
     queuedBytes_.fetch_sub(entry.size, std::memory_order_relaxed);
     item->text = std::move(entry.text);
     item->frames = {};
-    if (entry.size == 0) return Pop::Item;
+    if (entry.size == 0 || !readFrames) return Pop::Item;
     if (!spilled)
     {
         item->frames = {chunks_[static_cast<size_t>(entry.chunk)].get(), entry.size};

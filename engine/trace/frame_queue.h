@@ -78,8 +78,9 @@ class FrameQueue
         Timeout,
         Closed,
     };
-    // The next item, waiting up to timeoutMs for one. A spilled chunk is read back here.
-    Pop pop(int timeoutMs, Item* item);
+    // The next item, waiting up to timeoutMs for one. A spilled chunk is read back here, unless
+    // readFrames is false: then the item's frames are left empty (the caller only counts them).
+    Pop pop(int timeoutMs, Item* item, bool readFrames = true);
     // Waits up to timeoutMs for close(); true once closed.
     bool waitClosed(int timeoutMs);
     // Why the last spilled chunk could not be read back ("" if it could); its frames are lost.
@@ -88,6 +89,12 @@ class FrameQueue
     // --- statistics, any thread ---
     uint64_t spilledBytes() const { return spilledBytes_.load(std::memory_order_relaxed); }
     uint64_t queuedBytes() const { return queuedBytes_.load(std::memory_order_relaxed); }
+    // The producer waits for a free chunk (no spill possible): the consumer must not hold back.
+    bool producerWaiting() const { return producerWaiting_.load(std::memory_order_relaxed); }
+
+    // A spill leaves at least this much free on the disk it shares with the trace file: the
+    // backlog must never take the room of the file it is waiting for.
+    static constexpr uint64_t kSpillKeepsFree = 256 << 20;
 
   private:
     struct Entry
@@ -122,6 +129,7 @@ class FrameQueue
     size_t spilledQueued_ = 0;            // guarded: spilled entries queued or being read
     bool closed_ = false;                 // guarded
     std::atomic<bool> consumerIdle_{false};
+    std::atomic<bool> producerWaiting_{false};
 
     // Producer only.
     char* current_ = nullptr;

@@ -120,7 +120,9 @@ class TraceCollector::Impl
         }
         if (!options_.file.empty())
         {
-            fileWriter_ = std::make_unique<TraceFileWriter>(options_.file);
+            TraceFileWriter::Options fileOptions;
+            fileOptions.stopBudgetMs = options_.fileStopBudgetMs;
+            fileWriter_ = std::make_unique<TraceFileWriter>(options_.file, fileOptions);
             std::string error;
             if (!fileWriter_->open(&error))
             {
@@ -614,6 +616,7 @@ class TraceCollector::Impl
             char* p = q.reserve(kMaxWireFrame);
             q.advance(static_cast<size_t>(
                 writeEventFrame(p, seq_, static_cast<uint16_t>(ring), record, preview) - p));
+            fileWriter_->countQueued();
         }
         if (!wantJson_ && !startup) return;
         char* line = batch_.reserve(kMaxEventLineBytes);

@@ -30,7 +30,8 @@ struct TraceOptions
     std::string file;                       // JSON Lines file ("" = none)
     bool payloadPreview = true;             // --trace-payload preview|none
     StepGate* stepGate = nullptr;           // --trace-step: clients may hold and step it
-    bool allowRemote = false;  // --trace-allow-remote: step commands from any peer
+    bool allowRemote = false;               // --trace-allow-remote: step commands from any peer
+    int fileStopBudgetMs = 3000;            // at the stop, the trace file's writer gets this long
     bool enabled() const { return listen != "off" || !file.empty(); }
 };
 

@@ -62,8 +62,20 @@ uint64_t TraceFileWriter::finish()
     if (!thread_.joinable()) return tally_.events();
     uint64_t backlog = queue_.queuedBytes();
     int64_t startNs = base::monotonicNs();
+    stopDeadlineNs_.store(startNs + int64_t{options_.stopBudgetMs} * 1'000'000);
+    // The stop waits for the writer now: it takes its turn like any other thread. Raised from
+    // here, not by the writer itself, which on a saturated machine may not run for seconds.
+    sched_param normal{};
+    if (pid_t tid = tid_.load(); tid > 0) ::sched_setscheduler(tid, SCHED_OTHER, &normal);
     queue_.close();
     thread_.join();
+    if (unwritten() > 0)
+        RS_WARN("trace file {}: {} events were not written ({}); its trace_end says so", path_,
+                unwritten(),
+                full_ ? std::string("the disk is nearly full")
+                : failed_
+                    ? std::string("the file could not be written")
+                    : fmt::format("the stop's budget of {} ms was spent", options_.stopBudgetMs));
     if (backlog >= kLogBacklogBytes)
         RS_INFO("trace file: wrote the last {} MB of queued events in {:.2f} s", backlog >> 20,
                 static_cast<double>(base::monotonicNs() - startNs) / 1e9);
@@ -84,15 +96,19 @@ void TraceFileWriter::run()
     sched_param param{};
     if (::sched_setscheduler(0, SCHED_IDLE, &param) != 0)
         ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 19);
+    tid_.store(static_cast<pid_t>(::gettid()));
     for (;;)
     {
-        if (contended())
+        // Past the stop's budget, or with the disk nearly full, frames are only taken (not
+        // even read back from the spill file) and counted as unwritten; text still goes out.
+        bool skipping = full_ || failed_ || base::monotonicNs() > stopDeadlineNs_.load();
+        if (!skipping && contended())
         {
             queue_.waitClosed(kBackOffMs);  // the frames wait; at the stop, all is written
             continue;
         }
         FrameQueue::Item item;
-        FrameQueue::Pop got = queue_.pop(kTailFlushMs, &item);
+        FrameQueue::Pop got = queue_.pop(kTailFlushMs, &item, !skipping);
         if (got == FrameQueue::Pop::Closed) break;
         if (got == FrameQueue::Pop::Timeout)
         {
@@ -101,6 +117,7 @@ void TraceFileWriter::run()
         }
         if (!failed_ && !item.text.empty() && !file_.append(item.text.data(), item.text.size()))
             failed();
+        if (skipping) continue;
         if (!item.frames.empty())
             writeFrames(item.frames);
         else if (!queue_.readError().empty())
@@ -118,7 +135,7 @@ void TraceFileWriter::run()
 // Sampled every 100 ms; never once the queue is closed (asked once per chunk: one lock).
 bool TraceFileWriter::contended()
 {
-    if (queue_.waitClosed(0)) return backingOff_ = false;
+    if (queue_.waitClosed(0) || queue_.producerWaiting()) return backingOff_ = false;
     int64_t now = base::monotonicNs();
     if (now - pressureSampledNs_ < kPressureSampleNs) return backingOff_;
     pressureSampledNs_ = now;
@@ -130,11 +147,21 @@ bool TraceFileWriter::contended()
 
 void TraceFileWriter::writeFrames(std::string_view frames)
 {
-    if (failed_) return;
+    if (failed_ || full_) return;
     bool ok =
         decoder_.feed(frames,
                       [this](const WireDecoder::Event& e)
                       {
+                          if (full_) return;  // counted as unwritten at the end
+                          if (file_.spaceLow())
+                          {
+                              full_ = true;
+                              RS_ERROR(
+                                  "trace file {}: the disk is nearly full; no more events "
+                                  "go to it, its trace_end counts them",
+                                  path_);
+                              return;
+                          }
                           char* line = file_.reserve(kMaxEventLineBytes);
                           file_.advance(static_cast<size_t>(
                               writeEventLine(line, e.seq, *e.record, *e.actor, e.preview) - line));
@@ -162,7 +189,7 @@ void TraceFileWriter::writeEnd()
 {
     if (failed_) return;
     // Flows still open when the server stopped are listed as cut, not left dangling.
-    std::string end = traceEndLine(tally_);
+    std::string end = traceEndLine(tally_, 0, unwritten());
     if (!file_.append(end.data(), end.size()) || !file_.close()) failed();
 }
 

@@ -13,6 +13,9 @@
 // Owner: TraceCollector. Thread-safety: open/start/finish from one thread (the collector's).
 #pragma once
 
+#include <sys/types.h>
+
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -37,6 +40,9 @@ class TraceFileWriter
         std::string pressurePath = "/proc/pressure/cpu";
         // Waits while some thread waits for a CPU more than this share of the time (> 1: never).
         double backOffAbove = 0.4;
+        // At the stop, what is still queued this long after finish() began is not written: the
+        // trace_end counts it as unwritten (a busy machine must not hold the shutdown).
+        int stopBudgetMs = 3000;
     };
     explicit TraceFileWriter(std::string path) : TraceFileWriter(std::move(path), Options{}) {}
     TraceFileWriter(std::string path, Options options);
@@ -49,9 +55,14 @@ class TraceFileWriter
     // Where the collector puts frames and text (the header line first).
     FrameQueue& queue() { return queue_; }
     void start();
-    // Closes the queue, waits until every queued event is in the file and it ends with its
-    // trace_end line. Returns the events written.
+    // The collector queued n more event frames (collector thread; read after the stop).
+    void countQueued(uint64_t n = 1) { queued_ += n; }
+    // Closes the queue, waits until every queued event is in the file (or the stop budget is
+    // spent, or the disk is nearly full) and it ends with its trace_end line, which counts the
+    // events queued but not written. Returns the events written.
     uint64_t finish();
+    // Events queued (countQueued) but not in the file; valid after finish().
+    uint64_t unwritten() const { return queued_ > tally_.events() ? queued_ - tally_.events() : 0; }
 
   private:
     void run();
@@ -69,6 +80,10 @@ class TraceFileWriter
     WireDecoder decoder_;
     EventTally tally_;  // for the trace_end line
     std::thread thread_;
+    uint64_t queued_ = 0;  // event frames queued: collector thread until the stop
+    std::atomic<int64_t> stopDeadlineNs_{INT64_MAX};  // set by finish()
+    std::atomic<pid_t> tid_{0};                       // the writer thread, once it runs
+    bool full_ = false;          // the disk is nearly full: frames are only taken
     bool failed_ = false;        // the file could not be written: frames are only taken
     int64_t tailFlushedNs_ = 0;  // when the partial block was last written
     int64_t pressureSampledNs_ = 0;
