@@ -60,10 +60,9 @@ void eventTab(FrameContext& ctx, Commands& out)
         if (ImGui::SmallButton("clear"))
             out.push_back(Command::make(Command::Type::SelectEvent).withIndex(-1));
     }
-    const trace::KindInfo& info = trace::kindInfo(e.kind);
     ImGui::Text("%s", eventTitle(store, static_cast<size_t>(index)).c_str());
     if (!beginFields("eventFields")) return;
-    row("swoole fn", "%s", info.historicFn);
+    row("swoole fn", "%s", eventFn(e));
     const Actor& actor = store.actorOf(e);
     row("actor", "%s  pid %d  tid %d", actor.name.c_str(), actor.pid, actor.tid);
     // One number per event: its place in the recording, as in the timeline and the log. The

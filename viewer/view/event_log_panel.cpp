@@ -160,7 +160,7 @@ void eventRow(FrameContext& ctx, size_t index, Commands& out)
     ImGui::TableNextColumn();
     if (e.session != 0) cellText(std::to_string(e.session));
     ImGui::TableNextColumn();
-    cellText(trace::kindInfo(e.kind).historicFn);
+    cellText(eventFn(e));
     ImGui::TableNextColumn();
     std::string details = compactArgs(store.args(e));
     std::string_view payload = store.payload(e);

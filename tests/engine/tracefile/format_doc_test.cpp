@@ -112,6 +112,14 @@ TEST(FormatDoc, EveryKindHasASectionWithFnArgsAndOneExample)
         for (const std::string& line : it->second) text += line + "\n";
         EXPECT_NE(text.find(std::string("`") + info.historicFn + "`"), std::string::npos)
             << info.name << " section does not name " << info.historicFn;
+        // The pipe kinds name their sender's function, one per direction.
+        for (uint8_t d = 0; d <= static_cast<uint8_t>(trace::Direction::ToReactorThread); ++d)
+        {
+            const char* fn = trace::historicFn(static_cast<trace::EventKind>(k), d);
+            EXPECT_NE(text.find(std::string("`") + fn + "`"), std::string::npos)
+                << info.name << " section does not name " << fn << " (" << trace::directionName(d)
+                << ")";
+        }
         for (const trace::ArgInfo& arg : info.args)
         {
             if (arg.name == nullptr) break;

@@ -92,7 +92,7 @@ TEST(SequenceTab, DumpShowsTheArticleRequestAtTheCursor)
         {
             ++emphasized;
             EXPECT_EQ(e["event_index"], kOnReceiveEnterEvent);
-            EXPECT_EQ(e["label"], "swWorker_onTask  onReceive  +351 ns");
+            EXPECT_EQ(e["label"], "swWorker_onTask  onReceive  +551 ns");
         }
     }
     EXPECT_GT(messages, 4);

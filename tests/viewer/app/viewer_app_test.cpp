@@ -248,8 +248,8 @@ TEST(ViewerApp, ReactorWriteSendsATokenBackToTheClient)
 TEST(ViewerApp, AtNsOffsetSelectsTheSameMomentAsAtEvent)
 {
     TempDir dir;
-    // The accept is 618.5172 ms after the first event; a moment just after it shows it newest.
-    Capture c = captureArticle(dir, {"--at-ns", "618517500"});
+    // The accept is 743.8233 ms after the first event; a moment just after it shows it newest.
+    Capture c = captureArticle(dir, {"--at-ns", "743823500"});
     ASSERT_EQ(c.exitCode, 0) << c.err;
     EXPECT_EQ(c.dump["cursor"]["kind"], "accept") << c.dump["cursor"].dump();
 }

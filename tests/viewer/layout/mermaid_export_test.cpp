@@ -49,18 +49,18 @@ TEST(MermaidExportTest, ArticleSequence)
     std::vector<std::string> l = lines(text);
     ASSERT_EQ(l.size(), 1 + model.lifelines.size() + model.messages.size());
     EXPECT_EQ(l[0], "sequenceDiagram");
-    EXPECT_EQ(l[1], "    participant client_1 as client[1]<br/>127.0.0.1:55868  fd 30");
-    EXPECT_EQ(l[2], "    participant main_reactor as main reactor<br/>master pid 10865 tid 10865");
-    EXPECT_EQ(l[3], "    participant reactor_0 as reactor[0]<br/>pid 10865 tid 10870");
+    EXPECT_EQ(l[1], "    participant client_1 as client[1]<br/>127.0.0.1:33002  fd 30");
+    EXPECT_EQ(l[2], "    participant main_reactor as main reactor<br/>master pid 20769 tid 20769");
+    EXPECT_EQ(l[3], "    participant reactor_0 as reactor[0]<br/>pid 20769 tid 20776");
     EXPECT_EQ(l[4], "    participant pipe_0_2 as pipe[0-#gt;2]<br/>socketpair fds 9 / 8");
-    EXPECT_EQ(l[5], "    participant worker_2 as worker[2]<br/>pid 10874");
+    EXPECT_EQ(l[5], "    participant worker_2 as worker[2]<br/>pid 20780");
     EXPECT_EQ(l[6], "    client_1->>main_reactor: swServer_master_onAccept  accept fd 30");
     EXPECT_EQ(l[7],
               "    Note over main_reactor: swServer_master_onAccept  fd 30 % 2 = reactor 0  "
-              "+761 ns");
+              "+491 ns");
     EXPECT_EQ(l[12],
               "    client_1->>reactor_0: swReactorThread_onRead  12B #quot;hello world\\n#quot;"
-              "  +37 \xC2\xB5s");
+              "  +40 \xC2\xB5s");
     // One line per message, in the model's order, with the picture's label.
     for (size_t i = 0; i < model.messages.size(); ++i)
     {
@@ -71,10 +71,10 @@ TEST(MermaidExportTest, ArticleSequence)
         EXPECT_NE(line.find(mermaidEscape(sequenceLabel(msg))), std::string::npos) << line;
         EXPECT_TRUE(onlyEntityCodes(line)) << line;
     }
-    EXPECT_EQ(l[27], "    pipe_0_2-->>reactor_0: swReactorThread_onPipeReceive  SEND_DATA 76B");
+    EXPECT_EQ(l[27], "    pipe_0_2-->>reactor_0: swReactorThread_onPipeReceive  SEND_DATA 83B");
     EXPECT_EQ(l.back(),
               "    reactor_0->>client_1: swReactorThread_close  close fd 30 (server_close)  "
-              "+1.5 \xC2\xB5s");
+              "+9.0 \xC2\xB5s");
 }
 
 TEST(MermaidExportTest, TruncatedWindowSaysSoInComments)

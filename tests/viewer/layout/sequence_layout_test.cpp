@@ -74,7 +74,7 @@ TEST(SequenceLayoutTest, ArticleLifelinesInOrder)
         }
     EXPECT_EQ(heads, (std::vector<std::string>{"client[1]", "main_reactor", "reactor[0]",
                                                "pipe[0->2]", "worker[2]"}));
-    EXPECT_EQ(list.findNode("worker[2]")->lines, std::vector<std::string>{"pid 10874"});
+    EXPECT_EQ(list.findNode("worker[2]")->lines, std::vector<std::string>{"pid 20780"});
     int lifelines = 0;
     for (const EdgeRecord& e : list.edges)
         if (e.kind == "lifeline")
@@ -112,7 +112,7 @@ TEST(SequenceLayoutTest, ArticleArrowsInOrderWithLabels)
                                  "swWorker_send2reactor",
                                  "swFactoryProcess_end",
                                  "swReactorThread_onPipeReceive  SEND_DATA",
-                                 "swReactorThread_send  28B",
+                                 "swReactorThread_send  35B",
                                  "swReactorThread_close"};
     size_t next = 0;
     for (const EdgeRecord* e : msgs)
@@ -128,10 +128,10 @@ TEST(SequenceLayoutTest, ArticleArrowsInOrderWithLabels)
     EXPECT_LT(accept->a.x, accept->b.x);
     EXPECT_EQ(accept->label, "swServer_master_onAccept  accept fd 30");  // first hop: no delta
 
-    // The read: 37216 ns after the CONNECT went into the pipe (seq 19 -> 20 in the file).
+    // The read: 39586 ns after the CONNECT went into the pipe (seq 19 -> 20 in the file).
     const EdgeRecord* read = list.findEdge("msg[" + std::to_string(a.at(20)) + "]");
     ASSERT_NE(read, nullptr);
-    EXPECT_EQ(read->label, "swReactorThread_onRead  12B \"hello world\\n\"  +37 \xC2\xB5s");
+    EXPECT_EQ(read->label, "swReactorThread_onRead  12B \"hello world\\n\"  +40 \xC2\xB5s");
     EXPECT_EQ(read->session, 1);
 
     const EdgeRecord* dispatch = list.findEdge("msg[" + std::to_string(a.at(21)) + "]");
@@ -150,10 +150,10 @@ TEST(SequenceLayoutTest, ArticleArrowsInOrderWithLabels)
     ASSERT_NE(reply, nullptr);
     EXPECT_EQ(reply->to, "client[1]");
     EXPECT_GT(reply->a.x, reply->b.x);  // right to left
-    EXPECT_EQ(reply->label, "swReactorThread_send  28B  +156 \xC2\xB5s");
+    EXPECT_EQ(reply->label, "swReactorThread_send  35B  +1.2 ms");
     const EdgeRecord* close = list.findEdge("msg[" + std::to_string(a.at(36)) + "]");
     ASSERT_NE(close, nullptr);
-    EXPECT_EQ(close->label, "swReactorThread_close  close fd 30 (server_close)  +1.5 \xC2\xB5s");
+    EXPECT_EQ(close->label, "swReactorThread_close  close fd 30 (server_close)  +9.0 \xC2\xB5s");
 
     EXPECT_GT(list.contentHeight, msgs.back()->b.y - list.canvas.y);
 }

@@ -54,7 +54,7 @@ TEST(StatisticsDump, ArticleAtTheEndAndBeforeTheReply)
     ASSERT_EQ(j["reactors"].size(), 2u);
     EXPECT_EQ(j["reactors"][0]["connections"], 1);
     EXPECT_EQ(j["reactors"][0]["bytes_read"], 12);
-    EXPECT_EQ(j["reactors"][0]["bytes_written"], 28);
+    EXPECT_EQ(j["reactors"][0]["bytes_written"], 35);
     // Worker 2's pipe held the CONNECT and the RECV_DATA message at once (seq 19, 22).
     EXPECT_EQ(j["series"]["pipe_depth_max"][2], 2.0);
     EXPECT_EQ(j["series"]["requests_max"], 1.0);

@@ -34,10 +34,10 @@ TEST_F(ArticleState, ResetShapesTablesFromTheHeader)
     ASSERT_EQ(s.workers().size(), 4u);
     ASSERT_EQ(s.reactors().size(), 2u);
     ASSERT_EQ(s.pipes().size(), 4u);
-    EXPECT_EQ(s.workers()[2].pid, 10874);
+    EXPECT_EQ(s.workers()[2].pid, 20780);
     EXPECT_EQ(s.workers()[2].generation, 1);
     EXPECT_EQ(s.workers()[2].status, WorkerStatus::Starting);
-    EXPECT_EQ(s.reactors()[1].tid, 10873);
+    EXPECT_EQ(s.reactors()[1].tid, 20779);
     EXPECT_EQ(s.pipeIndex(0, 2), 2);
     EXPECT_EQ(s.pipeIndex(1, 3), 3);
     EXPECT_EQ(s.pipeIndex(1, 2), -1);  // worker 2's pipe is read by reactor 0
@@ -49,18 +49,18 @@ TEST_F(ArticleState, AfterAllEventsOneRequestWasServedAndTheSessionIsGone)
 {
     ArchitectureState s = test::applyFromScratch(store_, store_.size());
     EXPECT_EQ(s.applied(), 36u);
-    EXPECT_EQ(s.nowNs(), 7371760074903);
+    EXPECT_EQ(s.nowNs(), 1747552165251);
 
     const WorkerState& w2 = s.workers()[2];
     EXPECT_EQ(w2.status, WorkerStatus::Idle);
     EXPECT_EQ(w2.requests, 1u);
     EXPECT_EQ(w2.received, 2u);  // CONNECT and RECV_DATA
     EXPECT_EQ(w2.bytesIn, 12u);
-    EXPECT_EQ(w2.bytesOut, 28u);
+    EXPECT_EQ(w2.bytesOut, 35u);  // 'From TcpServer Swoole: hello world\n'
     EXPECT_EQ(w2.callbackDepth, 0);
     EXPECT_EQ(w2.callback, CallbackName::None);
-    // onConnect 92728 ns + onReceive 9744 ns (onClose ran inside onReceive: counted once).
-    EXPECT_EQ(w2.busyNs, 92728 + 9744);
+    // onConnect 205670 ns + onReceive 54313 ns (onClose ran inside onReceive: counted once).
+    EXPECT_EQ(w2.busyNs, 205670 + 54313);
     for (int w : {0, 1, 3})
     {
         EXPECT_EQ(s.workers()[w].status, WorkerStatus::Idle) << w;
@@ -73,7 +73,7 @@ TEST_F(ArticleState, AfterAllEventsOneRequestWasServedAndTheSessionIsGone)
     EXPECT_EQ(r0.reads, 1u);
     EXPECT_EQ(r0.bytesRead, 12u);
     EXPECT_EQ(r0.writes, 1u);
-    EXPECT_EQ(r0.bytesWritten, 28u);
+    EXPECT_EQ(r0.bytesWritten, 35u);
     EXPECT_EQ(r0.closes, 1u);
     EXPECT_EQ(s.reactors()[1].handoffs, 0u);
 
@@ -81,7 +81,7 @@ TEST_F(ArticleState, AfterAllEventsOneRequestWasServedAndTheSessionIsGone)
     EXPECT_EQ(p2.toWorker, 2u);  // CONNECT, RECV_DATA
     EXPECT_EQ(p2.bytesToWorker, 48u + 60u);
     EXPECT_EQ(p2.toReactor, 2u);  // SEND_DATA, CLOSE
-    EXPECT_EQ(p2.bytesToReactor, 76u + 48u);
+    EXPECT_EQ(p2.bytesToReactor, 83u + 48u);
     EXPECT_FALSE(p2.full);
 
     EXPECT_TRUE(s.sessions().empty());
@@ -95,7 +95,7 @@ TEST_F(ArticleState, WorkerStartsIdleWithItsPid)
 {
     ArchitectureState s = after(13);
     for (int w = 0; w < 4; ++w) EXPECT_EQ(s.workers()[w].status, WorkerStatus::Idle) << w;
-    EXPECT_EQ(s.workers()[3].pid, 10875);
+    EXPECT_EQ(s.workers()[3].pid, 20783);
     EXPECT_EQ(after(10).workers()[0].status, WorkerStatus::Starting);
 }
 
@@ -106,7 +106,7 @@ TEST_F(ArticleState, WorkerIsBusyInsideOnReceive)
     EXPECT_EQ(w2.status, WorkerStatus::Busy);
     EXPECT_EQ(w2.callback, CallbackName::OnReceive);
     EXPECT_EQ(w2.session, 1);
-    EXPECT_EQ(w2.busySinceNs, 7371759907975);
+    EXPECT_EQ(w2.busySinceNs, 1747550899849);
     EXPECT_EQ(w2.requests, 0u);
     EXPECT_EQ(after(26).workers()[2].status, WorkerStatus::Idle);  // worker_receive only
 }
@@ -122,7 +122,7 @@ TEST_F(ArticleState, OnCloseNestedInOnReceiveKeepsTheWorkerBusy)
     EXPECT_EQ(w2.status, WorkerStatus::Busy);
     EXPECT_EQ(w2.callback, CallbackName::OnReceive);
     EXPECT_EQ(w2.callbackDepth, 1);
-    EXPECT_EQ(w2.busyNs, 92728);  // only onConnect so far
+    EXPECT_EQ(w2.busyNs, 205670);  // only onConnect so far
 
     ArchitectureState receiveReturned = after(34);
     EXPECT_EQ(receiveReturned.workers()[2].status, WorkerStatus::Idle);
@@ -137,7 +137,7 @@ TEST_F(ArticleState, SessionGoesThroughItsStages)
     EXPECT_EQ(a.stage, SessionState::Stage::Accepted);
     EXPECT_EQ(a.fd, 30);
     EXPECT_EQ(a.reactor, -1);
-    EXPECT_EQ(a.openedNs, 7371759565175);
+    EXPECT_EQ(a.openedNs, 1747549326572);
     EXPECT_EQ(accepted.accepted(), 1u);
 
     ArchitectureState assigned = after(15);

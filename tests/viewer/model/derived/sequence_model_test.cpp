@@ -43,11 +43,11 @@ TEST(SequenceModelTest, ArticleLifelinesInTravelOrder)
     for (const SequenceLifeline& l : m.lifelines) ids.push_back(l.id);
     EXPECT_EQ(ids, (std::vector<std::string>{"client[1]", "main_reactor", "reactor[0]",
                                              "pipe[0->2]", "worker[2]"}));
-    EXPECT_EQ(m.lifelines[0].subtitle, "127.0.0.1:55868  fd 30");
-    EXPECT_EQ(m.lifelines[1].subtitle, "master pid 10865 tid 10865");
-    EXPECT_EQ(m.lifelines[2].subtitle, "pid 10865 tid 10870");
+    EXPECT_EQ(m.lifelines[0].subtitle, "127.0.0.1:33002  fd 30");
+    EXPECT_EQ(m.lifelines[1].subtitle, "master pid 20769 tid 20769");
+    EXPECT_EQ(m.lifelines[2].subtitle, "pid 20769 tid 20776");
     EXPECT_EQ(m.lifelines[3].subtitle, "socketpair fds 9 / 8");
-    EXPECT_EQ(m.lifelines[4].subtitle, "pid 10874");
+    EXPECT_EQ(m.lifelines[4].subtitle, "pid 20780");
     EXPECT_EQ(m.totalEvents, 23u);
     EXPECT_FALSE(m.truncatedBefore());
     EXPECT_FALSE(m.truncatedAfter());
@@ -75,15 +75,15 @@ TEST(SequenceModelTest, ArticleHopsInOrderWithFunctionsAndLabels)
         "worker[2] -> worker[2]: swWorker_onTask | onConnect returns",
         "pipe[0->2] -> worker[2]: swWorker_onPipeReceive | RECV_DATA 12B",
         "worker[2] -> worker[2]: swWorker_onTask | onReceive",
-        "worker[2] -> worker[2]: swFactoryProcess_finish | send(1, 28B)",
-        "worker[2] -> pipe[0->2]: swWorker_send2reactor | SEND_DATA 76B",
+        "worker[2] -> worker[2]: swFactoryProcess_finish | send(1, 35B)",
+        "worker[2] -> pipe[0->2]: swWorker_send2reactor | SEND_DATA 83B",
         "worker[2] -> worker[2]: swFactoryProcess_end | close(1)",
         "worker[2] -> worker[2]: swWorker_onTask | onClose",
         "worker[2] -> worker[2]: swWorker_onTask | onClose returns",
         "worker[2] -> pipe[0->2]: swWorker_send2reactor | CLOSE 48B",
         "worker[2] -> worker[2]: swWorker_onTask | onReceive returns",
-        "pipe[0->2] -> reactor[0]: swReactorThread_onPipeReceive | SEND_DATA 76B",
-        "reactor[0] -> client[1]: swReactorThread_send | 28B",
+        "pipe[0->2] -> reactor[0]: swReactorThread_onPipeReceive | SEND_DATA 83B",
+        "reactor[0] -> client[1]: swReactorThread_send | 35B",
         "pipe[0->2] -> reactor[0]: swReactorThread_onPipeReceive | CLOSE 48B",
         "reactor[0] -> client[1]: swReactorThread_close | close fd 30 (server_close)",
     };
