@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/base/clock.h"
+#include "engine/base/json_depth.h"
 #include "engine/base/unique_fd.h"
 #include "engine/cli/commands.h"
 #include "engine/tracefile/trace_socket.h"
@@ -61,6 +62,8 @@ class Stepper
         std::string header;
         if (!nextLine(&header, 3000))
             return fail("no header from the server (closed or silent for 3 s)");
+        if (base::jsonNestedDeeperThan(header, base::kMaxTraceLineDepth))
+            return fail("the first line is nested too deep to be a trace header");
         nlohmann::json h = nlohmann::json::parse(header, nullptr, false);
         if (h.is_discarded() || h.value("type", "") != "header")
             return fail("the first line is not a trace header");
@@ -157,7 +160,10 @@ class Stepper
         size_t nl;
         while ((nl = in_.find('\n')) != std::string::npos)
         {
-            nlohmann::json e = nlohmann::json::parse(in_.substr(0, nl), nullptr, false);
+            std::string_view line(in_.data(), nl);
+            nlohmann::json e = base::jsonNestedDeeperThan(line, base::kMaxTraceLineDepth)
+                                   ? nlohmann::json()
+                                   : nlohmann::json::parse(line, nullptr, false);
             in_.erase(0, nl + 1);
             if (e.is_object() && e.contains("seq")) std::printf("%s\n", shortLine(e).c_str());
         }

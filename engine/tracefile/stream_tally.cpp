@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/base/json_depth.h"
 #include "engine/tracefile/line_scan.h"
 
 namespace rscope::tracefile
@@ -35,6 +36,7 @@ void StreamTally::line(std::string_view text)
 
 uint64_t StreamTally::droppedCount(std::string_view text)
 {
+    if (base::jsonNestedDeeperThan(text, base::kMaxTraceLineDepth)) return 0;
     nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
     if (!j.is_object()) return 0;
     auto args = j.find("args");

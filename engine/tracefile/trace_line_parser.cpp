@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/json_depth.h"
 #include "engine/tracefile/line_splitter.h"
 
 namespace rscope::tracefile
@@ -89,6 +90,17 @@ void TraceLineParser::parseJsonLine(std::string_view text, bool unterminated)
         return;
     }
     json j;
+    if (base::jsonNestedDeeperThan(text, base::kMaxTraceLineDepth))
+    {
+        std::string message =
+            fmt::format("nested too deep (more than {} levels of arrays and objects)",
+                        base::kMaxTraceLineDepth);
+        if (!hasHeader_) return fatal(message + "; line 1 must be the header");
+        report(Severity::Error, message);
+        ++counts_.eventLines;
+        skipSeq();
+        return;
+    }
     try
     {
         j = json::parse(text);

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/base/json_depth.h"
 #include "engine/trace/trace_event.h"
 
 namespace rscope::tutorial
@@ -395,6 +396,12 @@ bool loadLesson(const std::string& path, Lesson& out, std::string& error)
     std::stringstream text;
     text << in.rdbuf();
     json doc;
+    if (base::jsonNestedDeeperThan(text.str(), base::kMaxLessonDepth))
+    {
+        error = fmt::format("{}: nested too deep (more than {} levels of arrays and objects)", path,
+                            base::kMaxLessonDepth);
+        return false;
+    }
     try
     {
         doc = json::parse(text.str());

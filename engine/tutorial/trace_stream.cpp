@@ -13,6 +13,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/json_depth.h"
+
 namespace rscope::tutorial
 {
 
@@ -58,6 +60,7 @@ EventFacts StreamEvent::facts() const
 
 bool parseEventLine(std::string_view line, StreamEvent& out)
 {
+    if (base::jsonNestedDeeperThan(line, base::kMaxTraceLineDepth)) return false;
     json j = json::parse(line, nullptr, false);
     if (!j.is_object() || j.contains("type")) return false;
     auto kind = j.find("kind");
@@ -160,6 +163,7 @@ void TraceStream::takeLine(std::string_view line,
     if (lineSink_) lineSink_(line);
     if (!hasHeader_)
     {
+        if (base::jsonNestedDeeperThan(line, base::kMaxTraceLineDepth)) return;
         json j = json::parse(line, nullptr, false);
         if (j.is_object() && j.value("type", "") == "header") takeHeader(j);
         return;

@@ -96,6 +96,40 @@ TEST(TraceCli, ExportWritesChromeJson)
     EXPECT_NE(badFormat.exitCode, 0);
 }
 
+// A line of 100,000 '[' (or an event whose args nest that deep) overflowed the stack of check,
+// stats and export; now it is one error at its line, and the rest of the file is read.
+TEST(TraceCli, DeeplyNestedLinesAreAnErrorAtTheirLineNotACrash)
+{
+    TraceBuilder b;
+    b.request(1, 1'000'000);
+    std::string deep = std::string(100000, '[') + std::string(100000, ']');
+    std::string text = b.text();
+    std::string deepArgs = text.substr(0, text.rfind('\n', text.size() - 2) + 1);
+    std::string lastLine = text.substr(deepArgs.size());
+    // The last event again, its args nested deep.
+    std::string nestedArgs = lastLine;
+    size_t args = nestedArgs.find("\"args\":{");
+    ASSERT_NE(args, std::string::npos) << lastLine;
+    nestedArgs.insert(args + 8, "\"x\":" + deep + ",");
+    for (const std::string& bad : {deep + "\n", nestedArgs})
+    {
+        std::string path = writeTrace(text + bad);
+        for (const char* cmd : {"trace check ", "trace stats ", "trace export --format chrome "})
+        {
+            std::string args = cmd + path;
+            if (std::string(cmd).find("export") != std::string::npos)
+                args += " -o " + writeTrace("", ".chrome.json");
+            CommandRun run = rscope(args);
+            EXPECT_GE(run.exitCode, 0) << args << " crashed";
+            EXPECT_LE(run.exitCode, 2) << args << "\n" << run.output.substr(0, 500);
+            if (std::string(cmd).find("check") != std::string::npos)
+                EXPECT_NE(run.output.find(path + ":11: nested too deep"), std::string::npos)
+                    << run.output.substr(0, 500);
+            EXPECT_LT(run.output.size(), 4000u) << "the error does not echo the line";
+        }
+    }
+}
+
 TEST(TraceCli, EverySubcommandHasHelp)
 {
     for (const char* cmd : {"trace --help", "trace check --help", "trace stats --help",

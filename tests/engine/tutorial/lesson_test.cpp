@@ -247,6 +247,16 @@ TEST_F(LessonFile, NotJsonAndMissingFileAreRefused)
     EXPECT_EQ(error, dir_ + "/none.json: cannot open the file");
 }
 
+// 100,000 nested arrays once overflowed the stack of `rscope tutorial check`.
+TEST_F(LessonFile, DeeplyNestedJsonIsRefusedBeforeParsing)
+{
+    std::string path = write("03-x", std::string(100000, '[') + std::string(100000, ']'));
+    Lesson l;
+    std::string error;
+    EXPECT_FALSE(loadLesson(path, l, error));
+    EXPECT_EQ(error, path + ": nested too deep (more than 16 levels of arrays and objects)");
+}
+
 TEST_F(LessonFile, LessonFilesAreSortedJsonFilesOnly)
 {
     write("02-b", "{}");
