@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "engine/base/json_depth.h"
+#include "engine/base/log.h"
 #include "engine/tracefile/line_splitter.h"
 
 namespace rscope::tracefile
@@ -19,9 +20,20 @@ using nlohmann::json;
 
 // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..." ->
 // "at column 5: syntax error ...".
+// nlohmann quotes everything it read of the bad token ("last read: '...'"): a 10 MB string is
+// cut to its first bytes, escaped, so an error stays one short line.
 std::string parseErrorText(const json::parse_error& e)
 {
     std::string what = e.what();
+    const std::string lastRead = "last read: '";
+    if (size_t at = what.find(lastRead); at != std::string::npos)
+    {
+        size_t from = at + lastRead.size();
+        size_t to = what.rfind('\'');
+        if (to == std::string::npos || to < from) to = what.size();
+        what = what.substr(0, from) +
+               base::printableText(std::string_view(what).substr(from, to - from), 40) + "'";
+    }
     const std::string marker = "parse error at line 1, ";
     size_t at = what.find(marker);
     if (at != std::string::npos) return "at " + what.substr(at + marker.size());

@@ -130,6 +130,20 @@ TEST(TraceCli, DeeplyNestedLinesAreAnErrorAtTheirLineNotACrash)
     }
 }
 
+// A bad token of megabytes is quoted by its first bytes only, escaped.
+TEST(TraceCli, ABadTokenIsQuotedShortAndEscaped)
+{
+    TraceBuilder b;
+    b.request(1, 1'000'000);
+    std::string path =
+        writeTrace(b.text() + "{\"seq\":\"" + std::string(1 << 20, 'x') + "\x1b[2J\n");
+    CommandRun run = rscope("trace check " + path);
+    EXPECT_EQ(run.exitCode, 1);
+    EXPECT_NE(run.output.find(path + ":11: "), std::string::npos) << run.output.substr(0, 500);
+    EXPECT_LT(run.output.size(), 1000u) << run.output.substr(0, 500);
+    EXPECT_EQ(run.output.find('\x1b'), std::string::npos) << "no escape sequence on the terminal";
+}
+
 TEST(TraceCli, EverySubcommandHasHelp)
 {
     for (const char* cmd : {"trace --help", "trace check --help", "trace stats --help",
