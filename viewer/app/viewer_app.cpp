@@ -183,7 +183,7 @@ Commands ViewerApp::drawUi()
     pictures_.clear();
     view_.sessionListRows.clear();  // the Sequence tab refills them when it is on show
     view_.widgets.clear();
-    RectF area = beginPicturePanel(rects.architecture, ctx);
+    RectF area = beginPicturePanel(rects.architecture, ctx, out);
     pictureArea_ = area;
     switch (view_.pictureTab)
     {
@@ -226,6 +226,8 @@ DrawList ViewerApp::layoutArchitectureIn(const RectF& canvas) const
     in.stoppedWorkers = &view_.pausedWorkers;
     in.slowTraceReader = nowMs() < view_.slowReaderUntilMs;
     in.highlightEdges = &view_.highlightEdges;
+    // The UI language is the lesson's (its language switch), else --lang.
+    in.language = tutorial_ ? tutorial::langName(tutorial_->lang()) : options_.lang;
     return layoutArchitecture(in);
 }
 

@@ -669,5 +669,79 @@ TEST(ArchitectureLayout, ASlowTraceReaderIsNotedUnderTheMaster)
     EXPECT_FLOAT_EQ(label->pos.x, master->rect.x);
 }
 
+// Issue 13: a worker killed (no worker_exit before the manager's restart) is red and says
+// "killed"; one that left gracefully (worker_exit: shutdown, max_request, reload) is grey and
+// says why; a small legend along the top names every worker colour, in the UI language, with
+// each swatch in the colour of the boxes and clear of them.
+TEST(ArchitectureLayout, KilledAndGracefullyExitedWorkersDifferAndTheLegendNamesTheirColours)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4));
+    ArchitectureState state;
+    state.reset(fx.store.topology());
+    auto apply = [&](EventKind kind, Role role, int index, Event e)
+    {
+        size_t i = fx.add(kind, role, index, e);
+        state.apply(fx.store[i], &fx.store.actorOf(fx.store[i]));
+    };
+    for (int w = 0; w < 4; ++w)
+    {
+        Event start;
+        start.worker = w;
+        apply(EventKind::WorkerStart, Role::Worker, w, start);
+    }
+    Event killed;
+    killed.worker = 1;
+    apply(EventKind::WorkerRestart, Role::Manager, -1, killed);
+    Event graceful;
+    graceful.worker = 3;
+    graceful.cause = static_cast<uint8_t>(trace::Cause::Sigterm);
+    apply(EventKind::WorkerExit, Role::Worker, 3, graceful);
+
+    for (const char* language : {"en", "zh"})
+    {
+        SCOPED_TRACE(language);
+        ArchitectureLayoutInput in = fx.input({0, 0, 1280, 800});
+        in.state = &state;
+        in.language = language;
+        DrawList list = layoutArchitecture(in);
+        const NodeRecord* red = list.findNode(nodeIdWorker(1));
+        const NodeRecord* grey = list.findNode(nodeIdWorker(3));
+        ASSERT_NE(red, nullptr);
+        ASSERT_NE(grey, nullptr);
+        EXPECT_EQ(red->state, "killed");
+        EXPECT_EQ(grey->state, "exited");
+        ASSERT_FALSE(grey->lines.empty());
+        EXPECT_EQ(grey->lines.front(), "exited (sigterm)");
+        EXPECT_NE(red->fill, grey->fill);
+        EXPECT_NE(red->border, grey->border);
+
+        auto label = [&](const std::string& id) -> const LabelRecord*
+        {
+            for (const LabelRecord& l : list.labels)
+                if (l.id == id) return &l;
+            return nullptr;
+        };
+        for (const char* s : {"starting", "idle", "busy", "exited", "killed", "stopped"})
+        {
+            const LabelRecord* words = label(std::string("legend.") + s);
+            const LabelRecord* swatch = label(std::string("legend.") + s + ".swatch");
+            ASSERT_NE(words, nullptr) << s;
+            ASSERT_NE(swatch, nullptr) << s;
+            EXPECT_LT(swatch->pos.x, words->pos.x) << s;
+            // Small, at the top left, above every box.
+            EXPECT_LT(words->pos.y, in.canvas.y + 3 * in.fontSize) << s;
+            for (const NodeRecord& n : list.nodes)
+                EXPECT_LT(words->pos.y + in.fontSize, n.rect.y + kEps) << s << " over " << n.id;
+        }
+        EXPECT_EQ(label("legend.killed.swatch")->color, red->border);
+        EXPECT_EQ(label("legend.exited.swatch")->color, grey->border);
+        EXPECT_EQ(label("legend.idle.swatch")->color, list.findNode(nodeIdWorker(0))->border);
+        const bool zh = std::string(language) == "zh";
+        EXPECT_EQ(label("legend.killed")->text, zh ? "被杀死/崩溃" : "killed / crashed");
+        EXPECT_EQ(label("legend")->text, zh ? "worker 颜色：" : "worker colours:");
+    }
+}
+
 }  // namespace
 }  // namespace rscope::viewer
