@@ -205,6 +205,7 @@ void scrubber(FrameContext& ctx, Commands& out)
     if (ImGui::SliderScalar("##scrub", ImGuiDataType_U64, &pos, &lo, &hi, fmt))
         out.push_back(
             Command::make(Command::Type::SeekEvent).withIndex(static_cast<int64_t>(pos) - 1));
+    recordWidget(ctx.view, "scrubber");
     ImGui::EndDisabled();
 }
 
@@ -216,6 +217,7 @@ void densityStrip(FrameContext& ctx, Commands& out)
     ImVec2 a = ImGui::GetCursorScreenPos();
     ImVec2 size(ImGui::GetContentRegionAvail().x, fs * 1.3f);
     ImGui::InvisibleButton("##density", size);
+    recordWidget(ctx.view, "density");
     ImDrawList* dl = ImGui::GetWindowDrawList();
     ImVec2 b(a.x + size.x, a.y + size.y);
     dl->AddRectFilled(a, b, IM_COL32(28, 32, 42, 255), fs * 0.2f);
