@@ -28,7 +28,7 @@ DrawList ViewerApp::layoutSequenceForExport() const
     SequenceLayoutInput in;
     in.model = &model;
     // At the origin (the offscreen target starts at (0, 0)), tall enough for every row.
-    in.canvas = {0, 0, pictureArea_.w, sequenceContentHeight(model, fs)};
+    in.canvas = {0, 0, pictureArea_.w, sequenceContentHeight(model, fs, pictureArea_.w)};
     in.fontSize = fs;
     in.position = playback_.position();
     in.selectedSession = view_.selectedSession;

@@ -3,11 +3,13 @@
 #include "viewer/layout/sequence_layout.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <vector>
 
 #include "viewer/layout/layout_text.h"
+#include "viewer/layout/startup_parts.h"  // the font's width estimate
 #include "viewer/model/sequence_model.h"
 
 namespace rscope::viewer
@@ -18,7 +20,9 @@ namespace
 
 // Sizes in font heights: a row holds its label line above the arrow.
 constexpr float kPad = 0.6f;
-constexpr float kHeadHeight = 3.0f;
+constexpr float kHeadHeight = 3.0f;  // a title and one subtitle line
+constexpr float kHeadLine = 1.05f;   // each further subtitle line
+constexpr size_t kHeadMaxLines = 3;  // "master" / "pid 20769" / "tid 20769" in a narrow head
 constexpr float kRowHeight = 1.9f;
 constexpr float kArrowAt = 0.74f;  // of a row, from its top
 constexpr float kNoteHeight = 1.6f;
@@ -68,6 +72,71 @@ Color brighten(Color c, float amount)
 float topNote(const SequenceModel& m, float fs)
 {
     return m.truncatedBefore() ? kNoteHeight * fs : 0.0f;
+}
+
+// Heads share the canvas width: a column each, a pad between them.
+float headWidth(size_t lifelines, float canvasW, float fs)
+{
+    float colW = std::max(1.0f, (canvasW - 2 * kPad * fs) / static_cast<float>(lifelines));
+    return std::clamp(colW - kPad * fs, 4.0f * fs, 15.0f * fs);
+}
+
+// A head's subtitle ("pid 20769 tid 20776", "127.0.0.1:33002") in lines that fit `width`: broken
+// at spaces, a word too long at its last ':' '/' '.' that fits, at most kHeadMaxLines lines; what
+// is still left over ends the last line in "…" (the head's tooltip has it whole).
+std::vector<std::string> wrapSubtitle(const std::string& text, float width, float fs)
+{
+    auto fits = [&](const std::string& t) { return startup::textWidth(t, fs) <= width; };
+    std::vector<std::string> lines;
+    std::string rest = text;
+    while (!rest.empty() && lines.size() < kHeadMaxLines)
+    {
+        if (fits(rest))
+        {
+            lines.push_back(rest);
+            rest.clear();
+            break;
+        }
+        // The longest prefix that fits and ends before a word ("pid 20769" / "tid 20776": a
+        // name stays with its number), else before any space or after a separator.
+        size_t cut = std::string::npos;
+        for (bool wordsOnly : {true, false})
+        {
+            for (size_t i = 1; i < rest.size(); ++i)
+            {
+                bool space = rest[i] == ' ';
+                bool word = space && i + 1 < rest.size() &&
+                            std::isalpha(static_cast<unsigned char>(rest[i + 1]));
+                bool sep = rest[i - 1] == ':' || rest[i - 1] == '/' || rest[i - 1] == '.';
+                bool allowed = wordsOnly ? word : (space || sep);
+                if (allowed && fits(rest.substr(0, i))) cut = i;
+            }
+            if (cut != std::string::npos) break;
+        }
+        if (cut == std::string::npos || lines.size() + 1 == kHeadMaxLines) break;
+        lines.push_back(rest.substr(0, cut));
+        rest = rest.substr(cut);
+        while (!rest.empty() && rest.front() == ' ') rest.erase(0, 1);
+    }
+    if (!rest.empty()) lines.push_back(startup::fitText(rest, width, fs));
+    return lines;
+}
+
+// Subtitle lines the heads need at this width: 1, or more when one wraps. The heads' height and
+// every row's place follow it.
+size_t headLines(const SequenceModel& m, float canvasW, float fs)
+{
+    if (canvasW <= 0 || m.lifelines.empty()) return 1;
+    float w = headWidth(m.lifelines.size(), canvasW, fs) - 0.9f * fs;
+    size_t lines = 1;
+    for (const SequenceLifeline& l : m.lifelines)
+        lines = std::max(lines, wrapSubtitle(l.subtitle, w, fs).size());
+    return std::min(lines, kHeadMaxLines);
+}
+
+float headHeight(const SequenceModel& m, float canvasW, float fs)
+{
+    return (kHeadHeight + kHeadLine * static_cast<float>(headLines(m, canvasW, fs) - 1)) * fs;
 }
 
 struct Geometry
@@ -159,15 +228,16 @@ float sequenceRowHeight(float fontSize)
     return kRowHeight * fontSize;
 }
 
-float sequenceRowY(const SequenceModel& model, size_t row, float fontSize)
+float sequenceRowY(const SequenceModel& model, size_t row, float fontSize, float canvasWidth)
 {
-    return (kHeadHeight + kPad) * fontSize + topNote(model, fontSize) +
+    return headHeight(model, canvasWidth, fontSize) + kPad * fontSize + topNote(model, fontSize) +
            kRowHeight * fontSize * (static_cast<float>(row) + kArrowAt);
 }
 
-float sequenceContentHeight(const SequenceModel& model, float fontSize)
+float sequenceContentHeight(const SequenceModel& model, float fontSize, float canvasWidth)
 {
-    return (kHeadHeight + 2 * kPad) * fontSize + topNote(model, fontSize) +
+    return headHeight(model, canvasWidth, fontSize) + 2 * kPad * fontSize +
+           topNote(model, fontSize) +
            kRowHeight * fontSize * static_cast<float>(model.messages.size()) +
            (model.truncatedAfter() ? kNoteHeight * fontSize : 0.0f);
 }
@@ -235,13 +305,14 @@ DrawList layoutSequence(const SequenceLayoutInput& in)
     g.pad = kPad * fs;
     g.x0 = in.canvas.x + g.pad;
     g.colW = std::max(1.0f, (in.canvas.w - 2 * g.pad) / static_cast<float>(model.lifelines.size()));
-    float headH = kHeadHeight * fs;
+    float headH = headHeight(model, in.canvas.w, fs);
     g.contentTop = in.canvas.y + headH + g.pad;
     g.bottom = in.canvas.y + in.canvas.h;
     const float rowH = kRowHeight * fs;
     const size_t n = model.messages.size();
-    out.contentHeight = sequenceContentHeight(model, fs);
-    auto rowY = [&](size_t row) { return in.canvas.y + sequenceRowY(model, row, fs) - in.scrollY; };
+    out.contentHeight = sequenceContentHeight(model, fs, in.canvas.w);
+    auto rowY = [&](size_t row)
+    { return in.canvas.y + sequenceRowY(model, row, fs, in.canvas.w) - in.scrollY; };
 
     // Heads, fixed at the top; the lifelines run from them to the last row (or the canvas end).
     float lastY = std::min(g.bottom, in.canvas.y + out.contentHeight - in.scrollY);
@@ -249,18 +320,18 @@ DrawList layoutSequence(const SequenceLayoutInput& in)
     {
         const SequenceLifeline& l = model.lifelines[i];
         float x = g.x(static_cast<int>(i));
-        float w = std::clamp(g.colW - g.pad, 4.0f * fs, 15.0f * fs);
+        float w = headWidth(model.lifelines.size(), in.canvas.w, fs);
         NodeRecord head;
         head.id = l.id;
         head.role = "lifeline";
-        head.title = l.title;
-        if (!l.subtitle.empty()) head.lines.push_back(l.subtitle);
+        head.title = startup::fitText(l.title, w - 0.9f * fs, fs);
+        if (!l.subtitle.empty()) head.lines = wrapSubtitle(l.subtitle, w - 0.9f * fs, fs);
         head.rect = {x - w / 2, in.canvas.y + g.pad * 0.5f, w, headH - g.pad * 0.5f};
         head.fill = kHeadFill;
         head.border = l.kind == LifelineKind::Client ? sessionColor(l.session) : headBorder(l.kind);
         head.selected = l.kind == LifelineKind::Client && l.session == in.selectedSession &&
                         in.selectedSession != 0;
-        head.tooltip.push_back(l.id);
+        head.tooltip.push_back(l.title == l.id ? l.id : l.title + "  (" + l.id + ")");
         if (!l.subtitle.empty()) head.tooltip.push_back(l.subtitle);
         out.nodes.push_back(std::move(head));
 
@@ -363,7 +434,7 @@ DrawList layoutSequence(const SequenceLayoutInput& in)
     // Notes on the rows left out of the window (the cursor moves the window).
     if (model.truncatedBefore())
     {
-        float y = in.canvas.y + (kHeadHeight + kPad) * fs - in.scrollY;
+        float y = in.canvas.y + headH + kPad * fs - in.scrollY;
         if (y >= g.contentTop - 1.0f && y < g.bottom)
             out.labels.push_back({"\xE2\x80\xA6 " + std::to_string(model.eventsBefore) +
                                       " earlier events (move the cursor back to see them)",

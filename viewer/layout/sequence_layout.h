@@ -31,11 +31,12 @@ struct SequenceLayoutInput
 DrawList layoutSequence(const SequenceLayoutInput& in);
 
 // Where row `row` (a message index) sits: its arrow's y for scrollY = 0, in canvas-relative
-// pixels, and the row height; the panel scrolls to keep the cursor's row in view.
-float sequenceRowY(const SequenceModel& model, size_t row, float fontSize);
+// pixels, and the row height; the panel scrolls to keep the cursor's row in view. The heads
+// grow a line when the canvas (`canvasWidth`; 0: wide enough) is too narrow for a subtitle.
+float sequenceRowY(const SequenceModel& model, size_t row, float fontSize, float canvasWidth = 0);
 float sequenceRowHeight(float fontSize);
 // Height of every row with the heads and notes (DrawList::contentHeight of the picture).
-float sequenceContentHeight(const SequenceModel& model, float fontSize);
+float sequenceContentHeight(const SequenceModel& model, float fontSize, float canvasWidth = 0);
 // The message index of the newest event before `position` (-1 when none), the row the diagram
 // follows while playing.
 int sequenceNewestRow(const SequenceModel& model, size_t position);

@@ -292,9 +292,11 @@ DrawList drawDiagram(const SessionIndex& index, FrameContext& ctx, Commands& out
         int row = sequenceNewestRow(model, position);
         v.sequenceScrollY =
             // Below the middle: the hops that led here matter more than the faded future.
-            row < 0 ? 0 : sequenceRowY(model, static_cast<size_t>(row), fs) - canvas.h * 0.62f;
+            row < 0
+                ? 0
+                : sequenceRowY(model, static_cast<size_t>(row), fs, canvas.w) - canvas.h * 0.62f;
     }
-    float maxScroll = std::max(0.0f, sequenceContentHeight(model, fs) - canvas.h);
+    float maxScroll = std::max(0.0f, sequenceContentHeight(model, fs, canvas.w) - canvas.h);
     v.sequenceScrollY = std::clamp(v.sequenceScrollY, 0.0f, maxScroll);
 
     SequenceLayoutInput in;

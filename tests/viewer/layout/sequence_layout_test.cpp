@@ -3,6 +3,7 @@
 // cursor, activation bars, only the rows in view, and the fields the layout dump carries.
 #include "viewer/layout/sequence_layout.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@
 
 #include "tests/viewer/model/derived/trace_fixtures.h"
 #include "viewer/layout/layout_dump.h"
+#include "viewer/layout/startup_parts.h"
 #include "viewer/model/sequence_model.h"
 #include "viewer/model/session_index.h"
 
@@ -240,7 +242,60 @@ TEST(SequenceLayoutTest, OnlyRowsInViewGetRecords)
     EXPECT_FLOAT_EQ(bottom.findNode("client[1]")->rect.y, top.findNode("client[1]")->rect.y);
     // The row of an event matches sequenceRowY, so the panel can scroll to it.
     const EdgeRecord* close = bottom.findEdge("msg[" + std::to_string(a.at(36)) + "]");
-    EXPECT_FLOAT_EQ(close->b.y, small.y + sequenceRowY(a.model, 24, 13.0f) - in.scrollY);
+    EXPECT_FLOAT_EQ(close->b.y, small.y + sequenceRowY(a.model, 24, 13.0f, small.w) - in.scrollY);
+    EXPECT_FLOAT_EQ(top.contentHeight, sequenceContentHeight(a.model, 13.0f, small.w));
+}
+
+// The heads at the diagram's width in a 1280x800 and a 1024x700 window (the viewer's 15 px
+// font): each title and subtitle line inside its head, the pids wrapped onto further lines
+// rather than cut ("pid 20769" / "tid 20776"), the whole subtitle in the tooltip; rows below
+// the taller heads. A head too narrow even for that (360 px) ends in "…".
+TEST(SequenceLayoutTest, HeadsWrapInsteadOfCuttingAtTheIssuesWindowSizes)
+{
+    Article a;
+    const float fs = 15.0f;
+    for (float width : {640.0f, 510.0f, 360.0f})
+    {
+        SCOPED_TRACE(width);
+        SequenceLayoutInput in = a.input(a.store.size(), {8, 80, width, 330});
+        in.fontSize = fs;
+        DrawList list = layoutSequence(in);
+        size_t heads = 0, wrapped = 0;
+        for (const NodeRecord& n : list.nodes)
+        {
+            if (n.role != "lifeline") continue;
+            ++heads;
+            float room = n.rect.w - 0.9f * fs;
+            EXPECT_LE(startup::textWidth(n.title, fs), room) << n.id;
+            EXPECT_LE(0.36f + 1.15f + 1.05f * static_cast<float>(n.lines.size() - 1) + 1.0f,
+                      n.rect.h / fs)
+                << n.id;
+            for (const std::string& line : n.lines)
+            {
+                EXPECT_LE(startup::textWidth(line, fs), room) << n.id << " " << line;
+                if (width >= 500) EXPECT_EQ(line.find("…"), std::string::npos) << line;
+            }
+            if (n.lines.size() > 1) ++wrapped;
+            ASSERT_GE(n.tooltip.size(), 2u) << n.id;
+            std::string joined;
+            for (const std::string& line : n.lines) joined += line;
+            std::string whole = n.tooltip[1];
+            whole.erase(std::remove(whole.begin(), whole.end(), ' '), whole.end());
+            joined.erase(std::remove(joined.begin(), joined.end(), ' '), joined.end());
+            if (joined.find("…") == std::string::npos) EXPECT_EQ(joined, whole) << n.id;
+        }
+        EXPECT_EQ(heads, a.model.lifelines.size());
+        EXPECT_GT(wrapped, 0u);  // these widths are too narrow for "pid N tid N" on one line
+        float headBottom = 0;
+        for (const NodeRecord& n : list.nodes)
+            if (n.role == "lifeline") headBottom = std::max(headBottom, n.rect.y + n.rect.h);
+        for (const EdgeRecord* e : messages(list))
+            EXPECT_GT(std::min(e->a.y, e->b.y), headBottom) << e->id;
+    }
+    // Wide enough, nothing wraps and the heads keep their one-line height.
+    DrawList wide = layoutSequence(a.input(a.store.size()));
+    for (const NodeRecord& n : wide.nodes)
+        if (n.role == "lifeline") EXPECT_LE(n.lines.size(), 1u) << n.id;
 }
 
 TEST(SequenceLayoutTest, SelectionAndDumpFields)
