@@ -124,6 +124,7 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
         actions_ = std::make_unique<tutorial::ActionRunner>(*lessonServer_, rscopeBinary_);
         if (!live_) startLive(options_.connect);
         view_.tutorialSource = "the server at " + options_.connect + " (not started by the lesson)";
+        view_.tutorialAttached = true;
     }
     else if (!options_.tutorialReplay && startOnNext)
     {
@@ -219,6 +220,7 @@ void ViewerApp::closeTutorial()
     view_.tutorialOpen = false;
     view_.tutorialId.clear();
     view_.tutorialSource.clear();
+    view_.tutorialAttached = false;
     view_.highlightNodes.clear();
     view_.highlightEdges.clear();
     view_.pausedWorkers.clear();

@@ -80,7 +80,9 @@ bool TutorialSession::start(const TraceStore& store, int64_t nowMs)
         // Live: the server as it is now (started on entry unless this step starts it); a replay:
         // the recording's replayed startup, or its very start when this step starts the server.
         enterReady(0, begin, nowMs);
-        if (mode_ == TutorialMode::Live)
+        if (startsServer(lesson_.steps[0].action))
+            moveToStartup_ = true;  // before the first event, even on a server that runs already
+        else if (mode_ == TutorialMode::Live)
             moveCursorTo(CursorMove::Kind::Follow);
         else
             moveToStartup_ = true;
@@ -99,6 +101,9 @@ bool TutorialSession::next(const TraceStore& store, int64_t nowMs)
         // entered (replay: just after the previous checkpoint's event).
         ready_ = false;
         size_t begin = mode_ == TutorialMode::Live ? store.size() : begin_;
+        // A server that runs already (attached, or started on entry) replays its startup to
+        // the viewer: that is what a start_server step shows.
+        if (current().action->kind == "start_server") begin = 0;
         enter(step_, begin, nowMs, false);
         if (mode_ == TutorialMode::Live) moveCursorTo(CursorMove::Kind::Follow);
         return mode_ == TutorialMode::Live;

@@ -3,6 +3,7 @@
 // its elapsed time, met, the hint in amber once the timeout passed), and Back / Next.
 #include <algorithm>
 #include <cstdio>
+#include <string>
 
 #include <imgui.h>
 
@@ -40,8 +41,9 @@ struct Words
     const char* notInRecording;
     const char* live;
     const char* replay;
-    const char* ready;        // "Press Next to %s." (the action, below)
-    const char* readyReplay;  // a recording: Next shows what the action did
+    const char* ready;         // "Press Next to %s." (the action, below)
+    const char* readyReplay;   // a recording: Next shows what the action did
+    const char* readyRunning;  // start_server on a server the lesson did not start
 };
 constexpr Words kEn{"Step",
                     "< Back",
@@ -60,16 +62,28 @@ constexpr Words kEn{"Step",
                     "live",
                     "replay",
                     "Press Next to %s.",
-                    "Press Next to see it in the recording."};
-constexpr Words kZh{"步骤",           "< 上一步",
-                    "下一步 >",       "跳过 >",
-                    "重做",           "查看",
-                    "本课完成。",     "读完后按“下一步”。",
-                    "等待服务器",     "检查点已达成",
-                    "录制中的事件",   "之前已完成",
-                    "仍在等待",       "录制中没有",
-                    "实时",           "回放",
-                    "按“下一步”%s。", "按“下一步”查看录制中的这一步。"};
+                    "Press Next to see it in the recording.",
+                    "The server runs already (not started by the lesson): press Next to see its "
+                    "startup."};
+constexpr Words kZh{"步骤",
+                    "< 上一步",
+                    "下一步 >",
+                    "跳过 >",
+                    "重做",
+                    "查看",
+                    "本课完成。",
+                    "读完后按“下一步”。",
+                    "等待服务器",
+                    "检查点已达成",
+                    "录制中的事件",
+                    "之前已完成",
+                    "仍在等待",
+                    "录制中没有",
+                    "实时",
+                    "回放",
+                    "按“下一步”%s。",
+                    "按“下一步”查看录制中的这一步。",
+                    "服务器已经在运行（不是本课启动的）：按“下一步”查看它的启动过程。"};
 
 const Words& words(Lang lang)
 {
@@ -224,6 +238,18 @@ const char* actionWords(const std::string& kind, Lang lang)
     return lang == Lang::Zh ? "执行这一步的操作" : "run this step's action";
 }
 
+// What Next does on a Ready step ("Press Next to run the article's client.").
+std::string readyLine(const TutorialSession& s, const FrameContext& ctx)
+{
+    const Words& w = words(s.lang());
+    const std::string kind = s.current().action ? s.current().action->kind : "";
+    if (s.mode() == TutorialMode::Replay) return w.readyReplay;
+    if (kind == "start_server" && ctx.view.tutorialAttached) return w.readyRunning;
+    char line[256];
+    std::snprintf(line, sizeof line, w.ready, actionWords(kind, s.lang()));
+    return line;
+}
+
 void checkpointLine(const TutorialSession& s, const FrameContext& ctx, Commands& out)
 {
     const Words& w = words(s.lang());
@@ -231,18 +257,11 @@ void checkpointLine(const TutorialSession& s, const FrameContext& ctx, Commands&
     switch (s.status())
     {
         case CheckpointStatus::Ready:
-        {
             // The action has not run: the picture still shows the moment before it.
-            char line[256];
-            if (s.mode() == TutorialMode::Live)
-                std::snprintf(
-                    line, sizeof line, w.ready,
-                    actionWords(s.current().action ? s.current().action->kind : "", s.lang()));
-            else
-                std::snprintf(line, sizeof line, "%s", w.readyReplay);
-            ImGui::TextColored(kAmber, "%s", line);
+            ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
+            wrappedText(readyLine(s, ctx), ImGui::GetContentRegionAvail().x);
+            ImGui::PopStyleColor();
             break;
-        }
         case CheckpointStatus::None:
             ImGui::TextColored(kDim, "%s", w.noCheckpoint);
             break;
@@ -365,6 +384,10 @@ void drawTutorialPanel(const RectF& window, FrameContext& ctx, Commands& out)
                  s.status() == CheckpointStatus::NotInRecording) &&
                 !s.hint().empty();
     float footer = line * 2 + style.ItemSpacing.y * 2 + style.WindowPadding.y;
+    if (s.actionPending())  // the Ready line may wrap: each extra line takes from the text
+        footer += static_cast<float>(
+                      wrappedText(readyLine(s, ctx), ImGui::GetContentRegionAvail().x, false) - 1) *
+                  ImGui::GetTextLineHeightWithSpacing();
     if (hint)
         footer +=
             static_cast<float>(wrappedText(s.hint(), ImGui::GetContentRegionAvail().x, false)) *

@@ -53,6 +53,8 @@ struct ViewState
     // The tutorial panel's Back, Next and Repeat buttons as drawn this frame (window pixels;
     // w 0 = not drawn), for the layout dump: real-input tests click them.
     ScreenRow tutorialBack, tutorialNext, tutorialRepeat;
+    // The lesson runs on a server it did not start (--connect): its actions cannot start it.
+    bool tutorialAttached = false;
     // Live step mode: this viewer holds the server's step gate (rscope server --trace-step).
     bool holdingServer = false;
     // Until when (steady ms) a slow trace reader the Server menu opened stays connected.

@@ -431,6 +431,18 @@ TEST(TutorialSession, ReplayReadyFirstStepShowsTheEndOfTheReplayedStartup)
     s2.start(store, 0);
     EXPECT_EQ(s2.takeCursorMove(store).kind, CursorMove::Kind::Start)
         << "a step that starts the server begins before any event";
+
+    // Live on a server that runs already (--connect): its startup is what Next shows.
+    tutorial::Lesson live = lesson();
+    live.steps[0].action->kind = "start_server";
+    live.steps[0].checkpoint = checkpoint({matcher("accept")});
+    TutorialSession s3(std::move(live), Lang::En, TutorialMode::Live);
+    s3.start(store, 0);
+    EXPECT_EQ(s3.takeCursorMove(store).kind, CursorMove::Kind::Start);
+    s3.next(store, 0);
+    EXPECT_EQ(s3.stepBegin(), 0u) << "the replayed startup counts";
+    s3.update(store, 0, 1);
+    EXPECT_EQ(s3.metEvent(), static_cast<int64_t>(kAccept));
 }
 
 TEST(TutorialSession, ReplayScanIsBoundedPerUpdate)
