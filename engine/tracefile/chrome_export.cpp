@@ -34,10 +34,34 @@ std::string processName(const std::string& role, int index)
     return "master";
 }
 
+// Indexes come from the file: clamped, so INT_MAX + 2 cannot overflow (the server's own
+// indexes stay far below this).
+constexpr int kMaxSortIndex = 1 << 20;
+
+int sortIndexAfter(int base, int index)
+{
+    return base + std::clamp(index, 0, kMaxSortIndex);
+}
+
 int processSortIndex(const std::string& role, int index)
 {
-    if (role == "worker") return 2 + std::max(index, 0);
+    if (role == "worker") return sortIndexAfter(2, index);
     return role == "manager" ? 1 : 0;
+}
+
+// a - b without signed overflow, whatever timestamps a file holds; saturates at the ends.
+int64_t saturatingSub(int64_t a, int64_t b)
+{
+    int64_t d;
+    if (__builtin_sub_overflow(a, b, &d)) return b < 0 ? INT64_MAX : INT64_MIN;
+    return d;
+}
+
+int64_t saturatingAdd(int64_t a, int64_t b)
+{
+    int64_t s;
+    if (__builtin_add_overflow(a, b, &s)) return b > 0 ? INT64_MAX : INT64_MIN;
+    return s;
 }
 
 int intOr(const json& obj, const char* key, int fallback)
@@ -113,7 +137,8 @@ class ChromeWriter
         Thread& thread = threads_[threadKey(a.pid, a.tid)];
         if (thread.held)
         {
-            emit(*thread.held, std::clamp<int64_t>(e.tsNs - thread.held->tsNs, 0, kSliceNs));
+            emit(*thread.held,
+                 std::clamp<int64_t>(saturatingSub(e.tsNs, thread.held->tsNs), 0, kSliceNs));
             thread.held.reset();
         }
         if (e.kind == trace::EventKind::CallbackEnter)
@@ -123,7 +148,7 @@ class ChromeWriter
             if (e.kind == trace::EventKind::CallbackExit && !thread.callbacks.empty())
             {
                 emit(thread.callbacks.back(),
-                     std::max<int64_t>(0, e.tsNs - thread.callbacks.back().tsNs));
+                     std::max<int64_t>(0, saturatingSub(e.tsNs, thread.callbacks.back().tsNs)));
                 thread.callbacks.pop_back();
             }
             thread.held = std::move(slice);
@@ -138,7 +163,9 @@ class ChromeWriter
             if (thread.held) emit(*thread.held, kSliceNs);
             // A callback still running at the end: up to the thread's last event slice.
             for (Slice& open : thread.callbacks)
-                emit(open, std::max(kSliceNs, thread.lastTsNs + kSliceNs - open.tsNs));
+                emit(open,
+                     std::max(kSliceNs,
+                              saturatingSub(saturatingAdd(thread.lastTsNs, kSliceNs), open.tsNs)));
         }
         threads_.clear();
         out_ << "\n],\"displayTimeUnit\":\"ns\"}\n";
@@ -191,7 +218,7 @@ class ChromeWriter
     {
         if (!namedThreads_.insert(threadKey(actor.pid, actor.tid)).second) return;
         nameProcess(actor.pid, actor.role, actor.index);
-        int sortIndex = actor.role == "reactor" ? 1 + std::max(actor.index, 0) : 0;
+        int sortIndex = actor.role == "reactor" ? sortIndexAfter(1, actor.index) : 0;
         write({{"name", "thread_name"},
                {"ph", "M"},
                {"pid", actor.pid},

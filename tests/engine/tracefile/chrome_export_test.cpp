@@ -2,6 +2,7 @@
 // well-formed slice, nests slices per thread, and chains each flow with one bind_id.
 #include "engine/tracefile/chrome_export.h"
 
+#include <cstdint>
 #include <map>
 #include <set>
 #include <sstream>
@@ -166,6 +167,25 @@ TEST(ChromeExport, UnreadableTraceStillGivesAValidDocument)
     Exported e = exportText(b.text());
     EXPECT_FALSE(e.summary.readable);
     EXPECT_TRUE(e.doc.at("traceEvents").empty());
+}
+
+// Extreme values a file may hold (an index of INT_MAX, timestamps at both ends of int64): sort
+// indexes stay positive and durations never negative, without signed overflow (UBSan found
+// three in this file).
+TEST(ChromeExport, ExtremeIndexesAndTimestampsDoNotOverflow)
+{
+    const json bigWorker = {{"role", "worker"}, {"index", INT32_MAX}, {"pid", 7}, {"tid", 7}};
+    const json bigReactor = {{"role", "reactor"}, {"index", INT32_MAX}, {"pid", 8}, {"tid", 9}};
+    TraceBuilder b;
+    b.event("callback_enter", INT64_MIN + 1, bigWorker, {{"session", 1}, {"flow", 1}});
+    b.event("read", 0, bigReactor, {{"session", 1}, {"flow", 1}});
+    b.event("worker_receive", INT64_MAX, bigWorker, {{"session", 1}, {"flow", 1}});
+    Exported e = exportText(b.text());
+    for (const json& ev : withPh(e.doc, "M"))
+        if (ev.at("name").get<std::string>().find("sort_index") != std::string::npos)
+            EXPECT_GE(ev.at("args").at("sort_index").get<int64_t>(), 0) << ev.dump();
+    for (const json& ev : withPh(e.doc, "X"))
+        EXPECT_GE(ev.at("dur").get<double>(), 0.0) << ev.dump();
 }
 
 }  // namespace
