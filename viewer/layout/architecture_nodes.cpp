@@ -175,7 +175,8 @@ NodeRecord reactorNode(const ArchitectureLayoutInput& in, const Facts& facts, in
                             "  closes " + std::to_string(r->closes));
     }
     n.tooltip.push_back(
-        "swoole: swReactorThread_onRead, swReactorThread_onPipeReceive, swReactorThread_send");
+        "swoole: swReactorThread_onRead, swReactorThread_send2worker, "
+        "swReactorThread_onPipeReceive, swReactorThread_send");
     styleNode(n);
     return n;
 }
@@ -266,7 +267,7 @@ NodeRecord workerNode(const ArchitectureLayoutInput& in, const Facts& facts, int
             n.tooltip.push_back("pipe: master fd " + std::to_string(p.masterFd) + " (read by " +
                                 nodeIdReactor(p.reactor) + "), worker fd " +
                                 std::to_string(p.workerFd));
-    n.tooltip.push_back("swoole: swWorker_loop, swWorker_onPipeReceive");
+    n.tooltip.push_back("swoole: swWorker_loop, swWorker_onPipeReceive, swWorker_send2reactor");
     styleNode(n);
     return n;
 }

@@ -505,6 +505,9 @@ TEST(ArchitectureLayout, TooltipsNameTheHistoricFunctions)
     EXPECT_TRUE(mentions("reactor[1]", "tid 4201"));
     EXPECT_TRUE(mentions("manager", "swManager_loop"));
     EXPECT_TRUE(mentions("worker[2]", "swWorker_onPipeReceive"));
+    // Each end of a pipe names its own sender (issue 13).
+    EXPECT_TRUE(mentions("reactor[1]", "swReactorThread_send2worker"));
+    EXPECT_TRUE(mentions("worker[2]", "swWorker_send2reactor"));
     EXPECT_TRUE(mentions("worker[2]", "pid 4302"));
 }
 
