@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "engine/reactor/socket_ops.h"
+#include "engine/trace/trace_limits.h"
 
 namespace rscope::server
 {
@@ -58,7 +59,8 @@ bool ServerConfig::traceListenIsLocal() const
 
 std::string ServerConfig::validate() const
 {
-    if (workerNum < 1 || workerNum > 1024) return "worker_num must be between 1 and 1024";
+    if (workerNum < 1 || workerNum > trace::kMaxWorkerNum)
+        return fmt::format("worker_num must be between 1 and {}", trace::kMaxWorkerNum);
     if (reactorNum < 1 || reactorNum > workerNum)
         return "reactor_num must be between 1 and worker_num";
     if (dispatchMode < 1 || dispatchMode > 5) return "dispatch_mode must be 1, 2, 3, 4 or 5";

@@ -3,6 +3,9 @@
 #include "viewer/model/header_decoder.h"
 
 #include <charconv>
+#include <string>
+
+#include "engine/trace/trace_limits.h"
 
 namespace rscope::viewer
 {
@@ -63,6 +66,34 @@ bool parseMajor(std::string_view version, int& major)
         std::from_chars(version.data() + dot + 1, version.data() + version.size(), minor);
     return e1 == std::errc() && e2 == std::errc() && p1 == version.data() + dot &&
            p2 == version.data() + version.size();
+}
+
+// Sizes the viewer's tables come from, checked against what a server can have; "" when fine.
+std::string beyondLimits(const Topology& t)
+{
+    using trace::kMaxReactorNum;
+    using trace::kMaxWorkerNum;
+    auto over = [](const char* what, long long value, long long limit)
+    {
+        return std::string(what) + " " + std::to_string(value) +
+               " is beyond the server's limit of " + std::to_string(limit) +
+               "; not a trace an rscope server wrote";
+    };
+    if (t.workerNum > kMaxWorkerNum) return over("worker_num", t.workerNum, kMaxWorkerNum);
+    if (t.reactorNum > kMaxReactorNum) return over("reactor_num", t.reactorNum, kMaxReactorNum);
+    for (const Process& p : t.processes)
+        if (p.role == Role::Worker && p.index >= kMaxWorkerNum)
+            return over("a worker's index", p.index, kMaxWorkerNum - 1);
+    for (const Actor& a : t.threads)
+        if (a.role == Role::Reactor && a.index >= kMaxReactorNum)
+            return over("a reactor thread's index", a.index, kMaxReactorNum - 1);
+    for (const Pipe& p : t.pipes)
+    {
+        if (p.worker >= kMaxWorkerNum) return over("a pipe's worker", p.worker, kMaxWorkerNum - 1);
+        if (p.reactor >= kMaxReactorNum)
+            return over("a pipe's reactor", p.reactor, kMaxReactorNum - 1);
+    }
+    return {};
 }
 
 }  // namespace
@@ -149,6 +180,7 @@ bool decodeHeader(std::string_view line, object root, Topology& t, std::string& 
                           stringField(o, "peer", c.peer);
                       });
     }
+    if (std::string bad = beyondLimits(t); !bad.empty()) return fail(error, "header: " + bad);
     t.headerJson.assign(line);
     return true;
 }

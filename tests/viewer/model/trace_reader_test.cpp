@@ -147,6 +147,37 @@ TEST(TraceReader, NewerMajorVersionIsRefused)
         << reader.error();
 }
 
+// A 10 KB file whose header claims 20,000,000 workers once made the viewer allocate until the
+// machine ran out of memory: a count beyond the server's own limits refuses the file.
+TEST(TraceReader, HeaderCountsBeyondTheServersLimitsAreRefused)
+{
+    struct Case
+    {
+        const char* from;
+        const char* to;
+        const char* message;
+    };
+    for (const Case& c : {Case{"\"worker_num\":4", "\"worker_num\":20000000",
+                               "header: worker_num 20000000 is beyond the server's limit of 1024"},
+                          Case{"\"reactor_num\":2", "\"reactor_num\":1000000",
+                               "header: reactor_num 1000000 is beyond the server's limit of 1024"},
+                          Case{"\"worker\":3", "\"worker\":2000000000",
+                               "header: a pipe's worker 2000000000 is beyond"}})
+    {
+        std::vector<std::string> lines = articleLines();
+        size_t at = lines[0].find(c.from);
+        ASSERT_NE(at, std::string::npos) << c.from;
+        lines[0].replace(at, std::strlen(c.from), c.to);
+        TempTrace file("huge.jsonl");
+        file.writeLines(lines);
+        TraceStore store;
+        TraceReader reader(file.path());
+        EXPECT_FALSE(reader.loadAll(store)) << c.to;
+        EXPECT_TRUE(reader.fatal());
+        EXPECT_EQ(reader.error().rfind(file.path() + ":1: " + c.message, 0), 0u) << reader.error();
+    }
+}
+
 TEST(TraceReader, UnknownKindIsSkippedAndCounted)
 {
     std::vector<std::string> lines = articleLines();
