@@ -1,5 +1,6 @@
 // `rscope client`: CLI11 options onto the article's client, or onto the verifying load generator
 // when --connections, --duration or --requests is given.
+#include <arpa/inet.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -26,6 +27,8 @@ struct ClientOptions
     std::string reply = "echo";
     int timeoutMs = 3000;
     std::string traceFrom;  // the server's trace socket: held time does not count
+    std::string protocol = "raw";
+    std::string packageEof = "\\r\\n";
     bool json = false;
 };
 
@@ -74,6 +77,20 @@ void printSummary(const ClientOptions& opts, const client::LoadOptions& o,
     }
     std::fflush(stdout);
 }
+// The article client's one message, framed for the server's --protocol: the delimiter added
+// when it does not end with it, or the length field put in front.
+std::string framedMessage(std::string message, const client::LoadOptions& o)
+{
+    if (o.framing == client::LoadOptions::Framing::Eof && !o.packageEof.empty() &&
+        !message.ends_with(o.packageEof))
+        message += o.packageEof;
+    if (o.framing == client::LoadOptions::Framing::Length)
+    {
+        uint32_t n = htonl(static_cast<uint32_t>(message.size()));
+        message.insert(0, reinterpret_cast<const char*>(&n), 4);
+    }
+    return message;
+}
 }  // namespace
 
 void addClientCommand(CLI::App& app)
@@ -115,6 +132,14 @@ void addClientCommand(CLI::App& app)
                     "then the server closes)")
         ->check(CLI::IsMember({"echo", "article"}))
         ->capture_default_str();
+    cmd->add_option("--protocol", opts->protocol,
+                    "Load: framing the server expects (its --protocol): raw, eof (each request "
+                    "ends with --package-eof) or length (4-byte big-endian length, then the body)")
+        ->check(CLI::IsMember({"raw", "eof", "length"}))
+        ->capture_default_str();
+    cmd->add_option("--package-eof", opts->packageEof,
+                    "Load: the delimiter for --protocol eof (C escapes allowed)")
+        ->capture_default_str();
     cmd->add_option("--threads", l.threads, "Load: client threads, one epoll loop each")
         ->check(CLI::Range(1, 256))
         ->capture_default_str();
@@ -124,11 +149,20 @@ void addClientCommand(CLI::App& app)
         [opts, conns, duration, requests]
         {
             bool loadMode = conns->count() || duration->count() || requests->count();
-            if (!loadMode)
-                std::exit(client::runArticleClient(opts->load.host, opts->load.port,
-                                                   unescape(opts->message), opts->timeoutMs,
-                                                   opts->traceFrom));
             client::LoadOptions load = opts->load;
+            load.framing = opts->protocol == "eof"      ? client::LoadOptions::Framing::Eof
+                           : opts->protocol == "length" ? client::LoadOptions::Framing::Length
+                                                        : client::LoadOptions::Framing::Raw;
+            load.packageEof = unescape(opts->packageEof);
+            if (!loadMode)
+                std::exit(client::runArticleClient(load.host, load.port,
+                                                   framedMessage(unescape(opts->message), load),
+                                                   opts->timeoutMs, opts->traceFrom));
+            if (std::string bad = client::framingProblem(load); !bad.empty())
+            {
+                std::fprintf(stderr, "rscope client: %s\n", bad.c_str());
+                std::exit(2);
+            }
             load.articleReply = opts->reply == "article";
             if (!duration->count() && !requests->count()) load.durationS = 10;
             raiseFdLimit(load.connections);

@@ -2,6 +2,8 @@
 // payload every request carries.
 #include "engine/client/load_client.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -50,6 +52,39 @@ void fillPayload(char* out, size_t size, int conn, uint64_t seq)
         out[i] = static_cast<char>('a' + (word & 15));
     // A trailing newline keeps the payload one line for EOF-framed servers.
     if (size > r.size) out[size - 1] = '\n';
+}
+
+void frameRequest(char* out, size_t size, const LoadOptions& options)
+{
+    if (options.framing == LoadOptions::Framing::Eof)
+    {
+        const std::string& eof = options.packageEof;
+        if (size >= eof.size()) std::memcpy(out + size - eof.size(), eof.data(), eof.size());
+    }
+    else if (options.framing == LoadOptions::Framing::Length && size >= 4)
+    {
+        uint32_t body = htonl(static_cast<uint32_t>(size - 4));
+        std::memcpy(out, &body, 4);
+    }
+}
+
+std::string framingProblem(const LoadOptions& o)
+{
+    if (o.framing == LoadOptions::Framing::Eof)
+    {
+        if (o.packageEof.empty()) return "--package-eof must not be empty";
+        // fillPayload writes "c<n>r<n>:" and the letters a..p: a delimiter made only of those
+        // could appear inside a request and cut it.
+        bool distinct =
+            o.packageEof.find_first_not_of("abcdefghijklmnop0123456789cr:") != std::string::npos;
+        if (!distinct) return "--package-eof needs a byte that is not a..p, a digit, 'r' or ':'";
+        if (o.size < o.packageEof.size() + 16)
+            return fmt::format("--size must be at least {} with this delimiter",
+                               o.packageEof.size() + 16);
+    }
+    if (o.framing == LoadOptions::Framing::Length && o.size < 5)
+        return "--size must be at least 5 with --protocol length (4 bytes of length field)";
+    return {};
 }
 
 LoadSummary runLoad(const LoadOptions& options)

@@ -26,6 +26,17 @@ struct LoadOptions
     // Reply = "From TcpServer Swoole: " + request, then the server closes (implies a connection per
     // request); otherwise the reply must equal the request.
     bool articleReply = false;
+    // How each request is framed for the server's --protocol: raw (as is), eof (ends with
+    // packageEof), length (a 4-byte big-endian length, pack('N'), then the body). The server's
+    // echo sends the whole frame back, so the reply still equals the request.
+    enum class Framing
+    {
+        Raw,
+        Eof,
+        Length,
+    };
+    Framing framing = Framing::Raw;
+    std::string packageEof = "\r\n";
     int threads = 1;                // each thread runs its own epoll loop over its connections
     int requestTimeoutMs = 10'000;  // a reply (or connect) slower than this is an error
     double deadlineS = 0;           // hard stop for `requests` runs (0 = 600 s)
@@ -51,5 +62,10 @@ LoadSummary runLoad(const LoadOptions& options);
 // Unique per (conn, seq) when size holds the header, so a reply that crossed connections or
 // requests cannot verify. Writes exactly size bytes; never allocates.
 void fillPayload(char* out, size_t size, int conn, uint64_t seq);
+// Frames a filled payload in place for options.framing (the delimiter at the end, or the length
+// field at the start).
+void frameRequest(char* out, size_t size, const LoadOptions& options);
+// Why these options cannot frame a request ("" when they can).
+std::string framingProblem(const LoadOptions& options);
 
 }  // namespace rscope::client

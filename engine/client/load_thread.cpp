@@ -69,6 +69,7 @@ struct LoadThread::Conn
 
 LoadThread::LoadThread(const LoadOptions& options, const ThreadPlan& plan)
     : plan_(plan),
+      options_(options),
       size_(options.size),
       prefixLen_(options.articleReply ? kArticlePrefix.size() : 0),
       perRequest_(options.connectPerRequest || options.articleReply),
@@ -191,6 +192,7 @@ void LoadThread::startRequest(Conn& c, int64_t now)
     c.hasRequest = true;
     c.sinceNs = now;
     fillPayload(c.request.get(), size_, c.index, c.seq++);
+    frameRequest(c.request.get(), size_, options_);
     c.sent = 0;
     c.got = 0;
     if (perRequest_)

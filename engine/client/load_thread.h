@@ -12,11 +12,10 @@
 
 #include "engine/base/unique_fd.h"
 #include "engine/client/latency_histogram.h"
+#include "engine/client/load_client.h"
 
 namespace rscope::client
 {
-
-struct LoadOptions;
 
 // This thread's share of the run, fixed before it starts.
 struct ThreadPlan
@@ -77,6 +76,7 @@ class LoadThread
     void noteReason(const std::string& why);
 
     const ThreadPlan plan_;
+    const LoadOptions options_;  // framing: applied to each request
     const size_t size_;
     const size_t prefixLen_;  // reply bytes before the echoed request (article replies)
     const bool perRequest_;   // a fresh connection per request

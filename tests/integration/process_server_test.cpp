@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "engine/client/load_client.h"
 #include "engine/server/server.h"
 #include "tests/integration/in_process_server.h"
 #include "tests/integration/test_support.h"
@@ -437,6 +438,39 @@ TEST(ProcessServer, EofProtocolSplitsGluedMessages)
     ASSERT_TRUE(client.sendAll("ur\r\n"));
     EXPECT_EQ(client.recvExact(23), "one\r\ntwo\r\nthree\r\nfour\r\n");
     EXPECT_EQ(server.stop(), 0);
+}
+
+// The load client speaks the server's framing: every eof- or length-framed request is one
+// packet to the worker, echoed whole, so every reply verifies. The same requests unframed
+// against a length server would be read as absurd lengths and close connections.
+TEST(ProcessServer, TheLoadClientSpeaksEofAndLengthFraming)
+{
+    struct Case
+    {
+        std::vector<std::string> serverArgs;
+        client::LoadOptions::Framing framing;
+    };
+    for (const Case& c :
+         {Case{{"--protocol", "eof", "--package-eof", "\\r\\n"}, client::LoadOptions::Framing::Eof},
+          Case{{"--protocol", "length"}, client::LoadOptions::Framing::Length}})
+    {
+        std::vector<std::string> args = {"--handler", "echo",          "--worker-num",
+                                         "2",         "--reactor-num", "1"};
+        args.insert(args.end(), c.serverArgs.begin(), c.serverArgs.end());
+        ServerProcess server(args);
+        ASSERT_TRUE(server.start());
+        client::LoadOptions load;
+        load.port = server.port();
+        load.connections = 8;
+        load.requests = 2000;
+        load.size = 300;
+        load.framing = c.framing;
+        ASSERT_EQ(client::framingProblem(load), "");
+        client::LoadSummary summary = client::runLoad(load);
+        EXPECT_EQ(summary.errors, 0u) << summary.firstError;
+        EXPECT_EQ(summary.requests, 2000u);
+        EXPECT_EQ(server.stop(), 0);
+    }
 }
 
 TEST(ProcessServer, MaxRequestRecyclesTheWorkerWithoutLosingRequests)
