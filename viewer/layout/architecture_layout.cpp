@@ -103,7 +103,7 @@ struct Frame
     float workerW = 0;
 };
 
-Frame frameFor(const RectF& c, const Metrics& m, bool banner, float legend)
+Frame frameFor(const RectF& c, const Metrics& m, bool banner)
 {
     Frame f;
     float w = std::max(0.0f, c.w);
@@ -112,7 +112,7 @@ Frame frameFor(const RectF& c, const Metrics& m, bool banner, float legend)
     f.margin = std::min(fs, std::min(w, h) * 0.03f);
     // The painter puts the rate-mode banner in a band along the bottom: keep boxes out of it.
     float bannerH = banner ? std::min(2.4f * fs, h * 0.15f) : 0.0f;
-    f.top = c.y + f.margin + legend;  // the colour legend's band
+    f.top = c.y + f.margin;
     f.bottom = std::max(f.top, c.y + h - f.margin - bannerH);
     float usable = std::max(0.0f, w - 2 * f.margin);
     // Widths that hold the longest titles ("worker[12]  pid 104876") and leave the gaps room for
@@ -286,15 +286,22 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in)
     for (const ClientInfo& c : clients.shown) clientNodes.push_back(clientNode(in, c));
     if (!clients.folded.empty()) clientNodes.push_back(foldedClientsNode(in, clients));
 
-    // The colour legend gets a band along the top, unless the canvas is too short to spare it.
-    float legend = legendHeight(in, m);
-    if (legend > 0.2f * in.canvas.h) legend = 0;
-    const Frame f = frameFor(in.canvas, m, list.rateMode, legend);
+    const Frame f = frameFor(in.canvas, m, list.rateMode);
+    // The colour legend: a band along the top left as wide as the client and master columns,
+    // which move down for it; the workers' column, the tallest as a rule, keeps its height.
+    // Left out when the canvas is too short to spare the band.
+    const RectF legendArea{in.canvas.x + f.margin, in.canvas.y + f.margin,
+                           std::max(0.0f, f.workerX - m.gap - (in.canvas.x + f.margin)), 0};
+    float legend = legendHeight(in, m, legendArea.w);
+    if (legend > 0.15f * in.canvas.h) legend = 0;
+    Frame belowLegend = f;
+    if (legend > 0) belowLegend.top += legend + 0.3f * m.lineHeight;
     Column left;
     for (const NodeRecord& c : clientNodes) left.add(nodeHeight(m, c.lines.size()), m.gap);
-    const float handoffX = placeMaster(f, m, left.need(), master, mainReactor, reactors);
+    const float handoffX =
+        placeMaster(belowLegend, m, left.need(), master, mainReactor, reactors);
     const float managerX = placeWorkers(f, m, manager ? &*manager : nullptr, workers);
-    placeClients(f, m, left, mainReactor, reactors, clientNodes);
+    placeClients(belowLegend, m, left, mainReactor, reactors, clientNodes);
 
     // Containers first: the painter draws in order.
     list.nodes.push_back(std::move(master));
@@ -342,7 +349,7 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in)
                                            master->rect.y + master->rect.h + m.lineHeight * 0.3f)},
                  rgba(250, 200, 80),
                  "slow_reader"});
-    if (legend > 0) addLegend(in, m, list);
+    if (legend > 0) addLegend(in, m, legendArea, list);
     static const std::vector<std::string> kNone;
     markHighlights(list, in.highlightNodes ? *in.highlightNodes : kNone,
                    in.highlightEdges ? *in.highlightEdges : kNone);

@@ -1,6 +1,6 @@
 // The architecture picture's colour legend: what each worker colour means (issue 13: a graceful
 // exit is grey, a kill red), as labels: a coloured swatch glyph and the state's words, in the UI
-// language, along the top left of the canvas in a band the boxes leave free.
+// language, along the top left of the canvas in a band the client and master columns leave free.
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
@@ -26,19 +26,14 @@ struct Entry
 const Entry kEntries[] = {
     {"starting", "starting", "启动中"},
     {"idle", "idle", "空闲"},
-    {"busy", "busy (callback)", "忙（回调）"},
+    {"busy", "busy", "忙"},
     {"exited", "exited (graceful)", "已退出（正常）"},
     {"killed", "killed / crashed", "被杀死/崩溃"},
-    {"stopped", "stopped (SIGSTOP)", "已暂停"},
+    {"stopped", "stopped", "已暂停"},
 };
 constexpr const char* kSwatch = "\u25A0";  // ■, in the UI font's geometric shapes range
 
 // Text width without a font: Latin glyphs average ~0.5 em in DejaVu Sans, CJK ones are 1 em.
-float legendMargin(const ArchitectureLayoutInput& in, const Metrics& m)
-{
-    return std::min(m.fontSize, std::min(in.canvas.w, in.canvas.h) * 0.03f);
-}
-
 float textWidth(std::string_view s, float fontSize)
 {
     float w = 0;
@@ -55,8 +50,8 @@ float textWidth(std::string_view s, float fontSize)
     return w * fontSize;
 }
 
-// Where each piece of the legend goes: the title, then the entries left to right, wrapping at
-// the canvas's right edge. Returns the rows used.
+// Where each piece of the legend goes: the title, then the entries left to right, wrapping
+// before `width`. Returns the rows used.
 struct Piece
 {
     std::string text;
@@ -66,13 +61,12 @@ struct Piece
     const Entry* entry = nullptr;
 };
 
-int flow(const ArchitectureLayoutInput& in, const Metrics& m, std::vector<Piece>* out)
+int flow(const ArchitectureLayoutInput& in, const Metrics& m, float width, std::vector<Piece>* out)
 {
     const bool zh = in.language == "zh";
     const float fs = m.fontSize;
     const float swatchW = textWidth(kSwatch, fs) + 0.3f * fs;
     const float gap = fs;
-    const float width = std::max(in.canvas.w - 2 * legendMargin(in, m), 0.0f);
     Piece title;
     title.text = zh ? "worker 颜色：" : "worker colours:";
     float x = textWidth(title.text, fs) + 0.5f * gap;
@@ -95,17 +89,17 @@ int flow(const ArchitectureLayoutInput& in, const Metrics& m, std::vector<Piece>
 
 }  // namespace
 
-float legendHeight(const ArchitectureLayoutInput& in, const Metrics& m)
+float legendHeight(const ArchitectureLayoutInput& in, const Metrics& m, float width)
 {
-    return static_cast<float>(flow(in, m, nullptr)) * m.lineHeight;
+    return static_cast<float>(flow(in, m, width, nullptr)) * m.lineHeight;
 }
 
-void addLegend(const ArchitectureLayoutInput& in, const Metrics& m, DrawList& list)
+void addLegend(const ArchitectureLayoutInput& in, const Metrics& m, const RectF& area,
+               DrawList& list)
 {
     std::vector<Piece> pieces;
-    flow(in, m, &pieces);
-    const float margin = legendMargin(in, m);
-    const Vec2f at{in.canvas.x + margin, in.canvas.y + margin};
+    flow(in, m, area.w, &pieces);
+    const Vec2f at{area.x, area.y};
     for (const Piece& p : pieces)
     {
         Vec2f pos{at.x + p.x, at.y + m.lineHeight * static_cast<float>(p.row)};

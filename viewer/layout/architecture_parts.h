@@ -108,10 +108,12 @@ class EdgeBook
 // shared by the boxes and the legend so the two always agree.
 void stateColors(const std::string& role, const std::string& state, Color& fill, Color& border);
 
-// The colour legend of the worker states, in `in.language`: a line (two when the canvas is
-// narrow) at the top left of the canvas; the boxes keep out of its legendHeight.
-float legendHeight(const ArchitectureLayoutInput& in, const Metrics& m);
-void addLegend(const ArchitectureLayoutInput& in, const Metrics& m, DrawList& list);
+// The colour legend of the worker states, in `in.language`: from the top left of `area`, one
+// line (more when `area` is narrow) at most area.w wide; the boxes below keep out of its
+// legendHeight.
+float legendHeight(const ArchitectureLayoutInput& in, const Metrics& m, float width);
+void addLegend(const ArchitectureLayoutInput& in, const Metrics& m, const RectF& area,
+               DrawList& list);
 
 // Edge styling shared by static and on-demand edges.
 Color edgeColor(const std::string& kind);
