@@ -206,7 +206,7 @@ void workersTable(const RectF& r, FrameContext& ctx, float f)
         ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(seriesColor(w.index)), "worker[%d]",
                            w.index);
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(workerStatusName(w.status));
+        ImGui::TextUnformatted(workerStateName(w));
         ImGui::TableNextColumn();
         ImGui::Text("%llu", static_cast<unsigned long long>(w.requests));
         ImGui::TableNextColumn();
