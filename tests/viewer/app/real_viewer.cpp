@@ -143,8 +143,23 @@ void RealViewer::stop(pid_t& pid, int firstSignal)
 
 bool RealViewer::startXvfb()
 {
-    // -displayfd: Xvfb takes the first free display and writes its number once it accepts
-    // connections, so there is neither a guess nor a race with another test's server.
+    // Display numbers from a spread-out start (xvfb-run -a begins at 99): a taken one makes Xvfb
+    // exit at once, and the next is tried. (-displayfd's own search raced when several tests
+    // started servers together: two of them reported the same display.)
+    int first = 300 + static_cast<int>(
+                          (::getpid() * 37 + Clock::now().time_since_epoch().count() / 1000) % 400);
+    for (int attempt = 0; attempt < 20; ++attempt)
+        if (tryXvfb(first + attempt)) return true;
+    problems_ += "Xvfb did not start on displays :" + std::to_string(first) +
+                 " to :" + std::to_string(first + 19) + ": " + readFile(dir_.file("xvfb.err")) +
+                 "\n";
+    return false;
+}
+
+bool RealViewer::tryXvfb(int display)
+{
+    // -displayfd with an explicit display: Xvfb writes the number once it accepts connections,
+    // and exits without writing when the display is taken.
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0)
     {
@@ -161,8 +176,12 @@ bool RealViewer::startXvfb()
     // The screen is a little larger than the window: a window that outgrows it is clipped.
     std::string screen =
         std::to_string(options_.width + 64) + "x" + std::to_string(options_.height + 64) + "x24";
-    xvfb_ = spawnGroup({"Xvfb", "-displayfd", "3", "-screen", "0", screen, "-nolisten", "tcp"},
-                       nullptr, dir_.file("xvfb.out"), dir_.file("xvfb.err"), -1, fds[1]);
+    std::string name = ":" + std::to_string(display);
+    // -noreset: by default the server resets when its last client leaves, and a client that
+    // connects during the reset fails (an xdotool search that ends before the viewer connects).
+    xvfb_ = spawnGroup(
+        {"Xvfb", name, "-displayfd", "3", "-screen", "0", screen, "-nolisten", "tcp", "-noreset"},
+        nullptr, dir_.file("xvfb.out"), dir_.file("xvfb.err"), -1, fds[1]);
     ::close(fds[1]);
     std::string number;
     auto deadline = Clock::now() + 10s;
@@ -172,18 +191,18 @@ bool RealViewer::startXvfb()
         if (::poll(&p, 1, 100) <= 0) continue;
         char buf[32];
         ssize_t n = ::read(fds[0], buf, sizeof buf);
-        if (n <= 0) break;
+        if (n <= 0) break;  // EOF: it exited (the display is taken)
         number.append(buf, static_cast<size_t>(n));
         if (number.find('\n') != std::string::npos) break;
     }
     ::close(fds[0]);
     while (!number.empty() && (number.back() == '\n' || number.back() == ' ')) number.pop_back();
-    if (xvfb_ <= 0 || number.empty())
+    if (xvfb_ <= 0 || number != std::to_string(display))
     {
-        problems_ += "Xvfb did not start: " + readFile(dir_.file("xvfb.err")) + "\n";
+        stop(xvfb_, SIGTERM);
         return false;
     }
-    display_ = ":" + number;
+    display_ = name;
     return true;
 }
 
@@ -349,7 +368,9 @@ nlohmann::json RealViewer::quitAndReadState(std::chrono::milliseconds timeout)
 
 std::string RealViewer::log() const
 {
-    return problems_ + readFile(dir_.file("viewer.err"));
+    std::string xvfb = readFile(dir_.file("xvfb.err"));
+    return problems_ + "display " + display_ + "\n" + readFile(dir_.file("viewer.err")) +
+           (xvfb.empty() ? "" : "Xvfb: " + xvfb);
 }
 
 std::optional<Rect> nodeRect(const nlohmann::json& layout, const std::string& id)

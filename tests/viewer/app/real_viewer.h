@@ -15,7 +15,7 @@
 //   nlohmann::json s = v.quitAndReadState();  // Ctrl+Q, then the --dump-state-on-exit JSON
 //   EXPECT_EQ(s["selected_session"], 1);
 //
-// How: the constructor starts `Xvfb -displayfd` (it picks a free display and says which), then
+// How: the constructor starts `Xvfb :N -displayfd` on the first free display N it finds, then
 // the viewer with DISPLAY set and --dump-layout FILE --dump-layout-every MS
 // --dump-state-on-exit FILE appended to the arguments (see rscope-viewer --help). The layout
 // dump gives every node, edge and token of the shown picture, the panels, the visible rows of
@@ -108,6 +108,7 @@ class RealViewer
 
   private:
     bool startXvfb();
+    bool tryXvfb(int display);  // true: an Xvfb of ours serves `display`
     bool startViewer(std::vector<std::string> args);
     // Runs xdotool with DISPLAY set; its stdout in `out`. False on a non-zero exit or timeout
     // (noted in log() unless `quiet`).
