@@ -382,7 +382,12 @@ void ViewerApp::applyCommands(const Commands& commands)
                 break;
             }
             case T::GoLive:
-                if (live_) playback_.goLive();
+                if (live_) playback_.jumpToLive(store);
+                break;
+            case T::SetLivePace:
+                // Live at the teaching pace walks the events at its interval: EventPace mode.
+                playback_.setLivePaced(c.value != 0);
+                if (c.value != 0) playback_.setMode(PaceMode::EventPace);
                 break;
             case T::OpenFile:
                 startLoad(c.text);

@@ -183,7 +183,7 @@ Commands ViewerApp::drawUi()
     pictures_.clear();
     view_.sessionListRows.clear();  // the Sequence tab refills them when it is on show
     view_.widgets.clear();
-    RectF area = beginPicturePanel(rects.architecture, ctx);
+    RectF area = beginPicturePanel(rects.architecture, ctx, out);
     pictureArea_ = area;
     switch (view_.pictureTab)
     {

@@ -70,7 +70,11 @@ bool routeFor(const EdgeKey& k, const ClientSet& clients, EdgeBook& book, Route&
             bool reverse = k.cls == EdgeClass::WorkerToReactor;
             // A reactor writes into the pipe of any worker it dispatches to, but reads only the
             // pipes it polls (model 3.4, 3.7): the pair may have no pipe edge of its own.
-            if (book.edge(edgeIdPipe(reactor, worker)) != nullptr)
+            // Replies have the pipe's worker -> reactor edge, so they travel towards its head.
+            if (reverse && book.edge(edgeIdPipeReturn(reactor, worker)) != nullptr)
+                r = {edgeIdPipeReturn(reactor, worker), "pipe", nodeIdWorker(worker),
+                     nodeIdReactor(reactor), false};
+            else if (book.edge(edgeIdPipe(reactor, worker)) != nullptr)
                 r = {edgeIdPipe(reactor, worker), "pipe", nodeIdReactor(reactor),
                      nodeIdWorker(worker), reverse};
             else
@@ -179,6 +183,21 @@ EdgeRecord* ensureEdge(EdgeBook& book, const Route& r)
     return book.addEdge(r.edge, r.kind, r.from, r.to);
 }
 
+// The edge of the cursor's newest hop stands out in its session's colour, in both modes.
+void markCurrentEdge(const ArchitectureLayoutInput& in, const ClientSet& clients, EdgeBook& book)
+{
+    const CurrentHop& c = in.activity->current;
+    Route route;
+    if (!c.hasEdge || !routeFor(c.edge, clients, book, route)) return;
+    EdgeRecord* edge = ensureEdge(book, route);
+    if (edge == nullptr) return;
+    const Metrics& m = book.metrics();
+    edge->current = true;
+    if (in.store != nullptr && c.hopEvent < in.store->size())
+        edge->color = sessionColor((*in.store)[c.hopEvent].session);
+    edge->thickness = std::max(edge->thickness, m.fontSize * 0.22f);
+}
+
 }  // namespace
 
 void addTokens(const ArchitectureLayoutInput& in, const ClientSet& clients, EdgeBook& book)
@@ -208,10 +227,12 @@ void addTokens(const ArchitectureLayoutInput& in, const ClientSet& clients, Edge
         t.session = e.session;
         t.color = sessionColor(e.session);
         t.selected = in.selectedSession != 0 && e.session == in.selectedSession;
-        t.radius = m.fontSize * (t.selected ? 0.6f : 0.45f);
+        t.current = in.activity->current.hasEdge && hop.eventIndex == in.activity->current.hopEvent;
+        t.radius = m.fontSize * (t.selected || t.current ? 0.6f : 0.45f);
         t.tooltip = tokenTooltip(store, e);
         book.list().tokens.push_back(std::move(t));
     }
+    markCurrentEdge(in, clients, book);
 }
 
 void addRates(const ArchitectureLayoutInput& in, const ClientSet& clients, EdgeBook& book)
@@ -247,6 +268,7 @@ void addRates(const ArchitectureLayoutInput& in, const ClientSet& clients, EdgeB
         e.thickness = std::min(baseThickness(m) + grow, m.fontSize * 0.8f);
         e.label = formatRate(e.ratePerSec);
     }
+    markCurrentEdge(in, clients, book);
 }
 
 }  // namespace rscope::viewer::arch

@@ -81,6 +81,7 @@ struct EdgeRecord
     bool emphasized = false;
     bool selected = false;
     bool highlighted = false;  // a tutorial step points at it (markHighlights)
+    bool current = false;      // architecture: the edge of the cursor's newest hop
 };
 
 struct TokenRecord
@@ -97,6 +98,7 @@ struct TokenRecord
     int64_t session = 0;
     Color color = 0;
     bool selected = false;
+    bool current = false;  // the cursor's newest hop (held where it is, never fading)
     std::vector<std::string> tooltip;
 };
 

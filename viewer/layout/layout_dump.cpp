@@ -76,7 +76,8 @@ nlohmann::json toJson(const DrawList& list)
                          {"faded", e.faded},
                          {"emphasized", e.emphasized},
                          {"selected", e.selected},
-                         {"highlighted", e.highlighted}});
+                         {"highlighted", e.highlighted},
+                         {"current", e.current}});
     nlohmann::json tokens = nlohmann::json::array();
     for (const TokenRecord& t : list.tokens)
         tokens.push_back({{"seq", t.seq},
@@ -91,6 +92,7 @@ nlohmann::json toJson(const DrawList& list)
                           {"session", t.session},
                           {"color", colorText(t.color)},
                           {"selected", t.selected},
+                          {"current", t.current},
                           {"tooltip", t.tooltip}});
     nlohmann::json labels = nlohmann::json::array();
     for (const LabelRecord& l : list.labels)

@@ -18,6 +18,66 @@ namespace
 constexpr size_t kScanFactor = 64;
 // In rate mode only the newest events are scanned for glows; older ones have faded anyway.
 constexpr size_t kGlowScanEvents = 4096;
+// How far a receive looks back for the send it took, and a send ahead for its receive.
+constexpr size_t kMatchScan = 4096;
+
+// The pipe_write a receive took: by msg_id (worker_receive), or the hand-off of the session
+// (reactor_register takes the main reactor's INCOMING message). kNone when not found.
+constexpr size_t kNone = static_cast<size_t>(-1);
+size_t sendOf(const TraceStore& store, size_t receive)
+{
+    const Event& r = store[receive];
+    size_t stop = receive > kMatchScan ? receive - kMatchScan : 0;
+    for (size_t i = receive; i-- > stop;)
+    {
+        const Event& s = store[i];
+        if (s.kind != EventKind::PipeWrite) continue;
+        if (r.kind == EventKind::WorkerReceive &&
+            (s.direction == Direction::ToWorker || s.direction == Direction::ToWorkerForward) &&
+            (r.msgId != 0 ? s.msgId == r.msgId : s.worker == r.worker && s.pipeType == r.pipeType))
+            return i;
+        if (r.kind == EventKind::ReactorRegister && s.direction == Direction::ToReactorThread &&
+            s.session == r.session)
+            return i;
+    }
+    return kNone;
+}
+
+// Whether the message pipe_write `send` carries was taken before `position`: the worker's
+// worker_receive (by msg_id), the reactor's use of a reply (an event with its msg_id, or the
+// session's close for a CLOSE), the reactor thread's reactor_register of a hand-off.
+bool receivedBefore(const TraceStore& store, size_t send, size_t position)
+{
+    const Event& s = store[send];
+    size_t end = std::min(position, send + 1 + kMatchScan);
+    for (size_t i = send + 1; i < end; ++i)
+    {
+        const Event& r = store[i];
+        switch (s.direction)
+        {
+            case Direction::ToWorker:
+            case Direction::ToWorkerForward:
+                if (r.kind == EventKind::WorkerReceive &&
+                    (s.msgId != 0 ? r.msgId == s.msgId
+                                  : r.worker == s.worker && r.pipeType == s.pipeType))
+                    return true;
+                break;
+            case Direction::ToReactor:
+                if (s.pipeType == PipeType::Close
+                        ? (r.kind == EventKind::Close || r.kind == EventKind::Discard) &&
+                              r.session == s.session
+                        : s.msgId != 0 && r.msgId == s.msgId && r.actor != s.actor)
+                    return true;
+                break;
+            case Direction::ToReactorThread:
+                if (r.kind == EventKind::ReactorRegister && r.session == s.session) return true;
+                break;
+            default:
+                return true;  // no edge of its own: nothing to wait for
+        }
+    }
+    return false;
+}
 
 double fade(double ageSec, double lifetimeSec)
 {
@@ -124,6 +184,24 @@ void edgeRates(const ArchitectureState& now, const ArchitectureState& before, do
                 now.workers()[w].restarts, before.workers()[w].restarts, sec);
 }
 
+// The current hop's token never fades: once its flight is over it stays where CurrentHop holds
+// it, and a message still in its pipe never flies past the sender's end.
+void keepCurrentToken(Activity& act)
+{
+    const CurrentHop& c = act.current;
+    if (!c.hasEdge) return;
+    for (Hop& h : act.hops)
+    {
+        if (h.eventIndex != c.hopEvent) continue;
+        if (!c.delivered)
+            h.progress = std::min(h.progress, c.progress);
+        else if (c.hopEvent != c.eventIndex)
+            h.progress = 1.0;  // the cursor is on the receive: the message is there
+        return;
+    }
+    act.hops.push_back(Hop{c.hopEvent, c.edge, c.progress});
+}
+
 }  // namespace
 
 const char* edgeClassName(EdgeClass c)
@@ -185,6 +263,32 @@ std::optional<EdgeKey> hopEdge(const Event& e)
     }
 }
 
+CurrentHop currentHop(const TraceStore& store, size_t position)
+{
+    CurrentHop c;
+    position = std::min(position, store.size());
+    if (position == 0) return c;
+    c.valid = true;
+    c.eventIndex = position - 1;
+    const Event& e = store[c.eventIndex];
+    size_t hop = kNone;
+    if (hopEdge(e))
+        hop = c.eventIndex;
+    else if (e.kind == EventKind::WorkerReceive || e.kind == EventKind::ReactorRegister)
+        hop = sendOf(store, c.eventIndex);
+    if (hop == kNone) return c;
+    std::optional<EdgeKey> edge = hopEdge(store[hop]);
+    if (!edge) return c;
+    c.hasEdge = true;
+    c.edge = *edge;
+    c.hopEvent = hop;
+    // Only a pipe message waits between its send and its receive; the other hops are events
+    // of the side that got them (accept, read) or go straight into the client's socket.
+    c.delivered = store[hop].kind != EventKind::PipeWrite || receivedBefore(store, hop, position);
+    c.progress = c.delivered ? 1.0 : CurrentHop::kHeldAtSender;
+    return c;
+}
+
 Activity computeActivity(const TraceStore& store, const Playback& playback,
                          const StateTimeline& timeline, const ArchitectureState& atCursor,
                          size_t maxHops)
@@ -192,6 +296,7 @@ Activity computeActivity(const TraceStore& store, const Playback& playback,
     Activity act;
     const size_t pos = std::min(playback.position(), store.size());
     const double lifetime = playback.tokenLifetimeSec();
+    act.current = currentHop(store, pos);
     if (pos == 0 || !(lifetime > 0)) return act;
 
     const size_t start = std::min(playback.windowStart(store, lifetime), pos);
@@ -224,6 +329,7 @@ Activity computeActivity(const TraceStore& store, const Playback& playback,
     if (!act.rateMode)
     {
         std::reverse(act.hops.begin(), act.hops.end());  // oldest first: newer tokens drawn on top
+        keepCurrentToken(act);
         return act;
     }
     act.hops.clear();

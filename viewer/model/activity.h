@@ -62,9 +62,29 @@ struct Glow
     double intensity = 0;  // 1 fresh .. 0 faded
 };
 
+// The cursor's newest event as a hop, drawn whatever the pace (live, stepped, paused, replayed):
+// its edge is marked and its token stays, held at the sender while the message waits in a pipe,
+// at the receiver once the receive happened. A receive (worker_receive, reactor_register) shows
+// the message it took arriving; events that are neither (a callback, a dispatch decision) have
+// no edge.
+struct CurrentHop
+{
+    static constexpr double kHeldAtSender = 0.2;  // progress of a token still in its pipe
+    bool valid = false;                           // the cursor has passed an event
+    size_t eventIndex = 0;                        // the newest event at the cursor
+    bool hasEdge = false;
+    EdgeKey edge;
+    size_t hopEvent = 0;     // the event whose token travels `edge` (eventIndex, or the send)
+    double progress = 0;     // where that token is held when its animation is over
+    bool delivered = false;  // the receiver has it (false: it waits in the pipe)
+};
+// The current hop for the newest event at `position` (events [0, position) have happened).
+CurrentHop currentHop(const TraceStore& store, size_t position);
+
 struct Activity
 {
     std::vector<Hop> hops;  // empty in rate mode
+    CurrentHop current;     // the cursor's event: its hop is in `hops` too (not in rate mode)
     std::vector<Glow> glows;
     bool rateMode = false;        // too many events to animate one by one: draw rates instead
     std::vector<EdgeRate> rates;  // filled in rate mode

@@ -176,8 +176,46 @@ void Playback::advanceEventPace(const TraceStore& store, double dtSec)
     if (position_ >= n && phaseSec_ >= tokenLifetimeSec_) pause();
 }
 
+size_t Playback::behindLive(const TraceStore& store) const
+{
+    return live_ && position_ < store.size() ? store.size() - position_ : 0;
+}
+
+void Playback::jumpToLive(const TraceStore& store)
+{
+    live_ = true;
+    playing_ = true;
+    position_ = store.size();
+    cursorNs_ = store.size() > 0 ? store.lastNs() : 0;
+    phaseSec_ = 0;
+}
+
+void Playback::followLivePaced(const TraceStore& store, double dtSec)
+{
+    const size_t n = store.size();
+    const double intervalSec = eventIntervalMs_ / 1000.0;
+    position_ = std::min(position_, n);  // a new recording may be shorter
+    phaseSec_ += dtSec;
+    if (position_ < n && phaseSec_ >= intervalSec)
+    {
+        auto steps = static_cast<size_t>(std::floor(phaseSec_ / intervalSec));
+        steps = std::min(steps, n - position_);
+        position_ += steps;
+        phaseSec_ -= static_cast<double>(steps) * intervalSec;
+    }
+    // Caught up: the next event may show as soon as it comes, but an idle minute must not let a
+    // burst through at once, nor make its token start old.
+    if (position_ == n) phaseSec_ = std::min(phaseSec_, intervalSec);
+    cursorNs_ = position_ > 0 ? store[position_ - 1].tsNs : 0;
+}
+
 void Playback::followLive(const TraceStore& store, double dtSec)
 {
+    if (livePaced_ && mode_ == PaceMode::EventPace)
+    {
+        followLivePaced(store, dtSec);
+        return;
+    }
     size_t n = store.size();
     if (n == 0)
     {

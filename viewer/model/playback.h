@@ -61,6 +61,15 @@ class Playback
     }
     void leaveLive() { live_ = false; }
     bool live() const { return live_; }
+    // Live at the teaching pace (EventPace mode): the cursor walks the live events one every
+    // eventIntervalMs, and what arrives faster waits behind it. Off (or RealTime): the cursor
+    // stays on the newest event.
+    void setLivePaced(bool on) { livePaced_ = on; }
+    bool livePaced() const { return livePaced_; }
+    // Live events received but not shown yet (the teaching pace's buffer); 0 when not live.
+    size_t behindLive(const TraceStore& store) const;
+    // Catches up: live again, the newest event is the cursor's and its token flies from its start.
+    void jumpToLive(const TraceStore& store);
 
     size_t position() const { return position_; }
     int64_t cursorNs() const { return cursorNs_; }
@@ -76,6 +85,7 @@ class Playback
     void advanceRealTime(const TraceStore& store, double dtSec);
     void advanceEventPace(const TraceStore& store, double dtSec);
     void followLive(const TraceStore& store, double dtSec);
+    void followLivePaced(const TraceStore& store, double dtSec);
 
     PaceMode mode_ = PaceMode::EventPace;
     double speed_ = 1.0;
@@ -83,6 +93,7 @@ class Playback
     double tokenLifetimeSec_ = 0.6;
     bool playing_ = false;
     bool live_ = false;
+    bool livePaced_ = false;
     size_t position_ = 0;
     int64_t cursorNs_ = 0;
     // Wall seconds since the newest event was reached (EventPace); in RealTime the extra age a

@@ -28,7 +28,8 @@ struct Command
         SetRealTime,    // switches to RealTime
         SelectSession,  // session (0 clears)
         SelectEvent,    // index
-        GoLive,
+        GoLive,         // and catches up: the newest event becomes the cursor's
+        SetLivePace,    // value 1: live at the teaching pace (the rest waits); 0: on the newest
         HoldServer,     // live step mode: the server pauses after each event (needs --trace-step)
         StepServer,     // value = hops to let through
         RunServer,      // live step mode off: the server runs freely

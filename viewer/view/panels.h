@@ -98,8 +98,9 @@ void drawModals(FrameContext& ctx, Commands& out);
 
 // The picture window: a tab bar over the article's pictures and the statistics. begin opens the
 // window and the tab shown this frame (written to ctx.view.pictureTab) and returns its content
-// area (screen coordinates); the app draws that tab, then calls end.
-RectF beginPicturePanel(const RectF& window, FrameContext& ctx);
+// area (screen coordinates); the app draws that tab, then calls end. Under the architecture it
+// keeps a line for the caption of the cursor's event and the live pace's controls.
+RectF beginPicturePanel(const RectF& window, FrameContext& ctx, Commands& out);
 void endPicturePanel();
 
 // The architecture tab: paints the records the app laid out for the area begin returned, the

@@ -109,8 +109,12 @@ TEST_F(ArticleActivity, TokenProgressFollowsItsAge)
         EXPECT_EQ(act.hops[0].edge, (EdgeKey{EdgeClass::ClientToMain, 1, -1}));
         EXPECT_NEAR(act.hops[0].progress, phase / lifetime, 1e-9);
     }
-    playback_.seekEvent(store_, accept, lifetime);  // landed
-    EXPECT_TRUE(at().hops.empty());
+    // Landed, and still the cursor's newest hop: it stays where it arrived (CurrentHop).
+    playback_.seekEvent(store_, accept, lifetime);
+    Activity landed = at();
+    ASSERT_EQ(landed.hops.size(), 1u);
+    EXPECT_EQ(landed.hops[0].eventIndex, accept);
+    EXPECT_DOUBLE_EQ(landed.hops[0].progress, 1.0);
 }
 
 TEST_F(ArticleActivity, RealTimeTokensOfOneBurstFlyTogether)
@@ -299,7 +303,15 @@ TEST_F(SyntheticActivity, EventPaceShowsOneTokenAtATime)
         if (!act.hops.empty())
         {
             ++hopsSeen;
-            EXPECT_DOUBLE_EQ(act.hops[0].progress, 0.5);
+            // Half-way, unless it is a message still in its pipe (held at the sender) or the
+            // newest event is the receive of one (the message is there).
+            const CurrentHop& c = act.current;
+            ASSERT_TRUE(c.hasEdge);
+            EXPECT_EQ(act.hops[0].eventIndex, c.hopEvent);
+            double want = c.hopEvent != newest ? 1.0
+                          : c.delivered        ? 0.5
+                                               : CurrentHop::kHeldAtSender;
+            EXPECT_DOUBLE_EQ(act.hops[0].progress, want);
         }
     }
     EXPECT_GT(hopsSeen, 20u);
