@@ -30,7 +30,7 @@ void fileMenu(FrameContext& ctx, Commands& out)
                         ctx.view.pictureTab != PictureTab::Statistics))
         ctx.view.exportPngModalRequested = true;
     ImGui::Separator();
-    if (ImGui::MenuItem("Quit")) out.push_back(Command::make(Command::Type::Quit));
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) out.push_back(Command::make(Command::Type::Quit));
     ImGui::EndMenu();
 }
 
