@@ -25,6 +25,14 @@
 // it. Everything runs in process groups of its own: the destructor stops what is still running
 // (SIGTERM, then SIGKILL after 3 s), so a failed assertion leaves nothing behind. Every wait is
 // bounded.
+//
+// Timing: each dump is one frame as drawn (pictures, cursor, selection of that frame), written
+// at most every dumpEveryMs; the effect of a click or key shows in a later dump, so wait for it
+// with waitLayout (or nextLayout), never sleep and read. The exit state has cursor_event
+// (0-based, -1 before the first event), selected_session (null or id), selected_event, picture,
+// playing, live (a --connect or lesson server source), following_live, holding_server,
+// tutorial (null or {name, step (1-based), steps, status, checkpoint_met}), window {w, h}.
+// In CMake: link rscope_viewer_run, add_dependencies(<test> rscope-viewer), label viewer.
 // Owner: the test's thread. Thread-safety: none.
 #pragma once
 
