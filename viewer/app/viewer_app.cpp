@@ -277,7 +277,7 @@ void ViewerApp::driveStepHops()
     }
     if (store_->size() >= stepBaseEvents_ + static_cast<size_t>(stepHopsLeft_)) return;
     if (stepFrames_++ % kStepEveryFrames == 0)
-        applyCommands({Command::make(Command::Type::StepServer).withValue(1)});
+        live_->sendCommand("step");  // raw steps: the events that arrive are counted above
 }
 
 void ViewerApp::frame(double dtSec)
@@ -304,6 +304,8 @@ void ViewerApp::frame(double dtSec)
     // with (a click shows in the next frame's dump).
     if (!headless_) dumpLayoutIfDue();
 
+    // A click or a key changed something: the next frame shows it without waiting for input.
+    redrawNow_ = !commands.empty();
     applyCommands(commands);
 }
 
@@ -392,7 +394,7 @@ int ViewerApp::runInteractive()
         }
         // Nothing moves while paused with no source feeding: wait for input instead of
         // redrawing the same frame (llvmpipe renders on the CPU).
-        bool idle = !playback_.playing() && !live_ && !reader_;
+        bool idle = !playback_.playing() && !live_ && !reader_ && !redrawNow_;
         if (idle) glfwWaitEventsTimeout(0.25);
     }
     return kExitOk;

@@ -16,6 +16,7 @@
 #include "viewer/layout/draw_records.h"
 #include "viewer/model/activity.h"
 #include "viewer/model/architecture_state.h"
+#include "viewer/model/hop_stepper.h"
 #include "viewer/model/model_findings.h"
 #include "viewer/model/playback.h"
 #include "viewer/model/session_index.h"
@@ -167,8 +168,10 @@ class ViewerApp
         int key, mods, action;
     };
     std::vector<KeyPress> pressedKeys_;  // by onKey, taken by the next frame
-    double lastDumpSec_ = -1e9;          // glfwGetTime() of the last --dump-layout-every write
+    bool redrawNow_ = false;     // the last frame applied commands: draw the next one at once
+    double lastDumpSec_ = -1e9;  // glfwGetTime() of the last --dump-layout-every write
     int stepHopsLeft_ = 0;
+    HopStepper hopStepper_;      // "Next hop" in live step mode: one cursor event per hop
     size_t stepBaseEvents_ = 0;  // store size when --step-hops took the hold
     int stepFrames_ = 0;
     // The open lesson (app_tutorial.cpp): the session, the server the viewer started for it and
