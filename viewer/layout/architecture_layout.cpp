@@ -291,7 +291,8 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in)
     // which move down for it; the workers' column, the tallest as a rule, keeps its height.
     // Left out when the canvas is too short to spare the band.
     const RectF legendArea{in.canvas.x + f.margin, in.canvas.y + f.margin,
-                           std::max(0.0f, f.workerX - m.gap - (in.canvas.x + f.margin)), 0};
+                           std::max(0.0f, f.workerX - 2 * m.fontSize - (in.canvas.x + f.margin)),
+                           0};
     float legend = legendHeight(in, m, legendArea.w);
     if (legend > 0.15f * in.canvas.h) legend = 0;
     Frame belowLegend = f;

@@ -43,7 +43,7 @@ float textWidth(std::string_view s, float fontSize)
         if (c < 0x80)
             w += 0.5f;
         else if (c >= 0xE0)
-            w += 1.0f;  // a three-byte sequence: CJK or a symbol; its continuation bytes add 0
+            w += 1.05f;  // a three-byte sequence: CJK or a symbol; its continuation bytes add 0
         else if (c >= 0xC0)
             w += 0.5f;
     }
