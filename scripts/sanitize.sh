@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Builds Reactorscope with a sanitizer into build-SANITIZER/ and runs the engine, integration and
+# tutorial tests under it (the viewer is not built: its tests need a display and GL drivers that
+# the sanitizers do not know). Usage: scripts/sanitize.sh address|thread|undefined [ctest -R regex]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kind=${1:?usage: scripts/sanitize.sh address|thread|undefined [ctest regex]}
+regex=${2:-}
+case "$kind" in address | thread | undefined) ;; *)
+  echo "sanitize.sh: the sanitizer is address, thread or undefined, not $kind" >&2
+  exit 2
+  ;;
+esac
+dir=build-$kind
+cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRSCOPE_SANITIZE="$kind" \
+  -DRSCOPE_BUILD_VIEWER=OFF >/dev/null
+cmake --build "$dir" -j2
+# halt_on_error: a finding fails its test at once. detect_leaks stays on: a leak is a finding.
+export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+args=(--test-dir "$dir" --output-on-failure --timeout 600 -LE viewer)
+[ -n "$regex" ] && args+=(-R "$regex")
+ctest "${args[@]}"
