@@ -25,6 +25,7 @@
 #include "engine/reactor/socket_ops.h"
 #include "engine/reactor/timer.h"
 #include "engine/server/server.h"
+#include "engine/trace/client_command.h"
 #include "engine/trace/step_gate.h"
 #include "engine/trace/trace_buffers.h"
 #include "engine/trace/trace_emitter.h"
@@ -51,7 +52,6 @@ constexpr size_t kMaxClients = 32;                // more are refused (closed at
 constexpr size_t kKeptPendingCapacity = 1 << 20;  // a drained queue keeps at most this
 constexpr size_t kMaxStartupLines = 4096;         // startup events replayed to late clients
 constexpr size_t kMaxCommandLine = 256;           // client commands are short words
-constexpr uint32_t kMaxStepCount = 1'000'000;     // `step N` beyond this is clamped
 constexpr int64_t kFileHandOverNs = 50'000'000;   // frames to an idle trace-file writer
 
 // Binds "host:port" (TCP) or "unix:PATH"; returns fd or -errno, *bound = resolved address.
@@ -258,14 +258,14 @@ class TraceCollector::Impl
     {
         if (!line.empty() && line.back() == '\r') line.pop_back();
         StepGate* gate = options_.stepGate;
-        if (line.empty()) return;
-        if (line == "binary")
+        const ClientCommand command = parseClientCommand(line);
+        if (command.kind == ClientCommandKind::Empty) return;
+        if (command.kind == ClientCommandKind::Binary)
         {
             switchToBinary(c);
             return;
         }
-        bool isStep = line == "step" || line.rfind("step ", 0) == 0;
-        if (line != "hold" && line != "run" && !isStep)
+        if (!command.isStepMode())
         {
             warnBadCommand(c, fmt::format("unknown command \"{}\"", base::printableText(line, 40)));
             return;
@@ -283,7 +283,13 @@ class TraceCollector::Impl
                                           line));
             return;
         }
-        if (line == "hold")
+        if (command.kind == ClientCommandKind::BadStepCount)
+        {
+            warnBadCommand(c,
+                           fmt::format("bad step count in \"{}\"", base::printableText(line, 40)));
+            return;
+        }
+        if (command.kind == ClientCommandKind::Hold)
         {
             // A second holder takes over: the gate opens when the last one to hold leaves.
             TraceRecord r = makeRecord(EventKind::GateHold);
@@ -299,24 +305,13 @@ class TraceCollector::Impl
                 holder_ = c;
             }
         }
-        else if (line == "run")
+        else if (command.kind == ClientCommandKind::Run)
         {
             openGate();
         }
         else
         {
-            uint32_t count = 1;
-            if (line.size() > 5)
-            {
-                long n = std::atol(line.c_str() + 5);
-                if (n < 1)
-                {
-                    warnBadCommand(
-                        c, fmt::format("bad step count in \"{}\"", base::printableText(line, 40)));
-                    return;
-                }
-                count = static_cast<uint32_t>(std::min<long>(n, kMaxStepCount));
-            }
+            const uint32_t count = command.count;
             // Stamped before the threads go on, so it comes before the events they emit.
             TraceRecord r = makeRecord(EventKind::GateStep);
             r.a0 = count;
