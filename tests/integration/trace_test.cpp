@@ -382,6 +382,27 @@ TEST(Trace, ManySlowTraceReadersAreBoundedInCountAndMemory)
     EXPECT_EQ(server.stop(), 0);
 }
 
+// A command of raw bytes is logged escaped: an escape sequence a client sends never reaches the
+// terminal the server logs to.
+TEST(Trace, UnknownCommandsAreLoggedEscaped)
+{
+    ServerProcess server(
+        {"--handler", "echo", "--worker-num", "1", "--trace-listen", "127.0.0.1:0"});
+    ASSERT_TRUE(server.start());
+    int fd = connectTrace(traceSocketPort(server.output()));
+    ASSERT_GE(fd, 0);
+    std::string evil = "\x1b[2J\x1b]0;pwned\x07\n";
+    ASSERT_EQ(::send(fd, evil.data(), evil.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(evil.size()));
+    EXPECT_TRUE(waitUntil(
+        [&] { return server.stderrText().find("unknown command") != std::string::npos; }, 3s));
+    ::close(fd);
+    EXPECT_EQ(server.stop(), 0);
+    std::string err = server.stderrText();
+    EXPECT_NE(err.find("unknown command \"\\x1b[2J\\x1b]0;pwned\\x07\""), std::string::npos) << err;
+    EXPECT_EQ(err.find('\x1b'), std::string::npos) << "a raw escape byte reached the log";
+}
+
 // A trace socket on an address other machines can reach is refused unless asked for: the stream
 // carries payload previews and step commands pause the server.
 TEST(Trace, ANonLoopbackTraceSocketNeedsTraceAllowRemote)
