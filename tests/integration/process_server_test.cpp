@@ -48,16 +48,22 @@ TEST(ProcessServer, ArticleScenarioByteForByte)
     std::string reply = client.recvUntilClose(&closed);
     EXPECT_EQ(reply, "From TcpServer Swoole: hello world\n");
     EXPECT_TRUE(closed) << "the article's server closes after replying";
-    ASSERT_TRUE(
-        waitUntil([&] { return server.output().find("onClose") != std::string::npos; }, 3s));
+    // stdout carries the article's words; which worker ran each callback goes to stderr.
+    ASSERT_TRUE(waitUntil(
+        [&] { return server.output().find("Client: Close.\n") != std::string::npos; }, 3s));
     std::string out = server.output();
-    size_t connect = out.find("onConnect"), receive = out.find("onReceive"),
-           close = out.find("onClose");
-    ASSERT_NE(connect, std::string::npos) << out;
-    ASSERT_NE(receive, std::string::npos) << out;
+    EXPECT_EQ(out.substr(out.find('\n') + 1),
+              "Client:Connect.\nreceive : hello world\n \nClient: Close.\n");
+    ASSERT_TRUE(
+        waitUntil([&] { return server.stderrText().find("onClose") != std::string::npos; }, 3s));
+    std::string err = server.stderrText();
+    size_t connect = err.find("onConnect"), receive = err.find("onReceive"),
+           close = err.find("onClose");
+    ASSERT_NE(connect, std::string::npos) << err;
+    ASSERT_NE(receive, std::string::npos) << err;
     EXPECT_LT(connect, receive);
     EXPECT_LT(receive, close);
-    EXPECT_NE(out.find("receive : hello world\\n"), std::string::npos) << out;
+    EXPECT_NE(err.find("hello world\\n"), std::string::npos) << err;
     EXPECT_EQ(server.stop(), 0);
 }
 
