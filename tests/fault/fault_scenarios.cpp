@@ -371,7 +371,7 @@ Outcome manyConnections(const Scale& s)
     int connections = s.pick(10000, 1000);
     rlimit limit{};
     ::getrlimit(RLIMIT_NOFILE, &limit);
-    rlim_t want = static_cast<rlim_t>(connections) * 2 + 256;
+    rlim_t want = static_cast<rlim_t>(connections) + 512;  // per process: client and server
     if (limit.rlim_cur < want)
     {
         limit.rlim_cur = std::min(want, limit.rlim_max);
