@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
-bash scripts/build.sh
+bash scripts/build.sh rscope rscope-viewer
 port="${RSCOPE_DEMO_PORT:-9502}"
 trace="${RSCOPE_DEMO_TRACE:-127.0.0.1:9600}"
 log="$(mktemp /tmp/rscope-demo-XXXXXX.log)"
