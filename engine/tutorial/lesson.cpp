@@ -395,8 +395,13 @@ bool loadLesson(const std::string& path, Lesson& out, std::string& error)
     }
     std::stringstream text;
     text << in.rdbuf();
+    return loadLessonText(text.str(), path, out, error);
+}
+
+bool loadLessonText(std::string_view text, const std::string& path, Lesson& out, std::string& error)
+{
     json doc;
-    if (base::jsonNestedDeeperThan(text.str(), base::kMaxLessonDepth))
+    if (base::jsonNestedDeeperThan(text, base::kMaxLessonDepth))
     {
         error = fmt::format("{}: nested too deep (more than {} levels of arrays and objects)", path,
                             base::kMaxLessonDepth);
@@ -404,7 +409,7 @@ bool loadLesson(const std::string& path, Lesson& out, std::string& error)
     }
     try
     {
-        doc = json::parse(text.str());
+        doc = json::parse(text);
     }
     catch (const json::parse_error& e)
     {

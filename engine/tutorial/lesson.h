@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rscope::tutorial
@@ -106,6 +107,9 @@ Highlight resolveHighlight(const Highlight& highlight,
 // Reads and validates one lesson. On failure returns false with `error` = "FILE: where: what"
 // (e.g. "tutorials/02.json: steps[3].text: no \"zh\"").
 bool loadLesson(const std::string& path, Lesson& out, std::string& error);
+// The same from the file's text already in memory; path only names it in errors and in out.path.
+bool loadLessonText(std::string_view text, const std::string& path, Lesson& out,
+                    std::string& error);
 // Every tutorials/*.json in `dir`, sorted by file name.
 std::vector<std::string> lessonFiles(const std::string& dir);
 

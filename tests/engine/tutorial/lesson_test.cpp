@@ -257,6 +257,25 @@ TEST_F(LessonFile, DeeplyNestedJsonIsRefusedBeforeParsing)
     EXPECT_EQ(error, path + ": nested too deep (more than 16 levels of arrays and objects)");
 }
 
+// The text entry point (used by the lesson fuzzer) reads what the file loader reads, and names
+// the file it was given in its errors.
+TEST(LessonText, TextLoadsAsTheFileDoesAndErrorsNameThePath)
+{
+    Lesson lesson;
+    std::string error;
+    ASSERT_TRUE(loadLessonText(validLesson("03-x").dump(), "dir/03-x.json", lesson, error))
+        << error;
+    EXPECT_EQ(lesson.id, "03-x");
+    EXPECT_EQ(lesson.path, "dir/03-x.json");
+    ASSERT_EQ(lesson.steps.size(), 2u);
+    EXPECT_EQ(lesson.steps[1].action->kind, "kill_worker");
+
+    EXPECT_FALSE(loadLessonText(validLesson("04-y").dump(), "dir/03-x.json", lesson, error));
+    EXPECT_EQ(error, "dir/03-x.json: id: \"04-y\" must be the file name without .json (\"03-x\")");
+    EXPECT_FALSE(loadLessonText("{\"format\": ", "dir/03-x.json", lesson, error));
+    EXPECT_EQ(error.rfind("dir/03-x.json: not JSON: ", 0), 0u) << error;
+}
+
 TEST_F(LessonFile, LessonFilesAreSortedJsonFilesOnly)
 {
     write("02-b", "{}");
