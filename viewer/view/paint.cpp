@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "viewer/view/text_format.h"
+
 namespace rscope::viewer
 {
 
@@ -427,7 +429,8 @@ HitResult hitTest(const DrawList& list, Vec2f p)
     float best = 1e30f;
     for (const TokenRecord& t : list.tokens)
     {
-        float r = std::max(3.0f, t.radius) + 3.0f;
+        // The halo painted around the circle is part of the token: a click on it counts.
+        float r = std::max(std::max(3.0f, t.radius) + 3.0f, t.radius * 1.9f);
         float d = dist2(p, t.pos);
         if (d <= r * r && d < best) best = d, hit.token = &t;
     }
@@ -491,7 +494,9 @@ void handlePictureInput(const DrawList& list, bool canvasHovered, Commands& out)
         ImGui::TextUnformatted(e.label.c_str());
         ImGui::Separator();
         ImGui::Text("%s -> %s", e.from.c_str(), e.to.c_str());
-        ImGui::Text("event #%lld  session %lld%s", static_cast<long long>(e.eventIndex),
+        // The same "#N" as the log and the details (text_format.h).
+        ImGui::Text("event %s  session %lld%s",
+                    eventNumber(static_cast<size_t>(e.eventIndex)).c_str(),
                     static_cast<long long>(e.session),
                     e.dashed ? "  (implied: the pipe read before this event)" : "");
         ImGui::TextDisabled("click: select this event and move the cursor to it");
