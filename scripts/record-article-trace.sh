@@ -2,6 +2,8 @@
 # Records traces/article.jsonl: the seed article's scenario (4 workers, 2 reactor threads,
 # dispatch_mode 2, the article's handler, one client sending "hello world\n") captured live by
 # `rscope record` from the trace socket, then validated with `rscope trace check`.
+# The viewer tests name this trace's events by seq: startup and the CONNECT/data interleaving
+# race, so when replacing traces/article.jsonl keep a run whose kinds come in the same order.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=./build/bin/rscope
