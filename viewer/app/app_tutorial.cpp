@@ -302,6 +302,8 @@ void ViewerApp::runStepAction()
 {
     const tutorial::Step& step = tutorial_->current();
     if (!step.action) return;
+    // The gate first: an action run in the frame the trace header arrived must not race it.
+    driveTutorialGate();
     std::string error;
     if (!runServerAction(*step.action, error) && step.action->kind == "start_server" &&
         lessonServer_ && !lessonServer_->attached())
