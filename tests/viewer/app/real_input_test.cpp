@@ -293,6 +293,25 @@ TEST(RealInput, ClicksOnTheTimeStripAndAStatisticsPlotSeek)
     EXPECT_GT(state["cursor_event"].get<int64_t>(), first);
 }
 
+TEST(RealInput, DraggingTheScrubberMovesTheCursorAlong)
+{
+    RealViewer v(articleAt(3));
+    ASSERT_TRUE(v.waitReady()) << v.log();
+    json d =
+        v.waitLayout([](const json& j)
+                     { return shows(3, "architecture")(j) && test::widgetRect(j, "scrubber"); });
+    ASSERT_FALSE(d.is_null()) << v.log();
+    Rect bar = *test::widgetRect(d, "scrubber");
+    ASSERT_TRUE(v.drag(bar.at(0.2f, 0.5f), bar.at(0.9f, 0.5f))) << v.log();
+    // The slider counts events: 90 % of the way is past the first request's accept.
+    json moved = v.waitLayout([](const json& j) { return cursorEvent(j) > 25; });
+    EXPECT_FALSE(moved.is_null()) << "the drag did not move the cursor";
+    json state = v.quitAndReadState();
+    ASSERT_TRUE(state.is_object()) << v.log();
+    EXPECT_GT(state["cursor_event"].get<int64_t>(), 25);
+    EXPECT_EQ(state["playing"], false);
+}
+
 TEST(RealInput, ArrowKeysStepTheCursor)
 {
     RealViewer v(articleAt(kRecvDataPipeWrite));

@@ -337,6 +337,23 @@ bool RealViewer::click(Point p)
     return xdotool({"click", "1"});
 }
 
+bool RealViewer::drag(Point from, Point to)
+{
+    if (!moveTo(from)) return false;
+    std::this_thread::sleep_for(kHoverSettle);
+    if (!xdotool({"mousedown", "1"})) return false;
+    constexpr int kSteps = 5;
+    bool ok = true;
+    for (int i = 1; i <= kSteps && ok; ++i)
+    {
+        std::this_thread::sleep_for(40ms);  // each step in a frame of its own
+        float f = static_cast<float>(i) / kSteps;
+        ok = moveTo({from.x + (to.x - from.x) * f, from.y + (to.y - from.y) * f});
+    }
+    std::this_thread::sleep_for(kHoverSettle);
+    return xdotool({"mouseup", "1"}) && ok;
+}
+
 bool RealViewer::key(const std::string& keys)
 {
     if (window_.empty()) return false;

@@ -101,6 +101,9 @@ class RealViewer
     bool moveTo(Point p);
     bool click(Point p);
     bool key(const std::string& keys);  // xdotool key syntax: "space", "Right", "ctrl+q"
+    // Presses the left button at `from`, moves to `to` in a few steps, releases there (a slider,
+    // a splitter, a plot).
+    bool drag(Point from, Point to);
 
     // Ctrl+Q, waits for the viewer to exit, then reads --dump-state-on-exit (null if absent).
     // A viewer that does not quit is stopped (SIGTERM, then SIGKILL) and exitCode() says -1.
