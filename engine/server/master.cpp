@@ -58,7 +58,7 @@ int Master::run()
     }
 
     loop_ = std::make_unique<reactor::EventLoop>();
-    // One notify pipe per reactor thread: the master never touches a reactor's epoll (3.2).
+    // One notify pipe per reactor thread: the master never touches a reactor's epoll (model 3.2).
     for (int r = 0; r < config.reactorNum; ++r)
     {
         int socks[2];

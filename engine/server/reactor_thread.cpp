@@ -201,7 +201,7 @@ void ReactorThread::Loop::onIncoming(int fd, int64_t session, uint64_t flow)
         r.flow = flow;
         trace::emit(r);
     }
-    // CONNECT takes the same pipe as the data that follows, so it always arrives first (3.2).
+    // CONNECT takes the same pipe as the data that follows, so it always arrives first (model 3.2).
     if (notifyConnect_) dispatch(conn, ipc::PipeType::Connect, nullptr, 0, flow);
 }
 
@@ -471,7 +471,7 @@ void ReactorThread::Loop::peerClose(Connection* conn, trace::Cause cause)
     if (conn->peerClosed) return;
     conn->peerClosed = true;
     shared_.slotOf(conn->session()).peerClosed.store(1, std::memory_order_relaxed);
-    // Out of epoll but still open: the fd number must not be reused before onClose ran (8.1).
+    // Out of epoll but still open: the fd number must not be reused before onClose ran (model 8.1).
     conn->channel().remove();
     uint64_t flow = 0;
     if (trace::on())

@@ -1,4 +1,4 @@
-// ModelRules: the process model's conformance rules (../shared/docs/process-model.md sections 3
+// ModelRules: the process model's conformance rules (docs/process-model.md, sections 3
 // and 6) over a stream of events: a connection stays on reactor fd % reactor_num, dispatch modes 2
 // and 4 pick fd % worker_num and ip % worker_num, replies leave through the owning reactor, no data
 // after close, onClose once. Both `rscope trace check --model` (from JSON lines) and the viewer
