@@ -1,13 +1,28 @@
 // The edges of the architecture picture: their ids, where they meet the boxes (each kind on its
 // own side, fans in lanes so no edge crosses a sibling box) and the figure's fixed edges: accept,
-// handoffs, clients, one per pipe of the header, the manager's forks.
+// handoffs, clients, two per pipe of the header (requests and replies), the manager's forks;
+// then where their labels sit.
 #include <algorithm>
+#include <cmath>
+#include <iterator>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "viewer/layout/architecture_parts.h"
 #include "viewer/layout/layout_text.h"
+#include "viewer/layout/startup_parts.h"  // the font's width estimate
 #include "viewer/model/architecture_state.h"
+
+namespace rscope::viewer
+{
+
+std::string edgeIdPipeReturn(int reactor, int worker)
+{
+    return "pipe[" + std::to_string(reactor) + "<-" + std::to_string(worker) + "]";
+}
+
+}  // namespace rscope::viewer
 
 namespace rscope::viewer::arch
 {
@@ -82,6 +97,12 @@ const WorkerState* findWorker(const ArchitectureState* state, int index)
 float bottomOf(const RectF& r)
 {
     return r.y + r.h;
+}
+
+// Half the gap between a pipe's request and reply lines.
+float pipeOffset(const Metrics& m)
+{
+    return m.fontSize * 0.28f;
 }
 
 }  // namespace
@@ -162,10 +183,18 @@ EdgeRecord* EdgeBook::addEdge(const std::string& id, const std::string& kind,
         e.a = {managerX_, bottomOf(src->rect)};
         e.b = {b.x + b.w, b.y + b.h / 2};
     }
-    else  // pipe, write: reactor -> worker
+    else if (kind == "pipe" && src->role == "worker")
     {
-        e.a = {src->rect.x + src->rect.w, src->rect.y + src->rect.h * t};
-        e.b = {b.x, b.y + b.h / 2};
+        // A pipe's replies (SEND_DATA, CLOSE) run worker -> reactor on a line of their own just
+        // below the requests' line, so every token travels towards its arrowhead.
+        e.a = {src->rect.x, src->rect.y + src->rect.h / 2 + pipeOffset(m_)};
+        e.b = {b.x + b.w, b.y + b.h * t + pipeOffset(m_)};
+    }
+    else  // pipe, write: reactor -> worker (a pipe's request line just above its reply line)
+    {
+        float lift = kind == "pipe" ? pipeOffset(m_) : 0.0f;
+        e.a = {src->rect.x + src->rect.w, src->rect.y + src->rect.h * t - lift};
+        e.b = {b.x, b.y + b.h / 2 - lift};
     }
     e.thickness = baseThickness(m_);
     e.color = edgeColor(kind);
@@ -214,7 +243,8 @@ void addFigureEdges(const ArchitectureLayoutInput& in, const Facts& facts, const
             }
         }
 
-    // One edge per pipe of the header, spread over the right side of the reactor that polls it.
+    // Two edges per pipe of the header, spread over the right side of the reactor that polls
+    // it: requests to the worker, and the worker's replies back (a socketpair carries both).
     std::map<int, int> pipesOf;
     for (const Pipe& p : facts.pipes) ++pipesOf[p.reactor];
     std::map<int, int> placed;
@@ -224,16 +254,20 @@ void addFigureEdges(const ArchitectureLayoutInput& in, const Facts& facts, const
         EdgeRecord* e =
             book.addEdge(edgeIdPipe(p.reactor, p.worker), "pipe", nodeIdReactor(p.reactor),
                          nodeIdWorker(p.worker), k, pipesOf[p.reactor]);
-        if (e == nullptr) continue;
-        if (const PipeState* ps = findPipe(state, p.reactor, p.worker))
+        const PipeState* ps = findPipe(state, p.reactor, p.worker);
+        if (e != nullptr && ps != nullptr)
         {
-            e->count = ps->toWorker + ps->toReactor;
+            e->count = ps->toWorker;
             if (ps->full)
             {
                 e->color = rgba(235, 85, 80);
                 e->label = "full  " + formatBytes(ps->queuedBytes) + " queued";
             }
         }
+        EdgeRecord* back =
+            book.addEdge(edgeIdPipeReturn(p.reactor, p.worker), "pipe", nodeIdWorker(p.worker),
+                         nodeIdReactor(p.reactor), k, pipesOf[p.reactor]);
+        if (back != nullptr && ps != nullptr) back->count = ps->toReactor;
     }
     for (int w : facts.hasManager ? facts.workers : std::vector<int>{})
     {
@@ -249,8 +283,168 @@ void addFigureEdges(const ArchitectureLayoutInput& in, const Facts& facts, const
     if (it == state->sessions().end() || it->second.worker < 0) return;
     for (const Pipe& p : facts.pipes)
         if (p.worker == it->second.worker)
-            if (EdgeRecord* e = book.edge(edgeIdPipe(p.reactor, p.worker)))
-                e->color = sessionColor(in.selectedSession);
+            for (const std::string& id :
+                 {edgeIdPipe(p.reactor, p.worker), edgeIdPipeReturn(p.reactor, p.worker)})
+                if (EdgeRecord* e = book.edge(id)) e->color = sessionColor(in.selectedSession);
+}
+
+namespace
+{
+
+// Edges a label may not sit on: every straight edge but its own.
+struct Segment
+{
+    Vec2f a;
+    Vec2f b;
+};
+
+bool segmentHitsRect(const Segment& s, const RectF& r)
+{
+    // Sampled: labels are a few font heights wide, edges a few hundred pixels long.
+    constexpr int kSteps = 48;
+    for (int i = 0; i <= kSteps; ++i)
+    {
+        float t = static_cast<float>(i) / kSteps;
+        if (r.contains({s.a.x + (s.b.x - s.a.x) * t, s.a.y + (s.b.y - s.a.y) * t})) return true;
+    }
+    return false;
+}
+
+// Where two segments cross, not counting a shared end (edges fanning out of one box).
+std::optional<Vec2f> crossing(const Segment& s, const Segment& o)
+{
+    float rx = s.b.x - s.a.x, ry = s.b.y - s.a.y;
+    float qx = o.b.x - o.a.x, qy = o.b.y - o.a.y;
+    float den = rx * qy - ry * qx;
+    if (std::fabs(den) < 1e-6f) return std::nullopt;
+    float wx = o.a.x - s.a.x, wy = o.a.y - s.a.y;
+    float t = (wx * qy - wy * qx) / den;
+    float u = (wx * ry - wy * rx) / den;
+    constexpr float kEnd = 0.02f;
+    if (t <= kEnd || t >= 1 - kEnd || u <= kEnd || u >= 1 - kEnd) return std::nullopt;
+    return Vec2f{s.a.x + rx * t, s.a.y + ry * t};
+}
+
+// A place for an edge's label: `t` along a -> b, `side` label-heights off it along the normal,
+// and what choosing it costs before anything is in its way (the preferred spots cost least).
+struct LabelSpot
+{
+    float t;
+    float side;
+    float cost;
+};
+
+// A pipe's label goes by the worker's end, on the side away from its twin (requests' above,
+// replies' below), where the other reactor's pipes no longer cross it; other labels prefer
+// the middle of their edge.
+std::vector<LabelSpot> labelSpots(const EdgeRecord& e)
+{
+    std::vector<float> along;
+    if (e.kind == "pipe")
+        along = {0.84f, 0.76f, 0.9f, 0.68f, 0.6f, 0.5f, 0.4f, 0.3f, 0.2f};
+    else
+        along = {0.5f, 0.42f, 0.58f, 0.34f, 0.66f, 0.26f, 0.74f, 0.18f, 0.82f, 0.1f, 0.9f};
+    // A reply edge runs worker -> reactor: its worker end is at a.
+    bool fromWorker = e.kind == "pipe" && e.from.rfind("worker[", 0) == 0;
+    std::vector<LabelSpot> spots;
+    // For both pipe directions the normal's negative side is away from the twin (the edges run
+    // opposite ways, the requests' line above the replies').
+    const float sides[] = {e.kind == "pipe" ? -1.0f : 0.0f, 0.0f, 1.0f, -1.0f, 2.0f, -2.0f};
+    for (size_t k = 0; k < std::size(sides); ++k)
+    {
+        if (k > 0 && sides[k] == sides[0]) continue;  // the preferred side, already tried
+        for (size_t i = 0; i < along.size(); ++i)
+        {
+            float t = fromWorker ? 1.0f - along[i] : along[i];
+            float off = std::fabs(sides[k]) > 1.5f ? 10.0f : 0.5f * static_cast<float>(k);
+            spots.push_back({t, sides[k], off + 0.1f * static_cast<float>(i)});
+        }
+    }
+    return spots;
+}
+
+bool overlaps(const RectF& a, const RectF& b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+// The pill the painter draws around a label centred at `c` (text plus its padding).
+RectF labelRect(const std::string& text, Vec2f c, const Metrics& m)
+{
+    float w = startup::textWidth(text, m.fontSize) + m.fontSize * 0.6f;
+    float h = m.fontSize * 1.2f;
+    return {c.x - w / 2, c.y - h / 2, w, h};
+}
+
+}  // namespace
+
+void finishEdges(const ArchitectureLayoutInput& in, DrawList& list, const Metrics& m)
+{
+    // A lesson that names a pipe ("pipe[0->2]") means both of its directions.
+    if (in.highlightEdges != nullptr)
+        for (const Pipe& p : readFacts(in).pipes)
+        {
+            const EdgeRecord* forward = list.findEdge(edgeIdPipe(p.reactor, p.worker));
+            if (forward == nullptr || !forward->highlighted) continue;
+            for (EdgeRecord& e : list.edges)
+                if (e.id == edgeIdPipeReturn(p.reactor, p.worker))
+                {
+                    e.highlighted = true;
+                    e.color = forward->color;
+                    e.thickness = std::max(e.thickness, forward->thickness);
+                }
+        }
+
+    // Rate and queue labels: along their edge or just beside it (a pipe's two directions run
+    // side by side), never on a point where two edges cross (the pipes of different reactor
+    // threads cross on their way to the workers) nor on another label; then as few other edges
+    // and boxes under them as can be; the middle when nothing is in the way.
+    std::vector<Segment> segments;
+    for (const EdgeRecord& e : list.edges) segments.push_back({e.a, e.b});
+    std::vector<Vec2f> crossings;
+    for (size_t i = 0; i < segments.size(); ++i)
+        for (size_t j = i + 1; j < segments.size(); ++j)
+            if (auto p = crossing(segments[i], segments[j])) crossings.push_back(*p);
+    // Greedy in edge order, then a few rounds in which each label moves to its best spot
+    // given all the others (a label placed early may block a later one's only free spot).
+    std::vector<size_t> labelled;
+    for (size_t i = 0; i < list.edges.size(); ++i)
+        if (!list.edges[i].label.empty()) labelled.push_back(i);
+    std::vector<std::optional<RectF>> placed(list.edges.size());
+    constexpr int kRounds = 4;
+    for (int round = 0; round < kRounds; ++round)
+        for (size_t i : labelled)
+        {
+            EdgeRecord& e = list.edges[i];
+            float dx = e.b.x - e.a.x, dy = e.b.y - e.a.y;
+            float len = std::max(1.0f, std::sqrt(dx * dx + dy * dy));
+            // The edge's normal, and how far a label moves along it to clear the edge itself.
+            Vec2f normal{-dy / len, dx / len};
+            float clear = m.fontSize * 0.6f + e.thickness / 2 + 2.0f;
+            float best = -1;
+            Vec2f bestAt{e.a.x + dx / 2, e.a.y + dy / 2};
+            for (const LabelSpot& spot : labelSpots(e))
+            {
+                Vec2f c{e.a.x + dx * spot.t + normal.x * clear * spot.side,
+                        e.a.y + dy * spot.t + normal.y * clear * spot.side};
+                RectF r = labelRect(e.label, c, m);
+                float cost = spot.cost;
+                for (Vec2f p : crossings) cost += r.contains(p) ? 100 : 0;
+                for (size_t j : labelled)
+                    if (j != i && placed[j] && overlaps(r, *placed[j])) cost += 50;
+                for (size_t j = 0; j < segments.size(); ++j)
+                    if (j != i && segmentHitsRect(segments[j], r)) cost += 3;
+                for (const NodeRecord& n : list.nodes)
+                    if (n.id != "master" && overlaps(r, n.rect)) cost += 2;
+                if (best < 0 || cost < best)
+                {
+                    best = cost;
+                    bestAt = c;
+                }
+            }
+            e.labelAt = bestAt;
+            placed[i] = labelRect(e.label, bestAt, m);
+        }
 }
 
 }  // namespace rscope::viewer::arch

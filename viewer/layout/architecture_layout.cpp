@@ -299,8 +299,7 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in)
     if (legend > 0) belowLegend.top += legend + 0.3f * m.lineHeight;
     Column left;
     for (const NodeRecord& c : clientNodes) left.add(nodeHeight(m, c.lines.size()), m.gap);
-    const float handoffX =
-        placeMaster(belowLegend, m, left.need(), master, mainReactor, reactors);
+    const float handoffX = placeMaster(belowLegend, m, left.need(), master, mainReactor, reactors);
     const float managerX = placeWorkers(f, m, manager ? &*manager : nullptr, workers);
     placeClients(belowLegend, m, left, mainReactor, reactors, clientNodes);
 
@@ -354,6 +353,7 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in)
     static const std::vector<std::string> kNone;
     markHighlights(list, in.highlightNodes ? *in.highlightNodes : kNone,
                    in.highlightEdges ? *in.highlightEdges : kNone);
+    finishEdges(in, list, m);
     return list;
 }
 

@@ -45,6 +45,7 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in);
 std::string nodeIdReactor(int index);
 std::string nodeIdWorker(int index);
 std::string nodeIdClient(int64_t session);
-std::string edgeIdPipe(int reactor, int worker);
+std::string edgeIdPipe(int reactor, int worker);        // requests: "pipe[0->2]"
+std::string edgeIdPipeReturn(int reactor, int worker);  // replies: "pipe[0<-2]"
 
 }  // namespace rscope::viewer

@@ -132,5 +132,8 @@ std::string edgeIdHandoff(int reactor);
 std::string edgeIdManager(int worker);
 std::string edgeIdWrite(int reactor, int worker);
 std::string edgeIdFoldedClients(int reactor);
+// After the tokens, rates and highlights: a lesson's highlight of a pipe lights both of its
+// directions, and edge labels move along their edges off the crossings.
+void finishEdges(const ArchitectureLayoutInput& in, DrawList& list, const Metrics& m);
 
 }  // namespace rscope::viewer::arch

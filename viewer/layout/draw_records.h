@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,8 @@ struct EdgeRecord
     float thickness = 1.5f;
     Color color = 0;
     std::string label;  // e.g. "12.3k/s" in rate mode
+    // Where the label is centred, when the layout moved it off other edges; else the middle.
+    std::optional<Vec2f> labelAt;
     double ratePerSec = 0;
     uint64_t count = 0;
     // Sequence picture: kind "lifeline" (dashed), "message" (a -> b with the label above it) or

@@ -400,7 +400,8 @@ void paintDrawList(ImDrawList* dl, const DrawList& list)
     for (const EdgeRecord& e : list.edges)
     {
         if (e.label.empty() || isSequenceEdge(e)) continue;
-        ImVec2 mid((e.a.x + e.b.x) / 2, (e.a.y + e.b.y) / 2);
+        Vec2f at = e.labelAt.value_or(Vec2f{(e.a.x + e.b.x) / 2, (e.a.y + e.b.y) / 2});
+        ImVec2 mid(at.x, at.y);
         taken.push_back(paintPillText(dl, mid, e.label, IM_COL32(230, 236, 245, 255), kLabelBg));
     }
     for (const LabelRecord& l : list.labels)

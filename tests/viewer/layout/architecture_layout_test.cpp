@@ -3,6 +3,7 @@
 // pipe, tokens on their edges, rate mode, folded clients.
 #include "viewer/layout/architecture_layout.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <string>
@@ -10,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "viewer/layout/startup_parts.h"
 #include "viewer/model/activity.h"
 #include "viewer/model/architecture_state.h"
 #include "viewer/model/trace_store.h"
@@ -158,7 +160,7 @@ TEST_P(ArchitectureShapes, OneNodePerProcessAndThreadOfTheHeader)
     EXPECT_EQ(list.findNode("main_reactor")->parent, "master");
 }
 
-TEST_P(ArchitectureShapes, OnePipeEdgePerTopologyPipeFromItsReactorToItsWorker)
+TEST_P(ArchitectureShapes, TwoPipeEdgesPerTopologyPipeOnePerDirection)
 {
     Shape shape = GetParam();
     Fixture fx;
@@ -167,7 +169,7 @@ TEST_P(ArchitectureShapes, OnePipeEdgePerTopologyPipeFromItsReactorToItsWorker)
 
     int pipes = 0;
     for (const EdgeRecord& e : list.edges) pipes += e.kind == "pipe";
-    EXPECT_EQ(pipes, static_cast<int>(fx.store.topology().pipes.size()));
+    EXPECT_EQ(pipes, 2 * static_cast<int>(fx.store.topology().pipes.size()));
     for (const Pipe& p : fx.store.topology().pipes)
     {
         const EdgeRecord* e = list.findEdge(edgeIdPipe(p.reactor, p.worker));
@@ -182,6 +184,20 @@ TEST_P(ArchitectureShapes, OnePipeEdgePerTopologyPipeFromItsReactorToItsWorker)
         // Out of the reactor's right side into the worker's left side.
         EXPECT_NEAR(e->a.x, reactor.x + reactor.w, kEps);
         EXPECT_NEAR(e->b.x, worker.x, kEps);
+        // The replies' edge: the other way (its arrowhead, b, at the reactor), parallel to the
+        // requests' edge and just below it.
+        const EdgeRecord* back = list.findEdge(edgeIdPipeReturn(p.reactor, p.worker));
+        ASSERT_NE(back, nullptr) << p.reactor << "<-" << p.worker;
+        EXPECT_EQ(back->kind, "pipe");
+        EXPECT_EQ(back->from, nodeIdWorker(p.worker));
+        EXPECT_EQ(back->to, nodeIdReactor(p.reactor));
+        EXPECT_TRUE(onBorder(back->a, worker));
+        EXPECT_TRUE(onBorder(back->b, reactor));
+        EXPECT_NEAR(back->a.x, worker.x, kEps);
+        EXPECT_NEAR(back->b.x, reactor.x + reactor.w, kEps);
+        EXPECT_GT(back->a.y, e->b.y + 2);
+        EXPECT_GT(back->b.y, e->a.y + 2);
+        EXPECT_NEAR(back->a.y - e->b.y, back->b.y - e->a.y, kEps);
     }
     // The other edges of the figure: accept, one handoff per reactor, one fork per worker.
     ASSERT_NE(list.findEdge("accept"), nullptr);
@@ -338,7 +354,7 @@ TEST(ArchitectureLayout, TokensSitOnTheirEdgeByProgressAndDirection)
 
     ASSERT_EQ(list.tokens.size(), 6u);
     const EdgeRecord* client = list.findEdge("client[1]->reactor[1]");
-    const EdgeRecord* pipe = list.findEdge(edgeIdPipe(1, 1));
+    const EdgeRecord* pipe = list.findEdge(edgeIdPipeReturn(1, 1));
     ASSERT_NE(client, nullptr);
     ASSERT_NE(pipe, nullptr);
     for (size_t i = 0; i < 3; ++i)
@@ -350,17 +366,20 @@ TEST(ArchitectureLayout, TokensSitOnTheirEdgeByProgressAndDirection)
         EXPECT_FALSE(forward.reverse);
         expectNear(forward.pos, {client->a.x + (client->b.x - client->a.x) * p,
                                  client->a.y + (client->b.y - client->a.y) * p});
+        // The SEND_DATA reply travels the pipe's worker -> reactor edge, towards its arrowhead
+        // at the reactor thread (not backwards on the edge whose arrow points at the worker).
         EXPECT_EQ(back.edge, pipe->id);
-        EXPECT_TRUE(back.reverse);  // worker -> reactor travels the pipe edge backwards
-        expectNear(back.pos, {pipe->b.x + (pipe->a.x - pipe->b.x) * p,
-                              pipe->b.y + (pipe->a.y - pipe->b.y) * p});
+        EXPECT_FALSE(back.reverse);
+        EXPECT_EQ(pipe->to, nodeIdReactor(1));
+        expectNear(back.pos, {pipe->a.x + (pipe->b.x - pipe->a.x) * p,
+                              pipe->a.y + (pipe->b.y - pipe->a.y) * p});
     }
     expectNear(list.tokens[0].pos, client->a);
     expectNear(list.tokens[2].pos,
                {(client->a.x + client->b.x) / 2, (client->a.y + client->b.y) / 2});
     expectNear(list.tokens[4].pos, client->b);
-    expectNear(list.tokens[1].pos, pipe->b);
-    expectNear(list.tokens[5].pos, pipe->a);
+    expectNear(list.tokens[1].pos, pipe->a);
+    expectNear(list.tokens[5].pos, pipe->b);
 
     const TokenRecord& t = list.tokens[0];
     EXPECT_EQ(t.label, "read 12B");
@@ -455,11 +474,16 @@ TEST(ArchitectureLayout, RateModeDrawsNoTokensAndLabelsEdgesWithRates)
     EXPECT_TRUE(list.rateMode);
     EXPECT_TRUE(list.tokens.empty());
     EXPECT_EQ(list.banner, "events arrive faster than they can be animated: edges show rates");
+    // Each direction of the pipe on its own edge.
     const EdgeRecord* pipe = list.findEdge(edgeIdPipe(0, 0));
     ASSERT_NE(pipe, nullptr);
-    EXPECT_EQ(pipe->label, "12.3k/s");  // both directions of the pipe
-    EXPECT_DOUBLE_EQ(pipe->ratePerSec, 12300.0);
-    EXPECT_EQ(pipe->count, 12300u);
+    EXPECT_EQ(pipe->label, "6.0k/s");
+    EXPECT_DOUBLE_EQ(pipe->ratePerSec, 6000.0);
+    EXPECT_EQ(pipe->count, 6000u);
+    const EdgeRecord* replies = list.findEdge(edgeIdPipeReturn(0, 0));
+    ASSERT_NE(replies, nullptr);
+    EXPECT_EQ(replies->label, "6.3k/s");
+    EXPECT_EQ(replies->count, 6300u);
     const EdgeRecord* clients = list.findEdge("clients->reactor[1]");
     ASSERT_NE(clients, nullptr);
     EXPECT_EQ(clients->label, "40/s");
@@ -472,6 +496,83 @@ TEST(ArchitectureLayout, RateModeDrawsNoTokensAndLabelsEdgesWithRates)
     EXPECT_GT(pipe->thickness, clients->thickness);
     // Boxes keep clear of the banner band the painter draws along the bottom.
     for (const NodeRecord& n : list.nodes) EXPECT_LT(n.rect.y + n.rect.h, 800 - 13.0f) << n.id;
+}
+
+// Every pipe busy (2 reactors, 4 workers: the pipes of reactor 0 and reactor 1 cross on their
+// way to the workers): no rate label sits on a point where two edges cross, none covers
+// another, and each stays by its own edge, at 1280x800 and 1024x700 (the painter centres it on
+// labelAt).
+TEST(ArchitectureLayout, RateLabelsSitOffTheEdgeCrossings)
+{
+    for (RectF canvas : {RectF{8, 54, 930, 404}, RectF{8, 54, 738, 338}})
+    {
+        SCOPED_TRACE(canvas.w);
+        Fixture fx;
+        fx.store.setTopology(makeTopology(2, 4));
+        fx.activity.rateMode = true;
+        for (int w = 0; w < 4; ++w)
+        {
+            fx.activity.rates.push_back(
+                {{EdgeClass::ReactorToWorker, w % 2, w}, 900u + w, 900.0 + 100 * w});
+            fx.activity.rates.push_back(
+                {{EdgeClass::WorkerToReactor, w % 2, w}, 800u + w, 800.0 + 100 * w});
+        }
+        DrawList list = layoutArchitecture(fx.input(canvas, 15.0f));
+        // Where edges cross (not where they share an end).
+        std::vector<Vec2f> crossings;
+        for (size_t i = 0; i < list.edges.size(); ++i)
+            for (size_t j = i + 1; j < list.edges.size(); ++j)
+            {
+                const EdgeRecord& s = list.edges[i];
+                const EdgeRecord& o = list.edges[j];
+                float rx = s.b.x - s.a.x, ry = s.b.y - s.a.y, qx = o.b.x - o.a.x,
+                      qy = o.b.y - o.a.y;
+                float den = rx * qy - ry * qx;
+                if (std::fabs(den) < 1e-6f) continue;
+                float wx = o.a.x - s.a.x, wy = o.a.y - s.a.y;
+                float t = (wx * qy - wy * qx) / den, u = (wx * ry - wy * rx) / den;
+                if (t > 0.05f && t < 0.95f && u > 0.05f && u < 0.95f)
+                    crossings.push_back({s.a.x + rx * t, s.a.y + ry * t});
+            }
+        EXPECT_GE(crossings.size(), 2u);  // the picture this test is about
+        std::vector<RectF> labels;
+        for (const EdgeRecord& e : list.edges)
+        {
+            if (e.kind != "pipe") continue;
+            ASSERT_FALSE(e.label.empty()) << e.id;
+            ASSERT_TRUE(e.labelAt.has_value()) << e.id;
+            Vec2f c = *e.labelAt;
+            float w = startup::textWidth(e.label, 15.0f) + 15.0f * 0.6f, h = 15.0f * 1.2f;
+            RectF r{c.x - w / 2, c.y - h / 2, w, h};
+            for (const RectF& other : labels) EXPECT_FALSE(overlap(r, other)) << e.id;
+            labels.push_back(r);
+            for (Vec2f p : crossings)
+                EXPECT_FALSE(r.contains(p)) << e.id << " on a crossing at " << p.x << "," << p.y;
+            // By its own edge: the centre within two label heights of the segment.
+            float dx = e.b.x - e.a.x, dy = e.b.y - e.a.y;
+            float t = std::clamp(((c.x - e.a.x) * dx + (c.y - e.a.y) * dy) / (dx * dx + dy * dy),
+                                 0.0f, 1.0f);
+            float ex = e.a.x + dx * t - c.x, ey = e.a.y + dy * t - c.y;
+            EXPECT_LE(std::sqrt(ex * ex + ey * ey), 2 * h) << e.id;
+        }
+        EXPECT_EQ(labels.size(), 8u);
+    }
+}
+
+// A lesson step naming a pipe ("pipe[0->2]") lights both of its directions.
+TEST(ArchitectureLayout, AHighlightedPipeLightsBothDirections)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4));
+    std::vector<std::string> none, edges{edgeIdPipe(0, 2)};
+    ArchitectureLayoutInput in = fx.input({0, 0, 1280, 800});
+    in.highlightNodes = &none;
+    in.highlightEdges = &edges;
+    DrawList list = layoutArchitecture(in);
+    EXPECT_TRUE(list.findEdge(edgeIdPipe(0, 2))->highlighted);
+    EXPECT_TRUE(list.findEdge(edgeIdPipeReturn(0, 2))->highlighted);
+    EXPECT_FALSE(list.findEdge(edgeIdPipe(0, 0))->highlighted);
+    EXPECT_FALSE(list.findEdge(edgeIdPipeReturn(0, 0))->highlighted);
 }
 
 TEST(ArchitectureLayout, GlowsLightTheirActors)
@@ -614,8 +715,10 @@ TEST(ArchitectureLayout, TutorialHighlightsMarkExactlyTheNamedRecordsWithoutMovi
         EXPECT_FLOAT_EQ(n.glow, 1.0f);
     }
     EXPECT_EQ(highlighted, (std::set<std::string>{"worker[2]", "reactor[0]", "reactor[1]"}));
+    // The named pipe, both of its directions (a lesson names the pipe, not one direction).
     for (const EdgeRecord& e : marked.edges)
-        EXPECT_EQ(e.highlighted, e.id == edgeIdPipe(0, 2)) << e.id;
+        EXPECT_EQ(e.highlighted, e.id == edgeIdPipe(0, 2) || e.id == edgeIdPipeReturn(0, 2))
+            << e.id;
     const EdgeRecord* pipe = marked.findEdge(edgeIdPipe(0, 2));
     ASSERT_NE(pipe, nullptr);
     EXPECT_GT(pipe->thickness, plain.findEdge(edgeIdPipe(0, 2))->thickness);
