@@ -19,7 +19,7 @@ struct Template
 
 // {actor} is the emitting thread ("main reactor" for the master's main thread), {worker} and
 // {reactor} the ids the event names, {bytes} its size, {type} the pipe message, {callback},
-// {cause}, {kind} and {fn} the kind's table entry.
+// {cause}, {kind} the kind's table entry, {fn} its swoole function (eventFn).
 Template templateFor(const Event& e)
 {
     switch (e.kind)
@@ -149,7 +149,7 @@ std::string value(const TraceStore& store, const Event& e, std::string_view key,
     if (key == "callback") return callbackLabel(e.callback);
     if (key == "cause") return trace::causeName(e.cause);
     if (key == "kind") return trace::kindInfo(e.kind).name;
-    if (key == "fn") return trace::kindInfo(e.kind).historicFn;
+    if (key == "fn") return eventFn(e);
     return std::string(key);
 }
 
