@@ -173,6 +173,7 @@ void ViewerApp::drainLive()
         // A (re)connect or a restarted server: the store holds a new recording, and a gate this
         // viewer held was released when the old connection closed.
         view_.holdingServer = false;
+        hopStepper_.reset();
         resetDerived();
         if (!playback_.live()) playback_.seekStart();
         view_.statusMessage = "new recording from " + live_->address();
@@ -183,6 +184,10 @@ void ViewerApp::drainLive()
         timeline_.extend(*store_);
         extendDerived();
     }
+    // "Next hop": the cursor moves one event per hop; the held server is stepped only when the
+    // cursor is on its newest event.
+    if (hopStepper_.update(*store_, playback_, nowMs()) && !live_->sendCommand("step"))
+        hopStepper_.reset();
 }
 
 void ViewerApp::extendDerived()
@@ -359,19 +364,28 @@ void ViewerApp::applyCommands(const Commands& commands)
             case T::SelectEvent:
                 view_.selectedEvent = c.index;
                 break;
+            case T::StepServer:
+                // One cursor event per hop, exactly (HopStepper): received events first, then
+                // steps of the server, again when a step let out nothing.
+                if (live_ && view_.holdingServer)
+                {
+                    hopStepper_.request(std::max(1, static_cast<int>(c.value)));
+                }
+                else
+                {
+                    view_.statusMessage = "step mode: hold the server first";
+                    view_.statusIsError = true;
+                }
+                break;
             case T::HoldServer:
             case T::RunServer:
-            case T::StepServer:
             {
-                std::string line =
-                    c.type == T::HoldServer ? "hold"
-                    : c.type == T::RunServer
-                        ? "run"
-                        : "step " + std::to_string(std::max(1, static_cast<int>(c.value)));
+                hopStepper_.reset();
+                std::string line = c.type == T::HoldServer ? "hold" : "run";
                 if (live_ && live_->sendCommand(line))
                 {
-                    if (c.type != T::StepServer) view_.holdingServer = c.type == T::HoldServer;
-                    // Stepping is about the newest event: follow it.
+                    view_.holdingServer = c.type == T::HoldServer;
+                    // Holding or running is about the newest event: follow it.
                     playback_.goLive();
                 }
                 else

@@ -93,6 +93,7 @@ void filterBar(FrameContext& ctx)
     if (ImGui::InputTextWithHint("##search", "search kind, fn, args, payload", view.searchText,
                                  sizeof view.searchText))
         view.filter.text = view.searchText;
+    recordWidget(view, "log_search");
     ImGui::SameLine();
     if (!view.filter.empty() && ImGui::Button("clear"))
     {
@@ -210,6 +211,12 @@ void recordRowOfLastItem(std::vector<ScreenRow>& rows, int64_t id)
     float bottom = std::min(b.y, dl->GetClipRectMax().y);
     if (bottom - top < (b.y - a.y) * 0.5f) return;  // mostly hidden: not a place to click
     rows.push_back(ScreenRow{id, a.x, top, b.x - a.x, bottom - top});
+}
+
+void recordWidget(ViewState& view, const char* name)
+{
+    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    view.widgets.push_back(ScreenWidget{name, a.x, a.y, b.x - a.x, b.y - a.y});
 }
 
 void drawEventLogPanel(const RectF& window, FrameContext& ctx, Commands& out)

@@ -126,5 +126,7 @@ void drawEventLogPanel(const RectF& window, FrameContext& ctx, Commands& out);
 // Appends the last item (a row's Selectable) to `rows` as its visible part, clipped by the
 // current clip rectangle (a scrolled table's body); rows hidden under the header are skipped.
 void recordRowOfLastItem(std::vector<ScreenRow>& rows, int64_t id);
+// Appends the last item (a button, a field) to view.widgets under `name`, for the same dump.
+void recordWidget(ViewState& view, const char* name);
 
 }  // namespace rscope::viewer

@@ -32,11 +32,6 @@ constexpr TabInfo kTabs[] = {
     {PictureTab::Sequence, "sequence", "Sequence"},
     {PictureTab::Statistics, "stats", "Statistics"},
 };
-void recordWidget(ViewState& view, const char* name)
-{
-    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    view.widgets.push_back(ScreenWidget{name, a.x, a.y, b.x - a.x, b.y - a.y});
-}
 
 // The caption of the cursor's newest event (the lesson's language, else English) and, live,
 // the teaching pace switch, how far the cursor is behind the newest event and a jump to it.

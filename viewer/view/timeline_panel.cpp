@@ -26,13 +26,6 @@ constexpr ImU32 kAmber = IM_COL32(250, 190, 70, 255);
 constexpr ImU32 kRed = IM_COL32(240, 90, 80, 255);
 constexpr ImU32 kGreen = IM_COL32(110, 210, 120, 255);
 
-// The button just drawn, by name, for the layout dump (tests click it with the real mouse).
-void recordWidget(ViewState& view, const char* name)
-{
-    ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-    view.widgets.push_back(ScreenWidget{name, a.x, a.y, b.x - a.x, b.y - a.y});
-}
-
 void transportButtons(FrameContext& ctx, Commands& out)
 {
     const Playback& pb = ctx.playback;

@@ -312,6 +312,34 @@ TEST(RealInput, DraggingTheScrubberMovesTheCursorAlong)
     EXPECT_EQ(state["playing"], false);
 }
 
+TEST(RealInput, SpaceInTheSearchFieldTypesAndDoesNotPlay)
+{
+    RealViewer v(articleAt(kRecvDataPipeWrite));
+    ASSERT_TRUE(v.waitReady()) << v.log();
+    json d = v.waitLayout(
+        [](const json& j) {
+            return shows(kRecvDataPipeWrite, "architecture")(j) &&
+                   test::widgetRect(j, "log_search");
+        });
+    ASSERT_FALSE(d.is_null()) << v.log();
+    ASSERT_TRUE(v.click(test::widgetRect(d, "log_search")->center())) << v.log();
+    ASSERT_TRUE(v.key("w"));
+    ASSERT_TRUE(v.key("space"));
+    ASSERT_TRUE(v.key("Right"));  // moves the text cursor, not the event cursor
+    json typed = v.nextLayout();
+    typed = v.nextLayout();
+    ASSERT_FALSE(typed.is_null());
+    EXPECT_EQ(typed["state"]["playing"], false) << "Space in a text field played";
+    EXPECT_EQ(cursorEvent(typed), kRecvDataPipeWrite) << "Right in a text field stepped";
+    // Escape leaves the field: Space plays again.
+    ASSERT_TRUE(v.key("Escape"));
+    ASSERT_TRUE(v.key("space"));
+    EXPECT_FALSE(
+        v.waitLayout([](const json& j) { return j["state"]["playing"] == true; }).is_null())
+        << "Space did not play once the field was left";
+    v.quitAndReadState();
+}
+
 TEST(RealInput, ArrowKeysStepTheCursor)
 {
     RealViewer v(articleAt(kRecvDataPipeWrite));

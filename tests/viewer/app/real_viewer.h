@@ -146,8 +146,8 @@ std::optional<Point> edgeMiddle(const nlohmann::json& layout, const RealViewer::
 // A visible row of "event_log_rows" (id = event index) or "session_list_rows" (id = session).
 std::optional<Rect> rowRect(const nlohmann::json& layout, const std::string& list, int64_t id);
 // A named control of "widgets": the timeline's "step_back", "play", "step_forward",
-// "session_back", "session_forward", "scrubber", "density" (the strip over trace time), and
-// live: "go_live", "step_server", "next_hop", "ten_hops".
+// "session_back", "session_forward", "scrubber", "density" (the strip over trace time), the
+// event log's "log_search" field, and live: "go_live", "step_server", "next_hop", "ten_hops".
 std::optional<Rect> widgetRect(const nlohmann::json& layout, const std::string& name);
 
 }  // namespace rscope::viewer::test
