@@ -15,6 +15,8 @@ packages=(
   xvfb xauth libgl1-mesa-dri libglx-mesa0 imagemagick
   # real mouse and keyboard in the viewer tests (tests/viewer/app/real_viewer.h)
   xdotool
+  # the fuzz smoke (scripts/fuzz.sh): clang with its libFuzzer and sanitizer runtimes
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -1,6 +1,7 @@
 // Reassembly of chunk trains: a train opens on BEGIN, grows per chunk, is delivered on END.
 #include "engine/ipc/pipe_codec.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "engine/base/log.h"
@@ -50,7 +51,10 @@ void MessageAssembler::accept(const char* datagram, size_t n, MessageSink& sink)
         train.head = head;
         train.head.flags = 0;
         train.order = nextOrder_++;
-        train.bytes.reserve(head.len);
+        // Up to what a few chunks hold, not the announced length: a corrupt header announcing
+        // 4 GiB must not allocate it (found by tests/fuzz/pipe_codec_fuzzer); the train grows
+        // with the bytes that really arrive.
+        train.bytes.reserve(std::min<size_t>(head.len, kTrainReserveBytes));
         train.bytes.assign(data, data + dataLen);
         return;
     }

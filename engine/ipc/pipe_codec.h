@@ -61,6 +61,9 @@ class MessageSink
 };
 
 // Reassembles chunk trains keyed by msg id; trains from different senders may interleave.
+// What a train reserves at BEGIN at most; beyond it the buffer grows as chunks arrive.
+inline constexpr size_t kTrainReserveBytes = 1024 * 1024;
+
 class MessageAssembler
 {
   public:

@@ -5,6 +5,8 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <cstdint>
+
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
 #include "engine/base/log_rate_limit.h"
@@ -290,6 +292,13 @@ bool Worker::send(int64_t session, std::string_view data)
         slot->peerClosed.load(std::memory_order_relaxed))
     {
         RS_DEBUG("send(session {}): session is closed; dropped", session);
+        return false;
+    }
+    if (data.size() > UINT32_MAX)
+    {
+        // The pipe header carries a 32-bit length; a bigger message would arrive truncated.
+        RS_WARN_LIMITED("send(session {}): {} bytes is more than one message can carry; dropped",
+                        session, data.size());
         return false;
     }
     if (slot->overflow.load(std::memory_order_relaxed))

@@ -15,7 +15,9 @@ namespace
 using simdjson::dom::element;
 using simdjson::dom::object;
 
-std::string_view stringOr(element value, std::string_view fallback = {})
+// Takes the lookup's result, not an element: converting a missing key's result to an element
+// throws (the fuzzer found a header without "version" ending the viewer).
+std::string_view stringOr(simdjson::simdjson_result<element> value, std::string_view fallback = {})
 {
     std::string_view s;
     return value.get_string().get(s) == simdjson::SUCCESS ? s : fallback;

@@ -1,6 +1,7 @@
 // Chunking and reassembly of pipe messages, in memory and over a real datagram socketpair.
 #include "engine/ipc/pipe_codec.h"
 
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -157,6 +158,37 @@ TEST(PipeCodec, TruncatedDatagramIsMalformed)
     assembler.accept(d.data(), d.size() - 1, sink);  // len says 5, 4 arrived
     EXPECT_TRUE(sink.messages.empty());
     EXPECT_EQ(assembler.malformedDatagrams(), 2u);
+}
+
+// Found by tests/fuzz/pipe_codec_fuzzer: a BEGIN chunk whose header announces 4 GiB reserved it
+// all at once. In a child limited to 512 MiB of address space, such a train must open, take its
+// bytes, and end as malformed when its chunks do not add up, without the allocation.
+// The child's side: exit 0 when the train opened, took its bytes and ended as malformed.
+[[noreturn]] void openATrainAnnouncingFourGiB()
+{
+    rlimit limit{};
+    limit.rlim_cur = limit.rlim_max = 512u << 20;
+    setrlimit(RLIMIT_AS, &limit);
+    PipeHeader h = header(77, 1);
+    h.len = 0xFFFFFFFFu;
+    h.flags = kFlagChunk | kFlagBegin;
+    std::string begin(reinterpret_cast<const char*>(&h), sizeof h);
+    begin.append(1000, 'x');
+    MessageAssembler assembler;
+    CollectSink sink;
+    assembler.accept(begin.data(), begin.size(), sink);
+    if (assembler.pendingTrains() != 1) std::_Exit(2);
+    h.flags = kFlagChunk | kFlagEnd;
+    std::string end(reinterpret_cast<const char*>(&h), sizeof h);
+    end.append(10, 'y');
+    assembler.accept(end.data(), end.size(), sink);
+    std::_Exit(sink.messages.empty() && assembler.pendingTrains() == 0 ? 0 : 3);
+}
+
+TEST(PipeCodecDeathTest, AnnouncedLengthIsNotAllocatedBeforeTheBytesArrive)
+{
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_EXIT(openATrainAnnouncingFourGiB(), ::testing::ExitedWithCode(0), "");
 }
 
 // Over a real socketpair: the writer queues on EAGAIN, keeps order, and flush() delivers all.

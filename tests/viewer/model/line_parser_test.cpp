@@ -210,6 +210,22 @@ TEST(LineParser, OtherFormatOrUnreadableVersionIsAnError)
               ParsedLine::Type::Error);
 }
 
+// Found by the fuzzer (tests/fuzz/viewer_line_parser_fuzzer.cpp): a missing key's lookup was
+// converted to an element, which throws, and the exception ended the viewer.
+TEST(LineParser, HeaderWithoutFormatVersionOrRoleIsAnErrorNotAThrow)
+{
+    ParsedLine p;
+    EXPECT_NO_THROW(p = parse(R"({"type":"header"})"));
+    EXPECT_EQ(p.type, ParsedLine::Type::Error);
+    EXPECT_NO_THROW(p = parse(R"({"type":"header","format":"reactorscope-trace"})"));
+    EXPECT_EQ(p.type, ParsedLine::Type::Error);
+    EXPECT_NE(p.error.find("unreadable format version"), std::string::npos) << p.error;
+    EXPECT_NO_THROW(p = parse(R"({"type":"header","format":"reactorscope-trace","version":"1.0",)"
+                              R"("topology":{"processes":[{"index":0}],"threads":[{"tid":1}]}})"));
+    ASSERT_EQ(p.type, ParsedLine::Type::Header) << p.error;
+    ASSERT_EQ(p.topology.processes.size(), 1u);
+}
+
 TEST(LineParser, TraceEndAndUnknownLineTypes)
 {
     EXPECT_EQ(parse(R"({"type":"trace_end","events":36,"dropped":0,"cut_flows":[]})").type,
