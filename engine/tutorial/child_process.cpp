@@ -52,6 +52,19 @@ pid_t spawnProcess(const std::vector<std::string>& argv, const std::string& logP
         error = fmt::format("open({}): {}", out, std::strerror(errno));
         return -1;
     }
+    if (logFd <= STDERR_FILENO)
+    {
+        // Started with stdin closed (a daemon, some CI runners): the log took fd 0, which the
+        // child's dup2 of /dev/null onto stdin would close before its stdout is pointed at it.
+        int high = ::fcntl(logFd, F_DUPFD_CLOEXEC, STDERR_FILENO + 1);
+        ::close(logFd);
+        if (high < 0)
+        {
+            error = fmt::format("fcntl(F_DUPFD_CLOEXEC): {}", std::strerror(errno));
+            return -1;
+        }
+        logFd = high;
+    }
     pid_t parent = ::getpid();
     pid_t pid = ::fork();
     if (pid < 0)
