@@ -9,8 +9,8 @@ namespace rscope::trace
 
 TraceBuffers* gBuffers = nullptr;
 bool gPayloadPreview = true;
-thread_local Ring* tRing = nullptr;
-thread_local char tPreview[kPreviewBytes];
+constinit thread_local Ring* tRing = nullptr;
+constinit thread_local char tPreview[kPreviewBytes] = {};
 
 void attachThread(ActorRole role, int index)
 {

@@ -20,9 +20,11 @@ extern TraceBuffers* gBuffers;
 // Whether payload previews are recorded (--trace-payload).
 extern bool gPayloadPreview;
 // The ring of the calling thread (set by attachThread; cleared after fork by re-attaching).
-extern thread_local Ring* tRing;
+// constinit: without it every use from another file goes through g++'s TLS wrapper function
+// (a call per emit site, and UBSan reads its result as a possibly null address).
+extern constinit thread_local Ring* tRing;
 // The payload preview of the record being built on this thread (setPreview -> emit).
-extern thread_local char tPreview[kPreviewBytes];
+extern constinit thread_local char tPreview[kPreviewBytes];
 
 inline bool on()
 {
