@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Engine throughput benchmark (outside CTest): rscope client load against rscope server
 # --handler echo, in process and base mode, plus connect-per-request. Prints one line per run
-# and the command to rerun it. Usage: tests/bench/engine_bench.sh [seconds] (default 10).
+# and the command to rerun it. Usage: [RSCOPE=binary] tests/bench/engine_bench.sh [seconds] (default 10).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs="${1:-10}"
-bin=./build/bin/rscope
+bin="${RSCOPE:-./build/bin/rscope}"  # RSCOPE=path: another build, e.g. the previous commit's
 [ -x "$bin" ] || { echo "build first: bash scripts/build.sh" >&2; exit 1; }
 
 run() {  # name, server args, client args
@@ -24,7 +24,7 @@ run() {  # name, server args, client args
   printf "%-36s %s\n" "$name" "$(echo "$out" | python3 -c "import json,sys; j=json.load(sys.stdin); print(\"rps {:>9.0f}  p50 {:>7.0f}us  p99 {:>7.0f}us  p999 {:>7.0f}us  errors {}  requests {}\".format(j[\"requests_per_sec\"], j[\"p50_us\"], j[\"p99_us\"], j[\"p999_us\"], j[\"errors\"], j[\"requests\"]))")"
 }
 
-echo "# $(date -u +%F) $(nproc) cores; rerun: tests/bench/engine_bench.sh $secs"
+echo "# $(date -u +%F) $(nproc) cores; rerun: ${RSCOPE:+RSCOPE=$RSCOPE }tests/bench/engine_bench.sh $secs"
 run "process 4w/2r, 100 conn, 64 B" "--mode process --worker-num 4 --reactor-num 2" \
     "--connections 100 --duration $secs --size 64"
 run "process, --sched normal" "--mode process --worker-num 4 --reactor-num 2 --sched normal" \

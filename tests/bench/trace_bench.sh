@@ -4,12 +4,12 @@
 # (this VM's run-to-run noise is +-15 %): requests/s medians and the share of events delivered.
 # Paced load (--rate 20000): dropped events, whether every request's reply event is in the
 # file, and the server's CPU time with tracing on vs off.
-# Usage: tests/bench/trace_bench.sh [seconds per run, default 10] [rounds, default 3]
+# Usage: [RSCOPE=binary] tests/bench/trace_bench.sh [seconds per run, default 10] [rounds, default 3]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs="${1:-10}"
 rounds="${2:-3}"
-bin=./build/bin/rscope
+bin="${RSCOPE:-./build/bin/rscope}"  # RSCOPE=path: another build, e.g. the previous commit's
 out=$(mktemp -d /tmp/rscope-tracebench-XXXXXX)
 trap 'rm -rf "$out"' EXIT
 
@@ -36,7 +36,7 @@ end_counts() {
 settle() { sync; sleep 2; }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
-echo "# $(date -u +%F) $(nproc) cores; rerun: tests/bench/trace_bench.sh $secs $rounds"
+echo "# $(date -u +%F) $(nproc) cores; rerun: ${RSCOPE:+RSCOPE=$RSCOPE }tests/bench/trace_bench.sh $secs $rounds"
 echo "## full load: echo, 100 connections, 64 B, ${secs} s per run, $rounds interleaved rounds"
 off=(); rec=(); fil=(); recd=(); fild=()
 for r in $(seq "$rounds"); do
