@@ -27,6 +27,6 @@ fi
 export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
-args=(--test-dir "$dir" --output-on-failure --timeout 600 -LE viewer)
+args=(--test-dir "$dir" --output-on-failure --timeout 600 -LE "viewer|fuzz|sanitize")
 [ -n "$regex" ] && args+=(-R "$regex")
 ctest "${args[@]}"

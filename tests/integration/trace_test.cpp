@@ -361,7 +361,14 @@ TEST(Trace, ManySlowTraceReadersAreBoundedInCountAndMemory)
     long grown = rssKb(server.pid()) - before;
     // 64 MiB of queues, plus what the allocator keeps of freed ones; without the total cap, 40
     // readers took 160 MB here in 3 s (and 200 readers 1 GB in a probe).
-    EXPECT_LT(grown, 120 * 1024) << "the master grew " << grown << " kB for 40 slow trace readers";
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+    // Under a sanitizer the RSS also holds its shadow memory and quarantine (134 MB here under
+    // ASan): there it only catches a runaway; the real build is held to 120 MB.
+    constexpr long kBoundKb = 3 * 120 * 1024;
+#else
+    constexpr long kBoundKb = 120 * 1024;
+#endif
+    EXPECT_LT(grown, kBoundKb) << "the master grew " << grown << " kB for 40 slow trace readers";
 
     int served = 0;
     int refused = 0;
