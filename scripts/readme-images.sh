@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 viewer=./build/bin/rscope-viewer
 img=docs/images
 tmp=$(mktemp -d /tmp/rscope-images-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" /tmp/rscope-1m.jsonl' EXIT
 [ -x "$viewer" ] || { echo "build first: bash scripts/build.sh" >&2; exit 1; }
 
 # Under xvfb-run unless a display is already there.
@@ -63,9 +63,10 @@ shot --replay "$tmp/planted.jsonl" --at-event "$(at $article read)" \
   --screenshot $img/viewer-findings.png
 
 # Statistics and rate mode need volume: a real recording under load.
-bash scripts/make-big-trace.sh "$tmp/big.jsonl" 1000000
-shot --replay "$tmp/big.jsonl" --at-event 900000 --picture stats --screenshot $img/viewer-stats.png
-shot --replay "$tmp/big.jsonl" --at-event 500000 --speed 1 --frames 30 \
+big=/tmp/rscope-1m.jsonl  # the name the pictures show, as in make-big-trace.sh
+bash scripts/make-big-trace.sh $big 1000000
+shot --replay $big --at-event 900000 --picture stats --screenshot $img/viewer-stats.png
+shot --replay $big --at-event 500000 --speed 1 --frames 30 \
   --screenshot $img/viewer-rates.png
 
 # Lessons: lesson 2 step 5 in English, lesson 1 step 3 in Chinese, on their recordings; then
@@ -74,8 +75,9 @@ shot --tutorial 02-one-request --tutorial-replay --tutorial-step 5 --lang en \
   --screenshot $img/tutorial-02-en.png
 shot --tutorial 01-startup --tutorial-replay --tutorial-step 3 --lang zh \
   --screenshot $img/tutorial-01-zh.png
+# Live frames run at 60 per second: 400 give the lesson's server time to start and be stepped.
 for step in 1 2 3 4 5 6 7; do
-  shot --tutorial 02-one-request --tutorial-step $step --lang en \
+  shot --tutorial 02-one-request --tutorial-step $step --lang en --frames 400 \
     --screenshot $img/lesson-02-step-$step.png
 done
 echo "docs/images: $(ls $img | wc -l) pictures; look at them before committing"

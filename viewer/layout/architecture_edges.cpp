@@ -397,8 +397,9 @@ void finishEdges(const ArchitectureLayoutInput& in, DrawList& list, const Metric
 
     // Rate and queue labels: along their edge or just beside it (a pipe's two directions run
     // side by side), never on a point where two edges cross (the pipes of different reactor
-    // threads cross on their way to the workers) nor on another label; then as few other edges
-    // and boxes under them as can be; the middle when nothing is in the way.
+    // threads cross on their way to the workers) nor on another label nor on a box's title line;
+    // then as few other edges and boxes under them as can be; the middle when nothing is in
+    // the way.
     std::vector<Segment> segments;
     for (const EdgeRecord& e : list.edges) segments.push_back({e.a, e.b});
     std::vector<Vec2f> crossings;
@@ -435,7 +436,12 @@ void finishEdges(const ArchitectureLayoutInput& in, DrawList& list, const Metric
                 for (size_t j = 0; j < segments.size(); ++j)
                     if (j != i && segmentHitsRect(segments[j], r)) cost += 3;
                 for (const NodeRecord& n : list.nodes)
-                    if (n.id != "master" && overlaps(r, n.rect)) cost += 2;
+                {
+                    if (n.id == "master") continue;
+                    // A box's first line names it (worker[2] pid ...): never hide that.
+                    RectF title{n.rect.x, n.rect.y, n.rect.w, m.fontSize * 1.4f};
+                    cost += overlaps(r, title) ? 60 : overlaps(r, n.rect) ? 2 : 0;
+                }
                 if (best < 0 || cost < best)
                 {
                     best = cost;

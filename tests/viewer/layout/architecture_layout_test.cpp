@@ -548,6 +548,11 @@ TEST(ArchitectureLayout, RateLabelsSitOffTheEdgeCrossings)
             labels.push_back(r);
             for (Vec2f p : crossings)
                 EXPECT_FALSE(r.contains(p)) << e.id << " on a crossing at " << p.x << "," << p.y;
+            // Nor on a box's first line (a worker's name and pid, a reactor thread's).
+            for (const NodeRecord& n : list.nodes)
+                if (n.id != "master")
+                    EXPECT_FALSE(overlap(r, RectF{n.rect.x, n.rect.y, n.rect.w, 15.0f * 1.4f}))
+                        << e.id << " covers the title of " << n.id;
             // By its own edge: the centre within two label heights of the segment.
             float dx = e.b.x - e.a.x, dy = e.b.y - e.a.y;
             float t = std::clamp(((c.x - e.a.x) * dx + (c.y - e.a.y) * dy) / (dx * dx + dy * dy),
