@@ -150,6 +150,7 @@ int Server::startProcessMode()
     int fd = reactor::bindTcp(config_.host, config_.port, false, &what);
     if (fd < 0) reactor::dieWithErrno(what, fmt::format("{}:{}", config_.host, config_.port), -fd);
     listenFd_.reset(fd);
+    boundListenFd_ = fd;
     port_ = reactor::localPort(fd);
     createWorkerPipes();
 
@@ -184,6 +185,7 @@ int Server::startBaseMode()
     int fd = reactor::bindTcp(config_.host, config_.port, true, &what);
     if (fd < 0) reactor::dieWithErrno(what, fmt::format("{}:{}", config_.host, config_.port), -fd);
     listenFd_.reset(fd);
+    boundListenFd_ = fd;
     port_ = reactor::localPort(fd);
     // Workers talk to each other (forwarded sends and closes) over the same pipes as PROCESS.
     createWorkerPipes();

@@ -77,6 +77,9 @@ class Server
     std::unique_ptr<trace::TraceCollector> startTraceCollector();
     std::vector<WorkerPipe>& pipes() { return pipes_; }
     base::UniqueFd& listenFd() { return listenFd_; }
+    // The listening socket's fd number as bound, for the trace header: the collector thread
+    // reads it while the master may be closing listenFd() at shutdown (TSan found that race).
+    int boundListenFd() const { return boundListenFd_; }
     void setContext(WorkerContext* context) { context_ = context; }
     bool notifyConnect() const;
     bool notifyClose() const;
@@ -93,6 +96,7 @@ class Server
     std::unique_ptr<trace::StepGate> stepGate_;
     std::vector<WorkerPipe> pipes_;
     base::UniqueFd listenFd_;
+    int boundListenFd_ = -1;  // set before the collector thread starts, never changed after
     uint16_t port_ = 0;
     WorkerContext* context_ = nullptr;  // set in worker processes
 };

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <mutex>
 #include <vector>
 
 #include "engine/base/clock.h"
@@ -151,8 +152,18 @@ class TraceCollector::Impl
             accept->enableReading();
         }
         reactor::PeriodicTimer tick(&loop, kDrainIntervalMs, [this] { drain(false); });
-        loop_.store(&loop);
+        {
+            std::lock_guard<std::mutex> lock(loopMutex_);
+            loop_.store(&loop);
+        }
         loop.loop();
+        {
+            // From here the loop is on its way out (its eventfd closes with it): stop() must
+            // not write a wakeup into it any more (TSan found that race at shutdown).
+            std::lock_guard<std::mutex> lock(loopMutex_);
+            loop_.store(nullptr);
+            loopEnded_ = true;
+        }
         drain(true);
         finish();
         for (auto& c : clients_) flushClient(c.get());  // best effort: the tail of the stream
@@ -165,9 +176,11 @@ class TraceCollector::Impl
             ::unlink(options_.listen.c_str() + 5);  // leave no stale socket file behind
     }
 
-    // Thread-safe: false while the loop is not running yet.
+    // Thread-safe: false while the loop is not running yet; true once told to quit or ended.
     bool quitIfRunning()
     {
+        std::lock_guard<std::mutex> lock(loopMutex_);
+        if (loopEnded_) return true;
         reactor::EventLoop* loop = loop_.load();
         if (loop == nullptr) return false;
         loop->quit();
@@ -674,6 +687,8 @@ class TraceCollector::Impl
     TraceBuffers& buffers_;
     TraceOptions options_;
     std::atomic<reactor::EventLoop*> loop_{nullptr};  // published by the collector thread
+    std::mutex loopMutex_;    // loop_ set or cleared vs. stop() telling the loop to quit
+    bool loopEnded_ = false;  // guarded by loopMutex_
     base::UniqueFd listenFd_;
     std::unique_ptr<TraceFileWriter> fileWriter_;  // --trace-file
     bool fileHeaderQueued_ = false;

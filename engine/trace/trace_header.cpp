@@ -99,7 +99,7 @@ std::string buildHeaderLine(server::Server& server, TraceBuffers& buffers,
                          {"reactor", base ? -1 : w % c.reactorNum}});
     json listeners = json::array();
     listeners.push_back(
-        {{"host", c.host}, {"port", server.port()}, {"fd", server.listenFd().get()}});
+        {{"host", c.host}, {"port", server.port()}, {"fd", server.boundListenFd()}});
     json connections = json::array();
     for (int64_t i = 0; i < shared.sessionCapacity(); ++i)
     {

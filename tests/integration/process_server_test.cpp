@@ -69,6 +69,11 @@ TEST(ProcessServer, ArticleScenarioByteForByte)
 
 TEST(ProcessServer, ProcessAndThreadStructureMatchesTheModel)
 {
+#if defined(__SANITIZE_THREAD__)
+    constexpr int kExtra = 1;  // TSan may run a background thread in a process (not always)
+#else
+    constexpr int kExtra = 0;
+#endif
     for (bool tracing : {false, true})
     {
         ServerProcess server({"--handler", "echo", "--worker-num", "4", "--reactor-num", "2",
@@ -76,12 +81,18 @@ TEST(ProcessServer, ProcessAndThreadStructureMatchesTheModel)
         ASSERT_TRUE(server.start());
         // 1 master with 1 + reactor_num threads (+ the trace collector when tracing),
         // 1 manager, worker_num single-threaded workers.
-        EXPECT_EQ(threadCount(server.pid()), tracing ? 4 : 3);
+        auto expectThreads = [&](pid_t pid, int want)
+        {
+            int n = threadCount(pid);
+            EXPECT_GE(n, want) << pid;
+            EXPECT_LE(n, want + kExtra) << pid;
+        };
+        expectThreads(server.pid(), tracing ? 4 : 3);
         std::vector<pid_t> managers = childrenOf(server.pid());
         ASSERT_EQ(managers.size(), 1u);
-        EXPECT_EQ(threadCount(managers[0]), 1);
+        expectThreads(managers[0], 1);
         ASSERT_TRUE(waitUntil([&] { return childrenOf(managers[0]).size() == 4; }, 3s));
-        for (pid_t w : childrenOf(managers[0])) EXPECT_EQ(threadCount(w), 1);
+        for (pid_t w : childrenOf(managers[0])) expectThreads(w, 1);
         EXPECT_EQ(server.stop(), 0);
     }
 }
