@@ -341,28 +341,6 @@ TEST_F(StepMode, SigtermWhileHeldStopsEveryProcessInTime)
     EXPECT_TRUE(waitUntil([&] { return request.done(); }, 3s));
 }
 
-// `rscope <args>` with stdout to outPath and stdin from /dev/null; returns its pid.
-pid_t spawnRscope(const std::vector<std::string>& args, const std::string& outPath)
-{
-    pid_t pid = ::fork();
-    if (pid == 0)
-    {
-        int out = ::open(outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int in = ::open("/dev/null", O_RDONLY);
-        ::dup2(out, STDOUT_FILENO);
-        ::dup2(out, STDERR_FILENO);
-        ::dup2(in, STDIN_FILENO);
-        std::vector<std::string> argv = {rscopeBinary()};
-        argv.insert(argv.end(), args.begin(), args.end());
-        std::vector<char*> cargv;
-        for (auto& a : argv) cargv.push_back(a.data());
-        cargv.push_back(nullptr);
-        ::execv(cargv[0], cargv.data());
-        ::_exit(127);
-    }
-    return pid;
-}
-
 // Its exit code, or -1 (and SIGKILLed) if it is still running after timeout.
 int waitExit(pid_t pid, std::chrono::milliseconds timeout)
 {

@@ -27,6 +27,28 @@ std::string rscopeBinary()
     return RSCOPE_BINARY;
 }
 
+pid_t spawnRscope(const std::vector<std::string>& args, const std::string& outPath)
+{
+    // Everything exec needs is built before fork: the caller may have threads.
+    std::vector<std::string> argv = {rscopeBinary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> cargv;
+    for (auto& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    pid_t pid = ::fork();
+    if (pid == 0)
+    {
+        int out = ::open(outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        int in = ::open("/dev/null", O_RDONLY);
+        ::dup2(out, STDOUT_FILENO);
+        ::dup2(out, STDERR_FILENO);
+        ::dup2(in, STDIN_FILENO);
+        ::execv(cargv[0], cargv.data());
+        ::_exit(127);
+    }
+    return pid;
+}
+
 ServerProcess::ServerProcess(std::vector<std::string> args) : args_(std::move(args)) {}
 
 ServerProcess::~ServerProcess()

@@ -108,4 +108,8 @@ bool waitUntil(const std::function<bool()>& cond, std::chrono::milliseconds time
 
 std::string rscopeBinary();
 
+// `rscope <args>` with stdout and stderr to outPath and stdin from /dev/null; returns its pid
+// (the caller reaps it).
+pid_t spawnRscope(const std::vector<std::string>& args, const std::string& outPath);
+
 }  // namespace rscope::testing

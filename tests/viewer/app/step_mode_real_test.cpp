@@ -26,29 +26,8 @@ namespace
 
 using json = nlohmann::json;
 using namespace std::chrono_literals;
+using rscope::testing::spawnRscope;
 using test::RealViewer;
-
-// `rscope <args>` with stdout and stderr to outPath; returns its pid.
-pid_t spawnRscope(const std::vector<std::string>& args, const std::string& outPath)
-{
-    std::vector<std::string> argv = {rscope::testing::rscopeBinary()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    pid_t pid = ::fork();
-    if (pid == 0)
-    {
-        int out = ::open(outPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int in = ::open("/dev/null", O_RDONLY);
-        ::dup2(out, STDOUT_FILENO);
-        ::dup2(out, STDERR_FILENO);
-        ::dup2(in, STDIN_FILENO);
-        ::execv(cargv[0], cargv.data());
-        ::_exit(127);
-    }
-    return pid;
-}
 
 // Its exit code once it exited (-2: still running).
 int exitedWith(pid_t pid)
