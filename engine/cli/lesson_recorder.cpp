@@ -8,9 +8,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "engine/trace/trace_event.h"
+#include "engine/format/line_scan.h"
+#include "engine/format/trace_event.h"
 #include "engine/tracefile/flow_tracker.h"
-#include "engine/tracefile/line_scan.h"
 #include "engine/tutorial/lesson_check.h"
 
 namespace rscope::cli

@@ -21,7 +21,7 @@
 #include "engine/base/json_depth.h"
 #include "engine/base/unique_fd.h"
 #include "engine/cli/commands.h"
-#include "engine/tracefile/trace_socket.h"
+#include "engine/format/trace_socket.h"
 
 namespace rscope::cli
 {

@@ -15,7 +15,7 @@
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
 #include "engine/base/unique_fd.h"
-#include "engine/client/step_hold_probe.h"
+#include "engine/format/step_hold_probe.h"
 #include "engine/reactor/socket_ops.h"
 
 namespace rscope::client
@@ -55,7 +55,7 @@ class Deadline
     // Called when a wait reached the deadline: true (deadline moved) while the server is held.
     bool extendIfHeld()
     {
-        if (!hasTrace_ || !traceSaysHeld(trace_, kProbeTimeoutMs)) return false;
+        if (!hasTrace_ || !tracefile::traceSaysHeld(trace_, kProbeTimeoutMs)) return false;
         atMs_ = base::monotonicMs() + timeoutMs_;
         return true;
     }

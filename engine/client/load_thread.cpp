@@ -17,16 +17,15 @@
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
 #include "engine/client/load_client.h"
+#include "engine/protocol/article_words.h"
 #include "engine/reactor/socket_ops.h"
-#include "engine/server/handlers.h"
 
 namespace rscope::client
 {
 
 namespace
 {
-// The article handler's reply prefix (engine/server/handlers.h).
-constexpr std::string_view kArticlePrefix = server::kArticleReplyPrefix;
+constexpr std::string_view kArticlePrefix = protocol::kArticleReplyPrefix;
 constexpr int kMaxEvents = 256;
 constexpr size_t kScratchBytes = 64 * 1024;
 constexpr int64_t kMsNs = 1'000'000;

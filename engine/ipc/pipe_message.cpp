@@ -1,33 +1,15 @@
-// Names of pipe message types, for logs.
+// Names of pipe message types, for logs: the trace vocabulary's (format/trace_event.h), so a log
+// line and a trace event spell a type the same way.
 #include "engine/ipc/pipe_message.h"
+
+#include "engine/format/trace_event.h"
 
 namespace rscope::ipc
 {
 
 const char* pipeTypeName(PipeType type)
 {
-    switch (type)
-    {
-        case PipeType::RecvData:
-            return "RECV_DATA";
-        case PipeType::SendData:
-            return "SEND_DATA";
-        case PipeType::Close:
-            return "CLOSE";
-        case PipeType::Connect:
-            return "CONNECT";
-        case PipeType::CloseForce:
-            return "CLOSE_FORCE";
-        case PipeType::CloseForward:
-            return "CLOSE_FORWARD";
-        case PipeType::PipeMessage:
-            return "PIPE_MESSAGE";
-        case PipeType::Incoming:
-            return "INCOMING";
-        case PipeType::Shutdown:
-            return "SHUTDOWN";
-    }
-    return "UNKNOWN";
+    return trace::pipeTypeName(static_cast<uint8_t>(type));
 }
 
 }  // namespace rscope::ipc

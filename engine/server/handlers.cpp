@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "engine/protocol/article_words.h"
 #include "engine/server/server.h"
 
 namespace rscope::server
@@ -78,7 +79,7 @@ std::string installHandler(Server& server, const std::string& spec)
             line.append(data);
             line += " \n";
             printLine(line);
-            std::string reply(kArticleReplyPrefix);
+            std::string reply(protocol::kArticleReplyPrefix);
             reply.append(data);
             s.send(session, reply);
             s.close(session);

@@ -10,10 +10,6 @@ namespace rscope::server
 
 class Server;
 
-// The seed article's reply: $serv->send($fd, 'From TcpServer Swoole: '.$data). The load client
-// (`rscope client --reply article`) expects it too.
-inline constexpr std::string_view kArticleReplyPrefix = "From TcpServer Swoole: ";
-
 // Installs the callbacks for spec ("article", "echo", "sleep:MS"); returns an error sentence
 // when the spec is unknown, "" on success.
 std::string installHandler(Server& server, const std::string& spec);

@@ -193,6 +193,58 @@ int Server::startBaseMode()
     return master.run();
 }
 
+trace::TopologySource Server::topologySource()
+{
+    // What never changes is copied now: the collector thread must not read UniqueFds that the
+    // master closes at shutdown. Pids, generations and connections are read at each header from
+    // the shared tables' atomics.
+    bool base = config_.mode == Mode::Base;
+    trace::Topology fixed;
+    trace::Topology::Settings& s = fixed.settings;
+    s.mode = modeName(config_.mode);
+    s.host = config_.host;
+    s.port = port_;
+    s.workerNum = config_.workerNum;
+    s.reactorNum = base ? 0 : config_.reactorNum;
+    s.dispatchMode = config_.dispatchMode;
+    s.protocol = config_.protocol.protocol == protocol::Protocol::Eof      ? "eof"
+                 : config_.protocol.protocol == protocol::Protocol::Length ? "length"
+                                                                           : "raw";
+    s.packageMaxLength = config_.protocol.maxLength;
+    s.maxRequest = config_.maxRequest;
+    s.heartbeatIdleTimeS = config_.heartbeatIdleTimeS;
+    s.heartbeatCheckIntervalS = config_.heartbeatCheckIntervalS;
+    for (int w = 0; w < config_.workerNum; ++w)
+        fixed.pipes.push_back({w, pipes_[w].masterEnd.get(), pipes_[w].workerEnd.get(),
+                               base ? -1 : w % config_.reactorNum});
+    fixed.listeners.push_back({config_.host, port_, boundListenFd_});
+    SharedState* shared = shared_.get();
+    return [fixed = std::move(fixed), shared, base]
+    {
+        trace::Topology t = fixed;
+        t.processes.push_back({"master", -1, shared->header().masterPid.load(), -1});
+        if (!base) t.processes.push_back({"manager", -1, shared->header().managerPid.load(), -1});
+        for (int w = 0; w < t.settings.workerNum; ++w)
+        {
+            const WorkerSlot& slot = shared->worker(w);
+            t.processes.push_back(
+                {"worker", w, slot.pid.load(), static_cast<int>(slot.generation.load())});
+        }
+        for (int64_t i = 0; i < shared->sessionCapacity(); ++i)
+        {
+            SessionSlot& slot = shared->slotOf(i);
+            int64_t session = slot.sessionId.load(std::memory_order_acquire);
+            if (session <= 0) continue;
+            in_addr addr{htonl(slot.remoteIp)};
+            char ip[INET_ADDRSTRLEN] = {};
+            ::inet_ntop(AF_INET, &addr, ip, sizeof ip);
+            t.connections.push_back({session, slot.fd.load(), slot.reactorId,
+                                     std::string(ip) + ":" + std::to_string(slot.remotePort)});
+        }
+        return t;
+    };
+}
+
 std::unique_ptr<trace::TraceCollector> Server::startTraceCollector()
 {
     if (!traceBuffers_) return nullptr;
@@ -209,7 +261,8 @@ std::unique_ptr<trace::TraceCollector> Server::startTraceCollector()
             "trace socket {} is reachable from other machines (--trace-allow-remote): "
             "anyone who connects reads payload previews{}",
             config_.traceListen, config_.traceStep ? " and can hold the server" : "");
-    auto collector = std::make_unique<trace::TraceCollector>(*this, *traceBuffers_, options);
+    auto collector =
+        std::make_unique<trace::TraceCollector>(topologySource(), *traceBuffers_, options);
     collector->start();
     return collector;
 }

@@ -16,6 +16,7 @@
 #include "engine/base/unique_fd.h"
 #include "engine/server/callbacks.h"
 #include "engine/server/server_config.h"
+#include "engine/trace/trace_header.h"
 
 namespace rscope::trace
 {
@@ -75,6 +76,8 @@ class Server
     trace::StepGate* stepGate() { return stepGate_.get(); }
     // The master's collector for the configured sinks, started; nullptr when tracing is off.
     std::unique_ptr<trace::TraceCollector> startTraceCollector();
+    // The server as the trace header describes it (trace/trace_header.h).
+    trace::TopologySource topologySource();
     std::vector<WorkerPipe>& pipes() { return pipes_; }
     base::UniqueFd& listenFd() { return listenFd_; }
     // The listening socket's fd number as bound, for the trace header: the collector thread

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/format/trace_limits.h"
 #include "engine/reactor/socket_ops.h"
-#include "engine/trace/trace_limits.h"
 
 namespace rscope::server
 {

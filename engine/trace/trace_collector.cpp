@@ -21,19 +21,18 @@
 #include "engine/base/log_rate_limit.h"
 #include "engine/base/process_globals.h"
 #include "engine/base/unique_fd.h"
+#include "engine/format/trace_json.h"
+#include "engine/format/trace_wire.h"
 #include "engine/reactor/channel.h"
 #include "engine/reactor/event_loop.h"
 #include "engine/reactor/socket_ops.h"
 #include "engine/reactor/timer.h"
-#include "engine/server/server.h"
 #include "engine/trace/client_command.h"
 #include "engine/trace/step_gate.h"
 #include "engine/trace/trace_buffers.h"
 #include "engine/trace/trace_emitter.h"
 #include "engine/trace/trace_file_writer.h"
 #include "engine/trace/trace_header.h"
-#include "engine/trace/trace_json.h"
-#include "engine/trace/trace_wire.h"
 
 namespace rscope::trace
 {
@@ -92,8 +91,8 @@ int openListener(const std::string& spec, std::string* bound)
 class TraceCollector::Impl
 {
   public:
-    Impl(server::Server& server, TraceBuffers& buffers, TraceOptions options)
-        : server_(server), buffers_(buffers), options_(std::move(options))
+    Impl(TopologySource topology, TraceBuffers& buffers, TraceOptions options)
+        : topology_(std::move(topology)), buffers_(buffers), options_(std::move(options))
     {
         actorFields_.resize(buffers.ringCount());
         actorGenerations_.assign(buffers.ringCount(), 0);
@@ -228,7 +227,7 @@ class TraceCollector::Impl
             client->channel->enableReading();
             // A late client gets the topology now, the startup events, then live events.
             raw->pending =
-                buildHeaderLine(server_, buffers_, options_, startupLines_.size(), seq_ + 1);
+                buildHeaderLine(topology_(), buffers_, options_, startupLines_.size(), seq_ + 1);
             for (const std::string& line : startupLines_) raw->pending += line;
             clients_.push_back(std::move(client));
             flushClient(raw);
@@ -638,7 +637,7 @@ class TraceCollector::Impl
     // The file's header is made when its first event is (the topology is complete by then).
     void queueFileHeader()
     {
-        fileWriter_->queue().pushText(buildHeaderLine(server_, buffers_, options_));
+        fileWriter_->queue().pushText(buildHeaderLine(topology_(), buffers_, options_));
         fileHeaderQueued_ = true;
     }
 
@@ -683,7 +682,7 @@ class TraceCollector::Impl
         fileWriter_->finish();
     }
 
-    server::Server& server_;
+    TopologySource topology_;
     TraceBuffers& buffers_;
     TraceOptions options_;
     std::atomic<reactor::EventLoop*> loop_{nullptr};  // published by the collector thread
@@ -715,8 +714,8 @@ class TraceCollector::Impl
     uint64_t seq_ = 0;
 };
 
-TraceCollector::TraceCollector(server::Server& server, TraceBuffers& buffers, TraceOptions options)
-    : impl_(std::make_unique<Impl>(server, buffers, std::move(options)))
+TraceCollector::TraceCollector(TopologySource topology, TraceBuffers& buffers, TraceOptions options)
+    : impl_(std::make_unique<Impl>(std::move(topology), buffers, std::move(options)))
 {
 }
 

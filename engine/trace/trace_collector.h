@@ -13,10 +13,7 @@
 #include <string>
 #include <thread>
 
-namespace rscope::server
-{
-class Server;
-}
+#include "engine/trace/trace_header.h"
 
 namespace rscope::trace
 {
@@ -38,7 +35,8 @@ struct TraceOptions
 class TraceCollector
 {
   public:
-    TraceCollector(server::Server& server, TraceBuffers& buffers, TraceOptions options);
+    // topology describes the server for every header line (on the collector thread).
+    TraceCollector(TopologySource topology, TraceBuffers& buffers, TraceOptions options);
     ~TraceCollector();
     TraceCollector(const TraceCollector&) = delete;
     TraceCollector& operator=(const TraceCollector&) = delete;

@@ -12,7 +12,7 @@
 #include "engine/base/clock.h"
 #include "engine/base/log.h"
 #include "engine/base/process_globals.h"
-#include "engine/trace/trace_json.h"
+#include "engine/format/trace_json.h"
 
 namespace rscope::trace
 {

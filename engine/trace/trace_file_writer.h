@@ -24,9 +24,9 @@
 
 #include "engine/base/cpu_pressure.h"
 #include "engine/base/stream_file.h"
-#include "engine/trace/event_tally.h"
+#include "engine/format/event_tally.h"
+#include "engine/format/trace_wire.h"
 #include "engine/trace/frame_queue.h"
-#include "engine/trace/trace_wire.h"
 
 namespace rscope::trace
 {

@@ -1,15 +1,12 @@
 // Header line: a snapshot of what runs now, so a late trace client can draw the topology.
 #include "engine/trace/trace_header.h"
 
-#include <arpa/inet.h>
 #include <time.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "engine/base/clock.h"
-#include "engine/server/server.h"
-#include "engine/server/shared_state.h"
 #include "engine/trace/step_gate.h"
 #include "engine/trace/trace_buffers.h"
 #include "engine/trace/trace_collector.h"
@@ -29,13 +26,6 @@ std::string wallTimeText()
     return buf;
 }
 
-const char* protocolName(protocol::Protocol p)
-{
-    return p == protocol::Protocol::Eof      ? "eof"
-           : p == protocol::Protocol::Length ? "length"
-                                             : "raw";
-}
-
 std::string threadName(const RingHeader& h)
 {
     const char* role = actorRoleName(static_cast<ActorRole>(h.role));
@@ -43,22 +33,20 @@ std::string threadName(const RingHeader& h)
 }
 }  // namespace
 
-std::string buildHeaderLine(server::Server& server, TraceBuffers& buffers,
+std::string buildHeaderLine(const Topology& topology, TraceBuffers& buffers,
                             const TraceOptions& options, uint64_t replayEvents,
                             uint64_t liveFromSeq)
 {
     using nlohmann::json;
-    const server::ServerConfig& c = server.config();
-    server::SharedState& shared = server.shared();
-    bool base = c.mode == server::Mode::Base;
-    json settings = {{"mode", server::modeName(c.mode)},
+    const Topology::Settings& c = topology.settings;
+    json settings = {{"mode", c.mode},
                      {"host", c.host},
-                     {"port", server.port()},
+                     {"port", c.port},
                      {"worker_num", c.workerNum},
-                     {"reactor_num", base ? 0 : c.reactorNum},
+                     {"reactor_num", c.reactorNum},
                      {"dispatch_mode", c.dispatchMode},
-                     {"protocol", protocolName(c.protocol.protocol)},
-                     {"package_max_length", c.protocol.maxLength},
+                     {"protocol", c.protocol},
+                     {"package_max_length", c.packageMaxLength},
                      {"max_request", c.maxRequest},
                      {"heartbeat_idle_time", c.heartbeatIdleTimeS},
                      {"heartbeat_check_interval", c.heartbeatCheckIntervalS}};
@@ -67,18 +55,11 @@ std::string buildHeaderLine(server::Server& server, TraceBuffers& buffers,
     if (options.stepGate != nullptr) settings["trace_step"] = true;
 
     json processes = json::array();
-    processes.push_back(
-        {{"role", "master"}, {"index", -1}, {"pid", shared.header().masterPid.load()}});
-    if (!base)
-        processes.push_back(
-            {{"role", "manager"}, {"index", -1}, {"pid", shared.header().managerPid.load()}});
-    for (int w = 0; w < c.workerNum; ++w)
+    for (const Topology::Process& p : topology.processes)
     {
-        const server::WorkerSlot& slot = shared.worker(w);
-        processes.push_back({{"role", "worker"},
-                             {"index", w},
-                             {"pid", slot.pid.load()},
-                             {"generation", slot.generation.load()}});
+        json process = {{"role", p.role}, {"index", p.index}, {"pid", p.pid}};
+        if (p.generation >= 0) process["generation"] = p.generation;
+        processes.push_back(std::move(process));
     }
     json threads = json::array();
     for (int i = 0; i < buffers.ringCount(); ++i)
@@ -92,28 +73,20 @@ std::string buildHeaderLine(server::Server& server, TraceBuffers& buffers,
                            {"name", threadName(h)}});
     }
     json pipes = json::array();
-    for (int w = 0; w < c.workerNum; ++w)
-        pipes.push_back({{"worker", w},
-                         {"master_fd", server.pipes()[w].masterEnd.get()},
-                         {"worker_fd", server.pipes()[w].workerEnd.get()},
-                         {"reactor", base ? -1 : w % c.reactorNum}});
+    for (const Topology::Pipe& p : topology.pipes)
+        pipes.push_back({{"worker", p.worker},
+                         {"master_fd", p.masterFd},
+                         {"worker_fd", p.workerFd},
+                         {"reactor", p.reactor}});
     json listeners = json::array();
-    listeners.push_back(
-        {{"host", c.host}, {"port", server.port()}, {"fd", server.boundListenFd()}});
+    for (const Topology::Listener& l : topology.listeners)
+        listeners.push_back({{"host", l.host}, {"port", l.port}, {"fd", l.fd}});
     json connections = json::array();
-    for (int64_t i = 0; i < shared.sessionCapacity(); ++i)
-    {
-        server::SessionSlot& slot = shared.slotOf(i);
-        int64_t session = slot.sessionId.load(std::memory_order_acquire);
-        if (session <= 0) continue;
-        in_addr addr{htonl(slot.remoteIp)};
-        char ip[INET_ADDRSTRLEN] = {};
-        ::inet_ntop(AF_INET, &addr, ip, sizeof ip);
-        connections.push_back({{"session", session},
-                               {"fd", slot.fd.load()},
-                               {"reactor", slot.reactorId},
-                               {"peer", fmt::format("{}:{}", ip, slot.remotePort)}});
-    }
+    for (const Topology::Connection& conn : topology.connections)
+        connections.push_back({{"session", conn.session},
+                               {"fd", conn.fd},
+                               {"reactor", conn.reactor},
+                               {"peer", conn.peer}});
     json header = {{"type", "header"},
                    {"format", kFormatName},
                    {"version", fmt::format("{}.{}", kFormatMajor, kFormatMinor)},

@@ -8,7 +8,7 @@
 #include <iosfwd>
 #include <string>
 
-#include "engine/tracefile/trace_types.h"
+#include "engine/format/trace_types.h"
 
 namespace rscope::tracefile
 {

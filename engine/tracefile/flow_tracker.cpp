@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "engine/tracefile/trace_types.h"
+#include "engine/format/trace_types.h"
 
 namespace rscope::tracefile
 {

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/trace/model_rules.h"
-#include "engine/tracefile/trace_types.h"
+#include "engine/format/model_rules.h"
+#include "engine/format/trace_types.h"
 
 namespace rscope::tracefile
 {

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/base/json_depth.h"
-#include "engine/tracefile/line_scan.h"
+#include "engine/format/line_scan.h"
 
 namespace rscope::tracefile
 {

@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/trace/event_tally.h"
-#include "engine/trace/trace_event.h"
-#include "engine/tracefile/trace_line_parser.h"
+#include "engine/format/event_tally.h"
+#include "engine/format/trace_event.h"
+#include "engine/format/trace_line_parser.h"
 
 namespace rscope::tracefile
 {

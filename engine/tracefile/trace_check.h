@@ -6,7 +6,7 @@
 #include <functional>
 #include <string>
 
-#include "engine/tracefile/trace_types.h"
+#include "engine/format/trace_types.h"
 
 namespace rscope::tracefile
 {

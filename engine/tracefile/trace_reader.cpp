@@ -13,8 +13,8 @@
 
 #include "engine/base/log.h"
 #include "engine/base/unique_fd.h"
-#include "engine/tracefile/line_splitter.h"
-#include "engine/tracefile/trace_line_parser.h"
+#include "engine/format/line_splitter.h"
+#include "engine/format/trace_line_parser.h"
 
 namespace rscope::tracefile
 {

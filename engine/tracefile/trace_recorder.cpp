@@ -23,10 +23,10 @@
 #include "engine/base/log.h"
 #include "engine/base/stream_file.h"
 #include "engine/base/unique_fd.h"
-#include "engine/trace/event_tally.h"
-#include "engine/trace/trace_json.h"
-#include "engine/trace/trace_wire.h"
-#include "engine/tracefile/line_splitter.h"
+#include "engine/format/event_tally.h"
+#include "engine/format/line_splitter.h"
+#include "engine/format/trace_json.h"
+#include "engine/format/trace_wire.h"
 #include "engine/tracefile/stream_tally.h"
 
 namespace rscope::tracefile

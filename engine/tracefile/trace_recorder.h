@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/tracefile/trace_socket.h"
+#include "engine/format/trace_socket.h"
 
 namespace rscope::tracefile
 {

@@ -11,7 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/tracefile/trace_types.h"
+#include "engine/format/trace_types.h"
 
 namespace rscope::tracefile
 {

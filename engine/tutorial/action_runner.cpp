@@ -18,7 +18,7 @@
 #include <fmt/format.h>
 
 #include "engine/base/clock.h"
-#include "engine/client/step_hold_probe.h"
+#include "engine/format/step_hold_probe.h"
 #include "engine/tutorial/child_process.h"
 #include "engine/tutorial/lesson_runner.h"
 
@@ -84,7 +84,7 @@ constexpr int kHeldProbeMs = 1000;
 // then starts over, since a held server answers only as the learner steps it.
 bool heldNow(const sockaddr_in* trace)
 {
-    return trace != nullptr && client::traceSaysHeld(*trace, kHeldProbeMs);
+    return trace != nullptr && tracefile::traceSaysHeld(*trace, kHeldProbeMs);
 }
 
 bool sendAll(int fd, const char* data, size_t size, const sockaddr_in* trace = nullptr)

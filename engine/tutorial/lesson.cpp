@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/base/json_depth.h"
-#include "engine/trace/trace_event.h"
+#include "engine/format/trace_event.h"
 
 namespace rscope::tutorial
 {

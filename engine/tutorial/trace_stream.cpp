@@ -2,8 +2,6 @@
 // see a few hundred events, so a DOM per line is cheap enough and keeps the code plain).
 #include "engine/tutorial/trace_stream.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "engine/base/json_depth.h"
+#include "engine/format/trace_socket.h"
 
 namespace rscope::tutorial
 {
@@ -84,36 +83,6 @@ bool parseEventLine(std::string_view line, StreamEvent& out)
     return true;
 }
 
-int connectTcp(const std::string& address, int timeoutMs, std::string& error)
-{
-    size_t colon = address.rfind(':');
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    int port = colon == std::string::npos ? 0 : std::atoi(address.c_str() + colon + 1);
-    if (colon == std::string::npos || port <= 0 || port > 65535 ||
-        ::inet_pton(AF_INET, address.substr(0, colon).c_str(), &addr.sin_addr) != 1)
-    {
-        error = fmt::format("{}: not an IPv4 HOST:PORT", address);
-        return -1;
-    }
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-    {
-        error = fmt::format("socket: {}", std::strerror(errno));
-        return -1;
-    }
-    timeval tv{timeoutMs / 1000, (timeoutMs % 1000) * 1000};
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) < 0)
-    {
-        error = fmt::format("connect({}): {}", address, std::strerror(errno));
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 TraceStream::~TraceStream()
 {
     close();
@@ -131,7 +100,8 @@ bool TraceStream::connect(const std::string& address, int timeoutMs, std::string
     close();
     hasHeader_ = false;
     workerPids_.clear();
-    fd_ = connectTcp(address, timeoutMs, error);
+    // The one trace-socket client of the format library: HOST:PORT (IPv4 or [IPv6]), unix:PATH.
+    fd_ = tracefile::connectTraceSocket(address, timeoutMs, &error);
     return fd_ >= 0;
 }
 

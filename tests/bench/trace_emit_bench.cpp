@@ -7,9 +7,9 @@
 
 #include <benchmark/benchmark.h>
 
+#include "engine/format/trace_json.h"
 #include "engine/trace/trace_buffers.h"
 #include "engine/trace/trace_emitter.h"
-#include "engine/trace/trace_json.h"
 
 namespace
 {

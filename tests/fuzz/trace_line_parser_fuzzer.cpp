@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "engine/tracefile/line_splitter.h"
-#include "engine/tracefile/trace_line_parser.h"
+#include "engine/format/line_splitter.h"
+#include "engine/format/trace_line_parser.h"
 
 namespace
 {

@@ -1,13 +1,13 @@
 // Fuzzes the viewer's LineParser and its header decoder (simdjson) one line at a time, as the
 // file reader and the live source call it. Checks that nothing throws and that what it accepts is
-// within the limits the views size their tables from (engine/trace/trace_limits.h).
+// within the limits the views size their tables from (engine/format/trace_limits.h).
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
 
-#include "engine/trace/trace_limits.h"
+#include "engine/format/trace_limits.h"
 #include "viewer/model/line_parser.h"
 
 namespace

@@ -11,7 +11,7 @@
 #include <fstream>
 #include <system_error>
 
-#include "engine/trace/trace_event.h"
+#include "engine/format/trace_event.h"
 
 namespace rscope::viewer
 {

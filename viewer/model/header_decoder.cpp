@@ -5,7 +5,7 @@
 #include <charconv>
 #include <string>
 
-#include "engine/trace/trace_limits.h"
+#include "engine/format/trace_limits.h"
 
 namespace rscope::viewer
 {

@@ -3,11 +3,9 @@
 // decoded lines and their strings are reused instead of allocated per line.
 #include "viewer/model/live_source.h"
 
-#include <netdb.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,6 +15,7 @@
 #include <exception>
 
 #include "engine/base/unique_fd.h"
+#include "engine/format/trace_socket.h"
 #include "viewer/model/trace_store.h"
 
 namespace rscope::viewer
@@ -34,60 +33,6 @@ std::string errnoText(int savedErrno)
 {
     char buf[128];
     return ::strerror_r(savedErrno, buf, sizeof buf);  // GNU strerror_r: thread-safe
-}
-
-struct Endpoint
-{
-    sockaddr_storage addr{};
-    socklen_t len = 0;
-};
-
-// "unix:PATH" (a leading '@' is Linux's abstract namespace), "HOST:PORT", ":PORT" or "PORT"
-// (loopback). False with `error` set.
-bool resolve(const std::string& address, Endpoint& ep, std::string& error)
-{
-    if (address.rfind("unix:", 0) == 0)
-    {
-        std::string path = address.substr(5);
-        auto* un = reinterpret_cast<sockaddr_un*>(&ep.addr);
-        un->sun_family = AF_UNIX;
-        if (path.empty() || path.size() >= sizeof un->sun_path)
-        {
-            error = address + ": a unix socket path must be 1 to " +
-                    std::to_string(sizeof un->sun_path - 1) + " bytes";
-            return false;
-        }
-        std::memcpy(un->sun_path, path.data(), path.size());
-        bool abstract = path[0] == '@';
-        if (abstract) un->sun_path[0] = '\0';
-        ep.len = static_cast<socklen_t>(offsetof(sockaddr_un, sun_path) + path.size() +
-                                        (abstract ? 0 : 1));
-        return true;
-    }
-    size_t colon = address.rfind(':');
-    std::string host = colon == std::string::npos ? "" : address.substr(0, colon);
-    std::string port = colon == std::string::npos ? address : address.substr(colon + 1);
-    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-        host = host.substr(1, host.size() - 2);
-    if (host.empty()) host = "127.0.0.1";
-    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos)
-    {
-        error = address + ": the address must be HOST:PORT or unix:PATH";
-        return false;
-    }
-    addrinfo hints{};
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_NUMERICSERV;
-    addrinfo* found = nullptr;
-    if (int rc = ::getaddrinfo(host.c_str(), port.c_str(), &hints, &found); rc != 0)
-    {
-        error = address + ": " + ::gai_strerror(rc);
-        return false;
-    }
-    std::memcpy(&ep.addr, found->ai_addr, found->ai_addrlen);
-    ep.len = found->ai_addrlen;
-    ::freeaddrinfo(found);
-    return true;
 }
 
 // Waits for `events` on `fd` or for the wake eventfd: 1 ready, 0 timeout, -1 woken (stop).
@@ -252,37 +197,13 @@ void LiveSource::runConnections()
             retryMs = std::min(retryMs * 2, kMaxRetryMs);
         }
 
-        Endpoint ep;
         std::string error;
-        if (!resolve(address_, ep, error))
-        {
-            setLastError(error + "; retrying");
-            status_.store(LiveStatus::Retrying);
-            continue;
-        }
-        base::UniqueFd sock(
-            ::socket(ep.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+        int fd = tracefile::connectTraceSocket(address_, kConnectTimeoutMs, &error, wakeFd_);
+        if (fd == tracefile::kConnectWoken) return;  // stop()
+        base::UniqueFd sock(fd);
         if (!sock.valid())
         {
-            setLastError("socket: " + errnoText(errno) + "; retrying");
-            status_.store(LiveStatus::Retrying);
-            continue;
-        }
-        int rc = ::connect(sock.get(), reinterpret_cast<sockaddr*>(&ep.addr), ep.len);
-        int connectErrno = rc < 0 ? errno : 0;
-        if (rc < 0 && connectErrno == EINPROGRESS)
-        {
-            int ready = waitFor(sock.get(), POLLOUT, wakeFd_, kConnectTimeoutMs);
-            if (ready < 0) return;
-            int soError = ready == 0 ? ETIMEDOUT : 0;
-            socklen_t soLen = sizeof soError;
-            if (ready > 0) ::getsockopt(sock.get(), SOL_SOCKET, SO_ERROR, &soError, &soLen);
-            connectErrno = soError;
-        }
-        if (connectErrno != 0)
-        {
-            setLastError("connect(" + address_ + "): " + errnoText(connectErrno) +
-                         "; retrying in " + std::to_string(retryMs) + " ms");
+            setLastError(error + "; retrying in " + std::to_string(retryMs) + " ms");
             status_.store(LiveStatus::Retrying);
             continue;
         }

@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-#include "engine/trace/model_rules.h"
+#include "engine/format/model_rules.h"
 
 namespace rscope::viewer
 {

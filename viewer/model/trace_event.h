@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/trace/trace_event.h"
+#include "engine/format/trace_event.h"
 
 namespace rscope::viewer
 {

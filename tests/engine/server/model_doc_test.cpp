@@ -12,7 +12,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/trace/trace_event.h"
+#include "engine/format/trace_event.h"
 
 namespace rscope
 {

@@ -25,9 +25,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/format/trace_json.h"
+#include "engine/format/trace_wire.h"
 #include "engine/trace/trace_emitter.h"
-#include "engine/trace/trace_json.h"
-#include "engine/trace/trace_wire.h"
 
 namespace rscope::trace
 {

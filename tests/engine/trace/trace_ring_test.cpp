@@ -11,10 +11,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "engine/trace/open_flows.h"
+#include "engine/format/open_flows.h"
+#include "engine/format/trace_json.h"
 #include "engine/trace/trace_buffers.h"
 #include "engine/trace/trace_emitter.h"
-#include "engine/trace/trace_json.h"
 
 namespace rscope::trace
 {

@@ -10,8 +10,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "engine/trace/trace_event.h"
-#include "engine/tracefile/trace_types.h"
+#include "engine/format/trace_event.h"
+#include "engine/format/trace_types.h"
 
 namespace rscope::tracefile::testing
 {

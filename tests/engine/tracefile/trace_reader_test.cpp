@@ -7,8 +7,8 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/tracefile/line_splitter.h"
-#include "engine/tracefile/trace_line_parser.h"
+#include "engine/format/line_splitter.h"
+#include "engine/format/trace_line_parser.h"
 #include "tests/engine/tracefile/trace_builder.h"
 
 namespace rscope::tracefile

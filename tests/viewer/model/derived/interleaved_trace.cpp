@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "engine/trace/trace_event.h"
+#include "engine/format/trace_event.h"
 
 namespace rscope::viewer::test
 {

@@ -17,8 +17,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/trace/trace_event.h"
-#include "engine/trace/trace_json.h"
+#include "engine/format/trace_event.h"
+#include "engine/format/trace_json.h"
 
 namespace rscope::trace
 {

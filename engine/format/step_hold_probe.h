@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-namespace rscope::client
+namespace rscope::tracefile
 {
 
 inline long long probeNowMs()
@@ -72,4 +72,4 @@ inline bool traceSaysHeld(const sockaddr_in& trace, int timeoutMs)
     return held;
 }
 
-}  // namespace rscope::client
+}  // namespace rscope::tracefile

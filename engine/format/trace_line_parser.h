@@ -8,8 +8,8 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "engine/tracefile/event_schema.h"
-#include "engine/tracefile/trace_types.h"
+#include "engine/format/event_schema.h"
+#include "engine/format/trace_types.h"
 
 namespace rscope::tracefile
 {

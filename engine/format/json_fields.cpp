@@ -1,5 +1,5 @@
 // Typed JSON field lookups shared by the header and event schema checks.
-#include "engine/tracefile/json_fields.h"
+#include "engine/format/json_fields.h"
 
 #include <cstdint>
 #include <limits>

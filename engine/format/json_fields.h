@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "engine/tracefile/event_schema.h"
+#include "engine/format/event_schema.h"
 
 namespace rscope::tracefile
 {

@@ -1,5 +1,5 @@
 // Small helpers of the reader-side trace types: problem text, actor labels, arg access.
-#include "engine/tracefile/trace_types.h"
+#include "engine/format/trace_types.h"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 // TraceLineParser: JSON per line, then the rules that span lines. No exception leaves parseLine:
 // nlohmann's are turned into problems at this boundary.
-#include "engine/tracefile/trace_line_parser.h"
+#include "engine/format/trace_line_parser.h"
 
 #include <algorithm>
 #include <exception>
@@ -9,7 +9,7 @@
 
 #include "engine/base/json_depth.h"
 #include "engine/base/log.h"
-#include "engine/tracefile/line_splitter.h"
+#include "engine/format/line_splitter.h"
 
 namespace rscope::tracefile
 {

@@ -4,8 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "engine/tracefile/event_schema.h"
-#include "engine/tracefile/json_fields.h"
+#include "engine/format/event_schema.h"
+#include "engine/format/json_fields.h"
 
 namespace rscope::tracefile
 {

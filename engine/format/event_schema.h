@@ -1,5 +1,5 @@
 // Schema checks of single trace lines: header, event envelope, event args (from the kind table
-// in engine/trace/trace_event.cpp) and trace_end. Pure functions, no state, any thread.
+// in engine/format/trace_event.cpp) and trace_end. Pure functions, no state, any thread.
 #pragma once
 
 #include <string>
@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/tracefile/trace_types.h"
+#include "engine/format/trace_types.h"
 
 namespace rscope::tracefile
 {

@@ -1,5 +1,5 @@
 // scanLineFields: top-level fields only, nested look-alikes ignored, broken lines refused.
-#include "engine/tracefile/line_scan.h"
+#include "engine/format/line_scan.h"
 
 #include <filesystem>
 #include <fstream>

@@ -1,5 +1,5 @@
 // Binary frames: encoding for the collector, decoding for the recorder (trace_wire.h).
-#include "engine/trace/trace_wire.h"
+#include "engine/format/trace_wire.h"
 
 #include <cstring>
 

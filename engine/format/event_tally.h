@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/trace/open_flows.h"
-#include "engine/trace/trace_event.h"
+#include "engine/format/open_flows.h"
+#include "engine/format/trace_event.h"
 
 namespace rscope::trace
 {

@@ -1,6 +1,6 @@
 // scanLineFields: a one-pass scanner over the top level of a JSON object; nested values are
 // skipped by depth, strings by their escapes.
-#include "engine/tracefile/line_scan.h"
+#include "engine/format/line_scan.h"
 
 #include <charconv>
 #include <cstring>

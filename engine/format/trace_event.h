@@ -164,6 +164,11 @@ enum class Direction : uint8_t
 };
 const char* directionName(uint8_t d);
 
+// The name a pipe message type has in traces and logs ("RECV_DATA", "INCOMING" ...), by its
+// value on the wire (ipc::PipeType, swoole's ServerEventType numbers); "UNKNOWN" for others.
+// The vocabulary lives here so that readers of traces need not link the pipes.
+const char* pipeTypeName(uint8_t wireValue);
+
 // The swoole 1.8 function of one event: the kind's historicFn, except for the pipe kinds
 // (pipe_write, pipe_full, pipe_drain), whose function is the sender's, chosen by `direction`
 // (their args.direction): reactor -> worker swReactorThread_send2worker, worker -> reactor

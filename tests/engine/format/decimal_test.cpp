@@ -1,5 +1,5 @@
 // writeDecimal against std::to_string: every digit count, both ends of both types, random values.
-#include "engine/trace/decimal.h"
+#include "engine/format/decimal.h"
 
 #include <cstring>
 #include <limits>

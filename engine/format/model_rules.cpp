@@ -1,6 +1,6 @@
 // ModelRules: replays a trace's sessions against the ownership and dispatch rules of the process
 // model, keyed by session id (fds repeat, session ids never do).
-#include "engine/trace/model_rules.h"
+#include "engine/format/model_rules.h"
 
 #include <cstdio>
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "engine/trace/trace_event.h"
+#include "engine/format/trace_event.h"
 
 namespace rscope::trace
 {

@@ -1,5 +1,5 @@
-// connectTraceSocket: resolve "host:port" or "unix:PATH", connect with a timeout.
-#include "engine/tracefile/trace_socket.h"
+// The trace-socket client: resolve an address, connect with a timeout (trace_socket.h).
+#include "engine/format/trace_socket.h"
 
 #include <netdb.h>
 #include <poll.h>
@@ -19,11 +19,10 @@
 namespace rscope::tracefile
 {
 
-namespace
+bool resolveTraceAddress(const std::string& address, sockaddr_storage* addr, socklen_t* len,
+                         std::string* error)
 {
-// Fills *addr for "unix:PATH" or "host:port"; false with *error set.
-bool resolve(const std::string& address, sockaddr_storage* addr, socklen_t* len, std::string* error)
-{
+    *addr = sockaddr_storage{};
     if (address.rfind("unix:", 0) == 0)
     {
         std::string path = address.substr(5);
@@ -43,15 +42,18 @@ bool resolve(const std::string& address, sockaddr_storage* addr, socklen_t* len,
         return true;
     }
     size_t colon = address.rfind(':');
-    if (colon == std::string::npos || colon + 1 == address.size())
-    {
-        *error = fmt::format("{}: the address must be HOST:PORT or unix:PATH", address);
-        return false;
-    }
-    std::string host = address.substr(0, colon);
-    std::string port = address.substr(colon + 1);
+    std::string host = colon == std::string::npos ? "" : address.substr(0, colon);
+    std::string port = colon == std::string::npos ? address : address.substr(colon + 1);
     if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
         host = host.substr(1, host.size() - 2);
+    if (host.empty()) host = "127.0.0.1";  // ":9600" and "9600" mean this machine
+    if (port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos)
+    {
+        *error = fmt::format(
+            "{}: the address must be HOST:PORT or unix:PATH (PORT alone: 127.0.0.1)", address);
+        return false;
+    }
     addrinfo hints{};
     hints.ai_socktype = SOCK_STREAM;
     hints.ai_flags = AI_NUMERICSERV;
@@ -66,13 +68,12 @@ bool resolve(const std::string& address, sockaddr_storage* addr, socklen_t* len,
     ::freeaddrinfo(found);
     return true;
 }
-}  // namespace
 
-int connectTraceSocket(const std::string& address, int timeoutMs, std::string* error)
+int connectTraceSocket(const std::string& address, int timeoutMs, std::string* error, int wakeFd)
 {
     sockaddr_storage addr{};
     socklen_t len = 0;
-    if (!resolve(address, &addr, &len, error)) return -1;
+    if (!resolveTraceAddress(address, &addr, &len, error)) return -1;
     base::UniqueFd fd(::socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
     if (!fd.valid())
     {
@@ -82,10 +83,11 @@ int connectTraceSocket(const std::string& address, int timeoutMs, std::string* e
     int rc = ::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), len);
     if (rc < 0 && errno == EINPROGRESS)
     {
-        pollfd p{fd.get(), POLLOUT, 0};
+        pollfd p[2] = {{fd.get(), POLLOUT, 0}, {wakeFd, POLLIN, 0}};
         int n;
-        do n = ::poll(&p, 1, timeoutMs);
+        do n = ::poll(p, wakeFd >= 0 ? 2 : 1, timeoutMs);
         while (n < 0 && errno == EINTR);
+        if (n > 0 && wakeFd >= 0 && p[1].revents != 0) return kConnectWoken;
         if (n == 0)
         {
             *error = fmt::format("connect({}): no answer within {} ms", address, timeoutMs);

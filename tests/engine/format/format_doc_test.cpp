@@ -9,8 +9,8 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/tracefile/event_schema.h"
-#include "engine/tracefile/trace_line_parser.h"
+#include "engine/format/event_schema.h"
+#include "engine/format/trace_line_parser.h"
 #include "tests/engine/tracefile/trace_builder.h"
 
 namespace rscope::tracefile

@@ -1,5 +1,5 @@
 // traceEndLine: the one place the trace_end line is written (see event_tally.h).
-#include "engine/trace/event_tally.h"
+#include "engine/format/event_tally.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>

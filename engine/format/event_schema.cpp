@@ -1,6 +1,6 @@
 // Schema checks of event and trace_end lines. Envelope fields follow traces/FORMAT.md; event
 // args come from the kind table (kindInfo), never from a copy of it.
-#include "engine/tracefile/event_schema.h"
+#include "engine/format/event_schema.h"
 
 #include <cstdint>
 #include <cstdio>
@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
-#include "engine/ipc/pipe_message.h"
-#include "engine/tracefile/json_fields.h"
+#include "engine/format/json_fields.h"
+#include "engine/format/trace_event.h"
 
 namespace rscope::tracefile
 {
@@ -33,7 +33,7 @@ bool inNameTable(const char* (*nameOf)(uint8_t), const std::string& text)
 bool isPipeTypeName(const std::string& text)
 {
     for (unsigned i = 0; i < 256; ++i)
-        if (text == ipc::pipeTypeName(static_cast<ipc::PipeType>(i))) return text != "UNKNOWN";
+        if (text == trace::pipeTypeName(static_cast<uint8_t>(i))) return text != "UNKNOWN";
     return false;
 }
 

@@ -1,14 +1,13 @@
 // JSON Lines writer for trace events: per-kind fragments built once, then memcpy and integer
 // formatting per line. Output is byte-identical to what a DOM serialiser would print in order.
-#include "engine/trace/trace_json.h"
+#include "engine/format/trace_json.h"
 
 #include <algorithm>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "engine/ipc/pipe_message.h"
-#include "engine/trace/decimal.h"
+#include "engine/format/decimal.h"
 
 namespace rscope::trace
 {
@@ -184,7 +183,7 @@ const Padded<48>& quotedName(uint8_t v)
 }
 const char* pipeTypeNameOf(uint8_t v)
 {
-    return ipc::pipeTypeName(static_cast<ipc::PipeType>(v));
+    return pipeTypeName(v);
 }
 
 char* putArg(char* p, const ArgInfo& arg, int64_t v)

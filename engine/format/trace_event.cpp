@@ -1,6 +1,6 @@
 // The kind table: JSON name, historic swoole 1.8 function, and named args of every event kind.
 // It drives the serializer, the format checker and traces/FORMAT.md.
-#include "engine/trace/trace_event.h"
+#include "engine/format/trace_event.h"
 
 #include <array>
 #include <cstring>
@@ -250,6 +250,33 @@ const char* directionName(uint8_t d)
 const char* phaseName(uint8_t phase)
 {
     return pick(kPhases, phase);
+}
+
+const char* pipeTypeName(uint8_t wireValue)
+{
+    switch (wireValue)
+    {
+        case 0:
+            return "RECV_DATA";
+        case 2:
+            return "SEND_DATA";
+        case 4:
+            return "CLOSE";
+        case 5:
+            return "CONNECT";
+        case 6:
+            return "CLOSE_FORCE";
+        case 7:
+            return "CLOSE_FORWARD";
+        case 10:
+            return "PIPE_MESSAGE";
+        case 15:
+            return "INCOMING";
+        case 16:
+            return "SHUTDOWN";
+        default:
+            return "UNKNOWN";
+    }
 }
 
 }  // namespace rscope::trace
