@@ -25,8 +25,6 @@ class PipeReader
     // Returns the number read, or -errno (never -EAGAIN: an empty pipe reads 0).
     int readFrom(int fd, MessageSink& sink, int maxDatagrams);
 
-    const MessageAssembler& assembler() const { return assembler_; }
-
   private:
     static constexpr int kBatch = 16;
     std::unique_ptr<char[]> buffers_;  // kBatch datagrams of kMaxDatagramBytes

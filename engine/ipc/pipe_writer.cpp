@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <iterator>
 
 #include "engine/base/log.h"
 #include "engine/base/log_rate_limit.h"
@@ -34,23 +35,60 @@ int PipeWriter::sendDatagram(const PipeHeader& head, const char* data, size_t le
     for (;;)
     {
         ssize_t n = ::sendmsg(fd_, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (n >= 0)
-        {
-            ++datagramsSent_;
-            return 0;
-        }
+        if (n >= 0) return 0;
         if (errno == EINTR) continue;
         return -errno;
     }
 }
 
-void PipeWriter::enqueue(const PipeHeader& head, const char* data, size_t len)
+namespace
+{
+std::string makeDatagram(const PipeHeader& head, const char* data, size_t len)
 {
     std::string datagram(sizeof head + len, '\0');
     std::memcpy(datagram.data(), &head, sizeof head);
     if (len > 0) std::memcpy(datagram.data() + sizeof head, data, len);
+    return datagram;
+}
+}  // namespace
+
+void PipeWriter::enqueue(const PipeHeader& head, const char* data, size_t len)
+{
+    std::string datagram = makeDatagram(head, data, len);
     queuedBytes_ += datagram.size();
     queue_.push_back(std::move(datagram));
+}
+
+// The kernel refused the size of the queued datagram at the head: it becomes kSmallChunkPayload
+// datagrams in its place, as write() would have sent it, so nothing is dropped and the order
+// holds. A whole message becomes a train (same msgId, len the whole payload, BEGIN .. END);
+// a chunk of a train becomes several chunks, the first keeping its BEGIN and the last its END,
+// which the assembler joins the same way.
+void PipeWriter::rechunkQueueFront()
+{
+    std::string big = std::move(queue_.front());
+    queue_.pop_front();
+    queuedBytes_ -= big.size();
+    PipeHeader head;
+    std::memcpy(&head, big.data(), sizeof head);
+    uint8_t edges =
+        (head.flags & kFlagChunk) ? head.flags & (kFlagBegin | kFlagEnd) : (kFlagBegin | kFlagEnd);
+    const char* data = big.data() + sizeof head;
+    size_t len = big.size() - sizeof head;
+    std::vector<std::string> pieces;
+    pieces.reserve((len + kSmallChunkPayload - 1) / kSmallChunkPayload);
+    for (size_t off = 0; off < len; off += kSmallChunkPayload)
+    {
+        size_t n = len - off < kSmallChunkPayload ? len - off : kSmallChunkPayload;
+        head.flags = kFlagChunk;
+        if (off == 0) head.flags |= edges & kFlagBegin;
+        if (off + n == len) head.flags |= edges & kFlagEnd;
+        pieces.push_back(makeDatagram(head, data + off, n));
+        queuedBytes_ += pieces.back().size();
+    }
+    queue_.insert(queue_.begin(), std::make_move_iterator(pieces.begin()),
+                  std::make_move_iterator(pieces.end()));
+    maxChunk_ = kSmallChunkPayload;  // later messages too, as write() does
 }
 
 namespace
@@ -126,7 +164,6 @@ void PipeWriter::flushBatch()
             if (n > 0)
             {
                 sent += static_cast<size_t>(n);
-                datagramsSent_ += static_cast<uint64_t>(n);
                 continue;
             }
             if (n < 0 && errno == EINTR) continue;
@@ -228,11 +265,19 @@ bool PipeWriter::flush()
         const std::string& datagram = queue_.front();
         PipeHeader head;
         std::memcpy(&head, datagram.data(), sizeof head);
-        int rc = sendDatagram(head, datagram.data() + sizeof head, datagram.size() - sizeof head);
-        if (rc == -EAGAIN) return false;
+        size_t len = datagram.size() - sizeof head;
+        int rc = sendDatagram(head, datagram.data() + sizeof head, len);
         if (rc < 0)
+        {
+            if (rc == -EAGAIN) return false;
+            if ((rc == -EMSGSIZE || rc == -ENOBUFS) && len > kSmallChunkPayload)
+            {
+                rechunkQueueFront();
+                continue;
+            }
             RS_ERROR_LIMITED("sendmsg(pipe fd {}): {}; queued datagram dropped", fd_,
                              base::errnoText(rc));
+        }
         queuedBytes_ -= datagram.size();
         queue_.pop_front();
     }

@@ -31,7 +31,8 @@ class PipeWriter
     // Sends header + payload (chunked when large). Returns 0 when all left now, 1 when some is
     // queued, -errno when the pipe is broken (the message is then dropped and logged).
     int write(const PipeHeader& head, const char* payload, size_t len);
-    // Called when the fd is writable. Returns true once the queue is empty.
+    // Called when the fd is writable. Returns true once the queue is empty. A queued datagram
+    // the kernel refuses as too big (EMSGSIZE/ENOBUFS) is re-sent in kSmallChunkPayload chunks.
     bool flush();
 
     // Batching: small messages are collected and sent with one sendmmsg by flushBatch(), which
@@ -49,15 +50,14 @@ class PipeWriter
         traceDirection_ = direction;
     }
 
-    int fd() const { return fd_; }
     size_t queuedBytes() const { return queuedBytes_; }
     size_t queuedDatagrams() const { return queue_.size(); }
-    uint64_t datagramsSent() const { return datagramsSent_; }
 
   private:
     // -errno, 0 sent, or -EAGAIN.
     int sendDatagram(const PipeHeader& head, const char* data, size_t len);
     void enqueue(const PipeHeader& head, const char* data, size_t len);
+    void rechunkQueueFront();
     void addToBatch(const PipeHeader& head, const char* data, size_t len);
     void traceQueueChange(bool full);
 
@@ -67,7 +67,6 @@ class PipeWriter
     size_t maxChunk_ = kMaxChunkPayload;
     std::deque<std::string> queue_;  // whole datagrams (header + chunk), oldest first
     size_t queuedBytes_ = 0;
-    uint64_t datagramsSent_ = 0;
     int tracePipe_ = -1;
     uint8_t traceDirection_ = 0;
     std::vector<PipeWriter*>* dirty_ = nullptr;  // non-null when batching

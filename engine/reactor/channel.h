@@ -35,11 +35,7 @@ class Channel
     void remove();
 
     bool isWriting() const { return events_ & kWrite; }
-    bool isReading() const { return events_ & kRead; }
-    bool isRegistered() const { return registered_; }
     int fd() const { return fd_; }
-    uint32_t events() const { return events_; }
-    EventLoop* ownerLoop() const { return loop_; }
 
     // Called by the loop with the ready mask from epoll.
     void handleEvents(uint32_t ready);

@@ -1,4 +1,4 @@
-// EventLoop: the epoll loop (level-triggered), eventfd wakeup and cross-thread functors.
+// EventLoop: the epoll loop (level-triggered), eventfd wakeup and after-events functors.
 #include "engine/reactor/event_loop.h"
 
 #include <pthread.h>
@@ -97,7 +97,10 @@ void EventLoop::loop()
     while (!quit_.load(std::memory_order_relaxed))
     {
         if (beforeSleep_) beforeSleep_();
-        int n = ::epoll_wait(epollFd_.get(), events, kMaxEvents, -1);
+        // Work scheduled by the hook or by the previous round of after-events must not wait
+        // for an unrelated event: poll instead of sleeping, then run it below.
+        int timeoutMs = afterEvents_.empty() ? -1 : 0;
+        int n = ::epoll_wait(epollFd_.get(), events, kMaxEvents, timeoutMs);
         if (n < 0)
         {
             if (errno == EINTR) continue;
@@ -111,52 +114,25 @@ void EventLoop::loop()
         }
         dispatching_ = false;
         if (!afterEvents_.empty()) runAfterEventsNow();
-        if (hasPending_.load(std::memory_order_acquire)) runPending();
     }
-    runPending();
-    runAfterEventsNow();
+    // Owners destroyed through runAfterEvents must be destroyed before loop() returns, also
+    // those scheduled by the last round.
+    while (!afterEvents_.empty()) runAfterEventsNow();
 }
 
 void EventLoop::runAfterEventsNow()
 {
-    // Callbacks may add more; index loop instead of iterators.
-    for (size_t i = 0; i < afterEvents_.size(); ++i) afterEvents_[i]();
-    afterEvents_.clear();
+    // A functor may call runAfterEvents: that grows afterEvents_, never the vector it runs
+    // from. What it adds runs in the next round.
+    runningAfterEvents_.swap(afterEvents_);
+    for (Functor& fn : runningAfterEvents_) fn();
+    runningAfterEvents_.clear();
 }
 
 void EventLoop::quit()
 {
     quit_.store(true);
     if (!isInLoopThread()) wakeup();
-}
-
-void EventLoop::runInLoop(Functor fn)
-{
-    if (isInLoopThread())
-        fn();
-    else
-        queueInLoop(std::move(fn));
-}
-
-void EventLoop::queueInLoop(Functor fn)
-{
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        pending_.push_back(std::move(fn));
-    }
-    hasPending_.store(true, std::memory_order_release);
-    wakeup();
-}
-
-void EventLoop::runPending()
-{
-    std::vector<Functor> todo;
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        todo.swap(pending_);
-        hasPending_.store(false, std::memory_order_relaxed);
-    }
-    for (auto& fn : todo) fn();
 }
 
 void EventLoop::wakeup()

@@ -1,13 +1,12 @@
-// EventLoop: one epoll loop per thread, with an eventfd wakeup for quit() and runInLoop().
-// Owner: the thread that constructed it. Thread-safety: quit/runInLoop/queueInLoop from any
-// thread; everything else on the loop thread (checked by assertInLoopThread).
+// EventLoop: one epoll loop per thread, with an eventfd wakeup for quit() from other threads.
+// Owner: the thread that constructed it. Thread-safety: quit/quitting from any thread;
+// everything else on the loop thread (checked by assertInLoopThread).
 #pragma once
 
 #include <sys/types.h>
 
 #include <atomic>
 #include <functional>
-#include <mutex>
 #include <vector>
 
 #include "engine/base/unique_fd.h"
@@ -35,13 +34,10 @@ class EventLoop
     // True while the loop hands a batch of ready events to their channels (loop thread only).
     bool dispatching() const { return dispatching_; }
 
-    // Runs fn on the loop thread: now if already there, else at the next wakeup.
-    void runInLoop(Functor fn);
-    void queueInLoop(Functor fn);
-
     // Runs fn after the current batch of ready events (loop thread only). Objects that own a
     // Channel are destroyed through this, so a later event of the same batch never sees freed
-    // memory.
+    // memory. Added while no batch is dispatched (from the before-sleep hook, or from another
+    // such functor), fn runs after the next wait, which then does not block.
     void runAfterEvents(Functor fn) { afterEvents_.push_back(std::move(fn)); }
 
     // Called once per iteration before epoll_wait (redis' beforeSleep): flush pending writes.
@@ -64,7 +60,6 @@ class EventLoop
   private:
     void wakeup();
     void handleWakeup();
-    void runPending();
     void runAfterEventsNow();
 
     pid_t threadId_;
@@ -75,9 +70,10 @@ class EventLoop
     Functor beforeSleep_;
     bool dispatching_ = false;          // loop thread only
     std::vector<Functor> afterEvents_;  // loop thread only
-    std::mutex mutex_;
-    std::vector<Functor> pending_;  // guarded by mutex_
-    std::atomic<bool> hasPending_{false};
+    // The round runAfterEventsNow is running, swapped out of afterEvents_ so that functors
+    // scheduled meanwhile never move the running ones (muduo's doPendingFunctors). A member,
+    // not a local: both vectors keep their capacity, no allocation per round. Loop thread only.
+    std::vector<Functor> runningAfterEvents_;
 };
 
 }  // namespace rscope::reactor

@@ -175,13 +175,6 @@ void blockServerSignals()
     ::signal(SIGPIPE, SIG_IGN);
 }
 
-void unblockAllSignals()
-{
-    sigset_t set;
-    sigemptyset(&set);
-    ::pthread_sigmask(SIG_SETMASK, &set, nullptr);
-}
-
 void dieWithErrno(const char* call, const std::string& object, int err)
 {
     RS_ERROR("{}({}): {}; exiting", call, object, base::errnoText(err));

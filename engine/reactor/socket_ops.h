@@ -41,7 +41,6 @@ int setBufferSizes(int fd, int bytes);  // SO_SNDBUF + SO_RCVBUF; -errno on fail
 
 // Blocks all signals the server handles through signalfd (call before creating threads).
 void blockServerSignals();
-void unblockAllSignals();
 
 // Exit the process after logging "<call>(<object>): <reason>; exiting".
 [[noreturn]] void dieWithErrno(const char* call, const std::string& object, int err);

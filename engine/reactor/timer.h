@@ -17,6 +17,7 @@ class EventLoop;
 class PeriodicTimer
 {
   public:
+    // intervalMs must be positive (aborts otherwise): the first tick comes after one interval.
     PeriodicTimer(EventLoop* loop, int64_t intervalMs, std::function<void()> callback);
     ~PeriodicTimer();
     PeriodicTimer(const PeriodicTimer&) = delete;

@@ -40,11 +40,9 @@ class Connection
     size_t dropOutput();
 
     // Close states (model 3.9). peerClosed: the client is gone (fd out of epoll, still open).
-    // closeNotified: CLOSE sent to the worker. closeQueued: close once the output is flushed.
+    // closeQueued: close once the output is flushed.
     bool peerClosed = false;
-    bool closeNotified = false;
     bool closeQueued = false;
-    int ownerWorker = -1;    // where CONNECT went (hash modes), for later notifications
     uint64_t closeFlow = 0;  // trace flow of a queued server close
     uint64_t bytesIn = 0;
     uint64_t bytesOut = 0;

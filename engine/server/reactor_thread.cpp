@@ -487,7 +487,6 @@ void ReactorThread::Loop::peerClose(Connection* conn, trace::Cause cause)
         closeConnection(conn, cause, flow);
         return;
     }
-    conn->closeNotified = true;
     dispatch(conn, ipc::PipeType::Close, nullptr, 0, flow);
 }
 

@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 
+#include <climits>
 #include <fmt/format.h>
 
 #include "engine/format/trace_limits.h"
@@ -16,6 +18,11 @@ namespace rscope::server
 
 namespace
 {
+// Heartbeat settings are seconds that the reactor threads and BASE workers turn into a timer's
+// milliseconds with an int multiplication (seconds * 1000): a week keeps that far inside an
+// int, and is far beyond any useful heartbeat.
+constexpr int kMaxHeartbeatS = 7 * 24 * 3600;
+
 int cpuCount()
 {
     long n = ::sysconf(_SC_NPROCESSORS_ONLN);
@@ -45,8 +52,10 @@ void ServerConfig::applyDefaults()
     protocol.maxLength = std::max<uint32_t>(protocol.maxLength, 64 * 1024);
     if (heartbeatIdleTimeS > 0 && heartbeatCheckIntervalS <= 0)
         heartbeatCheckIntervalS = std::max(1, heartbeatIdleTimeS / 2);
+    // Doubled in 64 bits: an int overflow here would come before validate() can refuse it.
     if (heartbeatCheckIntervalS > 0 && heartbeatIdleTimeS <= 0)
-        heartbeatIdleTimeS = heartbeatCheckIntervalS * 2;
+        heartbeatIdleTimeS =
+            static_cast<int>(std::min<int64_t>(int64_t{heartbeatCheckIntervalS} * 2, INT_MAX));
 }
 
 bool ServerConfig::traceListenIsLocal() const
@@ -66,6 +75,12 @@ std::string ServerConfig::validate() const
     if (dispatchMode < 1 || dispatchMode > 5) return "dispatch_mode must be 1, 2, 3, 4 or 5";
     if (maxConnection < 16) return "max_connection must be at least 16";
     if (maxWaitTimeS < 1) return "max_wait_time must be at least 1 second";
+    if (heartbeatCheckIntervalS < 0 || heartbeatCheckIntervalS > kMaxHeartbeatS)
+        return fmt::format("heartbeat_check_interval must be between 0 (off) and {} seconds",
+                           kMaxHeartbeatS);
+    if (heartbeatIdleTimeS < 0 || heartbeatIdleTimeS > kMaxHeartbeatS)
+        return fmt::format("heartbeat_idle_time must be between 0 (off) and {} seconds",
+                           kMaxHeartbeatS);
     if (traceStep && traceListen == "off")
         return "trace_step needs a trace socket (trace_listen is off): the steps come through it";
     if (!traceListenIsLocal() && !traceAllowRemote)

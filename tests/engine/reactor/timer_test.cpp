@@ -1,6 +1,6 @@
 // PeriodicTimer: first tick after one interval, repeats, cancel by deferred destruction, several
-// timers in interval order, missed ticks not replayed. Bounds are generous: timerfd never fires
-// early, but a loaded machine fires late.
+// timers in interval order, missed ticks not replayed, a non-positive interval refused. Bounds are
+// generous: timerfd never fires early, but a loaded machine fires late.
 #include "engine/reactor/timer.h"
 
 #include <chrono>
@@ -145,6 +145,21 @@ TEST(PeriodicTimerDeathTest, DestroyedFromItsOwnCallbackAborts)
             loop.loop();
         },
         "destroyed while its loop dispatches events");
+}
+
+// timerfd would disarm on 0 (the callback never runs) and refuse a negative interval: both are
+// programmer errors, refused with a message in every build type.
+TEST(PeriodicTimerDeathTest, NonPositiveIntervalAborts)
+{
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    for (int64_t intervalMs : {int64_t{0}, int64_t{-1}})
+        EXPECT_DEATH(
+            {
+                EventLoop loop;
+                PeriodicTimer timer(&loop, intervalMs, [] {});
+            },
+            "PeriodicTimer: interval -?[01] ms; it must be positive")
+            << intervalMs;
 }
 
 }  // namespace

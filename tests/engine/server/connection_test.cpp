@@ -81,13 +81,10 @@ TEST(Connection, StartsOpenWithNothingQueuedAndADecoderOnlyForFraming)
     EXPECT_EQ(conn.session(), 42);
     EXPECT_EQ(conn.decoder(), nullptr);  // raw: bytes are dispatched as read
     EXPECT_FALSE(conn.peerClosed);
-    EXPECT_FALSE(conn.closeNotified);
     EXPECT_FALSE(conn.closeQueued);
-    EXPECT_EQ(conn.ownerWorker, -1);
     EXPECT_EQ(conn.queuedBytes(), 0u);
     EXPECT_EQ(conn.bytesIn, 0u);
     EXPECT_EQ(conn.bytesOut, 0u);
-    EXPECT_FALSE(conn.channel().isRegistered());  // the owner decides when to read
 
     ClientPair lengthPair(false);
     protocol::ProtocolConfig length;
@@ -122,7 +119,6 @@ TEST(Connection, WhatTheSocketRefusesIsQueuedWithEpolloutArmedAndFlushedInOrder)
     ASSERT_GT(conn.queuedBytes(), 0u) << "a small send buffer must refuse 200 KB";
     EXPECT_EQ(conn.bytesOut + conn.queuedBytes(), first.size());
     EXPECT_TRUE(conn.channel().isWriting());
-    EXPECT_TRUE(conn.channel().isRegistered());
 
     // With bytes queued, a later send must not write ahead of them.
     uint64_t outBefore = conn.bytesOut;

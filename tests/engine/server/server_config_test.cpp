@@ -1,6 +1,10 @@
-// ServerConfig validation: the model's ranges, and the trace socket's loopback guard.
+// ServerConfig validation: the model's ranges (heartbeat bound included), and the trace socket's
+// loopback guard.
 #include "engine/server/server_config.h"
 
+#include <string>
+
+#include <climits>
 #include <gtest/gtest.h>
 
 namespace rscope::server
@@ -45,6 +49,44 @@ TEST(ServerConfig, TraceSocketOnAnyOtherAddressNeedsAllowRemote)
         c.traceAllowRemote = true;
         EXPECT_EQ(c.validate(), "") << listen;
     }
+}
+
+// Seconds become a timer's milliseconds in an int (seconds * 1000): a week at most.
+TEST(ServerConfig, HeartbeatSettingsAreBoundedToAWeek)
+{
+    constexpr int kWeekS = 7 * 24 * 3600;
+    ServerConfig c;
+    c.heartbeatIdleTimeS = kWeekS;
+    c.heartbeatCheckIntervalS = kWeekS;
+    c.applyDefaults();
+    EXPECT_EQ(c.validate(), "");
+
+    c.heartbeatCheckIntervalS = kWeekS + 1;
+    EXPECT_EQ(c.validate(), "heartbeat_check_interval must be between 0 (off) and 604800 seconds");
+    c.heartbeatCheckIntervalS = -1;
+    EXPECT_EQ(c.validate(), "heartbeat_check_interval must be between 0 (off) and 604800 seconds");
+    c.heartbeatCheckIntervalS = kWeekS;
+    c.heartbeatIdleTimeS = kWeekS + 1;
+    EXPECT_EQ(c.validate(), "heartbeat_idle_time must be between 0 (off) and 604800 seconds");
+    c.heartbeatIdleTimeS = -1;
+    EXPECT_EQ(c.validate(), "heartbeat_idle_time must be between 0 (off) and 604800 seconds");
+}
+
+// One setting alone fills the other (idle = 2 x interval); the largest int must not overflow
+// on the way to its error.
+TEST(ServerConfig, HugeHeartbeatIntervalIsRefusedNotOverflowed)
+{
+    ServerConfig c;
+    c.heartbeatCheckIntervalS = INT_MAX;
+    c.applyDefaults();
+    EXPECT_EQ(c.heartbeatIdleTimeS, INT_MAX);
+    EXPECT_NE(c.validate().find("heartbeat_check_interval must be between"), std::string::npos);
+
+    ServerConfig idleOnly;
+    idleOnly.heartbeatIdleTimeS = INT_MAX;
+    idleOnly.applyDefaults();
+    EXPECT_NE(idleOnly.validate().find("heartbeat_check_interval must be between"),
+              std::string::npos);  // INT_MAX / 2: the interval is checked first
 }
 
 TEST(ServerConfig, StepModeNeedsATraceSocket)
