@@ -22,7 +22,7 @@ void FlowTracker::observe(const TraceEventView& event)
 void FlowTracker::observe(uint64_t flow, trace::EventKind kind, uint64_t line, int64_t tsNs)
 {
     if (flow == 0) return;
-    FlowState& state = flows_[flow];
+    FlowState& state = *flows_.insert(flow).first;
     state.lastKind = kind;
     state.lastLine = line;
     state.lastTsNs = tsNs;
@@ -31,8 +31,11 @@ void FlowTracker::observe(uint64_t flow, trace::EventKind kind, uint64_t line, i
 std::vector<FlowTracker::OpenFlow> FlowTracker::openFlows() const
 {
     std::vector<OpenFlow> open;
-    for (const auto& [flow, state] : flows_)
-        if (!isTerminal(state.lastKind)) open.push_back({flow, state});
+    flows_.forEach(
+        [&open](uint64_t flow, const FlowState& state)
+        {
+            if (!isTerminal(state.lastKind)) open.push_back({flow, state});
+        });
     std::sort(open.begin(), open.end(),
               [](const OpenFlow& a, const OpenFlow& b) { return a.flow < b.flow; });
     return open;
@@ -40,8 +43,7 @@ std::vector<FlowTracker::OpenFlow> FlowTracker::openFlows() const
 
 const FlowTracker::FlowState* FlowTracker::find(uint64_t flow) const
 {
-    auto it = flows_.find(flow);
-    return it == flows_.end() ? nullptr : &it->second;
+    return flows_.find(flow);
 }
 
 }  // namespace rscope::tracefile

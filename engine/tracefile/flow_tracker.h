@@ -3,9 +3,9 @@
 #pragma once
 
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
+#include "engine/format/flow_table.h"
 #include "engine/format/trace_event.h"
 
 namespace rscope::tracefile
@@ -42,7 +42,7 @@ class FlowTracker
     size_t flowCount() const { return flows_.size(); }
 
   private:
-    std::unordered_map<uint64_t, FlowState> flows_;
+    trace::FlowTable<FlowState> flows_;
 };
 
 }  // namespace rscope::tracefile

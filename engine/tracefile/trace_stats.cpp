@@ -1,14 +1,14 @@
-// computeTraceStats: one pass over the file; per flow it keeps only the timestamps the latency
-// definitions need (traces/FORMAT.md, "Statistics").
+// computeTraceStats: one pass over the file; the hops come from trace::HopTracker, which keeps
+// only the requests in flight (traces/FORMAT.md, section 9, "stats").
 #include "engine/tracefile/trace_stats.h"
 
 #include <algorithm>
 #include <array>
 #include <map>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
+#include "engine/format/flow_table.h"
 #include "engine/tracefile/trace_reader.h"
 
 namespace rscope::tracefile
@@ -17,69 +17,12 @@ namespace rscope::tracefile
 namespace
 {
 using trace::EventKind;
+using trace::RequestHop;
 
-// Timestamps of one flow; -1 = not seen.
-struct FlowTimes
+// The value of the set of flow ids seen (TraceStats::flows).
+struct Seen
 {
-    int64_t firstRead = -1;
-    int64_t firstDispatch = -1;
-    int64_t firstReceive = -1;
-    int64_t firstEnter = -1;
-    int64_t lastExit = -1;
-    int64_t firstSend = -1;
-    int64_t lastWrite = -1;
 };
-
-// One latency: from one timestamp of a flow to another, when the flow has both.
-struct Span
-{
-    const char* name;
-    int64_t FlowTimes::*from;
-    int64_t FlowTimes::*to;
-};
-const Span kSpans[] = {
-    {"request", &FlowTimes::firstRead, &FlowTimes::lastWrite},
-    {"read->dispatch", &FlowTimes::firstRead, &FlowTimes::firstDispatch},
-    {"dispatch->worker_receive", &FlowTimes::firstDispatch, &FlowTimes::firstReceive},
-    {"worker_receive->callback_exit", &FlowTimes::firstReceive, &FlowTimes::lastExit},
-    {"callback_enter->callback_exit", &FlowTimes::firstEnter, &FlowTimes::lastExit},
-    {"send_request->reactor_write", &FlowTimes::firstSend, &FlowTimes::lastWrite},
-};
-
-void setFirst(int64_t& slot, int64_t tsNs)
-{
-    if (slot < 0) slot = tsNs;
-}
-
-void record(FlowTimes& t, const TraceEventView& e)
-{
-    switch (e.kind)
-    {
-        case EventKind::Read:
-            setFirst(t.firstRead, e.tsNs);
-            break;
-        case EventKind::Dispatch:
-            setFirst(t.firstDispatch, e.tsNs);
-            break;
-        case EventKind::WorkerReceive:
-            setFirst(t.firstReceive, e.tsNs);
-            break;
-        case EventKind::CallbackEnter:
-            setFirst(t.firstEnter, e.tsNs);
-            break;
-        case EventKind::CallbackExit:
-            t.lastExit = e.tsNs;
-            break;
-        case EventKind::SendRequest:
-            setFirst(t.firstSend, e.tsNs);
-            break;
-        case EventKind::ReactorWrite:
-            t.lastWrite = e.tsNs;
-            break;
-        default:
-            break;
-    }
-}
 
 int roleRank(const std::string& role)
 {
@@ -89,14 +32,6 @@ int roleRank(const std::string& role)
     return 3;
 }
 
-// Value at nearest rank ceil(permille * n / 1000) of sorted values, in µs.
-double percentileUs(const std::vector<int64_t>& sorted, uint64_t permille)
-{
-    uint64_t n = sorted.size();
-    uint64_t rank = (permille * n + 999) / 1000;
-    return static_cast<double>(sorted[std::max<uint64_t>(rank, 1) - 1]) / 1000.0;
-}
-
 nlohmann::json latencyJson(const LatencySummary& l)
 {
     return {{"count", l.count},  {"p50_us", l.p50Us},   {"p90_us", l.p90Us},
@@ -104,18 +39,18 @@ nlohmann::json latencyJson(const LatencySummary& l)
 }
 }  // namespace
 
-LatencySummary summarizeLatencies(std::string name, std::vector<int64_t>& valuesNs)
+LatencySummary summarizeLatencies(std::string name, const trace::LatencyHistogram& histogram)
 {
+    auto us = [](int64_t ns) { return static_cast<double>(ns) / 1000.0; };
     LatencySummary s;
     s.name = std::move(name);
-    s.count = valuesNs.size();
-    if (valuesNs.empty()) return s;
-    std::sort(valuesNs.begin(), valuesNs.end());
-    s.p50Us = percentileUs(valuesNs, 500);
-    s.p90Us = percentileUs(valuesNs, 900);
-    s.p99Us = percentileUs(valuesNs, 990);
-    s.p999Us = percentileUs(valuesNs, 999);
-    s.maxUs = static_cast<double>(valuesNs.back()) / 1000.0;
+    s.count = histogram.count();
+    if (s.count == 0) return s;
+    s.p50Us = us(histogram.percentileNs(50));
+    s.p90Us = us(histogram.percentileNs(90));
+    s.p99Us = us(histogram.percentileNs(99));
+    s.p999Us = us(histogram.percentileNs(99.9));
+    s.maxUs = us(histogram.maxNs());
     return s;
 }
 
@@ -126,7 +61,8 @@ TraceStats computeTraceStats(const std::string& path,
     stats.path = path;
     std::array<uint64_t, static_cast<size_t>(EventKind::Count)> kindCounts{};
     std::map<std::pair<int, int>, std::pair<std::string, uint64_t>> actors;
-    std::unordered_map<uint64_t, FlowTimes> flows;
+    trace::FlowTable<Seen> flows;
+    trace::HopTracker hops;
     TraceSink sink;
     sink.onEvent = [&](const TraceEventView& e)
     {
@@ -136,7 +72,14 @@ TraceStats computeTraceStats(const std::string& path,
         ++actor.second;
         if (e.kind == EventKind::TraceDropped)
             stats.droppedEvents += static_cast<uint64_t>(std::max<int64_t>(0, e.intArg("count")));
-        if (e.flowId() != 0) record(flows[e.flowId()], e);
+        uint64_t flow = e.flowId();
+        if (flow == 0) return;
+        flows.insert(flow);
+        trace::HopSpan spans[trace::HopTracker::kMaxSamplesPerEvent];
+        int n = hops.apply(e.kind, flow, e.msgId.value_or(0), e.tsNs, spans);
+        for (int k = 0; k < n; ++k)
+            stats.hopHistograms[static_cast<size_t>(spans[k].hop)].add(spans[k].toNs -
+                                                                       spans[k].fromNs);
     };
     sink.onEnd = [&](const TraceEnd& end) { stats.droppedAtEnd = end.dropped; };
     sink.onProblem = onProblem;
@@ -163,14 +106,9 @@ TraceStats computeTraceStats(const std::string& path,
                                      kindCounts[k]);
     for (auto& [key, actor] : actors) stats.actors.push_back(std::move(actor));
     stats.flows = flows.size();
-    for (const Span& span : kSpans)
-    {
-        std::vector<int64_t> values;
-        for (const auto& [id, t] : flows)
-            if (t.*span.from >= 0 && t.*span.to >= t.*span.from)
-                values.push_back(t.*span.to - t.*span.from);
-        stats.latencies.push_back(summarizeLatencies(span.name, values));
-    }
+    for (size_t h = 0; h < trace::kHopCount; ++h)
+        stats.latencies.push_back(
+            summarizeLatencies(trace::hopName(static_cast<RequestHop>(h)), stats.hopHistograms[h]));
     return stats;
 }
 
@@ -187,9 +125,11 @@ std::string formatStats(const TraceStats& s)
     for (const auto& [name, count] : s.kinds) out += fmt::format("  {:<18} {:>10}\n", name, count);
     out += "events per actor:\n";
     for (const auto& [name, count] : s.actors) out += fmt::format("  {:<18} {:>10}\n", name, count);
-    out += "latency per flow, us (request = first read -> last reactor_write):\n";
-    out += fmt::format("  {:<30} {:>8} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "span", "count",
-                       "p50", "p90", "p99", "p999", "max");
+    out +=
+        "latency per hop, us (read->write = request to first reply; log-bucket percentiles, "
+        "as in the viewer):\n";
+    out += fmt::format("  {:<30} {:>8} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "hop", "count", "p50",
+                       "p90", "p99", "p999", "max");
     for (const LatencySummary& l : s.latencies)
         out += fmt::format("  {:<30} {:>8} {:>10.1f} {:>10.1f} {:>10.1f} {:>10.1f} {:>10.1f}\n",
                            l.name, l.count, l.p50Us, l.p90Us, l.p99Us, l.p999Us, l.maxUs);

@@ -1,6 +1,7 @@
 // computeTraceStats: what `rscope trace stats` prints: counts per kind and actor, event rate,
-// drops, and per-request and per-hop latency percentiles from the flows. Memory: a few
-// timestamps per flow. Owner: the caller. Thread-safety: none.
+// drops, and the latency percentiles of the request hops (engine/format/hops.h: the viewer's
+// Statistics tab measures the same hops with the same histograms). Memory: the requests in
+// flight plus one id per flow. Owner: the caller. Thread-safety: none.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/format/hops.h"
+#include "engine/format/latency_histogram.h"
 #include "engine/format/trace_types.h"
 
 namespace rscope::tracefile
@@ -18,7 +21,7 @@ namespace rscope::tracefile
 
 struct LatencySummary
 {
-    std::string name;  // "request", "read->dispatch" ...
+    std::string name;  // a hop's name: "read->dispatch" ... "read->write"
     uint64_t count = 0;
     double p50Us = 0;
     double p90Us = 0;
@@ -43,16 +46,18 @@ struct TraceStats
     uint64_t dropped = 0;        // total lost: max of the two (see traces/FORMAT.md)
     std::vector<std::pair<std::string, uint64_t>> kinds;   // in kind-table order, seen only
     std::vector<std::pair<std::string, uint64_t>> actors;  // master, manager, reactor[i], worker[i]
-    uint64_t flows = 0;
-    // "request" (first read -> last reactor_write of a flow), then the hops.
+    uint64_t flows = 0;                                    // distinct flow ids
+    // The hops in trace::RequestHop order, and the histograms their figures come from.
     std::vector<LatencySummary> latencies;
+    trace::HopHistograms hopHistograms;
 };
 
 TraceStats computeTraceStats(const std::string& path,
                              const std::function<void(const Problem&)>& onProblem);
 
-// Nearest-rank percentiles (p50 p90 p99 p999 max) of nanosecond values; sorts values.
-LatencySummary summarizeLatencies(std::string name, std::vector<int64_t>& valuesNs);
+// p50 p90 p99 p999 (LatencyHistogram::percentileNs: nearest rank to bucket precision, the
+// viewer's method) and the exact max, in µs.
+LatencySummary summarizeLatencies(std::string name, const trace::LatencyHistogram& histogram);
 
 std::string formatStats(const TraceStats& stats);
 nlohmann::json statsToJson(const TraceStats& stats);

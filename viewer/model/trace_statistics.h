@@ -9,8 +9,9 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/format/hops.h"
+#include "engine/format/latency_histogram.h"
 #include "viewer/model/hop_tracker.h"
-#include "viewer/model/latency_histogram.h"
 #include "viewer/model/time_series.h"
 
 namespace rscope::viewer
@@ -19,7 +20,9 @@ namespace rscope::viewer
 class TraceStore;
 struct Topology;
 
-using HopHistograms = std::array<LatencyHistogram, static_cast<size_t>(RequestHop::Count)>;
+// The hops' latencies: the same histograms, and so the same percentiles, as `rscope trace stats`.
+using trace::HopHistograms;
+using trace::LatencyHistogram;
 
 struct WorkerTotals
 {

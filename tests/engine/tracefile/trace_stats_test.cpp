@@ -1,5 +1,9 @@
 // computeTraceStats on traces with known timestamps: percentiles, hops, counts, drops.
+// The hops themselves are tested in tests/engine/format/hops_test.cpp; that the viewer's
+// Statistics report the same figures, in tests/viewer/model/stats_agreement_test.cpp.
 #include "engine/tracefile/trace_stats.h"
+
+#include <algorithm>
 
 #include <gtest/gtest.h>
 
@@ -26,23 +30,35 @@ const LatencySummary& latency(const TraceStats& s, const std::string& name)
     return kNone;
 }
 
-TEST(TraceStats, NearestRankPercentilesOfKnownValues)
-{
-    std::vector<int64_t> values;
-    for (int64_t v = 1000; v >= 1; --v) values.push_back(v * 1000);  // 1..1000 µs, reversed
-    LatencySummary l = summarizeLatencies("x", values);
-    EXPECT_EQ(l.count, 1000u);
-    EXPECT_DOUBLE_EQ(l.p50Us, 500);
-    EXPECT_DOUBLE_EQ(l.p90Us, 900);
-    EXPECT_DOUBLE_EQ(l.p99Us, 990);
-    EXPECT_DOUBLE_EQ(l.p999Us, 999);
-    EXPECT_DOUBLE_EQ(l.maxUs, 1000);
+using H = trace::LatencyHistogram;
 
-    std::vector<int64_t> empty;
-    EXPECT_EQ(summarizeLatencies("none", empty).count, 0u);
+// The figure printed for a nearest rank of `exactNs`: the upper bound of its bucket, never above
+// the maximum `maxNs`, in µs.
+double bucketUs(int64_t exactNs, int64_t maxNs)
+{
+    return static_cast<double>(std::min(H::upperNs(H::bucketOf(exactNs)), maxNs)) / 1000.0;
 }
 
-TEST(TraceStats, RequestAndHopLatenciesPerFlow)
+TEST(TraceStats, PercentilesAreTheHistogramsNearestRanksAndMaxIsExact)
+{
+    H h;
+    for (int64_t v = 1000; v >= 1; --v) h.add(v * 1000);  // 1..1000 µs, reversed
+    LatencySummary l = summarizeLatencies("x", h);
+    EXPECT_EQ(l.name, "x");
+    EXPECT_EQ(l.count, 1000u);
+    EXPECT_DOUBLE_EQ(l.p50Us, bucketUs(500'000, 1'000'000));
+    EXPECT_DOUBLE_EQ(l.p90Us, bucketUs(900'000, 1'000'000));
+    EXPECT_DOUBLE_EQ(l.p99Us, bucketUs(990'000, 1'000'000));
+    EXPECT_DOUBLE_EQ(l.p999Us, bucketUs(999'000, 1'000'000));
+    EXPECT_DOUBLE_EQ(l.maxUs, 1000);
+    // Never more than one bucket (19 %) above the exact rank.
+    EXPECT_GE(l.p50Us, 500);
+    EXPECT_LT(l.p50Us, 500 * 1.19);
+
+    EXPECT_EQ(summarizeLatencies("none", H{}).count, 0u);
+}
+
+TEST(TraceStats, HopLatenciesPerFlow)
 {
     TraceBuilder b;
     // Flow k (1..10): read at t, dispatch 100*k ns later, reactor_write k µs later.
@@ -74,20 +90,24 @@ TEST(TraceStats, RequestAndHopLatenciesPerFlow)
     EXPECT_DOUBLE_EQ(s.durationS, (20'100'000 - 1'000'000) / 1e9);
     EXPECT_NEAR(s.eventsPerSec, 72 / s.durationS, 1e-6);
 
-    const LatencySummary& request = latency(s, "request");
+    ASSERT_EQ(s.latencies.size(), trace::kHopCount);
+    EXPECT_EQ(s.latencies.front().name, "read->dispatch");
+    // Flow k: read->write k µs; flow 99 has no dispatch and no reply.
+    const LatencySummary& request = latency(s, "read->write");
     EXPECT_EQ(request.count, 10u);
-    EXPECT_DOUBLE_EQ(request.p50Us, 5);
-    EXPECT_DOUBLE_EQ(request.p90Us, 9);
-    EXPECT_DOUBLE_EQ(request.p99Us, 10);
+    EXPECT_DOUBLE_EQ(request.p50Us, bucketUs(5000, 10'000));
+    EXPECT_DOUBLE_EQ(request.p90Us, bucketUs(9000, 10'000));
+    EXPECT_DOUBLE_EQ(request.p99Us, 10);  // rank 10 of 10: the maximum
     EXPECT_DOUBLE_EQ(request.maxUs, 10);
     const LatencySummary& hop = latency(s, "read->dispatch");
-    EXPECT_EQ(hop.count, 10u);  // flow 99 has no dispatch
-    EXPECT_DOUBLE_EQ(hop.p50Us, 0.5);
+    EXPECT_EQ(hop.count, 10u);
+    EXPECT_DOUBLE_EQ(hop.p50Us, bucketUs(500, 1000));
     EXPECT_DOUBLE_EQ(hop.maxUs, 1.0);
-    EXPECT_DOUBLE_EQ(latency(s, "dispatch->worker_receive").maxUs, 1.0);
-    EXPECT_DOUBLE_EQ(latency(s, "worker_receive->callback_exit").maxUs, 2.0);
-    EXPECT_DOUBLE_EQ(latency(s, "callback_enter->callback_exit").p50Us, 0.75);
-    EXPECT_DOUBLE_EQ(latency(s, "send_request->reactor_write").maxUs, 7.0);
+    EXPECT_EQ(latency(s, "dispatch->worker").count, 10u);
+    EXPECT_DOUBLE_EQ(latency(s, "dispatch->worker").maxUs, 1.0);
+    EXPECT_DOUBLE_EQ(latency(s, "worker->send").maxUs, 1.0);
+    EXPECT_DOUBLE_EQ(latency(s, "send->write").maxUs, 7.0);
+    EXPECT_EQ(s.hopHistograms[static_cast<size_t>(trace::RequestHop::SendToWrite)].minNs(), 700);
 
     ASSERT_EQ(s.actors.size(), 3u);
     EXPECT_EQ(s.actors[0], std::make_pair(std::string("master"), uint64_t(1)));
@@ -96,7 +116,8 @@ TEST(TraceStats, RequestAndHopLatenciesPerFlow)
     EXPECT_EQ(s.kinds.front(), std::make_pair(std::string("read"), uint64_t(11)));
 
     nlohmann::json j = statsToJson(s);
-    EXPECT_EQ(j["latency_us"]["request"]["p90_us"], 9.0);
+    EXPECT_EQ(j["latency_us"]["read->write"]["p90_us"], bucketUs(9000, 10'000));
+    EXPECT_EQ(j["latency_us"]["read->write"]["max_us"], 10.0);
     EXPECT_EQ(j["kinds"]["reactor_write"], 10);
     EXPECT_NE(formatStats(s).find("read->dispatch"), std::string::npos);
 }
@@ -111,7 +132,7 @@ TEST(TraceStats, DroppedIsTheLargerOfEventsAndTraceEnd)
     EXPECT_EQ(s.droppedEvents, 6u);
     EXPECT_EQ(s.droppedAtEnd, 7u);
     EXPECT_EQ(s.dropped, 7u);
-    EXPECT_EQ(latency(s, "request").count, 0u);
+    EXPECT_EQ(latency(s, "read->write").count, 0u);
 }
 
 }  // namespace

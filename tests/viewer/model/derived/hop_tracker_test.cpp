@@ -1,153 +1,61 @@
-// HopTracker on hand-made flows: message matching, nested callbacks, requests without a reply,
-// a second read in one flow, and flows cut by lost events.
+// The viewer's HopTracker: trace::HopTracker's hops (tests/engine/format/hops_test.cpp) as samples
+// that name the event that completed them and leave step mode's held time out.
 #include "viewer/model/hop_tracker.h"
 
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "tests/viewer/model/derived/trace_fixtures.h"
-
 namespace rscope::viewer::test
 {
 namespace
 {
 
-struct Step
-{
-    EventKind kind;
-    int64_t tsNs;
-    uint64_t flow;
-    uint64_t msg = 0;
-    CallbackName callback = CallbackName::None;
-};
-
-// Feeds the steps; returns every sample.
-std::vector<HopSample> run(HopTracker& t, const std::vector<Step>& steps)
-{
-    std::vector<HopSample> out;
-    for (size_t i = 0; i < steps.size(); ++i)
-    {
-        Event e;
-        e.kind = steps[i].kind;
-        e.tsNs = steps[i].tsNs;
-        e.flow = steps[i].flow;
-        e.msgId = steps[i].msg;
-        e.callback = steps[i].callback;
-        HopSample s[HopTracker::kMaxSamplesPerEvent];
-        int n = t.apply(e, static_cast<uint32_t>(i), s);
-        out.insert(out.end(), s, s + n);
-    }
-    return out;
-}
-
 using K = EventKind;
 
-TEST(HopTracker, InterleavedFlowsAreMatchedByFlowAndMessage)
+Event event(EventKind kind, int64_t tsNs, uint64_t flow)
 {
-    HopTracker t;
-    // Two requests in flight; the worker takes flow 2's message first.
-    auto s = run(t, {{K::Read, 100, 1},
-                     {K::Read, 150, 2},
-                     {K::Dispatch, 200, 1, 11},
-                     {K::Dispatch, 260, 2, 21},
-                     {K::WorkerReceive, 400, 2, 21},
-                     {K::WorkerReceive, 500, 1, 11},
-                     {K::SendRequest, 700, 1, 12},
-                     {K::ReactorWrite, 900, 1, 12}});
-    ASSERT_EQ(s.size(), 7u);
-    EXPECT_EQ(s[0].hop, RequestHop::ReadToDispatch);
-    EXPECT_EQ(s[0].ns, 100);
-    EXPECT_EQ(s[1].ns, 110);  // flow 2
-    EXPECT_EQ(s[2].hop, RequestHop::DispatchToWorker);
-    EXPECT_EQ(s[2].ns, 140);  // flow 2: 260 -> 400
-    EXPECT_EQ(s[3].ns, 300);  // flow 1: 200 -> 500
-    EXPECT_EQ(s[4].hop, RequestHop::WorkerToSend);
-    EXPECT_EQ(s[4].ns, 200);
-    EXPECT_EQ(s[5].hop, RequestHop::SendToWrite);
-    EXPECT_EQ(s[5].ns, 200);
-    EXPECT_EQ(s[6].hop, RequestHop::Total);
-    EXPECT_EQ(s[6].ns, 800);
-    EXPECT_EQ(s[6].event, 7u);
-    EXPECT_EQ(t.openFlows(), 1u);  // flow 2 waits for its reply
-}
-
-TEST(HopTracker, AWriteOfAnotherMessageDoesNotCompleteTheReply)
-{
-    HopTracker t;
-    auto s = run(t, {{K::Read, 0, 1},
-                     {K::Dispatch, 10, 1, 5},
-                     {K::WorkerReceive, 20, 1, 4},  // another message (the connect's): skipped
-                     {K::WorkerReceive, 30, 1, 5},
-                     {K::SendRequest, 40, 1, 6},
-                     {K::ReactorWrite, 50, 1, 7},  // not this reply
-                     {K::ReactorWrite, 65, 1, 6}});
-    ASSERT_EQ(s.size(), 5u);
-    EXPECT_EQ(s[1].ns, 20);  // dispatch 10 -> receive of msg 5 at 30
-    EXPECT_EQ(s[3].ns, 25);  // send 40 -> write of msg 6 at 65
-    EXPECT_EQ(s[4].ns, 65);
-}
-
-TEST(HopTracker, NestedOnCloseDoesNotEndTheRequestAndNoReplyEndsIt)
-{
-    HopTracker t;
-    auto s = run(t, {{K::Read, 0, 1},
-                     {K::Dispatch, 10, 1},
-                     {K::WorkerReceive, 20, 1},
-                     {K::CallbackEnter, 21, 1, 0, CallbackName::OnReceive},
-                     {K::CallbackEnter, 22, 1, 0, CallbackName::OnClose},
-                     {K::CallbackExit, 23, 1, 0, CallbackName::OnClose},
-                     {K::SendRequest, 30, 1},  // after the nested callback returned
-                     {K::CallbackExit, 31, 1, 0, CallbackName::OnReceive},
-                     {K::ReactorWrite, 40, 1}});
-    EXPECT_EQ(s.size(), 5u);
-    EXPECT_EQ(t.openFlows(), 0u);
-
-    // A handler that sends nothing: the flow is forgotten when it returns.
-    s = run(t, {{K::Read, 100, 2},
-                {K::Dispatch, 110, 2},
-                {K::WorkerReceive, 120, 2},
-                {K::CallbackEnter, 121, 2, 0, CallbackName::OnReceive},
-                {K::CallbackExit, 130, 2, 0, CallbackName::OnReceive}});
-    EXPECT_EQ(s.size(), 2u);
-    EXPECT_EQ(t.openFlows(), 0u);
-}
-
-TEST(HopTracker, ASecondReadOfTheFlowDoesNotRestartIt)
-{
-    HopTracker t;
-    auto s = run(t, {{K::Read, 0, 1},
-                     {K::Read, 50, 1},
-                     {K::Dispatch, 60, 1},
-                     {K::Close, 70, 1},
-                     {K::Dispatch, 80, 1}});
-    ASSERT_EQ(s.size(), 1u);
-    EXPECT_EQ(s[0].ns, 60);  // from the first read
-    EXPECT_EQ(t.openFlows(), 0u);
-}
-
-TEST(HopTracker, FlowsCutByLossAreDroppedWhenStale)
-{
-    HopTracker t;
     Event e;
-    e.kind = K::Read;
-    HopSample out[HopTracker::kMaxSamplesPerEvent];
-    // 70000 reads whose requests never finish, over 70 s of trace time.
-    for (uint32_t i = 0; i < 70000; ++i)
-    {
-        e.flow = i + 1;
-        e.tsNs = static_cast<int64_t>(i) * 1'000'000;
-        t.apply(e, i, out);
-    }
-    // The sweep at 65536 open flows dropped those older than 10 s.
-    EXPECT_LT(t.openFlows(), 20000u);
-    EXPECT_GT(t.openFlows(), 10000u);
+    e.kind = kind;
+    e.tsNs = tsNs;
+    e.flow = flow;
+    return e;
 }
 
-TEST(HopTracker, HopNames)
+TEST(HopTracker, SamplesNameTheCompletingEventAndItsHop)
 {
-    EXPECT_STREQ(hopName(RequestHop::ReadToDispatch), "read->dispatch");
-    EXPECT_STREQ(hopName(RequestHop::Total), "read->write");
+    HopTracker t;
+    std::vector<Event> events = {event(K::Read, 100, 1), event(K::Dispatch, 200, 1),
+                                 event(K::WorkerReceive, 500, 1), event(K::SendRequest, 700, 1),
+                                 event(K::ReactorWrite, 900, 1)};
+    std::vector<HopSample> samples;
+    for (size_t i = 0; i < events.size(); ++i)
+    {
+        HopSample s[HopTracker::kMaxSamplesPerEvent];
+        int n = t.apply(events[i], static_cast<uint32_t>(i + 10), s);
+        samples.insert(samples.end(), s, s + n);
+    }
+    ASSERT_EQ(samples.size(), 5u);
+    EXPECT_EQ(samples[0].hop, RequestHop::ReadToDispatch);
+    EXPECT_EQ(samples[0].event, 11u);
+    EXPECT_EQ(samples[0].ns, 100);
+    EXPECT_EQ(samples[3].hop, RequestHop::SendToWrite);
+    EXPECT_EQ(samples[4].hop, RequestHop::Total);
+    EXPECT_EQ(samples[4].event, 14u);
+    EXPECT_EQ(samples[4].ns, 800);
+    EXPECT_EQ(t.openFlows(), 0u);
+}
+
+TEST(HopTracker, HeldTimeIsLeftOut)
+{
+    HeldTime held;
+    held.apply(K::GateHold, 150);
+    held.apply(K::GateRelease, 190);  // held 40 ns between the read and the dispatch
+    HopTracker t;
+    HopSample s[HopTracker::kMaxSamplesPerEvent];
+    EXPECT_EQ(t.apply(event(K::Read, 100, 1), 0, s, &held), 0);
+    ASSERT_EQ(t.apply(event(K::Dispatch, 200, 1), 1, s, &held), 1);
+    EXPECT_EQ(s[0].ns, 60);
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ bool matches(uint64_t expected, uint64_t got)
     return expected == 0 || got == 0 || expected == got;
 }
 
-// RequestHop numbers as in viewer/model/hop_tracker.h's enum RequestHop.
+// RequestHop numbers as in engine/format/hops.h's enum RequestHop.
 enum RefHop
 {
     kReadToDispatch,
@@ -42,7 +42,7 @@ enum RefHop
     kTotal
 };
 
-// The hops of one flow, walking its events in order (the definitions of hop_tracker.h).
+// The hops of one flow, walking its events in order (the definitions of engine/format/hops.h).
 void flowSamples(const std::vector<RefEvent>& events, const std::vector<uint32_t>& indices,
                  std::vector<RefSample>& out)
 {

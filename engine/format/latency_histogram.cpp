@@ -1,11 +1,11 @@
 // Log-scale latency buckets: one table of bounds built once, a binary search per sample.
-#include "viewer/model/latency_histogram.h"
+#include "engine/format/latency_histogram.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-namespace rscope::viewer
+namespace rscope::trace
 {
 
 namespace
@@ -76,4 +76,4 @@ int64_t LatencyHistogram::percentileNs(double p) const
     return maxNs_;
 }
 
-}  // namespace rscope::viewer
+}  // namespace rscope::trace

@@ -1,5 +1,5 @@
 // LatencyHistogram: bucket bounds from the formula, percentiles against exact nearest ranks.
-#include "viewer/model/latency_histogram.h"
+#include "engine/format/latency_histogram.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 
 #include <gtest/gtest.h>
 
-namespace rscope::viewer
+namespace rscope::trace
 {
 namespace
 {
@@ -102,4 +102,4 @@ TEST(LatencyHistogram, EmptyAndSingleSample)
 }
 
 }  // namespace
-}  // namespace rscope::viewer
+}  // namespace rscope::trace

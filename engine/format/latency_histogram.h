@@ -1,5 +1,7 @@
-// A latency histogram with fixed log-scale buckets (4 per octave from 100 ns to ~13 s): adding a
-// sample allocates nothing, copies are cheap (keyframes), percentiles come from bucket bounds.
+// LatencyHistogram: the one percentile method for trace latencies (the hops of hops.h), used by
+// `rscope trace stats` and the viewer's Statistics tab alike so both print the same figures.
+// Fixed log-scale buckets (4 per octave from 100 ns to ~13 s): adding a sample allocates nothing,
+// copies are cheap (the viewer's keyframes), percentiles are nearest ranks to bucket precision.
 // Plain data; no owner, not thread-safe.
 #pragma once
 
@@ -7,7 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 
-namespace rscope::viewer
+namespace rscope::trace
 {
 
 class LatencyHistogram
@@ -51,4 +53,4 @@ class LatencyHistogram
     int64_t maxNs_ = 0;
 };
 
-}  // namespace rscope::viewer
+}  // namespace rscope::trace

@@ -1,13 +1,14 @@
 // FlowTable against std::unordered_map under random inserts, lookups, erases and sweeps, with
 // keys shaped like the server's flow ids (issuing thread in the high bits, a counter below).
-#include "viewer/model/flow_table.h"
+#include "engine/format/flow_table.h"
 
 #include <random>
+#include <set>
 #include <unordered_map>
 
 #include <gtest/gtest.h>
 
-namespace rscope::viewer
+namespace rscope::trace
 {
 namespace
 {
@@ -86,7 +87,40 @@ TEST(FlowTable, EraseKeepsCollidingEntriesReachable)
     table.clear();
     EXPECT_EQ(table.find(2), nullptr);
     EXPECT_EQ(table.size(), 0u);
+    EXPECT_TRUE(table.insert(2).second) << "usable again after clear";
+}
+
+TEST(FlowTable, FlowZeroIsNeverFound)
+{
+    FlowTable<int> table;
+    EXPECT_EQ(table.find(0), nullptr);
+    table.insert(7);
+    EXPECT_EQ(table.find(0), nullptr) << "0 marks the empty slots";
+    EXPECT_FALSE(table.erase(0));
+    EXPECT_EQ(table.size(), 1u);
+}
+
+TEST(FlowTable, AsASetItTakesOnlyTheKeyAndListsEveryEntry)
+{
+    struct Seen
+    {
+    };
+    FlowTable<Seen> set;
+    // Ids that differ only in their high bits (the issuing thread) must not pile up in one run.
+    std::set<uint64_t> ref;
+    for (uint64_t thread = 1; thread <= 64; ++thread)
+        for (uint64_t n = 1; n <= 100; ++n)
+        {
+            set.insert((thread << 40) | n);
+            ref.insert((thread << 40) | n);
+        }
+    EXPECT_EQ(set.size(), ref.size());
+    std::set<uint64_t> listed;
+    set.forEach([&](uint64_t k, const Seen&) { listed.insert(k); });
+    EXPECT_EQ(listed, ref);
+    for (uint64_t k : ref) ASSERT_TRUE(set.erase(k)) << k;
+    EXPECT_TRUE(set.empty());
 }
 
 }  // namespace
-}  // namespace rscope::viewer
+}  // namespace rscope::trace

@@ -1,10 +1,9 @@
-// RequestHop matching per flow: one hash lookup per event that carries a flow, at most two samples
-// out.
-#include "viewer/model/hop_tracker.h"
+// HopTracker: one table lookup per event that carries a flow, at most two hops out.
+#include "engine/format/hops.h"
 
 #include <algorithm>
 
-namespace rscope::viewer
+namespace rscope::trace
 {
 
 namespace
@@ -43,43 +42,39 @@ void HopTracker::clear()
     sweepAt_ = kFirstSweep;
 }
 
-int HopTracker::apply(const Event& e, uint32_t index, HopSample out[kMaxSamplesPerEvent],
-                      const HeldTime* held)
+int HopTracker::apply(EventKind kind, uint64_t flow, uint64_t msgId, int64_t tsNs,
+                      HopSpan out[kMaxSamplesPerEvent])
 {
-    if (e.flow == 0) return 0;
-    if (e.kind == EventKind::Read || e.kind == EventKind::Frame)
+    if (flow == 0) return 0;
+    if (kind == EventKind::Read || kind == EventKind::Frame)
     {
-        auto [flow, inserted] = flows_.insert(e.flow);
+        auto [f, inserted] = flows_.insert(flow);
         if (inserted)
         {
-            flow->startNs = e.tsNs;
-            if (flows_.size() >= sweepAt_) sweepStale(e.tsNs);
+            f->startNs = tsNs;
+            if (flows_.size() >= sweepAt_) sweepStale(tsNs);
         }
         return 0;
     }
-    FlowState* found = flows_.find(e.flow);
+    FlowState* found = flows_.find(flow);
     if (!found) return 0;
     FlowState& f = *found;
     int n = 0;
-    auto emit = [&](RequestHop hop, int64_t fromNs)
-    {
-        int64_t ns = held != nullptr ? held->activeNs(fromNs, e.tsNs) : e.tsNs - fromNs;
-        out[n++] = HopSample{ns, index, hop};
-    };
-    switch (e.kind)
+    auto emit = [&](RequestHop hop, int64_t fromNs) { out[n++] = HopSpan{hop, fromNs, tsNs}; };
+    switch (kind)
     {
         case EventKind::Dispatch:
             if (f.dispatchNs < 0)
             {
-                f.dispatchNs = e.tsNs;
-                f.dispatchMsg = e.msgId;
+                f.dispatchNs = tsNs;
+                f.dispatchMsg = msgId;
                 emit(RequestHop::ReadToDispatch, f.startNs);
             }
             break;
         case EventKind::WorkerReceive:
-            if (f.dispatchNs >= 0 && f.receiveNs < 0 && sameMessage(f.dispatchMsg, e.msgId))
+            if (f.dispatchNs >= 0 && f.receiveNs < 0 && sameMessage(f.dispatchMsg, msgId))
             {
-                f.receiveNs = e.tsNs;
+                f.receiveNs = tsNs;
                 emit(RequestHop::DispatchToWorker, f.dispatchNs);
             }
             break;
@@ -89,28 +84,28 @@ int HopTracker::apply(const Event& e, uint32_t index, HopSample out[kMaxSamplesP
         case EventKind::CallbackExit:
             if (f.depth > 0) --f.depth;
             // The request's handler returned without a reply: nothing more will be measured.
-            if (f.depth == 0 && f.sendNs < 0) flows_.erase(e.flow);
+            if (f.depth == 0 && f.sendNs < 0) flows_.erase(flow);
             break;
         case EventKind::SendRequest:
             if (f.receiveNs >= 0 && f.sendNs < 0)
             {
-                f.sendNs = e.tsNs;
-                f.sendMsg = e.msgId;
+                f.sendNs = tsNs;
+                f.sendMsg = msgId;
                 emit(RequestHop::WorkerToSend, f.receiveNs);
             }
             break;
         case EventKind::ReactorWrite:
-            if (f.sendNs >= 0 && sameMessage(f.sendMsg, e.msgId))
+            if (f.sendNs >= 0 && sameMessage(f.sendMsg, msgId))
             {
                 emit(RequestHop::SendToWrite, f.sendNs);
                 emit(RequestHop::Total, f.startNs);
-                flows_.erase(e.flow);
+                flows_.erase(flow);
             }
             break;
         case EventKind::Close:
         case EventKind::Discard:
         case EventKind::FrameError:
-            flows_.erase(e.flow);
+            flows_.erase(flow);
             break;
         default:
             break;
@@ -120,10 +115,10 @@ int HopTracker::apply(const Event& e, uint32_t index, HopSample out[kMaxSamplesP
 
 void HopTracker::sweepStale(int64_t nowNs)
 {
-    // Amortised: a sweep runs only when the map has doubled since the last one, so its cost per
+    // Amortised: a sweep runs only when the table has doubled since the last one, so its cost per
     // event stays constant while a burst of requests in flight does not trigger it every time.
     flows_.eraseIf([nowNs](uint64_t, const FlowState& f) { return nowNs - f.startNs > kStaleNs; });
     sweepAt_ = std::max(kFirstSweep, 2 * flows_.size());
 }
 
-}  // namespace rscope::viewer
+}  // namespace rscope::trace

@@ -1,0 +1,240 @@
+// `rscope trace stats` (engine/tracefile/trace_stats.h) and the viewer's Statistics
+// (viewer/model/trace_statistics.h) measure the same hops (engine/format/hops.h) with the same
+// histograms: over every bundled trace and over recordings of the real server under load (raw and
+// eof framing, recorded by `rscope record`), the event count, the samples per hop, the
+// histograms bucket by bucket and p50/p90/p99/max per hop agree, in the library and in the
+// command's --json and text output.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "engine/client/load_client.h"
+#include "engine/tracefile/trace_stats.h"
+#include "tests/integration/test_support.h"
+#include "viewer/model/trace_reader.h"
+#include "viewer/model/trace_statistics.h"
+#include "viewer/model/trace_store.h"
+
+namespace rscope::viewer
+{
+namespace
+{
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using trace::kHopCount;
+
+std::string hopAt(size_t h)
+{
+    return hopName(static_cast<RequestHop>(h));
+}
+
+double us(int64_t ns)
+{
+    return static_cast<double>(ns) / 1000.0;
+}
+
+// What the viewer computes for a file: the store and the statistics over all of it.
+struct ViewerFigures
+{
+    TraceStore store;
+    TraceStatistics stats;
+};
+
+void loadViewer(const std::string& path, ViewerFigures& v)
+{
+    TraceReader reader(path);
+    ASSERT_TRUE(reader.loadAll(v.store)) << reader.error();
+    v.stats.reset(v.store.topology());
+    v.stats.extend(v.store);
+}
+
+// Events the viewer keeps plus those it sets apart: what `trace stats` counts as event lines.
+uint64_t viewerEventLines(const TraceStore& store)
+{
+    return store.size() + store.gateEvents() + store.unknownKinds();
+}
+
+// The library's figures against the viewer's; returns the samples seen over all hops.
+uint64_t expectSameFigures(const std::string& path)
+{
+    SCOPED_TRACE(path);
+    ViewerFigures v;
+    loadViewer(path, v);
+    tracefile::TraceStats cli = tracefile::computeTraceStats(path, nullptr);
+    EXPECT_TRUE(cli.readable);
+    EXPECT_EQ(cli.errors, 0u);
+    EXPECT_EQ(v.store.errorCount(), 0u);
+    EXPECT_EQ(cli.events, viewerEventLines(v.store));
+
+    HopHistograms atEnd;
+    v.stats.histogramsAt(v.store.size(), atEnd);
+    std::vector<uint64_t> samplesPerHop(kHopCount, 0);
+    for (const HopSample& s : v.stats.samples()) ++samplesPerHop[static_cast<size_t>(s.hop)];
+    uint64_t samples = 0;
+    EXPECT_EQ(cli.latencies.size(), kHopCount);
+    for (size_t h = 0; h < kHopCount && h < cli.latencies.size(); ++h)
+    {
+        SCOPED_TRACE(hopAt(h));
+        const LatencyHistogram& hist = v.stats.histograms()[h];
+        const tracefile::LatencySummary& l = cli.latencies[h];
+        EXPECT_EQ(l.name, hopAt(h));
+        EXPECT_EQ(l.count, hist.count());
+        EXPECT_EQ(l.count, samplesPerHop[h]);
+        EXPECT_TRUE(cli.hopHistograms[h] == hist) << "the same samples, bucket by bucket";
+        EXPECT_TRUE(atEnd[h] == hist) << "the Statistics tab at the last event";
+        EXPECT_DOUBLE_EQ(l.p50Us, us(hist.percentileNs(50)));
+        EXPECT_DOUBLE_EQ(l.p90Us, us(hist.percentileNs(90)));
+        EXPECT_DOUBLE_EQ(l.p99Us, us(hist.percentileNs(99)));
+        EXPECT_DOUBLE_EQ(l.maxUs, us(hist.maxNs()));
+        samples += hist.count();
+    }
+    return samples;
+}
+
+// Runs `rscope args...` to completion; returns its exit code and leaves its output in `output`.
+int runRscope(const std::vector<std::string>& args, std::string& output)
+{
+    std::string outPath = fmt::format("/tmp/rscope-agree-{}-cli.txt", ::getpid());
+    pid_t pid = testing::spawnRscope(args, outPath);
+    int status = 0;
+    if (pid < 0 || ::waitpid(pid, &status, 0) != pid) return -1;
+    std::ifstream in(outPath);
+    std::stringstream text;
+    text << in.rdbuf();
+    output = text.str();
+    fs::remove(outPath);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// `rscope trace stats --json` and the plain table against the viewer's figures.
+void expectCommandAgrees(const std::string& path)
+{
+    SCOPED_TRACE(path);
+    ViewerFigures v;
+    loadViewer(path, v);
+    std::string out;
+    ASSERT_EQ(runRscope({"trace", "stats", "--json", path}, out), 0) << out;
+    // The object is the last line (problems, on stderr, would come first).
+    size_t start = out.rfind('\n', out.size() >= 2 ? out.size() - 2 : 0);
+    nlohmann::json j = nlohmann::json::parse(
+        start == std::string::npos ? out : out.substr(start + 1), nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << out;
+    EXPECT_EQ(j.at("events").get<uint64_t>(), viewerEventLines(v.store));
+    ASSERT_EQ(runRscope({"trace", "stats", path}, out), 0) << out;
+    for (size_t h = 0; h < kHopCount; ++h)
+    {
+        SCOPED_TRACE(hopAt(h));
+        const LatencyHistogram& hist = v.stats.histograms()[h];
+        const nlohmann::json& l = j.at("latency_us").at(hopAt(h));
+        EXPECT_EQ(l.at("count").get<uint64_t>(), hist.count());
+        EXPECT_EQ(l.at("p50_us").get<double>(), us(hist.percentileNs(50)));
+        EXPECT_EQ(l.at("p90_us").get<double>(), us(hist.percentileNs(90)));
+        EXPECT_EQ(l.at("p99_us").get<double>(), us(hist.percentileNs(99)));
+        // The table's row: name, count, p50, p90, p99 (one decimal), then p999 and max.
+        std::string row = fmt::format("  {:<30} {:>8} {:>10.1f} {:>10.1f} {:>10.1f} ", hopAt(h),
+                                      hist.count(), us(hist.percentileNs(50)),
+                                      us(hist.percentileNs(90)), us(hist.percentileNs(99)));
+        EXPECT_NE(out.find(row), std::string::npos) << row << "\nin\n" << out;
+    }
+}
+
+TEST(TraceStatisticsAgreement, EveryBundledTraceGivesTheSameFiguresAsTraceStats)
+{
+    std::vector<std::string> paths;
+    for (const auto& entry : fs::directory_iterator(fs::path(RSCOPE_SOURCE_DIR) / "traces"))
+        if (entry.path().extension() == ".jsonl") paths.push_back(entry.path().string());
+    std::sort(paths.begin(), paths.end());
+    ASSERT_GE(paths.size(), 12u);
+    uint64_t samples = 0;
+    for (const std::string& path : paths) samples += expectSameFigures(path);
+    EXPECT_GT(samples, 3000u) << "lesson-08-numbers alone has 600 requests";
+    for (const std::string& path : paths) expectCommandAgrees(path);
+}
+
+// The real server (echo, 2 reactors, 2 workers) under load from 16 connections for `seconds`,
+// recorded by `rscope record`; returns the recording's path ("" after a failure).
+std::string recordLoad(const std::string& name, std::vector<std::string> serverArgs,
+                       client::LoadOptions::Framing framing, double seconds)
+{
+    std::string dir = fmt::format("/tmp/rscope-agree-{}", ::getpid());
+    fs::create_directories(dir);
+    std::string out = dir + "/" + name + ".jsonl";
+    for (const char* a : {"--handler", "echo", "--worker-num", "2", "--reactor-num", "2",
+                          "--trace-listen", "127.0.0.1:0"})
+        serverArgs.push_back(a);
+    testing::ServerProcess server(serverArgs);
+    if (!server.start())
+    {
+        ADD_FAILURE() << "server did not start: " << server.stderrText();
+        return "";
+    }
+    uint16_t tracePort = testing::traceSocketPort(server.output());
+    if (tracePort == 0)
+    {
+        ADD_FAILURE() << "no trace port in: " << server.output();
+        return "";
+    }
+    pid_t recorder = testing::spawnRscope(
+        {"record", "--from", fmt::format("127.0.0.1:{}", tracePort), "--out", out},
+        dir + "/" + name + ".record.log");
+    // The recorder has the stream once the server switched it to binary frames (their spool).
+    EXPECT_TRUE(testing::waitUntil([&] { return fs::exists(out + ".frames"); }, 5s));
+
+    client::LoadOptions load;
+    load.port = server.port();
+    load.connections = 16;
+    load.durationS = seconds;
+    load.framing = framing;
+    load.packageEof = "\r\n";
+    client::LoadSummary summary = client::runLoad(load);
+    EXPECT_EQ(summary.errors, 0u);
+    EXPECT_GT(summary.requests, 1000u);
+    std::this_thread::sleep_for(200ms);  // the trace of the last replies reaches the recorder
+
+    EXPECT_EQ(testing::terminateAndWait(&recorder, 10s), 0) << "record ends on SIGTERM";
+    EXPECT_EQ(server.stop(), 0);
+    return out;
+}
+
+TEST(TraceStatisticsAgreement, ARecordedLoadGivesTheSameFiguresAsTraceStats)
+{
+    std::string raw = recordLoad("raw", {}, client::LoadOptions::Framing::Raw, 1.0);
+    ASSERT_FALSE(raw.empty());
+    EXPECT_GT(expectSameFigures(raw), 5000u);
+    expectCommandAgrees(raw);
+
+    // eof framing: the reads carry no flow, each frame opens its request.
+    std::string eof = recordLoad("eof", {"--protocol", "eof", "--package-eof", "\\r\\n"},
+                                 client::LoadOptions::Framing::Eof, 0.5);
+    ASSERT_FALSE(eof.empty());
+    EXPECT_GT(expectSameFigures(eof), 2500u);
+    expectCommandAgrees(eof);
+
+    if (!HasFailure()) fs::remove_all(fs::path(raw).parent_path());
+}
+
+// A big recording (scripts/make-big-trace.sh: 1M events under load), when one is named.
+TEST(TraceStatisticsAgreement, ABigTraceGivesTheSameFiguresAsTraceStats)
+{
+    const char* path = std::getenv("RSCOPE_BIG_TRACE");
+    if (!path) GTEST_SKIP() << "set RSCOPE_BIG_TRACE to a big .jsonl to run";
+    EXPECT_GT(expectSameFigures(path), 0u);
+    expectCommandAgrees(path);
+}
+
+}  // namespace
+}  // namespace rscope::viewer
