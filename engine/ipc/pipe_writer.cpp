@@ -12,7 +12,7 @@
 #include "engine/base/log_rate_limit.h"
 #include "engine/ipc/pipe_codec.h"
 #include "engine/reactor/channel.h"
-#include "engine/trace/trace_emitter.h"
+#include "engine/trace/events.h"
 
 namespace rscope::ipc
 {
@@ -100,12 +100,7 @@ constexpr size_t kBatchMaxDatagrams = 32;
 
 void PipeWriter::traceQueueChange(bool full)
 {
-    if (!trace::on()) return;
-    auto r = trace::makeRecord(full ? trace::EventKind::PipeFull : trace::EventKind::PipeDrain);
-    r.worker = static_cast<int16_t>(tracePipe_);
-    r.a0 = static_cast<int64_t>(queuedBytes_);
-    r.a3 = traceDirection_;
-    trace::emit(r);
+    trace::ev::pipePressure(full, tracePipe_, traceDirection_, queuedBytes_);
 }
 
 void PipeWriter::enableBatching(std::vector<PipeWriter*>* dirty)

@@ -21,7 +21,7 @@
 #include "engine/server/connection.h"
 #include "engine/server/server.h"
 #include "engine/server/shared_state.h"
-#include "engine/trace/trace_emitter.h"
+#include "engine/trace/events.h"
 
 namespace rscope::server
 {
@@ -102,13 +102,7 @@ int BaseWorker::run()
     WorkerSlot& slot = shared.worker(id_);
     slot.requests.store(0);
     slot.status.store(static_cast<uint8_t>(WorkerStatus::Idle));
-    if (trace::on())
-    {
-        auto r = trace::makeRecord(trace::EventKind::WorkerStart);
-        r.worker = static_cast<int16_t>(id_);
-        r.a0 = slot.generation.load();
-        trace::emit(r);
-    }
+    trace::ev::workerStart(id_, slot.generation.load());
     server_.setContext(this);
     if (server_.on().onWorkerStart) server_.on().onWorkerStart(server_, id_);
     loop_->loop();
@@ -164,12 +158,9 @@ void BaseWorker::onAccept()
         if (trace::on())
         {
             // In BASE mode the worker is its own main reactor: accept and registration at once.
-            auto r = connRecord(trace::EventKind::Accept, session, fd);
-            r.a0 = listenFd_.get();
-            r.a1 = slot.remotePort;
-            r.a2 = slot.remoteIp;
-            trace::emit(r);
-            trace::emit(connRecord(trace::EventKind::ReactorRegister, session, fd));
+            trace::ev::accept(connIds(session, fd), listenFd_.get(), slot.remoteIp,
+                              slot.remotePort);
+            trace::ev::reactorRegister(connIds(session, fd));
         }
         auto* conn = new Connection(loop_.get(), fd, session, &config.protocol);
         conns_[fd] = conn;
@@ -189,12 +180,8 @@ void BaseWorker::onClientRead(Connection* conn)
     {
         conn->bytesIn += static_cast<uint64_t>(n);
         if (trace::on())
-        {
-            auto r = connRecord(trace::EventKind::Read, conn->session(), conn->fd());
-            r.a0 = n;
-            trace::setPreview(r, readBuffer_.get(), static_cast<size_t>(n));
-            trace::emit(r);
-        }
+            trace::ev::read(base::monotonicNs(), connIds(conn->session(), conn->fd()), n, 0,
+                            readBuffer_.get());
         server_.shared()
             .slotOf(conn->session())
             .lastRecvMs.store(base::monotonicMs(), std::memory_order_relaxed);
@@ -227,19 +214,7 @@ void BaseWorker::onFrame(const char* data, size_t len)
 template <typename Fn>
 void BaseWorker::tracedCallback(trace::CallbackId id, int64_t session, int fd, Fn&& fn)
 {
-    if (!trace::on())
-    {
-        fn();
-        return;
-    }
-    auto enter = connRecord(trace::EventKind::CallbackEnter, session, fd);
-    enter.a3 = static_cast<uint8_t>(id);
-    trace::emit(enter);
-    fn();
-    auto exit = connRecord(trace::EventKind::CallbackExit, session, fd);
-    exit.a3 = enter.a3;
-    exit.a0 = exit.tsNs - enter.tsNs;
-    trace::emit(exit);
+    trace::ev::callback(connIds(session, fd), id, std::forward<Fn>(fn));
 }
 
 void BaseWorker::deliver(Connection* conn, const char* data, size_t len)
@@ -289,7 +264,7 @@ void BaseWorker::peerClose(Connection* conn, const char* cause)
 void BaseWorker::closeConnection(Connection* conn, const char* reason)
 {
     RS_DEBUG("session {} fd {} closed: {}", conn->session(), conn->fd(), reason);
-    if (trace::on()) trace::emit(connRecord(trace::EventKind::Close, conn->session(), conn->fd()));
+    trace::ev::close(connIds(conn->session(), conn->fd()), trace::Cause::None, 0);
     conn->dropOutput();
     conn->channel().remove();
     conns_[conn->fd()] = nullptr;
@@ -339,13 +314,8 @@ bool BaseWorker::send(int64_t session, std::string_view data)
     }
     Connection* conn = lookup(session);
     if (conn == nullptr || conn->closeQueued) return false;
-    if (trace::on())
-    {
-        auto r = connRecord(trace::EventKind::ReactorWrite, session, conn->fd());
-        r.a0 = static_cast<int64_t>(data.size());
-        r.a3 = conn->queuedBytes() == 0;
-        trace::emit(r);
-    }
+    trace::ev::reactorWrite(connIds(session, conn->fd()), data.size(), 0,
+                            conn->queuedBytes() == 0);
     if (conn->send(data.data(), data.size()) < 0)
     {
         peerClose(conn, "error");

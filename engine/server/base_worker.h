@@ -13,7 +13,7 @@
 #include "engine/ipc/pipe_codec.h"
 #include "engine/protocol/frame_decoder.h"
 #include "engine/server/worker_context.h"
-#include "engine/trace/trace_emitter.h"
+#include "engine/trace/events.h"
 
 namespace rscope::reactor
 {
@@ -66,15 +66,10 @@ class BaseWorker : public WorkerContext, private ipc::MessageSink, private proto
                  uint32_t aux);
     void checkHeartbeat();
     void stop();
-    // A trace record stamped now for a connection of this worker (its own reactor in BASE).
-    trace::TraceRecord connRecord(trace::EventKind kind, int64_t session, int fd) const
+    // The trace ids of a connection of this worker (its own reactor in BASE mode).
+    trace::ev::Ids connIds(int64_t session, int fd) const
     {
-        auto r = trace::makeRecord(kind);
-        r.session = session;
-        r.fd = fd;
-        r.reactor = static_cast<int16_t>(id_);
-        r.worker = static_cast<int16_t>(id_);
-        return r;
+        return {.session = session, .fd = fd, .reactor = id_, .worker = id_};
     }
 
     Server& server_;

@@ -18,7 +18,7 @@
 #include "engine/server/server.h"
 #include "engine/server/shared_state.h"
 #include "engine/server/worker.h"
-#include "engine/trace/trace_emitter.h"
+#include "engine/trace/events.h"
 
 namespace rscope::server
 {
@@ -53,12 +53,7 @@ int Manager::run()
     signals_ = std::make_unique<reactor::SignalChannel>(
         loop_.get(), std::initializer_list<int>{SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2},
         [this](int signo, int) { onSignal(signo); });
-    if (trace::on())
-    {
-        auto r = trace::makeRecord(trace::EventKind::ManagerStart);
-        r.a0 = ::getppid();
-        trace::emit(r);
-    }
+    trace::ev::managerStart(::getppid());
     for (int id = 0; id < server_.config().workerNum; ++id) spawnWorker(id);
     RS_INFO("manager started: {} workers forked", server_.config().workerNum);
     if (onReady_)
@@ -173,38 +168,23 @@ void Manager::reapChildren()
                     id, pid);
         shared.header().workerRestarts.fetch_add(1);
         spawnWorker(id);
-        if (trace::on())
-        {
-            auto r = trace::makeRecord(trace::EventKind::WorkerRestart);
-            r.worker = static_cast<int16_t>(id);
-            r.a0 = pid;
-            r.a1 = slot.pid.load();
-            r.a2 = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-            r.a4 = WIFSIGNALED(status) ? static_cast<uint8_t>(WTERMSIG(status)) : 0;
-            trace::emit(r);
-        }
+        trace::ev::workerRestart(id, pid, slot.pid.load(),
+                                 WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+                                 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
         if (reloadPending_ > 0 && --reloadPending_ == 0) traceReload(false);
     }
     // Another SIGCHLD may run this again before the loop returns: the phase is reported once.
     if (stopping_ && liveWorkers() == 0 && !workersStopped_)
     {
         workersStopped_ = true;
-        if (trace::on())
-        {
-            auto r = trace::makeRecord(trace::EventKind::Shutdown);
-            r.a3 = static_cast<uint8_t>(trace::Phase::WorkersStopped);
-            trace::emit(r);
-        }
+        trace::ev::shutdown(trace::Phase::WorkersStopped);
         loop_->quit();
     }
 }
 
 void Manager::traceReload(bool begin)
 {
-    if (!trace::on()) return;
-    auto r = trace::makeRecord(begin ? trace::EventKind::ReloadBegin : trace::EventKind::ReloadEnd);
-    r.a0 = server_.config().workerNum;
-    trace::emit(r);
+    trace::ev::reload(begin, server_.config().workerNum);
 }
 
 int Manager::liveWorkers() const

@@ -26,7 +26,7 @@
 #include "engine/server/server.h"
 #include "engine/server/shared_state.h"
 #include "engine/trace/trace_collector.h"
-#include "engine/trace/trace_emitter.h"
+#include "engine/trace/events.h"
 
 namespace rscope::server
 {
@@ -48,14 +48,7 @@ int Master::run()
     collector_ = server_.startTraceCollector();
     if (int rc = reactor::listenFd(listenFd, config.backlog); rc < 0)
         reactor::dieWithErrno("listen", fmt::format("{}:{}", config.host, server_.port()), -rc);
-    if (trace::on())
-    {
-        auto r = trace::makeRecord(trace::EventKind::Listen);
-        r.fd = listenFd;
-        r.a0 = server_.port();
-        r.a1 = config.backlog;
-        trace::emit(r);
-    }
+    trace::ev::listen(listenFd, server_.port(), config.backlog);
 
     loop_ = std::make_unique<reactor::EventLoop>();
     // One notify pipe per reactor thread: the master never touches a reactor's epoll (model 3.2).
@@ -157,14 +150,8 @@ void Master::onAccept()
         if (trace::on())
         {
             flow = nextFlow();
-            auto r = trace::makeRecord(trace::EventKind::Accept);
-            r.session = session;
-            r.fd = fd;
-            r.flow = flow;
-            r.a0 = server_.listenFd().get();
-            r.a1 = slot.remotePort;
-            r.a2 = slot.remoteIp;
-            trace::emit(r);
+            trace::ev::accept({.session = session, .fd = fd, .flow = flow},
+                              server_.listenFd().get(), slot.remoteIp, slot.remotePort);
         }
         handOff(fd, session, flow);
     }
@@ -181,36 +168,16 @@ void Master::handOff(int fd, int64_t session, uint64_t flow)
     head.aux = static_cast<uint32_t>(fd);
     head.timeNs = base::monotonicNs();
     head.flowId = flow;
-    if (!trace::on())
-    {
-        notifyWriters_[r]->write(head, nullptr, 0);
-        return;
-    }
     // Stamped before the write: the reactor thread may run the hand-off before we get back.
-    auto assign = trace::makeRecord(trace::EventKind::ReactorAssign);
-    assign.session = session;
-    assign.fd = fd;
-    assign.reactor = static_cast<int16_t>(r);
-    assign.flow = flow;
-    trace::emit(assign);
-    auto w = trace::makeRecord(trace::EventKind::PipeWrite);
-    w.session = session;
-    w.reactor = static_cast<int16_t>(r);
-    w.flow = flow;
-    w.a0 = sizeof head;
-    w.a1 = 1;
-    w.a2 = static_cast<int64_t>(ipc::PipeType::Incoming);
-    w.a3 = static_cast<uint8_t>(trace::Direction::ToReactorThread);
-    w.a4 = notifyWriters_[r]->write(head, nullptr, 0) == 1;
-    trace::emit(w);
+    trace::ev::reactorAssign({.session = session, .fd = fd, .reactor = r, .flow = flow});
+    trace::ev::pipeWrite({.session = session, .reactor = r, .flow = flow},
+                         trace::Direction::ToReactorThread, head.type, sizeof head, 1,
+                         [&] { return notifyWriters_[r]->write(head, nullptr, 0); });
 }
 
 void Master::traceShutdown(uint8_t phase)
 {
-    if (!trace::on()) return;
-    auto r = trace::makeRecord(trace::EventKind::Shutdown);
-    r.a3 = phase;
-    trace::emit(r);
+    trace::ev::shutdown(static_cast<trace::Phase>(phase));
 }
 
 void Master::onSignal(int signo)

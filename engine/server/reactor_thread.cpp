@@ -20,7 +20,7 @@
 #include "engine/server/connection.h"
 #include "engine/server/server.h"
 #include "engine/server/shared_state.h"
-#include "engine/trace/trace_emitter.h"
+#include "engine/trace/events.h"
 
 namespace rscope::server
 {
@@ -57,14 +57,10 @@ class ReactorThread::Loop : public ipc::MessageSink, public protocol::FrameSink
     void peerClose(Connection* conn, trace::Cause cause);
     void closeConnection(Connection* conn, trace::Cause cause, uint64_t flow);
     void traceDiscard(int64_t session, uint64_t flow, trace::Cause reason, size_t len);
-    // A record of kind stamped now, carrying this connection's session, fd and reactor.
-    trace::TraceRecord connRecord(trace::EventKind kind, const Connection* conn) const
+    // The ids of an event about this connection: its session, fd and this reactor.
+    trace::ev::Ids connIds(const Connection* conn, uint64_t flow = 0) const
     {
-        auto r = trace::makeRecord(kind);
-        r.session = conn->session();
-        r.fd = conn->fd();
-        r.reactor = static_cast<int16_t>(id_);
-        return r;
+        return {.session = conn->session(), .fd = conn->fd(), .reactor = id_, .flow = flow};
     }
     void checkHeartbeat();
 
@@ -138,17 +134,13 @@ ReactorThread::Loop::Loop(Server& server, int id, int notifyFd)
     if (config_.heartbeatCheckIntervalS > 0)
         heartbeat_ = std::make_unique<reactor::PeriodicTimer>(
             &loop_, config_.heartbeatCheckIntervalS * 1000, [this] { checkHeartbeat(); });
-    if (trace::on())
+    int64_t watched = 0, mask = 0;
+    for (int w = id_; w < workerNum_; w += reactorNum_)
     {
-        auto r = trace::makeRecord(trace::EventKind::ReactorStart);
-        r.reactor = static_cast<int16_t>(id_);
-        for (int w = id_; w < workerNum_; w += reactorNum_)
-        {
-            ++r.a0;
-            if (w < 63) r.a1 |= int64_t{1} << w;
-        }
-        trace::emit(r);
+        ++watched;
+        if (w < 63) mask |= int64_t{1} << w;
     }
+    trace::ev::reactorStart(id_, watched, mask);
 }
 
 void ReactorThread::Loop::onNotifyReadable()
@@ -192,15 +184,7 @@ void ReactorThread::Loop::onIncoming(int fd, int64_t session, uint64_t flow)
     conn->channel().setReadCallback([this, conn] { onClientRead(conn); });
     conn->channel().setWriteCallback([this, conn] { onClientWrite(conn); });
     conn->channel().enableReading();
-    if (trace::on())
-    {
-        auto r = trace::makeRecord(trace::EventKind::ReactorRegister);
-        r.session = session;
-        r.fd = fd;
-        r.reactor = static_cast<int16_t>(id_);
-        r.flow = flow;
-        trace::emit(r);
-    }
+    trace::ev::reactorRegister({.session = session, .fd = fd, .reactor = id_, .flow = flow});
     // CONNECT takes the same pipe as the data that follows, so it always arrives first (model 3.2).
     if (notifyConnect_) dispatch(conn, ipc::PipeType::Connect, nullptr, 0, flow);
 }
@@ -230,39 +214,17 @@ void ReactorThread::Loop::dispatch(Connection* conn, ipc::PipeType type, const c
     head.reactorId = static_cast<int16_t>(id_);
     head.type = static_cast<uint8_t>(type);
     head.workerId = static_cast<uint16_t>(worker);
-    if (!trace::on())
-    {
-        writers_[worker]->write(head, data, len);
-        return;
-    }
-    // Stamped before the write: a big message leaves at once and the worker may log its
-    // receive before we get back.
     trace::EventKind kind = type == ipc::PipeType::Connect ? trace::EventKind::ConnectNotify
                             : type == ipc::PipeType::Close ? trace::EventKind::CloseNotify
                                                            : trace::EventKind::Dispatch;
-    auto r = trace::makeRecord(kind);
-    r.session = head.session;
-    r.fd = conn->fd();
-    r.reactor = static_cast<int16_t>(id_);
-    r.worker = static_cast<int16_t>(worker);
-    r.msgId = head.msgId;
-    r.flow = head.flowId;
-    r.a0 = static_cast<int64_t>(len);
-    r.a1 = config_.dispatchMode;
-    r.a3 = head.type;
-    trace::emit(r);
-    auto w = trace::makeRecord(trace::EventKind::PipeWrite);
-    w.session = head.session;
-    w.reactor = static_cast<int16_t>(id_);
-    w.worker = static_cast<int16_t>(worker);
-    w.msgId = head.msgId;
-    w.flow = head.flowId;
-    w.a0 = static_cast<int64_t>(len + sizeof head);
-    w.a1 = ipc::chunkCount(len);
-    w.a2 = head.type;
-    w.a3 = static_cast<uint8_t>(trace::Direction::ToWorker);
-    w.a4 = writers_[worker]->write(head, data, len) == 1;
-    trace::emit(w);
+    trace::ev::dispatch(kind,
+                        {.session = head.session, .fd = conn->fd(), .reactor = id_,
+                         .worker = worker, .flow = head.flowId, .msgId = head.msgId},
+                        head.type, len, config_.dispatchMode);
+    trace::ev::pipeWrite({.session = head.session, .reactor = id_, .worker = worker,
+                          .flow = head.flowId, .msgId = head.msgId},
+                         trace::Direction::ToWorker, head.type, len + sizeof head,
+                         ipc::chunkCount(len), [&] { return writers_[worker]->write(head, data, len); });
 }
 
 void ReactorThread::Loop::onClientRead(Connection* conn)
@@ -281,16 +243,9 @@ void ReactorThread::Loop::onClientRead(Connection* conn)
             // With the raw protocol the read opens the request flow. With framing a read may
             // complete no packet (or several): each frame opens its own flow instead.
             flow = decoder == nullptr ? nextMsgId() : 0;
-            auto r = trace::makeRecord(trace::EventKind::Read);
-            r.tsNs = readTimeNs_;
-            r.session = conn->session();
-            r.fd = conn->fd();
-            r.reactor = static_cast<int16_t>(id_);
-            r.flow = flow;
-            r.a0 = n;
-            r.a1 = decoder ? static_cast<int64_t>(decoder->bufferedBytes()) + n : 0;
-            trace::setPreview(r, readBuffer_.get(), static_cast<size_t>(n));
-            trace::emit(r);
+            trace::ev::read(readTimeNs_, connIds(conn, flow), n,
+                            decoder ? static_cast<int64_t>(decoder->bufferedBytes()) + n : 0,
+                            readBuffer_.get());
         }
         if (conn->closeQueued)
         {
@@ -313,15 +268,11 @@ void ReactorThread::Loop::onClientRead(Connection* conn)
                 "session {} (fd {}): {} (package_max_length {}); closing this connection",
                 conn->session(), conn->fd(), error, config_.protocol.maxLength);
             if (trace::on())
-            {
-                auto r = connRecord(trace::EventKind::FrameError, conn);
-                r.flow = nextMsgId();
-                r.a3 = static_cast<uint8_t>(std::strstr(error, "large") ? trace::Cause::TooLarge
-                                                                        : trace::Cause::Malformed);
-                r.a0 = static_cast<int64_t>(decoder->bufferedBytes());
-                r.a1 = config_.protocol.maxLength;
-                trace::emit(r);
-            }
+                trace::ev::frameError(connIds(conn, nextMsgId()),
+                                      std::strstr(error, "large") ? trace::Cause::TooLarge
+                                                                  : trace::Cause::Malformed,
+                                      static_cast<int64_t>(decoder->bufferedBytes()),
+                                      config_.protocol.maxLength);
             peerClose(conn, trace::Cause::Protocol);
         }
         return;
@@ -343,12 +294,8 @@ void ReactorThread::Loop::onFrame(const char* data, size_t len)
     if (trace::on())
     {
         flow = nextMsgId();
-        auto r = connRecord(trace::EventKind::Frame, framing_);
-        r.flow = flow;
-        r.a0 = static_cast<int64_t>(len);
-        r.a3 = static_cast<uint8_t>(config_.protocol.protocol);
-        trace::setPreview(r, data, len);
-        trace::emit(r);
+        trace::ev::frame(connIds(framing_, flow), data, len,
+                         static_cast<uint8_t>(config_.protocol.protocol));
     }
     dispatch(framing_, ipc::PipeType::RecvData, data, len, flow);
 }
@@ -366,12 +313,8 @@ void ReactorThread::Loop::onClientWrite(Connection* conn)
     if (rc == 1)
     {
         SessionSlot& slot = shared_.slotOf(conn->session());
-        if (slot.overflow.exchange(0, std::memory_order_relaxed) && trace::on())
-        {
-            auto r = connRecord(trace::EventKind::BufferDrain, conn);
-            r.a1 = static_cast<int64_t>(config_.socketBufferSize);
-            trace::emit(r);
-        }
+        if (slot.overflow.exchange(0, std::memory_order_relaxed))
+            trace::ev::bufferPressure(false, connIds(conn), 0, config_.socketBufferSize);
         if (conn->closeQueued) closeConnection(conn, trace::Cause::ServerClose, conn->closeFlow);
     }
 }
@@ -389,10 +332,7 @@ Connection* ReactorThread::Loop::lookup(int64_t session)
 void ReactorThread::Loop::traceDiscard(int64_t session, uint64_t flow, trace::Cause reason,
                                        size_t len)
 {
-    if (!trace::on()) return;
-    auto r = trace::discardRecord(session, flow, reason, len);
-    r.reactor = static_cast<int16_t>(id_);
-    trace::emit(r);
+    trace::ev::discard({.session = session, .reactor = id_, .flow = flow}, reason, len);
 }
 
 void ReactorThread::Loop::onSendData(const ipc::PipeHeader& head, const char* payload, size_t len)
@@ -408,20 +348,9 @@ void ReactorThread::Loop::onSendData(const ipc::PipeHeader& head, const char* pa
     }
     bool direct = conn->queuedBytes() == 0;
     int rc = conn->send(payload, len);
-    if (trace::on())
-    {
-        auto r = trace::makeRecord(trace::EventKind::ReactorWrite);
-        r.session = head.session;
-        r.fd = conn->fd();
-        r.reactor = static_cast<int16_t>(id_);
-        r.worker = static_cast<int16_t>(head.workerId);
-        r.msgId = head.msgId;
-        r.flow = head.flowId;
-        r.a0 = static_cast<int64_t>(len);
-        r.a1 = static_cast<int64_t>(conn->queuedBytes());
-        r.a3 = direct;
-        trace::emit(r);
-    }
+    trace::ev::reactorWrite({.session = head.session, .fd = conn->fd(), .reactor = id_,
+                             .worker = head.workerId, .flow = head.flowId, .msgId = head.msgId},
+                            len, conn->queuedBytes(), direct);
     if (rc < 0)
     {
         RS_DEBUG("send(session {}, fd {}): {}; closing", conn->session(), conn->fd(),
@@ -432,13 +361,9 @@ void ReactorThread::Loop::onSendData(const ipc::PipeHeader& head, const char* pa
     if (conn->queuedBytes() >= config_.socketBufferSize)
     {
         SessionSlot& slot = shared_.slotOf(conn->session());
-        if (!slot.overflow.exchange(1, std::memory_order_relaxed) && trace::on())
-        {
-            auto r = connRecord(trace::EventKind::BufferFull, conn);
-            r.a0 = static_cast<int64_t>(conn->queuedBytes());
-            r.a1 = static_cast<int64_t>(config_.socketBufferSize);
-            trace::emit(r);
-        }
+        if (!slot.overflow.exchange(1, std::memory_order_relaxed))
+            trace::ev::bufferPressure(true, connIds(conn), conn->queuedBytes(),
+                                      config_.socketBufferSize);
     }
 }
 
@@ -477,10 +402,7 @@ void ReactorThread::Loop::peerClose(Connection* conn, trace::Cause cause)
     if (trace::on())
     {
         flow = nextMsgId();
-        auto r = connRecord(trace::EventKind::PeerClose, conn);
-        r.flow = flow;
-        r.a3 = static_cast<uint8_t>(cause);
-        trace::emit(r);
+        trace::ev::peerClose(connIds(conn, flow), cause);
     }
     if (!notifyClose_ || conn->closeQueued || shuttingDown_)
     {
@@ -496,14 +418,7 @@ void ReactorThread::Loop::closeConnection(Connection* conn, trace::Cause cause, 
     RS_DEBUG("session {} fd {} closed: {} ({} bytes in, {} out, {} dropped)", conn->session(),
              conn->fd(), trace::causeName(static_cast<uint8_t>(cause)), conn->bytesIn,
              conn->bytesOut, dropped);
-    if (trace::on())
-    {
-        auto r = connRecord(trace::EventKind::Close, conn);
-        r.flow = flow;
-        r.a0 = static_cast<int64_t>(dropped);
-        r.a3 = static_cast<uint8_t>(cause);
-        trace::emit(r);
-    }
+    trace::ev::close(connIds(conn, flow), cause, dropped);
     conn->channel().remove();
     slotFor(conn->fd()) = nullptr;
     --connectionCount_;

@@ -24,7 +24,7 @@
 #include "engine/trace/step_gate.h"
 #include "engine/trace/trace_buffers.h"
 #include "engine/trace/trace_collector.h"
-#include "engine/trace/trace_emitter.h"
+#include "engine/trace/events.h"
 
 namespace rscope::server
 {
@@ -80,7 +80,11 @@ int Server::start()
     reactor::blockServerSignals();
     shared_ = std::make_unique<SharedState>(config_.workerNum, config_.maxConnection);
     shared_->header().masterPid.store(::getpid());
-    if (config_.tracingEnabled())
+    if (config_.tracingEnabled() && !trace::kTraceCompiled)
+        RS_INFO("this rscope was built with -DRSCOPE_TRACE=OFF: --trace-listen {} and "
+                "--trace-file are ignored",
+                config_.traceListen);
+    if (config_.tracingEnabled() && trace::kTraceCompiled)
     {
         // Mapped before the first fork so that every process writes into the same rings.
         bool base = config_.mode == Mode::Base;
@@ -96,15 +100,8 @@ int Server::start()
             trace::gStepGate = stepGate_.get();
         }
         trace::attachThread(trace::ActorRole::Master, -1);
-        if (trace::on())
-        {
-            auto r = trace::makeRecord(trace::EventKind::ServerStart);
-            r.a0 = base ? 0 : config_.reactorNum;
-            r.a1 = config_.workerNum;
-            r.a2 = config_.dispatchMode;
-            r.a3 = base;
-            trace::emit(r);
-        }
+        trace::ev::serverStart(base ? 0 : config_.reactorNum, config_.workerNum,
+                               config_.dispatchMode, base);
     }
     return config_.mode == Mode::Process ? startProcessMode() : startBaseMode();
 }
@@ -134,12 +131,7 @@ void Server::createWorkerPipes()
             int sndbuf = 0;
             socklen_t len = sizeof sndbuf;
             ::getsockopt(socks[1], SOL_SOCKET, SO_SNDBUF, &sndbuf, &len);
-            auto r = trace::makeRecord(trace::EventKind::PipeCreate);
-            r.worker = static_cast<int16_t>(i);
-            r.a0 = socks[1];
-            r.a1 = socks[0];
-            r.a2 = sndbuf;
-            trace::emit(r);
+            trace::ev::pipeCreate(i, socks[1], socks[0], sndbuf);
         }
     }
 }

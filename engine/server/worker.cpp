@@ -20,7 +20,7 @@
 #include "engine/reactor/timer.h"
 #include "engine/server/server.h"
 #include "engine/server/shared_state.h"
-#include "engine/trace/trace_emitter.h"
+#include "engine/trace/events.h"
 
 namespace rscope::server
 {
@@ -98,13 +98,7 @@ int Worker::run()
     slot.status.store(static_cast<uint8_t>(WorkerStatus::Idle));
     server_.setContext(this);
     RS_DEBUG("worker started (generation {})", slot.generation.load());
-    if (trace::on())
-    {
-        auto r = trace::makeRecord(trace::EventKind::WorkerStart);
-        r.worker = static_cast<int16_t>(id_);
-        r.a0 = slot.generation.load();
-        trace::emit(r);
-    }
+    trace::ev::workerStart(id_, slot.generation.load());
     if (server_.on().onWorkerStart) server_.on().onWorkerStart(server_, id_);
     loop_->loop();
     if (server_.on().onWorkerStop) server_.on().onWorkerStop(server_, id_);
@@ -119,19 +113,9 @@ void Worker::onMessage(const ipc::PipeHeader& head, const char* payload, size_t 
     slot.status.store(static_cast<uint8_t>(WorkerStatus::Busy), std::memory_order_relaxed);
     flowId_ = head.flowId;
     callbackRan_ = false;
-    if (trace::on())
-    {
-        auto r = trace::makeRecord(trace::EventKind::WorkerReceive);
-        r.session = head.session;
-        r.reactor = head.reactorId;
-        r.worker = static_cast<int16_t>(id_);
-        r.msgId = head.msgId;
-        r.flow = head.flowId;
-        r.a0 = static_cast<int64_t>(len);
-        r.a1 = ipc::chunkCount(len);
-        r.a3 = head.type;
-        trace::emit(r);
-    }
+    trace::ev::workerReceive({.session = head.session, .reactor = head.reactorId, .worker = id_,
+                              .flow = head.flowId, .msgId = head.msgId},
+                             head.type, len, ipc::chunkCount(len));
     // No exception may cross the loop: a throwing callback is logged and serving goes on.
     try
     {
@@ -223,60 +207,30 @@ void Worker::sendToReactor(int64_t session, const SessionSlot& slot, uint8_t typ
     head.type = type;
     head.workerId = static_cast<uint16_t>(id_);
     head.aux = aux;
-    if (!trace::on())
-    {
-        replyWriters_[pipe]->write(head, data, len);
-        return;
-    }
     // Stamped before the write: the reactor may log the write-back before we get back.
     if (type == static_cast<uint8_t>(ipc::PipeType::SendData))
-    {
-        auto r = trace::makeRecord(trace::EventKind::SendRequest);
-        r.session = session;
-        r.reactor = slot.reactorId;
-        r.worker = static_cast<int16_t>(id_);
-        r.msgId = head.msgId;
-        r.flow = head.flowId;
-        r.a0 = static_cast<int64_t>(len);
-        r.a1 = pipe;
-        trace::emit(r);
-    }
-    auto w = trace::makeRecord(trace::EventKind::PipeWrite);
-    w.session = session;
-    w.reactor = slot.reactorId;
-    w.worker = static_cast<int16_t>(pipe);
-    w.msgId = head.msgId;
-    w.flow = head.flowId;
-    w.a0 = static_cast<int64_t>(len + sizeof head);
-    w.a1 = ipc::chunkCount(len);
-    w.a2 = type;
-    w.a3 = static_cast<uint8_t>(trace::Direction::ToReactor);
-    w.a4 = replyWriters_[pipe]->write(head, data, len) == 1;
-    trace::emit(w);
+        trace::ev::sendRequest({.session = session, .reactor = slot.reactorId, .worker = id_,
+                                .flow = head.flowId, .msgId = head.msgId},
+                               len, pipe);
+    trace::ev::pipeWrite({.session = session, .reactor = slot.reactorId, .worker = pipe,
+                          .flow = head.flowId, .msgId = head.msgId},
+                         trace::Direction::ToReactor, type, len + sizeof head,
+                         ipc::chunkCount(len),
+                         [&] { return replyWriters_[pipe]->write(head, data, len); });
 }
 
 void Worker::traceDiscard(int64_t session, trace::Cause reason, size_t len)
 {
     callbackRan_ = true;  // a discard also ends the message
-    if (!trace::on()) return;
-    auto r = trace::discardRecord(session, flowId_, reason, len);
-    r.worker = static_cast<int16_t>(id_);
-    trace::emit(r);
+    trace::ev::discard({.session = session, .worker = id_, .flow = flowId_}, reason, len);
 }
 
 void Worker::traceCloseRequest(int64_t session, const SessionSlot& slot, bool reset, int owner,
                                bool forwarded)
 {
-    if (!trace::on()) return;
-    auto r = trace::makeRecord(trace::EventKind::CloseRequest);
-    r.session = session;
-    r.reactor = slot.reactorId;
-    r.worker = static_cast<int16_t>(id_);
-    r.flow = flowId_;
-    r.a0 = owner;
-    r.a3 = reset;
-    r.a4 = forwarded;
-    trace::emit(r);
+    trace::ev::closeRequest(
+        {.session = session, .reactor = slot.reactorId, .worker = id_, .flow = flowId_}, owner,
+        reset, forwarded);
 }
 
 bool Worker::send(int64_t session, std::string_view data)
@@ -366,16 +320,10 @@ void Worker::beginExit(const char* reason)
     if (exiting_) return;
     exiting_ = true;
     RS_DEBUG("worker exiting ({}): no more pipe reads, flushing replies", reason);
-    if (trace::on())
-    {
-        auto r = trace::makeRecord(trace::EventKind::WorkerExit);
-        r.worker = static_cast<int16_t>(id_);
-        r.a0 = static_cast<int64_t>(server_.shared().worker(id_).requests.load());
-        r.a3 = static_cast<uint8_t>(std::string_view(reason) == "max_request"
-                                        ? trace::Cause::MaxRequest
-                                        : trace::Cause::Sigterm);
-        trace::emit(r);
-    }
+    trace::ev::workerExit(id_,
+                          std::string_view(reason) == "max_request" ? trace::Cause::MaxRequest
+                                                                    : trace::Cause::Sigterm,
+                          static_cast<int64_t>(server_.shared().worker(id_).requests.load()));
     // The successor reads the same socketpair, so what is still queued there is not lost.
     workerEndChannels_[id_]->disableReading();
     exitDeadlineMs_ = base::monotonicMs() + 1000LL * server_.config().maxWaitTimeS;

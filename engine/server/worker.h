@@ -6,11 +6,12 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/ipc/pipe_codec.h"
 #include "engine/server/worker_context.h"
-#include "engine/trace/trace_emitter.h"
+#include "engine/trace/events.h"
 
 namespace rscope::reactor
 {
@@ -62,26 +63,8 @@ class Worker : public WorkerContext, private ipc::MessageSink
     void runCallback(trace::CallbackId id, int64_t session, Fn&& fn)
     {
         callbackRan_ = true;
-        if (!trace::on())
-        {
-            fn();
-            return;
-        }
-        auto enter = trace::makeRecord(trace::EventKind::CallbackEnter);
-        enter.session = session;
-        enter.worker = static_cast<int16_t>(id_);
-        enter.flow = flowId_;
-        enter.a3 = static_cast<uint8_t>(id);
-        trace::emit(enter);
-        uint64_t flow = flowId_;
-        fn();
-        auto exit = trace::makeRecord(trace::EventKind::CallbackExit);
-        exit.session = session;
-        exit.worker = static_cast<int16_t>(id_);
-        exit.flow = flow;
-        exit.a3 = static_cast<uint8_t>(id);
-        exit.a0 = exit.tsNs - enter.tsNs;
-        trace::emit(exit);
+        trace::ev::callback({.session = session, .worker = id_, .flow = flowId_}, id,
+                            std::forward<Fn>(fn));
     }
     void checkExit();
     uint64_t nextMsgId() { return (static_cast<uint64_t>(0x100 + id_) << 40) | ++msgCounter_; }

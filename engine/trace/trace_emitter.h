@@ -26,8 +26,16 @@ extern constinit thread_local Ring* tRing;
 // The payload preview of the record being built on this thread (setPreview -> emit).
 extern constinit thread_local char tPreview[kPreviewBytes];
 
+// -DRSCOPE_TRACE=OFF compiles tracing out: on() is constant false, so every emit site and the
+// helpers of events.h fold away, and the server runs as if no trace sink were configured.
+#ifndef RSCOPE_TRACE_COMPILED
+#define RSCOPE_TRACE_COMPILED 1
+#endif
+inline constexpr bool kTraceCompiled = RSCOPE_TRACE_COMPILED != 0;
+
 inline bool on()
 {
+    if constexpr (!kTraceCompiled) return false;
     return tRing != nullptr;
 }
 
@@ -55,19 +63,9 @@ inline void setPreview(TraceRecord& r, const char* data, size_t len)
     r.previewLen = static_cast<uint8_t>(n);
 }
 
-// A discard: a message or reply for a session that is gone or closed (model 8.5), ending its flow.
-inline TraceRecord discardRecord(int64_t session, uint64_t flow, Cause reason, size_t len)
-{
-    auto r = makeRecord(EventKind::Discard);
-    r.session = session;
-    r.flow = flow;
-    r.a0 = static_cast<int64_t>(len);
-    r.a3 = static_cast<uint8_t>(reason);
-    return r;
-}
-
 inline void emit(const TraceRecord& r)
 {
+    if constexpr (!kTraceCompiled) return;
     Ring* ring = tRing;
     if (ring == nullptr) return;
     RingHeader& h = ring->header;

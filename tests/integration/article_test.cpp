@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "engine/trace/trace_emitter.h"
 #include "tests/integration/test_support.h"
 
 namespace rscope::testing
@@ -112,6 +113,7 @@ TEST(Article, LoadClientAcceptsTheArticlesReply)
 
 TEST(Article, PipeHopsNameTheirSendersSwooleFunction)
 {
+    if (!trace::kTraceCompiled) GTEST_SKIP() << "built with -DRSCOPE_TRACE=OFF";
     std::string file = fmt::format("/tmp/rscope-article-test-{}.jsonl", ::getpid());
     ServerProcess server({"--handler", "article", "--worker-num", "4", "--reactor-num", "2",
                           "--dispatch-mode", "2", "--trace-listen", "off", "--trace-file", file});

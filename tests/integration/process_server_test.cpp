@@ -19,6 +19,7 @@
 
 #include "engine/client/load_client.h"
 #include "engine/server/server.h"
+#include "engine/trace/trace_emitter.h"
 #include "tests/integration/in_process_server.h"
 #include "tests/integration/test_support.h"
 
@@ -76,6 +77,7 @@ TEST(ProcessServer, ProcessAndThreadStructureMatchesTheModel)
 #endif
     for (bool tracing : {false, true})
     {
+        if (tracing && !trace::kTraceCompiled) continue;  // -DRSCOPE_TRACE=OFF: no collector
         ServerProcess server({"--handler", "echo", "--worker-num", "4", "--reactor-num", "2",
                               "--trace-listen", tracing ? "127.0.0.1:0" : "off"});
         ASSERT_TRUE(server.start());
