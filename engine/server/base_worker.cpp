@@ -314,8 +314,7 @@ bool BaseWorker::send(int64_t session, std::string_view data)
     }
     Connection* conn = lookup(session);
     if (conn == nullptr || conn->closeQueued) return false;
-    trace::ev::reactorWrite(connIds(session, conn->fd()), data.size(), 0,
-                            conn->queuedBytes() == 0);
+    trace::ev::reactorWrite(connIds(session, conn->fd()), data.size(), 0, conn->queuedBytes() == 0);
     if (conn->send(data.data(), data.size()) < 0)
     {
         peerClose(conn, "error");

@@ -25,8 +25,8 @@
 #include "engine/server/reactor_thread.h"
 #include "engine/server/server.h"
 #include "engine/server/shared_state.h"
-#include "engine/trace/trace_collector.h"
 #include "engine/trace/events.h"
+#include "engine/trace/trace_collector.h"
 
 namespace rscope::server
 {

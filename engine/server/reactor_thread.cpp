@@ -218,13 +218,21 @@ void ReactorThread::Loop::dispatch(Connection* conn, ipc::PipeType type, const c
                             : type == ipc::PipeType::Close ? trace::EventKind::CloseNotify
                                                            : trace::EventKind::Dispatch;
     trace::ev::dispatch(kind,
-                        {.session = head.session, .fd = conn->fd(), .reactor = id_,
-                         .worker = worker, .flow = head.flowId, .msgId = head.msgId},
+                        {.session = head.session,
+                         .fd = conn->fd(),
+                         .reactor = id_,
+                         .worker = worker,
+                         .flow = head.flowId,
+                         .msgId = head.msgId},
                         head.type, len, config_.dispatchMode);
-    trace::ev::pipeWrite({.session = head.session, .reactor = id_, .worker = worker,
-                          .flow = head.flowId, .msgId = head.msgId},
+    trace::ev::pipeWrite({.session = head.session,
+                          .reactor = id_,
+                          .worker = worker,
+                          .flow = head.flowId,
+                          .msgId = head.msgId},
                          trace::Direction::ToWorker, head.type, len + sizeof head,
-                         ipc::chunkCount(len), [&] { return writers_[worker]->write(head, data, len); });
+                         ipc::chunkCount(len),
+                         [&] { return writers_[worker]->write(head, data, len); });
 }
 
 void ReactorThread::Loop::onClientRead(Connection* conn)
@@ -268,11 +276,10 @@ void ReactorThread::Loop::onClientRead(Connection* conn)
                 "session {} (fd {}): {} (package_max_length {}); closing this connection",
                 conn->session(), conn->fd(), error, config_.protocol.maxLength);
             if (trace::on())
-                trace::ev::frameError(connIds(conn, nextMsgId()),
-                                      std::strstr(error, "large") ? trace::Cause::TooLarge
-                                                                  : trace::Cause::Malformed,
-                                      static_cast<int64_t>(decoder->bufferedBytes()),
-                                      config_.protocol.maxLength);
+                trace::ev::frameError(
+                    connIds(conn, nextMsgId()),
+                    std::strstr(error, "large") ? trace::Cause::TooLarge : trace::Cause::Malformed,
+                    static_cast<int64_t>(decoder->bufferedBytes()), config_.protocol.maxLength);
             peerClose(conn, trace::Cause::Protocol);
         }
         return;
@@ -348,8 +355,12 @@ void ReactorThread::Loop::onSendData(const ipc::PipeHeader& head, const char* pa
     }
     bool direct = conn->queuedBytes() == 0;
     int rc = conn->send(payload, len);
-    trace::ev::reactorWrite({.session = head.session, .fd = conn->fd(), .reactor = id_,
-                             .worker = head.workerId, .flow = head.flowId, .msgId = head.msgId},
+    trace::ev::reactorWrite({.session = head.session,
+                             .fd = conn->fd(),
+                             .reactor = id_,
+                             .worker = head.workerId,
+                             .flow = head.flowId,
+                             .msgId = head.msgId},
                             len, conn->queuedBytes(), direct);
     if (rc < 0)
     {

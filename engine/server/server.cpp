@@ -21,10 +21,10 @@
 #include "engine/server/master.h"
 #include "engine/server/shared_state.h"
 #include "engine/server/worker_context.h"
+#include "engine/trace/events.h"
 #include "engine/trace/step_gate.h"
 #include "engine/trace/trace_buffers.h"
 #include "engine/trace/trace_collector.h"
-#include "engine/trace/events.h"
 
 namespace rscope::server
 {
@@ -81,9 +81,10 @@ int Server::start()
     shared_ = std::make_unique<SharedState>(config_.workerNum, config_.maxConnection);
     shared_->header().masterPid.store(::getpid());
     if (config_.tracingEnabled() && !trace::kTraceCompiled)
-        RS_INFO("this rscope was built with -DRSCOPE_TRACE=OFF: --trace-listen {} and "
-                "--trace-file are ignored",
-                config_.traceListen);
+        RS_INFO(
+            "this rscope was built with -DRSCOPE_TRACE=OFF: --trace-listen {} and "
+            "--trace-file are ignored",
+            config_.traceListen);
     if (config_.tracingEnabled() && trace::kTraceCompiled)
     {
         // Mapped before the first fork so that every process writes into the same rings.

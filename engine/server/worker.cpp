@@ -113,8 +113,11 @@ void Worker::onMessage(const ipc::PipeHeader& head, const char* payload, size_t 
     slot.status.store(static_cast<uint8_t>(WorkerStatus::Busy), std::memory_order_relaxed);
     flowId_ = head.flowId;
     callbackRan_ = false;
-    trace::ev::workerReceive({.session = head.session, .reactor = head.reactorId, .worker = id_,
-                              .flow = head.flowId, .msgId = head.msgId},
+    trace::ev::workerReceive({.session = head.session,
+                              .reactor = head.reactorId,
+                              .worker = id_,
+                              .flow = head.flowId,
+                              .msgId = head.msgId},
                              head.type, len, ipc::chunkCount(len));
     // No exception may cross the loop: a throwing callback is logged and serving goes on.
     try
@@ -209,13 +212,18 @@ void Worker::sendToReactor(int64_t session, const SessionSlot& slot, uint8_t typ
     head.aux = aux;
     // Stamped before the write: the reactor may log the write-back before we get back.
     if (type == static_cast<uint8_t>(ipc::PipeType::SendData))
-        trace::ev::sendRequest({.session = session, .reactor = slot.reactorId, .worker = id_,
-                                .flow = head.flowId, .msgId = head.msgId},
+        trace::ev::sendRequest({.session = session,
+                                .reactor = slot.reactorId,
+                                .worker = id_,
+                                .flow = head.flowId,
+                                .msgId = head.msgId},
                                len, pipe);
-    trace::ev::pipeWrite({.session = session, .reactor = slot.reactorId, .worker = pipe,
-                          .flow = head.flowId, .msgId = head.msgId},
-                         trace::Direction::ToReactor, type, len + sizeof head,
-                         ipc::chunkCount(len),
+    trace::ev::pipeWrite({.session = session,
+                          .reactor = slot.reactorId,
+                          .worker = pipe,
+                          .flow = head.flowId,
+                          .msgId = head.msgId},
+                         trace::Direction::ToReactor, type, len + sizeof head, ipc::chunkCount(len),
                          [&] { return replyWriters_[pipe]->write(head, data, len); });
 }
 

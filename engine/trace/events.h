@@ -153,8 +153,7 @@ inline void frameError(const Ids& ids, Cause reason, int64_t length, int64_t max
 }
 
 // kind: Dispatch for data, ConnectNotify / CloseNotify for the CONNECT and CLOSE messages.
-inline void dispatch(EventKind kind, const Ids& ids, uint8_t pipeType, size_t len,
-                     int dispatchMode)
+inline void dispatch(EventKind kind, const Ids& ids, uint8_t pipeType, size_t len, int dispatchMode)
 {
     if (!on()) return;
     TraceRecord r = record(kind, ids);
@@ -187,8 +186,7 @@ inline int pipeWrite(const Ids& ids, Direction direction, uint8_t pipeType, size
 inline void pipePressure(bool full, int pipe, uint8_t direction, size_t queuedBytes)
 {
     if (!on()) return;
-    TraceRecord r =
-        record(full ? EventKind::PipeFull : EventKind::PipeDrain, {.worker = pipe});
+    TraceRecord r = record(full ? EventKind::PipeFull : EventKind::PipeDrain, {.worker = pipe});
     r.a0 = static_cast<int64_t>(queuedBytes);
     r.a3 = direction;
     emit(r);

@@ -223,11 +223,11 @@ std::string enumeratorOf(const std::string& kind)
 std::string emitHelperOf(const std::string& kind)
 {
     static const std::map<std::string, std::string> kPairs = {
-        {"buffer_full", "bufferPressure"},  {"buffer_drain", "bufferPressure"},
-        {"pipe_full", "pipePressure"},      {"pipe_drain", "pipePressure"},
-        {"reload_begin", "reload"},         {"reload_end", "reload"},
-        {"callback_enter", "callback"},     {"callback_exit", "callback"},
-        {"connect_notify", "dispatch"},     {"close_notify", "dispatch"}};
+        {"buffer_full", "bufferPressure"}, {"buffer_drain", "bufferPressure"},
+        {"pipe_full", "pipePressure"},     {"pipe_drain", "pipePressure"},
+        {"reload_begin", "reload"},        {"reload_end", "reload"},
+        {"callback_enter", "callback"},    {"callback_exit", "callback"},
+        {"connect_notify", "dispatch"},    {"close_notify", "dispatch"}};
     if (auto it = kPairs.find(kind); it != kPairs.end()) return it->second;
     std::string name = enumeratorOf(kind);
     name[0] = static_cast<char>(name[0] - 'A' + 'a');
