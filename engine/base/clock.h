@@ -3,6 +3,7 @@
 
 #include <time.h>
 
+#include <cerrno>
 #include <cstdint>
 
 namespace rscope::base
@@ -25,6 +26,16 @@ inline int64_t wallSeconds()
     timespec ts;
     ::clock_gettime(CLOCK_REALTIME, &ts);
     return ts.tv_sec;
+}
+
+// Sleeps ms milliseconds, resuming after signals. Async-signal-safe (nanosleep only): forked
+// children of a threaded parent may call it.
+inline void sleepMs(int ms)
+{
+    timespec ts{ms / 1000, (ms % 1000) * 1'000'000L};
+    while (::nanosleep(&ts, &ts) < 0 && errno == EINTR)
+    {
+    }
 }
 
 }  // namespace rscope::base

@@ -28,9 +28,9 @@ namespace rscope::server
 
 namespace
 {
-constexpr int kAcceptPerEvent = 64;
-constexpr int kPipeReadBudget = 64;
-constexpr size_t kReadBytes = 64 * 1024;
+constexpr int kBaseAcceptPerEvent = 64;  // SW_ACCEPT_MAX_COUNT
+constexpr int kBasePipeReadBudget = 64;
+constexpr size_t kBaseReadBytes = 64 * 1024;
 }  // namespace
 
 BaseWorker::BaseWorker(Server& server, int id) : server_(server), id_(id) {}
@@ -73,7 +73,7 @@ int BaseWorker::run()
                                                             if (signo == SIGTERM) stop();
                                                         });
     conns_.assign(config.maxConnection + 1, nullptr);
-    readBuffer_.reset(new char[kReadBytes]);
+    readBuffer_.reset(new char[kBaseReadBytes]);
     acceptChannel_ = std::make_unique<reactor::Channel>(loop_.get(), fd);
     acceptChannel_->setReadCallback([this] { onAccept(); });
     acceptChannel_->enableReading();
@@ -82,7 +82,7 @@ int BaseWorker::run()
     int ownFd = server_.pipes()[id_].workerEnd.get();
     ownPipeChannel_ = std::make_unique<reactor::Channel>(loop_.get(), ownFd);
     ownPipeChannel_->setReadCallback([this, ownFd]
-                                     { reader_->readFrom(ownFd, *this, kPipeReadBudget); });
+                                     { reader_->readFrom(ownFd, *this, kBasePipeReadBudget); });
     ownPipeChannel_->enableReading();
     for (int w = 0; w < config.workerNum; ++w)
     {
@@ -126,7 +126,7 @@ void BaseWorker::onAccept()
 {
     const ServerConfig& config = server_.config();
     SharedState& shared = server_.shared();
-    for (int i = 0; i < kAcceptPerEvent; ++i)
+    for (int i = 0; i < kBaseAcceptPerEvent; ++i)
     {
         sockaddr_in peer{};
         int fd = reactor::acceptConnection(listenFd_.get(), &peer);
@@ -175,7 +175,7 @@ void BaseWorker::onAccept()
 
 void BaseWorker::onClientRead(Connection* conn)
 {
-    ssize_t n = reactor::readSome(conn->fd(), readBuffer_.get(), kReadBytes);
+    ssize_t n = reactor::readSome(conn->fd(), readBuffer_.get(), kBaseReadBytes);
     if (n > 0)
     {
         conn->bytesIn += static_cast<uint64_t>(n);

@@ -51,13 +51,7 @@ std::string flagValue(const std::vector<std::pair<std::string, std::string>>& fl
 }
 
 // ---- Helpers that run in a forked child: async-signal-safe calls only (child_process.h). ----
-void sleepMs(int ms)
-{
-    timespec ts{ms / 1000, (ms % 1000) * 1'000'000L};
-    while (::nanosleep(&ts, &ts) < 0 && errno == EINTR)
-    {
-    }
-}
+using base::sleepMs;
 
 int connectBlocking(const sockaddr_in& addr, int rcvbufBytes, int ioTimeoutMs)
 {

@@ -14,18 +14,14 @@
 
 #include <fmt/format.h>
 
+#include "engine/base/clock.h"
+
 namespace rscope::tutorial
 {
 
 namespace
 {
-void sleepMs(int ms)
-{
-    timespec ts{ms / 1000, (ms % 1000) * 1'000'000L};
-    while (::nanosleep(&ts, &ts) < 0 && errno == EINTR)
-    {
-    }
-}
+using base::sleepMs;
 
 // In the child, before anything else: own group, die with the parent. If the parent already
 // died between fork and prctl, the signal would never come, so check getppid.

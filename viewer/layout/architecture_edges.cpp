@@ -78,22 +78,6 @@ const PipeState* findPipe(const ArchitectureState* state, int reactor, int worke
     return &state->pipes()[static_cast<size_t>(i)];
 }
 
-const ReactorState* findReactor(const ArchitectureState* state, int index)
-{
-    if (state == nullptr) return nullptr;
-    for (const ReactorState& r : state->reactors())
-        if (r.index == index) return &r;
-    return nullptr;
-}
-
-const WorkerState* findWorker(const ArchitectureState* state, int index)
-{
-    if (state == nullptr) return nullptr;
-    for (const WorkerState& w : state->workers())
-        if (w.index == index) return &w;
-    return nullptr;
-}
-
 float bottomOf(const RectF& r)
 {
     return r.y + r.h;

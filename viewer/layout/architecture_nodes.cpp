@@ -20,22 +20,6 @@ std::string pidText(int pid)
     return pid > 0 ? std::to_string(pid) : std::string("?");
 }
 
-const WorkerState* findWorker(const ArchitectureState* state, int index)
-{
-    if (state == nullptr) return nullptr;
-    for (const WorkerState& w : state->workers())
-        if (w.index == index) return &w;
-    return nullptr;
-}
-
-const ReactorState* findReactor(const ArchitectureState* state, int index)
-{
-    if (state == nullptr) return nullptr;
-    for (const ReactorState& r : state->reactors())
-        if (r.index == index) return &r;
-    return nullptr;
-}
-
 void styleNode(NodeRecord& n)
 {
     stateColors(n.role, n.state, n.fill, n.border);
@@ -319,6 +303,22 @@ void fitLines(NodeRecord& node, const Metrics& m)
     int fit = static_cast<int>(std::floor(room / m.lineHeight + 1e-3f)) - 1;  // minus the title
     if (fit < 0) fit = 0;
     if (node.lines.size() > static_cast<size_t>(fit)) node.lines.resize(static_cast<size_t>(fit));
+}
+
+const WorkerState* findWorker(const ArchitectureState* state, int index)
+{
+    if (state == nullptr) return nullptr;
+    for (const WorkerState& w : state->workers())
+        if (w.index == index) return &w;
+    return nullptr;
+}
+
+const ReactorState* findReactor(const ArchitectureState* state, int index)
+{
+    if (state == nullptr) return nullptr;
+    for (const ReactorState& r : state->reactors())
+        if (r.index == index) return &r;
+    return nullptr;
 }
 
 }  // namespace rscope::viewer::arch

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "viewer/layout/architecture_layout.h"
+#include "viewer/model/architecture_state.h"
 #include "viewer/model/trace_event.h"
 
 namespace rscope::viewer::arch
@@ -72,6 +73,9 @@ NodeRecord clientNode(const ArchitectureLayoutInput& in, const ClientInfo& clien
 NodeRecord foldedClientsNode(const ArchitectureLayoutInput& in, const ClientSet& clients);
 // Keeps the lines that fit the rect's height (the tooltip keeps everything).
 void fitLines(NodeRecord& node, const Metrics& m);
+// The state of reactor / worker `index` (nullptr without a state or when it is not there).
+const ReactorState* findReactor(const ArchitectureState* state, int index);
+const WorkerState* findWorker(const ArchitectureState* state, int index);
 
 // The draw list under construction with id lookups, so edges can be added on demand while
 // tokens and rates are placed (a hop on a pair the header has no pipe for, a folded session).

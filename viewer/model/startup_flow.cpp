@@ -17,7 +17,6 @@ using S = StartupStepId;
 using K = EventKind;
 using M = StepMultiplicity;
 using R = LightRule;
-constexpr S kNoStep = S::Count;
 
 // Indices beyond this come from a damaged trace: never let one size a table.
 constexpr int kMaxInstance = 1024;

@@ -46,6 +46,8 @@ enum class StartupStepId : uint8_t
     Count
 };
 inline constexpr size_t kStartupStepCount = static_cast<size_t>(StartupStepId::Count);
+// "No step": a dependency slot left empty, or no step lit yet.
+inline constexpr StartupStepId kNoStep = StartupStepId::Count;
 
 // How many instances a step has: one, one per worker, one per reactor thread.
 enum class StepMultiplicity : uint8_t

@@ -17,7 +17,6 @@ using L = StartupLane;
 using M = StepMultiplicity;
 using R = LightRule;
 constexpr K kNoKind = K::Count;
-constexpr S kNoStep = S::Count;
 
 // Rows put steps that happen at about the same time side by side, so fork and thread edges run
 // across: the master forks the manager at row 3, the manager forks workers at row 4, the

@@ -18,8 +18,8 @@ namespace
 
 using tutorial::Lang;
 
-const ImVec4 kAmber{1.0f, 0.77f, 0.24f, 1.0f};
-const ImVec4 kGreen{0.45f, 0.85f, 0.5f, 1.0f};
+const ImVec4 kAmberText{1.0f, 0.77f, 0.24f, 1.0f};
+const ImVec4 kGreenText{0.45f, 0.85f, 0.5f, 1.0f};
 const ImVec4 kDim{0.62f, 0.66f, 0.72f, 1.0f};
 
 // The panel's own words in both languages (the lesson brings its texts).
@@ -258,7 +258,7 @@ void checkpointLine(const TutorialSession& s, const FrameContext& ctx, Commands&
     {
         case CheckpointStatus::Ready:
             // The action has not run: the picture still shows the moment before it.
-            ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
+            ImGui::PushStyleColor(ImGuiCol_Text, kAmberText);
             wrappedText(readyLine(s, ctx), ImGui::GetContentRegionAvail().x);
             ImGui::PopStyleColor();
             break;
@@ -270,7 +270,7 @@ void checkpointLine(const TutorialSession& s, const FrameContext& ctx, Commands&
                                s.total());
             break;
         case CheckpointStatus::TimedOut:
-            ImGui::TextColored(kAmber, "%s… %.1f s  (%zu/%zu)", w.timedOut, sec, s.satisfied(),
+            ImGui::TextColored(kAmberText, "%s… %.1f s  (%zu/%zu)", w.timedOut, sec, s.satisfied(),
                                s.total());
             break;
         case CheckpointStatus::Ahead:
@@ -285,23 +285,23 @@ void checkpointLine(const TutorialSession& s, const FrameContext& ctx, Commands&
             break;
         case CheckpointStatus::Met:
             if (s.metEvent() >= 0)
-                ImGui::TextColored(kGreen, "✓ %s  (#%lld)", w.met,
+                ImGui::TextColored(kGreenText, "✓ %s  (#%lld)", w.met,
                                    static_cast<long long>(s.metEvent()) + 1);
             else
-                ImGui::TextColored(kGreen, "✓ %s", w.met);
+                ImGui::TextColored(kGreenText, "✓ %s", w.met);
             break;
         case CheckpointStatus::DoneEarlier:
-            ImGui::TextColored(kGreen, "✓ %s", w.doneEarlier);
+            ImGui::TextColored(kGreenText, "✓ %s", w.doneEarlier);
             break;
         case CheckpointStatus::NotInRecording:
-            ImGui::TextColored(kAmber, "%s", w.notInRecording);
+            ImGui::TextColored(kAmberText, "%s", w.notInRecording);
             break;
     }
     bool hint =
         s.status() == CheckpointStatus::TimedOut || s.status() == CheckpointStatus::NotInRecording;
     if (hint && !s.hint().empty())
     {
-        ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
+        ImGui::PushStyleColor(ImGuiCol_Text, kAmberText);
         wrappedText(s.hint(), ImGui::GetContentRegionAvail().x);
         ImGui::PopStyleColor();
     }
@@ -343,7 +343,7 @@ void buttons(const TutorialSession& s, ViewState& view, Commands& out)
     if (last && s.canAdvance())
     {
         ImGui::SameLine();
-        ImGui::TextColored(kGreen, "%s", w.finished);
+        ImGui::TextColored(kGreenText, "%s", w.finished);
     }
 }
 
@@ -372,7 +372,7 @@ void drawTutorialPanel(const RectF& window, FrameContext& ctx, Commands& out)
                        ImVec2(std::max(1.0f, ImGui::GetContentRegionAvail().x - switchW), 0),
                        progress);
     languageSwitch(s, out);
-    ImGui::PushStyleColor(ImGuiCol_Text, kAmber);
+    ImGui::PushStyleColor(ImGuiCol_Text, kAmberText);
     wrappedText(s.title(), ImGui::GetContentRegionAvail().x);
     ImGui::PopStyleColor();
     ImGui::TextColored(kDim, "%s: %s", s.mode() == TutorialMode::Live ? w.live : w.replay,
