@@ -21,7 +21,7 @@ namespace
 
 namespace fs = std::filesystem;
 
-std::string readFile(const fs::path& path)
+std::string fileText(const fs::path& path)
 {
     std::ifstream in(path, std::ios::binary);
     std::ostringstream text;
@@ -150,13 +150,13 @@ std::map<uint32_t, std::string> charactersLearnersSee()
     fs::path root = RSCOPE_SOURCE_DIR;
     for (const auto& entry : fs::recursive_directory_iterator(root / "tutorials"))
         if (entry.is_regular_file())
-            collectCodePoints(readFile(entry.path()), entry.path().string(), chars);
+            collectCodePoints(fileText(entry.path()), entry.path().string(), chars);
     for (const char* dir : {"viewer", "engine/tutorial"})
         for (const auto& entry : fs::recursive_directory_iterator(root / dir))
         {
             std::string ext = entry.path().extension().string();
             if (!entry.is_regular_file() || (ext != ".cpp" && ext != ".h")) continue;
-            collectCodePoints(stringLiterals(readFile(entry.path())), entry.path().string(), chars);
+            collectCodePoints(stringLiterals(fileText(entry.path())), entry.path().string(), chars);
         }
     return chars;
 }
