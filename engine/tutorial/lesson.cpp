@@ -411,7 +411,7 @@ bool loadLessonText(std::string_view text, const std::string& path, Lesson& out,
     {
         doc = json::parse(text);
     }
-    catch (const json::parse_error& e)
+    catch (const json::exception& e)  // parse_error, and out_of_range for a number like 66e666
     {
         error = fmt::format("{}: not JSON: {}", path, e.what());
         return false;

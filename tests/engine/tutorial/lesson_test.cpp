@@ -274,6 +274,10 @@ TEST(LessonText, TextLoadsAsTheFileDoesAndErrorsNameThePath)
     EXPECT_EQ(error, "dir/03-x.json: id: \"04-y\" must be the file name without .json (\"03-x\")");
     EXPECT_FALSE(loadLessonText("{\"format\": ", "dir/03-x.json", lesson, error));
     EXPECT_EQ(error.rfind("dir/03-x.json: not JSON: ", 0), 0u) << error;
+    // A number no double holds: nlohmann throws out_of_range, not parse_error (the lesson fuzzer
+    // found it: the loader used to let it escape and abort).
+    EXPECT_FALSE(loadLessonText("66e6663333333333333", "dir/03-x.json", lesson, error));
+    EXPECT_EQ(error.rfind("dir/03-x.json: not JSON: ", 0), 0u) << error;
 }
 
 TEST_F(LessonFile, LessonFilesAreSortedJsonFilesOnly)
