@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 seconds=${1:-60}
 shift || true
-all=(frame_decoder pipe_codec trace_line_parser viewer_line_parser lesson client_command)
+all=(frame_decoder pipe_codec trace_line_parser lesson client_command)
 [ $# -gt 0 ] && targets=("$@") || targets=("${all[@]}")
 
 if ! command -v clang++ >/dev/null; then
@@ -48,7 +48,7 @@ def put(target, name, data):
     with open(os.path.join(d, name), "wb") as f:
         f.write(data if isinstance(data, bytes) else data.encode())
 # Trace lines: each recording's header plus slices of its events (every kind appears somewhere),
-# for both the engine's reader and the viewer's.
+# for the one line parser (the trace tools' and the viewer's).
 tdir = os.path.join(root, "traces")
 for fn in sorted(os.listdir(tdir)):
     if not fn.endswith(".jsonl"): continue
@@ -57,8 +57,7 @@ for fn in sorted(os.listdir(tdir)):
     base = fn[:-6]
     for i in range(0, len(lines), 20):
         chunk = b"\n".join(lines[i:i + 20])
-        for t in ("trace_line_parser", "viewer_line_parser"):
-            put(t, f"{base}-{i:04d}", chunk)
+        put("trace_line_parser", f"{base}-{i:04d}", chunk)
 # Lessons under the fuzzer's own name (the loader wants the id to match the file).
 ldir = os.path.join(root, "tutorials")
 for fn in sorted(os.listdir(ldir)):

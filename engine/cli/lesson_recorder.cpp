@@ -1,5 +1,5 @@
-// LessonRecorder: lines go to the file unchanged; a top-level scan (no DOM) counts events, sums
-// trace_dropped counts and follows flows, so that trace_end lists the flows left open.
+// LessonRecorder: lines go to the file unchanged; the line parser's fast path (no DOM) counts
+// events, sums trace_dropped counts and follows flows, so that trace_end lists the flows left open.
 #include "engine/cli/lesson_recorder.h"
 
 #include <cerrno>
@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "engine/format/line_scan.h"
+#include "engine/format/line_parser.h"
 #include "engine/format/trace_event.h"
 #include "engine/tracefile/flow_tracker.h"
 #include "engine/tutorial/lesson_check.h"
@@ -60,9 +60,11 @@ bool LessonRecorder::line(std::string_view text)
     trace::EventKind kind = trace::kindByName(fields.kind);
     if (kind == trace::EventKind::TraceDropped)
     {
-        nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-        if (j.is_object() && j.contains("args") && j["args"].value("count", 0) > 0)
-            dropped_ += j["args"]["count"].get<uint64_t>();
+        // Rare: the full parser, made for this line only.
+        tracefile::LineParser parser;
+        tracefile::DecodedLine decoded;
+        parser.parse(text, decoded);
+        if (decoded.type == tracefile::LineType::Event) dropped_ += decoded.droppedCount;
     }
     if (kind != trace::EventKind::Count) flows_->observe(fields.flow, kind, events_ + 1, 0);
     return true;

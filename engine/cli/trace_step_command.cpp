@@ -15,12 +15,11 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "engine/base/clock.h"
-#include "engine/base/json_depth.h"
 #include "engine/base/unique_fd.h"
 #include "engine/cli/commands.h"
+#include "engine/format/line_parser.h"
 #include "engine/format/trace_socket.h"
 
 namespace rscope::cli
@@ -39,17 +38,17 @@ struct StepOptions
 };
 
 // "#42 reactor[1] read session=1 fd=12 reactor=1 (swReactorThread_onRead)".
-std::string shortLine(const nlohmann::json& e)
+std::string shortLine(const tracefile::DecodedLine& e)
 {
-    const nlohmann::json& actor = e["actor"];
-    std::string who = actor.value("role", "?");
-    if (actor.value("index", -1) >= 0) who += fmt::format("[{}]", actor["index"].get<int>());
-    std::string out = fmt::format("#{:<6} {:<11} {:<16}", e.value("seq", uint64_t{0}), who,
-                                  e.value("kind", std::string("?")));
-    for (const char* id : {"session", "fd", "reactor", "worker"})
-        if (e.contains(id)) out += fmt::format(" {}={}", id, e[id].dump());
-    if (e.contains("payload")) out += " payload=" + e["payload"].dump();
-    return out + fmt::format(" ({})", e.value("fn", std::string()));
+    std::string who = e.role.empty() ? std::string("?") : std::string(e.role);
+    if (e.index >= 0) who += fmt::format("[{}]", e.index);
+    std::string out = fmt::format("#{:<6} {:<11} {:<16}", e.seq.value_or(0), who,
+                                  e.kindName.empty() ? std::string_view("?") : e.kindName);
+    for (auto [id, value] : {std::pair{"session", e.session}, std::pair{"fd", e.fd},
+                             std::pair{"reactor", e.reactor}, std::pair{"worker", e.worker}})
+        if (value) out += fmt::format(" {}={}", id, *value);
+    if (e.payload) out += fmt::format(" payload=\"{}\"", e.rawPayload);
+    return out + fmt::format(" ({})", e.fn);
 }
 
 class Stepper
@@ -62,12 +61,12 @@ class Stepper
         std::string header;
         if (!nextLine(&header, 3000))
             return fail("no header from the server (closed or silent for 3 s)");
-        if (base::jsonNestedDeeperThan(header, base::kMaxTraceLineDepth))
+        parser_.parse(header, line_);
+        if (line_.lineError == tracefile::LineError::TooDeep)
             return fail("the first line is nested too deep to be a trace header");
-        nlohmann::json h = nlohmann::json::parse(header, nullptr, false);
-        if (h.is_discarded() || h.value("type", "") != "header")
+        if (line_.type != tracefile::LineType::Header)
             return fail("the first line is not a trace header");
-        if (!h["settings"].value("trace_step", false))
+        if (!line_.header.settings.traceStep)
             return fail("this server runs without --trace-step: there is nothing to step");
         send("hold");
         bool interactive = options_.everyMs <= 0;
@@ -160,12 +159,12 @@ class Stepper
         size_t nl;
         while ((nl = in_.find('\n')) != std::string::npos)
         {
-            std::string_view line(in_.data(), nl);
-            nlohmann::json e = base::jsonNestedDeeperThan(line, base::kMaxTraceLineDepth)
-                                   ? nlohmann::json()
-                                   : nlohmann::json::parse(line, nullptr, false);
+            parser_.parse(std::string_view(in_.data(), nl), line_);
+            bool isEvent = line_.type == tracefile::LineType::Event ||
+                           line_.type == tracefile::LineType::UnknownKind;
+            // Before the erase: the raw payload is a view of the line.
+            if (isEvent && line_.seq) std::printf("%s\n", shortLine(line_).c_str());
             in_.erase(0, nl + 1);
-            if (e.is_object() && e.contains("seq")) std::printf("%s\n", shortLine(e).c_str());
         }
         std::fflush(stdout);
         return open;
@@ -204,8 +203,10 @@ class Stepper
 
     const StepOptions& options_;
     int fd_;
-    std::string in_;     // from the server, not yet a whole line
-    std::string typed_;  // from the terminal, not yet a whole line
+    tracefile::LineParser parser_;
+    tracefile::DecodedLine line_;  // reused for every line
+    std::string in_;               // from the server, not yet a whole line
+    std::string typed_;            // from the terminal, not yet a whole line
     long steps_ = 0;
     bool stdinClosed_ = false;
 };

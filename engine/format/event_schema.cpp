@@ -1,14 +1,18 @@
-// Schema checks of event and trace_end lines. Envelope fields follow traces/FORMAT.md; event
-// args come from the kind table (kindInfo), never from a copy of it.
+// Schema checks of event and trace_end lines on simdjson values. Envelope fields follow
+// traces/FORMAT.md; event args come from the kind table (kindInfo), never from a copy of it.
 #include "engine/format/event_schema.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <string_view>
 
 #include <fmt/format.h>
 
 #include "engine/format/json_fields.h"
+#include "engine/format/line_parser.h"
 #include "engine/format/trace_event.h"
 
 namespace rscope::tracefile
@@ -16,29 +20,36 @@ namespace rscope::tracefile
 
 namespace
 {
-using nlohmann::json;
-
-// True when text is one of the names a table function gives for 0, 1, 2 ... up to "unknown".
-bool inNameTable(const char* (*nameOf)(uint8_t), const std::string& text)
+// The names a table function gives for 0, 1, 2 ... up to "unknown" (or "UNKNOWN" for the pipe
+// types, whose wire values have gaps), collected once.
+struct NameTable
 {
+    std::vector<std::string_view> names;
+    bool has(std::string_view text) const
+    {
+        return std::find(names.begin(), names.end(), text) != names.end();
+    }
+};
+
+NameTable tableOf(const char* (*nameOf)(uint8_t), const char* unknown, bool stopAtUnknown)
+{
+    NameTable t;
     for (unsigned i = 0; i < 256; ++i)
     {
         const char* name = nameOf(static_cast<uint8_t>(i));
-        if (std::strcmp(name, "unknown") == 0) return false;
-        if (text == name) return true;
+        if (std::strcmp(name, unknown) == 0)
+        {
+            if (stopAtUnknown) break;
+            continue;
+        }
+        t.names.emplace_back(name);
     }
-    return false;
+    return t;
 }
 
-bool isPipeTypeName(const std::string& text)
+bool isIpv4(std::string_view view)
 {
-    for (unsigned i = 0; i < 256; ++i)
-        if (text == trace::pipeTypeName(static_cast<uint8_t>(i))) return text != "UNKNOWN";
-    return false;
-}
-
-bool isIpv4(const std::string& text)
-{
+    std::string text(view);
     unsigned parts[4];
     char tail;
     if (std::sscanf(text.c_str(), "%3u.%3u.%3u.%3u%c", &parts[0], &parts[1], &parts[2], &parts[3],
@@ -50,27 +61,75 @@ bool isIpv4(const std::string& text)
 }
 
 // Values of an enum-like string arg that this reader knows (a newer minor may add more).
-bool isKnownValue(trace::ArgType type, const std::string& text)
+bool isKnownValue(trace::ArgType type, std::string_view text)
 {
+    static const NameTable pipeTypes = tableOf(trace::pipeTypeName, "UNKNOWN", false);
+    static const NameTable callbacks = tableOf(trace::callbackName, "unknown", true);
+    static const NameTable causes = tableOf(trace::causeName, "unknown", true);
+    static const NameTable directions = tableOf(trace::directionName, "unknown", true);
+    static const NameTable phases = tableOf(trace::phaseName, "unknown", true);
     switch (type)
     {
         case trace::ArgType::PipeType:
-            return isPipeTypeName(text);
+            return pipeTypes.has(text);
         case trace::ArgType::Callback:
-            return inNameTable(trace::callbackName, text);
+            return callbacks.has(text);
         case trace::ArgType::Cause:
-            return inNameTable(trace::causeName, text);
+            return causes.has(text);
         case trace::ArgType::Direction:
-            return inNameTable(trace::directionName, text);
+            return directions.has(text);
         case trace::ArgType::Phase:
-            return inNameTable(trace::phaseName, text);
+            return phases.has(text);
         case trace::ArgType::Protocol:
             return isOneOf(text, kProtocols);
         default:
             return true;
     }
 }
+
 }  // namespace
+
+TopLevel topLevelOf(JsonObject line)
+{
+    TopLevel f;
+    for (auto [key, value] : line)
+    {
+        // Switch on length first: most keys are told apart without a compare.
+        std::optional<JsonValue>* slot = nullptr;
+        switch (key.size())
+        {
+            case 2:
+                slot = key == "ts" ? &f.ts : key == "fn" ? &f.fn : key == "fd" ? &f.fd : nullptr;
+                break;
+            case 3:
+                slot = key == "seq" ? &f.seq : nullptr;
+                break;
+            case 4:
+                slot = key == "type"   ? &f.type
+                       : key == "kind" ? &f.kind
+                       : key == "args" ? &f.args
+                       : key == "flow" ? &f.flow
+                                       : nullptr;
+                break;
+            case 5:
+                slot = key == "actor" ? &f.actor : nullptr;
+                break;
+            case 6:
+                slot = key == "worker" ? &f.worker : key == "msg_id" ? &f.msgId : nullptr;
+                break;
+            case 7:
+                slot = key == "session"   ? &f.session
+                       : key == "reactor" ? &f.reactor
+                       : key == "payload" ? &f.payload
+                                          : nullptr;
+                break;
+            default:
+                break;
+        }
+        if (slot != nullptr && !*slot) *slot = value;  // the first of duplicate keys counts
+    }
+    return f;
+}
 
 const char* argJsonType(trace::ArgType type)
 {
@@ -85,129 +144,185 @@ const char* argJsonType(trace::ArgType type)
     }
 }
 
-bool parseEnvelope(json& line, TraceEventView* out, FieldProblems* problems)
+std::optional<JsonObject> decodeEnvelope(const TopLevel& f, DecodedLine* out)
 {
+    FieldProblems* problems = &out->problems;
     size_t before = problems->size();
-    if (const json* v = field(line, "seq", "seq", Want::Unsigned, problems))
-        out->seq = v->get<uint64_t>();
-    if (const json* v = field(line, "ts", "ts", Want::Int, problems))
+    if (auto v = checked(f.seq, "seq", Want::Unsigned, problems)) out->seq = unsignedOf(*v);
+    if (auto v = checked(f.ts, "ts", Want::Int, problems))
     {
-        out->tsNs = v->get<int64_t>();
+        out->tsNs = intOf(*v);
         if (out->tsNs < 0)
             addError(problems, fmt::format("\"ts\" must not be negative ({})", out->tsNs));
     }
-    if (const json* v = field(line, "kind", "kind", Want::String, problems))
-        out->kindName = v->get<std::string>();
-    if (const json* v = field(line, "fn", "fn", Want::String, problems))
-        out->fn = v->get<std::string>();
-    if (const json* actor = field(line, "actor", "actor", Want::Object, problems))
+    if (auto v = checked(f.kind, "kind", Want::String, problems)) out->kindName = stringOf(*v);
+    if (auto v = checked(f.fn, "fn", Want::String, problems)) out->fn = stringOf(*v);
+    if (auto actorValue = checked(f.actor, "actor", Want::Object, problems))
     {
-        const json* role = field(*actor, "role", "actor.role", Want::String, problems);
+        JsonObject actor = actorValue->get_object().value_unsafe();
+        out->hasActor = true;
+        // One pass over the actor's keys, then the checks in FORMAT.md's order.
+        std::optional<JsonValue> role, index, pid, tid;
+        for (auto [key, value] : actor)
+        {
+            std::optional<JsonValue>* slot = key == "role"    ? &role
+                                             : key == "index" ? &index
+                                             : key == "pid"   ? &pid
+                                             : key == "tid"   ? &tid
+                                                              : nullptr;
+            if (slot != nullptr && !*slot) *slot = value;
+        }
+        role = checked(role, "actor.role", Want::String, problems);
         checkOneOf(role, "actor.role", kRoles, problems);
-        if (role) out->actor.role = role->get<std::string>();
-        if (const json* v = field(*actor, "index", "actor.index", Want::Int, problems))
-            out->actor.index = v->get<int>();
-        if (const json* v = field(*actor, "pid", "actor.pid", Want::Int, problems))
-            out->actor.pid = v->get<int>();
-        if (const json* v = field(*actor, "tid", "actor.tid", Want::Int, problems))
-            out->actor.tid = v->get<int>();
+        if (role) out->role = stringOf(*role);
+        if (auto v = checked(index, "actor.index", Want::Int, problems))
+            out->index = static_cast<int>(intOf(*v));
+        if (auto v = checked(pid, "actor.pid", Want::Int, problems))
+            out->pid = static_cast<int>(intOf(*v));
+        if (auto v = checked(tid, "actor.tid", Want::Int, problems))
+            out->tid = static_cast<int>(intOf(*v));
     }
-    if (field(line, "args", "args", Want::Object, problems)) out->args = std::move(line["args"]);
-    bool valid = problems->size() == before;
+    std::optional<JsonObject> args;
+    if (auto v = checked(f.args, "args", Want::Object, problems))
+        args = v->get_object().value_unsafe();
+    out->envelopeValid = problems->size() == before;
     // Optional ids: a mistyped one is an error, but the event itself is still readable.
-    auto signedId = [&](const char* name, std::optional<int64_t>* id)
+    auto signedId =
+        [&](std::optional<JsonValue> value, const char* name, std::optional<int64_t>* id)
     {
-        if (const json* v = field(line, name, name, Want::Int, problems, false))
-            *id = v->get<int64_t>();
+        if (auto v = checked(value, name, Want::Int, problems, false)) *id = intOf(*v);
     };
-    signedId("session", &out->session);
-    signedId("fd", &out->fd);
-    signedId("reactor", &out->reactor);
-    signedId("worker", &out->worker);
-    if (const json* v = field(line, "msg_id", "msg_id", Want::Unsigned, problems, false))
-        out->msgId = v->get<uint64_t>();
-    if (const json* v = field(line, "flow", "flow", Want::Unsigned, problems, false))
-        out->flow = v->get<uint64_t>();
-    if (const json* v = field(line, "payload", "payload", Want::String, problems, false))
-        out->payload = v->get<std::string>();
-    return valid;
+    signedId(f.session, "session", &out->session);
+    signedId(f.fd, "fd", &out->fd);
+    signedId(f.reactor, "reactor", &out->reactor);
+    signedId(f.worker, "worker", &out->worker);
+    if (auto v = checked(f.msgId, "msg_id", Want::Unsigned, problems, false))
+        out->msgId = unsignedOf(*v);
+    if (auto v = checked(f.flow, "flow", Want::Unsigned, problems, false))
+        out->flow = unsignedOf(*v);
+    if (auto v = checked(f.payload, "payload", Want::String, problems, false))
+        out->payload = stringOf(*v);
+    return args;
 }
 
-void checkArgs(const TraceEventView& event, int fileMinor, FieldProblems* problems)
+void decodeArgs(JsonObject args, int fileMinor, DecodedLine* out)
 {
-    const trace::KindInfo& info = trace::kindInfo(event.kind);
-    // The pipe kinds name the sender's function: it follows args.direction.
-    uint8_t direction = 0xff;
-    if (auto d = event.args.find("direction"); d != event.args.end() && d->is_string())
-        for (uint8_t i = 0; i <= static_cast<uint8_t>(trace::Direction::ToReactorThread); ++i)
-            if (d->get<std::string>() == trace::directionName(i)) direction = i;
-    const char* fn = trace::historicFn(event.kind, direction);
-    if (event.fn != fn)
-        problems->push_back(
-            {Severity::Warning, fmt::format("\"fn\" is \"{}\"; the kind table names \"{}\" for {}",
-                                            event.fn, fn, info.name)});
+    FieldProblems* problems = &out->argProblems;
+    const trace::KindInfo& info = trace::kindInfo(out->kind);
     size_t known = 0;
+    uint8_t direction = 0xff;  // the pipe kinds name the sender's function: it follows direction
+    // The kind's arg names as views (no strlen per line), and one pass over the args object.
+    static const auto names = []
+    {
+        std::array<std::array<std::string_view, 5>, static_cast<size_t>(trace::EventKind::Count)>
+            t{};
+        for (size_t k = 0; k < t.size(); ++k)
+            for (size_t a = 0; a < 5; ++a)
+                if (const char* n = trace::kindInfo(static_cast<trace::EventKind>(k)).args[a].name)
+                    t[k][a] = n;
+        return t;
+    }();
+    const std::array<std::string_view, 5>& argNames = names[static_cast<size_t>(out->kind)];
+    std::optional<JsonValue> values[5];
+    for (auto [key, value] : args)
+        for (size_t a = 0; a < 5 && !argNames[a].empty(); ++a)
+            if (key == argNames[a])
+            {
+                if (!values[a]) values[a] = value;  // the first of duplicate keys counts
+                break;
+            }
     for (const trace::ArgInfo& arg : info.args)
     {
         if (arg.name == nullptr) break;
-        ++known;
-        auto it = event.args.find(arg.name);
-        if (it == event.args.end())
+        std::optional<JsonValue> value = values[known];
+        DecodedArg& d = out->args[known++];
+        d.info = &arg;
+        if (!value)
         {
             addError(problems,
                      fmt::format("\"args.{}\" is missing (kind {})", arg.name, info.name));
             continue;
         }
-        bool typeOk = arg.type == trace::ArgType::Int    ? matches(*it, Want::Int)
-                      : arg.type == trace::ArgType::Bool ? it->is_boolean()
-                                                         : it->is_string();
+        bool typeOk = arg.type == trace::ArgType::Int    ? matches(*value, Want::Int)
+                      : arg.type == trace::ArgType::Bool ? value->is_bool()
+                                                         : value->is_string();
         if (!typeOk)
         {
+            d.state = DecodedArg::State::Mistyped;
+            out->argMistyped = true;
             addError(problems, fmt::format("\"args.{}\" must be {} (kind {}), not {}", arg.name,
-                                           argJsonType(arg.type), info.name, describeJson(*it)));
+                                           argJsonType(arg.type), info.name, describeJson(*value)));
             continue;
         }
-        if (arg.type == trace::ArgType::Ipv4 && !isIpv4(it->get<std::string>()))
+        d.state = DecodedArg::State::Ok;
+        if (arg.type == trace::ArgType::Int)
+            d.number = intOf(*value);
+        else if (arg.type == trace::ArgType::Bool)
+            d.number = value->get_bool().value_unsafe() ? 1 : 0;
+        else
+            d.text = stringOf(*value);
+        if (arg.type == trace::ArgType::Direction)
+            for (uint8_t i = 0; i <= static_cast<uint8_t>(trace::Direction::ToReactorThread); ++i)
+                if (d.text == trace::directionName(i)) direction = i;
+        if (arg.type == trace::ArgType::Ipv4 && !isIpv4(d.text))
             addError(problems,
                      fmt::format("\"args.{}\" must be an IPv4 address \"a.b.c.d\", not {}",
-                                 arg.name, it->dump()));
-        else if (it->is_string() && !isKnownValue(arg.type, it->get<std::string>()))
+                                 arg.name, jsonText(*value)));
+        else if (arg.type != trace::ArgType::Int && arg.type != trace::ArgType::Bool &&
+                 !isKnownValue(arg.type, d.text))
             problems->push_back({Severity::Warning, fmt::format("\"args.{}\": unknown value {}",
-                                                                arg.name, it->dump())});
+                                                                arg.name, jsonText(*value))});
     }
+    out->argCount = known;
+    if (out->kind == trace::EventKind::TraceDropped && known > 0 &&
+        out->args[0].state == DecodedArg::State::Ok && out->args[0].number >= 0)
+        out->droppedCount = static_cast<uint64_t>(out->args[0].number);
+    const char* fn = trace::historicFn(out->kind, direction);
+    if (out->fn != fn)
+        problems->insert(
+            problems->begin(),
+            FieldProblem{Severity::Warning,
+                         fmt::format("\"fn\" is \"{}\"; the kind table names \"{}\" for {}",
+                                     out->fn, fn, info.name)});
     // A newer minor may add args; within our own minor the table is exact.
-    if (event.args.size() <= known || fileMinor > trace::kFormatMinor) return;
-    for (auto it = event.args.begin(); it != event.args.end(); ++it)
+    if (args.size() <= known || fileMinor > trace::kFormatMinor) return;
+    std::vector<std::string_view> extra;
+    for (auto [key, value] : args)
     {
         bool listed = false;
-        for (size_t i = 0; i < known; ++i) listed = listed || it.key() == info.args[i].name;
-        if (!listed)
-            problems->push_back(
-                {Severity::Warning,
-                 fmt::format("\"args.{}\" is not an arg of {} in format {}.{} (ignored)", it.key(),
-                             info.name, trace::kFormatMajor, trace::kFormatMinor)});
+        for (size_t i = 0; i < known; ++i) listed = listed || key == info.args[i].name;
+        if (!listed) extra.push_back(key);
     }
+    std::sort(extra.begin(), extra.end());  // in key order, as the reader always reported them
+    extra.erase(std::unique(extra.begin(), extra.end()), extra.end());
+    for (std::string_view key : extra)
+        problems->push_back(
+            {Severity::Warning,
+             fmt::format("\"args.{}\" is not an arg of {} in format {}.{} (ignored)", key,
+                         info.name, trace::kFormatMajor, trace::kFormatMinor)});
 }
 
-bool parseTraceEnd(const json& line, TraceEnd* out, FieldProblems* problems)
+void decodeTraceEnd(JsonObject line, DecodedLine* out)
 {
-    size_t before = problems->size();
-    if (const json* v = field(line, "events", "events", Want::Unsigned, problems))
-        out->events = v->get<uint64_t>();
-    if (const json* v = field(line, "dropped", "dropped", Want::Unsigned, problems))
-        out->dropped = v->get<uint64_t>();
-    if (const json* cut = field(line, "cut_flows", "cut_flows", Want::Array, problems))
+    FieldProblems* problems = &out->problems;
+    TraceEnd& end = out->end;
+    if (auto v = field(line, "events", "events", Want::Unsigned, problems))
+        end.events = unsignedOf(*v);
+    if (auto v = field(line, "dropped", "dropped", Want::Unsigned, problems))
+        end.dropped = unsignedOf(*v);
+    if (auto cut = field(line, "cut_flows", "cut_flows", Want::Array, problems))
     {
-        for (const json& flow : *cut)
+        // A copy: value_unsafe() of a temporary result would dangle in the range-for.
+        simdjson::dom::array flows = cut->get_array().value_unsafe();
+        for (JsonValue flow : flows)
         {
             if (matches(flow, Want::Unsigned))
-                out->cutFlows.push_back(flow.get<uint64_t>());
+                end.cutFlows.push_back(unsignedOf(flow));
             else
                 addError(problems, fmt::format("\"cut_flows\" must hold unsigned integers, not {}",
                                                describeJson(flow)));
         }
     }
-    return problems->size() == before;
 }
 
 }  // namespace rscope::tracefile

@@ -1,35 +1,10 @@
-// Typed JSON field lookups shared by the header and event schema checks.
+// Typed simdjson field lookups shared by the header and event checks.
 #include "engine/format/json_fields.h"
 
 #include <cstdint>
-#include <limits>
 
 namespace rscope::tracefile
 {
-
-using nlohmann::json;
-
-bool matches(const json& v, Want want)
-{
-    switch (want)
-    {
-        case Want::Int:
-            return v.is_number_integer() &&
-                   !(v.is_number_unsigned() &&
-                     v.get<uint64_t>() > uint64_t(std::numeric_limits<int64_t>::max()));
-        case Want::Unsigned:
-            return v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);
-        case Want::String:
-            return v.is_string();
-        case Want::Bool:
-            return v.is_boolean();
-        case Want::Object:
-            return v.is_object();
-        case Want::Array:
-            return v.is_array();
-    }
-    return false;
-}
 
 const char* wantName(Want want)
 {
@@ -56,30 +31,60 @@ void addError(FieldProblems* problems, std::string message)
     problems->push_back({Severity::Error, std::move(message)});
 }
 
-const json* field(const json& obj, const char* name, const std::string& path, Want want,
-                  FieldProblems* problems, bool required)
+std::string jsonText(JsonValue v)
 {
-    auto it = obj.find(name);
-    if (it == obj.end())
-    {
-        if (required) addError(problems, fmt::format("\"{}\" is missing", path));
-        return nullptr;
-    }
-    if (!matches(*it, want))
-    {
-        addError(problems,
-                 fmt::format("\"{}\" must be {}, not {}", path, wantName(want), describeJson(*it)));
-        return nullptr;
-    }
-    return &*it;
+    return simdjson::minify(v);
 }
 
-std::string describeJson(const json& value)
+std::optional<JsonValue> member(JsonObject obj, std::string_view name)
 {
-    std::string text = value.dump();
+    JsonValue v;
+    if (obj.at_key(name).get(v) != simdjson::SUCCESS) return std::nullopt;
+    return v;
+}
+
+std::optional<JsonValue> reportField(std::optional<JsonValue> value, std::string_view path,
+                                     Want want, FieldProblems* problems, bool required)
+{
+    if (!value)
+    {
+        if (required) addError(problems, fmt::format("\"{}\" is missing", path));
+        return std::nullopt;
+    }
+    if (!matches(*value, want))
+    {
+        addError(problems, fmt::format("\"{}\" must be {}, not {}", path, wantName(want),
+                                       describeJson(*value)));
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::string describeJson(JsonValue value)
+{
+    const char* type = "number";
+    switch (value.type())
+    {
+        case simdjson::dom::element_type::NULL_VALUE:
+            return "null";
+        case simdjson::dom::element_type::ARRAY:
+            type = "array";
+            break;
+        case simdjson::dom::element_type::OBJECT:
+            type = "object";
+            break;
+        case simdjson::dom::element_type::STRING:
+            type = "string";
+            break;
+        case simdjson::dom::element_type::BOOL:
+            type = "boolean";
+            break;
+        default:
+            break;
+    }
+    std::string text = jsonText(value);
     if (text.size() > 40) text = text.substr(0, 37) + "...";
-    if (value.is_null()) return "null";
-    return fmt::format("{} {}", value.type_name(), text);
+    return fmt::format("{} {}", type, text);
 }
 
 }  // namespace rscope::tracefile

@@ -1,5 +1,5 @@
-// TraceLineParser: JSON per line, then the rules that span lines. No exception leaves parseLine:
-// nlohmann's are turned into problems at this boundary.
+// TraceLineParser: LineParser per line, then the rules that span lines. No exception leaves
+// parseLine: any is turned into a problem at this boundary.
 #include "engine/format/trace_line_parser.h"
 
 #include <algorithm>
@@ -7,8 +7,6 @@
 
 #include <fmt/format.h>
 
-#include "engine/base/json_depth.h"
-#include "engine/base/log.h"
 #include "engine/format/line_splitter.h"
 
 namespace rscope::tracefile
@@ -16,39 +14,43 @@ namespace rscope::tracefile
 
 namespace
 {
-using nlohmann::json;
-
-// "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error ..." ->
-// "at column 5: syntax error ...".
-// nlohmann quotes everything it read of the bad token ("last read: '...'"): a 10 MB string is
-// cut to its first bytes, escaped, so an error stays one short line.
-std::string parseErrorText(const json::parse_error& e)
+// The event a sink sees: the decoded line's views copied into owned values.
+void toEventView(const DecodedLine& d, uint64_t line, TraceEventView* e)
 {
-    std::string what = e.what();
-    const std::string lastRead = "last read: '";
-    if (size_t at = what.find(lastRead); at != std::string::npos)
+    e->line = line;
+    e->seq = d.seq.value_or(0);
+    e->tsNs = d.tsNs;
+    e->kind = d.kind;
+    e->kindName.assign(d.kindName);
+    e->fn.assign(d.fn);
+    e->actor.role.assign(d.role);
+    e->actor.index = d.index;
+    e->actor.pid = d.pid;
+    e->actor.tid = d.tid;
+    e->session = d.session;
+    e->fd = d.fd;
+    e->reactor = d.reactor;
+    e->worker = d.worker;
+    e->msgId = d.msgId;
+    e->flow = d.flow;
+    for (size_t i = 0; i < 5; ++i)
     {
-        size_t from = at + lastRead.size();
-        size_t to = what.rfind('\'');
-        if (to == std::string::npos || to < from) to = what.size();
-        what = what.substr(0, from) +
-               base::printableText(std::string_view(what).substr(from, to - from), 40) + "'";
+        TraceArg& a = e->args[i];
+        if (i >= d.argCount)
+        {
+            a = TraceArg{};
+            continue;
+        }
+        a.info = d.args[i].info;
+        a.valid = d.args[i].state == DecodedArg::State::Ok;
+        a.number = d.args[i].number;
+        a.text.assign(d.args[i].text);
     }
-    const std::string marker = "parse error at line 1, ";
-    size_t at = what.find(marker);
-    if (at != std::string::npos) return "at " + what.substr(at + marker.size());
-    at = what.find("] ");
-    return at != std::string::npos ? what.substr(at + 2) : what;
-}
-
-bool isBlank(std::string_view text)
-{
-    return text.find_first_not_of(" \t\r") == std::string_view::npos;
-}
-
-bool isUnsigned(const json& v)
-{
-    return v.is_number_unsigned() || (v.is_number_integer() && v.get<int64_t>() >= 0);
+    e->rawArgs.assign(d.rawArgs);
+    if (d.payload)
+        e->payload = std::string(*d.payload);
+    else
+        e->payload.reset();
 }
 }  // namespace
 
@@ -95,127 +97,124 @@ void TraceLineParser::finish()
 
 void TraceLineParser::parseJsonLine(std::string_view text, bool unterminated)
 {
-    if (isBlank(text))
+    DecodedLine& d = decoded_;
+    parser_.parse(text, d, hasHeader_ ? header_.versionMinor : trace::kFormatMinor);
+    switch (d.lineError)
     {
-        if (!hasHeader_) return fatal("missing header: line 1 is empty");
-        report(Severity::Error, "empty line (every line is one JSON object)");
-        return;
-    }
-    json j;
-    if (base::jsonNestedDeeperThan(text, base::kMaxTraceLineDepth))
-    {
-        std::string message =
-            fmt::format("nested too deep (more than {} levels of arrays and objects)",
-                        base::kMaxTraceLineDepth);
-        if (!hasHeader_) return fatal(message + "; line 1 must be the header");
-        report(Severity::Error, message);
-        ++counts_.eventLines;
-        skipSeq();
-        return;
-    }
-    try
-    {
-        j = json::parse(text);
-    }
-    catch (const json::parse_error& e)
-    {
-        std::string message = fmt::format(
-            "{}invalid JSON {}",
-            unterminated ? "truncated last line (no newline at the end of the file): " : "",
-            parseErrorText(e));
-        if (!hasHeader_) return fatal(message + "; line 1 must be the header");
-        report(Severity::Error, message);
-        ++counts_.eventLines;
-        skipSeq();
-        return;
+        case LineError::None:
+            break;
+        case LineError::Empty:
+            if (!hasHeader_) return fatal("missing header: line 1 is empty");
+            return report(Severity::Error, "empty line (every line is one JSON object)");
+        case LineError::TooDeep:
+        case LineError::InvalidJson:
+        {
+            std::string message = d.error;
+            if (unterminated && d.lineError == LineError::InvalidJson)
+                message = "truncated last line (no newline at the end of the file): " + message;
+            if (!hasHeader_) return fatal(message + "; line 1 must be the header");
+            return onBrokenLine(std::move(message));
+        }
+        case LineError::NotObject:
+            if (!hasHeader_) break;
+            return onBrokenLine(d.error);
+        case LineError::BadType:
+            if (!hasHeader_) break;
+            return report(Severity::Error, d.error);
     }
     if (!hasHeader_)
     {
-        auto type = j.is_object() ? j.find("type") : j.end();
-        if (!j.is_object() || type == j.end() || *type != "header")
+        if (d.type != LineType::Header)
             return fatal("missing header: line 1 must be a {\"type\":\"header\",...} line");
-        return onHeaderLine(j);
+        return onHeaderLine();
     }
-    if (!j.is_object())
+    switch (d.type)
     {
-        report(Severity::Error,
-               fmt::format("a line must be a JSON object, not {}", describeJson(j)));
-        ++counts_.eventLines;
-        skipSeq();
-        return;
+        case LineType::Header:
+            return report(Severity::Error, "a second header line (only line 1)");
+        case LineType::End:
+            return onEndLine();
+        case LineType::UnknownType:
+            return report(Severity::Warning,
+                          fmt::format("unknown line type {} skipped", d.typeText));
+        case LineType::Event:
+        case LineType::UnknownKind:
+            return onEventLine();
+        case LineType::Error:
+            break;
     }
-    auto type = j.find("type");
-    if (type == j.end()) return onEventLine(j);
-    if (!type->is_string())
-        return report(Severity::Error,
-                      fmt::format("\"type\" must be a string, not {}", describeJson(*type)));
-    if (*type == "header") return report(Severity::Error, "a second header line (only line 1)");
-    if (*type == "trace_end") return onEndLine(j);
-    report(Severity::Warning, fmt::format("unknown line type {} skipped", type->dump()));
 }
 
-void TraceLineParser::onHeaderLine(const json& j)
+void TraceLineParser::onBrokenLine(std::string message)
 {
-    scratch_.clear();
-    std::string fatalMessage;
-    if (!parseHeader(j, &header_, &scratch_, &fatalMessage)) return fatal(fatalMessage);
+    report(Severity::Error, std::move(message));
+    ++counts_.eventLines;
+    skipSeq();
+}
+
+void TraceLineParser::onHeaderLine()
+{
+    DecodedLine& d = decoded_;
+    if (!d.header.fatal.empty()) return fatal(d.header.fatal);
+    header_ = std::move(d.header);
+    d.header = TraceHeader{};
     hasHeader_ = true;
-    reportAll(scratch_);
+    reportAll(d.problems);
     if (sink_.onHeader) sink_.onHeader(header_);
 }
 
-void TraceLineParser::onEventLine(json& j)
+void TraceLineParser::onEventLine()
 {
+    const DecodedLine& d = decoded_;
     ++counts_.eventLines;
     if (hasEnd_) report(Severity::Error, "event after the trace_end line (it must be the last)");
-    auto seq = j.find("seq");
-    if (seq != j.end() && isUnsigned(*seq))
-        checkSeq(seq->get<uint64_t>());
+    if (d.seq)
+        checkSeq(*d.seq);
     else
-        skipSeq();  // parseEnvelope names the problem
+        skipSeq();  // the decoder names the problem
 
-    TraceEventView event;
-    event.line = line_;
-    scratch_.clear();
-    bool valid = parseEnvelope(j, &event, &scratch_);
-    reportAll(scratch_);
-    if (!valid) return;
-    checkTs(event);
-    event.kind = trace::kindByName(event.kindName.c_str());
-    if (event.kind == trace::EventKind::Count)
+    reportAll(d.problems);
+    if (!d.envelopeValid) return;
+    event_.line = line_;
+    event_.tsNs = d.tsNs;
+    event_.actor.pid = d.pid;
+    event_.actor.tid = d.tid;
+    event_.actor.role.assign(d.role);
+    event_.actor.index = d.index;
+    checkTs(event_);
+    if (d.type == LineType::UnknownKind)
     {
         ++counts_.unknownKinds;  // a newer minor's kind: skipped, not an error
         return;
     }
-    scratch_.clear();
-    checkArgs(event, header_.versionMinor, &scratch_);
-    reportAll(scratch_);
-    if (event.payload && header_.tracePayload == "none")
+    reportAll(d.argProblems);
+    if (d.payload && header_.tracePayload == "none")
         report(Severity::Warning,
                "\"payload\" present although the header says trace_payload none");
-    if (event.kind == trace::EventKind::TraceDropped)
+    if (d.kind == trace::EventKind::TraceDropped)
     {
-        auto count = event.args.find("count");
-        if (count != event.args.end() && count->is_number_unsigned())
-            allowedJump_ = event.seq + count->get<uint64_t>();
+        const DecodedArg* count = d.arg("count");
+        if (count && count->state == DecodedArg::State::Ok && count->number >= 0)
+            allowedJump_ = *d.seq + static_cast<uint64_t>(count->number);
     }
-    bool& seen = kindSeen_[static_cast<size_t>(event.kind)];
+    bool& seen = kindSeen_[static_cast<size_t>(d.kind)];
     if (!seen) ++counts_.distinctKinds;
     seen = true;
     ++counts_.events;
-    if (sink_.onEvent) sink_.onEvent(event);
+    if (!sink_.onEvent) return;
+    toEventView(d, line_, &event_);
+    sink_.onEvent(event_);
 }
 
-void TraceLineParser::onEndLine(const json& j)
+void TraceLineParser::onEndLine()
 {
+    const DecodedLine& d = decoded_;
     if (hasEnd_) return report(Severity::Error, "a second trace_end line");
-    TraceEnd end;
+    TraceEnd end = d.end;
     end.line = line_;
-    scratch_.clear();
-    parseTraceEnd(j, &end, &scratch_);
-    reportAll(scratch_);
+    reportAll(d.problems);
     hasEnd_ = true;
-    if (scratch_.empty() && end.events != counts_.eventLines)
+    if (d.problems.empty() && end.events != counts_.eventLines)
         report(Severity::Error,
                fmt::format("trace_end counts {} events, but {} event lines precede it", end.events,
                            counts_.eventLines));

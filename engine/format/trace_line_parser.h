@@ -1,6 +1,7 @@
-// TraceLineParser: one trace line at a time to header / event / trace_end callbacks, checking
-// what spans lines (header first, seq order, ts order, nothing after trace_end). Used by the
-// file reader and by `rscope record` on a live socket. Owner: one reader. Thread-safety: none.
+// TraceLineParser: one trace line at a time, decoded by the one LineParser, to header / event /
+// trace_end callbacks, checking what spans lines (header first, seq order, ts order, nothing
+// after trace_end). Used by the trace tools and `rscope record`. Owner: one reader.
+// Thread-safety: none.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +9,7 @@
 #include <string_view>
 #include <unordered_map>
 
-#include "engine/format/event_schema.h"
+#include "engine/format/line_parser.h"
 #include "engine/format/trace_types.h"
 
 namespace rscope::tracefile
@@ -39,9 +40,10 @@ class TraceLineParser
 
   private:
     void parseJsonLine(std::string_view text, bool unterminated);
-    void onHeaderLine(const nlohmann::json& j);
-    void onEventLine(nlohmann::json& j);
-    void onEndLine(const nlohmann::json& j);
+    void onBrokenLine(std::string message);
+    void onHeaderLine();
+    void onEventLine();
+    void onEndLine();
     void checkSeq(uint64_t seq);
     void checkTs(const TraceEventView& event);
     void report(Severity severity, std::string message);
@@ -64,7 +66,9 @@ class TraceLineParser
     uint64_t allowedJump_ = 0;  // a seq the next line may jump to (after a drop notice)
     bool kindSeen_[static_cast<size_t>(trace::EventKind::Count)] = {};
     std::unordered_map<uint64_t, int64_t> lastTsByThread_;  // (pid << 32 | tid) -> ts
-    FieldProblems scratch_;
+    LineParser parser_;
+    DecodedLine decoded_;   // reused for every line
+    TraceEventView event_;  // reused for every event: its strings keep their capacity
 };
 
 }  // namespace rscope::tracefile

@@ -18,11 +18,31 @@ std::string Actor::label() const
     return fmt::format("{}[{}]", role, index);
 }
 
-int64_t TraceEventView::intArg(const char* name, int64_t fallback) const
+namespace
 {
-    auto it = args.find(name);
-    if (it == args.end() || !it->is_number_integer()) return fallback;
-    return it->get<int64_t>();
+const TraceArg* findArg(const TraceArg (&args)[5], std::string_view name)
+{
+    for (const TraceArg& a : args)
+    {
+        if (a.info == nullptr) break;
+        if (name == a.info->name) return a.valid ? &a : nullptr;
+    }
+    return nullptr;
+}
+}  // namespace
+
+int64_t TraceEventView::intArg(std::string_view name, int64_t fallback) const
+{
+    const TraceArg* a = findArg(args, name);
+    return a && a->info->type == trace::ArgType::Int ? a->number : fallback;
+}
+
+std::string TraceEventView::stringArg(std::string_view name) const
+{
+    const TraceArg* a = findArg(args, name);
+    return a && a->info->type != trace::ArgType::Int && a->info->type != trace::ArgType::Bool
+               ? a->text
+               : std::string();
 }
 
 }  // namespace rscope::tracefile

@@ -6,9 +6,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/format/trace_event.h"
 
@@ -37,7 +36,65 @@ struct Problem
     ParseError where;
 };
 
-// Line 1 of a trace. settings and topology are kept as JSON (already type-checked).
+// A problem found inside one line, before it gets its file and line number.
+struct FieldProblem
+{
+    Severity severity = Severity::Error;
+    std::string message;
+};
+using FieldProblems = std::vector<FieldProblem>;
+
+// The header's "settings" (fields of the wrong type stay at their defaults).
+struct HeaderSettings
+{
+    std::string mode;  // "process" | "base"
+    std::string host;
+    int port = 0;
+    int workerNum = 0;
+    int reactorNum = 0;
+    int dispatchMode = 0;
+    std::string protocol;
+    bool traceStep = false;  // present (true) only with --trace-step
+};
+
+// The header's "topology" lists (traces/FORMAT.md section 3); roles as written.
+struct HeaderProcess
+{
+    std::string role;
+    int index = -1;
+    int pid = 0;
+    int generation = 0;
+};
+struct HeaderThread
+{
+    std::string role;
+    int index = -1;
+    int pid = 0;
+    int tid = 0;
+    std::string name;
+};
+struct HeaderPipe
+{
+    int worker = -1;
+    int masterFd = -1;
+    int workerFd = -1;
+    int reactor = -1;
+};
+struct HeaderListener
+{
+    std::string host;
+    int port = 0;
+    int fd = -1;
+};
+struct HeaderConnection
+{
+    std::optional<int64_t> session;
+    std::optional<int64_t> fd;
+    std::optional<int64_t> reactor;
+    std::string peer;  // "127.0.0.1:55868"
+};
+
+// Line 1 of a trace, decoded by the one line parser.
 struct TraceHeader
 {
     std::string version;  // "1.0"
@@ -53,8 +110,18 @@ struct TraceHeader
     // Live step mode (--trace-step) only: "running", "held" or "closed" when the header was
     // written; "" for a server without step mode.
     std::string stepState;
-    nlohmann::json settings;
-    nlohmann::json topology;
+    HeaderSettings settings;
+    std::vector<HeaderProcess> processes;
+    std::vector<HeaderThread> threads;
+    std::vector<HeaderPipe> pipes;
+    std::vector<HeaderListener> listeners;
+    std::vector<HeaderConnection> connections;
+    // Set when nothing after this header can be read (another format, an unreadable or newer
+    // major version): the message says why.
+    std::string fatal;
+    // Set when a size claims more than a server can have (trace_limits.h): readers that size
+    // tables from the header refuse it.
+    std::string beyondLimits;
 };
 
 // The thread that emitted an event.
@@ -67,6 +134,15 @@ struct Actor
 
     // "master", "reactor[1]", "worker[0]".
     std::string label() const;
+};
+
+// One arg of an event, as the kind table types it.
+struct TraceArg
+{
+    const trace::ArgInfo* info = nullptr;
+    bool valid = false;  // present with the table's type
+    int64_t number = 0;  // Int; Bool as 0 / 1
+    std::string text;    // string types
 };
 
 // One event line, its envelope type-checked. Unknown kinds are never handed out.
@@ -85,11 +161,14 @@ struct TraceEventView
     std::optional<int64_t> worker;
     std::optional<uint64_t> msgId;
     std::optional<uint64_t> flow;
-    nlohmann::json args;  // an object
+    TraceArg args[5];     // the kind table's args, in its order (info == nullptr ends)
+    std::string rawArgs;  // the "args" object as written
     std::optional<std::string> payload;
 
-    // args[name] when it is an integer, else fallback.
-    int64_t intArg(const char* name, int64_t fallback = 0) const;
+    // args[name] when the table types it Int and the line has an integer, else fallback.
+    int64_t intArg(std::string_view name, int64_t fallback = 0) const;
+    // args[name] when the table types it as a string and the line has one, else "".
+    std::string stringArg(std::string_view name) const;
     // The flow id, 0 when the event belongs to no flow.
     uint64_t flowId() const { return flow.value_or(0); }
 };

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "engine/tracefile/trace_reader.h"
 
@@ -64,18 +65,6 @@ int64_t saturatingAdd(int64_t a, int64_t b)
     return s;
 }
 
-int intOr(const json& obj, const char* key, int fallback)
-{
-    auto it = obj.find(key);
-    return it != obj.end() && it->is_number_integer() ? it->get<int>() : fallback;
-}
-
-std::string stringOr(const json& obj, const char* key, const std::string& fallback)
-{
-    auto it = obj.find(key);
-    return it != obj.end() && it->is_string() ? it->get<std::string>() : fallback;
-}
-
 class ChromeWriter
 {
   public:
@@ -83,20 +72,13 @@ class ChromeWriter
 
     void header(const TraceHeader& h)
     {
-        for (const json& p : h.topology.value("processes", json::array()))
+        for (const HeaderProcess& p : h.processes)
+            if (p.pid > 0) nameProcess(p.pid, p.role, p.index);  // 0: a worker not started yet
+        for (const HeaderThread& t : h.threads)
         {
-            std::string role = stringOr(p, "role", "");
-            int index = intOr(p, "index", -1);
-            int pid = intOr(p, "pid", 0);
-            if (pid > 0) nameProcess(pid, role, index);  // 0: a worker not started yet
-        }
-        for (const json& t : h.topology.value("threads", json::array()))
-        {
-            std::string role = stringOr(t, "role", "");
-            int index = intOr(t, "index", -1);
-            Actor actor{role, index, intOr(t, "pid", 0), intOr(t, "tid", 0)};
+            Actor actor{t.role, t.index, t.pid, t.tid};
             if (actor.pid > 0 && actor.tid > 0)
-                nameThread(actor, stringOr(t, "name", actor.label()));
+                nameThread(actor, t.name.empty() ? actor.label() : t.name);
         }
     }
 
@@ -116,7 +98,10 @@ class ChromeWriter
         if (e.msgId) args["msg_id"] = *e.msgId;
         if (e.flow) args["flow"] = *e.flow;
         if (e.payload) args["payload"] = *e.payload;
-        for (auto it = e.args.begin(); it != e.args.end(); ++it) args[it.key()] = it.value();
+        // Output only: the args as written, parsed here (the line parser bounded their depth).
+        json written = json::parse(e.rawArgs, nullptr, false);
+        if (written.is_object())
+            for (auto it = written.begin(); it != written.end(); ++it) args[it.key()] = it.value();
         Slice slice{json{{"name", e.kindName},
                          {"cat", a.role},
                          {"ph", "X"},

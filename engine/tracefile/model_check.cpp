@@ -8,28 +8,19 @@ namespace rscope::tracefile
 
 namespace
 {
-int settingInt(const nlohmann::json& settings, const char* name)
-{
-    auto it = settings.find(name);
-    return it != settings.end() && it->is_number_integer() ? it->get<int>() : 0;
-}
-
 std::string argString(const TraceEventView& event, const char* name)
 {
-    auto it = event.args.find(name);
-    return it != event.args.end() && it->is_string() ? it->get<std::string>() : std::string();
+    return event.stringArg(name);
 }
 }  // namespace
 
 trace::ModelSettings modelSettingsFromHeader(const TraceHeader& header)
 {
     trace::ModelSettings s;
-    auto mode = header.settings.find("mode");
-    s.processMode = mode == header.settings.end() || !mode->is_string() ||
-                    mode->get<std::string>() == "process";
-    s.reactorNum = settingInt(header.settings, "reactor_num");
-    s.workerNum = settingInt(header.settings, "worker_num");
-    s.dispatchMode = settingInt(header.settings, "dispatch_mode");
+    s.processMode = header.settings.mode.empty() || header.settings.mode == "process";
+    s.reactorNum = header.settings.reactorNum;
+    s.workerNum = header.settings.workerNum;
+    s.dispatchMode = header.settings.dispatchMode;
     return s;
 }
 
@@ -37,22 +28,12 @@ ModelChecker::ModelChecker(const TraceHeader& header)
     : rules_(modelSettingsFromHeader(header), "line")
 {
     // Connections open when the header was written never get an accept in this trace.
-    auto connections = header.topology.find("connections");
-    if (connections == header.topology.end() || !connections->is_array()) return;
-    for (const nlohmann::json& c : *connections)
+    for (const HeaderConnection& c : header.connections)
     {
-        if (!c.is_object() || !c.contains("session") || !c["session"].is_number_integer()) continue;
-        std::optional<int64_t> fd, reactor;
+        if (!c.session) continue;
         std::optional<uint32_t> peerIp;
-        if (c.contains("fd") && c["fd"].is_number_integer()) fd = c["fd"].get<int64_t>();
-        if (c.contains("reactor") && c["reactor"].is_number_integer())
-            reactor = c["reactor"].get<int64_t>();
-        if (c.contains("peer") && c["peer"].is_string())
-        {
-            std::string peer = c["peer"].get<std::string>();
-            peerIp = trace::parseIpv4(peer.substr(0, peer.rfind(':')));
-        }
-        rules_.seedConnection(c["session"].get<int64_t>(), fd, reactor, peerIp);
+        if (!c.peer.empty()) peerIp = trace::parseIpv4(c.peer.substr(0, c.peer.rfind(':')));
+        rules_.seedConnection(*c.session, c.fd, c.reactor, peerIp);
     }
 }
 

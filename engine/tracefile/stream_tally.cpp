@@ -1,10 +1,6 @@
-// StreamTally: header through the line parser, then a scan of top-level fields per line.
+// StreamTally: header through the line parser, then its fast path (a scan of top-level fields)
+// per line; trace_dropped lines, rare, are decoded in full for their count.
 #include "engine/tracefile/stream_tally.h"
-
-#include <nlohmann/json.hpp>
-
-#include "engine/base/json_depth.h"
-#include "engine/format/line_scan.h"
 
 namespace rscope::tracefile
 {
@@ -36,14 +32,9 @@ void StreamTally::line(std::string_view text)
 
 uint64_t StreamTally::droppedCount(std::string_view text)
 {
-    if (base::jsonNestedDeeperThan(text, base::kMaxTraceLineDepth)) return 0;
-    nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
-    if (!j.is_object()) return 0;
-    auto args = j.find("args");
-    if (args == j.end() || !args->is_object()) return 0;
-    auto count = args->find("count");
-    if (count == args->end() || !count->is_number_integer()) return 0;
-    return static_cast<uint64_t>(std::max<int64_t>(0, count->get<int64_t>()));
+    if (!dropped_) dropped_ = std::make_unique<DecodedLine>();
+    droppedParser_.parse(text, *dropped_);
+    return dropped_->type == LineType::Event ? dropped_->droppedCount : 0;
 }
 
 }  // namespace rscope::tracefile

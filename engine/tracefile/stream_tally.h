@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,8 +17,8 @@
 namespace rscope::tracefile
 {
 
-// After the header only top-level fields are scanned, no DOM is built, so that recording keeps
-// up with a server tracing at full load; `rscope trace check` does the rest.
+// After the header only the line parser's fast path runs (top-level fields, no DOM), so that
+// recording keeps up with a server tracing at full load; `rscope trace check` does the rest.
 class StreamTally
 {
   public:
@@ -62,11 +63,13 @@ class StreamTally
     }
 
     // args.count of a trace_dropped line (rare: a full parse is fine).
-    static uint64_t droppedCount(std::string_view text);
+    uint64_t droppedCount(std::string_view text);
 
     std::string source_;
     std::function<void(const std::string&)> onProblem_;
     TraceLineParser header_;
+    LineParser droppedParser_;
+    std::unique_ptr<DecodedLine> dropped_;  // made for the first trace_dropped line
     trace::EventTally tally_;
     uint64_t line_ = 0;
     bool ended_ = false;

@@ -208,6 +208,7 @@ LessonOutcome checkLessonOnRecording(const Lesson& lesson, const std::string& tr
         return outcome;
     }
     std::vector<StreamEvent> events;
+    tracefile::LineParser parser;
     auto readRun = [&](std::ifstream& file)
     {
         events.clear();
@@ -215,7 +216,7 @@ LessonOutcome checkLessonOnRecording(const Lesson& lesson, const std::string& tr
         while (std::getline(file, line))
         {
             StreamEvent e;
-            if (parseEventLine(line, e)) events.push_back(std::move(e));
+            if (parseEventLine(parser, line, e)) events.push_back(std::move(e));
         }
     };
     readRun(in);

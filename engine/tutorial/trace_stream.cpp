@@ -1,5 +1,5 @@
-// TraceStream: poll + recv into a line buffer; every whole line is parsed with nlohmann (lessons
-// see a few hundred events, so a DOM per line is cheap enough and keeps the code plain).
+// TraceStream: poll + recv into a line buffer; every whole line goes through the format's
+// LineParser, the one decoder of trace lines.
 #include "engine/tutorial/trace_stream.h"
 
 #include <poll.h>
@@ -11,34 +11,16 @@
 
 #include <fmt/format.h>
 
-#include "engine/base/json_depth.h"
 #include "engine/format/trace_socket.h"
 
 namespace rscope::tutorial
 {
 
-namespace
-{
-using nlohmann::json;
-
-template <typename T>
-std::optional<T> optionalInt(const json& obj, const char* key)
-{
-    auto it = obj.find(key);
-    if (it == obj.end() || !it->is_number_integer()) return std::nullopt;
-    return it->get<T>();
-}
-}  // namespace
-
 std::optional<std::string> StreamEvent::argText(std::string_view key) const
 {
-    auto it = args.find(std::string(key));
-    if (it == args.end()) return std::nullopt;
-    if (it->is_string()) return it->get<std::string>();
-    if (it->is_boolean()) return std::string(it->get<bool>() ? "true" : "false");
-    if (it->is_number_unsigned()) return std::to_string(it->get<uint64_t>());
-    if (it->is_number_integer()) return std::to_string(it->get<int64_t>());
-    return it->dump();
+    for (const auto& [name, text] : args)
+        if (name == key) return text;
+    return std::nullopt;
 }
 
 EventFacts StreamEvent::facts() const
@@ -57,30 +39,34 @@ EventFacts StreamEvent::facts() const
     return f;
 }
 
+bool parseEventLine(tracefile::LineParser& parser, std::string_view line, StreamEvent& out)
+{
+    tracefile::DecodedLine d;
+    parser.parse(line, d);
+    bool isEvent =
+        d.type == tracefile::LineType::Event || d.type == tracefile::LineType::UnknownKind;
+    if (!isEvent || d.kindName.empty() || !d.hasActor) return false;
+    out = StreamEvent{};
+    out.seq = d.seq.value_or(0);
+    out.tsNs = d.tsNs;
+    out.kind.assign(d.kindName);
+    out.role.assign(d.role);
+    out.index = d.index;
+    out.pid = d.pid;
+    out.session = d.session;
+    out.fd = d.fd;
+    out.reactor = d.reactor;
+    out.worker = d.worker;
+    out.msgId = d.msgId;
+    std::string rawArgs(d.rawArgs);  // argTexts reuses the parser: d's views end there
+    parser.argTexts(rawArgs, out.args);
+    return true;
+}
+
 bool parseEventLine(std::string_view line, StreamEvent& out)
 {
-    if (base::jsonNestedDeeperThan(line, base::kMaxTraceLineDepth)) return false;
-    json j = json::parse(line, nullptr, false);
-    if (!j.is_object() || j.contains("type")) return false;
-    auto kind = j.find("kind");
-    auto actor = j.find("actor");
-    if (kind == j.end() || !kind->is_string() || actor == j.end() || !actor->is_object())
-        return false;
-    out = StreamEvent{};
-    out.seq = optionalInt<uint64_t>(j, "seq").value_or(0);
-    out.tsNs = optionalInt<int64_t>(j, "ts").value_or(0);
-    out.kind = kind->get<std::string>();
-    if (auto role = actor->find("role"); role != actor->end() && role->is_string())
-        out.role = role->get<std::string>();
-    out.index = optionalInt<int>(*actor, "index").value_or(-1);
-    out.pid = optionalInt<pid_t>(*actor, "pid").value_or(0);
-    out.session = optionalInt<int64_t>(j, "session");
-    out.fd = optionalInt<int64_t>(j, "fd");
-    out.reactor = optionalInt<int64_t>(j, "reactor");
-    out.worker = optionalInt<int64_t>(j, "worker");
-    out.msgId = optionalInt<uint64_t>(j, "msg_id");
-    if (auto args = j.find("args"); args != j.end() && args->is_object()) out.args = *args;
-    return true;
+    tracefile::LineParser parser;
+    return parseEventLine(parser, line, out);
 }
 
 TraceStream::~TraceStream()
@@ -133,13 +119,12 @@ void TraceStream::takeLine(std::string_view line,
     if (lineSink_) lineSink_(line);
     if (!hasHeader_)
     {
-        if (base::jsonNestedDeeperThan(line, base::kMaxTraceLineDepth)) return;
-        json j = json::parse(line, nullptr, false);
-        if (j.is_object() && j.value("type", "") == "header") takeHeader(j);
+        parser_.parse(line, header_);
+        if (header_.type == tracefile::LineType::Header) takeHeader(header_.header);
         return;
     }
     StreamEvent e;
-    if (!parseEventLine(line, e)) return;
+    if (!parseEventLine(parser_, line, e)) return;
     if (e.kind == "worker_start" && e.role == "worker") workerPids_[e.index] = e.pid;
     if (e.kind == "worker_restart" && e.worker)
         if (auto pid = e.argText("new_pid"))
@@ -147,16 +132,11 @@ void TraceStream::takeLine(std::string_view line,
     if (onEvent) onEvent(e);
 }
 
-void TraceStream::takeHeader(const json& header)
+void TraceStream::takeHeader(const tracefile::TraceHeader& header)
 {
     hasHeader_ = true;
-    auto topology = header.find("topology");
-    if (topology == header.end() || !topology->is_object()) return;
-    auto processes = topology->find("processes");
-    if (processes == topology->end() || !processes->is_array()) return;
-    for (const json& p : *processes)
-        if (p.is_object() && p.value("role", "") == "worker" && p.value("pid", 0) > 0)
-            workerPids_[p.value("index", -1)] = p.value("pid", 0);
+    for (const tracefile::HeaderProcess& p : header.processes)
+        if (p.role == "worker" && p.pid > 0) workerPids_[p.index] = p.pid;
 }
 
 pid_t TraceStream::workerPid(int worker) const

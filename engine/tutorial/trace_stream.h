@@ -1,7 +1,7 @@
 // TraceStream: a client of the server's trace socket for lessons: splits JSON Lines, decodes each
-// event into a StreamEvent (EventFacts for CheckpointTracker) and keeps worker n's current pid
-// (header topology, worker_start, worker_restart) for actions such as kill_worker.
-// Owner: the thread that polls it. Thread-safety: none.
+// event (the format's LineParser) into a StreamEvent (EventFacts for CheckpointTracker) and keeps
+// worker n's current pid (header topology, worker_start, worker_restart) for actions such as
+// kill_worker. Owner: the thread that polls it. Thread-safety: none.
 #pragma once
 
 #include <sys/types.h>
@@ -12,9 +12,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
-#include <nlohmann/json.hpp>
-
+#include "engine/format/line_parser.h"
 #include "engine/tutorial/checkpoint_tracker.h"
 
 namespace rscope::tutorial
@@ -34,7 +35,8 @@ struct StreamEvent
     std::optional<int64_t> reactor;
     std::optional<int64_t> worker;
     std::optional<uint64_t> msgId;
-    nlohmann::json args = nlohmann::json::object();
+    // Every arg as matcher text, in the line's order (LineParser::argTexts).
+    std::vector<std::pair<std::string, std::string>> args;
 
     // A view for CheckpointTracker; valid while this event lives.
     EventFacts facts() const;
@@ -42,7 +44,11 @@ struct StreamEvent
     std::optional<std::string> argText(std::string_view key) const;
 };
 
-// Decodes one event line; false for the header, trace_end, other line types and bad JSON.
+// Decodes one event line with the format's LineParser; false for the header, trace_end, other
+// line types, bad JSON and events without a "kind" string or an "actor" object (other fields are
+// read when well typed: a lesson matches what it can).
+bool parseEventLine(tracefile::LineParser& parser, std::string_view line, StreamEvent& out);
+// The same with a parser of its own (for a few lines).
 bool parseEventLine(std::string_view line, StreamEvent& out);
 
 class TraceStream
@@ -71,13 +77,15 @@ class TraceStream
 
   private:
     void takeLine(std::string_view line, const std::function<void(const StreamEvent&)>& onEvent);
-    void takeHeader(const nlohmann::json& header);
+    void takeHeader(const tracefile::TraceHeader& header);
 
     int fd_ = -1;
     std::string partial_;
     bool hasHeader_ = false;
     std::map<int, pid_t> workerPids_;
     std::function<void(std::string_view)> lineSink_;
+    tracefile::LineParser parser_;
+    tracefile::DecodedLine header_;  // line 1, decoded
 };
 
 // A connected TCP socket to "host:port" (blocking connect bounded by timeoutMs); -1 and `error`.

@@ -1,13 +1,14 @@
-// Decodes one JSON Lines trace line (header, event, trace_dropped, trace_end) with simdjson.
-// Shared by the file reader (GUI thread) and the live source (socket thread): it holds no store.
+// One trace line to the viewer's compact records: the format's LineParser (the one decoder of
+// trace lines) decodes, this converts to Event / Actor / Topology. Shared by the file reader (GUI
+// thread) and the live source (socket thread): it holds no store.
 // Owner: one thread each (a parser keeps simdjson buffers). Not thread-safe.
 #pragma once
 
 #include <cstdint>
-#include <memory>
 #include <string>
 #include <string_view>
 
+#include "engine/format/line_parser.h"
 #include "viewer/model/trace_event.h"
 
 namespace rscope::viewer
@@ -38,19 +39,19 @@ struct ParsedLine
 class LineParser
 {
   public:
-    LineParser();
-    ~LineParser();
+    LineParser() = default;
     LineParser(const LineParser&) = delete;
     LineParser& operator=(const LineParser&) = delete;
 
     // Parses `line` (without its newline) into `out` (reusing its strings). Never throws.
-    // A header whose major version is newer than trace::kFormatMajor is an Error whose message
-    // says so ("format version 2.0 is newer than this viewer (1.x)").
+    // A header that cannot be read (another format, a newer major version, sizes beyond a
+    // server's limits) is an Error whose message says so; so is an event whose envelope or args
+    // break the format (the trace tools report the same lines).
     void parse(std::string_view line, ParsedLine& out);
 
   private:
-    struct Impl;
-    std::unique_ptr<Impl> impl_;
+    tracefile::LineParser parser_;
+    tracefile::DecodedLine decoded_;  // reused for every line
 };
 
 }  // namespace rscope::viewer

@@ -9,7 +9,7 @@
 
 #include <gtest/gtest.h>
 
-#include "engine/format/event_schema.h"
+#include "engine/format/line_parser.h"
 #include "engine/format/trace_line_parser.h"
 #include "tests/engine/tracefile/trace_builder.h"
 
@@ -60,10 +60,12 @@ TEST(FormatDoc, HeaderAndTraceEndExamplesAreValid)
 
     std::string end = lineStartingWith(lines, "{\"type\":\"trace_end\"");
     ASSERT_FALSE(end.empty());
-    TraceEnd parsed;
-    FieldProblems endProblems;
-    EXPECT_TRUE(parseTraceEnd(nlohmann::json::parse(end), &parsed, &endProblems));
-    EXPECT_EQ(parsed.cutFlows.size(), 2u);
+    LineParser parser;
+    DecodedLine parsed;
+    parser.parse(end, parsed);
+    ASSERT_EQ(parsed.type, LineType::End) << parsed.error;
+    EXPECT_TRUE(parsed.problems.empty()) << parsed.error;
+    EXPECT_EQ(parsed.end.cutFlows.size(), 2u);
 }
 
 TEST(FormatDoc, EveryExampleLinePassesTheChecks)

@@ -1,12 +1,12 @@
 // scanLineFields: top-level fields only, nested look-alikes ignored, broken lines refused.
-#include "engine/format/line_scan.h"
-
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include "engine/format/line_parser.h"
 
 namespace rscope::tracefile
 {

@@ -59,7 +59,7 @@ TEST(TraceReader, ValidTraceDeliversEveryEventWithItsFields)
     ASSERT_EQ(r.events.size(), 10u);
     EXPECT_EQ(r.counts.eventLines, 10u);
     EXPECT_EQ(r.header.versionMajor, 1);
-    EXPECT_EQ(r.header.settings.at("port"), 9502);
+    EXPECT_EQ(r.header.settings.port, 9502);
 
     const TraceEventView& first = r.events[0];
     EXPECT_EQ(first.seq, 1u);

@@ -1,5 +1,7 @@
-// LineParser on hand-made lines: every field of an event, the header, trace_end, unknown kinds
-// and line types, and every kind of broken line (which must give a short reason, never throw).
+// LineParser (the format's parser converted to the viewer's records) on hand-made lines: every
+// field of an event, the header, trace_end, unknown kinds and line types, and every kind of broken
+// line (which must give a short reason, never throw). The grammar itself is tested in
+// tests/engine/format/line_parser_test.cpp.
 #include "viewer/model/line_parser.h"
 
 #include <string>
@@ -90,16 +92,17 @@ TEST(LineParser, RawArgsAndPayloadAreFoundInAnyKeyOrder)
     };
     const Case cases[] = {
         {std::string(R"({"payload":"p,\"args\":{}","args":{"bytes":1},"seq":1,"ts":2,)") +
-             R"("kind":"read",)" + actor + "}",
+             R"("kind":"read","fn":"swReactorThread_onRead",)" + actor + "}",
          R"({"bytes":1})", R"(p,\"args\":{})"},
-        {std::string(R"({"seq":1,"ts":2,"kind":"read",)") + actor +
+        {std::string(R"({"seq":1,"ts":2,"kind":"read","fn":"swReactorThread_onRead",)") + actor +
              R"(,"args":{"bytes":1,"x":{"args":{}}}})",
          R"({"bytes":1,"x":{"args":{}}})", ""},
-        {std::string(R"({"seq":1,"ts":2,"kind":"read",)") + actor +
+        {std::string(R"({"seq":1,"ts":2,"kind":"read","fn":"swReactorThread_onRead",)") + actor +
              R"(,"args" : { "bytes" : 1 } , "payload" : "a\"}"  })",
          R"({ "bytes" : 1 })", R"(a\"})"},
-        {std::string(R"({"seq":1,"ts":2,"kind":"read","args":{"bytes":1},)") + actor +
-             R"(,"payload":"x"})",
+        {std::string(
+             R"({"seq":1,"ts":2,"kind":"read","fn":"swReactorThread_onRead","args":{"bytes":1},)") +
+             actor + R"(,"payload":"x"})",
          R"({"bytes":1})", "x"},
     };
     LineParser parser;
@@ -191,7 +194,7 @@ TEST(LineParser, NewerMajorVersionIsAnErrorThatSaysSo)
 {
     ParsedLine p = parse(R"({"type":"header","format":"reactorscope-trace","version":"2.0"})");
     ASSERT_EQ(p.type, ParsedLine::Type::Error);
-    EXPECT_NE(p.error.find("version 2.0 is newer than this viewer (1.0)"), std::string::npos)
+    EXPECT_NE(p.error.find("version 2.0 is newer than this reader (1.0)"), std::string::npos)
         << p.error;
 }
 
@@ -210,7 +213,7 @@ TEST(LineParser, OtherFormatOrUnreadableVersionIsAnError)
               ParsedLine::Type::Error);
 }
 
-// Found by the fuzzer (tests/fuzz/viewer_line_parser_fuzzer.cpp): a missing key's lookup was
+// Found by the fuzzer (then tests/fuzz/viewer_line_parser_fuzzer.cpp): a missing key's lookup was
 // converted to an element, which throws, and the exception ended the viewer.
 TEST(LineParser, HeaderWithoutFormatVersionOrRoleIsAnErrorNotAThrow)
 {
@@ -219,7 +222,8 @@ TEST(LineParser, HeaderWithoutFormatVersionOrRoleIsAnErrorNotAThrow)
     EXPECT_EQ(p.type, ParsedLine::Type::Error);
     EXPECT_NO_THROW(p = parse(R"({"type":"header","format":"reactorscope-trace"})"));
     EXPECT_EQ(p.type, ParsedLine::Type::Error);
-    EXPECT_NE(p.error.find("unreadable format version"), std::string::npos) << p.error;
+    EXPECT_NE(p.error.find("\"version\" must be a \"MAJOR.MINOR\" string"), std::string::npos)
+        << p.error;
     EXPECT_NO_THROW(p = parse(R"({"type":"header","format":"reactorscope-trace","version":"1.0",)"
                               R"("topology":{"processes":[{"index":0}],"threads":[{"tid":1}]}})"));
     ASSERT_EQ(p.type, ParsedLine::Type::Header) << p.error;
@@ -249,41 +253,38 @@ struct BadLine
 
 TEST(LineParser, BrokenLinesGiveAShortReason)
 {
+#define RS_ACTOR R"("actor":{"role":"reactor","index":0,"pid":1,"tid":2})"
+#define RS_READ R"("kind":"read","fn":"swReactorThread_onRead",)"
     const BadLine cases[] = {
         {"", "empty line"},
-        {"not json", "invalid JSON"},
+        {"not json", "invalid JSON at column 1"},
         {R"({"seq":1,"ts":2,"kind":"read","fn":"swReactorThread_onRead","actor":{"role":"rea)",
          "invalid JSON"},
-        {"[1,2]", "not a JSON object"},
-        {R"({"ts":2,"kind":"read","actor":{"role":"reactor","index":0,"pid":1,"tid":2}})",
-         "\"seq\" is missing"},
-        {R"({"seq":1,"kind":"read","actor":{"role":"reactor","index":0,"pid":1,"tid":2}})",
-         "\"ts\" is missing"},
-        {R"({"seq":1,"ts":2,"actor":{"role":"reactor","index":0,"pid":1,"tid":2}})",
-         "\"kind\" is missing"},
-        {R"({"seq":1,"ts":2,"kind":"read"})", "\"actor\" is missing"},
-        {R"({"seq":"5","ts":2,"kind":"read","actor":{"role":"reactor","index":0,"pid":1,"tid":2}})",
-         "\"seq\" is not an unsigned integer"},
-        {R"({"seq":1,"ts":-2,"kind":"read","actor":{"role":"reactor","index":0,"pid":1,"tid":2}})",
-         "\"ts\" is negative"},
-        {R"({"seq":1,"ts":2,"kind":7,"actor":{"role":"reactor","index":0,"pid":1,"tid":2}})",
-         "\"kind\" is not a string"},
-        {R"({"seq":1,"ts":2,"kind":"read","actor":{"role":"reactor","index":0,"pid":1}})",
+        {"[1,2]", "must be a JSON object, not array [1,2]"},
+        {R"({"ts":2,)" RS_READ RS_ACTOR R"(,"args":{}})", "\"seq\" is missing"},
+        {R"({"seq":1,)" RS_READ RS_ACTOR R"(,"args":{}})", "\"ts\" is missing"},
+        {R"({"seq":1,"ts":2,"fn":"f",)" RS_ACTOR R"(,"args":{}})", "\"kind\" is missing"},
+        {R"({"seq":1,"ts":2,)" RS_READ R"("args":{}})", "\"actor\" is missing"},
+        {R"({"seq":"5","ts":2,)" RS_READ RS_ACTOR R"(,"args":{}})",
+         "\"seq\" must be an unsigned integer, not string \"5\""},
+        {R"({"seq":1,"ts":-2,)" RS_READ RS_ACTOR R"(,"args":{}})", "\"ts\" must not be negative"},
+        {R"({"seq":1,"ts":2,"kind":7,"fn":"f",)" RS_ACTOR R"(,"args":{}})",
+         "\"kind\" must be a string, not number 7"},
+        {R"({"seq":1,"ts":2,)" RS_READ R"("actor":{"role":"reactor","index":0,"pid":1},"args":{}})",
          "\"actor.tid\" is missing"},
-        {R"({"seq":1,"ts":2,"kind":"read","actor":"reactor"})", "\"actor\" is not an object"},
-        {R"({"seq":1,"ts":2,"kind":"read","actor":{"role":"reactor","index":0,"pid":1,"tid":2},)"
-         R"("fd":"x"})",
-         "\"fd\" is not an integer"},
-        {R"({"seq":1,"ts":2,"kind":"read","actor":{"role":"reactor","index":0,"pid":1,"tid":2},)"
-         R"("args":[1]})",
-         "\"args\" is not an object"},
-        {R"({"seq":1,"ts":2,"kind":"read","actor":{"role":"reactor","index":0,"pid":1,"tid":2},)"
-         R"("args":{"bytes":"12"}})",
-         "arg \"bytes\" is not an integer"},
-        {R"({"seq":1,"ts":2,"kind":"dispatch","actor":{"role":"reactor","index":0,"pid":1,)"
-         R"("tid":2},"args":{"type":3}})",
-         "arg \"type\" is not a string"},
+        {R"({"seq":1,"ts":2,)" RS_READ R"("actor":"reactor","args":{}})",
+         "\"actor\" must be an object"},
+        {R"({"seq":1,"ts":2,)" RS_READ RS_ACTOR R"(,"fd":"x","args":{}})",
+         "\"fd\" must be an integer"},
+        {R"({"seq":1,"ts":2,)" RS_READ RS_ACTOR R"(,"args":[1]})", "\"args\" must be an object"},
+        {R"({"seq":1,"ts":2,)" RS_READ RS_ACTOR R"(,"args":{"bytes":"12","buffered_total":0}})",
+         "\"args.bytes\" must be an integer (kind read), not string \"12\""},
+        {R"({"seq":1,"ts":2,"kind":"dispatch","fn":"swFactoryProcess_dispatch",)" RS_ACTOR
+         R"(,"args":{"type":3,"len":1,"mode":1}})",
+         "\"args.type\" must be a string (kind dispatch), not number 3"},
     };
+#undef RS_ACTOR
+#undef RS_READ
     LineParser parser;
     ParsedLine out;
     for (const BadLine& c : cases)

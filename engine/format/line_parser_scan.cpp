@@ -1,9 +1,10 @@
-// scanLineFields: a one-pass scanner over the top level of a JSON object; nested values are
-// skipped by depth, strings by their escapes.
-#include "engine/format/line_scan.h"
-
+// scanLineFields, the line parser's fast path: a one-pass scanner over the top level of a JSON
+// object (nested values skipped by depth, strings by their escapes), for the recorders' hot loop
+// that needs only type, kind and flow. `rscope trace check` runs the full LineParser later.
 #include <charconv>
 #include <cstring>
+
+#include "engine/format/line_parser.h"
 
 namespace rscope::tracefile
 {
