@@ -6,7 +6,7 @@
 # article's three pictures from it (architecture, startup call flow, sequence) to PNG files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh demo
 bash scripts/build.sh rscope rscope-viewer
 port="${RSCOPE_DEMO_PORT:-9502}"
 trace="${RSCOPE_DEMO_TRACE:-127.0.0.1:9600}"

@@ -1,23 +1,35 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Reactorscope builds and tests with; only what is missing.
+# Usage: scripts/install-deps.sh [demo]: with "demo", only what scripts/demo.sh needs (build
+# rscope and rscope-viewer, run them, render the pictures headlessly), so a first run does not
+# wait for the test tools (GoogleTest, clang and its fuzzer runtime, xdotool, ImageMagick).
 set -euo pipefail
 
-packages=(
+demo_packages=(
   build-essential cmake g++ pkg-config
-  libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev libfmt-dev nlohmann-json3-dev
   procps
   # viewer: Dear ImGui 1.86 (GLFW + OpenGL3 backends inside libimgui.a), GLFW, glad 2 generator,
-  # simdjson (fast trace loading), stb_image_write (screenshots), fonts with CJK glyphs
+  # simdjson (trace lines), stb_image_write (screenshots), fonts with CJK glyphs
   libimgui-dev libglfw3-dev python3-glad libsimdjson-dev libstb-dev
   fonts-dejavu-core fonts-wqy-microhei
-  # headless viewer tests and demo: Xvfb needs xauth (only recommended); Mesa llvmpipe for GL
-  xvfb xauth libgl1-mesa-dri libglx-mesa0 imagemagick
+  # headless pictures: Xvfb needs xauth (only recommended); Mesa llvmpipe for GL
+  xvfb xauth libgl1-mesa-dri libglx-mesa0
+)
+test_packages=(
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # for looking at and comparing screenshots by hand (compare, montage)
+  imagemagick
   # real mouse and keyboard in the viewer tests (tests/viewer/app/real_viewer.h)
   xdotool
   # the fuzz smoke (scripts/fuzz.sh): clang with its libFuzzer and sanitizer runtimes
   clang libclang-rt-14-dev
 )
+
+packages=("${demo_packages[@]}")
+if [ "${1:-}" != "demo" ]; then
+  packages+=("${test_packages[@]}")
+fi
 
 missing=()
 for p in "${packages[@]}"; do
