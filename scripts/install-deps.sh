@@ -6,7 +6,7 @@
 set -euo pipefail
 
 demo_packages=(
-  build-essential cmake g++ pkg-config
+  build-essential cmake ninja-build g++ pkg-config
   libcli11-dev libfmt-dev nlohmann-json3-dev
   procps
   # viewer: Dear ImGui 1.86 (GLFW + OpenGL3 backends inside libimgui.a), GLFW, glad 2 generator,

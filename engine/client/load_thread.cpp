@@ -36,24 +36,27 @@ constexpr int64_t kFirstStallNs = 1'000 * kMsNs;  // give up sooner when nothing
 constexpr uint32_t kRead = EPOLLIN;
 constexpr uint32_t kReadWrite = EPOLLIN | EPOLLOUT;
 
-enum class ConnState
-{
-    Idle,        // no socket: waiting to (re)connect, or a free slot when connecting per request
-    Connecting,  // nonblocking connect in progress (with a request to send if hasRequest)
-    Ready,       // connected, nothing in flight
-    Waiting,     // request (partly) sent, reply not complete
-    AwaitClose,  // article reply verified; the request ends when the server closes
-};
 }  // namespace
 
 // One client connection (or, when connecting per request, one concurrency slot).
 struct LoadThread::Conn
 {
+    // Inside Conn, not in the anonymous namespace: Conn has linkage, so a member of a type
+    // with none is an error (-Wsubobject-linkage) once a unity batch includes this file.
+    enum class State
+    {
+        Idle,  // no socket: waiting to (re)connect, or a free slot when connecting per request
+        Connecting,  // nonblocking connect in progress (with a request to send if hasRequest)
+        Ready,       // connected, nothing in flight
+        Waiting,     // request (partly) sent, reply not complete
+        AwaitClose,  // article reply verified; the request ends when the server closes
+    };
+
     int index = 0;  // global across threads: it goes into every payload
     uint32_t slot = 0;
     uint32_t generation = 0;  // bumped per socket: events of a closed socket are stale
     base::UniqueFd fd;
-    ConnState state = ConnState::Idle;
+    State state = Conn::State::Idle;
     uint32_t events = 0;  // the epoll interest currently registered
     bool hasRequest = false;
     bool isFree = false;  // listed in free_
@@ -170,12 +173,12 @@ void LoadThread::dispatch(const epoll_event& ev)
     Conn& c = conns_[static_cast<uint32_t>(ev.data.u64)];
     if (static_cast<uint32_t>(ev.data.u64 >> 32) != c.generation || !c.fd.valid()) return;
     int64_t now = base::monotonicNs();
-    if (c.state == ConnState::Connecting)
+    if (c.state == Conn::State::Connecting)
     {
         onConnectDone(c, now);
         return;
     }
-    if ((ev.events & EPOLLOUT) && c.state == ConnState::Waiting && c.sent < size_)
+    if ((ev.events & EPOLLOUT) && c.state == Conn::State::Waiting && c.sent < size_)
     {
         sendMore(c, now);
         if (!c.fd.valid()) return;
@@ -199,7 +202,7 @@ void LoadThread::startRequest(Conn& c, int64_t now)
         openSocket(c, now);
         return;
     }
-    c.state = ConnState::Waiting;
+    c.state = Conn::State::Waiting;
     sendMore(c, now);
 }
 
@@ -229,8 +232,8 @@ void LoadThread::startPaced(int64_t now)
         Conn& c = conns_[free_.back()];
         free_.pop_back();
         c.isFree = false;
-        bool startable = perRequest_ ? c.state == ConnState::Idle && c.retryAtNs == 0
-                                     : c.state == ConnState::Ready;
+        bool startable = perRequest_ ? c.state == Conn::State::Idle && c.retryAtNs == 0
+                                     : c.state == Conn::State::Ready;
         if (startable) startRequest(c, now);
     }
 }
@@ -247,7 +250,7 @@ void LoadThread::openSocket(Conn& c, int64_t now)
     ++c.generation;
     reactor::setNoDelay(fd);
     if (!c.hasRequest) c.sinceNs = now;
-    c.state = ConnState::Connecting;
+    c.state = Conn::State::Connecting;
     c.events = 0;
     // Over loopback the handshake has usually finished by now: send at once and skip the
     // EPOLLOUT round (EAGAIN means the connect is still in progress).
@@ -257,7 +260,7 @@ void LoadThread::openSocket(Conn& c, int64_t now)
         if (n > 0)
         {
             c.sent = static_cast<size_t>(n);
-            c.state = ConnState::Waiting;
+            c.state = Conn::State::Waiting;
             setInterest(c, c.sent < size_ ? kReadWrite : kRead, now);
             return;
         }
@@ -282,11 +285,11 @@ void LoadThread::onConnectDone(Conn& c, int64_t now)
     }
     if (c.hasRequest)
     {
-        c.state = ConnState::Waiting;
+        c.state = Conn::State::Waiting;
         sendMore(c, now);
         return;
     }
-    c.state = ConnState::Ready;
+    c.state = Conn::State::Ready;
     setInterest(c, kRead, now);
     if (c.fd.valid()) offerNext(c, now);
 }
@@ -323,7 +326,7 @@ void LoadThread::onReadable(Conn& c, int64_t now)
 {
     ssize_t n = reactor::readSome(c.fd.get(), scratch_.data(), scratch_.size());
     if (n == -EAGAIN) return;
-    if (c.state == ConnState::Waiting)
+    if (c.state == Conn::State::Waiting)
     {
         size_t expected = prefixLen_ + size_;
         if (n <= 0)
@@ -353,13 +356,13 @@ void LoadThread::onReadable(Conn& c, int64_t now)
             return;
         }
         // The close usually arrives with the reply: look for it before waiting for an event.
-        c.state = ConnState::AwaitClose;
+        c.state = Conn::State::AwaitClose;
         n = reactor::readSome(c.fd.get(), scratch_.data(), scratch_.size());
         if (n == -EAGAIN) return;
     }
-    if (c.state == ConnState::AwaitClose && n == 0)
+    if (c.state == Conn::State::AwaitClose && n == 0)
         complete(c, now);
-    else if (c.state == ConnState::AwaitClose)
+    else if (c.state == Conn::State::AwaitClose)
         fail(c,
              n > 0 ? std::string("bytes after the reply; expected the server to close")
                    : fmt::format("recv: {}", base::errnoText(static_cast<int>(-n))),
@@ -399,7 +402,7 @@ void LoadThread::complete(Conn& c, int64_t now)
     if (perRequest_)
         closeSocket(c);
     else
-        c.state = ConnState::Ready;
+        c.state = Conn::State::Ready;
     offerNext(c, now);
 }
 
@@ -407,7 +410,7 @@ void LoadThread::closeSocket(Conn& c)
 {
     c.fd.reset();  // close() also removes it from the epoll set
     c.events = 0;
-    c.state = ConnState::Idle;
+    c.state = Conn::State::Idle;
 }
 
 // One error: count it, close the socket, retry after a backoff that doubles per failure.
@@ -457,7 +460,7 @@ void LoadThread::sweepTimeouts(int64_t now)
 {
     for (auto& c : conns_)
     {
-        bool busy = c.hasRequest || c.state == ConnState::Connecting;
+        bool busy = c.hasRequest || c.state == Conn::State::Connecting;
         if (busy && c.fd.valid() && now - c.sinceNs > requestTimeoutNs_)
             fail(c, fmt::format("no reply within {} ms", requestTimeoutNs_ / kMsNs), now);
     }

@@ -62,8 +62,8 @@ bool ServerConfig::traceListenIsLocal() const
 {
     if (traceListen == "off" || traceListen.rfind("unix:", 0) == 0) return true;
     size_t colon = traceListen.rfind(':');
-    std::string host = colon == std::string::npos ? traceListen : traceListen.substr(0, colon);
-    return reactor::isLoopbackHost(host);
+    std::string traceHost = colon == std::string::npos ? traceListen : traceListen.substr(0, colon);
+    return reactor::isLoopbackHost(traceHost);
 }
 
 std::string ServerConfig::validate() const

@@ -342,11 +342,11 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in)
                                rgba(170, 180, 195),
                                "listen"});
     if (in.slowTraceReader)
-        if (const NodeRecord* master = list.findNode("master"))
+        if (const NodeRecord* box = list.findNode("master"))
             list.labels.push_back(
                 {"slow trace reader: the master drops its events",
-                 {master->rect.x, std::min(in.canvas.y + in.canvas.h - m.lineHeight,
-                                           master->rect.y + master->rect.h + m.lineHeight * 0.3f)},
+                 {box->rect.x, std::min(in.canvas.y + in.canvas.h - m.lineHeight,
+                                        box->rect.y + box->rect.h + m.lineHeight * 0.3f)},
                  rgba(250, 200, 80),
                  "slow_reader"});
     if (legend > 0) addLegend(in, m, legendArea, list);

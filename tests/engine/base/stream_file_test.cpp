@@ -74,7 +74,10 @@ TEST_P(StreamFileTest, EveryFlushShowsEverythingAppended)
     }
     ASSERT_TRUE(f.close()) << f.error();
     EXPECT_EQ(readAll(path_), expected);
-    if (!direct_) EXPECT_FALSE(f.direct());
+    if (!direct_)
+    {
+        EXPECT_FALSE(f.direct());
+    }
     std::printf("%s: %zu bytes, direct writes %s\n", std::get<0>(GetParam()), expected.size(),
                 f.direct() ? "on"
                 : direct_  ? "refused"

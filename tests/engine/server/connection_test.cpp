@@ -63,14 +63,6 @@ std::string readAvailable(int fd)
     return out;
 }
 
-// 0 when the peer closed, -EAGAIN when it is open with nothing to read.
-ssize_t peekState(int fd)
-{
-    char c;
-    ssize_t n = ::recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-    return n < 0 ? -errno : n;
-}
-
 TEST(Connection, StartsOpenWithNothingQueuedAndADecoderOnlyForFraming)
 {
     reactor::EventLoop loop;

@@ -93,8 +93,8 @@ TEST(ChromeExport, ParsesWithMetadataSlicesAndFlows)
         if (s.at("args").value("flow", uint64_t(0)) == 281474976710657u) flow.push_back(s);
     ASSERT_EQ(flow.size(), 9u);
     std::sort(flow.begin(), flow.end(),
-              [](const json& a, const json& b)
-              { return a.at("args").at("seq") < b.at("args").at("seq"); });
+              [](const json& x, const json& y)
+              { return x.at("args").at("seq") < y.at("args").at("seq"); });
     for (size_t i = 0; i < flow.size(); ++i)
     {
         EXPECT_EQ(flow[i].at("bind_id"), "0x1000000000001");
@@ -182,8 +182,12 @@ TEST(ChromeExport, ExtremeIndexesAndTimestampsDoNotOverflow)
     b.event("worker_receive", INT64_MAX, bigWorker, {{"session", 1}, {"flow", 1}});
     Exported e = exportText(b.text());
     for (const json& ev : withPh(e.doc, "M"))
+    {
         if (ev.at("name").get<std::string>().find("sort_index") != std::string::npos)
+        {
             EXPECT_GE(ev.at("args").at("sort_index").get<int64_t>(), 0) << ev.dump();
+        }
+    }
     for (const json& ev : withPh(e.doc, "X"))
         EXPECT_GE(ev.at("dur").get<double>(), 0.0) << ev.dump();
 }

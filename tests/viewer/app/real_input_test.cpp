@@ -84,7 +84,10 @@ TEST(RealInput, ClickOnTheRecvDataTokenSelectsItsSession)
         EXPECT_TRUE(tokenSelected);
         for (const json& n : pic["nodes"])
         {
-            if (n["id"] == "client[1]") EXPECT_TRUE(n["selected"].get<bool>());
+            if (n["id"] == "client[1]")
+            {
+                EXPECT_TRUE(n["selected"].get<bool>());
+            }
         }
     }
 
@@ -174,7 +177,10 @@ TEST(RealInput, ClickOnAnEventLogRowSelectsItsSessionAndEvent)
         const json& pic = after["pictures"][0];
         for (const json& n : pic["nodes"])
         {
-            if (n["id"] == "client[1]") EXPECT_TRUE(n["selected"].get<bool>());
+            if (n["id"] == "client[1]")
+            {
+                EXPECT_TRUE(n["selected"].get<bool>());
+            }
         }
         EXPECT_TRUE(client.has_value());
     }

@@ -273,7 +273,10 @@ TEST(SequenceLayoutTest, HeadsWrapInsteadOfCuttingAtTheIssuesWindowSizes)
             for (const std::string& line : n.lines)
             {
                 EXPECT_LE(startup::textWidth(line, fs), room) << n.id << " " << line;
-                if (width >= 500) EXPECT_EQ(line.find("…"), std::string::npos) << line;
+                if (width >= 500)
+                {
+                    EXPECT_EQ(line.find("…"), std::string::npos) << line;
+                }
             }
             if (n.lines.size() > 1) ++wrapped;
             ASSERT_GE(n.tooltip.size(), 2u) << n.id;
@@ -282,7 +285,10 @@ TEST(SequenceLayoutTest, HeadsWrapInsteadOfCuttingAtTheIssuesWindowSizes)
             std::string whole = n.tooltip[1];
             whole.erase(std::remove(whole.begin(), whole.end(), ' '), whole.end());
             joined.erase(std::remove(joined.begin(), joined.end(), ' '), joined.end());
-            if (joined.find("…") == std::string::npos) EXPECT_EQ(joined, whole) << n.id;
+            if (joined.find("…") == std::string::npos)
+            {
+                EXPECT_EQ(joined, whole) << n.id;
+            }
         }
         EXPECT_EQ(heads, a.model.lifelines.size());
         EXPECT_GT(wrapped, 0u);  // these widths are too narrow for "pid N tid N" on one line
@@ -295,7 +301,10 @@ TEST(SequenceLayoutTest, HeadsWrapInsteadOfCuttingAtTheIssuesWindowSizes)
     // Wide enough, nothing wraps and the heads keep their one-line height.
     DrawList wide = layoutSequence(a.input(a.store.size()));
     for (const NodeRecord& n : wide.nodes)
-        if (n.role == "lifeline") EXPECT_LE(n.lines.size(), 1u) << n.id;
+        if (n.role == "lifeline")
+        {
+            EXPECT_LE(n.lines.size(), 1u) << n.id;
+        }
 }
 
 TEST(SequenceLayoutTest, SelectionAndDumpFields)
