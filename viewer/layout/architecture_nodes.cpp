@@ -183,7 +183,7 @@ NodeRecord managerNode(const ArchitectureLayoutInput& in, const Facts& facts)
     n.tooltip = {
         "manager process  pid " + pidText(facts.managerPid),
         "forks the workers, reaps them and forks a successor when one exits",
-        "swoole: swManager_start, swManager_loop",
+        "swoole: swManager_start, swManager_loop_sync",
     };
     styleNode(n);
     return n;

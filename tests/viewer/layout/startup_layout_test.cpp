@@ -284,7 +284,7 @@ TEST(StartupLayout, HandlerLinesAreTheArticlesDimmedUntilRegistered)
               (std::set<std::string>{"SW_FD_LISTEN → swServer_master_onAccept",
                                      "SW_FD_PIPE|SW_EVENT_READ → swReactorThread_onPipeReceive",
                                      "SW_FD_PIPE|SW_EVENT_WRITE → swReactorThread_onPipeWrite",
-                                     "SIGCHLD → swManager_loop: wait()"}));
+                                     "SIGCHLD → swManager_loop_sync: wait()"}));
     // Every lane has its box; the handler box tooltip names our function too.
     for (StartupLane lane :
          {StartupLane::Reactor, StartupLane::Master, StartupLane::Manager, StartupLane::Worker})
@@ -315,7 +315,10 @@ TEST(StartupLayout, FitsTheViewerCanvasAndALargeOne)
         SCOPED_TRACE(font);
         // Up to the viewer's font (15 px) the picture fits; at 16 px it may be laid out wider
         // (the tab scrolls) rather than cut a step's name.
-        if (font <= 15.0f) EXPECT_EQ(list.canvas.w, small.w);
+        if (font <= 15.0f)
+        {
+            EXPECT_EQ(list.canvas.w, small.w);
+        }
         EXPECT_GE(list.canvas.w, small.w);
         EXPECT_EQ(list.canvas.h, small.h);
         expectGeometry(list, list.canvas, font);
@@ -425,7 +428,9 @@ TEST(StartupLayout, NoTextIsCutAtTheIssuesWindowSizes)
                         << n.id << " " << line;
             }
             if (n.role == "lane" && n.title.find("  ") == std::string::npos && n.title.size() < 10)
+            {
                 EXPECT_FALSE(n.tooltip.empty()) << n.id;
+            }
         }
         for (const LabelRecord& l : list.labels)
             EXPECT_EQ(l.text.find("…"), std::string::npos) << l.id << " " << l.text;

@@ -64,7 +64,7 @@ TEST(SequenceModelTest, ArticleHopsInOrderWithFunctionsAndLabels)
         "client[1] -> main_reactor: swServer_master_onAccept | accept fd 30",
         "main_reactor -> main_reactor: swServer_master_onAccept | fd 30 % 2 = reactor 0",
         "main_reactor -> reactor[0]: swReactorEpoll_add | INCOMING 48B",
-        "reactor[0] -> reactor[0]: swReactorThread_onPipeReceive | epoll add fd 30",
+        "reactor[0] -> reactor[0]: swServer_master_onAccept | epoll add fd 30",
         "reactor[0] -> reactor[0]: swFactoryProcess_notify | CONNECT for worker 2",
         "reactor[0] -> pipe[0->2]: swReactorThread_send2worker | CONNECT 48B",
         "client[1] -> reactor[0]: swReactorThread_onRead | 12B \"hello world\\n\"",
