@@ -77,7 +77,7 @@ enum class ArgType : uint8_t
 {
     Int,        // signed integer
     Bool,       // 0 / 1
-    PipeType,   // ipc::PipeType name ("RECV_DATA" ...)
+    PipeType,   // PipeType name ("RECV_DATA" ...)
     Callback,   // callback name (onConnect ...)
     Cause,      // a short reason from the Cause table ("eof", "error" ...)
     Protocol,   // "raw" / "eof" / "length"
@@ -164,10 +164,29 @@ enum class Direction : uint8_t
 };
 const char* directionName(uint8_t d);
 
-// The name a pipe message type has in traces and logs ("RECV_DATA", "INCOMING" ...), by its
-// value on the wire (ipc::PipeType, swoole's ServerEventType numbers); "UNKNOWN" for others.
+// The type of a pipe message (ipc::PipeHeader::type), as it travels on the wire and in trace args.
+// Numbers follow swoole's enum ServerEventType so a learner can match them to its source.
 // The vocabulary lives here so that readers of traces need not link the pipes.
+enum class PipeType : uint8_t
+{
+    RecvData = 0,      // reactor -> worker: client bytes (one frame)
+    SendData = 2,      // worker -> reactor: reply bytes for a session
+    Close = 4,         // both ways: close notification / close request / close answer
+    Connect = 5,       // reactor -> worker: a new connection (onConnect)
+    CloseForce = 6,    // -> reactor: close now (heartbeat, shutdown)
+    CloseForward = 7,  // worker -> owner worker: close() called outside the owner
+    PipeMessage = 10,  // worker -> worker: forwarded send in BASE mode
+    Incoming = 15,     // main reactor -> reactor thread: a new fd to own
+    Shutdown = 16,     // main reactor -> reactor thread: stop
+};
+
+// The name a pipe message type has in traces and logs ("RECV_DATA", "INCOMING" ...), by its
+// value on the wire; "UNKNOWN" for others.
 const char* pipeTypeName(uint8_t wireValue);
+inline const char* pipeTypeName(PipeType type)
+{
+    return pipeTypeName(static_cast<uint8_t>(type));
+}
 
 // The swoole 1.8 function of one event: the kind's historicFn, except for the pipe kinds
 // (pipe_write, pipe_full, pipe_drain), whose function is the sender's, chosen by `direction`

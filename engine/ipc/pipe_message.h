@@ -5,24 +5,14 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "engine/format/trace_event.h"
+
 namespace rscope::ipc
 {
 
-// Numbers follow swoole's enum ServerEventType so a learner can match them to its source.
-enum class PipeType : uint8_t
-{
-    RecvData = 0,      // reactor -> worker: client bytes (one frame)
-    SendData = 2,      // worker -> reactor: reply bytes for a session
-    Close = 4,         // both ways: close notification / close request / close answer
-    Connect = 5,       // reactor -> worker: a new connection (onConnect)
-    CloseForce = 6,    // -> reactor: close now (heartbeat, shutdown)
-    CloseForward = 7,  // worker -> owner worker: close() called outside the owner
-    PipeMessage = 10,  // worker -> worker: forwarded send in BASE mode
-    Incoming = 15,     // main reactor -> reactor thread: a new fd to own
-    Shutdown = 16,     // main reactor -> reactor thread: stop
-};
-
-const char* pipeTypeName(PipeType type);
+// The message types are the trace vocabulary's (format/trace_event.h: swoole's numbers, and
+// trace::pipeTypeName for their names), so a log line and a trace event spell a type the same way.
+using PipeType = trace::PipeType;
 
 // Chunk flags (swoole's values): a payload that spans datagrams is a train BEGIN .. END.
 inline constexpr uint8_t kFlagChunk = 4;

@@ -240,8 +240,7 @@ int PipeWriter::write(const PipeHeader& head, const char* payload, size_t len)
     if (result < 0)
     {
         RS_ERROR_LIMITED("sendmsg(pipe fd {}): {}; {} message of {} bytes dropped", fd_,
-                         base::errnoText(result), pipeTypeName(static_cast<PipeType>(head.type)),
-                         len);
+                         base::errnoText(result), trace::pipeTypeName(head.type), len);
         return result;
     }
     if (!queued) return 0;

@@ -166,7 +166,7 @@ void ReactorThread::Loop::onMessage(const ipc::PipeHeader& head, const char* pay
             break;
         default:
             RS_WARN_LIMITED("pipe: unexpected {} message for session {}; dropped",
-                            ipc::pipeTypeName(static_cast<ipc::PipeType>(head.type)), head.session);
+                            trace::pipeTypeName(head.type), head.session);
     }
 }
 

@@ -142,8 +142,7 @@ void Worker::onMessage(const ipc::PipeHeader& head, const char* payload, size_t 
                 break;
             default:
                 RS_WARN_LIMITED("pipe: unexpected {} message for session {}; dropped",
-                                ipc::pipeTypeName(static_cast<ipc::PipeType>(head.type)),
-                                head.session);
+                                trace::pipeTypeName(head.type), head.session);
         }
     }
     catch (const std::exception& e)

@@ -213,7 +213,7 @@ NodeRecord workerNode(const ArchitectureLayoutInput& in, const Facts& facts, int
         std::string doing = n.state;
         if (w->status == WorkerStatus::Exited && !w->killed && w->exitReason != 0)
             doing += std::string(" (") + trace::causeName(w->exitReason) + ")";
-        if (w->status == WorkerStatus::Busy && w->callback != CallbackName::None)
+        if (w->status == WorkerStatus::Busy && w->callback != CallbackId::None)
         {
             doing = std::string("busy: ") + callbackLabel(w->callback);
             if (w->session != 0) doing += "  session " + std::to_string(w->session);

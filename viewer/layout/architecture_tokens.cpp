@@ -109,7 +109,7 @@ int64_t intArg(const TraceStore& store, const Event& e, const char* name)
 
 std::string tokenLabel(const TraceStore& store, const Event& e)
 {
-    const char* pipeType = pipeTypeName(e.pipeType);
+    const char* pipeType = pipeTypeLabel(e.pipeType);
     switch (e.kind)
     {
         case EventKind::Accept:

@@ -63,7 +63,7 @@ bool receivedBefore(const TraceStore& store, size_t send, size_t position)
                     return true;
                 break;
             case Direction::ToReactor:
-                if (s.pipeType == PipeType::Close
+                if (isCloseType(s.pipeType)
                         ? (r.kind == EventKind::Close || r.kind == EventKind::Discard) &&
                               r.session == s.session
                         : s.msgId != 0 && r.msgId == s.msgId && r.actor != s.actor)

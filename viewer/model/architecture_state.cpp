@@ -47,7 +47,7 @@ void enterCallback(WorkerState& w, const Event& e)
 
 void exitCallback(WorkerState& w, const Event& e, const HeldTime* held)
 {
-    if (e.callback == CallbackName::OnReceive) ++w.requests;
+    if (e.callback == CallbackId::OnReceive) ++w.requests;
     if (w.callbackDepth > 1)
     {
         // A nested callback (onClose from close() inside onReceive) returned: the outer one runs
@@ -64,14 +64,14 @@ void exitCallback(WorkerState& w, const Event& e, const HeldTime* held)
                                     : std::max<int64_t>(0, e.tsNs - w.busySinceNs);
     w.callbackDepth = 0;
     w.status = WorkerStatus::Idle;
-    w.callback = CallbackName::None;
+    w.callback = CallbackId::None;
     w.session = 0;
     w.busySinceNs = 0;
 }
 
 void stopCallbacks(WorkerState& w)
 {
-    w.callback = CallbackName::None;
+    w.callback = CallbackId::None;
     w.callbackDepth = 0;
     w.session = 0;
 }

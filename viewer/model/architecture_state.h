@@ -29,11 +29,11 @@ struct WorkerState
     int pid = 0;
     int generation = 0;
     WorkerStatus status = WorkerStatus::Starting;
-    CallbackName callback = CallbackName::None;  // the callback running while Busy
-    int64_t session = 0;                         // the session of that callback
+    CallbackId callback = CallbackId::None;  // the callback running while Busy
+    int64_t session = 0;                     // the session of that callback
     int callbackDepth = 0;  // callbacks running: onClose nests inside onReceive when it closes
-    CallbackName outerCallback = CallbackName::None;  // the outermost one, resumed after a nested
-    int64_t outerSession = 0;                         // one returns
+    CallbackId outerCallback = CallbackId::None;  // the outermost one, resumed after a nested
+    int64_t outerSession = 0;                     // one returns
     uint64_t received = 0;  // worker_receive events (messages taken from the pipe)
     uint64_t requests = 0;  // onReceive callbacks finished
     uint64_t bytesIn = 0;   // RECV_DATA bytes received

@@ -143,7 +143,7 @@ std::string value(const TraceStore& store, const Event& e, std::string_view key,
     if (key == "bytes") return bytesText(e.bytes);
     if (key == "type")
     {
-        const char* t = pipeTypeName(e.pipeType);
+        const char* t = pipeTypeLabel(e.pipeType);
         return *t != '\0' ? t : "a message";
     }
     if (key == "callback") return callbackLabel(e.callback);

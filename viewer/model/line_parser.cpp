@@ -1,10 +1,12 @@
-// LineParser: tracefile::LineParser's DecodedLine -> ParsedLine. No JSON here: only the viewer's
-// enums, clamps into its compact Event, and the header's Topology.
+// LineParser: tracefile::LineParser's DecodedLine -> ParsedLine. No JSON here: only the trace
+// vocabulary's values by name, clamps into the compact Event, and the header's Topology.
 #include "viewer/model/line_parser.h"
 
 #include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <string_view>
+#include <vector>
 
 namespace rscope::viewer
 {
@@ -22,20 +24,42 @@ uint8_t causeByName(std::string_view name)
     return 0;  // an unknown reason from a newer minor version: shown as none
 }
 
-CallbackName callbackByName(std::string_view name)
+CallbackId callbackByName(std::string_view name)
 {
-    // trace::CallbackId and CallbackName share their order; Other is past the table.
-    for (uint8_t i = 1; i < static_cast<uint8_t>(CallbackName::Other); ++i)
-        if (name == trace::callbackName(i)) return static_cast<CallbackName>(i);
-    return CallbackName::Other;
+    for (uint8_t i = 1; i <= static_cast<uint8_t>(CallbackId::OnShutdown); ++i)
+        if (name == trace::callbackName(i)) return static_cast<CallbackId>(i);
+    return kOtherCallback;
 }
 
 Direction directionByName(std::string_view name)
 {
-    // trace::Direction starts at ToWorker; the viewer's enum has None first.
-    for (uint8_t i = 0; i <= static_cast<uint8_t>(trace::Direction::ToReactorThread); ++i)
-        if (name == trace::directionName(i)) return static_cast<Direction>(i + 1);
-    return Direction::None;
+    for (uint8_t i = 0; i <= static_cast<uint8_t>(Direction::ToReactorThread); ++i)
+        if (name == trace::directionName(i)) return static_cast<Direction>(i);
+    return kNoDirection;
+}
+
+PipeType pipeTypeByName(std::string_view name)
+{
+    struct Spelling
+    {
+        std::string_view name;
+        PipeType type;
+    };
+    // Every wire value the format names ("UNKNOWN" is its name for the others).
+    static const std::vector<Spelling> spellings = []
+    {
+        std::vector<Spelling> v;
+        for (unsigned i = 0; i < static_cast<unsigned>(kOtherPipeType); ++i)
+        {
+            std::string_view n = trace::pipeTypeName(static_cast<uint8_t>(i));
+            if (n != "UNKNOWN") v.push_back({n, static_cast<PipeType>(i)});
+        }
+        return v;
+    }();
+    if (name.empty()) return kNoPipeType;
+    for (const Spelling& s : spellings)
+        if (s.name == name) return s.type;
+    return kOtherPipeType;
 }
 
 template <typename Int>

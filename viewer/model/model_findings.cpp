@@ -69,7 +69,7 @@ void ModelFindings::extend(const TraceStore& store)
         if (actor.role == Role::Reactor) m.actorReactor = actor.index;
         if (e.kind == EventKind::Accept) m.peerIp = peerIpOf(store.args(e));
         m.recvData = e.kind == EventKind::WorkerReceive && e.pipeType == PipeType::RecvData;
-        m.onClose = e.kind == EventKind::CallbackEnter && e.callback == CallbackName::OnClose;
+        m.onClose = e.kind == EventKind::CallbackEnter && e.callback == CallbackId::OnClose;
         rules_->observe(m);
     }
 }

@@ -28,7 +28,7 @@ std::string bytesText(int64_t bytes)
 
 std::string typeBytes(const Event& e)
 {
-    std::string text = e.pipeType != PipeType::None ? pipeTypeName(e.pipeType) : "message";
+    std::string text = e.pipeType != kNoPipeType ? pipeTypeLabel(e.pipeType) : "message";
     if (e.bytes >= 0) text.append(" ").append(bytesText(e.bytes));
     return text;
 }
@@ -182,7 +182,7 @@ const Event* Builder::pickup(std::span<const uint32_t> sessionEvents, size_t pos
         const Event& p = store_[sessionEvents[k - 1]];
         if (p.kind == e.kind && (close || e.msgId == 0)) return nullptr;
         if (p.kind != EventKind::PipeWrite || p.direction != Direction::ToReactor) continue;
-        if (close ? p.pipeType == PipeType::Close
+        if (close ? isCloseType(p.pipeType)
                   : (e.msgId != 0 ? p.msgId == e.msgId : p.pipeType == PipeType::SendData))
             return &p;
     }

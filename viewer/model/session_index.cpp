@@ -197,7 +197,7 @@ void SessionIndex::apply(const TraceStore& store, uint32_t index, uint32_t slot)
             break;
         case EventKind::Dispatch:
             if (e.worker >= 0) s.worker = e.worker;
-            if (e.pipeType == PipeType::RecvData || e.pipeType == PipeType::None) ++s.requests;
+            if (e.pipeType == PipeType::RecvData || e.pipeType == kNoPipeType) ++s.requests;
             break;
         case EventKind::Read:
         case EventKind::Frame:

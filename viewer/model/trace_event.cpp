@@ -1,30 +1,11 @@
-// Names of the viewer's small enums (role, pipe message type, callback), both ways: the JSON
-// spellings are those of traces/FORMAT.md, section 4.
+// Names of the viewer's roles, both ways, and the labels of the trace vocabulary's values: the
+// JSON spellings are those of traces/FORMAT.md, section 4.
 #include "viewer/model/trace_event.h"
 
 #include <string_view>
 
 namespace rscope::viewer
 {
-
-namespace
-{
-struct PipeTypeSpelling
-{
-    std::string_view name;
-    PipeType type;
-};
-
-// Every ipc::PipeType spelling the server writes, folded into the few the picture tells apart:
-// the forced and forwarded closes still travel as a close.
-constexpr PipeTypeSpelling kPipeTypes[] = {
-    {"RECV_DATA", PipeType::RecvData},  {"SEND_DATA", PipeType::SendData},
-    {"CLOSE", PipeType::Close},         {"CONNECT", PipeType::Connect},
-    {"INCOMING", PipeType::Incoming},   {"CLOSE_FORCE", PipeType::Close},
-    {"CLOSE_FORWARD", PipeType::Close}, {"CONFIRM", PipeType::Confirm},
-    {"PIPE_MESSAGE", PipeType::Other},  {"SHUTDOWN", PipeType::Other},
-};
-}  // namespace
 
 const char* roleName(Role role)
 {
@@ -53,68 +34,19 @@ Role roleByName(std::string_view name)
     return Role::Unknown;
 }
 
-PipeType pipeTypeByName(std::string_view name)
+const char* pipeTypeLabel(PipeType type)
 {
-    if (name.empty()) return PipeType::None;
-    for (const PipeTypeSpelling& s : kPipeTypes)
-        if (s.name == name) return s.type;
-    return PipeType::Other;
-}
-
-const char* pipeTypeName(PipeType type)
-{
-    switch (type)
-    {
-        case PipeType::None:
-            return "";
-        case PipeType::Incoming:
-            return "INCOMING";
-        case PipeType::Connect:
-            return "CONNECT";
-        case PipeType::RecvData:
-            return "RECV_DATA";
-        case PipeType::SendData:
-            return "SEND_DATA";
-        case PipeType::Close:
-            return "CLOSE";
-        case PipeType::Confirm:
-            return "CONFIRM";
-        case PipeType::Other:
-            break;
-    }
-    return "OTHER";
+    return type == kNoPipeType ? "" : trace::pipeTypeName(type);
 }
 
 const char* eventFn(const Event& e)
 {
-    // trace::Direction starts at ToWorker; the viewer's enum has None first (0xff: none).
-    return trace::historicFn(e.kind, static_cast<uint8_t>(static_cast<uint8_t>(e.direction) - 1));
+    return trace::historicFn(e.kind, static_cast<uint8_t>(e.direction));  // kNoDirection: none
 }
 
-const char* callbackLabel(CallbackName cb)
+const char* callbackLabel(CallbackId cb)
 {
-    switch (cb)
-    {
-        case CallbackName::None:
-            return "";
-        case CallbackName::OnConnect:
-            return "onConnect";
-        case CallbackName::OnReceive:
-            return "onReceive";
-        case CallbackName::OnClose:
-            return "onClose";
-        case CallbackName::OnWorkerStart:
-            return "onWorkerStart";
-        case CallbackName::OnWorkerStop:
-            return "onWorkerStop";
-        case CallbackName::OnStart:
-            return "onStart";
-        case CallbackName::OnShutdown:
-            return "onShutdown";
-        case CallbackName::Other:
-            break;
-    }
-    return "callback";
+    return cb == CallbackId::None ? "" : trace::callbackName(static_cast<uint8_t>(cb));
 }
 
 }  // namespace rscope::viewer

@@ -11,7 +11,10 @@
 namespace rscope::viewer
 {
 
+using trace::CallbackId;
+using trace::Direction;
 using trace::EventKind;
+using trace::PipeType;
 
 enum class Role : uint8_t
 {
@@ -34,43 +37,28 @@ struct Actor
     std::string name;  // "reactor[1]", "worker[3]", "master", "manager"
 };
 
-// Decoded pipe message types, as the JSON "type" arg spells them (ipc::PipeType names).
-enum class PipeType : uint8_t
-{
-    None,
-    Incoming,
-    Connect,
-    RecvData,
-    SendData,
-    Close,
-    Confirm,
-    Other
-};
-PipeType pipeTypeByName(std::string_view name);
-const char* pipeTypeName(PipeType type);
+// The args the derived state needs hold the trace vocabulary's values (format/trace_event.h), so
+// the viewer names them as `rscope trace` does. An event without the arg, or with a name the
+// format does not know (a newer minor version), holds a value no wire value uses:
+inline constexpr PipeType kNoPipeType = static_cast<PipeType>(0xff);     // no args.type
+inline constexpr PipeType kOtherPipeType = static_cast<PipeType>(0xfe);  // unknown args.type
+inline constexpr Direction kNoDirection = static_cast<Direction>(0xff);  // none or unknown
+// CallbackId::None is the format's own "no callback".
+inline constexpr CallbackId kOtherCallback = static_cast<CallbackId>(0xff);  // unknown name
 
-enum class Direction : uint8_t
+// CLOSE, CLOSE_FORCE and CLOSE_FORWARD all carry a close (a notification, a request, a forwarded
+// close() call): the pictures treat them alike.
+constexpr bool isCloseType(PipeType type)
 {
-    None,
-    ToWorker,
-    ToReactor,
-    ToWorkerForward,
-    ToReactorThread
-};
+    return type == PipeType::Close || type == PipeType::CloseForce ||
+           type == PipeType::CloseForward;
+}
 
-enum class CallbackName : uint8_t
-{
-    None,
-    OnConnect,
-    OnReceive,
-    OnClose,
-    OnWorkerStart,
-    OnWorkerStop,
-    OnStart,
-    OnShutdown,
-    Other
-};
-const char* callbackLabel(CallbackName cb);
+// The format's names (trace::pipeTypeName, trace::callbackName), "" for kNoPipeType and
+// CallbackId::None: "RECV_DATA", "CLOSE_FORWARD" ..., "UNKNOWN" for kOtherPipeType; "onReceive"
+// ..., "unknown" for kOtherCallback.
+const char* pipeTypeLabel(PipeType type);
+const char* callbackLabel(CallbackId cb);
 
 // One event. Ids the event does not concern are -1 (fd, reactor, worker) or 0 (session, flow,
 // msgId). The args object and the payload preview stay as text in the store's arena; the few args
@@ -92,10 +80,10 @@ struct Event
     int16_t reactor = -1;
     int16_t worker = -1;
     EventKind kind = EventKind::Count;
-    PipeType pipeType = PipeType::None;          // args.type
-    Direction direction = Direction::None;       // args.direction (pipe_write)
-    CallbackName callback = CallbackName::None;  // args.callback
-    uint8_t cause = 0;  // trace::Cause of args.cause / args.reason, 0 = none
+    PipeType pipeType = kNoPipeType;         // args.type
+    Direction direction = kNoDirection;      // args.direction (pipe_write)
+    CallbackId callback = CallbackId::None;  // args.callback
+    uint8_t cause = 0;                       // trace::Cause of args.cause / args.reason, 0 = none
     uint8_t pad = 0;
     int16_t generation = 0;  // args.generation (worker_start), 0 = none
 };

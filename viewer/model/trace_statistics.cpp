@@ -83,7 +83,7 @@ void TraceStatistics::apply(const Event& e, uint32_t index)
                     w->busyNs += held_ != nullptr ? held_->activeNs(w->busySinceNs, e.tsNs)
                                                   : std::max<int64_t>(0, e.tsNs - w->busySinceNs);
                 w->callbackDepth = std::max(0, w->callbackDepth - 1);
-                if (e.callback == CallbackName::OnReceive)
+                if (e.callback == CallbackId::OnReceive)
                 {
                     ++w->requests;
                     ++requests_;

@@ -179,15 +179,15 @@ std::string eventTitle(const TraceStore& store, size_t index)
 {
     const Event& e = store[index];
     std::string title = trace::kindInfo(e.kind).name;
-    if (e.callback != CallbackName::None)
+    if (e.callback != CallbackId::None)
     {
         title += ' ';
         title += callbackLabel(e.callback);
     }
-    else if (e.pipeType != PipeType::None)
+    else if (e.pipeType != kNoPipeType)
     {
         title += ' ';
-        title += pipeTypeName(e.pipeType);
+        title += pipeTypeLabel(e.pipeType);
     }
     return title;
 }

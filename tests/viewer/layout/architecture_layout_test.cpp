@@ -220,9 +220,9 @@ TEST_P(ArchitectureShapes, TwoPipeEdgesPerTopologyPipeOnePerDirection)
 
 INSTANTIATE_TEST_SUITE_P(Topologies, ArchitectureShapes,
                          ::testing::Values(Shape{2, 4}, Shape{4, 8}, Shape{1, 1}, Shape{2, 2}),
-                         [](const auto& info) {
-                             return std::to_string(info.param.reactors) + "x" +
-                                    std::to_string(info.param.workers);
+                         [](const auto& test) {
+                             return std::to_string(test.param.reactors) + "x" +
+                                    std::to_string(test.param.workers);
                          });
 
 struct CanvasCase
@@ -278,7 +278,7 @@ INSTANTIATE_TEST_SUITE_P(Sizes, ArchitectureCanvases,
                                            CanvasCase{{10, 20, 480, 300}, {2, 4}, 5},
                                            CanvasCase{{0, 0, 320, 200}, {4, 8}, 12},
                                            CanvasCase{{0, 0, 160, 90}, {8, 16}, 30}),
-                         [](const auto& info) { return "case" + std::to_string(info.index); });
+                         [](const auto& test) { return "case" + std::to_string(test.index); });
 
 TEST(ArchitectureLayout, SizesFollowTheFont)
 {
@@ -550,9 +550,13 @@ TEST(ArchitectureLayout, RateLabelsSitOffTheEdgeCrossings)
                 EXPECT_FALSE(r.contains(p)) << e.id << " on a crossing at " << p.x << "," << p.y;
             // Nor on a box's first line (a worker's name and pid, a reactor thread's).
             for (const NodeRecord& n : list.nodes)
+            {
                 if (n.id != "master")
+                {
                     EXPECT_FALSE(overlap(r, RectF{n.rect.x, n.rect.y, n.rect.w, 15.0f * 1.4f}))
                         << e.id << " covers the title of " << n.id;
+                }
+            }
             // By its own edge: the centre within two label heights of the segment.
             float dx = e.b.x - e.a.x, dy = e.b.y - e.a.y;
             float t = std::clamp(((c.x - e.a.x) * dx + (c.y - e.a.y) * dy) / (dx * dx + dy * dy),
@@ -646,7 +650,7 @@ TEST(ArchitectureLayout, TheStateAtTheCursorDrivesStatesCountersAndClients)
     Event enter;
     enter.session = 5;
     enter.worker = 2;
-    enter.callback = CallbackName::OnReceive;
+    enter.callback = CallbackId::OnReceive;
     apply(EventKind::CallbackEnter, Role::Worker, 2, enter);
 
     ArchitectureLayoutInput in = fx.input({0, 0, 1280, 800});

@@ -123,7 +123,7 @@ TEST(LineParser, CallbackCauseAndLenAreDecoded)
         R"({"seq":2,"ts":1,"kind":"callback_enter","fn":"swWorker_onTask",)"
         R"("actor":{"role":"worker","index":1,"pid":7,"tid":7},"args":{"callback":"onReceive"}})");
     ASSERT_EQ(enter.type, ParsedLine::Type::Event) << enter.error;
-    EXPECT_EQ(enter.event.callback, CallbackName::OnReceive);
+    EXPECT_EQ(enter.event.callback, CallbackId::OnReceive);
 
     ParsedLine discard = parse(R"({"seq":3,"ts":1,"kind":"discard","fn":"swWorker_discard_data",)"
                                R"("actor":{"role":"worker","index":1,"pid":7,"tid":7},)"
@@ -310,8 +310,37 @@ TEST(LineParser, ReusedLineForgetsThePreviousOne)
                  out);
     ASSERT_EQ(out.type, ParsedLine::Type::Event);
     EXPECT_EQ(out.event.worker, -1);
-    EXPECT_EQ(out.event.pipeType, PipeType::None);
+    EXPECT_EQ(out.event.pipeType, kNoPipeType);
     EXPECT_EQ(out.args, "{}");
+}
+
+// The args hold the format's values: every pipe type keeps its own wire value and name (the
+// forced and forwarded closes are closes by isCloseType, not by a name of the viewer's), and a
+// name the format does not know is kept apart from "no type".
+TEST(LineParser, PipeTypesAreTheFormatsValuesAndNames)
+{
+    const std::string head = kPipeWrite;
+    const size_t at = head.find("CONNECT");
+    auto withType = [&](const std::string& name)
+    { return head.substr(0, at) + name + head.substr(at + std::string("CONNECT").size()); };
+    const PipeType all[] = {PipeType::RecvData,    PipeType::SendData,   PipeType::Close,
+                            PipeType::Connect,     PipeType::CloseForce, PipeType::CloseForward,
+                            PipeType::PipeMessage, PipeType::Incoming,   PipeType::Shutdown};
+    for (PipeType t : all)
+    {
+        ParsedLine p = parse(withType(trace::pipeTypeName(t)));
+        ASSERT_EQ(p.type, ParsedLine::Type::Event) << p.error;
+        EXPECT_EQ(p.event.pipeType, t) << trace::pipeTypeName(t);
+        EXPECT_STREQ(pipeTypeLabel(p.event.pipeType), trace::pipeTypeName(t));
+        EXPECT_EQ(isCloseType(t),
+                  t == PipeType::Close || t == PipeType::CloseForce || t == PipeType::CloseForward);
+    }
+    ParsedLine unknown = parse(withType("CONFIRM"));
+    EXPECT_EQ(unknown.event.pipeType, kOtherPipeType);
+    EXPECT_STREQ(pipeTypeLabel(unknown.event.pipeType), "UNKNOWN");
+    EXPECT_STREQ(pipeTypeLabel(kNoPipeType), "");
+    EXPECT_STREQ(callbackLabel(CallbackId::OnReceive), "onReceive");
+    EXPECT_STREQ(callbackLabel(CallbackId::None), "");
 }
 
 TEST(LineParser, CarriageReturnIsIgnored)

@@ -58,7 +58,7 @@ TEST_F(ArticleState, AfterAllEventsOneRequestWasServedAndTheSessionIsGone)
     EXPECT_EQ(w2.bytesIn, 12u);
     EXPECT_EQ(w2.bytesOut, 35u);  // 'From TcpServer Swoole: hello world\n'
     EXPECT_EQ(w2.callbackDepth, 0);
-    EXPECT_EQ(w2.callback, CallbackName::None);
+    EXPECT_EQ(w2.callback, CallbackId::None);
     // onConnect 205670 ns + onReceive 54313 ns (onClose ran inside onReceive: counted once).
     EXPECT_EQ(w2.busyNs, 205670 + 54313);
     for (int w : {0, 1, 3})
@@ -104,7 +104,7 @@ TEST_F(ArticleState, WorkerIsBusyInsideOnReceive)
     ArchitectureState s = after(27);  // callback_enter onReceive
     const WorkerState& w2 = s.workers()[2];
     EXPECT_EQ(w2.status, WorkerStatus::Busy);
-    EXPECT_EQ(w2.callback, CallbackName::OnReceive);
+    EXPECT_EQ(w2.callback, CallbackId::OnReceive);
     EXPECT_EQ(w2.session, 1);
     EXPECT_EQ(w2.busySinceNs, 1747550899849);
     EXPECT_EQ(w2.requests, 0u);
@@ -114,13 +114,13 @@ TEST_F(ArticleState, WorkerIsBusyInsideOnReceive)
 TEST_F(ArticleState, OnCloseNestedInOnReceiveKeepsTheWorkerBusy)
 {
     ArchitectureState inClose = after(31);
-    EXPECT_EQ(inClose.workers()[2].callback, CallbackName::OnClose);
+    EXPECT_EQ(inClose.workers()[2].callback, CallbackId::OnClose);
     EXPECT_EQ(inClose.workers()[2].callbackDepth, 2);
 
     ArchitectureState closeReturned = after(32);
     const WorkerState& w2 = closeReturned.workers()[2];
     EXPECT_EQ(w2.status, WorkerStatus::Busy);
-    EXPECT_EQ(w2.callback, CallbackName::OnReceive);
+    EXPECT_EQ(w2.callback, CallbackId::OnReceive);
     EXPECT_EQ(w2.callbackDepth, 1);
     EXPECT_EQ(w2.busyNs, 205670);  // only onConnect so far
 
@@ -242,7 +242,7 @@ TEST_F(HandMadeState, KilledWorkerSuccessorStartingBeforeItsRestartStaysLive)
                   .pid(4192)
                   .worker(1)
                   .session(3)
-                  .callback(CallbackName::OnReceive),
+                  .callback(CallbackId::OnReceive),
               50);
         EXPECT_EQ(state_.workers()[1].status, WorkerStatus::Busy);
     }
@@ -292,13 +292,13 @@ TEST_F(HandMadeState, CrashInsideACallbackEndsTheBusySpell)
     apply(Ev(EventKind::CallbackEnter, Role::Worker, 0)
               .worker(0)
               .session(5)
-              .callback(CallbackName::OnReceive),
+              .callback(CallbackId::OnReceive),
           100);
     apply(Ev(EventKind::WorkerRestart, Role::Manager).worker(0), 200);
     EXPECT_EQ(state_.workers()[0].callbackDepth, 0);
     apply(Ev(EventKind::WorkerStart, Role::Worker, 0).worker(0).pid(999), 300);
     // An exit without its enter (a trace cut inside a callback) makes it idle, adds no time.
-    apply(Ev(EventKind::CallbackExit, Role::Worker, 0).worker(0).callback(CallbackName::OnClose),
+    apply(Ev(EventKind::CallbackExit, Role::Worker, 0).worker(0).callback(CallbackId::OnClose),
           400);
     EXPECT_EQ(state_.workers()[0].status, WorkerStatus::Idle);
     EXPECT_EQ(state_.workers()[0].busyNs, 0);
@@ -364,9 +364,8 @@ TEST_F(HandMadeState, PeerCloseMarksClosingAndCountsOnTheReactor)
 TEST_F(HandMadeState, IdsOutOfRangeAreIgnored)
 {
     ArchitectureState before = state_;
-    apply(
-        Ev(EventKind::CallbackEnter, Role::Worker, 0).worker(99).callback(CallbackName::OnReceive),
-        1);
+    apply(Ev(EventKind::CallbackEnter, Role::Worker, 0).worker(99).callback(CallbackId::OnReceive),
+          1);
     apply(Ev(EventKind::WorkerStart, Role::Worker, 0).worker(-1), 2);
     apply(Ev(EventKind::Read, Role::Reactor, 0).reactor(7).session(3).bytes(10), 3);
     apply(Ev(EventKind::ReactorWrite, Role::Reactor, 0).reactor(-1).bytes(10), 4);

@@ -85,14 +85,14 @@ struct SteppedRequest
         append(store,
                flow(Ev(EventKind::CallbackEnter, Role::Worker, 0)
                         .worker(0)
-                        .callback(CallbackName::OnReceive)),
+                        .callback(CallbackId::OnReceive)),
                2 * kSec + 1000);
         append(store, Ev(EventKind::GateStep, Role::Master), 3 * kSec);  // nothing came out
         append(store, Ev(EventKind::GateStep, Role::Master), 4 * kSec);
         append(store,
                flow(Ev(EventKind::CallbackExit, Role::Worker, 0)
                         .worker(0)
-                        .callback(CallbackName::OnReceive)),
+                        .callback(CallbackId::OnReceive)),
                4 * kSec + 2000);
         append(store, Ev(EventKind::GateRelease, Role::Master), 5 * kSec);
         append(store, flow(Ev(EventKind::ReactorWrite, Role::Reactor, 0).bytes(35)),

@@ -253,7 +253,7 @@ TEST(SequenceModelTest, BaseModeWorkersDoTheReactorsWork)
                  test::Ev(EventKind::CallbackEnter, Role::Worker, 1)
                      .session(4)
                      .worker(1)
-                     .callback(CallbackName::OnReceive),
+                     .callback(CallbackId::OnReceive),
                  ts += 10);
     test::append(store,
                  test::Ev(EventKind::ReactorWrite, Role::Worker, 1).session(4).fd(12).bytes(5),

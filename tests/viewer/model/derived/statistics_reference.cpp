@@ -136,7 +136,7 @@ std::vector<RefEvent> referenceEvents(const TraceStore& store)
         e.msgId = ev.msgId;
         if (ev.direction == Direction::ToWorker) e.direction = "to_worker";
         if (ev.direction == Direction::ToWorkerForward) e.direction = "to_worker_forward";
-        if (ev.callback == CallbackName::OnReceive) e.callback = "onReceive";
+        if (ev.callback == CallbackId::OnReceive) e.callback = "onReceive";
         e.bytes = ev.bytes;
         out.push_back(std::move(e));
     }

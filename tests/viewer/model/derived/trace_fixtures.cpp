@@ -170,8 +170,8 @@ void makeSyntheticTrace(TraceStore& store, size_t events, uint32_t seed)
                     .reactor(r)
                     .type(PipeType::Connect)
                     .bytes(0));
-            add(workerEv(EventKind::CallbackEnter, w).session(s).callback(CallbackName::OnConnect));
-            add(workerEv(EventKind::CallbackExit, w).session(s).callback(CallbackName::OnConnect));
+            add(workerEv(EventKind::CallbackEnter, w).session(s).callback(CallbackId::OnConnect));
+            add(workerEv(EventKind::CallbackExit, w).session(s).callback(CallbackId::OnConnect));
             open.push_back(s);
         }
         else if (action < 75)
@@ -200,7 +200,7 @@ void makeSyntheticTrace(TraceStore& store, size_t events, uint32_t seed)
                     .reactor(r)
                     .type(PipeType::RecvData)
                     .bytes(12));
-            add(workerEv(EventKind::CallbackEnter, w).session(s).callback(CallbackName::OnReceive));
+            add(workerEv(EventKind::CallbackEnter, w).session(s).callback(CallbackId::OnReceive));
             add(workerEv(EventKind::SendRequest, w).session(s).reactor(r).bytes(28));
             add(workerEv(EventKind::PipeWrite, w)
                     .session(s)
@@ -211,12 +211,8 @@ void makeSyntheticTrace(TraceStore& store, size_t events, uint32_t seed)
             if (serverClose)
             {
                 add(workerEv(EventKind::CloseRequest, w).session(s).reactor(r));
-                add(workerEv(EventKind::CallbackEnter, w)
-                        .session(s)
-                        .callback(CallbackName::OnClose));
-                add(workerEv(EventKind::CallbackExit, w)
-                        .session(s)
-                        .callback(CallbackName::OnClose));
+                add(workerEv(EventKind::CallbackEnter, w).session(s).callback(CallbackId::OnClose));
+                add(workerEv(EventKind::CallbackExit, w).session(s).callback(CallbackId::OnClose));
                 add(workerEv(EventKind::PipeWrite, w)
                         .session(s)
                         .reactor(r)
@@ -224,7 +220,7 @@ void makeSyntheticTrace(TraceStore& store, size_t events, uint32_t seed)
                         .type(PipeType::Close)
                         .bytes(48));
             }
-            add(workerEv(EventKind::CallbackExit, w).session(s).callback(CallbackName::OnReceive));
+            add(workerEv(EventKind::CallbackExit, w).session(s).callback(CallbackId::OnReceive));
             add(Ev(EventKind::ReactorWrite, Role::Reactor, r)
                     .session(s)
                     .fd(fd)
@@ -259,8 +255,8 @@ void makeSyntheticTrace(TraceStore& store, size_t events, uint32_t seed)
                     .reactor(r)
                     .type(PipeType::Close)
                     .bytes(0));
-            add(workerEv(EventKind::CallbackEnter, w).session(s).callback(CallbackName::OnClose));
-            add(workerEv(EventKind::CallbackExit, w).session(s).callback(CallbackName::OnClose));
+            add(workerEv(EventKind::CallbackEnter, w).session(s).callback(CallbackId::OnClose));
+            add(workerEv(EventKind::CallbackExit, w).session(s).callback(CallbackId::OnClose));
             add(workerEv(EventKind::PipeWrite, w)
                     .session(s)
                     .reactor(r)
@@ -303,7 +299,7 @@ void makeSyntheticTrace(TraceStore& store, size_t events, uint32_t seed)
         {
             // Ids the state must ignore: a worker and a reactor that do not exist, an unknown
             // session closing, a forwarded close between workers.
-            add(workerEv(EventKind::CallbackEnter, 0).worker(37).callback(CallbackName::OnReceive));
+            add(workerEv(EventKind::CallbackEnter, 0).worker(37).callback(CallbackId::OnReceive));
             add(Ev(EventKind::Read, Role::Reactor, 1).session(999999).reactor(9).bytes(5));
             add(Ev(EventKind::PipeWrite, Role::Worker, 1)
                     .worker(3)

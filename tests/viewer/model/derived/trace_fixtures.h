@@ -62,7 +62,7 @@ struct Ev
         e.pipeType = t;
         return *this;
     }
-    Ev& callback(CallbackName c)
+    Ev& callback(CallbackId c)
     {
         e.callback = c;
         return *this;
