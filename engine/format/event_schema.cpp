@@ -205,8 +205,9 @@ std::optional<JsonObject> decodeEnvelope(const TopLevel& f, DecodedLine* out)
     return args;
 }
 
-void decodeArgs(JsonObject args, int fileMinor, DecodedLine* out)
+void decodeArgs(JsonObject args, int fileMinor, Warnings warnings, DecodedLine* out)
 {
+    const bool warn = warnings == Warnings::Report;
     FieldProblems* problems = &out->argProblems;
     const trace::KindInfo& info = trace::kindInfo(out->kind);
     size_t known = 0;
@@ -261,15 +262,19 @@ void decodeArgs(JsonObject args, int fileMinor, DecodedLine* out)
             d.number = value->get_bool().value_unsafe() ? 1 : 0;
         else
             d.text = stringOf(*value);
-        if (arg.type == trace::ArgType::Direction)
-            for (uint8_t i = 0; i <= static_cast<uint8_t>(trace::Direction::ToReactorThread); ++i)
-                if (d.text == trace::directionName(i)) direction = i;
         if (arg.type == trace::ArgType::Ipv4 && !isIpv4(d.text))
+        {
             addError(problems,
                      fmt::format("\"args.{}\" must be an IPv4 address \"a.b.c.d\", not {}",
                                  arg.name, jsonText(*value)));
-        else if (arg.type != trace::ArgType::Int && arg.type != trace::ArgType::Bool &&
-                 !isKnownValue(arg.type, d.text))
+            continue;
+        }
+        if (!warn) continue;
+        if (arg.type == trace::ArgType::Direction)  // for the "fn" check below
+            for (uint8_t i = 0; i <= static_cast<uint8_t>(trace::Direction::ToReactorThread); ++i)
+                if (d.text == trace::directionName(i)) direction = i;
+        if (arg.type != trace::ArgType::Int && arg.type != trace::ArgType::Bool &&
+            !isKnownValue(arg.type, d.text))
             problems->push_back({Severity::Warning, fmt::format("\"args.{}\": unknown value {}",
                                                                 arg.name, jsonText(*value))});
     }
@@ -277,6 +282,7 @@ void decodeArgs(JsonObject args, int fileMinor, DecodedLine* out)
     if (out->kind == trace::EventKind::TraceDropped && known > 0 &&
         out->args[0].state == DecodedArg::State::Ok && out->args[0].number >= 0)
         out->droppedCount = static_cast<uint64_t>(out->args[0].number);
+    if (!warn) return;
     const char* fn = trace::historicFn(out->kind, direction);
     if (out->fn != fn)
         problems->insert(

@@ -36,7 +36,7 @@ std::optional<simdjson::dom::object> decodeEnvelope(const TopLevel& line, Decode
 // Args and fn of an event of a known kind (out->kind), against kindInfo, into out->args and
 // out->argProblems. fileMinor is the header's minor: args added by a newer minor are ignored, in
 // an older or equal one they are warnings.
-void decodeArgs(simdjson::dom::object args, int fileMinor, DecodedLine* out);
+void decodeArgs(simdjson::dom::object args, int fileMinor, Warnings warnings, DecodedLine* out);
 
 // A {"type":"trace_end"} line into out->end.
 void decodeTraceEnd(simdjson::dom::object line, DecodedLine* out);

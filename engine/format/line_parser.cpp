@@ -357,7 +357,7 @@ struct LineParser::Impl
     simdjson::dom::parser parser;
 };
 
-LineParser::LineParser() : impl_(std::make_unique<Impl>())
+LineParser::LineParser(Warnings warnings) : impl_(std::make_unique<Impl>()), warnings_(warnings)
 {
     // The depth bound lives in the parser; its capacity grows with the longest line and keeps it.
     // A failed allocation here is retried (and reported) by the first parse.
@@ -420,7 +420,7 @@ void LineParser::parse(std::string_view line, DecodedLine& out, int fileMinor)
     std::optional<JsonObject> args = decodeEnvelope(top, &out);
     if (!out.kindName.empty()) out.kind = trace::kindByName(out.kindName);
     out.type = out.kind == trace::EventKind::Count ? LineType::UnknownKind : LineType::Event;
-    if (args && out.type == LineType::Event) decodeArgs(*args, fileMinor, &out);
+    if (args && out.type == LineType::Event) decodeArgs(*args, fileMinor, warnings_, &out);
     // Skip the raw scan for the many events whose args are empty.
     if ((args && args->size() != 0) || out.payload)
     {

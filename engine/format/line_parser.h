@@ -103,7 +103,8 @@ struct DecodedLine
 class LineParser
 {
   public:
-    LineParser();
+    // Warnings (trace_types.h): Skip for readers that only show events.
+    explicit LineParser(Warnings warnings = Warnings::Report);
     ~LineParser();
     LineParser(const LineParser&) = delete;
     LineParser& operator=(const LineParser&) = delete;
@@ -121,6 +122,7 @@ class LineParser
   private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
+    Warnings warnings_;
 };
 
 // The fast path for hot loops (`rscope record`, lesson recordings) that need only the line

@@ -30,6 +30,16 @@ enum class Severity
     Error,    // the file breaks the format
 };
 
+// What a parse reports besides errors. The trace tools want every warning (an unknown enum
+// value, an "fn" other than the kind table's, args of a newer minor); a reader that only shows
+// events (the viewer) skips those checks: ~3 % of its load's instructions, and nothing it
+// shows. Errors, and so which lines are readable, are the same either way.
+enum class Warnings : uint8_t
+{
+    Report,
+    Skip,
+};
+
 struct Problem
 {
     Severity severity = Severity::Error;

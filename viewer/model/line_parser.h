@@ -50,7 +50,8 @@ class LineParser
     void parse(std::string_view line, ParsedLine& out);
 
   private:
-    tracefile::LineParser parser_;
+    // Only errors: the checker's warnings change nothing the viewer shows (line_parser.h).
+    tracefile::LineParser parser_{tracefile::Warnings::Skip};
     tracefile::DecodedLine decoded_;  // reused for every line
 };
 

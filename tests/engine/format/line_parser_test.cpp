@@ -108,6 +108,34 @@ TEST(LineParser, ArgsAreCheckedAgainstTheKindTable)
     EXPECT_EQ(d.arg("peer_port")->state, DecodedArg::State::Missing);
 }
 
+// The viewer's parser skips the warnings, never an error: the same lines are readable.
+TEST(LineParser, SkippingWarningsKeepsEveryError)
+{
+    const std::string line =
+        R"({"seq":1,"ts":1,"kind":"pipe_write","fn":"swSomething",)"
+        R"("actor":{"role":"reactor","index":0,"pid":1,"tid":1},)"
+        R"("args":{"direction":"sideways","type":"NEW_TYPE","bytes":"48","chunks":1,)"
+        R"("queued":false,"extra":1}})";
+    LineParser full;
+    LineParser quiet(Warnings::Skip);
+    DecodedLine a;
+    DecodedLine b;
+    full.parse(line, a);
+    quiet.parse(line, b);
+    EXPECT_EQ(messages(a.argProblems),
+              "\"fn\" is \"swSomething\"; the kind table names \"swReactorThread_send2worker\" "
+              "for pipe_write\n"
+              "\"args.direction\": unknown value \"sideways\"\n"
+              "\"args.type\": unknown value \"NEW_TYPE\"\n"
+              "\"args.bytes\" must be an integer (kind pipe_write), not string \"48\"\n"
+              "\"args.extra\" is not an arg of pipe_write in format 1.0 (ignored)\n");
+    EXPECT_EQ(messages(b.argProblems),
+              "\"args.bytes\" must be an integer (kind pipe_write), not string \"48\"\n");
+    EXPECT_EQ(a.error, b.error);
+    EXPECT_EQ(b.arg("direction")->text, "sideways");
+    EXPECT_EQ(b.arg("type")->text, "NEW_TYPE");
+}
+
 TEST(LineParser, TraceDroppedCarriesItsCount)
 {
     LineParser parser;
