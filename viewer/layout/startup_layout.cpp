@@ -573,7 +573,9 @@ DrawList layoutStartup(const StartupLayoutInput& in)
 
     const Topology& t = in.store->topology();
     if (t.mode == "base")
-        list.banner = "SWOOLE_BASE trace: no manager, no reactor threads (this is process mode's)";
+        list.banner =
+            "SWOOLE_BASE trace: no reactor threads, the master plays the manager (this flow is "
+            "process mode's)";
     else if (in.store->size() > 0 &&
              in.progress->newestEventBefore(in.store->size()) == StartupProgress::kNone)
         list.banner = "no startup events in this trace (recorded after the server started?)";

@@ -79,7 +79,8 @@ constexpr StartupStep kSteps[] = {
      "swManager_start: fork() while the master still has one thread",
      "Server::startProcessMode",
      "",
-     "fork() of the manager: before any thread exists and before listen()",
+     "fork() of the manager: before any thread exists and before listen() (as in 1.8.13; "
+     "1.8.6 listened first)",
      M::One,
      R::FirstOf,
      K::ManagerStart,
@@ -92,10 +93,12 @@ constexpr StartupStep kSteps[] = {
      L::Master,
      4,
      "swServer_start_proxy",
-     "swServer_start_proxy: listen(), the main reactor",
+     "swServer_start_proxy -> swPort_listen in 1.8.13, after the fork as here; 1.8.6 listened "
+     "before the fork (swServer_start -> swPort_set_option)",
      "Master::run",
      "",
-     "listen(backlog) on the bound port; the main reactor (the master's loop) is built",
+     "listen(backlog) on the port bound before the fork, and the main reactor is built; in 1.8.6 "
+     "the manager inherited a listening fd and closed it (swServer_close_listen_port)",
      M::One,
      R::Event,
      K::Listen,
