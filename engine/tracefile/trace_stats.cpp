@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "engine/format/flow_table.h"
+#include "engine/format/held_time.h"
 #include "engine/tracefile/trace_reader.h"
 
 namespace rscope::tracefile
@@ -63,6 +64,9 @@ TraceStats computeTraceStats(const std::string& path,
     std::map<std::pair<int, int>, std::pair<std::string, uint64_t>> actors;
     trace::FlowTable<Seen> flows;
     trace::HopTracker hops;
+    // Step mode's held time is left out of every hop, as in the viewer's statistics: a request
+    // stepped through for seconds measures what the server spent on it.
+    trace::HeldTime held;
     TraceSink sink;
     sink.onEvent = [&](const TraceEventView& e)
     {
@@ -72,14 +76,15 @@ TraceStats computeTraceStats(const std::string& path,
         ++actor.second;
         if (e.kind == EventKind::TraceDropped)
             stats.droppedEvents += static_cast<uint64_t>(std::max<int64_t>(0, e.intArg("count")));
+        held.apply(e.kind, e.tsNs);
         uint64_t flow = e.flowId();
         if (flow == 0) return;
         flows.insert(flow);
         trace::HopSpan spans[trace::HopTracker::kMaxSamplesPerEvent];
         int n = hops.apply(e.kind, flow, e.msgId.value_or(0), e.tsNs, spans);
         for (int k = 0; k < n; ++k)
-            stats.hopHistograms[static_cast<size_t>(spans[k].hop)].add(spans[k].toNs -
-                                                                       spans[k].fromNs);
+            stats.hopHistograms[static_cast<size_t>(spans[k].hop)].add(
+                held.activeNs(spans[k].fromNs, spans[k].toNs));
     };
     sink.onEnd = [&](const TraceEnd& end) { stats.droppedAtEnd = end.dropped; };
     sink.onProblem = onProblem;

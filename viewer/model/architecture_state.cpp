@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "viewer/model/held_time.h"
+#include "engine/format/held_time.h"
 
 namespace rscope::viewer
 {

@@ -97,8 +97,6 @@ struct SessionState
     int64_t openedNs = 0;
 };
 
-class HeldTime;
-
 class ArchitectureState
 {
   public:

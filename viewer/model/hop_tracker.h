@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "engine/format/hops.h"
-#include "viewer/model/held_time.h"
+#include "engine/format/held_time.h"
 #include "viewer/model/trace_event.h"
 
 namespace rscope::viewer

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/format/held_time.h"
 #include "engine/format/trace_event.h"
 
 namespace rscope::viewer
@@ -14,6 +15,7 @@ namespace rscope::viewer
 using trace::CallbackId;
 using trace::Direction;
 using trace::EventKind;
+using trace::HeldTime;
 using trace::PipeType;
 
 enum class Role : uint8_t

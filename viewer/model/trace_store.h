@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "viewer/model/held_time.h"
+#include "engine/format/held_time.h"
 #include "viewer/model/trace_event.h"
 
 namespace rscope::viewer

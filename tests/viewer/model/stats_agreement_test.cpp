@@ -165,6 +165,84 @@ TEST(TraceStatisticsAgreement, EveryBundledTraceGivesTheSameFiguresAsTraceStats)
     for (const std::string& path : paths) expectCommandAgrees(path);
 }
 
+// The article's trace as if a learner had stepped through it in live step mode: a gate_hold
+// before the first event, then before each event a gate_step, one second after the event before
+// it; every event moves one more second later. What the server did between a step and its event
+// is the original gap, the rest is held: so with the held time left out, every hop measures
+// what it measured in the original, though the file spans minutes.
+std::string writeSteppedTrace(const std::string& from)
+{
+    std::ifstream in(from);
+    std::string out = fmt::format("/tmp/rscope-agree-{}-stepped.jsonl", ::getpid());
+    std::ofstream file(out);
+    constexpr int64_t kHeldNs = 1'000'000'000;
+    uint64_t seq = 0;
+    int64_t shift = 0;
+    int64_t previousTs = -1;
+    int pid = 0;
+    auto gate = [&](const char* kind, int64_t ts, nlohmann::json args)
+    {
+        nlohmann::json g = {
+            {"seq", ++seq},
+            {"ts", ts},
+            {"kind", kind},
+            {"fn", "rscope_step_gate"},
+            {"actor", {{"role", "master"}, {"index", -1}, {"pid", pid}, {"tid", pid}}},
+            {"args", std::move(args)}};
+        file << g.dump() << "\n";
+    };
+    std::string line;
+    while (std::getline(in, line))
+    {
+        nlohmann::json j = nlohmann::json::parse(line);
+        if (j.value("type", "") == "header") file << line << "\n";
+        if (!j.contains("kind")) continue;  // the header, and trace_end: written below
+        if (pid == 0) pid = j.at("actor").at("pid").get<int>();
+        int64_t ts = j.at("ts").get<int64_t>();
+        if (previousTs < 0)
+            gate("gate_hold", ts - 1, nlohmann::json::object());
+        else
+        {
+            shift += kHeldNs;
+            gate("gate_step", previousTs + shift, {{"count", 1}, {"released", 1}});
+        }
+        previousTs = ts;
+        j["ts"] = ts + shift;
+        j["seq"] = ++seq;
+        file << j.dump() << "\n";
+    }
+    gate("gate_release", previousTs + shift + 1, {{"held_ns", shift + 2}, {"steps", seq / 2}});
+    file << nlohmann::json{{"type", "trace_end"},
+                           {"events", seq},
+                           {"dropped", 0},
+                           {"cut_flows", nlohmann::json::array()}}
+                .dump()
+         << "\n";
+    return out;
+}
+
+TEST(TraceStatisticsAgreement, AStepModeTraceLeavesTheHeldTimeOutInBoth)
+{
+    const std::string article = std::string(RSCOPE_SOURCE_DIR) + "/traces/article.jsonl";
+    std::string stepped = writeSteppedTrace(article);
+    EXPECT_GT(expectSameFigures(stepped), 0u);
+    expectCommandAgrees(stepped);
+
+    tracefile::TraceStats original = tracefile::computeTraceStats(article, nullptr);
+    tracefile::TraceStats held = tracefile::computeTraceStats(stepped, nullptr);
+    EXPECT_GT(held.durationS, 30.0) << "a second held before each of the 35 events";
+    for (size_t h = 0; h < kHopCount; ++h)
+    {
+        SCOPED_TRACE(hopAt(h));
+        EXPECT_TRUE(held.hopHistograms[h] == original.hopHistograms[h])
+            << "held time left out: the hops of the unstepped trace";
+    }
+    ViewerFigures v;
+    loadViewer(stepped, v);
+    EXPECT_GT(v.store.held().steps(), 20u);
+    if (!HasFailure()) fs::remove(stepped);
+}
+
 // The real server (echo, 2 reactors, 2 workers) under load from 16 connections for `seconds`,
 // recorded by `rscope record`; returns the recording's path ("" after a failure).
 std::string recordLoad(const std::string& name, std::vector<std::string> serverArgs,

@@ -1,6 +1,6 @@
 // Step mode's held time (gate_hold / gate_step / gate_release) is left out of what the viewer
 // calls durations: request latency, worker busy time, hop samples and the sequence arrows.
-#include "viewer/model/held_time.h"
+#include "engine/format/held_time.h"
 
 #include <vector>
 

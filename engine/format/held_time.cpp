@@ -1,9 +1,9 @@
 // HeldTime: held intervals from the gate events, and prefix sums over them for O(log n) queries.
-#include "viewer/model/held_time.h"
+#include "engine/format/held_time.h"
 
 #include <algorithm>
 
-namespace rscope::viewer
+namespace rscope::trace
 {
 
 void HeldTime::clear()
@@ -87,4 +87,4 @@ int64_t HeldTime::activeNs(int64_t t0, int64_t t1) const
     return std::max<int64_t>(0, (t1 - t0) - heldNs(t0, t1));
 }
 
-}  // namespace rscope::viewer
+}  // namespace rscope::trace

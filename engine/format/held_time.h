@@ -1,15 +1,16 @@
 // Time the server spent held by live step mode, from the trace's gate_hold / gate_step /
 // gate_release events (traces/FORMAT.md): durations shown to a learner subtract it, so a request
 // stepped for 13 s of wall time still reads as the microseconds the server worked on it.
-// Owner: TraceStore (GUI thread), fed in event order. Not thread-safe.
+// In the format library so that `rscope trace stats` and the viewer subtract the same held time.
+// Owner: whoever feeds it in event order (the viewer's TraceStore, trace stats). Not thread-safe.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
-#include "viewer/model/trace_event.h"
+#include "engine/format/trace_event.h"
 
-namespace rscope::viewer
+namespace rscope::trace
 {
 
 // While the gate holds, the server works only from a step until the next event (the thread the
@@ -60,4 +61,4 @@ class HeldTime
     size_t steps_ = 0;
 };
 
-}  // namespace rscope::viewer
+}  // namespace rscope::trace
