@@ -84,9 +84,8 @@ struct BusyLoops
             if (p == 0)
             {
                 ::alarm(60);  // never outlives a stuck matrix
-                for (volatile uint64_t x = 0;; x = x + 1)
-                {
-                }
+                for (;;)      // a busy core: the barrier keeps the compiler from dropping the loop
+                    asm volatile("" ::: "memory");
             }
             if (p > 0) pids.push_back(p);
         }
@@ -104,7 +103,8 @@ struct BusyLoops
 
 Outcome workerKills(const Scale& s)
 {
-    Outcome o{"worker_sigkill"};
+    Outcome o;
+    o.name = "worker_sigkill";
     int kills = s.pick(20, 3);
     ServerProcess server(
         {"--handler", "echo", "--worker-num", "4", "--reactor-num", "2", "--trace-listen", "off"});
@@ -148,7 +148,8 @@ Outcome workerKills(const Scale& s)
 
 Outcome workerStop(const Scale& s)
 {
-    Outcome o{"worker_sigstop"};
+    Outcome o;
+    o.name = "worker_sigstop";
     ServerProcess server(
         {"--handler", "echo", "--worker-num", "4", "--reactor-num", "2", "--trace-listen", "off"});
     if (!server.start()) return fail(o, "the server did not start");
@@ -216,7 +217,8 @@ Outcome killOne(const char* name, bool master)
 
 Outcome sigtermWithTraceFile(const Scale& s)
 {
-    Outcome o{"sigterm_trace_file"};
+    Outcome o;
+    o.name = "sigterm_trace_file";
     ScratchDir dir("sigterm");
     std::string file = dir.path + "/trace.jsonl";
     ServerProcess server({"--handler", "echo", "--worker-num", "2", "--reactor-num", "2",
@@ -250,7 +252,8 @@ Outcome sigtermWithTraceFile(const Scale& s)
 
 Outcome fullDisk(const Scale& s)
 {
-    Outcome o{"full_disk_trace_file"};
+    Outcome o;
+    o.name = "full_disk_trace_file";
     if (::geteuid() != 0)
     {
         o.skipped = true;
@@ -287,7 +290,8 @@ Outcome fullDisk(const Scale& s)
 
 Outcome slowloris(const Scale& s)
 {
-    Outcome o{"slowloris"};
+    Outcome o;
+    o.name = "slowloris";
     int slow = s.pick(500, 50);
     ServerProcess server({"--handler", "echo", "--worker-num", "2", "--reactor-num", "2",
                           "--trace-listen", "off", "--protocol", "eof", "--package-eof", "\\r\\n"});
@@ -328,7 +332,8 @@ Outcome slowloris(const Scale& s)
 
 Outcome neverReading(const Scale& s)
 {
-    Outcome o{"never_reading_client"};
+    Outcome o;
+    o.name = "never_reading_client";
     ServerProcess server({"--handler", "echo", "--worker-num", "1", "--reactor-num", "1",
                           "--trace-listen", "off", "--socket-buffer-size", "1048576"});
     if (!server.start()) return fail(o, "the server did not start");
@@ -367,7 +372,8 @@ Outcome neverReading(const Scale& s)
 
 Outcome manyConnections(const Scale& s)
 {
-    Outcome o{"connections"};
+    Outcome o;
+    o.name = "connections";
     int connections = s.pick(10000, 1000);
     rlimit limit{};
     ::getrlimit(RLIMIT_NOFILE, &limit);
@@ -402,7 +408,8 @@ Outcome manyConnections(const Scale& s)
 
 Outcome manyRequests(const Scale& s)
 {
-    Outcome o{"requests"};
+    Outcome o;
+    o.name = "requests";
     uint64_t requests = static_cast<uint64_t>(s.pick(1'000'000, 20'000));
     ServerProcess server(
         {"--handler", "echo", "--worker-num", "2", "--reactor-num", "2", "--trace-listen", "off"});

@@ -108,9 +108,9 @@ TEST(TraceCli, DeeplyNestedLinesAreAnErrorAtTheirLineNotACrash)
     std::string lastLine = text.substr(deepArgs.size());
     // The last event again, its args nested deep.
     std::string nestedArgs = lastLine;
-    size_t args = nestedArgs.find("\"args\":{");
-    ASSERT_NE(args, std::string::npos) << lastLine;
-    nestedArgs.insert(args + 8, "\"x\":" + deep + ",");
+    size_t argsAt = nestedArgs.find("\"args\":{");
+    ASSERT_NE(argsAt, std::string::npos) << lastLine;
+    nestedArgs.insert(argsAt + 8, "\"x\":" + deep + ",");
     for (const std::string& bad : {deep + "\n", nestedArgs})
     {
         std::string path = writeTrace(text + bad);
@@ -123,8 +123,10 @@ TEST(TraceCli, DeeplyNestedLinesAreAnErrorAtTheirLineNotACrash)
             EXPECT_GE(run.exitCode, 0) << args << " crashed";
             EXPECT_LE(run.exitCode, 2) << args << "\n" << run.output.substr(0, 500);
             if (std::string(cmd).find("check") != std::string::npos)
+            {
                 EXPECT_NE(run.output.find(path + ":11: nested too deep"), std::string::npos)
                     << run.output.substr(0, 500);
+            }
             EXPECT_LT(run.output.size(), 4000u) << "the error does not echo the line";
         }
     }
