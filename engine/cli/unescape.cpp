@@ -1,4 +1,5 @@
 // C-style escapes for command-line arguments such as --message 'hello world\n'.
+#include <cctype>
 #include <string>
 
 #include "engine/cli/commands.h"
