@@ -109,7 +109,7 @@ Outcome workerKills(const Scale& s)
     ServerProcess server(
         {"--handler", "echo", "--worker-num", "4", "--reactor-num", "2", "--trace-listen", "off"});
     if (!server.start()) return fail(o, "the server did not start");
-    ServerTree tree = serverTree(server);
+    ServerTree tree = serverTree(server, 4);
     client::LoadOptions load = echoLoad(server.port(), 16, 0.2 * kills + 1.0);
     load.requestTimeoutMs = 2000;
     BackgroundLoad traffic(load);
@@ -153,7 +153,7 @@ Outcome workerStop(const Scale& s)
     ServerProcess server(
         {"--handler", "echo", "--worker-num", "4", "--reactor-num", "2", "--trace-listen", "off"});
     if (!server.start()) return fail(o, "the server did not start");
-    ServerTree tree = serverTree(server);
+    ServerTree tree = serverTree(server, 4);
     if (tree.workers.empty()) return fail(o, "no workers");
     auto stopped = std::chrono::milliseconds(s.pick(1000, 300));
     client::LoadOptions load = echoLoad(server.port(), 16, s.pick(3.0, 1.5));
@@ -178,18 +178,12 @@ Outcome workerStop(const Scale& s)
 // SIGKILL to one of the server's own processes: everything else goes within 5 s, no orphan.
 Outcome killOne(const char* name, bool master)
 {
-    Outcome o{name};
+    Outcome o;
+    o.name = name;
     ServerProcess server(
         {"--handler", "echo", "--worker-num", "3", "--reactor-num", "2", "--trace-listen", "off"});
     if (!server.start()) return fail(o, "the server did not start");
-    ServerTree tree;
-    testing::waitUntil(
-        [&]
-        {
-            tree = serverTree(server);
-            return tree.workers.size() == 3;
-        },
-        3000ms);
+    ServerTree tree = serverTree(server, 3);
     std::vector<pid_t> everyone = tree.all();
     if (tree.manager <= 0 || tree.workers.size() != 3) return fail(o, "unexpected process tree");
     auto start = Clock::now();

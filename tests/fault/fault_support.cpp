@@ -23,14 +23,20 @@ std::vector<pid_t> ServerTree::all() const
     return out;
 }
 
-ServerTree serverTree(testing::ServerProcess& server)
+ServerTree serverTree(testing::ServerProcess& server, size_t workers)
 {
     ServerTree t;
     t.master = server.pid();
-    std::string out = server.output();
-    size_t at = out.find("manager pid ");
-    if (at != std::string::npos) t.manager = std::atoi(out.c_str() + at + 12);
-    if (t.manager > 0) t.workers = testing::childrenOf(t.manager);
+    testing::waitUntil(
+        [&]
+        {
+            std::string out = server.output();
+            size_t at = out.find("manager pid ");
+            if (at != std::string::npos) t.manager = std::atoi(out.c_str() + at + 12);
+            if (t.manager > 0) t.workers = testing::childrenOf(t.manager);
+            return t.workers.size() >= workers;
+        },
+        std::chrono::milliseconds(5000));
     return t;
 }
 

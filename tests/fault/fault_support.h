@@ -41,7 +41,9 @@ struct ServerTree
     std::vector<pid_t> workers;
     std::vector<pid_t> all() const;
 };
-ServerTree serverTree(testing::ServerProcess& server);
+// Waits (up to 5 s) until the manager has `workers` children: "listening on" comes before the
+// manager has forked them all, and a slow build (ASan) showed a tree without workers.
+ServerTree serverTree(testing::ServerProcess& server, size_t workers);
 
 // Waits up to timeoutMs until none of pids exists any more; true if so.
 bool allGone(const std::vector<pid_t>& pids, int timeoutMs);
