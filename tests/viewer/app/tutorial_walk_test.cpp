@@ -171,7 +171,9 @@ std::vector<json> walk(LessonWalk& w)
             EXPECT_EQ(d["tutorial"]["status"], "ready") << at;
             EXPECT_TRUE(d["tutorial"]["action_pending"].get<bool>()) << at;
             if (previousMet >= 0)
+            {
                 EXPECT_EQ(d["cursor"]["event"], previousMet) << at << ": ran ahead of its text";
+            }
             EXPECT_TRUE(w.pressNext(d)) << at << v.log();
         }
         std::set<std::string> finished = {"met", "none"};  // "none": no checkpoint, action ran
@@ -204,15 +206,23 @@ std::vector<json> walk(LessonWalk& w)
             EXPECT_TRUE(closingKinds(s["checkpoint"]).count(kind))
                 << at << ": the cursor's event is a " << kind;
             if (s.contains("highlight") && s["highlight"].contains("picture"))
+            {
                 EXPECT_EQ(d["picture_tab"], s["highlight"]["picture"]) << at;
+            }
             expectPictureShowsTheMoment(d, kind, at);
             previousMet = met;
         }
         // What the step points at is lit (ids whose variables are bound: the dump's list).
         if (d["picture_tab"] == "architecture" && !d["pictures"].empty())
+        {
             for (const json& id : d["tutorial"]["highlight"]["nodes"])
+            {
                 if (const json* n = findById(d["pictures"][0]["nodes"], id))
+                {
                     EXPECT_TRUE((*n)["highlighted"].get<bool>()) << at << ": " << id;
+                }
+            }
+        }
         done.push_back(d);
         if (k < w.steps())
         {
@@ -250,9 +260,9 @@ std::vector<std::string> lessonIds()
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryLesson, RecordedLesson, ::testing::ValuesIn(lessonIds()),
-                         [](const ::testing::TestParamInfo<std::string>& info)
+                         [](const ::testing::TestParamInfo<std::string>& param)
                          {
-                             std::string name = info.param;
+                             std::string name = param.param;
                              std::replace(name.begin(), name.end(), '-', '_');
                              return name;
                          });
@@ -291,11 +301,11 @@ TEST(LiveLesson, OneRequestIsHeldAtEachStepWithTheNamedWorkerAndToken)
         // the paused threads had already emitted, one each.
         EXPECT_LE(s["events"].get<int64_t>() - s["cursor"]["event"].get<int64_t>(), 8) << at;
     }
-    auto node = [](const json& d, const std::string& id)
-    { return findById(d["pictures"][0]["nodes"], id); };
-    auto highlightedWorker = [](const json& d)
+    auto node = [](const json& dump, const std::string& id)
+    { return findById(dump["pictures"][0]["nodes"], id); };
+    auto highlightedWorker = [](const json& dump)
     {
-        for (const json& id : d["tutorial"]["highlight"]["nodes"])
+        for (const json& id : dump["tutorial"]["highlight"]["nodes"])
             if (id.get<std::string>().rfind("worker[", 0) == 0) return id.get<std::string>();
         return std::string();
     };
