@@ -6,8 +6,8 @@
 
 #include <cstdint>
 
-#include "engine/format/hops.h"
 #include "engine/format/held_time.h"
+#include "engine/format/hops.h"
 #include "viewer/model/trace_event.h"
 
 namespace rscope::viewer
