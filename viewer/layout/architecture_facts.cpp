@@ -137,6 +137,7 @@ ClientSet chooseClients(const ArchitectureLayoutInput& in)
             c.worker = s.worker;
             c.stage = stageName(s.stage);
             c.requests = s.requests;
+            c.queued = s.queued;
         }
     }
     else if (in.store != nullptr)

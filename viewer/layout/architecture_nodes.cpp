@@ -267,6 +267,8 @@ NodeRecord clientNode(const ArchitectureLayoutInput& in, const ClientInfo& c)
     if (c.reactor >= 0) where += (where.empty() ? "" : "  ") + nodeIdReactor(c.reactor);
     if (!where.empty()) n.lines.push_back(where);
     n.lines.push_back(c.peer.empty() ? c.stage : c.peer + "  " + c.stage);
+    // Last, so a box too short for it drops it (fitLines): back-pressure on this connection.
+    if (c.queued > 0) n.lines.push_back("queued " + formatBytes(c.queued));
     n.selected = in.selectedSession != 0 && c.session == in.selectedSession;
     n.tooltip = {"session " + std::to_string(c.session) + " (swoole's $fd)"};
     if (c.fd >= 0) n.tooltip.push_back("fd " + std::to_string(c.fd) + " in the master");
@@ -274,6 +276,9 @@ NodeRecord clientNode(const ArchitectureLayoutInput& in, const ClientInfo& c)
     if (c.reactor >= 0) n.tooltip.push_back("owned by " + nodeIdReactor(c.reactor));
     if (c.worker >= 0) n.tooltip.push_back("last dispatched to " + nodeIdWorker(c.worker));
     n.tooltip.push_back("requests " + std::to_string(c.requests) + "  stage " + c.stage);
+    if (c.queued > 0)
+        n.tooltip.push_back("queued " + formatBytes(c.queued) +
+                            " in its output buffer, not yet written to the client");
     styleNode(n);
     return n;
 }

@@ -50,6 +50,7 @@ struct ClientInfo
     std::string stage;  // "accepted", "open", "closing", "closed" (gone, token still flying)
     std::string peer;
     uint64_t requests = 0;
+    int64_t queued = 0;     // bytes in its output buffer (SessionState::queued)
     bool inFlight = false;  // a token of this session is on an edge
 };
 

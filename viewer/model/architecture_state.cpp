@@ -161,6 +161,32 @@ void ArchitectureState::reset(const Topology& topology)
     }
 }
 
+void ArchitectureState::countQueued(SessionState& s, int64_t queued, int reactor)
+{
+    if (ReactorState* r = slotAt(reactors_, s.queuedOn))
+        r->bytesQueued = std::max<int64_t>(0, r->bytesQueued - s.queued);
+    s.queued = 0;
+    s.queuedOn = -1;
+    if (ReactorState* r = slotAt(reactors_, reactor))
+    {
+        r->bytesQueued += queued;
+        s.queued = queued;
+        s.queuedOn = reactor;
+    }
+}
+
+void ArchitectureState::setQueued(const Event& e)
+{
+    // A session this state never saw (its accept before the trace began, not in the header)
+    // has nowhere to keep its count, so it adds nothing: the close that ends it could not take
+    // it back out.
+    if (e.queued < 0) return;
+    auto it = sessions_.find(e.session);
+    if (it == sessions_.end()) return;
+    // The owning reactor: the event's, else the one the session was registered with.
+    countQueued(it->second, e.queued, e.reactor >= 0 ? e.reactor : it->second.reactor);
+}
+
 int ArchitectureState::pipeIndex(int reactor, int worker) const
 {
     int i = pipeOfWorker(pipes_, worker);
@@ -274,14 +300,11 @@ void ArchitectureState::apply(const Event& e, const Actor* actor)
                 ++r->writes;
                 r->bytesWritten += bytes;
             }
+            setQueued(e);
             break;
         case EventKind::BufferFull:
-            // args.queued is not decoded into Event: use bytes only if a decoder fills it.
-            if (ReactorState* r = slotAt(reactors_, e.reactor))
-                if (e.bytes >= 0) r->bytesQueued = e.bytes;
-            break;
         case EventKind::BufferDrain:
-            if (ReactorState* r = slotAt(reactors_, e.reactor)) r->bytesQueued = 0;
+            setQueued(e);
             break;
 
         case EventKind::PipeWrite:
@@ -312,7 +335,7 @@ void ArchitectureState::apply(const Event& e, const Actor* actor)
             if (int i = pipeOfWorker(pipes_, e.worker); i >= 0)
             {
                 pipes_[i].full = true;
-                if (e.bytes >= 0) pipes_[i].queuedBytes = e.bytes;
+                if (e.queued >= 0) pipes_[i].queuedBytes = e.queued;
             }
             break;
         case EventKind::PipeDrain:
@@ -330,6 +353,9 @@ void ArchitectureState::apply(const Event& e, const Actor* actor)
             s.session = e.session;
             s.fd = e.fd;
             s.openedNs = e.tsNs;
+            // An accept that reuses an open session's id (lost events) replaces it: its queued
+            // bytes leave the sum as at a close.
+            if (SessionState* old = sessionAt(e.session)) countQueued(*old, 0, -1);
             sessions_[e.session] = s;
             break;
         }
@@ -377,7 +403,11 @@ void ArchitectureState::apply(const Event& e, const Actor* actor)
             auto it = sessions_.find(e.session);
             bool registered =
                 it == sessions_.end() || it->second.stage != SessionState::Stage::Accepted;
-            if (it != sessions_.end()) sessions_.erase(it);
+            if (it != sessions_.end())
+            {
+                countQueued(it->second, 0, -1);  // its unsent output leaves its reactor's sum
+                sessions_.erase(it);
+            }
             if (r && registered && r->connections > 0) --r->connections;
             break;
         }

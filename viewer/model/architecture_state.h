@@ -60,7 +60,8 @@ struct ReactorState
     int connections = 0;        // sessions registered and not yet closed
     uint64_t bytesRead = 0;     // read events
     uint64_t bytesWritten = 0;  // reactor_write events
-    int64_t bytesQueued = 0;  // output waiting for the client (buffer_full queued, reset on drain)
+    // Output waiting for the clients: the sum of its open sessions' SessionState::queued.
+    int64_t bytesQueued = 0;
     uint64_t handoffs = 0;    // main reactor -> this reactor (pipe_write to_reactor_thread)
     uint64_t reads = 0;       // client -> this reactor (read)
     uint64_t writes = 0;      // this reactor -> client (reactor_write)
@@ -76,8 +77,8 @@ struct PipeState
     uint64_t toReactor = 0;  // pipe_write to_reactor
     uint64_t bytesToWorker = 0;
     uint64_t bytesToReactor = 0;
-    bool full = false;  // between pipe_full and pipe_drain
-    int64_t queuedBytes = 0;
+    bool full = false;        // between pipe_full and pipe_drain
+    int64_t queuedBytes = 0;  // waiting to go into the pipe: pipe_full queued_bytes, 0 on drain
 };
 
 struct SessionState
@@ -95,6 +96,11 @@ struct SessionState
     Stage stage = Stage::Accepted;
     uint64_t requests = 0;  // read/frame dispatches
     int64_t openedNs = 0;
+    // Bytes in its output buffer: args.queued of its latest reactor_write, buffer_full or
+    // buffer_drain. Counted in ReactorState::bytesQueued of queuedOn (the reactor of that event)
+    // until the next one or its close.
+    int64_t queued = 0;
+    int queuedOn = -1;
 };
 
 class ArchitectureState
@@ -127,6 +133,11 @@ class ArchitectureState
     int pipeIndex(int reactor, int worker) const;  // -1 when no such pipe
 
   private:
+    // Moves session s's queued bytes from the reactor they count on to `reactor` as `queued`
+    // (reactor -1: out of every sum).
+    void countQueued(SessionState& s, int64_t queued, int reactor);
+    void setQueued(const Event& e);  // reactor_write, buffer_full, buffer_drain with args.queued
+
     std::vector<WorkerState> workers_;
     std::vector<ReactorState> reactors_;
     std::vector<PipeState> pipes_;

@@ -91,6 +91,9 @@ void convertArgs(const DecodedLine& d, ParsedLine& out)
                 if (key == "bytes" || key == "len")
                     e.bytes = static_cast<int32_t>(
                         std::clamp<int64_t>(a.number, -1, std::numeric_limits<int32_t>::max()));
+                else if (key == "queued" || key == "queued_bytes")
+                    e.queued = static_cast<int32_t>(
+                        std::clamp<int64_t>(a.number, -1, std::numeric_limits<int32_t>::max()));
                 else if (e.kind == EventKind::WorkerStart && key == "generation")
                     e.generation =
                         static_cast<int16_t>(std::clamp<int64_t>(a.number, 0, INT16_MAX));

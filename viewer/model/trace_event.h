@@ -81,14 +81,20 @@ struct Event
     int32_t bytes = -1;  // args.bytes or args.len (whichever the kind has), -1 when absent
     int16_t reactor = -1;
     int16_t worker = -1;
+    int16_t generation = 0;  // args.generation (worker_start), 0 = none
     EventKind kind = EventKind::Count;
     PipeType pipeType = kNoPipeType;         // args.type
     Direction direction = kNoDirection;      // args.direction (pipe_write)
     CallbackId callback = CallbackId::None;  // args.callback
     uint8_t cause = 0;                       // trace::Cause of args.cause / args.reason, 0 = none
-    uint8_t pad = 0;
-    int16_t generation = 0;  // args.generation (worker_start), 0 = none
+    // Bytes waiting to be sent, -1 when absent: args.queued (reactor_write, buffer_full,
+    // buffer_drain: the connection's output buffer) or args.queued_bytes (pipe_full, pipe_drain:
+    // the pipe's). Clamped like `bytes`.
+    int32_t queued = -1;
 };
+// Millions of events are held: an event is 80 bytes. `queued` took the unused `pad` byte and the
+// padding around `generation` (moved up next to the other int16 ids), so adding it kept 80.
+static_assert(sizeof(Event) == 80, "Event grew: check the field order and padding");
 
 // The swoole 1.8 function of the event (JSON "fn"): the kind's, or for the pipe kinds the
 // sender's, by direction (trace::historicFn).

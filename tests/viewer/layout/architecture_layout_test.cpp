@@ -680,6 +680,52 @@ TEST(ArchitectureLayout, TheStateAtTheCursorDrivesStatesCountersAndClients)
     EXPECT_EQ(list.findEdge("accept")->count, 1u);
 }
 
+TEST(ArchitectureLayout, QueuedBytesShowOnTheReactorAndTheConnection)
+{
+    Fixture fx;
+    fx.store.setTopology(makeTopology(2, 4));
+    ArchitectureState state;
+    state.reset(fx.store.topology());
+    auto apply = [&](EventKind kind, Role role, int index, Event e)
+    {
+        size_t i = fx.add(kind, role, index, e);
+        state.apply(fx.store[i], &fx.store.actorOf(fx.store[i]));
+    };
+    for (int64_t session : {5, 6})
+    {
+        Event conn;
+        conn.session = session;
+        conn.fd = static_cast<int32_t>(30 + session);
+        conn.reactor = 0;
+        apply(EventKind::Accept, Role::Master, -1, conn);
+        apply(EventKind::ReactorRegister, Role::Reactor, 0, conn);
+    }
+    Event full;
+    full.session = 5;
+    full.fd = 35;
+    full.reactor = 0;
+    full.queued = 70000;  // args.queued of buffer_full
+    apply(EventKind::BufferFull, Role::Reactor, 0, full);
+
+    ArchitectureLayoutInput in = fx.input({0, 0, 1280, 800});
+    in.state = &state;
+    DrawList list = layoutArchitecture(in);
+
+    const NodeRecord* reactor = list.findNode(nodeIdReactor(0));
+    ASSERT_NE(reactor, nullptr);
+    ASSERT_EQ(reactor->lines.size(), 3u);
+    EXPECT_EQ(reactor->lines[2], "queued 68.4 KB");
+    const NodeRecord* backedUp = list.findNode(nodeIdClient(5));
+    ASSERT_NE(backedUp, nullptr);
+    ASSERT_FALSE(backedUp->lines.empty());
+    EXPECT_EQ(backedUp->lines.back(), "queued 68.4 KB");
+    // Nothing queued, no line: the other connection keeps its two.
+    const NodeRecord* idle = list.findNode(nodeIdClient(6));
+    ASSERT_NE(idle, nullptr);
+    EXPECT_EQ(idle->lines.size(), backedUp->lines.size() - 1);
+    for (const std::string& line : idle->lines) EXPECT_EQ(line.find("queued"), std::string::npos);
+}
+
 TEST(ArchitectureLayout, NoStoreOrDegenerateCanvasYieldsFiniteRecords)
 {
     ArchitectureLayoutInput none;

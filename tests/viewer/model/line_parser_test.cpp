@@ -4,6 +4,7 @@
 // tests/engine/format/line_parser_test.cpp.
 #include "viewer/model/line_parser.h"
 
+#include <cstdint>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -137,6 +138,49 @@ TEST(LineParser, CallbackCauseAndLenAreDecoded)
                              R"("args":{"cause":"server_close","dropped_bytes":0}})");
     ASSERT_EQ(close.type, ParsedLine::Type::Event) << close.error;
     EXPECT_EQ(close.event.cause, static_cast<uint8_t>(trace::Cause::ServerClose));
+}
+
+TEST(LineParser, QueuedBytesOfBuffersAndPipesAreDecoded)
+{
+    auto queuedOf = [](const std::string& kind, const std::string& fn, const std::string& args)
+    {
+        ParsedLine p =
+            parse(R"({"seq":5,"ts":1,"kind":")" + kind + R"(","fn":")" + fn +
+                  R"(","actor":{"role":"reactor","index":1,"pid":1,"tid":3},"session":4,"fd":21,)"
+                  R"("reactor":1,"worker":2,"args":)" +
+                  args + "}");
+        EXPECT_EQ(p.type, ParsedLine::Type::Event) << p.error;
+        return p.event;
+    };
+    // A connection's output buffer: args.queued (an Int for these kinds).
+    Event write = queuedOf("reactor_write", "swReactorThread_send",
+                           R"({"bytes":35,"queued":5000,"direct":false})");
+    EXPECT_EQ(write.bytes, 35);
+    EXPECT_EQ(write.queued, 5000);
+    EXPECT_EQ(
+        queuedOf("buffer_full", "swReactorThread_send", R"({"queued":70000,"watermark":65536})")
+            .queued,
+        70000);
+    EXPECT_EQ(
+        queuedOf("buffer_drain", "swReactorThread_onWrite", R"({"queued":0,"watermark":65536})")
+            .queued,
+        0);
+    // A pipe: args.queued_bytes.
+    EXPECT_EQ(queuedOf("pipe_full", "swReactorThread_send2worker",
+                       R"({"direction":"to_worker","queued_bytes":300000})")
+                  .queued,
+              300000);
+    EXPECT_EQ(queuedOf("pipe_drain", "swReactorThread_onPipeWrite",
+                       R"({"direction":"to_worker","queued_bytes":0})")
+                  .queued,
+              0);
+    // Clamped like bytes; pipe_write's "queued" is a Bool, not a count; absent stays -1.
+    EXPECT_EQ(queuedOf("buffer_full", "swReactorThread_send",
+                       R"({"queued":9000000000,"watermark":65536})")
+                  .queued,
+              INT32_MAX);
+    EXPECT_EQ(parse(kPipeWrite).event.queued, -1);
+    EXPECT_EQ(queuedOf("read", "swReactorThread_onRead", R"({"bytes":12})").queued, -1);
 }
 
 TEST(LineParser, TraceDroppedIsAnEventWithItsCount)

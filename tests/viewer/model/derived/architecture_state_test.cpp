@@ -2,6 +2,8 @@
 // pressure, and ids the trace gets wrong.
 #include "viewer/model/architecture_state.h"
 
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "tests/viewer/model/derived/trace_fixtures.h"
@@ -308,14 +310,111 @@ TEST_F(HandMadeState, PipePressureAndBufferPressure)
 {
     apply(Ev(EventKind::PipeFull, Role::Reactor, 1).worker(3).direction(Direction::ToWorker), 10);
     EXPECT_TRUE(state_.pipes()[3].full);
+    EXPECT_EQ(state_.pipes()[3].queuedBytes, 0);  // no args.queued_bytes: unknown, left as it was
     apply(Ev(EventKind::PipeDrain, Role::Reactor, 1).worker(3).direction(Direction::ToWorker), 20);
     EXPECT_FALSE(state_.pipes()[3].full);
     EXPECT_EQ(state_.pipes()[3].queuedBytes, 0);
 
-    apply(Ev(EventKind::BufferFull, Role::Reactor, 0).reactor(0).session(1).bytes(8390000), 30);
-    EXPECT_EQ(state_.reactors()[0].bytesQueued, 8390000);
-    apply(Ev(EventKind::BufferDrain, Role::Reactor, 0).reactor(0).session(1), 40);
+    // A session this state never saw has nowhere to keep its count (its close could not take it
+    // back out of the sum): it adds nothing.
+    apply(Ev(EventKind::BufferFull, Role::Reactor, 0).reactor(0).session(1).queued(8390000), 30);
     EXPECT_EQ(state_.reactors()[0].bytesQueued, 0);
+    apply(Ev(EventKind::BufferDrain, Role::Reactor, 0).reactor(0).session(1).queued(0), 40);
+    EXPECT_EQ(state_.reactors()[0].bytesQueued, 0);
+}
+
+// Back-pressure, visible: a reactor's queued bytes are the sum of its connections' latest
+// args.queued (reactor_write, buffer_full, buffer_drain), a closed one's leave the sum; a pipe's
+// come from pipe_full's queued_bytes. The keyframed timeline gives the same numbers.
+TEST_F(HandMadeState, QueuedBytesOfConnectionsReactorsAndPipesAtEachStep)
+{
+    struct Step
+    {
+        int64_t reactorQueued;  // reactor[1].bytesQueued
+        int64_t session1;       // session 1's queued, -1 when closed
+        int64_t session3;
+        int64_t pipeQueued;  // pipe[3].queuedBytes (worker 3's pipe, read by reactor 1)
+    };
+    std::vector<Step> steps;
+    auto queuedOf = [this](int64_t session) -> int64_t
+    {
+        auto it = state_.sessions().find(session);
+        return it == state_.sessions().end() ? -1 : it->second.queued;
+    };
+    auto expectStep = [&](const Step& want)
+    {
+        steps.push_back(want);
+        EXPECT_EQ(state_.reactors()[1].bytesQueued, want.reactorQueued)
+            << "after event " << steps.size();
+        EXPECT_EQ(queuedOf(1), want.session1) << "after event " << steps.size();
+        EXPECT_EQ(queuedOf(3), want.session3) << "after event " << steps.size();
+        EXPECT_EQ(state_.pipes()[3].queuedBytes, want.pipeQueued) << "after event " << steps.size();
+        EXPECT_EQ(state_.reactors()[0].bytesQueued, 0);
+    };
+    auto open = [&](int64_t session, int64_t tsNs, const Step& want)
+    {
+        apply(Ev(EventKind::Accept, Role::Master).session(session).fd(20 + session), tsNs);
+        expectStep(want);
+        apply(Ev(EventKind::ReactorRegister, Role::Reactor, 1)
+                  .session(session)
+                  .fd(20 + session)
+                  .reactor(1),
+              tsNs + 1);
+        expectStep(want);
+    };
+    auto conn = [](EventKind kind, int64_t session)
+    { return Ev(kind, Role::Reactor, 1).session(session).fd(20 + session).reactor(1); };
+
+    open(1, 10, {0, 0, -1, 0});
+    open(3, 20, {0, 0, 0, 0});
+    apply(conn(EventKind::ReactorWrite, 1).bytes(1000).queued(5000), 30);
+    expectStep({5000, 5000, 0, 0});
+    apply(conn(EventKind::ReactorWrite, 3).bytes(10).queued(1000), 40);
+    expectStep({6000, 5000, 1000, 0});
+    apply(conn(EventKind::BufferFull, 1).queued(70000), 50);
+    expectStep({71000, 70000, 1000, 0});
+    apply(Ev(EventKind::PipeFull, Role::Reactor, 1)
+              .worker(3)
+              .direction(Direction::ToWorker)
+              .queued(300000),
+          60);
+    expectStep({71000, 70000, 1000, 300000});
+    EXPECT_TRUE(state_.pipes()[3].full);
+    apply(conn(EventKind::BufferDrain, 1).queued(0), 70);
+    expectStep({1000, 0, 1000, 300000});
+    apply(Ev(EventKind::PipeDrain, Role::Reactor, 1)
+              .worker(3)
+              .direction(Direction::ToWorker)
+              .queued(0),
+          80);
+    expectStep({1000, 0, 1000, 0});
+    EXPECT_FALSE(state_.pipes()[3].full);
+    apply(conn(EventKind::ReactorWrite, 3).bytes(10), 90);  // no args.queued: the count stays
+    expectStep({1000, 0, 1000, 0});
+    apply(conn(EventKind::Close, 3), 100);  // a closed connection's queued bytes leave the sum
+    expectStep({0, 0, -1, 0});
+    apply(conn(EventKind::ReactorWrite, 1).bytes(10).queued(42), 110);
+    expectStep({42, 42, -1, 0});
+    ASSERT_EQ(steps.size(), store_.size());
+
+    // The same numbers from keyframes (every 3 events, so some fall between a buffer_full and its
+    // drain) as from a linear replay, at every prefix.
+    StateTimeline timeline(3);
+    timeline.rebuild(store_);
+    EXPECT_GT(timeline.keyframes(), 3u);
+    for (size_t n = 1; n <= store_.size(); ++n)
+    {
+        ArchitectureState fromKeyframes;
+        timeline.stateAt(store_, n, fromKeyframes);
+        EXPECT_TRUE(test::sameState(fromKeyframes, test::applyFromScratch(store_, n)))
+            << "after " << n << " events";
+        const Step& want = steps[n - 1];
+        EXPECT_EQ(fromKeyframes.reactors()[1].bytesQueued, want.reactorQueued) << n;
+        EXPECT_EQ(fromKeyframes.pipes()[3].queuedBytes, want.pipeQueued) << n;
+        auto s1 = fromKeyframes.sessions().find(1);
+        ASSERT_NE(s1, fromKeyframes.sessions().end());
+        EXPECT_EQ(s1->second.queued, want.session1) << n;
+    }
 }
 
 TEST_F(HandMadeState, ReplyOnAnotherWorkersPipeCountsOnThatPipe)

@@ -69,13 +69,21 @@ TEST_F(SyntheticTimeline, TraceExercisesEveryPartOfTheState)
     // onClose nested in onReceive occurs, so keyframes can fall inside a nested callback.
     ArchitectureState walk;
     walk.reset(store_->topology());
-    bool nested = false;
+    bool nested = false, bufferQueued = false, pipeQueued = false;
     for (size_t i = 0; i < kEvents; ++i)
     {
         walk.apply((*store_)[i], &store_->actorOf((*store_)[i]));
         for (const WorkerState& w : walk.workers()) nested |= w.callbackDepth == 2;
+        for (const ReactorState& r : walk.reactors()) bufferQueued |= r.bytesQueued >= 70000;
+        for (const PipeState& p : walk.pipes()) pipeQueued |= p.queuedBytes > 0;
     }
     EXPECT_TRUE(nested);
+    // Output and pipes back up (args.queued, queued_bytes), so keyframes hold queued counts.
+    EXPECT_TRUE(bufferQueued);
+    EXPECT_TRUE(pipeQueued);
+    int64_t queuedAtEnd = 0;
+    for (const auto& entry : end.sessions()) queuedAtEnd += entry.second.queued;
+    EXPECT_GT(queuedAtEnd, 0);
     uint64_t requests = 0;
     for (const WorkerState& w : end.workers()) requests += w.requests;
     EXPECT_GT(requests, 1000u);

@@ -226,7 +226,8 @@ void makeSyntheticTrace(TraceStore& store, size_t events, uint32_t seed)
                     .fd(fd)
                     .reactor(r)
                     .worker(w)
-                    .bytes(28));
+                    .bytes(28)
+                    .queued(s % 3 == 0 ? static_cast<int>(s % 7) * 1000 : 0));
             if (serverClose)
             {
                 add(Ev(EventKind::Close, Role::Reactor, r).session(s).fd(fd).reactor(r));
@@ -278,17 +279,21 @@ void makeSyntheticTrace(TraceStore& store, size_t events, uint32_t seed)
         {
             int w = pick(kWorkers);
             int r = w % kReactors;
-            add(Ev(EventKind::PipeFull, Role::Reactor, r).worker(w).direction(Direction::ToWorker));
+            add(Ev(EventKind::PipeFull, Role::Reactor, r)
+                    .worker(w)
+                    .direction(Direction::ToWorker)
+                    .queued(65536 + w));
             add(Ev(EventKind::PipeDrain, Role::Reactor, r)
                     .worker(w)
-                    .direction(Direction::ToWorker));
+                    .direction(Direction::ToWorker)
+                    .queued(0));
         }
         else if (action < 96)
         {
             int64_t s = open[pick(static_cast<int>(open.size()))];
             int r = reactorOf(s);
-            add(Ev(EventKind::BufferFull, Role::Reactor, r).session(s).reactor(r));
-            add(Ev(EventKind::BufferDrain, Role::Reactor, r).session(s).reactor(r));
+            add(Ev(EventKind::BufferFull, Role::Reactor, r).session(s).reactor(r).queued(70000));
+            add(Ev(EventKind::BufferDrain, Role::Reactor, r).session(s).reactor(r).queued(0));
         }
         else if (action < 97)
         {
@@ -436,6 +441,8 @@ testing::AssertionResult sameState(const ArchitectureState& a, const Architectur
         d.check(p + "stage", num(x.stage), num(y.stage));
         d.check(p + "requests", x.requests, y.requests);
         d.check(p + "openedNs", x.openedNs, y.openedNs);
+        d.check(p + "queued", x.queued, y.queued);
+        d.check(p + "queuedOn", x.queuedOn, y.queuedOn);
     }
     return d.result();
 }

@@ -52,6 +52,11 @@ struct Ev
         e.bytes = b;
         return *this;
     }
+    Ev& queued(int q)
+    {
+        e.queued = q;
+        return *this;
+    }
     Ev& direction(Direction d)
     {
         e.direction = d;
