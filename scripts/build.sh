@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Unity build: sources are compiled in batches of 8, so the big headers (CLI11, nlohmann, fmt,
 # simdjson, ImGui) are parsed once a batch: rscope and rscope-viewer build in about half the CPU
-# time, which is most of a first run. The sanitizer and fuzz builds stay one file at a time.
+# time, which is most of a first run. scripts/sanitize.sh batches too; the fuzz build stays one file at a time.
 # Ninja, not make: make builds a target's objects only after the libraries it links are done,
 # which left one of the two cores idle for about 30 s of a first build.
 # Warnings are errors here (so in the demo and CI): a new one fails where it is written.
