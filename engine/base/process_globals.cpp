@@ -29,6 +29,8 @@ const char* roleName(Role role)
             return "manager";
         case Role::Worker:
             return "worker";
+        case Role::TaskWorker:
+            return "task_worker";
     }
     return "?";
 }
@@ -40,8 +42,10 @@ void setThreadRole(Role role, int index)
     if (role == Role::Cli) return;
     // "rs-worker-2" in ps -L, top -H and perf: a learner can tell the processes and threads of
     // the model apart without the trace.
-    std::string name = index < 0 ? fmt::format("rs-{}", roleName(role))
-                                 : fmt::format("rs-{}-{}", roleName(role), index);
+    // The kernel keeps 15 bytes: "rs-task_worker-12" would lose its index.
+    const char* shortName = role == Role::TaskWorker ? "task" : roleName(role);
+    std::string name =
+        index < 0 ? fmt::format("rs-{}", shortName) : fmt::format("rs-{}-{}", shortName, index);
     nameThread(name.c_str());
 }
 

@@ -9,11 +9,12 @@ namespace rscope::base
 
 enum class Role
 {
-    Cli,      // a plain command-line process (client, tools)
-    Master,   // master main thread (main reactor)
-    Reactor,  // a reactor thread inside the master
-    Manager,  // the manager process
-    Worker,   // an event worker process
+    Cli,         // a plain command-line process (client, tools)
+    Master,      // master main thread (main reactor)
+    Reactor,     // a reactor thread inside the master
+    Manager,     // the manager process
+    Worker,      // an event worker process
+    TaskWorker,  // a task worker process (index: its worker id, worker_num + i)
 };
 
 const char* roleName(Role role);

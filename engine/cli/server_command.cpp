@@ -38,13 +38,25 @@ void addServerCommand(CLI::App& app)
         ->check(CLI::IsMember({"process", "base"}))
         ->capture_default_str();
     cmd->add_option("--worker-num", c.workerNum, "Event workers (default: CPU count)");
+    cmd->add_option("--task-worker-num", c.taskWorkerNum,
+                    "Task workers forked by the manager (ids worker-num .. worker-num + N - 1)")
+        ->capture_default_str();
+    cmd->add_option("--task-ipc-mode", c.taskIpcMode,
+                    "1: a unix socket pair per task worker, the first idle one chosen (swoole's "
+                    "default; its message-queue modes 2 and 3 are not built)")
+        ->capture_default_str();
+    cmd->add_option("--task-max-request", c.taskMaxRequest,
+                    "Recycle a task worker after N tasks (0 = off)")
+        ->capture_default_str();
     cmd->add_option("--reactor-num", c.reactorNum,
                     "Reactor threads (default: min(CPU count, 8), at most worker-num)");
     cmd->add_option("--dispatch-mode", c.dispatchMode,
                     "1 round robin, 2 fd modulo, 3 idle worker, 4 IP modulo, 5 uid modulo")
         ->check(CLI::Range(1, 5))
         ->capture_default_str();
-    cmd->add_option("--handler", opts->handler, "article, echo or sleep:MS")->capture_default_str();
+    cmd->add_option("--handler", opts->handler,
+                    "article, echo, sleep:MS, task:MS (needs --task-worker-num) or message")
+        ->capture_default_str();
     cmd->add_option("--protocol", opts->protocol,
                     "Framing: raw (none), eof (split on --package-eof), length (length field)")
         ->check(CLI::IsMember({"raw", "eof", "length"}))

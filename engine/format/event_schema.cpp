@@ -271,7 +271,7 @@ void decodeArgs(JsonObject args, int fileMinor, Warnings warnings, DecodedLine* 
         }
         if (!warn) continue;
         if (arg.type == trace::ArgType::Direction)  // for the "fn" check below
-            for (uint8_t i = 0; i <= static_cast<uint8_t>(trace::Direction::ToReactorThread); ++i)
+            for (uint8_t i = 0; i < trace::kDirectionCount; ++i)
                 if (d.text == trace::directionName(i)) direction = i;
         if (arg.type != trace::ArgType::Int && arg.type != trace::ArgType::Bool &&
             !isKnownValue(arg.type, d.text))
@@ -283,7 +283,7 @@ void decodeArgs(JsonObject args, int fileMinor, Warnings warnings, DecodedLine* 
         out->args[0].state == DecodedArg::State::Ok && out->args[0].number >= 0)
         out->droppedCount = static_cast<uint64_t>(out->args[0].number);
     if (!warn) return;
-    const char* fn = trace::historicFn(out->kind, direction);
+    const char* fn = trace::historicFn(out->kind, direction, out->role == "task_worker");
     if (out->fn != fn)
         problems->insert(
             problems->begin(),

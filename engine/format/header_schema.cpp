@@ -36,7 +36,8 @@ const FieldSpec kSettings[] = {
     {"max_request", Want::Int, true},
     {"heartbeat_idle_time", Want::Int, true},
     {"heartbeat_check_interval", Want::Int, true},
-    {"trace_step", Want::Bool, false},  // present (true) only with --trace-step
+    {"trace_step", Want::Bool, false},      // present (true) only with --trace-step
+    {"task_worker_num", Want::Int, false},  // format 1.1; absent before: no task workers
 };
 const FieldSpec kProcess[] = {{"role", Want::String, true},
                               {"index", Want::Int, true},
@@ -139,17 +140,20 @@ std::string beyondLimits(const TraceHeader& h)
             h.settings.workerNum, h.settings.reactorNum);
     if (h.settings.workerNum > kMaxWorkerNum)
         return over("worker_num", h.settings.workerNum, kMaxWorkerNum);
+    if (h.settings.taskWorkerNum < 0 || h.settings.taskWorkerNum > kMaxWorkerNum)
+        return over("task_worker_num", h.settings.taskWorkerNum, kMaxWorkerNum);
     if (h.settings.reactorNum > kMaxReactorNum)
         return over("reactor_num", h.settings.reactorNum, kMaxReactorNum);
     for (const HeaderProcess& p : h.processes)
-        if (p.role == "worker" && p.index >= kMaxWorkerNum)
-            return over("a worker's index", p.index, kMaxWorkerNum - 1);
+        if ((p.role == "worker" || p.role == "task_worker") && p.index >= 2 * kMaxWorkerNum)
+            return over("a worker's index", p.index, 2 * kMaxWorkerNum - 1);
     for (const HeaderThread& t : h.threads)
         if (t.role == "reactor" && t.index >= kMaxReactorNum)
             return over("a reactor thread's index", t.index, kMaxReactorNum - 1);
     for (const HeaderPipe& p : h.pipes)
     {
-        if (p.worker >= kMaxWorkerNum) return over("a pipe's worker", p.worker, kMaxWorkerNum - 1);
+        if (p.worker >= 2 * kMaxWorkerNum)
+            return over("a pipe's worker", p.worker, 2 * kMaxWorkerNum - 1);
         if (p.reactor >= kMaxReactorNum)
             return over("a pipe's reactor", p.reactor, kMaxReactorNum - 1);
     }
@@ -276,6 +280,7 @@ void decodeHeader(JsonObject line, DecodedLine* out)
         f.intInto(5, &s.dispatchMode);
         f.stringInto(6, &s.protocol);
         if (f[11]) s.traceStep = f[11]->get_bool().value_unsafe();
+        f.intInto(12, &s.taskWorkerNum);
     }
     if (auto topology = field(line, "topology", "topology", Want::Object, problems))
         decodeTopology(topology->get_object().value_unsafe(), h, problems);

@@ -30,7 +30,7 @@ enum class Want
     Array,
 };
 
-inline constexpr const char* kRoles[] = {"master", "reactor", "manager", "worker"};
+inline constexpr const char* kRoles[] = {"master", "reactor", "manager", "worker", "task_worker"};
 inline constexpr const char* kProtocols[] = {"raw", "eof", "length"};
 
 // Inline: every field of every line goes through it.

@@ -105,6 +105,25 @@ const KindInfo kKinds[] = {
     {"gate_hold", "rscope_step_gate", {}},
     {"gate_step", "rscope_step_gate", {{"count", S::A0, T::Int}, {"released", S::A1, T::Int}}},
     {"gate_release", "rscope_step_gate", {{"held_ns", S::A0, T::Int}, {"steps", S::A1, T::Int}}},
+    // An event worker's task(): the task worker chosen (the envelope's worker), first idle or,
+    // with none idle, round robin (idle false); 1.8's swProcessPool_schedule.
+    {"task_dispatch",
+     "swProcessPool_dispatch",
+     {{"task_id", S::A0, T::Int},
+      {"target", S::A1, T::Int},
+      {"len", S::A2, T::Int},
+      {"idle", S::A3, T::Bool}}},
+    // A task worker's finish(): the result goes back to the worker that called task().
+    {"task_finish",
+     "swTaskWorker_finish",
+     {{"task_id", S::A0, T::Int}, {"to_worker", S::A1, T::Int}, {"len", S::A2, T::Int}}},
+    // 1.8's manager respawns a task worker through the pool, not swManager_spawn_worker.
+    {"task_worker_restart",
+     "swProcessPool_spawn",
+     {{"old_pid", S::A0, T::Int},
+      {"new_pid", S::A1, T::Int},
+      {"exit_status", S::A2, T::Int},
+      {"signal", S::A4, T::Int}}},
 };
 static_assert(sizeof kKinds / sizeof kKinds[0] == static_cast<size_t>(EventKind::Count),
               "one table row per event kind");
@@ -115,12 +134,12 @@ const char* const kCauses[] = {"none",      "eof",       "error",       "protoco
                                "too_large", "malformed", "no_callback"};
 static_assert(sizeof kCauses / sizeof kCauses[0] == static_cast<size_t>(Cause::Count));
 
-const char* const kCallbacks[] = {"none",          "onConnect",    "onReceive", "onClose",
-                                  "onWorkerStart", "onWorkerStop", "onStart",   "onShutdown"};
+const char* const kCallbacks[] = {"none",          "onConnect",    "onReceive",    "onClose",
+                                  "onWorkerStart", "onWorkerStop", "onStart",      "onShutdown",
+                                  "onTask",        "onFinish",     "onPipeMessage"};
 const char* const kDirections[] = {"to_worker", "to_reactor", "to_worker_forward",
-                                   "to_reactor_thread"};
-static_assert(sizeof kDirections / sizeof kDirections[0] ==
-              static_cast<size_t>(Direction::ToReactorThread) + 1);
+                                   "to_reactor_thread", "to_task_worker"};
+static_assert(sizeof kDirections / sizeof kDirections[0] == kDirectionCount);
 
 // The pipe kinds' swoole 1.8 functions by direction (to_worker, to_reactor, to_worker_forward,
 // to_reactor_thread); nullptr = the kind's own. A reactor thread writes to a worker with
@@ -128,24 +147,42 @@ static_assert(sizeof kDirections / sizeof kDirections[0] ==
 // swReactorThread_onPipeWrite drains that queue; a worker writes with swWorker_send2reactor (or
 // swWorker_send2worker to another worker) through its reactor's swReactor_write, which queues,
 // and swReactor_onWrite drains; the main reactor hands a new connection to a reactor thread with
-// sub_reactor->add (swReactorEpoll_add in swServer_master_onAccept): no pipe, never full.
+// sub_reactor->add (swReactorEpoll_add in swServer_master_onAccept): no pipe, never full. An
+// event worker writes a task to a task worker's pipe_master with swWorker_send2worker too.
 struct PipeFns
 {
     EventKind kind;
-    const char* byDirection[4];
+    const char* byDirection[kDirectionCount];
 };
 const PipeFns kPipeFns[] = {
     {EventKind::PipeWrite,
      {"swReactorThread_send2worker", "swWorker_send2reactor", "swWorker_send2worker",
-      "swReactorEpoll_add"}},
+      "swReactorEpoll_add", "swWorker_send2worker"}},
     {EventKind::PipeFull,
-     {"swReactorThread_send2worker", "swReactor_write", "swReactor_write", nullptr}},
+     {"swReactorThread_send2worker", "swReactor_write", "swReactor_write", nullptr,
+      "swReactor_write"}},
     {EventKind::PipeDrain,
-     {"swReactorThread_onPipeWrite", "swReactor_onWrite", "swReactor_onWrite", nullptr}},
+     {"swReactorThread_onPipeWrite", "swReactor_onWrite", "swReactor_onWrite", nullptr,
+      "swReactor_onWrite"}},
 };
 
-const char* const kPhases[] = {"begin", "reactors_stopped", "workers_stopped", "worker_stop",
-                               "complete"};
+// What a task worker runs instead (src/network/TaskWorker.c, ProcessPool.c of 1.8): it has no
+// event loop; swProcessPool_worker_loop reads its pipe and swTaskWorker_onTask runs the callback.
+struct TaskWorkerFn
+{
+    EventKind kind;
+    const char* fn;
+};
+const TaskWorkerFn kTaskWorkerFns[] = {
+    {EventKind::WorkerStart, "swTaskWorker_onStart"},
+    {EventKind::WorkerReceive, "swProcessPool_worker_loop"},
+    {EventKind::CallbackEnter, "swTaskWorker_onTask"},
+    {EventKind::CallbackExit, "swTaskWorker_onTask"},
+    {EventKind::WorkerExit, "swTaskWorker_onStop"},
+};
+
+const char* const kPhases[] = {"begin",       "reactors_stopped", "workers_stopped",
+                               "worker_stop", "complete",         "task_workers_stopped"};
 
 template <size_t N>
 const char* pick(const char* const (&names)[N], uint8_t i)
@@ -165,13 +202,24 @@ const char* historicFn(EventKind kind, uint8_t direction)
                                ? kindInfo(kind).historicFn
                                : "";
     for (const PipeFns& p : kPipeFns)
-        if (p.kind == kind && direction < 4 && p.byDirection[direction] != nullptr)
+        if (p.kind == kind && direction < kDirectionCount && p.byDirection[direction] != nullptr)
             return p.byDirection[direction];
     return fallback;
 }
 
-const char* historicFn(const TraceRecord& r)
+const char* historicFn(EventKind kind, uint8_t direction, bool byTaskWorker)
 {
+    if (byTaskWorker)
+        for (const TaskWorkerFn& t : kTaskWorkerFns)
+            if (t.kind == kind) return t.fn;
+    return historicFn(kind, direction);
+}
+
+const char* historicFn(const TraceRecord& r, bool byTaskWorker)
+{
+    if (byTaskWorker && r.kind < static_cast<uint8_t>(EventKind::Count))
+        for (const TaskWorkerFn& t : kTaskWorkerFns)
+            if (static_cast<uint8_t>(t.kind) == r.kind) return t.fn;
     if (r.kind >= static_cast<uint8_t>(EventKind::Count)) return "";
     auto kind = static_cast<EventKind>(r.kind);
     for (const ArgInfo& arg : kindInfo(kind).args)
@@ -274,6 +322,10 @@ const char* pipeTypeName(uint8_t wireValue)
             return "CLOSE_FORCE";
         case 7:
             return "CLOSE_FORWARD";
+        case 8:
+            return "TASK";
+        case 9:
+            return "FINISH";
         case 10:
             return "PIPE_MESSAGE";
         case 15:

@@ -13,7 +13,7 @@ namespace rscope::trace
 // Format version of the JSON Lines stream ("major.minor"); readers refuse a newer major.
 inline constexpr const char* kFormatName = "reactorscope-trace";
 inline constexpr int kFormatMajor = 1;
-inline constexpr int kFormatMinor = 0;
+inline constexpr int kFormatMinor = 1;  // 1.1: task workers (kinds, role, types)
 
 enum class EventKind : uint16_t
 {
@@ -60,6 +60,10 @@ enum class EventKind : uint16_t
     GateHold,
     GateStep,
     GateRelease,
+    // task workers (format 1.1, model section 10)
+    TaskDispatch,
+    TaskFinish,
+    TaskWorkerRestart,
     Count
 };
 
@@ -134,11 +138,12 @@ const char* causeName(uint8_t cause);
 
 enum class Phase : uint8_t
 {
-    Begin,            // master: SIGTERM seen, stop accepting
-    ReactorsStopped,  // master: reactor threads flushed and joined
-    WorkersStopped,   // manager: every worker reaped
-    WorkerStop,       // worker: leaving its loop
-    Complete,         // master: exit follows
+    Begin,               // master: SIGTERM seen, stop accepting
+    ReactorsStopped,     // master: reactor threads flushed and joined
+    WorkersStopped,      // manager: every worker reaped
+    WorkerStop,          // worker: leaving its loop
+    Complete,            // master: exit follows
+    TaskWorkersStopped,  // manager: every task worker reaped (after the event workers)
 };
 const char* phaseName(uint8_t phase);
 
@@ -151,7 +156,10 @@ enum class CallbackId : uint8_t
     OnWorkerStart,
     OnWorkerStop,
     OnStart,
-    OnShutdown
+    OnShutdown,
+    OnTask,         // task worker
+    OnFinish,       // event worker, with a task's result
+    OnPipeMessage,  // any worker, with another worker's sendMessage
 };
 const char* callbackName(uint8_t id);
 
@@ -161,7 +169,9 @@ enum class Direction : uint8_t
     ToReactor,        // worker -> reactor over pipe_worker
     ToWorkerForward,  // worker -> worker (forwarded close / BASE send)
     ToReactorThread,  // main reactor -> reactor thread notify pipe
+    ToTaskWorker,     // event worker -> task worker pipe_master (a task or a message)
 };
+inline constexpr uint8_t kDirectionCount = 5;
 const char* directionName(uint8_t d);
 
 // The type of a pipe message (ipc::PipeHeader::type), as it travels on the wire and in trace args.
@@ -170,12 +180,14 @@ const char* directionName(uint8_t d);
 enum class PipeType : uint8_t
 {
     RecvData = 0,      // reactor -> worker: client bytes (one frame)
-    SendData = 2,      // worker -> reactor: reply bytes for a session
+    SendData = 2,      // worker -> reactor: reply bytes; BASE: worker -> owner worker
     Close = 4,         // both ways: close notification / close request / close answer
     Connect = 5,       // reactor -> worker: a new connection (onConnect)
     CloseForce = 6,    // -> reactor: close now (heartbeat, shutdown)
     CloseForward = 7,  // worker -> owner worker: close() called outside the owner
-    PipeMessage = 10,  // worker -> worker: forwarded send in BASE mode
+    Task = 8,          // event worker -> task worker: task(data)
+    Finish = 9,        // task worker -> the calling event worker: finish(result)
+    PipeMessage = 10,  // worker -> worker: sendMessage(data)
     Incoming = 15,     // main reactor -> reactor thread: a new fd to own
     Shutdown = 16,     // main reactor -> reactor thread: stop
 };
@@ -193,7 +205,11 @@ inline const char* pipeTypeName(PipeType type)
 // (their args.direction): reactor -> worker swReactorThread_send2worker, worker -> reactor
 // swWorker_send2reactor, worker -> worker swWorker_send2worker, the main reactor's hand-off to a
 // reactor thread swReactorEpoll_add (1.8's sub_reactor->add). Ignored for the other kinds.
+// A few kinds name another function when a task worker emits them (actor role task_worker):
+// worker_start swTaskWorker_onStart, worker_receive swProcessPool_worker_loop, callback_enter /
+// callback_exit swTaskWorker_onTask, worker_exit swTaskWorker_onStop (model section 10).
 const char* historicFn(EventKind kind, uint8_t direction);
+const char* historicFn(EventKind kind, uint8_t direction, bool byTaskWorker);
 
 // One event: one 64-byte cache line. The emitting actor (role, index, pid, tid) is a property of
 // the ring, not stored. A payload preview travels in the ring slot right after its record.
@@ -216,7 +232,7 @@ struct TraceRecord
 };
 static_assert(sizeof(TraceRecord) == 64, "a trace record is one 64-byte cache line");
 // The record's "fn": historicFn(kind, a3) for the pipe kinds (their direction lives in a3).
-const char* historicFn(const TraceRecord& r);
+const char* historicFn(const TraceRecord& r, bool byTaskWorker = false);
 inline constexpr size_t kPreviewBytes = 32;
 
 }  // namespace rscope::trace

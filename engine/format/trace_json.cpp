@@ -38,7 +38,10 @@ struct KindFragments
     // Kinds with a direction arg (the pipe kinds) name the sender's function: one head per
     // direction, picked by that arg (historicFn(kind, direction)).
     int directionArg = -1;
-    Padded<96> headByDirection[4];
+    Padded<96> headByDirection[kDirectionCount];
+    // The few kinds that name another function in a task worker (historicFn(kind, d, true)).
+    bool hasTaskWorkerHead = false;
+    Padded<96> taskWorkerHead;
 };
 
 const std::vector<KindFragments>& fragments()
@@ -56,7 +59,7 @@ const std::vector<KindFragments>& fragments()
                 if (info.args[a].type == ArgType::Direction && t[k].directionArg < 0)
                 {
                     t[k].directionArg = a;
-                    for (uint8_t d = 0; d < 4; ++d)
+                    for (uint8_t d = 0; d < kDirectionCount; ++d)
                         t[k].headByDirection[d].set(
                             fmt::format("\"kind\":\"{}\",\"fn\":\"{}\",", info.name,
                                         historicFn(static_cast<EventKind>(k), d)));
@@ -64,6 +67,13 @@ const std::vector<KindFragments>& fragments()
                 t[k].args[a] = info.args[a];
                 t[k].argKeys[a].set(fmt::format("{}\"{}\":", a ? "," : "", info.args[a].name));
                 t[k].argCount = a + 1;
+            }
+            const char* taskFn = historicFn(static_cast<EventKind>(k), 0xff, true);
+            if (std::strcmp(taskFn, info.historicFn) != 0)
+            {
+                t[k].hasTaskWorkerHead = true;
+                t[k].taskWorkerHead.set(
+                    fmt::format("\"kind\":\"{}\",\"fn\":\"{}\",", info.name, taskFn));
             }
         }
         return t;
@@ -239,6 +249,7 @@ ActorField actorJson(const char* role, int index, int pid, int tid)
                               role, index, pid, tid);
     if (r.size > sizeof f.text) std::abort();  // roles are ours; pids have at most 7 digits
     f.size = r.size;
+    f.taskWorker = std::strcmp(role, "task_worker") == 0;
     return f;
 }
 
@@ -262,11 +273,11 @@ char* writeEventLine(char* p, uint64_t seq, const TraceRecord& r, const ActorFie
     p = putInt(p, r.tsNs);
     *p++ = ',';
     if (f.directionArg < 0)
-        p = put(p, f.head);
+        p = put(p, actor.taskWorker && f.hasTaskWorkerHead ? f.taskWorkerHead : f.head);
     else
     {
         uint64_t d = static_cast<uint64_t>(slotValue(r, f.args[f.directionArg].slot));
-        p = put(p, d < 4 ? f.headByDirection[d] : f.head);
+        p = put(p, d < kDirectionCount ? f.headByDirection[d] : f.head);
     }
     std::memcpy(p, actor.text, ActorField::kCapacity);  // constant size: inlined
     p += actor.size;

@@ -46,9 +46,10 @@ class TextBuffer
 // array is padded: a line copies all of it with one fixed-size (inlined) memcpy and keeps size.
 struct ActorField
 {
-    static constexpr size_t kCapacity = 96;  // the longest is 65 bytes (7-digit pid and tid)
+    static constexpr size_t kCapacity = 96;  // the longest is 75 bytes (task_worker, 7-digit ids)
     char text[kCapacity] = {};
     size_t size = 0;
+    bool taskWorker = false;  // role task_worker: a few kinds name another fn (historicFn)
     bool empty() const { return size == 0; }
     std::string_view view() const { return {text, size}; }
 };

@@ -65,6 +65,7 @@ struct HeaderSettings
     int dispatchMode = 0;
     std::string protocol;
     bool traceStep = false;  // present (true) only with --trace-step
+    int taskWorkerNum = 0;   // format 1.1; ids worker_num .. worker_num + task_worker_num - 1
 };
 
 // The header's "topology" lists (traces/FORMAT.md section 3); roles as written.

@@ -97,6 +97,8 @@ bool WireDecoder::actorFrame(const WireHeader& h, std::string_view d)
     a = ActorField{};
     a.size = d.size() - sizeof h;
     std::memcpy(a.text, d.data() + sizeof h, a.size);
+    // The frame carries the actor's JSON only; its role picks a few kinds' fn (historicFn).
+    a.taskWorker = a.view().find("\"role\":\"task_worker\"") != std::string_view::npos;
     return true;
 }
 

@@ -308,7 +308,7 @@ bool BaseWorker::send(int64_t session, std::string_view data)
     int owner = slot->ownerWorker.load(std::memory_order_relaxed);
     if (owner != id_)
     {
-        forward(owner, session, static_cast<uint8_t>(ipc::PipeType::PipeMessage), data.data(),
+        forward(owner, session, static_cast<uint8_t>(ipc::PipeType::SendData), data.data(),
                 data.size(), 0);
         return true;
     }
@@ -363,7 +363,7 @@ void BaseWorker::onMessage(const ipc::PipeHeader& head, const char* payload, siz
     if (conn == nullptr) return;
     switch (static_cast<ipc::PipeType>(head.type))
     {
-        case ipc::PipeType::PipeMessage:
+        case ipc::PipeType::SendData:  // another worker's send() for our connection
             if (!conn->peerClosed && !conn->closeQueued && conn->send(payload, len) < 0)
                 peerClose(conn, "error");
             break;

@@ -37,6 +37,14 @@ using CloseCallback = std::function<void(Server&, int64_t session, int reactorId
 using ReceiveCallback =
     std::function<void(Server&, int64_t session, int reactorId, std::string_view data)>;
 
+// onTask: in a task worker, one task() of an event worker; answer with Server::finish().
+using TaskCallback =
+    std::function<void(Server&, int64_t taskId, int srcWorkerId, std::string_view data)>;
+// onFinish: back in the event worker that called task(), with what finish() sent.
+using FinishCallback = std::function<void(Server&, int64_t taskId, std::string_view data)>;
+// onPipeMessage: in the worker (event or task) that another worker's sendMessage() named.
+using PipeMessageCallback = std::function<void(Server&, int srcWorkerId, std::string_view data)>;
+
 struct Callbacks
 {
     ServerCallback onStart;
@@ -46,6 +54,9 @@ struct Callbacks
     ConnectCallback onConnect;
     ReceiveCallback onReceive;
     CloseCallback onClose;
+    TaskCallback onTask;
+    FinishCallback onFinish;
+    PipeMessageCallback onPipeMessage;
 };
 
 }  // namespace rscope::server

@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <cstring>
 #include <string_view>
 #include <thread>
 
@@ -52,6 +53,35 @@ std::string printable(std::string_view data)
     }
     if (data.size() > kMaxShown) out += fmt::format("... ({} bytes)", data.size());
     return out;
+}
+
+// A task or message carries the session it answers in its first 8 bytes, as a swoole user puts
+// $fd into the task data: a task worker knows nothing of connections.
+std::string withSession(int64_t session, std::string_view data)
+{
+    std::string out(sizeof session, '\0');
+    std::memcpy(out.data(), &session, sizeof session);
+    out.append(data);
+    return out;
+}
+
+// The session and the data of a withSession() message; session 0 when it is too short.
+std::pair<int64_t, std::string_view> splitSession(std::string_view message)
+{
+    int64_t session = 0;
+    if (message.size() < sizeof session) return {0, {}};
+    std::memcpy(&session, message.data(), sizeof session);
+    return {session, message.substr(sizeof session)};
+}
+
+// "NAME:MS" -> MS, or -1 when MS is not a number in 0 .. 600000.
+int parseMs(std::string_view spec, size_t prefix)
+{
+    int ms = -1;
+    std::string_view text = spec.substr(prefix);
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+    if (ec != std::errc() || end != text.data() + text.size() || ms < 0 || ms > 600000) return -1;
+    return ms;
 }
 }  // namespace
 
@@ -102,12 +132,8 @@ std::string installHandler(Server& server, const std::string& spec)
     }
     if (spec.rfind("sleep:", 0) == 0)
     {
-        int ms = -1;
-        std::string_view text(spec);
-        text.remove_prefix(6);
-        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
-        if (ec != std::errc() || end != text.data() + text.size() || ms < 0 || ms > 600000)
-            return "handler sleep:MS needs MS between 0 and 600000";
+        int ms = parseMs(spec, 6);
+        if (ms < 0) return "handler sleep:MS needs MS between 0 and 600000";
         on.onReceive = [ms](Server& s, int64_t session, int, std::string_view data)
         {
             std::this_thread::sleep_for(std::chrono::milliseconds(ms));
@@ -115,7 +141,48 @@ std::string installHandler(Server& server, const std::string& spec)
         };
         return "";
     }
-    return "unknown handler '" + spec + "' (use article, echo or sleep:MS)";
+    if (spec.rfind("task:", 0) == 0)
+    {
+        // The slow part of a request runs in a task worker; the event worker stays free for
+        // other connections meanwhile (model section 10).
+        int ms = parseMs(spec, 5);
+        if (ms < 0) return "handler task:MS needs MS between 0 and 600000";
+        if (server.config().taskWorkerNum <= 0)
+            return "handler task:MS needs task workers (--task-worker-num N)";
+        on.onReceive = [](Server& s, int64_t session, int, std::string_view data)
+        {
+            if (s.task(withSession(session, data)) < 0) s.send(session, data);
+        };
+        on.onTask = [ms](Server& s, int64_t, int, std::string_view data)
+        {
+            std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+            s.finish(data);
+        };
+        on.onFinish = [](Server& s, int64_t, std::string_view result)
+        {
+            auto [session, data] = splitSession(result);
+            if (session > 0) s.send(session, data);
+        };
+        return "";
+    }
+    if (spec == "message")
+    {
+        // The worker that received the data hands it to the next worker, which replies: any
+        // worker can send to any connection (the reply goes through the session's reactor).
+        on.onReceive = [](Server& s, int64_t session, int, std::string_view data)
+        {
+            int next = (s.workerId() + 1) % s.config().workerNum;
+            if (next == s.workerId() || !s.sendMessage(withSession(session, data), next))
+                s.send(session, data);
+        };
+        on.onPipeMessage = [](Server& s, int, std::string_view message)
+        {
+            auto [session, data] = splitSession(message);
+            if (session > 0) s.send(session, data);
+        };
+        return "";
+    }
+    return "unknown handler '" + spec + "' (use article, echo, sleep:MS, task:MS or message)";
 }
 
 }  // namespace rscope::server

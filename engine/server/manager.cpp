@@ -17,6 +17,7 @@
 #include "engine/reactor/timer.h"
 #include "engine/server/server.h"
 #include "engine/server/shared_state.h"
+#include "engine/server/task_worker.h"
 #include "engine/server/worker.h"
 #include "engine/trace/events.h"
 
@@ -54,14 +55,20 @@ int Manager::run()
         loop_.get(), std::initializer_list<int>{SIGCHLD, SIGTERM, SIGINT, SIGUSR1, SIGUSR2},
         [this](int signo, int) { onSignal(signo); });
     trace::ev::managerStart(::getppid());
-    for (int id = 0; id < server_.config().workerNum; ++id) spawnWorker(id);
-    RS_INFO("manager started: {} workers forked", server_.config().workerNum);
+    // Event workers first, then task workers (1.8 forks the task pool first, model 10.1; the
+    // ids are the same either way and no task can be sent before an event worker runs).
+    for (int id = 0; id < totalWorkers(); ++id) spawnWorker(id);
+    if (server_.config().taskWorkerNum > 0)
+        RS_INFO("manager started: {} workers and {} task workers forked", workerNum(),
+                server_.config().taskWorkerNum);
+    else
+        RS_INFO("manager started: {} workers forked", workerNum());
     if (onReady_)
         readyTimer_ = std::make_unique<reactor::PeriodicTimer>(
             loop_.get(), 2,
             [this]
             {
-                for (int w = 0; w < server_.config().workerNum; ++w)
+                for (int w = 0; w < totalWorkers(); ++w)
                     if (server_.shared().worker(w).status.load() ==
                         static_cast<uint8_t>(WorkerStatus::Starting))
                         return;
@@ -98,11 +105,18 @@ void Manager::spawnWorker(int id)
         signals_->abandonAfterFork();
         if (killTimer_) killTimer_->abandonAfterFork();
         if (readyTimer_) readyTimer_->abandonAfterFork();
-        base::setThreadRole(base::Role::Worker, id);
+        bool task = id >= workerNum();
+        base::setThreadRole(task ? base::Role::TaskWorker : base::Role::Worker, id);
         int code = 70;
         try
         {
-            code = runWorker_(server_, id);
+            if (task)
+            {
+                TaskWorker worker(server_, id);
+                code = worker.run();
+            }
+            else
+                code = runWorker_(server_, id);
         }
         catch (const std::exception& e)
         {
@@ -129,8 +143,15 @@ void Manager::onSignal(int signo)
             if (stopOnInterrupt_) beginStop();
             break;
         case SIGUSR1:
+            reloadWorkers(0, totalWorkers());
+            break;
         case SIGUSR2:
-            reloadWorkers();
+            // swoole: SIGUSR2 reloads the task workers only (model 10.5). Without task workers
+            // we reload every worker, as before they existed (4.3).
+            if (server_.config().taskWorkerNum > 0)
+                reloadWorkers(workerNum(), totalWorkers());
+            else
+                reloadWorkers(0, totalWorkers());
             break;
     }
 }
@@ -144,55 +165,80 @@ void Manager::reapChildren()
         pid_t pid = ::waitpid(-1, &status, WNOHANG);
         if (pid <= 0) break;
         int id = -1;
-        for (int w = 0; w < server_.config().workerNum; ++w)
+        for (int w = 0; w < totalWorkers(); ++w)
             if (shared.worker(w).pid.load() == pid) id = w;
         if (id < 0) continue;  // not one of ours (never expected)
         WorkerSlot& slot = shared.worker(id);
         slot.pid.store(0);
         slot.status.store(static_cast<uint8_t>(WorkerStatus::Exited));
         if (stopping_) continue;
+        const char* what = id < workerNum() ? "worker" : "task worker";
         bool abnormal = WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) != 0);
         if (abnormal)
         {
             if (WIFSIGNALED(status))
                 RS_WARN(
-                    "worker[{}] (pid {}) killed by signal {} ({}); restarting it with the "
+                    "{}[{}] (pid {}) killed by signal {} ({}); restarting it with the "
                     "same id and pipe",
-                    id, pid, WTERMSIG(status), ::strsignal(WTERMSIG(status)));
+                    what, id, pid, WTERMSIG(status), ::strsignal(WTERMSIG(status)));
             else
-                RS_WARN("worker[{}] (pid {}) exited with status {}; restarting it", id, pid,
+                RS_WARN("{}[{}] (pid {}) exited with status {}; restarting it", what, id, pid,
                         WEXITSTATUS(status));
         }
         else
-            RS_INFO("worker[{}] (pid {}) exited normally (max_request or reload); restarting it",
+            RS_INFO("{}[{}] (pid {}) exited normally (max_request or reload); restarting it", what,
                     id, pid);
         shared.header().workerRestarts.fetch_add(1);
         spawnWorker(id);
-        trace::ev::workerRestart(id, pid, slot.pid.load(),
-                                 WIFEXITED(status) ? WEXITSTATUS(status) : -1,
-                                 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-        if (reloadPending_ > 0 && --reloadPending_ == 0) traceReload(false);
+        int exitStatus = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        int signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+        if (id < workerNum())
+            trace::ev::workerRestart(id, pid, slot.pid.load(), exitStatus, signal);
+        else
+            trace::ev::taskWorkerRestart(id, pid, slot.pid.load(), exitStatus, signal);
+        if (reloadPending_ > 0 && --reloadPending_ == 0) trace::ev::reload(false, reloadCount_);
     }
-    // Another SIGCHLD may run this again before the loop returns: the phase is reported once.
-    if (stopping_ && liveWorkers() == 0 && !workersStopped_)
+    if (!stopping_) return;
+    // Another SIGCHLD may run this again before the loop returns: each phase is reported once.
+    // Event workers stop first; then the task workers, so that no event worker hands a task to
+    // a task worker that is gone (1.8.6's order, model 10.5).
+    if (liveWorkers(0, workerNum()) == 0 && !workersStopped_)
     {
         workersStopped_ = true;
         trace::ev::shutdown(trace::Phase::WorkersStopped);
+        signalWorkers(workerNum(), totalWorkers(), SIGTERM);
+    }
+    if (workersStopped_ && liveWorkers(workerNum(), totalWorkers()) == 0 && !taskWorkersStopped_)
+    {
+        taskWorkersStopped_ = true;
+        if (server_.config().taskWorkerNum > 0)
+            trace::ev::shutdown(trace::Phase::TaskWorkersStopped);
         loop_->quit();
     }
 }
 
-void Manager::traceReload(bool begin)
+int Manager::workerNum() const
 {
-    trace::ev::reload(begin, server_.config().workerNum);
+    return server_.config().workerNum;
 }
 
-int Manager::liveWorkers() const
+int Manager::totalWorkers() const
+{
+    return server_.config().workerNum + server_.config().taskWorkerNum;
+}
+
+int Manager::liveWorkers(int from, int to) const
 {
     int live = 0;
-    for (int w = 0; w < server_.config().workerNum; ++w)
+    for (int w = from; w < to; ++w)
         if (server_.shared().worker(w).pid.load() != 0) ++live;
     return live;
+}
+
+void Manager::signalWorkers(int from, int to, int signo)
+{
+    for (int w = from; w < to; ++w)
+        if (pid_t pid = server_.shared().worker(w).pid.load(); pid > 0) ::kill(pid, signo);
 }
 
 void Manager::beginStop()
@@ -201,13 +247,13 @@ void Manager::beginStop()
     stopping_ = true;
     // The master closed it already, unless it died (PDEATHSIG) or this is BASE mode's master.
     trace::closeStepGate();
-    for (int w = 0; w < server_.config().workerNum; ++w)
-        if (pid_t pid = server_.shared().worker(w).pid.load(); pid > 0) ::kill(pid, SIGTERM);
-    if (liveWorkers() == 0)
+    signalWorkers(0, workerNum(), SIGTERM);
+    if (liveWorkers(0, totalWorkers()) == 0)
     {
         loop_->quit();
         return;
     }
+    if (liveWorkers(0, workerNum()) == 0) reapChildren();  // on to the task workers
     // Workers get max_wait_time to finish; after twice that, SIGKILL (swoole's alarm).
     killAtMs_ = base::monotonicMs() + 2000LL * server_.config().maxWaitTimeS;
     killTimer_ = std::make_unique<reactor::PeriodicTimer>(
@@ -215,25 +261,26 @@ void Manager::beginStop()
         [this]
         {
             if (base::monotonicMs() < killAtMs_) return;
-            for (int w = 0; w < server_.config().workerNum; ++w)
+            for (int w = 0; w < totalWorkers(); ++w)
                 if (pid_t pid = server_.shared().worker(w).pid.load(); pid > 0)
                 {
-                    RS_WARN("worker[{}] (pid {}) still running after {} s; sending SIGKILL", w, pid,
+                    RS_WARN("{}[{}] (pid {}) still running after {} s; sending SIGKILL",
+                            w < workerNum() ? "worker" : "task worker", w, pid,
                             2 * server_.config().maxWaitTimeS);
                     ::kill(pid, SIGKILL);
                 }
         });
 }
 
-void Manager::reloadWorkers()
+void Manager::reloadWorkers(int from, int to)
 {
     if (stopping_) return;
-    RS_INFO("reloading {} workers (each exits gracefully and is restarted)",
-            server_.config().workerNum);
-    reloadPending_ = liveWorkers();
-    traceReload(true);
-    for (int w = 0; w < server_.config().workerNum; ++w)
-        if (pid_t pid = server_.shared().worker(w).pid.load(); pid > 0) ::kill(pid, SIGTERM);
+    RS_INFO("reloading {} {} (each exits gracefully and is restarted)", to - from,
+            from >= workerNum() ? "task workers" : "workers");
+    reloadPending_ = liveWorkers(from, to);
+    reloadCount_ = to - from;
+    trace::ev::reload(true, reloadCount_);
+    signalWorkers(from, to, SIGTERM);
 }
 
 }  // namespace rscope::server

@@ -1,5 +1,6 @@
-// Manager: the process that forks the workers, reaps them, restarts a dead one with the same id
-// and pipe, reloads them on SIGUSR1 and stops them on SIGTERM (model section 4). In BASE mode
+// Manager: the process that forks the workers and the task workers, reaps them, restarts a dead
+// one with the same id and pipe, reloads them on SIGUSR1 (SIGUSR2: task workers only) and stops
+// them on SIGTERM, event workers first (model sections 4 and 10). In BASE mode
 // the master process plays this role itself. Owner: the manager process. Thread-safety: its
 // only thread.
 #pragma once
@@ -45,9 +46,14 @@ class Manager
     void onSignal(int signo);
     void reapChildren();
     void beginStop();
-    void reloadWorkers();
-    int liveWorkers() const;
-    void traceReload(bool begin);
+    // SIGTERM to every running worker with an id in [from, to).
+    void signalWorkers(int from, int to, int signo);
+    // Reloads the workers with ids in [from, to): each exits gracefully and is restarted.
+    void reloadWorkers(int from, int to);
+    // Running workers with an id in [from, to).
+    int liveWorkers(int from, int to) const;
+    int workerNum() const;
+    int totalWorkers() const;  // event workers and task workers
 
     Server& server_;
     WorkerMain runWorker_;
@@ -58,9 +64,11 @@ class Manager
     std::function<void()> onReady_;
     bool stopping_ = false;
     bool workersStopped_ = false;  // the shutdown phase workers_stopped has been emitted
+    bool taskWorkersStopped_ = false;
     bool stopOnInterrupt_ = false;
     int64_t killAtMs_ = 0;
     int reloadPending_ = 0;  // restarts still expected before reload_end
+    int reloadCount_ = 0;    // workers the running reload covers
 };
 
 }  // namespace rscope::server

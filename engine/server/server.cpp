@@ -78,7 +78,8 @@ int Server::start()
     }
     // Signals are taken through signalfd; the mask is inherited by every thread and child.
     reactor::blockServerSignals();
-    shared_ = std::make_unique<SharedState>(config_.workerNum, config_.maxConnection);
+    shared_ = std::make_unique<SharedState>(config_.workerNum + config_.taskWorkerNum,
+                                            config_.maxConnection);
     shared_->header().masterPid.store(::getpid());
     if (config_.tracingEnabled() && !trace::kTraceCompiled)
         RS_INFO(
@@ -89,8 +90,8 @@ int Server::start()
     {
         // Mapped before the first fork so that every process writes into the same rings.
         bool base = config_.mode == Mode::Base;
-        traceBuffers_ =
-            std::make_unique<trace::TraceBuffers>(base ? 0 : config_.reactorNum, config_.workerNum);
+        traceBuffers_ = std::make_unique<trace::TraceBuffers>(
+            base ? 0 : config_.reactorNum, config_.workerNum, config_.taskWorkerNum);
         trace::gBuffers = traceBuffers_.get();
         trace::gPayloadPreview = config_.tracePayload;
         if (config_.traceStep)
@@ -109,8 +110,9 @@ int Server::start()
 
 void Server::createWorkerPipes()
 {
-    pipes_.resize(config_.workerNum);
-    for (int i = 0; i < config_.workerNum; ++i)
+    int total = config_.workerNum + config_.taskWorkerNum;
+    pipes_.resize(total);
+    for (int i = 0; i < total; ++i)
     {
         int socks[2];
         if (::socketpair(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, socks) < 0)
@@ -198,6 +200,7 @@ trace::TopologySource Server::topologySource()
     s.host = config_.host;
     s.port = port_;
     s.workerNum = config_.workerNum;
+    s.taskWorkerNum = config_.taskWorkerNum;
     s.reactorNum = base ? 0 : config_.reactorNum;
     s.dispatchMode = config_.dispatchMode;
     s.protocol = config_.protocol.protocol == protocol::Protocol::Eof      ? "eof"
@@ -207,9 +210,9 @@ trace::TopologySource Server::topologySource()
     s.maxRequest = config_.maxRequest;
     s.heartbeatIdleTimeS = config_.heartbeatIdleTimeS;
     s.heartbeatCheckIntervalS = config_.heartbeatCheckIntervalS;
-    for (int w = 0; w < config_.workerNum; ++w)
+    for (int w = 0; w < config_.workerNum + config_.taskWorkerNum; ++w)
         fixed.pipes.push_back({w, pipes_[w].masterEnd.get(), pipes_[w].workerEnd.get(),
-                               base ? -1 : w % config_.reactorNum});
+                               base || w >= config_.workerNum ? -1 : w % config_.reactorNum});
     fixed.listeners.push_back({config_.host, port_, boundListenFd_});
     SharedState* shared = shared_.get();
     return [fixed = std::move(fixed), shared, base]
@@ -217,11 +220,11 @@ trace::TopologySource Server::topologySource()
         trace::Topology t = fixed;
         t.processes.push_back({"master", -1, shared->header().masterPid.load(), -1});
         if (!base) t.processes.push_back({"manager", -1, shared->header().managerPid.load(), -1});
-        for (int w = 0; w < t.settings.workerNum; ++w)
+        for (int w = 0; w < t.settings.workerNum + t.settings.taskWorkerNum; ++w)
         {
             const WorkerSlot& slot = shared->worker(w);
-            t.processes.push_back(
-                {"worker", w, slot.pid.load(), static_cast<int>(slot.generation.load())});
+            t.processes.push_back({w < t.settings.workerNum ? "worker" : "task_worker", w,
+                                   slot.pid.load(), static_cast<int>(slot.generation.load())});
         }
         for (int64_t i = 0; i < shared->sessionCapacity(); ++i)
         {
@@ -305,6 +308,26 @@ bool Server::bind(int64_t session, int64_t uid)
 int Server::workerId() const
 {
     return context_ ? context_->workerId() : -1;
+}
+
+int64_t Server::task(std::string_view data, int dstWorkerId)
+{
+    return context_ != nullptr ? context_->task(data, dstWorkerId) : -1;
+}
+
+bool Server::finish(std::string_view data)
+{
+    return context_ != nullptr && context_->finish(data);
+}
+
+bool Server::sendMessage(std::string_view data, int dstWorkerId)
+{
+    return context_ != nullptr && context_->sendMessage(data, dstWorkerId);
+}
+
+bool Server::isTaskWorker() const
+{
+    return context_ != nullptr && context_->isTaskWorker();
 }
 
 pid_t Server::masterPid() const

@@ -32,6 +32,7 @@ class SharedState;
 class WorkerContext;
 
 // One socketpair(AF_UNIX, SOCK_DGRAM) per worker (model 2.5): the reactor side reads masterEnd.
+// Task workers have one too (model 10.1): senders write on masterEnd, nobody reads it.
 struct WorkerPipe
 {
     base::UniqueFd masterEnd;  // pipe_master: read by reactor (id % reactor_num)
@@ -59,6 +60,15 @@ class Server
     std::optional<ConnectionInfo> connectionInfo(int64_t session);
     bool bind(int64_t session, int64_t uid);
     int workerId() const;
+    // Event workers: hands data to a task worker (the first idle one, or dstWorkerId, a task
+    // worker's id) and returns the task id (per worker, from 0), -1 on failure. onTask runs
+    // there; its finish() result reaches onFinish here.
+    int64_t task(std::string_view data, int dstWorkerId = -1);
+    // Task workers, in onTask: sends the result to the worker that called task().
+    bool finish(std::string_view data);
+    // Any worker: data to worker dstWorkerId (event or task, not itself): its onPipeMessage.
+    bool sendMessage(std::string_view data, int dstWorkerId);
+    bool isTaskWorker() const;
     // Asks the master to stop (SIGTERM) or to reload every worker (SIGUSR1).
     void shutdown();
     void reload();
@@ -78,6 +88,7 @@ class Server
     std::unique_ptr<trace::TraceCollector> startTraceCollector();
     // The server as the trace header describes it (trace/trace_header.h).
     trace::TopologySource topologySource();
+    // Event workers' pipes, then task workers' (index = worker id).
     std::vector<WorkerPipe>& pipes() { return pipes_; }
     base::UniqueFd& listenFd() { return listenFd_; }
     // The listening socket's fd number as bound, for the trace header: the collector thread

@@ -73,6 +73,14 @@ std::string ServerConfig::validate() const
     if (reactorNum < 1 || reactorNum > workerNum)
         return "reactor_num must be between 1 and worker_num";
     if (dispatchMode < 1 || dispatchMode > 5) return "dispatch_mode must be 1, 2, 3, 4 or 5";
+    if (taskWorkerNum < 0 || taskWorkerNum > trace::kMaxWorkerNum)
+        return fmt::format("task_worker_num must be between 0 and {}", trace::kMaxWorkerNum);
+    // Modes 2 and 3 are System V message queues in swoole (model 10.2); only the default is built.
+    if (taskIpcMode != 1)
+        return "task_ipc_mode must be 1 (a unix socket pair per task worker, the idle one "
+               "chosen); swoole's message-queue modes 2 and 3 are not built";
+    if (taskWorkerNum > 0 && mode != Mode::Process)
+        return "task workers need process mode here (--mode process); BASE mode runs none";
     if (maxConnection < 16) return "max_connection must be at least 16";
     if (maxWaitTimeS < 1) return "max_wait_time must be at least 1 second";
     if (heartbeatCheckIntervalS < 0 || heartbeatCheckIntervalS > kMaxHeartbeatS)

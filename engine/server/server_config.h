@@ -21,9 +21,12 @@ struct ServerConfig
     std::string host = "127.0.0.1";
     uint16_t port = 9502;
     Mode mode = Mode::Process;
-    int workerNum = 0;     // 0 = CPU count
-    int reactorNum = 0;    // 0 = min(CPU count, 8); never above workerNum
-    int dispatchMode = 2;  // 1 round robin, 2 fd mod, 3 idle worker, 4 ip mod, 5 uid mod
+    int workerNum = 0;            // 0 = CPU count
+    int taskWorkerNum = 0;        // task workers (model section 10); their ids follow the workers'
+    int taskIpcMode = 1;          // 1 = one unix socket pair per task worker, the idle one chosen
+    uint64_t taskMaxRequest = 0;  // 0 = never recycle task workers
+    int reactorNum = 0;           // 0 = min(CPU count, 8); never above workerNum
+    int dispatchMode = 2;         // 1 round robin, 2 fd mod, 3 idle worker, 4 ip mod, 5 uid mod
     protocol::ProtocolConfig protocol;
     uint64_t maxRequest = 0;  // 0 = never recycle workers
     int heartbeatIdleTimeS = 0;

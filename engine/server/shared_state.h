@@ -57,13 +57,16 @@ struct alignas(64) SharedHeader
     std::atomic<uint64_t> closeCount;      // reactors
     std::atomic<uint64_t> discardCount;    // reactors and workers: data for a closed/stale session
     std::atomic<uint64_t> workerRestarts;  // manager
+    std::atomic<uint64_t> taskRound;  // event workers: where the idle task worker search starts
+    std::atomic<uint64_t> tasksLost;  // task workers: a result whose worker was gone
 };
 
-// The mapping: header, worker table, session table.
+// The mapping: header, worker table (event workers, then task workers: swoole's ids), session
+// table.
 class SharedState
 {
   public:
-    // Maps the tables (dies on failure: a startup step).
+    // Maps the tables (dies on failure: a startup step). workerNum counts task workers too.
     SharedState(int workerNum, int maxConnection);
     ~SharedState();
     SharedState(const SharedState&) = delete;

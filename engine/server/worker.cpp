@@ -86,6 +86,22 @@ int Worker::run()
         replyWriters_.push_back(std::move(rw));
         forwardWriters_.push_back(std::move(fw));
     }
+    for (int t = workerNum; t < workerNum + server_.config().taskWorkerNum; ++t)
+    {
+        int masterEnd = server_.pipes()[t].masterEnd.get();
+        auto channel = std::make_unique<reactor::Channel>(loop_.get(), masterEnd);
+        auto writer = std::make_unique<ipc::PipeWriter>(masterEnd, channel.get(), false);
+        writer->setTraceTag(t, static_cast<uint8_t>(trace::Direction::ToTaskWorker));
+        ipc::PipeWriter* raw = writer.get();
+        channel->setWriteCallback(
+            [this, raw]
+            {
+                raw->flush();
+                if (exiting_) checkExit();
+            });
+        taskChannels_.push_back(std::move(channel));
+        taskWriters_.push_back(std::move(writer));
+    }
     // Replies of one loop iteration leave in one sendmmsg per reactor pipe.
     loop_->setBeforeSleep([this] { ipc::PipeWriter::flushAll(dirtyWriters_); });
     int ownFd = server_.pipes()[id_].workerEnd.get();
@@ -112,6 +128,7 @@ void Worker::onMessage(const ipc::PipeHeader& head, const char* payload, size_t 
     WorkerSlot& slot = server_.shared().worker(id_);
     slot.status.store(static_cast<uint8_t>(WorkerStatus::Busy), std::memory_order_relaxed);
     flowId_ = head.flowId;
+    session_ = head.session;
     callbackRan_ = false;
     trace::ev::workerReceive({.session = head.session,
                               .reactor = head.reactorId,
@@ -140,6 +157,23 @@ void Worker::onMessage(const ipc::PipeHeader& head, const char* payload, size_t 
                 if (SessionSlot* s = server_.shared().verify(head.session))
                     closeAsOwner(head.session, s, head.aux & ipc::kCloseReset);
                 break;
+            case ipc::PipeType::Finish:
+                // A task's result (model 10.3): the task id travels in aux.
+                if (server_.on().onFinish)
+                    runCallback(trace::CallbackId::OnFinish, head.session,
+                                [&] {
+                                    server_.on().onFinish(server_, head.aux,
+                                                          std::string_view(payload, len));
+                                });
+                break;
+            case ipc::PipeType::PipeMessage:
+                if (server_.on().onPipeMessage)
+                    runCallback(trace::CallbackId::OnPipeMessage, head.session,
+                                [&] {
+                                    server_.on().onPipeMessage(server_, head.workerId,
+                                                               std::string_view(payload, len));
+                                });
+                break;
             default:
                 RS_WARN_LIMITED("pipe: unexpected {} message for session {}; dropped",
                                 trace::pipeTypeName(head.type), head.session);
@@ -152,6 +186,7 @@ void Worker::onMessage(const ipc::PipeHeader& head, const char* payload, size_t 
     // Every message ends in a callback or a discard, so each flow has a visible end.
     if (!callbackRan_) traceDiscard(head.session, trace::Cause::NoCallback, len);
     flowId_ = 0;
+    session_ = 0;
     slot.status.store(static_cast<uint8_t>(WorkerStatus::Idle), std::memory_order_relaxed);
 }
 
@@ -322,6 +357,96 @@ bool Worker::closeAsOwner(int64_t session, SessionSlot* slot, bool reset)
     return true;
 }
 
+int Worker::chooseTaskWorker(bool* idle)
+{
+    SharedState& shared = server_.shared();
+    int workerNum = server_.config().workerNum;
+    int taskNum = server_.config().taskWorkerNum;
+    uint64_t start = shared.header().taskRound.fetch_add(1, std::memory_order_relaxed);
+    for (int i = 0; i < taskNum; ++i)
+    {
+        int id = workerNum + static_cast<int>((start + i) % taskNum);
+        if (shared.worker(id).status.load(std::memory_order_relaxed) ==
+            static_cast<uint8_t>(WorkerStatus::Idle))
+        {
+            *idle = true;
+            return id;
+        }
+    }
+    *idle = false;
+    return workerNum + static_cast<int>(start % taskNum);
+}
+
+int64_t Worker::task(std::string_view data, int dstWorkerId)
+{
+    const ServerConfig& config = server_.config();
+    int first = config.workerNum;
+    int last = config.workerNum + config.taskWorkerNum - 1;
+    if (config.taskWorkerNum == 0)
+    {
+        RS_WARN_LIMITED("task(): no task workers (--task-worker-num); dropped");
+        return -1;
+    }
+    if (dstWorkerId >= 0 && (dstWorkerId < first || dstWorkerId > last))
+    {
+        RS_WARN_LIMITED("task(): worker {} is not a task worker ({} .. {}); dropped", dstWorkerId,
+                        first, last);
+        return -1;
+    }
+    if (data.size() > UINT32_MAX)
+    {
+        RS_WARN_LIMITED("task(): {} bytes is more than one message can carry; dropped",
+                        data.size());
+        return -1;
+    }
+    bool idle = false;
+    int target = dstWorkerId >= 0 ? dstWorkerId : chooseTaskWorker(&idle);
+    int64_t taskId = taskCounter_++;
+    trace::ev::taskDispatch({.session = session_, .worker = target, .flow = flowId_}, taskId,
+                            target, data.size(), idle);
+    if (!writeToWorker(target, static_cast<uint8_t>(ipc::PipeType::Task), data,
+                       static_cast<uint32_t>(taskId)))
+        return -1;
+    return taskId;
+}
+
+bool Worker::sendMessage(std::string_view data, int dstWorkerId)
+{
+    const ServerConfig& config = server_.config();
+    if (dstWorkerId < 0 || dstWorkerId >= config.workerNum + config.taskWorkerNum ||
+        dstWorkerId == id_)
+    {
+        RS_WARN_LIMITED("sendMessage(): no worker {} to send to (0 .. {}, not itself); dropped",
+                        dstWorkerId, config.workerNum + config.taskWorkerNum - 1);
+        return false;
+    }
+    if (data.size() > UINT32_MAX) return false;
+    return writeToWorker(dstWorkerId, static_cast<uint8_t>(ipc::PipeType::PipeMessage), data, 0);
+}
+
+bool Worker::writeToWorker(int dst, uint8_t type, std::string_view data, uint32_t aux)
+{
+    int workerNum = server_.config().workerNum;
+    ipc::PipeWriter* writer =
+        dst < workerNum ? forwardWriters_[dst].get() : taskWriters_[dst - workerNum].get();
+    ipc::PipeHeader head{};
+    head.session = session_;
+    head.msgId = nextMsgId();
+    head.flowId = flowId_;
+    head.timeNs = base::monotonicNs();
+    head.reactorId = -1;
+    head.type = type;
+    head.workerId = static_cast<uint16_t>(id_);
+    head.aux = aux;
+    trace::Direction direction =
+        dst < workerNum ? trace::Direction::ToWorkerForward : trace::Direction::ToTaskWorker;
+    int rc = trace::ev::pipeWrite(
+        {.session = session_, .worker = dst, .flow = flowId_, .msgId = head.msgId}, direction, type,
+        data.size() + sizeof head, ipc::chunkCount(data.size()),
+        [&] { return writer->write(head, data.data(), data.size()); });
+    return rc >= 0;
+}
+
 void Worker::beginExit(const char* reason)
 {
     if (exiting_) return;
@@ -344,6 +469,7 @@ void Worker::checkExit()
     bool pending = false;
     for (auto& w : replyWriters_) pending |= w->queuedDatagrams() > 0;
     for (auto& w : forwardWriters_) pending |= w->queuedDatagrams() > 0;
+    for (auto& w : taskWriters_) pending |= w->queuedDatagrams() > 0;
     if (!pending || base::monotonicMs() >= exitDeadlineMs_) loop_->quit();
 }
 

@@ -45,6 +45,8 @@ class Worker : public WorkerContext, private ipc::MessageSink
     bool send(int64_t session, std::string_view data) override;
     bool close(int64_t session, bool reset) override;
     int workerId() const override { return id_; }
+    int64_t task(std::string_view data, int dstWorkerId) override;
+    bool sendMessage(std::string_view data, int dstWorkerId) override;
 
   private:
     void onMessage(const ipc::PipeHeader& head, const char* payload, size_t len) override;
@@ -67,6 +69,11 @@ class Worker : public WorkerContext, private ipc::MessageSink
                             std::forward<Fn>(fn));
     }
     void checkExit();
+    // Task worker for the next task (1.8's swProcessPool_schedule): the first idle one from a
+    // shared round-robin start, else the start itself. idle: whether it was idle.
+    int chooseTaskWorker(bool* idle);
+    // A message to worker dst (event or task) on its pipe_master: tasks and sendMessage.
+    bool writeToWorker(int dst, uint8_t type, std::string_view data, uint32_t aux);
     uint64_t nextMsgId() { return (static_cast<uint64_t>(0x100 + id_) << 40) | ++msgCounter_; }
 
     Server& server_;
@@ -80,12 +87,17 @@ class Worker : public WorkerContext, private ipc::MessageSink
     std::vector<std::unique_ptr<ipc::PipeWriter>> replyWriters_;
     std::vector<std::unique_ptr<reactor::Channel>> masterEndChannels_;
     std::vector<std::unique_ptr<ipc::PipeWriter>> forwardWriters_;
+    // Tasks and messages to task worker worker_num + i, on its pipe_master.
+    std::vector<std::unique_ptr<reactor::Channel>> taskChannels_;
+    std::vector<std::unique_ptr<ipc::PipeWriter>> taskWriters_;
     std::vector<ipc::PipeWriter*> dirtyWriters_;  // reply writers holding a batch
     std::unique_ptr<reactor::PeriodicTimer> exitTimer_;
     int64_t exitDeadlineMs_ = 0;
     bool exiting_ = false;
     uint64_t msgCounter_ = 0;
     uint64_t flowId_ = 0;       // flow of the message being handled, stamped on replies
+    int64_t session_ = 0;       // session of the message being handled, carried by its tasks
+    int64_t taskCounter_ = 0;   // task ids: per process from 0, as swoole's
     bool callbackRan_ = false;  // the current message reached a callback (or a discard)
 };
 

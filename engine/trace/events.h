@@ -288,6 +288,32 @@ inline void callback(const Ids& ids, CallbackId id, Fn&& fn)
     emit(exit);
 }
 
+// --- task workers (model section 10) ---
+
+// An event worker chose task worker `target` for task `taskId` (ids.worker is the target too):
+// the first idle one, or round robin when none was idle.
+inline void taskDispatch(const Ids& ids, int64_t taskId, int target, size_t len, bool idle)
+{
+    if (!on()) return;
+    TraceRecord r = record(EventKind::TaskDispatch, ids);
+    r.a0 = taskId;
+    r.a1 = target;
+    r.a2 = static_cast<int32_t>(len);
+    r.a3 = idle;
+    emit(r);
+}
+
+// A task worker's finish(): the result of task `taskId` goes back to `toWorker`.
+inline void taskFinish(const Ids& ids, int64_t taskId, int toWorker, size_t len)
+{
+    if (!on()) return;
+    TraceRecord r = record(EventKind::TaskFinish, ids);
+    r.a0 = taskId;
+    r.a1 = toWorker;
+    r.a2 = static_cast<int32_t>(len);
+    emit(r);
+}
+
 // --- lifecycle ---
 
 inline void workerExit(int worker, Cause reason, int64_t requests)
@@ -304,6 +330,17 @@ inline void workerRestart(int worker, int oldPid, int newPid, int exitStatus, in
 {
     if (!on()) return;
     TraceRecord r = record(EventKind::WorkerRestart, {.worker = worker});
+    r.a0 = oldPid;
+    r.a1 = newPid;
+    r.a2 = exitStatus;
+    r.a4 = static_cast<uint8_t>(signal);
+    emit(r);
+}
+
+inline void taskWorkerRestart(int worker, int oldPid, int newPid, int exitStatus, int signal)
+{
+    if (!on()) return;
+    TraceRecord r = record(EventKind::TaskWorkerRestart, {.worker = worker});
     r.a0 = oldPid;
     r.a1 = newPid;
     r.a2 = exitStatus;

@@ -23,12 +23,16 @@ const char* actorRoleName(ActorRole role)
             return "manager";
         case ActorRole::Worker:
             return "worker";
+        case ActorRole::TaskWorker:
+            return "task_worker";
     }
     return "unknown";
 }
 
-TraceBuffers::TraceBuffers(int reactorNum, int workerNum)
-    : reactorNum_(reactorNum), workerNum_(workerNum), ringCount_(2 + reactorNum + workerNum)
+TraceBuffers::TraceBuffers(int reactorNum, int workerNum, int taskWorkerNum)
+    : reactorNum_(reactorNum),
+      workerNum_(workerNum),
+      ringCount_(2 + reactorNum + workerNum + taskWorkerNum)
 {
     bytes_ = sizeof(Ring) * static_cast<size_t>(ringCount_);
     void* p = ::mmap(nullptr, bytes_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -45,8 +49,12 @@ TraceBuffers::TraceBuffers(int reactorNum, int workerNum)
         else if (i == reactorNum + 1)
             h.role = static_cast<uint8_t>(ActorRole::Manager), h.index = -1;
         else
-            h.role = static_cast<uint8_t>(ActorRole::Worker),
-            h.index = static_cast<int16_t>(i - reactorNum - 2);
+        {
+            int id = i - reactorNum - 2;
+            h.role =
+                static_cast<uint8_t>(id < workerNum ? ActorRole::Worker : ActorRole::TaskWorker);
+            h.index = static_cast<int16_t>(id);
+        }
     }
 }
 
@@ -66,6 +74,7 @@ int TraceBuffers::ringFor(ActorRole role, int index) const
         case ActorRole::Manager:
             return 1 + reactorNum_;
         case ActorRole::Worker:
+        case ActorRole::TaskWorker:
             return 2 + reactorNum_ + index;
     }
     return 0;

@@ -18,6 +18,7 @@ enum class ActorRole : uint8_t
     Reactor,
     Manager,
     Worker,
+    TaskWorker,  // index = its worker id, worker_num + i (swoole's numbering)
 };
 const char* actorRoleName(ActorRole role);
 
@@ -47,8 +48,9 @@ struct Ring
 class TraceBuffers
 {
   public:
-    // Rings: master main, reactor 0..R-1, manager, worker 0..W-1. Dies if the mapping fails.
-    TraceBuffers(int reactorNum, int workerNum);
+    // Rings: master main, reactor 0..R-1, manager, worker 0..W-1, task worker W..W+T-1. Dies
+    // if the mapping fails.
+    TraceBuffers(int reactorNum, int workerNum, int taskWorkerNum = 0);
     ~TraceBuffers();
     TraceBuffers(const TraceBuffers&) = delete;
     TraceBuffers& operator=(const TraceBuffers&) = delete;

@@ -24,7 +24,8 @@ struct Topology
         std::string host;
         int port = 0;
         int workerNum = 0;
-        int reactorNum = 0;  // 0 in BASE mode
+        int taskWorkerNum = 0;  // their ids follow the workers': worker_num + i
+        int reactorNum = 0;     // 0 in BASE mode
         int dispatchMode = 0;
         std::string protocol = "raw";  // "raw" | "eof" | "length"
         int64_t packageMaxLength = 0;
@@ -34,7 +35,7 @@ struct Topology
     };
     struct Process
     {
-        std::string role;  // "master" | "manager" | "worker"
+        std::string role;  // "master" | "manager" | "worker" | "task_worker"
         int index = -1;
         int pid = 0;
         int generation = -1;  // workers only (-1: not written)
@@ -44,7 +45,7 @@ struct Topology
         int worker = 0;
         int masterFd = -1;
         int workerFd = -1;
-        int reactor = -1;  // the reactor thread that reads it; -1 in BASE mode
+        int reactor = -1;  // the reactor thread that reads it; -1 in BASE mode and for task workers
     };
     struct Listener
     {

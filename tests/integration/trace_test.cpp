@@ -102,7 +102,7 @@ TEST(Trace, ArticleScenarioEventsAreInCausalOrderWithConsistentIds)
     std::filesystem::remove(file);
     ASSERT_GE(lines.size(), 3u);
     EXPECT_EQ(lines.front()["type"], "header");
-    EXPECT_EQ(lines.front()["version"], "1.0");
+    EXPECT_EQ(lines.front()["version"], "1.1");
     EXPECT_EQ(lines.back()["type"], "trace_end");
 
     // First occurrence (seq) of each kind for session 1, plus the ids it carried.

@@ -33,7 +33,7 @@ CallbackId callbackByName(std::string_view name)
 
 Direction directionByName(std::string_view name)
 {
-    for (uint8_t i = 0; i <= static_cast<uint8_t>(Direction::ToReactorThread); ++i)
+    for (uint8_t i = 0; i < trace::kDirectionCount; ++i)
         if (name == trace::directionName(i)) return static_cast<Direction>(i);
     return kNoDirection;
 }

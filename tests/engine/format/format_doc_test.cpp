@@ -115,7 +115,7 @@ TEST(FormatDoc, EveryKindHasASectionWithFnArgsAndOneExample)
         EXPECT_NE(text.find(std::string("`") + info.historicFn + "`"), std::string::npos)
             << info.name << " section does not name " << info.historicFn;
         // The pipe kinds name their sender's function, one per direction.
-        for (uint8_t d = 0; d <= static_cast<uint8_t>(trace::Direction::ToReactorThread); ++d)
+        for (uint8_t d = 0; d < trace::kDirectionCount; ++d)
         {
             const char* fn = trace::historicFn(static_cast<trace::EventKind>(k), d);
             EXPECT_NE(text.find(std::string("`") + fn + "`"), std::string::npos)

@@ -180,7 +180,7 @@ TEST(HistoricFn, EveryKindAndPipeDirectionNamesA18Function)
         const KindInfo& info = kindInfo(kind);
         std::string why = problemWithFn(info.historicFn);
         if (!why.empty()) problems.push_back(std::string(info.name) + ": " + why);
-        for (uint8_t d = 0; d <= static_cast<uint8_t>(Direction::ToReactorThread); ++d)
+        for (uint8_t d = 0; d < kDirectionCount; ++d)
         {
             const char* fn = historicFn(kind, d);
             if (std::string(fn) == info.historicFn) continue;
@@ -188,8 +188,25 @@ TEST(HistoricFn, EveryKindAndPipeDirectionNamesA18Function)
             if (!why.empty())
                 problems.push_back(std::string(info.name) + " " + directionName(d) + ": " + why);
         }
+        const char* byTaskWorker = historicFn(kind, 0xff, true);
+        why = problemWithFn(byTaskWorker);
+        if (!why.empty()) problems.push_back(std::string(info.name) + " in a task worker: " + why);
     }
     EXPECT_TRUE(problems.empty()) << joined(problems);
+}
+
+// A task worker has no event loop in 1.8: its read loop and callbacks are the pool's and
+// TaskWorker.c's (model section 10.3), so the same kinds name other functions there.
+TEST(HistoricFn, TaskWorkerEventsNameThePoolsFunctions)
+{
+    EXPECT_STREQ(historicFn(EventKind::WorkerReceive, 0xff, true), "swProcessPool_worker_loop");
+    EXPECT_STREQ(historicFn(EventKind::CallbackEnter, 0xff, true), "swTaskWorker_onTask");
+    EXPECT_STREQ(historicFn(EventKind::CallbackEnter, 0xff, false), "swWorker_onTask");
+    EXPECT_STREQ(historicFn(EventKind::WorkerStart, 0xff, true), "swTaskWorker_onStart");
+    EXPECT_STREQ(historicFn(EventKind::Read, 0xff, true), "swReactorThread_onRead");
+    EXPECT_STREQ(historicFn(EventKind::PipeWrite, static_cast<uint8_t>(Direction::ToTaskWorker)),
+                 "swWorker_send2worker");
+    EXPECT_STREQ(kindInfo(EventKind::TaskWorkerRestart).historicFn, "swProcessPool_spawn");
 }
 
 // A name that exists can still be the wrong one: 1.8 had no registration step in the reactor

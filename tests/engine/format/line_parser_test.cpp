@@ -102,8 +102,8 @@ TEST(LineParser, ArgsAreCheckedAgainstTheKindTable)
               "\"args.listen_fd\" must be an integer (kind accept), not string \"3\"\n"
               "\"args.peer_ip\" must be an IPv4 address \"a.b.c.d\", not \"300.1.1.1\"\n"
               "\"args.peer_port\" is missing (kind accept)\n"
-              "\"args.extra\" is not an arg of accept in format 1.0 (ignored)\n"
-              "\"args.zz\" is not an arg of accept in format 1.0 (ignored)\n");
+              "\"args.extra\" is not an arg of accept in format 1.1 (ignored)\n"
+              "\"args.zz\" is not an arg of accept in format 1.1 (ignored)\n");
     EXPECT_EQ(d.arg("listen_fd")->state, DecodedArg::State::Mistyped);
     EXPECT_EQ(d.arg("peer_port")->state, DecodedArg::State::Missing);
 }
@@ -128,7 +128,7 @@ TEST(LineParser, SkippingWarningsKeepsEveryError)
               "\"args.direction\": unknown value \"sideways\"\n"
               "\"args.type\": unknown value \"NEW_TYPE\"\n"
               "\"args.bytes\" must be an integer (kind pipe_write), not string \"48\"\n"
-              "\"args.extra\" is not an arg of pipe_write in format 1.0 (ignored)\n");
+              "\"args.extra\" is not an arg of pipe_write in format 1.1 (ignored)\n");
     EXPECT_EQ(messages(b.argProblems),
               "\"args.bytes\" must be an integer (kind pipe_write), not string \"48\"\n");
     EXPECT_EQ(a.error, b.error);
@@ -233,7 +233,8 @@ TEST(LineParser, BrokenLinesSayWhyAndWhere)
     EXPECT_FALSE(d.envelopeValid);
     EXPECT_EQ(messages(d.problems),
               "\"seq\" must be an unsigned integer, not number -1\n"
-              "\"actor.role\" is \"boss\"; expected one of: master, reactor, manager, worker\n"
+              "\"actor.role\" is \"boss\"; expected one of: master, reactor, manager, worker, "
+              "task_worker\n"
               "\"fd\" must be an integer, not string \"x\"\n");
     EXPECT_EQ(d.error, "\"seq\" must be an unsigned integer, not number -1");
 }

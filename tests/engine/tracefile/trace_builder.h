@@ -102,7 +102,7 @@ inline json tableArgs(trace::EventKind kind)
 // trace::Direction of a JSON direction name; 0xff when unknown.
 inline uint8_t directionIndex(const json& name)
 {
-    for (uint8_t i = 0; i <= static_cast<uint8_t>(trace::Direction::ToReactorThread); ++i)
+    for (uint8_t i = 0; i < trace::kDirectionCount; ++i)
         if (name.is_string() && name.get<std::string>() == trace::directionName(i)) return i;
     return 0xff;
 }

@@ -238,7 +238,7 @@ TEST(LineParser, NewerMajorVersionIsAnErrorThatSaysSo)
 {
     ParsedLine p = parse(R"({"type":"header","format":"reactorscope-trace","version":"2.0"})");
     ASSERT_EQ(p.type, ParsedLine::Type::Error);
-    EXPECT_NE(p.error.find("version 2.0 is newer than this reader (1.0)"), std::string::npos)
+    EXPECT_NE(p.error.find("version 2.0 is newer than this reader (1.1)"), std::string::npos)
         << p.error;
 }
 

@@ -28,7 +28,7 @@ const char* fnOf(const char* kind, const json& args)
 {
     uint8_t direction = 0xff;
     if (args.contains("direction"))
-        for (uint8_t i = 0; i <= static_cast<uint8_t>(trace::Direction::ToReactorThread); ++i)
+        for (uint8_t i = 0; i < trace::kDirectionCount; ++i)
             if (args["direction"] == trace::directionName(i)) direction = i;
     return trace::historicFn(trace::kindByName(kind), direction);
 }
