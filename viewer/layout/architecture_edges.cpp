@@ -43,6 +43,18 @@ std::string edgeIdManager(int worker)
 {
     return "manager->" + nodeIdWorker(worker);
 }
+std::string edgeIdManagerTask(int taskWorker)
+{
+    return "manager->" + nodeIdTaskWorker(taskWorker);
+}
+std::string edgeIdTask(int worker, int taskWorker)
+{
+    return "task[" + std::to_string(worker) + "->" + std::to_string(taskWorker) + "]";
+}
+std::string edgeIdFinish(int taskWorker, int worker)
+{
+    return "finish[" + std::to_string(taskWorker) + "->" + std::to_string(worker) + "]";
+}
 std::string edgeIdWrite(int reactor, int worker)
 {
     return "write[" + std::to_string(reactor) + "->" + std::to_string(worker) + "]";
@@ -59,6 +71,8 @@ Color edgeColor(const std::string& kind)
     if (kind == "pipe") return rgba(115, 170, 135, 200);
     if (kind == "write") return rgba(115, 170, 135, 120);
     if (kind == "manager") return rgba(175, 140, 230, 170);
+    if (kind == "task") return rgba(200, 150, 235, 200);
+    if (kind == "finish") return rgba(200, 150, 235, 130);
     return rgba(160, 160, 160, 170);
 }
 
@@ -120,10 +134,11 @@ EdgeRecord* EdgeBook::edge(const std::string& id)
     return it == edgeAt_.end() ? nullptr : &list_.edges[it->second];
 }
 
-void EdgeBook::setFans(float handoffX, float managerX)
+void EdgeBook::setFans(float handoffX, float managerX, float taskManagerX)
 {
     handoffX_ = handoffX;
     managerX_ = managerX;
+    taskManagerX_ = taskManagerX;
 }
 
 EdgeRecord* EdgeBook::addEdge(const std::string& id, const std::string& kind,
@@ -164,8 +179,20 @@ EdgeRecord* EdgeBook::addEdge(const std::string& id, const std::string& kind,
     }
     else if (kind == "manager")
     {
-        e.a = {managerX_, bottomOf(src->rect)};
+        e.a = {dst->role == "task_worker" ? taskManagerX_ : managerX_, bottomOf(src->rect)};
         e.b = {b.x + b.w, b.y + b.h / 2};
+    }
+    else if (kind == "task" || kind == "finish")
+    {
+        // Event worker <-> task worker across the gap between their columns: tasks just above
+        // the results' line, as a pipe's requests run above its replies.
+        float lift = kind == "task" ? -pipeOffset(m_) : pipeOffset(m_);
+        const RectF& wr = kind == "task" ? src->rect : b;
+        const RectF& tr = kind == "task" ? b : src->rect;
+        Vec2f workerSide{wr.x + wr.w, wr.y + wr.h / 2 + lift};
+        Vec2f taskSide{tr.x, tr.y + tr.h * t + lift};
+        e.a = kind == "task" ? workerSide : taskSide;
+        e.b = kind == "task" ? taskSide : workerSide;
     }
     else if (kind == "pipe" && src->role == "worker")
     {
@@ -259,6 +286,33 @@ void addFigureEdges(const ArchitectureLayoutInput& in, const Facts& facts, const
         if (const WorkerState* ws = findWorker(state, w); e != nullptr && ws != nullptr)
             e->count = ws->restarts;
     }
+    for (int t : facts.taskWorkers)
+    {
+        EdgeRecord* e =
+            book.addEdge(edgeIdManagerTask(t), "manager", "manager", nodeIdTaskWorker(t));
+        if (const WorkerState* ws = findWorker(state, t); e != nullptr && ws != nullptr)
+            e->count = ws->restarts;
+    }
+    // Every event worker may hand a task to every task worker (the first idle one), and the
+    // result goes back on the caller's own pipe. Many pairs would blur into a net: beyond 16,
+    // only the pairs that carried something.
+    bool everyPair = facts.workers.size() * facts.taskWorkers.size() <= 16;
+    int taskSlots = static_cast<int>(facts.workers.size());
+    for (size_t wi = 0; wi < facts.workers.size(); ++wi)
+        for (int t : facts.taskWorkers)
+        {
+            int w = facts.workers[wi];
+            uint64_t tasks = state != nullptr ? state->taskHops(w, t) : 0;
+            uint64_t results = state != nullptr ? state->taskHops(t, w) : 0;
+            if (!everyPair && tasks == 0 && results == 0) continue;
+            int slot = static_cast<int>(wi);
+            if (EdgeRecord* e = book.addEdge(edgeIdTask(w, t), "task", nodeIdWorker(w),
+                                             nodeIdTaskWorker(t), slot, taskSlots))
+                e->count = tasks;
+            if (EdgeRecord* e = book.addEdge(edgeIdFinish(t, w), "finish", nodeIdTaskWorker(t),
+                                             nodeIdWorker(w), slot, taskSlots))
+                e->count = results;
+        }
 
     // The selected session's way to its worker is lit too: the pipe of that worker, whichever
     // reactor thread polls it.

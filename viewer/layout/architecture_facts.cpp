@@ -64,8 +64,10 @@ Facts readFacts(const ArchitectureLayoutInput& in)
     f.hasManager = t.mode != "base";
     std::set<int> reactors;
     std::set<int> workers;
+    std::set<int> tasks;
     for (int i = 0; i < std::min(t.reactorNum, kMaxIndex); ++i) reactors.insert(i);
     for (int i = 0; i < std::min(t.workerNum, kMaxIndex); ++i) workers.insert(i);
+    for (int i = 0; i < std::min(t.taskWorkerNum, kMaxIndex); ++i) addIndex(tasks, t.workerNum + i);
     for (const Process& p : t.processes)
     {
         if (p.role == Role::Master) f.masterPid = p.pid;
@@ -75,6 +77,7 @@ Facts readFacts(const ArchitectureLayoutInput& in)
             f.managerPid = p.pid;
         }
         if (p.role == Role::Worker) addIndex(workers, p.index);
+        if (p.role == Role::TaskWorker) addIndex(tasks, p.index);
     }
     for (const Actor& a : t.threads)
     {
@@ -85,10 +88,13 @@ Facts readFacts(const ArchitectureLayoutInput& in)
         }
         if (a.role == Role::Reactor) addIndex(reactors, a.index);
         if (a.role == Role::Worker) addIndex(workers, a.index);
+        if (a.role == Role::TaskWorker) addIndex(tasks, a.index);
         if (a.role == Role::Manager && f.managerPid == 0) f.managerPid = a.pid;
     }
     for (const Pipe& p : t.pipes)
     {
+        // A task worker's pipe has no reactor: event workers write it, no thread reads it.
+        if (tasks.count(p.worker) || p.reactor < 0) continue;
         f.pipes.push_back(p);
         addIndex(workers, p.worker);
     }
@@ -96,10 +102,13 @@ Facts readFacts(const ArchitectureLayoutInput& in)
     {
         // reset() shapes the state from the same header; a worker index it knows is a worker.
         for (const ReactorState& r : in.state->reactors()) addIndex(reactors, r.index);
-        for (const WorkerState& w : in.state->workers()) addIndex(workers, w.index);
+        for (const WorkerState& w : in.state->workers())
+            addIndex(w.task ? tasks : workers, w.index);
     }
+    for (int id : tasks) workers.erase(id);
     f.reactors.assign(reactors.begin(), reactors.end());
     f.workers.assign(workers.begin(), workers.end());
+    f.taskWorkers.assign(tasks.begin(), tasks.end());
     if (!t.listeners.empty())
     {
         const Listener& l = t.listeners.front();

@@ -27,6 +27,10 @@ std::string nodeIdWorker(int index)
 {
     return "worker[" + std::to_string(index) + "]";
 }
+std::string nodeIdTaskWorker(int index)
+{
+    return "task_worker[" + std::to_string(index) + "]";
+}
 std::string nodeIdClient(int64_t session)
 {
     return "client[" + std::to_string(session) + "]";
@@ -101,9 +105,12 @@ struct Frame
     float masterW = 0;
     float workerX = 0;
     float workerW = 0;
+    // Task workers (model section 10): a fourth column right of the workers, 0 wide without.
+    float taskX = 0;
+    float taskW = 0;
 };
 
-Frame frameFor(const RectF& c, const Metrics& m, bool banner)
+Frame frameFor(const RectF& c, const Metrics& m, bool banner, bool taskColumn)
 {
     Frame f;
     float w = std::max(0.0f, c.w);
@@ -118,12 +125,16 @@ Frame frameFor(const RectF& c, const Metrics& m, bool banner)
     // Widths that hold the longest titles ("worker[12]  pid 104876") and leave the gaps room for
     // edge labels and tokens; a narrow canvas scales all of them alike.
     float cw = 14 * fs, mw = 30 * fs, ww = 20 * fs, g1 = 5 * fs, g2 = 6 * fs;
-    float need = cw + mw + ww + g1 + g2;
+    // With task workers the master box gives up some width (its lines are short) to the
+    // task column and the gap where the task pipes run.
+    float tw = 0, g3 = 0;
+    if (taskColumn) mw = 24 * fs, ww = 18 * fs, tw = 17 * fs, g3 = 4 * fs;
+    float need = cw + mw + ww + g1 + g2 + tw + g3;
     float left = c.x + f.margin;
     if (need > usable)
     {
         float s = need > 0 ? usable / need : 0.0f;
-        cw *= s, mw *= s, ww *= s, g1 *= s, g2 *= s;
+        cw *= s, mw *= s, ww *= s, g1 *= s, g2 *= s, tw *= s, g3 *= s;
     }
     else
     {
@@ -146,6 +157,8 @@ Frame frameFor(const RectF& c, const Metrics& m, bool banner)
     f.masterW = mw;
     f.workerX = f.masterX + mw + g2;
     f.workerW = ww;
+    f.taskX = f.workerX + ww + g3;
+    f.taskW = tw;
     return f;
 }
 
@@ -202,8 +215,23 @@ float placeMaster(const Frame& f, const Metrics& m, float clientNeed, NodeRecord
     return x + lane * 0.5f;
 }
 
-// The right column: the manager over the workers it forks; its edges fan out in a lane on the
-// right of the workers (returns the fan's x).
+// The task column: the task workers, level with the workers, their manager fan in a lane on
+// their right (returns the fan's x).
+float placeTaskWorkers(const Frame& f, const Metrics& m, float top,
+                       std::vector<NodeRecord>& taskWorkers)
+{
+    if (taskWorkers.empty()) return 0.0f;
+    Column column;
+    for (const NodeRecord& t : taskWorkers) column.add(nodeHeight(m, t.lines.size()), m.gap);
+    std::vector<Span> spans = stack(top, f.bottom, column.heights, column.gaps, top);
+    float lane = std::min(3 * m.fontSize, f.taskW * 0.15f);
+    for (size_t i = 0; i < taskWorkers.size(); ++i)
+        taskWorkers[i].rect = {f.taskX, spans[i].y, f.taskW - lane, spans[i].h};
+    return f.taskX + f.taskW - lane * 0.5f;
+}
+
+// The right column: the manager over the workers it forks (and over the task column, when
+// there is one); its edges fan out in a lane on the right of the workers (returns the fan's x).
 float placeWorkers(const Frame& f, const Metrics& m, NodeRecord* manager,
                    std::vector<NodeRecord>& workers)
 {
@@ -218,7 +246,11 @@ float placeWorkers(const Frame& f, const Metrics& m, NodeRecord* manager,
         manager != nullptr && !workers.empty() ? std::min(3 * m.fontSize, f.workerW * 0.15f) : 0.0f;
     size_t next = 0;
     if (manager != nullptr)
-        manager->rect = {f.workerX, spans[next].y, f.workerW, spans[next].h}, ++next;
+    {
+        float w = f.taskW > 0 ? f.taskX + f.taskW - f.workerX : f.workerW;
+        manager->rect = {f.workerX, spans[next].y, w, spans[next].h};
+        ++next;
+    }
     for (NodeRecord& w : workers)
     {
         w.rect = {f.workerX, spans[next].y, f.workerW - lane, spans[next].h};
@@ -255,6 +287,8 @@ std::string glowTarget(const Glow& g)
             return "manager";
         case Role::Worker:
             return nodeIdWorker(g.index);
+        case Role::TaskWorker:
+            return nodeIdTaskWorker(g.index);
         case Role::Unknown:
             break;
     }
@@ -282,11 +316,13 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in)
     if (facts.hasManager) manager = managerNode(in, facts);
     std::vector<NodeRecord> workers;
     for (int w : facts.workers) workers.push_back(workerNode(in, facts, w));
+    std::vector<NodeRecord> taskWorkers;
+    for (int t : facts.taskWorkers) taskWorkers.push_back(workerNode(in, facts, t));
     std::vector<NodeRecord> clientNodes;
     for (const ClientInfo& c : clients.shown) clientNodes.push_back(clientNode(in, c));
     if (!clients.folded.empty()) clientNodes.push_back(foldedClientsNode(in, clients));
 
-    const Frame f = frameFor(in.canvas, m, list.rateMode);
+    const Frame f = frameFor(in.canvas, m, list.rateMode, !taskWorkers.empty());
     // The colour legend: a band along the top left as wide as the client and master columns,
     // which move down for it; the workers' column, the tallest as a rule, keeps its height.
     // Left out when the canvas is too short to spare the band.
@@ -301,6 +337,8 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in)
     for (const NodeRecord& c : clientNodes) left.add(nodeHeight(m, c.lines.size()), m.gap);
     const float handoffX = placeMaster(belowLegend, m, left.need(), master, mainReactor, reactors);
     const float managerX = placeWorkers(f, m, manager ? &*manager : nullptr, workers);
+    const float taskManagerX =
+        placeTaskWorkers(f, m, workers.empty() ? f.top : workers.front().rect.y, taskWorkers);
     placeClients(belowLegend, m, left, mainReactor, reactors, clientNodes);
 
     // Containers first: the painter draws in order.
@@ -309,6 +347,7 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in)
     for (NodeRecord& r : reactors) list.nodes.push_back(std::move(r));
     if (manager) list.nodes.push_back(std::move(*manager));
     for (NodeRecord& w : workers) list.nodes.push_back(std::move(w));
+    for (NodeRecord& t : taskWorkers) list.nodes.push_back(std::move(t));
     for (NodeRecord& c : clientNodes) list.nodes.push_back(std::move(c));
     for (NodeRecord& n : list.nodes)
     {
@@ -319,7 +358,7 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in)
 
     EdgeBook book(list, m, f.clientX + f.clientW);
     book.indexNodes();
-    book.setFans(handoffX, managerX);
+    book.setFans(handoffX, managerX, taskManagerX);
     if (in.activity != nullptr)
         for (const Glow& g : in.activity->glows)
             if (NodeRecord* n = book.mutableNode(glowTarget(g)))

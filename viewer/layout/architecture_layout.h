@@ -44,6 +44,7 @@ DrawList layoutArchitecture(const ArchitectureLayoutInput& in);
 // Stable ids, shared with the painter and the tests.
 std::string nodeIdReactor(int index);
 std::string nodeIdWorker(int index);
+std::string nodeIdTaskWorker(int index);  // "task_worker[2]": its id follows the workers'
 std::string nodeIdClient(int64_t session);
 std::string edgeIdPipe(int reactor, int worker);        // requests: "pipe[0->2]"
 std::string edgeIdPipeReturn(int reactor, int worker);  // replies: "pipe[0<-2]"

@@ -71,6 +71,11 @@ void stateColors(const std::string& role, const std::string& state, Color& fill,
         fill = rgba(38, 48, 78);
         border = rgba(130, 150, 235);
     }
+    else if (state == "idle" && role == "task_worker")  // idle, in the task workers' own hue
+    {
+        fill = rgba(50, 44, 64);
+        border = rgba(190, 145, 225);
+    }
     else if (state == "idle")
     {
         fill = rgba(40, 60, 50);
@@ -192,21 +197,26 @@ NodeRecord managerNode(const ArchitectureLayoutInput& in, const Facts& facts)
 NodeRecord workerNode(const ArchitectureLayoutInput& in, const Facts& facts, int index)
 {
     const WorkerState* w = findWorker(in.state, index);
+    bool task = std::find(facts.taskWorkers.begin(), facts.taskWorkers.end(), index) !=
+                facts.taskWorkers.end();
     int pid = w != nullptr ? w->pid : 0;
     int generation = w != nullptr ? w->generation : 0;
     if (in.store != nullptr)
         for (const Process& p : in.store->topology().processes)
-            if (p.role == Role::Worker && p.index == index)
+            if ((p.role == Role::Worker || p.role == Role::TaskWorker) && p.index == index)
             {
                 if (pid == 0) pid = p.pid;
                 if (generation == 0) generation = p.generation;
             }
     NodeRecord n;
-    n.id = nodeIdWorker(index);
-    n.role = "worker";
-    n.title = n.id + "  pid " + pidText(pid);
-    n.tooltip = {"worker process " + std::to_string(index) + "  pid " + pidText(pid) +
-                 "  generation " + std::to_string(generation)};
+    n.id = task ? nodeIdTaskWorker(index) : nodeIdWorker(index);
+    n.role = task ? "task_worker" : "worker";
+    // A task worker's title is long ("task_worker[12]") and its column narrow: its pid goes on
+    // the counters' line.
+    n.title = task ? n.id : n.id + "  pid " + pidText(pid);
+    n.tooltip = {std::string(task ? "task worker process " : "worker process ") +
+                 std::to_string(index) + "  pid " + pidText(pid) + "  generation " +
+                 std::to_string(generation)};
     if (w != nullptr)
     {
         n.state = workerStateName(*w);
@@ -221,7 +231,10 @@ NodeRecord workerNode(const ArchitectureLayoutInput& in, const Facts& facts, int
         int64_t busyNs = in.state->busyNs(*w, in.state->nowNs());  // step mode's hold left out
         n.lines = {
             doing,
-            "gen " + std::to_string(w->generation) + "  requests " + std::to_string(w->requests),
+            (task ? "pid " + pidText(pid) + "  gen " + std::to_string(w->generation) + "  tasks " +
+                        std::to_string(w->tasks)
+                  : "gen " + std::to_string(w->generation) + "  requests " +
+                        std::to_string(w->requests)),
             "busy " + formatDurationNs(busyNs),
         };
         n.tooltip.push_back("status: " + doing);
@@ -251,7 +264,17 @@ NodeRecord workerNode(const ArchitectureLayoutInput& in, const Facts& facts, int
             n.tooltip.push_back("pipe: master fd " + std::to_string(p.masterFd) + " (read by " +
                                 nodeIdReactor(p.reactor) + "), worker fd " +
                                 std::to_string(p.workerFd));
-    n.tooltip.push_back("swoole: swWorker_loop, swWorker_onPipeReceive, swWorker_send2reactor");
+    if (task)
+    {
+        n.tooltip.push_back(
+            "no event loop: a blocking read of its pipe, one task at a time; "
+            "event workers write the tasks, no reactor thread reads the pipe");
+        n.tooltip.push_back(
+            "swoole: swTaskWorker_onStart, swProcessPool_worker_loop, swTaskWorker_onTask, "
+            "swTaskWorker_finish");
+    }
+    else
+        n.tooltip.push_back("swoole: swWorker_loop, swWorker_onPipeReceive, swWorker_send2reactor");
     styleNode(n);
     return n;
 }

@@ -36,8 +36,9 @@ struct Facts
     int managerPid = 0;
     std::vector<int> reactors;
     std::vector<int> workers;
-    std::vector<Pipe> pipes;  // the topology's, in header order
-    std::string listen;       // "127.0.0.1:9502 fd 3"
+    std::vector<int> taskWorkers;  // ids worker_num .. (model section 10), drawn in a column
+    std::vector<Pipe> pipes;       // the topology's event-worker pipes, in header order
+    std::string listen;            // "127.0.0.1:9502 fd 3"
 };
 Facts readFacts(const ArchitectureLayoutInput& in);
 
@@ -86,7 +87,7 @@ class EdgeBook
     EdgeBook(DrawList& list, const Metrics& m, float clientColumnRight);
     void indexNodes();
     // Where the handoff fan (below the main reactor) and the manager's fork fan start.
-    void setFans(float handoffX, float managerX);
+    void setFans(float handoffX, float managerX, float taskManagerX = 0);
     const NodeRecord* node(const std::string& id) const;
     NodeRecord* mutableNode(const std::string& id);
     EdgeRecord* edge(const std::string& id);
@@ -105,6 +106,7 @@ class EdgeBook
     float clientColumnRight_;
     float handoffX_ = 0;
     float managerX_ = 0;
+    float taskManagerX_ = 0;  // the manager's fan beside the task workers
     std::unordered_map<std::string, size_t> nodeAt_;
     std::unordered_map<std::string, size_t> edgeAt_;
 };
@@ -135,6 +137,9 @@ std::string nodeIdClients();  // "clients": the folded node, and the client colu
 std::string edgeIdClient(int64_t session, int reactor);
 std::string edgeIdHandoff(int reactor);
 std::string edgeIdManager(int worker);
+std::string edgeIdManagerTask(int taskWorker);         // "manager->task_worker[2]"
+std::string edgeIdTask(int worker, int taskWorker);    // tasks: "task[0->2]"
+std::string edgeIdFinish(int taskWorker, int worker);  // results: "finish[2->0]"
 std::string edgeIdWrite(int reactor, int worker);
 std::string edgeIdFoldedClients(int reactor);
 // After the tokens, rates and highlights: a lesson's highlight of a pipe lights both of its

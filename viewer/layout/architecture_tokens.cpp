@@ -36,7 +36,8 @@ bool validIndex(int64_t i)
     return i >= 0 && i < (int64_t{1} << 20);
 }
 
-bool routeFor(const EdgeKey& k, const ClientSet& clients, EdgeBook& book, Route& r)
+bool routeFor(const EdgeKey& k, const ClientSet& clients, EdgeBook& book, const TraceStore* store,
+              Route& r)
 {
     switch (k.cls)
     {
@@ -83,10 +84,33 @@ bool routeFor(const EdgeKey& k, const ClientSet& clients, EdgeBook& book, Route&
             return true;
         }
         case EdgeClass::ManagerToWorker:
+        {
             if (!validIndex(k.b)) return false;
-            r = {edgeIdManager(static_cast<int>(k.b)), "manager", "manager",
-                 nodeIdWorker(static_cast<int>(k.b)), false};
+            int w = static_cast<int>(k.b);
+            if (book.node(nodeIdTaskWorker(w)) != nullptr)
+                r = {edgeIdManagerTask(w), "manager", "manager", nodeIdTaskWorker(w), false};
+            else
+                r = {edgeIdManager(w), "manager", "manager", nodeIdWorker(w), false};
             return true;
+        }
+        case EdgeClass::WorkerToWorker:
+        {
+            // a: the sender's actor (index into the store's table), b: the receiving worker.
+            if (store == nullptr || k.a < 0 || static_cast<size_t>(k.a) >= store->actors().size() ||
+                !validIndex(k.b))
+                return false;
+            const Actor& sender = store->actors()[static_cast<size_t>(k.a)];
+            int to = static_cast<int>(k.b);
+            if (sender.role == Role::Worker && book.node(nodeIdTaskWorker(to)) != nullptr)
+                r = {edgeIdTask(sender.index, to), "task", nodeIdWorker(sender.index),
+                     nodeIdTaskWorker(to), false};
+            else if (sender.role == Role::TaskWorker)
+                r = {edgeIdFinish(sender.index, to), "finish", nodeIdTaskWorker(sender.index),
+                     nodeIdWorker(to), false};
+            else
+                return false;  // worker -> worker (sendMessage, a forwarded close): no edge yet
+            return book.edge(r.edge) != nullptr;
+        }
     }
     return false;
 }
@@ -188,7 +212,7 @@ void markCurrentEdge(const ArchitectureLayoutInput& in, const ClientSet& clients
 {
     const CurrentHop& c = in.activity->current;
     Route route;
-    if (!c.hasEdge || !routeFor(c.edge, clients, book, route)) return;
+    if (!c.hasEdge || !routeFor(c.edge, clients, book, in.store, route)) return;
     EdgeRecord* edge = ensureEdge(book, route);
     if (edge == nullptr) return;
     const Metrics& m = book.metrics();
@@ -210,7 +234,7 @@ void addTokens(const ArchitectureLayoutInput& in, const ClientSet& clients, Edge
         if (hop.eventIndex >= store.size()) continue;
         const Event& e = store[hop.eventIndex];
         Route route;
-        if (!routeFor(hop.edge, clients, book, route)) continue;
+        if (!routeFor(hop.edge, clients, book, in.store, route)) continue;
         const EdgeRecord* edge = ensureEdge(book, route);
         if (edge == nullptr) continue;  // a node the picture does not have (unknown index)
         TokenRecord t;
@@ -247,7 +271,7 @@ void addRates(const ArchitectureLayoutInput& in, const ClientSet& clients, EdgeB
     for (const EdgeRate& rate : in.activity->rates)
     {
         Route route;
-        if (!routeFor(rate.edge, clients, book, route)) continue;
+        if (!routeFor(rate.edge, clients, book, in.store, route)) continue;
         const EdgeRecord* edge = ensureEdge(book, route);
         if (edge == nullptr) continue;
         // Both directions of an edge (requests and replies on a pipe) add up.

@@ -46,6 +46,8 @@ Color headBorder(LifelineKind kind)
             return rgba(120, 210, 130);
         case LifelineKind::Manager:
             return rgba(230, 190, 90);
+        case LifelineKind::TaskWorker:
+            return rgba(200, 140, 230);
         case LifelineKind::Client:
             break;
     }

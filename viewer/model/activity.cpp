@@ -33,7 +33,8 @@ size_t sendOf(const TraceStore& store, size_t receive)
         const Event& s = store[i];
         if (s.kind != EventKind::PipeWrite) continue;
         if (r.kind == EventKind::WorkerReceive &&
-            (s.direction == Direction::ToWorker || s.direction == Direction::ToWorkerForward) &&
+            (s.direction == Direction::ToWorker || s.direction == Direction::ToWorkerForward ||
+             s.direction == Direction::ToTaskWorker) &&
             (r.msgId != 0 ? s.msgId == r.msgId : s.worker == r.worker && s.pipeType == r.pipeType))
             return i;
         if (r.kind == EventKind::ReactorRegister && s.direction == Direction::ToReactorThread &&
@@ -57,6 +58,7 @@ bool receivedBefore(const TraceStore& store, size_t send, size_t position)
         {
             case Direction::ToWorker:
             case Direction::ToWorkerForward:
+            case Direction::ToTaskWorker:
                 if (r.kind == EventKind::WorkerReceive &&
                     (s.msgId != 0 ? r.msgId == s.msgId
                                   : r.worker == s.worker && r.pipeType == s.pipeType))
@@ -222,6 +224,8 @@ const char* edgeClassName(EdgeClass c)
             return "reactor->client";
         case EdgeClass::ManagerToWorker:
             return "manager->worker";
+        case EdgeClass::WorkerToWorker:
+            return "worker->worker";
     }
     return "?";
 }
@@ -245,6 +249,7 @@ std::optional<EdgeKey> hopEdge(const Event& e)
         case EventKind::Close:
             return EdgeKey{EdgeClass::ReactorToClient, e.reactor, e.session};
         case EventKind::WorkerRestart:
+        case EventKind::TaskWorkerRestart:
             return EdgeKey{EdgeClass::ManagerToWorker, -1, e.worker};
         case EventKind::PipeWrite:
             switch (e.direction)
@@ -255,6 +260,9 @@ std::optional<EdgeKey> hopEdge(const Event& e)
                     return EdgeKey{EdgeClass::WorkerToReactor, e.reactor, e.worker};
                 case Direction::ToReactorThread:
                     return EdgeKey{EdgeClass::MainToReactor, e.reactor, -1};
+                case Direction::ToTaskWorker:
+                case Direction::ToWorkerForward:
+                    return EdgeKey{EdgeClass::WorkerToWorker, e.actor, e.worker};
                 default:
                     return std::nullopt;
             }

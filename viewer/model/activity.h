@@ -24,7 +24,10 @@ enum class EdgeClass : uint8_t
                       // b=worker)
     WorkerToReactor,  // send_request, pipe_write to_reactor, close_request (a=reactor, b=worker)
     ReactorToClient,  // reactor_write, close: reactor[a] -> client (session b)
-    ManagerToWorker,  // worker_restart: manager -> worker[b]
+    ManagerToWorker,  // worker_restart, task_worker_restart: manager -> worker[b]
+    // pipe_write to_task_worker / to_worker_forward: a worker (a = the sender's index in the
+    // store's actor table) -> worker b over b's pipe: a task, a task's result, a message.
+    WorkerToWorker,
 };
 const char* edgeClassName(EdgeClass c);
 

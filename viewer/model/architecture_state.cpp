@@ -48,6 +48,7 @@ void enterCallback(WorkerState& w, const Event& e)
 void exitCallback(WorkerState& w, const Event& e, const HeldTime* held)
 {
     if (e.callback == CallbackId::OnReceive) ++w.requests;
+    if (e.callback == CallbackId::OnTask) ++w.tasks;
     if (w.callbackDepth > 1)
     {
         // A nested callback (onClose from close() inside onReceive) returned: the outer one runs
@@ -113,10 +114,11 @@ void ArchitectureState::reset(const Topology& topology)
 
     // Size the tables from every place the header names an index, so a header whose settings and
     // lists disagree still gets a slot for each actor it mentions.
-    int workerCount = std::max(topology.workerNum, 0);
+    int workerCount = std::max(topology.workerNum, 0) + std::max(topology.taskWorkerNum, 0);
     int reactorCount = std::max(topology.reactorNum, 0);
     for (const Process& p : topology.processes)
-        if (p.role == Role::Worker) workerCount = std::max(workerCount, p.index + 1);
+        if (p.role == Role::Worker || p.role == Role::TaskWorker)
+            workerCount = std::max(workerCount, p.index + 1);
     for (const Actor& t : topology.threads)
         if (t.role == Role::Reactor) reactorCount = std::max(reactorCount, t.index + 1);
     for (const Pipe& p : topology.pipes)
@@ -126,12 +128,17 @@ void ArchitectureState::reset(const Topology& topology)
     }
 
     workers_.resize(workerCount);
-    for (int i = 0; i < workerCount; ++i) workers_[i].index = i;
+    for (int i = 0; i < workerCount; ++i)
+    {
+        workers_[i].index = i;
+        workers_[i].task = topology.taskWorkerNum > 0 && i >= topology.workerNum;
+    }
     for (const Process& p : topology.processes)
     {
-        if (p.role != Role::Worker || p.index < 0) continue;
+        if ((p.role != Role::Worker && p.role != Role::TaskWorker) || p.index < 0) continue;
         workers_[p.index].pid = p.pid;
         workers_[p.index].generation = p.generation;
+        if (p.role == Role::TaskWorker) workers_[p.index].task = true;
     }
 
     reactors_.resize(reactorCount);
@@ -185,6 +192,13 @@ void ArchitectureState::setQueued(const Event& e)
     if (it == sessions_.end()) return;
     // The owning reactor: the event's, else the one the session was registered with.
     countQueued(it->second, e.queued, e.reactor >= 0 ? e.reactor : it->second.reactor);
+}
+
+uint64_t ArchitectureState::taskHops(int from, int to) const
+{
+    for (const auto& [key, count] : taskHops_)
+        if (key.first == from && key.second == to) return count;
+    return 0;
 }
 
 int ArchitectureState::pipeIndex(int reactor, int worker) const
@@ -258,6 +272,7 @@ void ArchitectureState::apply(const Event& e, const Actor* actor)
             }
             break;
         case EventKind::WorkerRestart:
+        case EventKind::TaskWorkerRestart:
             ++managerRestarts_;
             if (WorkerState* w = slotAt(workers_, e.worker))
             {
@@ -308,6 +323,18 @@ void ArchitectureState::apply(const Event& e, const Actor* actor)
             break;
 
         case EventKind::PipeWrite:
+            // Worker to worker over the receiver's pipe: a task, its result, a message.
+            if (actor != nullptr && (e.direction == Direction::ToTaskWorker ||
+                                     e.direction == Direction::ToWorkerForward))
+            {
+                std::pair<int, int> key{actor->index, e.worker};
+                auto it = std::find_if(taskHops_.begin(), taskHops_.end(),
+                                       [&](const auto& kv) { return kv.first == key; });
+                if (it == taskHops_.end())
+                    taskHops_.push_back({key, 1});
+                else
+                    ++it->second;
+            }
             if (e.direction == Direction::ToReactorThread)
             {
                 // The INCOMING message is the handoff (and its token, see hopEdge): counting it
@@ -319,7 +346,9 @@ void ArchitectureState::apply(const Event& e, const Actor* actor)
                 // `worker` names the pipe, not the writer: a reply may ride another worker's pipe
                 // (process model 3.7), so counters are per pipe, never per writing worker.
                 PipeState& p = pipes_[i];
-                if (e.direction == Direction::ToWorker || e.direction == Direction::ToWorkerForward)
+                if (e.direction == Direction::ToWorker ||
+                    e.direction == Direction::ToWorkerForward ||
+                    e.direction == Direction::ToTaskWorker)
                 {
                     ++p.toWorker;
                     p.bytesToWorker += bytes;

@@ -26,6 +26,7 @@ const char* workerStatusName(WorkerStatus s);
 struct WorkerState
 {
     int index = -1;
+    bool task = false;  // a task worker (index >= worker_num, model section 10)
     int pid = 0;
     int generation = 0;
     WorkerStatus status = WorkerStatus::Starting;
@@ -36,6 +37,7 @@ struct WorkerState
     int64_t outerSession = 0;                     // one returns
     uint64_t received = 0;  // worker_receive events (messages taken from the pipe)
     uint64_t requests = 0;  // onReceive callbacks finished
+    uint64_t tasks = 0;     // onTask callbacks finished (task workers)
     uint64_t bytesIn = 0;   // RECV_DATA bytes received
     uint64_t bytesOut = 0;  // send_request bytes
     int64_t busyNs = 0;  // time in callbacks: outermost enter to exit, by ts (nesting counted once)
@@ -131,12 +133,16 @@ class ArchitectureState
     bool reloading() const { return reloading_; }
     bool shutdown() const { return shutdown_; }
     int pipeIndex(int reactor, int worker) const;  // -1 when no such pipe
+    // Messages worker `from` wrote to worker `to` over `to`'s pipe: tasks (event worker -> task
+    // worker) and results (task worker -> event worker), by pipe_write.
+    uint64_t taskHops(int from, int to) const;
 
   private:
     // Moves session s's queued bytes from the reactor they count on to `reactor` as `queued`
     // (reactor -1: out of every sum).
     void countQueued(SessionState& s, int64_t queued, int reactor);
     void setQueued(const Event& e);  // reactor_write, buffer_full, buffer_drain with args.queued
+    std::vector<std::pair<std::pair<int, int>, uint64_t>> taskHops_;  // (from, to) -> count
 
     std::vector<WorkerState> workers_;
     std::vector<ReactorState> reactors_;

@@ -26,7 +26,7 @@ uint8_t causeByName(std::string_view name)
 
 CallbackId callbackByName(std::string_view name)
 {
-    for (uint8_t i = 1; i <= static_cast<uint8_t>(CallbackId::OnShutdown); ++i)
+    for (uint8_t i = 1; i <= static_cast<uint8_t>(CallbackId::OnPipeMessage); ++i)
         if (name == trace::callbackName(i)) return static_cast<CallbackId>(i);
     return kOtherCallback;
 }
@@ -127,6 +127,7 @@ void convertTopology(const tracefile::TraceHeader& h, std::string_view line, Top
     t.port = h.settings.port;
     t.reactorNum = h.settings.reactorNum;
     t.workerNum = h.settings.workerNum;
+    t.taskWorkerNum = h.settings.taskWorkerNum;
     t.dispatchMode = h.settings.dispatchMode;
     t.protocol = h.settings.protocol;
     t.traceStep = h.settings.traceStep;
@@ -224,6 +225,7 @@ void LineParser::parse(std::string_view line, ParsedLine& out)
     e.reactor = clampTo<int16_t>(d.reactor.value_or(-1));
     e.worker = clampTo<int16_t>(d.worker.value_or(-1));
     out.actor.role = roleByName(d.role);
+    e.byTaskWorker = out.actor.role == Role::TaskWorker;
     out.actor.index = d.index;
     out.actor.pid = d.pid;
     out.actor.tid = d.tid;

@@ -96,6 +96,7 @@ class Builder
     int mainReactor() { return lifeline(LifelineKind::MainReactor, 0, -1); }
     int reactor(int r) { return lifeline(LifelineKind::Reactor, 0, r); }
     int worker(int w) { return lifeline(LifelineKind::Worker, 0, w); }
+    int taskWorker(int w) { return lifeline(LifelineKind::TaskWorker, 0, w); }
     int pipe(int w, int writerReactor)
     {
         return lifeline(LifelineKind::Pipe, 0, w,
@@ -145,6 +146,12 @@ int Builder::actorLine(const Event& e)
         case Role::Worker:
         {
             int line = worker(a.index >= 0 ? a.index : e.worker);
+            workerPid_[line] = a.pid;
+            return line;
+        }
+        case Role::TaskWorker:
+        {
+            int line = taskWorker(a.index >= 0 ? a.index : e.worker);
             workerPid_[line] = a.pid;
             return line;
         }
@@ -305,6 +312,18 @@ void Builder::addEvent(size_t index, std::span<const uint32_t> sessionEvents, si
             push(e, index, reactorOf(e), reactorOf(e),
                  e.kind == EventKind::BufferFull ? "output buffer full" : "output buffer drained");
             break;
+        case EventKind::TaskDispatch:
+            push(e, index, actorLine(e), actorLine(e),
+                 "task() -> task_worker[" + std::to_string(e.worker) + "]" +
+                     (store_.args(e).find("\"idle\":true") != std::string_view::npos
+                          ? " (idle)"
+                          : " (all busy)"));
+            break;
+        case EventKind::TaskFinish:
+            push(e, index, actorLine(e), actorLine(e),
+                 "finish(" + bytesText(std::max(0, e.bytes)) + ") -> worker[" +
+                     std::to_string(e.worker) + "]");
+            break;
         case EventKind::Discard:
             push(e, index, actorLine(e), actorLine(e),
                  std::string("discard ") + bytesText(std::max(0, e.bytes)) + " (" +
@@ -335,13 +354,31 @@ void Builder::finish(const SessionIndex& index)
     for (size_t i = 0; i < keys_.size(); ++i)
         if (used[i]) order.push_back(static_cast<int>(i));
     // Left to right as a request travels: clients, main reactor, reactor threads, pipes (by
-    // worker, so each sits next to the workers' column), workers, manager.
+    // worker, so each sits next to the workers' column), workers, then a task's way on: task
+    // pipes, task workers; the manager last.
+    auto column = [](int kind, int reactor)
+    {
+        switch (static_cast<LifelineKind>(kind))
+        {
+            case LifelineKind::Pipe:
+                return reactor < 0 ? 5 : 3;
+            case LifelineKind::Worker:
+                return 4;
+            case LifelineKind::TaskWorker:
+                return 6;
+            case LifelineKind::Manager:
+                return 7;
+            default:
+                return kind;  // client 0, main reactor 1, reactor 2
+        }
+    };
     std::sort(order.begin(), order.end(),
               [&](int a, int b)
               {
                   auto [ka, sa, ia, ra] = keys_[a];
                   auto [kb, sb, ib, rb] = keys_[b];
-                  return std::tie(ka, sa, ia, ra) < std::tie(kb, sb, ib, rb);
+                  int ca = column(ka, ra), cb = column(kb, rb);
+                  return std::tie(ca, sa, ia, ra) < std::tie(cb, sb, ib, rb);
               });
     std::vector<int> rank(keys_.size(), -1);
     for (size_t i = 0; i < order.size(); ++i) rank[order[i]] = static_cast<int>(i);
@@ -389,6 +426,15 @@ void Builder::finish(const SessionIndex& index)
                     line.subtitle =
                         "pid " + std::to_string(a->pid) + " tid " + std::to_string(a->tid);
                 break;
+            case LifelineKind::TaskWorker:
+            {
+                line.id = line.title = lifelineIdTaskWorker(idx);
+                int pid = workerPid_[k];
+                for (const Process& p : t.processes)
+                    if (pid == 0 && p.role == Role::TaskWorker && p.index == idx) pid = p.pid;
+                if (pid != 0) line.subtitle = "pid " + std::to_string(pid);
+                break;
+            }
             case LifelineKind::Pipe:
                 line.id = line.title = lifelineIdPipe(reactor, idx);
                 for (const Pipe& p : t.pipes)
@@ -432,7 +478,12 @@ std::string lifelineIdReactor(int reactor)
 }
 std::string lifelineIdPipe(int reactor, int worker)
 {
+    if (reactor < 0) return "task_pipe[" + std::to_string(worker) + "]";
     return "pipe[" + std::to_string(reactor) + "->" + std::to_string(worker) + "]";
+}
+std::string lifelineIdTaskWorker(int worker)
+{
+    return "task_worker[" + std::to_string(worker) + "]";
 }
 std::string lifelineIdWorker(int worker)
 {

@@ -25,6 +25,7 @@ enum class LifelineKind : uint8_t
     Pipe,  // a worker's socketpair: written by reactors (to the worker) and the worker (replies)
     Worker,
     Manager,
+    TaskWorker,  // model section 10: no reactor reads its pipe, event workers write it
 };
 
 struct SequenceLifeline
@@ -81,6 +82,8 @@ std::string lifelineIdClient(int64_t session);
 std::string lifelineIdReactor(int reactor);
 std::string lifelineIdPipe(int reactor, int worker);
 std::string lifelineIdWorker(int worker);
+// "task_worker[2]"; a task worker's pipe is "task_pipe[2]" (lifelineIdPipe with reactor -1).
+std::string lifelineIdTaskWorker(int worker);
 inline constexpr const char* kLifelineMainReactor = "main_reactor";
 
 }  // namespace rscope::viewer

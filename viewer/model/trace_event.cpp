@@ -19,6 +19,8 @@ const char* roleName(Role role)
             return "manager";
         case Role::Worker:
             return "worker";
+        case Role::TaskWorker:
+            return "task_worker";
         case Role::Unknown:
             break;
     }
@@ -31,6 +33,7 @@ Role roleByName(std::string_view name)
     if (name == "worker") return Role::Worker;
     if (name == "master") return Role::Master;
     if (name == "manager") return Role::Manager;
+    if (name == "task_worker") return Role::TaskWorker;
     return Role::Unknown;
 }
 
@@ -41,7 +44,8 @@ const char* pipeTypeLabel(PipeType type)
 
 const char* eventFn(const Event& e)
 {
-    return trace::historicFn(e.kind, static_cast<uint8_t>(e.direction));  // kNoDirection: none
+    // kNoDirection: none
+    return trace::historicFn(e.kind, static_cast<uint8_t>(e.direction), e.byTaskWorker);
 }
 
 const char* callbackLabel(CallbackId cb)

@@ -24,6 +24,7 @@ enum class Role : uint8_t
     Reactor,
     Manager,
     Worker,
+    TaskWorker,  // index: its worker id, worker_num + i (format 1.1)
     Unknown
 };
 const char* roleName(Role role);
@@ -86,7 +87,11 @@ struct Event
     PipeType pipeType = kNoPipeType;         // args.type
     Direction direction = kNoDirection;      // args.direction (pipe_write)
     CallbackId callback = CallbackId::None;  // args.callback
-    uint8_t cause = 0;                       // trace::Cause of args.cause / args.reason, 0 = none
+    // trace::Cause of args.cause / args.reason, 0 = none (the format has fewer than 128).
+    uint8_t cause : 7 = 0;
+    // The actor is a task worker: a few kinds name another fn. A bit of cause's byte: the event
+    // has no byte to spare.
+    uint8_t byTaskWorker : 1 = 0;
     // Bytes waiting to be sent, -1 when absent: args.queued (reactor_write, buffer_full,
     // buffer_drain: the connection's output buffer) or args.queued_bytes (pipe_full, pipe_drain:
     // the pipe's). Clamped like `bytes`.
@@ -97,7 +102,7 @@ struct Event
 static_assert(sizeof(Event) == 80, "Event grew: check the field order and padding");
 
 // The swoole 1.8 function of the event (JSON "fn"): the kind's, or for the pipe kinds the
-// sender's, by direction (trace::historicFn).
+// sender's, by direction, or a task worker's own (trace::historicFn).
 const char* eventFn(const Event& e);
 
 struct Process
@@ -134,12 +139,13 @@ struct OpenConnection
 // The header line: settings and the live topology (traces/FORMAT.md, "Header").
 struct Topology
 {
-    std::string formatVersion;  // "1.0"
+    std::string formatVersion;  // "1.1"
     std::string mode;           // "process" | "base"
     std::string host;
     int port = 0;
     int reactorNum = 0;
     int workerNum = 0;
+    int taskWorkerNum = 0;  // settings.task_worker_num (0 before format 1.1)
     int dispatchMode = 0;
     std::string protocol;
     bool traceStep = false;  // settings.trace_step: the server accepts hold / step / run

@@ -15,7 +15,7 @@ constexpr size_t kMaxKeptErrors = 1000;
 
 std::string actorName(const Actor& a)
 {
-    if (a.role == Role::Reactor || a.role == Role::Worker)
+    if (a.role == Role::Reactor || a.role == Role::Worker || a.role == Role::TaskWorker)
         return std::string(roleName(a.role)) + "[" + std::to_string(a.index) + "]";
     if (a.role == Role::Unknown) return "unknown[" + std::to_string(a.tid) + "]";
     return roleName(a.role);

@@ -59,9 +59,19 @@ TEST(HopEdge, KindsTheArticleDoesNotHave)
     EXPECT_EQ(describe(hopEdge(peerClose.e)), describe(EdgeKey{EdgeClass::ClientToReactor, 1, 9}));
     Ev restart = Ev(EventKind::WorkerRestart, Role::Manager).worker(3);
     EXPECT_EQ(describe(hopEdge(restart.e)), describe(EdgeKey{EdgeClass::ManagerToWorker, -1, 3}));
+    // Worker to worker (a task, its result, a message): the sender is the actor; the picture
+    // draws an edge only where one exists (task and finish edges).
     Ev forward =
         Ev(EventKind::PipeWrite, Role::Worker, 1).worker(3).direction(Direction::ToWorkerForward);
-    EXPECT_FALSE(hopEdge(forward.e));
+    EXPECT_EQ(describe(hopEdge(forward.e)),
+              describe(EdgeKey{EdgeClass::WorkerToWorker, forward.e.actor, 3}));
+    Ev task =
+        Ev(EventKind::PipeWrite, Role::Worker, 0).worker(2).direction(Direction::ToTaskWorker);
+    EXPECT_EQ(describe(hopEdge(task.e)),
+              describe(EdgeKey{EdgeClass::WorkerToWorker, task.e.actor, 2}));
+    Ev taskRestart = Ev(EventKind::TaskWorkerRestart, Role::Manager).worker(2);
+    EXPECT_EQ(describe(hopEdge(taskRestart.e)),
+              describe(EdgeKey{EdgeClass::ManagerToWorker, -1, 2}));
     for (EventKind k : {EventKind::CloseNotify, EventKind::Dispatch, EventKind::ConnectNotify,
                         EventKind::SendRequest, EventKind::CloseRequest, EventKind::ReactorAssign,
                         EventKind::Frame, EventKind::WorkerReceive})
