@@ -280,17 +280,17 @@ TEST(TutorialApp, EveryLessonWalksToItsLastStepOnItsRecording)
 TEST(TutorialApp, ReplayMovesToTheRecordingOfTheStepsServerRun)
 {
     json l =
-        json::parse(readFile(std::string(RSCOPE_SOURCE_DIR) + "/tutorials/03-dispatch-modes.json"));
+        json::parse(readFile(std::string(RSCOPE_SOURCE_DIR) + "/tutorials/04-dispatch-modes.json"));
     int restartStep = 0;  // 1-based: the first step after the first that restarts the server
     for (size_t k = 1; k < l["steps"].size() && restartStep == 0; ++k)
         if (l["steps"][k].contains("action") &&
             l["steps"][k]["action"].value("do", "") == "restart_server")
             restartStep = static_cast<int>(k) + 1;
-    ASSERT_GT(restartStep, 0) << "lesson 3 compares dispatch modes by restarting its server";
+    ASSERT_GT(restartStep, 0) << "lesson 4 compares dispatch modes by restarting its server";
     // The restart step is entered Ready: its server run has not begun, nor its recording.
     TempDir dir;
     ViewerRun r = runViewer(dir,
-                            {"--tutorial", "03-dispatch-modes", "--tutorial-replay",
+                            {"--tutorial", "04-dispatch-modes", "--tutorial-replay",
                              "--tutorial-step", std::to_string(restartStep), "--frames", "1"},
                             60s);
     ASSERT_EQ(r.exitCode, 0) << r.err;
@@ -299,12 +299,12 @@ TEST(TutorialApp, ReplayMovesToTheRecordingOfTheStepsServerRun)
     // Its action ran once the walk goes past it: the step after reads run 2.
     TempDir dir2;
     r = runViewer(dir2,
-                  {"--tutorial", "03-dispatch-modes", "--tutorial-replay", "--tutorial-step",
+                  {"--tutorial", "04-dispatch-modes", "--tutorial-replay", "--tutorial-step",
                    std::to_string(restartStep + 1), "--frames", "1"},
                   60s);
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const std::string source = r.dump["source"];
-    EXPECT_NE(source.find("lesson-03-dispatch-modes-run2.jsonl"), std::string::npos) << source;
+    EXPECT_NE(source.find("lesson-04-dispatch-modes-run2.jsonl"), std::string::npos) << source;
     const json& left = r.dump["tutorial"]["walked"].back();
     EXPECT_TRUE(left == "met" || left == "ahead") << r.dump["tutorial"].dump();
 }
