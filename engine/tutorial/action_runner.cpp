@@ -81,12 +81,13 @@ bool heldNow(const sockaddr_in* trace)
     return trace != nullptr && tracefile::traceSaysHeld(*trace, kHeldProbeMs);
 }
 
-bool sendAll(int fd, const char* data, size_t size, const sockaddr_in* trace = nullptr)
+bool sendAll(int fd, const char* data, size_t size, const sockaddr_in* trace = nullptr,
+             int flags = 0)
 {
     size_t off = 0;
     while (off < size)
     {
-        ssize_t n = ::send(fd, data + off, size - off, MSG_NOSIGNAL);
+        ssize_t n = ::send(fd, data + off, size - off, MSG_NOSIGNAL | flags);
         if (n < 0 && errno == EINTR) continue;
         // SO_SNDTIMEO ran out: a held reactor thread does not read, so its socket fills.
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) && heldNow(trace)) continue;
@@ -192,6 +193,22 @@ bool ActionRunner::forkSocketHelper(const Action& action, std::string& error)
             for (int fd : fds)
                 if (fd >= 0) ::close(fd);
             return 0;
+        };
+    else if (action.kind == "send_burst")
+        body = [&, burst = std::max(action.count, 2)]
+        {
+            int fd = connectBlocking(server, 0, ioMs);
+            if (fd < 0) return 1;
+            // One send() per message, each but the last with MSG_MORE: the kernel holds the
+            // bytes until the last one and sends them in one segment, so the server's reactor
+            // thread finds every message in one read (TCP keeps no message boundaries).
+            bool sent = true;
+            for (int i = 0; i < burst && sent; ++i)
+                sent = sendAll(fd, message.data(), message.size(), &trace,
+                               i + 1 < burst ? MSG_MORE : 0);
+            readReply(fd, ioMs, 200, &trace);  // the echo, in one piece or several
+            ::close(fd);
+            return sent ? 0 : 2;
         };
     else if (action.kind == "slow_reader")
         body = [&]
@@ -305,8 +322,8 @@ bool ActionRunner::run(const Action& action, const Lesson& lesson,
                             handler == "article" ? "article" : "echo", "--duration", "30"},
                            error);
     }
-    if (kind == "send_big" || kind == "open_connections" || kind == "slow_reader" ||
-        kind == "client_close")
+    if (kind == "send_big" || kind == "send_burst" || kind == "open_connections" ||
+        kind == "slow_reader" || kind == "client_close")
         return forkSocketHelper(action, error);
     if (kind == "kill_worker" || kind == "pause_worker" || kind == "resume_worker")
     {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -214,9 +215,9 @@ Checkpoint checkpointOf(const json& v, const std::string& where)
 Action actionOf(const json& v, const std::string& where)
 {
     static const std::set<std::string> kKinds = {
-        "start_server",  "stop_server", "restart_server", "send_article", "open_connections",
-        "send_requests", "send_big",    "kill_worker",    "pause_worker", "resume_worker",
-        "reload",        "slow_reader", "client_close",   "server_close"};
+        "start_server",  "stop_server",   "restart_server", "send_article", "open_connections",
+        "send_burst",    "send_requests", "send_big",       "kill_worker",  "pause_worker",
+        "resume_worker", "reload",        "slow_reader",    "client_close", "server_close"};
     if (!v.is_object()) fail(where, "must be an object {\"do\": ...}");
     Action a;
     a.kind = stringOf(need(v, where, "do"), at(where, "do"));
@@ -227,7 +228,19 @@ Action actionOf(const json& v, const std::string& where)
     };
     num("count", a.count, 1);
     num("connections", a.connections, 1);
-    num("worker", a.worker, 0);
+    if (auto it = v.find("worker"); it != v.end())
+    {
+        // A number, or "$w": the worker an earlier checkpoint bound (the one a request reached).
+        if (it->is_string())
+        {
+            MatchValue m = matchValueOf(*it, at(where, "worker"));
+            if (!m.isVariable())
+                fail(at(where, "worker"), "must be a number or a variable \"$name\"");
+            a.workerVariable = m.variable;
+        }
+        else
+            a.worker = intOf(*it, at(where, "worker"), 0);
+    }
     num("bytes", a.bytes, 1);
     num("ms", a.ms, 1);
     num("hold_ms", a.holdMs, 0);
@@ -246,7 +259,10 @@ Action actionOf(const json& v, const std::string& where)
     // Fields an action cannot do without.
     bool needsWorker =
         a.kind == "kill_worker" || a.kind == "pause_worker" || a.kind == "resume_worker";
-    if (needsWorker && a.worker < 0) fail(where, fmt::format("{} needs \"worker\"", a.kind));
+    if (needsWorker && a.worker < 0 && a.workerVariable.empty())
+        fail(where, fmt::format("{} needs \"worker\"", a.kind));
+    if (a.kind == "send_burst" && a.count == 1)
+        fail(at(where, "count"), "send_burst needs 2 or more messages (one is send_article)");
     if ((a.kind == "open_connections" || a.kind == "send_requests") && a.count <= 0)
         fail(where, fmt::format("{} needs \"count\"", a.kind));
     if (a.kind == "send_big" && a.bytes <= 0) fail(where, "send_big needs \"bytes\"");
@@ -383,6 +399,33 @@ Highlight resolveHighlight(const Highlight& highlight,
     h.edges = list(highlight.edges);
     h.panels = list(highlight.panels);
     return h;
+}
+
+bool resolveAction(const Action& action, const std::map<std::string, std::string>& bindings,
+                   Action& out, std::string& error)
+{
+    out = action;
+    if (action.workerVariable.empty()) return true;
+    auto it = bindings.find(action.workerVariable);
+    int worker = -1;
+    if (it != bindings.end())
+    {
+        const std::string& text = it->second;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), worker);
+        if (ec != std::errc() || end != text.data() + text.size() || worker < 0) worker = -1;
+    }
+    if (worker < 0)
+    {
+        error = it == bindings.end()
+                    ? fmt::format("{}: {} is not bound by an earlier step's checkpoint",
+                                  action.kind, action.workerVariable)
+                    : fmt::format("{}: {} is \"{}\", not a worker number", action.kind,
+                                  action.workerVariable, it->second);
+        return false;
+    }
+    out.worker = worker;
+    out.workerVariable.clear();
+    return true;
 }
 
 bool loadLesson(const std::string& path, Lesson& out, std::string& error)

@@ -62,11 +62,14 @@ struct Action
     int count = 0;
     int connections = 0;
     int worker = -1;
+    // kill_worker, pause_worker, resume_worker: "$w" names the worker an earlier step's
+    // checkpoint bound (resolveAction turns it into `worker`); empty when `worker` is a number.
+    std::string workerVariable;
     int bytes = 0;
     int ms = 0;
     int holdMs = 0;
     bool send = false;
-    std::string message;                              // send_article
+    std::string message;                              // send_article, send_burst
     std::map<std::string, std::string> serverChange;  // restart_server: flag -> value
 };
 
@@ -103,6 +106,11 @@ struct Lesson
 // a node once the events have said which one it is.
 Highlight resolveHighlight(const Highlight& highlight,
                            const std::map<std::string, std::string>& bindings);
+
+// An action with its variables resolved: "worker": "$w" -> the worker `bindings` (those of the
+// steps met so far) give $w. False with `error` when the variable is not bound (yet).
+bool resolveAction(const Action& action, const std::map<std::string, std::string>& bindings,
+                   Action& out, std::string& error);
 
 // Reads and validates one lesson. On failure returns false with `error` = "FILE: where: what"
 // (e.g. "tutorials/02.json: steps[3].text: no \"zh\"").

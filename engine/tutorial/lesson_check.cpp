@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -103,8 +104,10 @@ class LessonRun
             pump(0);  // what already came belongs to the previous window
             newWindow();
             std::string error;
-            bool ok = actions_.run(
-                *step.action, lesson_, [this](int w) { return stream_.workerPid(w); }, error);
+            Action action;
+            bool ok = resolveAction(*step.action, bindings_, action, error) &&
+                      actions_.run(
+                          action, lesson_, [this](int w) { return stream_.workerPid(w); }, error);
             if (ok && startsServer(step)) ok = connect(error);
             if (!ok)
             {
@@ -132,6 +135,9 @@ class LessonRun
         report.matched = tracker.satisfied();
         report.total = tracker.total();
         report.ok = tracker.met();
+        // A later action may name what this checkpoint bound ("worker": "$w"); later steps win.
+        if (report.ok)
+            for (const auto& [name, value] : tracker.bindings()) bindings_[name] = value;
         if (!report.ok)
         {
             report.failure = cp.hint.in(lang_);
@@ -186,7 +192,8 @@ class LessonRun
     TraceStream stream_;
     bool everStarted_ = false;
     int64_t windowStartNs_ = 0;
-    std::vector<StreamEvent> window_;  // events since the window began
+    std::vector<StreamEvent> window_;              // events since the window began
+    std::map<std::string, std::string> bindings_;  // of every checkpoint met so far
 };
 }  // namespace
 

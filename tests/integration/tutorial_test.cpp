@@ -264,6 +264,119 @@ TEST_F(TutorialLive, ReloadActionReplacesEveryWorkerWithExitRestartAndStart)
     server.stop();
 }
 
+// Lesson 12's busy worker: a request is inside onReceive (a sleeping handler), its checkpoint
+// binds the worker, and "worker": "$w" kills exactly that one. The request is lost: its
+// callback never returns and no reply is written.
+TEST_F(TutorialLive, KillWorkerNamedByAVariableKillsTheWorkerInsideOnReceive)
+{
+    const std::vector<std::pair<std::string, std::string>> flags = {
+        {"worker-num", "3"}, {"reactor-num", "2"}, {"handler", "sleep:3000"}};
+    LessonServer server(rscopeBinary());
+    std::string error;
+    ASSERT_TRUE(server.start(flags, error)) << error;
+    TraceStream stream;
+    ASSERT_TRUE(stream.connect(server.traceAddress(), 3000, error)) << error;
+    Checkpoint started;
+    started.events = {matcher("worker_start", 3)};
+    CheckpointTracker startup(started);
+    ASSERT_TRUE(waitFor(stream, startup, 5000));
+
+    Lesson lesson;
+    lesson.server = flags;
+    ActionRunner actions(server, rscopeBinary());
+    auto pids = [&](int w) { return stream.workerPid(w); };
+    Action send;
+    send.kind = "send_article";
+    Checkpoint inside;
+    Matcher enter = matcher("callback_enter");
+    enter.ids["worker"].variable = "$w";
+    enter.ids["session"].variable = "$s";
+    enter.args["callback"].text = "onReceive";
+    inside.events = {enter};
+    CheckpointTracker entered(inside, base::monotonicNs());
+    ASSERT_TRUE(actions.run(send, lesson, pids, error)) << error;
+    ASSERT_TRUE(waitFor(stream, entered, 5000));
+    const std::string worker = entered.bindings().at("$w");
+    const std::string session = entered.bindings().at("$s");
+    pid_t busy = stream.workerPid(std::stoi(worker));
+
+    Action kill;
+    kill.kind = "kill_worker";
+    kill.workerVariable = "$w";
+    Action resolved;
+    ASSERT_TRUE(resolveAction(kill, entered.bindings(), resolved, error)) << error;
+    EXPECT_EQ(resolved.worker, std::stoi(worker));
+    Checkpoint restarted;
+    Matcher restart = matcher("worker_restart");
+    restart.ids["worker"].text = worker;
+    restart.args["signal"].text = std::to_string(SIGKILL);
+    restart.args["old_pid"].text = std::to_string(busy);
+    restarted.events = {restart};
+    CheckpointTracker tracker(restarted, base::monotonicNs());
+    ASSERT_TRUE(actions.run(resolved, lesson, pids, error)) << error;
+    // Whatever the request's session does from now on (the client gives up after 3 s), its
+    // callback never returns and no reply reaches the client.
+    int replies = 0;
+    int64_t deadline = base::monotonicMs() + 4500;
+    while (base::monotonicMs() < deadline &&
+           stream.poll(20,
+                       [&](const StreamEvent& e)
+                       {
+                           tracker.observe(e.facts());
+                           EventFacts f = e.facts();
+                           if (f.session && std::to_string(*f.session) == session &&
+                               (f.kind == "callback_exit" || f.kind == "reactor_write"))
+                               ++replies;
+                       }))
+    {
+    }
+    EXPECT_TRUE(tracker.met()) << "matched " << tracker.satisfied();
+    EXPECT_EQ(replies, 0);
+    EXPECT_FALSE(rscope::testing::processExists(busy));
+    server.stop();
+}
+
+// send_burst: the messages leave in one segment, so a raw server reads them in one read and
+// runs one onReceive with all of them; eof framing splits them again.
+TEST_F(TutorialLive, SendBurstIsOneReadRawAndOneFramePerMessageWithEof)
+{
+    for (const char* protocol : {"raw", "eof"})
+    {
+        const std::vector<std::pair<std::string, std::string>> flags = {{"worker-num", "2"},
+                                                                        {"reactor-num", "1"},
+                                                                        {"handler", "echo"},
+                                                                        {"protocol", protocol},
+                                                                        {"package-eof", "\\n"}};
+        LessonServer server(rscopeBinary());
+        std::string error;
+        ASSERT_TRUE(server.start(flags, error)) << error;
+        TraceStream stream;
+        ASSERT_TRUE(stream.connect(server.traceAddress(), 3000, error)) << error;
+        ActionRunner actions(server, rscopeBinary());
+        Action burst;
+        burst.kind = "send_burst";
+        burst.count = 3;
+        burst.message = "hello\n";
+        Checkpoint cp;
+        Matcher read = matcher("read");
+        read.ids["session"].variable = "$s";
+        read.args["bytes"].text = "18";
+        Matcher received = matcher("worker_receive");
+        received.ids["session"].variable = "$s";
+        received.args["len"].text = std::string(protocol) == "raw" ? "18" : "6";
+        received.count = std::string(protocol) == "raw" ? 1 : 3;
+        Matcher written = matcher("reactor_write", received.count);
+        written.ids["session"].variable = "$s";
+        cp.events = {read, received, written};
+        CheckpointTracker tracker(cp, base::monotonicNs());
+        ASSERT_TRUE(actions.run(burst, Lesson{}, nullptr, error)) << error;
+        EXPECT_TRUE(waitFor(stream, tracker, 5000))
+            << protocol << ": matched " << tracker.satisfied();
+        EXPECT_TRUE(actions.waitIdle(3000));
+        server.stop();
+    }
+}
+
 TEST_F(TutorialLive, PauseAndResumeWorkerStopAndContinueIt)
 {
     LessonServer server(rscopeBinary());

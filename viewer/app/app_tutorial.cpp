@@ -342,7 +342,10 @@ bool ViewerApp::runServerAction(const tutorial::Action& action, std::string& err
             if (w.index == worker && w.status != WorkerStatus::Exited) return w.pid;
         return 0;
     };
-    bool ok = actions_->run(action, tutorial_->lesson(), workerPid, error);
+    // "worker": "$w" names what an earlier step's checkpoint bound (the worker a request reached).
+    tutorial::Action resolved;
+    if (!tutorial::resolveAction(action, tutorial_->bindings(), resolved, error)) return false;
+    bool ok = actions_->run(resolved, tutorial_->lesson(), workerPid, error);
     // A restarted server listens on new ports: follow its trace socket.
     if (ok && lessonServer_ && lessonServer_->running() &&
         (!live_ || live_->address() != lessonServer_->traceAddress()))

@@ -225,6 +225,7 @@ const char* actionWords(const std::string& kind, Lang lang)
         {"send_article", "run the article's client", "运行原文中的客户端"},
         {"send_requests", "send the requests", "发送这些请求"},
         {"send_big", "send the packet", "发送这个包"},
+        {"send_burst", "send the messages", "发送这几条消息"},
         {"open_connections", "open the connections", "打开这些连接"},
         {"client_close", "run the client", "运行客户端"},
         {"kill_worker", "kill the worker", "杀掉这个 worker"},

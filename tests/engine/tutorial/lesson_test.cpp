@@ -161,6 +161,39 @@ TEST_F(LessonFile, ActionWithoutItsFieldIsRefused)
     EXPECT_EQ(loadError(doc), dir_ + "/03-x.json: steps[1].action: kill_worker needs \"worker\"");
 }
 
+TEST_F(LessonFile, ActionWorkerMayNameAVariableButNotOtherText)
+{
+    json doc = validLesson("03-x");
+    doc["steps"][1]["action"]["worker"] = "$w";
+    std::string path = write("03-x", doc.dump());
+    Lesson l;
+    std::string error;
+    ASSERT_TRUE(loadLesson(path, l, error)) << error;
+    EXPECT_EQ(l.steps[1].action->workerVariable, "$w");
+    EXPECT_EQ(l.steps[1].action->worker, -1);
+    doc["steps"][1]["action"]["worker"] = "one";
+    EXPECT_EQ(loadError(doc), dir_ +
+                                  "/03-x.json: steps[1].action.worker: must be a number or a "
+                                  "variable \"$name\"");
+}
+
+TEST_F(LessonFile, SendBurstTakesItsCountAndMessageAndRefusesOneMessage)
+{
+    json doc = validLesson("03-x");
+    doc["steps"][1]["action"] = {{"do", "send_burst"}, {"count", 3}, {"message", "\x05hello"}};
+    std::string path = write("03-x", doc.dump());
+    Lesson l;
+    std::string error;
+    ASSERT_TRUE(loadLesson(path, l, error)) << error;
+    EXPECT_EQ(l.steps[1].action->kind, "send_burst");
+    EXPECT_EQ(l.steps[1].action->count, 3);
+    EXPECT_EQ(l.steps[1].action->message, std::string("\x05hello"));
+    doc["steps"][1]["action"]["count"] = 1;
+    EXPECT_EQ(loadError(doc), dir_ +
+                                  "/03-x.json: steps[1].action.count: send_burst needs 2 or "
+                                  "more messages (one is send_article)");
+}
+
 TEST_F(LessonFile, NewerVersionIsRefused)
 {
     json doc = validLesson("03-x");
@@ -306,6 +339,29 @@ TEST(ResolveHighlight, ReplacesBoundVariablesAndDropsUnboundIds)
     EXPECT_EQ(r.edges, (std::vector<std::string>{"pipe[0->2]", "handoff[0]"}));
     EXPECT_EQ(r.panels, std::vector<std::string>{"timeline"});
     EXPECT_TRUE(resolveHighlight(h, {}).edges.empty());
+}
+
+TEST(ResolveAction, WorkerVariableTakesTheBoundWorkerAndFailsWhenUnbound)
+{
+    Action kill;
+    kill.kind = "kill_worker";
+    kill.workerVariable = "$w";
+    Action out;
+    std::string error;
+    ASSERT_TRUE(resolveAction(kill, {{"$s", "7"}, {"$w", "3"}}, out, error)) << error;
+    EXPECT_EQ(out.worker, 3);
+    EXPECT_TRUE(out.workerVariable.empty());
+    EXPECT_EQ(out.kind, "kill_worker");
+    EXPECT_FALSE(resolveAction(kill, {{"$s", "7"}}, out, error));
+    EXPECT_EQ(error, "kill_worker: $w is not bound by an earlier step's checkpoint");
+    EXPECT_FALSE(resolveAction(kill, {{"$w", "RECV_DATA"}}, out, error));
+    EXPECT_EQ(error, "kill_worker: $w is \"RECV_DATA\", not a worker number");
+    // A numbered worker passes as it is.
+    Action pause;
+    pause.kind = "pause_worker";
+    pause.worker = 2;
+    ASSERT_TRUE(resolveAction(pause, {}, out, error));
+    EXPECT_EQ(out.worker, 2);
 }
 
 TEST(LangNames, RoundTrip)
