@@ -1,6 +1,6 @@
 // Lessons walked with the Next button, pressed with real X input (real_viewer.h: the interactive
 // viewer on its own Xvfb, xdotool clicks at the button's rectangle from the layout dump), as a
-// learner walks them: every lesson on its recording, lessons 1 and 2 live on the viewer's own
+// learner walks them: every lesson on its recording, lessons 1, 2 and 12 live on the viewer's own
 // server. At every step: a step with an action waits Ready (nothing of it shown: the cursor
 // stays on the previous step's event) until Next runs it; then the checkpoint is met and the
 // cursor is ON the event that met it (not the end of the trace, not the previous step's event),
@@ -349,6 +349,33 @@ TEST(LiveLesson, OneRequestIsHeldAtEachStepWithTheNamedWorkerAndToken)
         closing |= n.value("id", "").rfind("client[", 0) == 0 && n.value("state", "") == "closing";
     EXPECT_TRUE(closing) << steps[5]["pictures"][0]["nodes"].dump();
     EXPECT_EQ(steps[6]["picture_tab"], "sequence");
+}
+
+// Lesson 12 live: the step that catches the article's request inside onReceive binds the worker
+// ($w) and the next step's kill_worker "$w" kills that one (the viewer resolves it with the
+// session's bindings); the walk reaches the end only if the manager then restarted it.
+TEST(LiveLesson, WorkerLifecycleKillsTheWorkerTheRequestIsInside)
+{
+    LessonWalk w("12-worker-lifecycle", true);
+    RealViewer& v = w.viewer();
+    ASSERT_TRUE(v.waitReady()) << v.log();
+    std::vector<json> steps = walk(w);
+    ASSERT_EQ(steps.size(), w.steps());
+    size_t caught = 0;  // the step whose action is the article's client
+    for (size_t k = 0; k < w.steps(); ++k)
+        if (w.step(k).contains("action") && w.step(k)["action"]["do"] == "send_article") caught = k;
+    ASSERT_GT(caught, 0u);
+    ASSERT_EQ(w.step(caught + 1)["action"]["worker"], "$w");
+    std::string worker;
+    for (const json& id : steps[caught]["tutorial"]["highlight"]["nodes"])
+        if (id.get<std::string>().rfind("worker[", 0) == 0) worker = id.get<std::string>();
+    ASSERT_FALSE(worker.empty()) << steps[caught]["tutorial"].dump();
+    const json* n = findById(steps[caught]["pictures"][0]["nodes"], worker);
+    ASSERT_NE(n, nullptr) << worker;
+    EXPECT_EQ((*n)["state"], "busy") << n->dump();
+    // The kill step lights the same worker: $w still names it.
+    const json& killed = steps[caught + 1]["tutorial"]["highlight"]["nodes"];
+    EXPECT_NE(std::find(killed.begin(), killed.end(), worker), killed.end()) << killed.dump();
 }
 
 }  // namespace
