@@ -108,7 +108,7 @@ int Server::start()
     return config_.mode == Mode::Process ? startProcessMode() : startBaseMode();
 }
 
-void Server::createWorkerPipes()
+void Server::createPipes()
 {
     int total = config_.workerNum + config_.taskWorkerNum;
     pipes_.resize(total);
@@ -147,7 +147,7 @@ int Server::startProcessMode()
     listenFd_.reset(fd);
     boundListenFd_ = fd;
     port_ = reactor::localPort(fd);
-    createWorkerPipes();
+    createPipes();
 
     // The manager is forked before any thread exists and before listen() (model 2.6).
     pid_t pid = ::fork();
@@ -183,7 +183,7 @@ int Server::startBaseMode()
     boundListenFd_ = fd;
     port_ = reactor::localPort(fd);
     // Workers talk to each other (forwarded sends and closes) over the same pipes as PROCESS.
-    createWorkerPipes();
+    createPipes();
     BaseMaster master(*this);
     return master.run();
 }

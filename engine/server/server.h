@@ -101,7 +101,7 @@ class Server
   private:
     int startProcessMode();
     int startBaseMode();
-    void createWorkerPipes();
+    void createPipes();
 
     ServerConfig config_;
     Callbacks callbacks_;

@@ -64,6 +64,7 @@ const char* countVerb(StartupStepId id)
         case StartupStepId::Pipes:
             return "created";
         case StartupStepId::SpawnWorkers:
+        case StartupStepId::SpawnTaskWorkers:
             return "forked";
         case StartupStepId::WorkerPipe:
         case StartupStepId::ReactorRegister:
@@ -86,6 +87,8 @@ std::string countText(const StartupLayoutInput& in, const StartupStep& step)
     if (step.multiplicity == StepMultiplicity::One) return "";
     size_t have = in.progress->litCount(step.id, in.position);
     size_t want = in.store ? expectedCount(step.id, in.store->topology()) : 0;
+    if (step.multiplicity == StepMultiplicity::PerTaskWorker && want == 0 && have == 0)
+        return "none";  // task_worker_num 0, the usual server
     return std::to_string(have) + "/" + (want > 0 ? std::to_string(want) : std::string("?"));
 }
 
@@ -94,7 +97,12 @@ std::string statusText(const StartupLayoutInput& in, const StartupStep& step)
     bool inferred = step.rule != LightRule::Event;
     bool lit = in.progress->lit(step.id, in.position);
     std::string s;
-    if (step.multiplicity != StepMultiplicity::One)
+    bool noTasks = step.multiplicity == StepMultiplicity::PerTaskWorker && in.store != nullptr &&
+                   expectedCount(step.id, in.store->topology()) == 0 &&
+                   in.progress->litCount(step.id, in.position) == 0;
+    if (noTasks)
+        s = "none: task_worker_num is 0";
+    else if (step.multiplicity != StepMultiplicity::One)
     {
         s = countText(in, step) + " " + countVerb(step.id);
         size_t again = in.progress->relitCount(step.id, in.position);

@@ -31,6 +31,8 @@ int instanceOf(const StartupStep& step, const Event& e, const TraceStore& store)
             return e.worker >= 0 ? e.worker : store.actorOf(e).index;
         case M::PerReactor:
             return e.reactor >= 0 ? e.reactor : store.actorOf(e).index;
+        case M::PerTaskWorker:
+            return e.worker >= 0 ? e.worker : store.actorOf(e).index;
     }
     return 0;
 }
@@ -67,6 +69,8 @@ bool StartupProgress::complete(StartupStepId step, const Topology& topology) con
 {
     size_t expected = expectedCount(step, topology);
     size_t have = steps_[static_cast<size_t>(step)].firsts.size();
+    // No task workers configured: nothing to wait for (the usual server).
+    if (startupStep(step).multiplicity == M::PerTaskWorker && expected == 0) return true;
     return expected > 0 ? have >= expected : have > 0;
 }
 
@@ -93,11 +97,14 @@ void StartupProgress::extend(const TraceStore& store)
         // of a long trace costs one compare per event.
         if (e.kind > K::Listen && e.kind != K::WorkerRestart && e.kind != K::ReactorRegister)
             continue;
+        // A task worker's worker_start lights the task workers' steps, never the workers'.
+        bool taskEvent = e.byTaskWorker;
         bool any = false;
         for (const StartupStep& step : startupSteps())
         {
             if (step.rule == R::AfterAll) continue;
             if (e.kind != step.kind && e.kind != step.alsoKind) continue;
+            if (taskEvent != (step.multiplicity == M::PerTaskWorker)) continue;
             StepProgress& s = steps_[static_cast<size_t>(step.id)];
             if (step.rule == R::FirstOf && !s.lightings.empty()) continue;
             light(step.id, i, instanceOf(step, e, store));

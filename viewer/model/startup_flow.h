@@ -43,6 +43,8 @@ enum class StartupStepId : uint8_t
     WorkerPipe,
     ReactorInit,
     ReactorRegister,
+    SpawnTaskWorkers,  // model section 10: none unless task_worker_num
+    TaskWorkerLoop,
     Count
 };
 inline constexpr size_t kStartupStepCount = static_cast<size_t>(StartupStepId::Count);
@@ -54,7 +56,8 @@ enum class StepMultiplicity : uint8_t
 {
     One,
     PerWorker,
-    PerReactor
+    PerReactor,
+    PerTaskWorker,  // lit only by task workers' events; instance = the task worker's id
 };
 
 // How events light a step.

@@ -61,7 +61,7 @@ constexpr StartupStep kSteps[] = {
      2,
      "swPipeUnsock_create",
      "swFactoryProcess_start -> swManager_start -> swPipeUnsock_create(SOCK_DGRAM)",
-     "Server::createWorkerPipes",
+     "Server::createPipes",
      "Server::startProcessMode",
      "one SOCK_DGRAM socketpair per worker: pipe_master for a reactor thread, pipe_worker for the "
      "worker",
@@ -171,18 +171,20 @@ constexpr StartupStep kSteps[] = {
     {S::ManagerWait,
      "manager.wait",
      L::Manager,
-     5,
+     6,
      "swManager_loop_sync",
      "swManager_loop_sync: wait() for exited workers, respawn them",
      "Manager::reapChildren",
      "the loop of Manager::run, on SIGCHLD",
-     "the manager's loop: SIGCHLD -> waitpid(-1, WNOHANG) -> restart; SIGUSR1 -> reload",
+     "the manager's loop: SIGCHLD -> waitpid(-1, WNOHANG) -> restart; SIGUSR1 -> reload "
+     "(SIGUSR2: the task workers only)",
      M::One,
      R::AfterAll,
      kNoKind,
      kNoKind,
-     {S::SpawnWorkers, kNoStep},
-     "inferred: once every worker has started (the manager forks them all, then waits)"},
+     {S::SpawnWorkers, S::SpawnTaskWorkers},
+     "inferred: once every worker and task worker has started (the manager forks them all, "
+     "then waits)"},
     {S::WorkerLoop,
      "worker.loop",
      L::Worker,
@@ -244,6 +246,38 @@ constexpr StartupStep kSteps[] = {
      kNoKind,
      {kNoStep, kNoStep},
      "inferred: the constructor registers the pipes just before it emits reactor_start"},
+    {S::SpawnTaskWorkers,
+     "manager.spawn_task_workers",
+     L::Manager,
+     5,
+     "swProcessPool_start",
+     "1.8: swManager_start -> swProcessPool_start -> swProcessPool_spawn -> fork(), before the "
+     "event workers; ours forks them after (the ids are the same: worker_num + i)",
+     "Manager::spawnWorker",
+     "Manager::run, again in Manager::reapChildren",
+     "fork() of each task worker (--task-worker-num); none unless configured",
+     M::PerTaskWorker,
+     R::SameAs,
+     K::WorkerStart,
+     kNoKind,
+     {kNoStep, kNoStep},
+     "inferred: each task worker's worker_start shows its fork"},
+    {S::TaskWorkerLoop,
+     "task_worker.loop",
+     L::Worker,
+     6,
+     "swProcessPool_worker_loop",
+     "swProcessPool_spawn -> swTaskWorker_onStart -> swProcessPool_worker_loop: a blocking "
+     "read of its pipe, no event loop",
+     "TaskWorker::run",
+     "the child of Manager::spawnWorker",
+     "the task worker: poll() on its pipe and a signalfd, one task at a time, onTask",
+     M::PerTaskWorker,
+     R::Event,
+     K::WorkerStart,
+     kNoKind,
+     {kNoStep, kNoStep},
+     "worker_start of a task worker (its fn: swTaskWorker_onStart)"},
 };
 static_assert(std::size(kSteps) == kStartupStepCount, "one row per StartupStepId");
 
@@ -256,7 +290,9 @@ constexpr StartupEdge kEdges[] = {
     {S::ReactorThreads, S::MainLoop, StartupEdgeKind::Call},
     {S::ForkManager, S::ManagerStart, StartupEdgeKind::Fork},
     {S::ManagerStart, S::SpawnWorkers, StartupEdgeKind::Call},
-    {S::SpawnWorkers, S::ManagerWait, StartupEdgeKind::Call},
+    {S::SpawnWorkers, S::SpawnTaskWorkers, StartupEdgeKind::Call},
+    {S::SpawnTaskWorkers, S::ManagerWait, StartupEdgeKind::Call},
+    {S::SpawnTaskWorkers, S::TaskWorkerLoop, StartupEdgeKind::Fork},
     {S::SpawnWorkers, S::WorkerLoop, StartupEdgeKind::Fork},
     {S::WorkerLoop, S::WorkerPipe, StartupEdgeKind::Call},
     {S::ReactorThreads, S::ReactorInit, StartupEdgeKind::Thread},
@@ -358,9 +394,15 @@ size_t expectedCount(StartupStepId step, const Topology& topology)
         case M::One:
             return 1;
         case M::PerWorker:
+            // The master makes a pipe for each task worker too (model 10.1).
+            if (step == S::Pipes)
+                return static_cast<size_t>(std::max(0, topology.workerNum) +
+                                           std::max(0, topology.taskWorkerNum));
             return static_cast<size_t>(std::max(0, topology.workerNum));
         case M::PerReactor:
             return static_cast<size_t>(std::max(0, topology.reactorNum));
+        case M::PerTaskWorker:
+            return static_cast<size_t>(std::max(0, topology.taskWorkerNum));
     }
     return 1;
 }
