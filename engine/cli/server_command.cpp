@@ -79,6 +79,10 @@ void addServerCommand(CLI::App& app)
                     "Output queued per connection before send() fails (swoole's "
                     "socket_buffer_size); the connection stays open")
         ->capture_default_str();
+    cmd->add_option("--buffer-output-size", c.bufferOutputSize,
+                    "Largest single send(); a bigger reply is refused (swoole's "
+                    "buffer_output_size)")
+        ->capture_default_str();
     cmd->add_option("--max-request", c.maxRequest, "Recycle a worker after N requests (0 = off)")
         ->capture_default_str();
     cmd->add_option("--max-connection", c.maxConnection,

@@ -38,6 +38,8 @@ const FieldSpec kSettings[] = {
     {"heartbeat_check_interval", Want::Int, true},
     {"trace_step", Want::Bool, false},      // present (true) only with --trace-step
     {"task_worker_num", Want::Int, false},  // format 1.1; absent before: no task workers
+    {"socket_buffer_size", Want::Int, false},  // format 1.1; absent in older traces
+    {"buffer_output_size", Want::Int, false},
 };
 const FieldSpec kProcess[] = {{"role", Want::String, true},
                               {"index", Want::Int, true},
@@ -281,6 +283,8 @@ void decodeHeader(JsonObject line, DecodedLine* out)
         f.stringInto(6, &s.protocol);
         if (f[11]) s.traceStep = f[11]->get_bool().value_unsafe();
         f.intInto(12, &s.taskWorkerNum);
+        f.intInto(13, &s.socketBufferSize);
+        f.intInto(14, &s.bufferOutputSize);
     }
     if (auto topology = field(line, "topology", "topology", Want::Object, problems))
         decodeTopology(topology->get_object().value_unsafe(), h, problems);

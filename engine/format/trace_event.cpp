@@ -131,7 +131,7 @@ static_assert(sizeof kKinds / sizeof kKinds[0] == static_cast<size_t>(EventKind:
 const char* const kCauses[] = {"none",      "eof",       "error",       "protocol", "heartbeat",
                                "closed",    "gone",      "max_request", "reload",   "sigterm",
                                "killed",    "exited",    "shutdown",    "reset",    "server_close",
-                               "too_large", "malformed", "no_callback"};
+                               "too_large", "malformed", "no_callback", "overflow"};
 static_assert(sizeof kCauses / sizeof kCauses[0] == static_cast<size_t>(Cause::Count));
 
 const char* const kCallbacks[] = {"none",          "onConnect",    "onReceive",    "onClose",

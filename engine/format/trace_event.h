@@ -132,6 +132,7 @@ enum class Cause : uint8_t
     TooLarge,
     Malformed,
     NoCallback,
+    Overflow,  // discard: send() refused while the connection's output buffer is in overflow
     Count
 };
 const char* causeName(uint8_t cause);

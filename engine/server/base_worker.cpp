@@ -305,6 +305,15 @@ bool BaseWorker::send(int64_t session, std::string_view data)
     if (slot == nullptr || slot->closed.load(std::memory_order_relaxed) ||
         slot->peerClosed.load(std::memory_order_relaxed))
         return false;
+    // swServer_tcp_send refuses it in both modes; BASE mode has no overflow check (model 3.8).
+    if (data.size() >= server_.config().bufferOutputSize)
+    {
+        RS_WARN_LIMITED("send(session {}): {} bytes is not below buffer_output_size {}; dropped",
+                        session, data.size(), server_.config().bufferOutputSize);
+        trace::ev::discard({.session = session, .worker = id_}, trace::Cause::TooLarge,
+                           data.size());
+        return false;
+    }
     int owner = slot->ownerWorker.load(std::memory_order_relaxed);
     if (owner != id_)
     {

@@ -353,7 +353,8 @@ void ReactorThread::Loop::onSendData(const ipc::PipeHeader& head, const char* pa
                      conn == nullptr ? trace::Cause::Gone : trace::Cause::Closed, len);
         return;
     }
-    bool direct = conn->queuedBytes() == 0;
+    size_t queuedBefore = conn->queuedBytes();
+    bool direct = queuedBefore == 0;
     int rc = conn->send(payload, len);
     trace::ev::reactorWrite({.session = head.session,
                              .fd = conn->fd(),
@@ -369,7 +370,9 @@ void ReactorThread::Loop::onSendData(const ipc::PipeHeader& head, const char* pa
         peerClose(conn, trace::Cause::Error);
         return;
     }
-    if (conn->queuedBytes() >= config_.socketBufferSize)
+    // As swoole 1.8.8+ (swReactorThread_send): the limit is checked against what was queued
+    // before this reply, and the reply is queued all the same; only later send()s fail (model 3.8).
+    if (queuedBefore >= config_.socketBufferSize)
     {
         SessionSlot& slot = shared_.slotOf(conn->session());
         if (!slot.overflow.exchange(1, std::memory_order_relaxed))

@@ -210,6 +210,8 @@ trace::TopologySource Server::topologySource()
     s.maxRequest = config_.maxRequest;
     s.heartbeatIdleTimeS = config_.heartbeatIdleTimeS;
     s.heartbeatCheckIntervalS = config_.heartbeatCheckIntervalS;
+    s.socketBufferSize = static_cast<int64_t>(config_.socketBufferSize);
+    s.bufferOutputSize = static_cast<int64_t>(config_.bufferOutputSize);
     for (int w = 0; w < config_.workerNum + config_.taskWorkerNum; ++w)
         fixed.pipes.push_back({w, pipes_[w].masterEnd.get(), pipes_[w].workerEnd.get(),
                                base || w >= config_.workerNum ? -1 : w % config_.reactorNum});

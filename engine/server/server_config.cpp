@@ -83,6 +83,10 @@ std::string ServerConfig::validate() const
         return "task workers need process mode here (--mode process); BASE mode runs none";
     if (maxConnection < 16) return "max_connection must be at least 16";
     if (maxWaitTimeS < 1) return "max_wait_time must be at least 1 second";
+    if (socketBufferSize < 1) return "socket_buffer_size must be at least 1 byte";
+    // A reply travels with a 32-bit length (model 3.5), so no send() can be bigger anyway.
+    if (bufferOutputSize < 1 || bufferOutputSize > UINT32_MAX)
+        return fmt::format("buffer_output_size must be between 1 and {} bytes", UINT32_MAX);
     if (heartbeatCheckIntervalS < 0 || heartbeatCheckIntervalS > kMaxHeartbeatS)
         return fmt::format("heartbeat_check_interval must be between 0 (off) and {} seconds",
                            kMaxHeartbeatS);

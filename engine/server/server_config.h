@@ -33,7 +33,11 @@ struct ServerConfig
     int heartbeatCheckIntervalS = 0;
     int maxConnection = 0;  // 0 = min(100000, RLIMIT_NOFILE)
     int backlog = 512;
-    size_t socketBufferSize = 8 * 1024 * 1024;  // output queue per connection before overflow
+    // swoole's socket_buffer_size: a connection whose output buffer holds this much when a reply
+    // arrives is marked overflow, and send() to it fails until the buffer is empty (model 3.8).
+    size_t socketBufferSize = 8 * 1024 * 1024;
+    // swoole's buffer_output_size: the largest single send(); a bigger reply is refused.
+    size_t bufferOutputSize = 2 * 1024 * 1024;
     int maxWaitTimeS = 3;                       // graceful bound for worker exit and shutdown
     // SCHED_BATCH keeps server threads from preempting each other on every pipe wakeup: a
     // reactor finishes its batch before the worker it woke runs. Measured +15-25% requests/s on

@@ -297,10 +297,25 @@ bool Worker::send(int64_t session, std::string_view data)
                         session, data.size());
         return false;
     }
-    if (slot->overflow.load(std::memory_order_relaxed))
+    // swoole refuses a send() of buffer_output_size or more (swServer_tcp_send), and every send()
+    // while the reactor has marked the output buffer overflow (swFactoryProcess_finish); model 3.8.
+    trace::Cause refused = trace::Cause::None;
+    if (data.size() >= server_.config().bufferOutputSize)
+    {
+        RS_WARN_LIMITED("send(session {}): {} bytes is not below buffer_output_size {}; dropped",
+                        session, data.size(), server_.config().bufferOutputSize);
+        refused = trace::Cause::TooLarge;
+    }
+    else if (slot->overflow.load(std::memory_order_relaxed))
     {
         RS_WARN_LIMITED("send(session {}): output buffer full (socket_buffer_size {}); dropped",
                         session, server_.config().socketBufferSize);
+        refused = trace::Cause::Overflow;
+    }
+    if (refused != trace::Cause::None)
+    {
+        trace::ev::discard({.session = session, .worker = id_, .flow = flowId_}, refused,
+                           data.size());
         return false;
     }
     sendToReactor(session, *slot, static_cast<uint8_t>(ipc::PipeType::SendData), data.data(),

@@ -50,7 +50,9 @@ std::string buildHeaderLine(const Topology& topology, TraceBuffers& buffers,
                      {"package_max_length", c.packageMaxLength},
                      {"max_request", c.maxRequest},
                      {"heartbeat_idle_time", c.heartbeatIdleTimeS},
-                     {"heartbeat_check_interval", c.heartbeatCheckIntervalS}};
+                     {"heartbeat_check_interval", c.heartbeatCheckIntervalS},
+                     {"socket_buffer_size", c.socketBufferSize},
+                     {"buffer_output_size", c.bufferOutputSize}};
 
     // Step mode only: absent means off (older readers ignore both fields).
     if (options.stepGate != nullptr) settings["trace_step"] = true;

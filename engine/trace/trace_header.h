@@ -32,6 +32,8 @@ struct Topology
         int64_t maxRequest = 0;
         int heartbeatIdleTimeS = 0;
         int heartbeatCheckIntervalS = 0;
+        int64_t socketBufferSize = 0;  // the output-buffer limits of model 3.8
+        int64_t bufferOutputSize = 0;
     };
     struct Process
     {

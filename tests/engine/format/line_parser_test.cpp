@@ -176,6 +176,35 @@ TEST(LineParser, HeaderIsDecodedWithItsTopology)
     EXPECT_NE(messages(d.problems).find("\"topology.threads\" is missing"), std::string::npos);
 }
 
+// socket_buffer_size and buffer_output_size came later in 1.0: read when present, and an older
+// header without them is no problem (0 = unknown).
+TEST(LineParser, HeaderBufferLimitsAreOptional)
+{
+    auto settingsLine = [](const std::string& extra)
+    {
+        return R"({"type":"header","format":"reactorscope-trace","version":"1.0",)"
+               R"("created_ns":1,"wall_time":"2026-11-27T03:55:00Z","trace_payload":"none",)"
+               R"("settings":{"mode":"process","host":"127.0.0.1","port":9502,"worker_num":2,)"
+               R"("reactor_num":2,"dispatch_mode":2,"protocol":"raw","package_max_length":65536,)"
+               R"("max_request":0,"heartbeat_idle_time":0,"heartbeat_check_interval":0)" +
+               extra +
+               R"(},"topology":{"processes":[],"threads":[],"pipes":[],"listeners":[],)"
+               R"("connections":[]}})";
+    };
+    LineParser parser;
+    DecodedLine d;
+    parser.parse(settingsLine(R"(,"socket_buffer_size":262144,"buffer_output_size":1048576)"), d);
+    ASSERT_EQ(d.type, LineType::Header) << d.error;
+    EXPECT_TRUE(d.problems.empty()) << messages(d.problems);
+    EXPECT_EQ(d.header.settings.socketBufferSize, 262144);
+    EXPECT_EQ(d.header.settings.bufferOutputSize, 1048576);
+    parser.parse(settingsLine(""), d);
+    ASSERT_EQ(d.type, LineType::Header) << d.error;
+    EXPECT_TRUE(d.problems.empty()) << messages(d.problems);
+    EXPECT_EQ(d.header.settings.socketBufferSize, 0);
+    EXPECT_EQ(d.header.settings.bufferOutputSize, 0);
+}
+
 TEST(LineParser, HeaderOfAnotherFormatOrMajorIsFatal)
 {
     LineParser parser;
