@@ -100,7 +100,16 @@ constexpr size_t kBatchMaxDatagrams = 32;
 
 void PipeWriter::traceQueueChange(bool full)
 {
+    reportedBytes_ = full ? queuedBytes_ : 0;
     trace::ev::pipePressure(full, tracePipe_, traceDirection_, queuedBytes_);
+}
+
+void PipeWriter::traceQueueGrowth()
+{
+    // pipe_full when the queue begins, and again each time it has doubled since the last
+    // report: queued_bytes follows the growth in a few events (model 8.6).
+    if (reportedBytes_ == 0 || queuedBytes_ >= 2 * reportedBytes_)
+        traceQueueChange(true);
 }
 
 void PipeWriter::enableBatching(std::vector<PipeWriter*>* dirty)
@@ -182,7 +191,7 @@ void PipeWriter::flushBatch()
     }
     if (sent < count)
     {
-        traceQueueChange(true);
+        traceQueueGrowth();
         if (channel_ && !channel_->isWriting()) channel_->enableWriting();
     }
     batch_.clear();
@@ -244,11 +253,8 @@ int PipeWriter::write(const PipeHeader& head, const char* payload, size_t len)
         return result;
     }
     if (!queued) return 0;
-    if (channel_ && !channel_->isWriting())
-    {
-        traceQueueChange(true);
-        channel_->enableWriting();
-    }
+    traceQueueGrowth();
+    if (channel_ && !channel_->isWriting()) channel_->enableWriting();
     return 1;
 }
 

@@ -60,6 +60,7 @@ class PipeWriter
     void rechunkQueueFront();
     void addToBatch(const PipeHeader& head, const char* data, size_t len);
     void traceQueueChange(bool full);
+    void traceQueueGrowth();  // after queueing: pipe_full when the queue began or doubled
 
     int fd_;
     reactor::Channel* channel_;
@@ -67,6 +68,7 @@ class PipeWriter
     size_t maxChunk_ = kMaxChunkPayload;
     std::deque<std::string> queue_;  // whole datagrams (header + chunk), oldest first
     size_t queuedBytes_ = 0;
+    size_t reportedBytes_ = 0;  // queued_bytes of the last pipe_full (0 after a drain)
     int tracePipe_ = -1;
     uint8_t traceDirection_ = 0;
     std::vector<PipeWriter*>* dirty_ = nullptr;  // non-null when batching

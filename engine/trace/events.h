@@ -164,8 +164,10 @@ inline void dispatch(EventKind kind, const Ids& ids, uint8_t pipeType, size_t le
 }
 
 // A message into a pipe: stamped before `write` runs (the receiver may log its side before the
-// writer gets back), emitted after with whether the writer had to queue it. Returns what write
-// returned (PipeWriter::write: 1 = queued).
+// writer gets back), emitted after with whether the writer had to queue it. A queued message is
+// stamped again when write returns: the receiver cannot have all of it yet, and the writer may
+// have emitted pipe_full meanwhile, which must not come later than this event in the thread's
+// time order. Returns what write returned (PipeWriter::write: 1 = queued).
 template <typename Write>
 inline int pipeWrite(const Ids& ids, Direction direction, uint8_t pipeType, size_t bytes,
                      int64_t chunks, Write&& write)
@@ -178,6 +180,7 @@ inline int pipeWrite(const Ids& ids, Direction direction, uint8_t pipeType, size
     r.a3 = static_cast<uint8_t>(direction);
     int rc = write();
     r.a4 = rc == 1;
+    if (rc == 1) r.tsNs = base::monotonicNs();
     emit(r);
     return rc;
 }
