@@ -278,7 +278,16 @@ void addFigureEdges(const ArchitectureLayoutInput& in, const Facts& facts, const
         EdgeRecord* back =
             book.addEdge(edgeIdPipeReturn(p.reactor, p.worker), "pipe", nodeIdWorker(p.worker),
                          nodeIdReactor(p.reactor), k, pipesOf[p.reactor]);
-        if (back != nullptr && ps != nullptr) back->count = ps->toReactor;
+        if (back != nullptr && ps != nullptr)
+        {
+            back->count = ps->toReactor;
+            if (ps->fullBack)
+            {
+                // The worker's replies wait in the worker's memory (model 8.6).
+                back->color = rgba(235, 85, 80);
+                back->label = "full  " + formatBytes(ps->queuedBackBytes) + " queued";
+            }
+        }
     }
     for (int w : facts.hasManager ? facts.workers : std::vector<int>{})
     {

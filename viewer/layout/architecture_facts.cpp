@@ -147,6 +147,9 @@ ClientSet chooseClients(const ArchitectureLayoutInput& in)
             c.stage = stageName(s.stage);
             c.requests = s.requests;
             c.queued = s.queued;
+            c.overflow = s.overflow;
+            c.pressure = in.state->pressureOf(s);
+            c.limit = in.state->socketBufferSize();
         }
     }
     else if (in.store != nullptr)

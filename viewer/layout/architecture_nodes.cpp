@@ -26,6 +26,21 @@ void styleNode(NodeRecord& n)
     if (n.selected) n.border = rgba(255, 255, 255);
 }
 
+// Back-pressure on top of the state's colours: amber near a limit, red at it (model 3.8, 8.6,
+// 8.18). A selected node keeps its white border; the fill carries the warning then.
+void stylePressure(NodeRecord& n, BufferPressure p)
+{
+    if (p == BufferPressure::None) return;
+    bool over = p == BufferPressure::Over;
+    n.fill = over ? rgba(100, 30, 28) : rgba(92, 66, 18);
+    if (!n.selected) n.border = over ? rgba(235, 85, 80) : rgba(240, 170, 50);
+}
+
+std::string percentText(int64_t part, int64_t whole)
+{
+    return whole > 0 ? std::to_string(part * 100 / whole) + " %" : std::string("?");
+}
+
 }  // namespace
 
 void stateColors(const std::string& role, const std::string& state, Color& fill, Color& border)
@@ -159,6 +174,8 @@ NodeRecord reactorNode(const ArchitectureLayoutInput& in, const Facts& facts, in
                 formatBytes(static_cast<int64_t>(r->bytesWritten)),
             "queued " + formatBytes(r->bytesQueued),
         };
+        // Bytes the thread holds for full worker pipes (model 8.6): shown only when there are.
+        if (r->pipeQueued > 0) n.lines.push_back("pipe queue " + formatBytes(r->pipeQueued));
         n.tooltip.push_back("handoffs " + std::to_string(r->handoffs) + "  reads " +
                             std::to_string(r->reads) + "  writes " + std::to_string(r->writes) +
                             "  closes " + std::to_string(r->closes));
@@ -167,6 +184,24 @@ NodeRecord reactorNode(const ArchitectureLayoutInput& in, const Facts& facts, in
         "swoole: swReactorThread_onRead, swReactorThread_send2worker, "
         "swReactorThread_onPipeReceive, swReactorThread_send");
     styleNode(n);
+    if (r != nullptr && in.state != nullptr)
+    {
+        // The worst of its connections' output buffers; a pipe queue is a warning of its own.
+        BufferPressure worst = r->pipeQueued > 0 ? BufferPressure::Near : BufferPressure::None;
+        for (const auto& [id, s] : in.state->sessions())
+            if (s.queuedOn == index || (s.queuedOn < 0 && s.reactor == index))
+                worst = std::max(worst, in.state->pressureOf(s));
+        stylePressure(n, worst);
+        if (r->bytesQueued > 0)
+            n.tooltip.push_back(
+                "queued: output waiting in its connections' buffers (limit "
+                "socket_buffer_size " +
+                (in.state->socketBufferSize() > 0 ? formatBytes(in.state->socketBufferSize())
+                                                  : std::string("unknown")) +
+                " each)");
+        if (r->pipeQueued > 0)
+            n.tooltip.push_back("pipe queue: messages for full worker pipes, kept in its memory");
+    }
     return n;
 }
 
@@ -291,7 +326,10 @@ NodeRecord clientNode(const ArchitectureLayoutInput& in, const ClientInfo& c)
     if (!where.empty()) n.lines.push_back(where);
     n.lines.push_back(c.peer.empty() ? c.stage : c.peer + "  " + c.stage);
     // Last, so a box too short for it drops it (fitLines): back-pressure on this connection.
-    if (c.queued > 0) n.lines.push_back("queued " + formatBytes(c.queued));
+    if (c.queued > 0)
+        n.lines.push_back("queued " + formatBytes(c.queued) +
+                          (c.limit > 0 ? "  " + percentText(c.queued, c.limit) : "") +
+                          (c.overflow ? "  overflow" : ""));
     n.selected = in.selectedSession != 0 && c.session == in.selectedSession;
     n.tooltip = {"session " + std::to_string(c.session) + " (swoole's $fd)"};
     if (c.fd >= 0) n.tooltip.push_back("fd " + std::to_string(c.fd) + " in the master");
@@ -302,7 +340,15 @@ NodeRecord clientNode(const ArchitectureLayoutInput& in, const ClientInfo& c)
     if (c.queued > 0)
         n.tooltip.push_back("queued " + formatBytes(c.queued) +
                             " in its output buffer, not yet written to the client");
+    if (c.limit > 0)
+        n.tooltip.push_back("limit socket_buffer_size " + formatBytes(c.limit) +
+                            ": amber from 75 %, red at the limit");
+    if (c.overflow)
+        n.tooltip.push_back(
+            "overflow (buffer_full): send() to it fails until the buffer is empty "
+            "(buffer_drain)");
     styleNode(n);
+    stylePressure(n, c.pressure);
     return n;
 }
 

@@ -52,6 +52,9 @@ struct ClientInfo
     std::string peer;
     uint64_t requests = 0;
     int64_t queued = 0;     // bytes in its output buffer (SessionState::queued)
+    bool overflow = false;  // between buffer_full and buffer_drain: send() to it fails
+    BufferPressure pressure = BufferPressure::None;  // against socket_buffer_size
+    int64_t limit = 0;                               // socket_buffer_size, 0 = unknown
     bool inFlight = false;  // a token of this session is on an edge
 };
 

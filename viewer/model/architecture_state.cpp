@@ -95,6 +95,14 @@ const char* workerStatusName(WorkerStatus s)
     return "?";
 }
 
+BufferPressure bufferPressure(int64_t queued, bool overflow, int64_t limit)
+{
+    if (overflow || (limit > 0 && queued >= limit)) return BufferPressure::Over;
+    // 75 %, in integers: a limit of up to 2^62 cannot overflow the products.
+    if (limit > 0 && queued > 0 && queued / 3 * 4 >= limit) return BufferPressure::Near;
+    return BufferPressure::None;
+}
+
 const char* workerStateName(const WorkerState& w)
 {
     return w.status == WorkerStatus::Exited && w.killed ? "killed" : workerStatusName(w.status);
@@ -111,6 +119,7 @@ int64_t ArchitectureState::busyNs(const WorkerState& w, int64_t nowNs) const
 void ArchitectureState::reset(const Topology& topology)
 {
     *this = ArchitectureState();
+    socketBufferSize_ = std::max<int64_t>(topology.socketBufferSize, 0);
 
     // Size the tables from every place the header names an index, so a header whose settings and
     // lists disagree still gets a slot for each actor it mentions.
@@ -199,6 +208,20 @@ uint64_t ArchitectureState::taskHops(int from, int to) const
     for (const auto& [key, count] : taskHops_)
         if (key.first == from && key.second == to) return count;
     return 0;
+}
+
+void ArchitectureState::setReactorPipeQueued(int reactor, int worker, int64_t queued)
+{
+    ReactorState* r = slotAt(reactors_, reactor);
+    if (r == nullptr || worker < 0) return;
+    uint64_t key = (static_cast<uint64_t>(reactor) << 32) | static_cast<uint32_t>(worker);
+    auto it = reactorPipeQueued_.find(key);
+    int64_t old = it == reactorPipeQueued_.end() ? 0 : it->second;
+    r->pipeQueued = std::max<int64_t>(0, r->pipeQueued - old + queued);
+    if (queued > 0)
+        reactorPipeQueued_[key] = queued;
+    else if (it != reactorPipeQueued_.end())
+        reactorPipeQueued_.erase(it);
 }
 
 int ArchitectureState::pipeIndex(int reactor, int worker) const
@@ -320,6 +343,9 @@ void ArchitectureState::apply(const Event& e, const Actor* actor)
         case EventKind::BufferFull:
         case EventKind::BufferDrain:
             setQueued(e);
+            if (e.bytes > 0) socketBufferSize_ = e.bytes;  // args.watermark: the limit
+            if (SessionState* s = sessionAt(e.session))
+                s->overflow = e.kind == EventKind::BufferFull;
             break;
 
         case EventKind::PipeWrite:
@@ -361,19 +387,26 @@ void ArchitectureState::apply(const Event& e, const Actor* actor)
             }
             break;
         case EventKind::PipeFull:
-            if (int i = pipeOfWorker(pipes_, e.worker); i >= 0)
-            {
-                pipes_[i].full = true;
-                if (e.queued >= 0) pipes_[i].queuedBytes = e.queued;
-            }
-            break;
         case EventKind::PipeDrain:
+        {
+            bool full = e.kind == EventKind::PipeFull;
             if (int i = pipeOfWorker(pipes_, e.worker); i >= 0)
             {
-                pipes_[i].full = false;
-                pipes_[i].queuedBytes = 0;
+                // A drain empties the queue: a missing queued_bytes leaves a full one's as it was.
+                PipeState& p = pipes_[i];
+                bool back = e.direction == Direction::ToReactor;
+                (back ? p.fullBack : p.full) = full;
+                int64_t& queued = back ? p.queuedBackBytes : p.queuedBytes;
+                if (!full)
+                    queued = 0;
+                else if (e.queued >= 0)
+                    queued = e.queued;
             }
+            // A reactor thread's own queue (the writer is the emitting thread, model 8.6).
+            if (actor != nullptr && actor->role == Role::Reactor)
+                setReactorPipeQueued(actor->index, e.worker, full ? std::max(e.queued, 0) : 0);
             break;
+        }
 
         case EventKind::Accept:
         {

@@ -64,6 +64,9 @@ struct ReactorState
     uint64_t bytesWritten = 0;  // reactor_write events
     // Output waiting for the clients: the sum of its open sessions' SessionState::queued.
     int64_t bytesQueued = 0;
+    // Messages waiting in this thread's memory for full worker pipes: the queued_bytes of the
+    // pipe_full events this reactor emitted, until their pipe_drain (model 8.6).
+    int64_t pipeQueued = 0;
     uint64_t handoffs = 0;    // main reactor -> this reactor (pipe_write to_reactor_thread)
     uint64_t reads = 0;       // client -> this reactor (read)
     uint64_t writes = 0;      // this reactor -> client (reactor_write)
@@ -79,8 +82,13 @@ struct PipeState
     uint64_t toReactor = 0;  // pipe_write to_reactor
     uint64_t bytesToWorker = 0;
     uint64_t bytesToReactor = 0;
-    bool full = false;        // between pipe_full and pipe_drain
-    int64_t queuedBytes = 0;  // waiting to go into the pipe: pipe_full queued_bytes, 0 on drain
+    // Towards the worker (to_worker, to_worker_forward): between pipe_full and pipe_drain, and
+    // what waits to go into the pipe (pipe_full queued_bytes, 0 on drain).
+    bool full = false;
+    int64_t queuedBytes = 0;
+    // Back towards the reactor (to_reactor: a worker's replies wait in the worker's memory).
+    bool fullBack = false;
+    int64_t queuedBackBytes = 0;
 };
 
 struct SessionState
@@ -103,7 +111,19 @@ struct SessionState
     // until the next one or its close.
     int64_t queued = 0;
     int queuedOn = -1;
+    // Between buffer_full and buffer_drain: send() to it fails in the workers (model 3.8).
+    bool overflow = false;
 };
+
+// How close an output buffer is to socket_buffer_size, for colouring: Near from 75 % of the
+// limit, Over at the limit or while the overflow flag is up. None when the limit is unknown.
+enum class BufferPressure : uint8_t
+{
+    None,
+    Near,
+    Over,
+};
+BufferPressure bufferPressure(int64_t queued, bool overflow, int64_t limit);
 
 class ArchitectureState
 {
@@ -136,6 +156,13 @@ class ArchitectureState
     // Messages worker `from` wrote to worker `to` over `to`'s pipe: tasks (event worker -> task
     // worker) and results (task worker -> event worker), by pipe_write.
     uint64_t taskHops(int from, int to) const;
+    // socket_buffer_size: the header's, else the watermark of the latest buffer_full or
+    // buffer_drain; 0 while unknown (an older trace that never filled a buffer).
+    int64_t socketBufferSize() const { return socketBufferSize_; }
+    BufferPressure pressureOf(const SessionState& s) const
+    {
+        return bufferPressure(s.queued, s.overflow, socketBufferSize_);
+    }
 
   private:
     // Moves session s's queued bytes from the reactor they count on to `reactor` as `queued`
@@ -143,11 +170,16 @@ class ArchitectureState
     void countQueued(SessionState& s, int64_t queued, int reactor);
     void setQueued(const Event& e);  // reactor_write, buffer_full, buffer_drain with args.queued
     std::vector<std::pair<std::pair<int, int>, uint64_t>> taskHops_;  // (from, to) -> count
+    // pipe_full / pipe_drain of a reactor thread: its per-pipe queue, summed in pipeQueued.
+    void setReactorPipeQueued(int reactor, int worker, int64_t queued);
 
     std::vector<WorkerState> workers_;
     std::vector<ReactorState> reactors_;
     std::vector<PipeState> pipes_;
     std::unordered_map<int64_t, SessionState> sessions_;
+    // (reactor << 32 | worker) -> bytes that reactor queues for that worker's pipe.
+    std::unordered_map<uint64_t, int64_t> reactorPipeQueued_;
+    int64_t socketBufferSize_ = 0;
     size_t applied_ = 0;
     int64_t nowNs_ = 0;
     const HeldTime* held_ = nullptr;

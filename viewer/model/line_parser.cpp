@@ -88,7 +88,8 @@ void convertArgs(const DecodedLine& d, ParsedLine& out)
         switch (a.info->type)
         {
             case trace::ArgType::Int:
-                if (key == "bytes" || key == "len")
+                // buffer_full / buffer_drain have no bytes: their watermark (the limit) goes there.
+                if (key == "bytes" || key == "len" || key == "watermark")
                     e.bytes = static_cast<int32_t>(
                         std::clamp<int64_t>(a.number, -1, std::numeric_limits<int32_t>::max()));
                 else if (key == "queued" || key == "queued_bytes")
@@ -131,6 +132,8 @@ void convertTopology(const tracefile::TraceHeader& h, std::string_view line, Top
     t.dispatchMode = h.settings.dispatchMode;
     t.protocol = h.settings.protocol;
     t.traceStep = h.settings.traceStep;
+    t.socketBufferSize = h.settings.socketBufferSize;
+    t.bufferOutputSize = h.settings.bufferOutputSize;
     for (const tracefile::HeaderProcess& p : h.processes)
         t.processes.push_back({roleByName(p.role), p.index, p.pid, p.generation});
     for (const tracefile::HeaderThread& a : h.threads)

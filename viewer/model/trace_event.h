@@ -79,7 +79,9 @@ struct Event
     uint16_t payloadLength = 0;
     uint16_t actor = 0;  // index into TraceStore::actors()
     int32_t fd = -1;
-    int32_t bytes = -1;  // args.bytes or args.len (whichever the kind has), -1 when absent
+    // args.bytes or args.len (whichever the kind has), -1 when absent; for buffer_full and
+    // buffer_drain, which have neither, args.watermark (the socket_buffer_size limit).
+    int32_t bytes = -1;
     int16_t reactor = -1;
     int16_t worker = -1;
     int16_t generation = 0;  // args.generation (worker_start), 0 = none
@@ -149,6 +151,10 @@ struct Topology
     int dispatchMode = 0;
     std::string protocol;
     bool traceStep = false;  // settings.trace_step: the server accepts hold / step / run
+    // settings.socket_buffer_size / buffer_output_size (model 3.8); 0 when the header has none
+    // (older traces): a buffer_full's watermark then tells the limit.
+    int64_t socketBufferSize = 0;
+    int64_t bufferOutputSize = 0;
     std::vector<Process> processes;
     std::vector<Actor> threads;  // every thread of the header, as actors
     std::vector<Pipe> pipes;

@@ -718,12 +718,90 @@ TEST(ArchitectureLayout, QueuedBytesShowOnTheReactorAndTheConnection)
     const NodeRecord* backedUp = list.findNode(nodeIdClient(5));
     ASSERT_NE(backedUp, nullptr);
     ASSERT_FALSE(backedUp->lines.empty());
-    EXPECT_EQ(backedUp->lines.back(), "queued 68.4 KB");
+    // buffer_full raised the overflow flag (the limit is unknown: no watermark, an old header).
+    EXPECT_EQ(backedUp->lines.back(), "queued 68.4 KB  overflow");
     // Nothing queued, no line: the other connection keeps its two.
     const NodeRecord* idle = list.findNode(nodeIdClient(6));
     ASSERT_NE(idle, nullptr);
     EXPECT_EQ(idle->lines.size(), backedUp->lines.size() - 1);
     for (const std::string& line : idle->lines) EXPECT_EQ(line.find("queued"), std::string::npos);
+}
+
+// Back-pressure colours: a connection amber from 75 % of socket_buffer_size and red at it or in
+// overflow, its reactor as its worst connection (amber too for a pipe queue of its own), a
+// full pipe red in the direction that is full, with what waits.
+TEST(ArchitectureLayout, BackPressureColoursConnectionsReactorsAndPipes)
+{
+    Fixture fx;
+    Topology topology = makeTopology(2, 4);
+    topology.socketBufferSize = 262144;
+    fx.store.setTopology(topology);
+    ArchitectureState state;
+    state.reset(fx.store.topology());
+    auto apply = [&](EventKind kind, Role role, int index, Event e)
+    {
+        size_t i = fx.add(kind, role, index, e);
+        state.apply(fx.store[i], &fx.store.actorOf(fx.store[i]));
+    };
+    auto conn = [](int64_t session, int reactor)
+    {
+        Event e;
+        e.session = session;
+        e.fd = static_cast<int32_t>(40 + session);
+        e.reactor = static_cast<int16_t>(reactor);
+        return e;
+    };
+    for (auto [session, reactor] : {std::pair{5, 0}, {6, 0}, {7, 1}})
+    {
+        apply(EventKind::Accept, Role::Master, -1, conn(session, reactor));
+        apply(EventKind::ReactorRegister, Role::Reactor, reactor, conn(session, reactor));
+    }
+    ArchitectureLayoutInput in = fx.input({0, 0, 1280, 800});
+    in.state = &state;
+    const DrawList calm = layoutArchitecture(in);
+    const NodeRecord calmClient = *calm.findNode(nodeIdClient(5));
+    const NodeRecord calmReactor = *calm.findNode(nodeIdReactor(0));
+
+    Event near = conn(5, 0);
+    near.bytes = 1000;
+    near.queued = 200000;  // 76 %
+    apply(EventKind::ReactorWrite, Role::Reactor, 0, near);
+    DrawList list = layoutArchitecture(in);
+    const NodeRecord* amber = list.findNode(nodeIdClient(5));
+    EXPECT_EQ(amber->lines.back(), "queued 195.3 KB  76 %");
+    EXPECT_NE(amber->border, calmClient.border);
+    EXPECT_NE(list.findNode(nodeIdReactor(0))->border, calmReactor.border);
+    EXPECT_EQ(list.findNode(nodeIdReactor(1))->border, calmReactor.border);
+    EXPECT_EQ(list.findNode(nodeIdClient(6))->border, calmClient.border);
+
+    Event over = conn(5, 0);
+    over.queued = 300000;
+    over.bytes = 262144;  // the watermark
+    apply(EventKind::BufferFull, Role::Reactor, 0, over);
+    list = layoutArchitecture(in);
+    const NodeRecord* red = list.findNode(nodeIdClient(5));
+    EXPECT_EQ(red->lines.back(), "queued 293.0 KB  114 %  overflow");
+    EXPECT_NE(red->border, amber->border);
+    EXPECT_EQ(list.findNode(nodeIdReactor(0))->border, red->border);
+
+    // Reactor 1's own queue for worker 1's pipe; worker 3's replies wait in worker 3.
+    Event pipeFull;
+    pipeFull.worker = 1;
+    pipeFull.direction = Direction::ToWorker;
+    pipeFull.queued = 700000;
+    apply(EventKind::PipeFull, Role::Reactor, 1, pipeFull);
+    Event backFull;
+    backFull.worker = 3;
+    backFull.direction = Direction::ToReactor;
+    backFull.queued = 9000;
+    apply(EventKind::PipeFull, Role::Worker, 3, backFull);
+    list = layoutArchitecture(in);
+    const NodeRecord* r1 = list.findNode(nodeIdReactor(1));
+    EXPECT_EQ(r1->lines.back(), "pipe queue 683.6 KB");
+    EXPECT_NE(r1->border, calmReactor.border);
+    EXPECT_EQ(list.findEdge(edgeIdPipe(1, 1))->label, "full  683.6 KB queued");
+    EXPECT_EQ(list.findEdge(edgeIdPipeReturn(1, 3))->label, "full  8.8 KB queued");
+    EXPECT_TRUE(list.findEdge(edgeIdPipe(1, 3))->label.empty());
 }
 
 TEST(ArchitectureLayout, NoStoreOrDegenerateCanvasYieldsFiniteRecords)

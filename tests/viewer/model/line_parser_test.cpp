@@ -183,6 +183,19 @@ TEST(LineParser, QueuedBytesOfBuffersAndPipesAreDecoded)
     EXPECT_EQ(queuedOf("read", "swReactorThread_onRead", R"({"bytes":12})").queued, -1);
 }
 
+// buffer_full / buffer_drain carry the limit (socket_buffer_size) as args.watermark: it goes into
+// Event::bytes, which these kinds have no other use for, so an older trace's limit is known.
+TEST(LineParser, WatermarkOfBufferEventsIsTheirBytes)
+{
+    ParsedLine p =
+        parse(R"({"seq":5,"ts":1,"kind":"buffer_full","fn":"swReactorThread_send","actor":{"role":)"
+              R"("reactor","index":1,"pid":1,"tid":3},"session":4,"fd":21,"reactor":1,"args":)"
+              R"({"queued":300000,"watermark":262144}})");
+    ASSERT_EQ(p.type, ParsedLine::Type::Event) << p.error;
+    EXPECT_EQ(p.event.bytes, 262144);
+    EXPECT_EQ(p.event.queued, 300000);
+}
+
 TEST(LineParser, TraceDroppedIsAnEventWithItsCount)
 {
     ParsedLine p =

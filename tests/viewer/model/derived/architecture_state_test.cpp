@@ -505,5 +505,77 @@ TEST(WorkerStatusName, NamesEveryStatus)
     EXPECT_STREQ(workerStateName(killed), "killed");
 }
 
+// The limit of model 3.8 reaches the state from the header, or from a buffer_full's watermark
+// (decoded into Event::bytes) when an older header has none; a session is in overflow from
+// buffer_full to buffer_drain; pressure is Near from 75 % of the limit and Over at it.
+TEST_F(HandMadeState, OverflowFlagLimitAndPressureOfAConnection)
+{
+    EXPECT_EQ(state_.socketBufferSize(), 0);  // makeTopology: an older header, no limit
+    auto conn = [](EventKind kind)
+    { return Ev(kind, Role::Reactor, 1).session(5).fd(25).reactor(1); };
+    apply(Ev(EventKind::Accept, Role::Master).session(5).fd(25), 10);
+    apply(conn(EventKind::ReactorRegister), 11);
+    apply(conn(EventKind::ReactorWrite).bytes(1000).queued(70000), 20);
+    const SessionState& s = state_.sessions().at(5);
+    EXPECT_EQ(state_.pressureOf(s), BufferPressure::None);  // no limit known yet
+    apply(conn(EventKind::BufferFull).queued(300000).bytes(262144), 30);
+    EXPECT_EQ(state_.socketBufferSize(), 262144);
+    EXPECT_TRUE(state_.sessions().at(5).overflow);
+    EXPECT_EQ(state_.pressureOf(state_.sessions().at(5)), BufferPressure::Over);
+    apply(conn(EventKind::BufferDrain).queued(0).bytes(262144), 40);
+    EXPECT_FALSE(state_.sessions().at(5).overflow);
+    EXPECT_EQ(state_.pressureOf(state_.sessions().at(5)), BufferPressure::None);
+    apply(conn(EventKind::ReactorWrite).bytes(1000).queued(196608), 50);  // exactly 75 %
+    EXPECT_EQ(state_.pressureOf(state_.sessions().at(5)), BufferPressure::Near);
+    apply(conn(EventKind::ReactorWrite).bytes(1000).queued(196607), 60);
+    EXPECT_EQ(state_.pressureOf(state_.sessions().at(5)), BufferPressure::None);
+    apply(conn(EventKind::ReactorWrite).bytes(1000).queued(262144), 70);  // at the limit, no flag
+    EXPECT_EQ(state_.pressureOf(state_.sessions().at(5)), BufferPressure::Over);
+
+    // The header's limit, when it has one, is there from the start.
+    Topology withLimit = test::makeTopology(2, 4);
+    withLimit.socketBufferSize = 8 << 20;
+    ArchitectureState fresh;
+    fresh.reset(withLimit);
+    EXPECT_EQ(fresh.socketBufferSize(), 8 << 20);
+
+    EXPECT_EQ(bufferPressure(0, false, 0), BufferPressure::None);
+    EXPECT_EQ(bufferPressure(0, true, 0), BufferPressure::Over);  // the flag wins
+    EXPECT_EQ(bufferPressure(int64_t{3} << 60, false, int64_t{4} << 60), BufferPressure::Near);
+}
+
+// A pipe's two directions fill apart: to_worker (a reactor thread's queue, also counted on that
+// reactor as its pipe queue) and to_reactor (a worker's replies wait in the worker).
+TEST_F(HandMadeState, PipeQueuesPerDirectionAndOnTheReactorThatHoldsThem)
+{
+    auto full = [](Role role, int index, int worker, Direction d, int queued)
+    { return Ev(EventKind::PipeFull, role, index).worker(worker).direction(d).queued(queued); };
+    auto drain = [](Role role, int index, int worker, Direction d)
+    { return Ev(EventKind::PipeDrain, role, index).worker(worker).direction(d).queued(0); };
+    // Reactor 0 writes into worker 3's pipe (polled by reactor 1): its own queue.
+    apply(full(Role::Reactor, 0, 3, Direction::ToWorker, 500000), 10);
+    apply(full(Role::Reactor, 1, 1, Direction::ToWorker, 70000), 20);
+    EXPECT_EQ(state_.reactors()[0].pipeQueued, 500000);
+    EXPECT_EQ(state_.reactors()[1].pipeQueued, 70000);
+    EXPECT_TRUE(state_.pipes()[3].full);
+    EXPECT_FALSE(state_.pipes()[3].fullBack);
+    apply(full(Role::Worker, 2, 3, Direction::ToReactor, 9000), 30);
+    EXPECT_TRUE(state_.pipes()[3].fullBack);
+    EXPECT_EQ(state_.pipes()[3].queuedBackBytes, 9000);
+    EXPECT_EQ(state_.pipes()[3].queuedBytes, 500000);
+    EXPECT_EQ(state_.reactors()[0].pipeQueued, 500000);  // a worker's queue is not the reactor's
+    apply(drain(Role::Reactor, 0, 3, Direction::ToWorker), 40);
+    EXPECT_EQ(state_.reactors()[0].pipeQueued, 0);
+    EXPECT_FALSE(state_.pipes()[3].full);
+    EXPECT_TRUE(state_.pipes()[3].fullBack);
+    apply(drain(Role::Worker, 2, 3, Direction::ToReactor), 50);
+    EXPECT_FALSE(state_.pipes()[3].fullBack);
+    EXPECT_EQ(state_.pipes()[3].queuedBackBytes, 0);
+    apply(drain(Role::Reactor, 1, 1, Direction::ToWorker), 60);
+    EXPECT_EQ(state_.reactors()[1].pipeQueued, 0);
+    apply(drain(Role::Reactor, 1, 1, Direction::ToWorker), 70);  // a second drain stays at 0
+    EXPECT_EQ(state_.reactors()[1].pipeQueued, 0);
+}
+
 }  // namespace
 }  // namespace rscope::viewer

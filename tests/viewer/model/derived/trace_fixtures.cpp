@@ -292,7 +292,11 @@ void makeSyntheticTrace(TraceStore& store, size_t events, uint32_t seed)
         {
             int64_t s = open[pick(static_cast<int>(open.size()))];
             int r = reactorOf(s);
-            add(Ev(EventKind::BufferFull, Role::Reactor, r).session(s).reactor(r).queued(70000));
+            add(Ev(EventKind::BufferFull, Role::Reactor, r)
+                    .session(s)
+                    .reactor(r)
+                    .queued(70000)
+                    .bytes(65536));
             add(Ev(EventKind::BufferDrain, Role::Reactor, r).session(s).reactor(r).queued(0));
         }
         else if (action < 97)
@@ -363,6 +367,7 @@ testing::AssertionResult sameState(const ArchitectureState& a, const Architectur
     d.check("managerRestarts", a.managerRestarts(), b.managerRestarts());
     d.check("reloading", a.reloading(), b.reloading());
     d.check("shutdown", a.shutdown(), b.shutdown());
+    d.check("socketBufferSize", a.socketBufferSize(), b.socketBufferSize());
     d.check("workers", a.workers().size(), b.workers().size());
     for (size_t i = 0; i < std::min(a.workers().size(), b.workers().size()); ++i)
     {
@@ -402,6 +407,7 @@ testing::AssertionResult sameState(const ArchitectureState& a, const Architectur
         d.check(p + "bytesRead", x.bytesRead, y.bytesRead);
         d.check(p + "bytesWritten", x.bytesWritten, y.bytesWritten);
         d.check(p + "bytesQueued", x.bytesQueued, y.bytesQueued);
+        d.check(p + "pipeQueued", x.pipeQueued, y.pipeQueued);
         d.check(p + "handoffs", x.handoffs, y.handoffs);
         d.check(p + "reads", x.reads, y.reads);
         d.check(p + "writes", x.writes, y.writes);
@@ -422,6 +428,8 @@ testing::AssertionResult sameState(const ArchitectureState& a, const Architectur
         d.check(p + "bytesToReactor", x.bytesToReactor, y.bytesToReactor);
         d.check(p + "full", x.full, y.full);
         d.check(p + "queuedBytes", x.queuedBytes, y.queuedBytes);
+        d.check(p + "fullBack", x.fullBack, y.fullBack);
+        d.check(p + "queuedBackBytes", x.queuedBackBytes, y.queuedBackBytes);
     }
     d.check("sessions", a.sessions().size(), b.sessions().size());
     for (const auto& [id, x] : a.sessions())
@@ -443,6 +451,7 @@ testing::AssertionResult sameState(const ArchitectureState& a, const Architectur
         d.check(p + "openedNs", x.openedNs, y.openedNs);
         d.check(p + "queued", x.queued, y.queued);
         d.check(p + "queuedOn", x.queuedOn, y.queuedOn);
+        d.check(p + "overflow", x.overflow, y.overflow);
     }
     return d.result();
 }
