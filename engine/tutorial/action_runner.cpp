@@ -164,7 +164,7 @@ bool ActionRunner::forkSocketHelper(const Action& action, std::string& error)
     // Buffers the child uses are made here, before fork.
     std::string message = action.message.empty() ? kArticleMessage : action.message;
     std::string big;
-    if (action.kind == "send_big")
+    if (action.kind == "send_big" || action.kind == "never_reads")
     {
         big.assign(static_cast<size_t>(action.bytes), 'x');
         big.back() = '\n';
@@ -220,6 +220,26 @@ bool ActionRunner::forkSocketHelper(const Action& action, std::string& error)
             sleepMs(action.ms);
             ::close(fd);
             return 0;
+        };
+    else if (action.kind == "never_reads")
+        body = [&]
+        {
+            // Sends and never reads, with a 4 KiB receive buffer: the server's replies pile up
+            // in its socket buffer, then in the connection's output buffer (model 3.8). Paced,
+            // 64 KiB every 5 ms: requests keep coming after the buffer is marked overflow, so
+            // the worker's later send()s meet the flag. Closes after hold_ms (default 10 s).
+            int fd = connectBlocking(server, 4096, ioMs);
+            if (fd < 0) return 1;
+            bool sent = true;
+            constexpr size_t kPiece = 64 * 1024;
+            for (size_t off = 0; sent && off < big.size(); off += kPiece)
+            {
+                sent = sendAll(fd, big.data() + off, std::min(kPiece, big.size() - off), &trace);
+                sleepMs(5);
+            }
+            sleepMs(action.holdMs > 0 ? action.holdMs : 10000);
+            ::close(fd);
+            return sent ? 0 : 2;
         };
     else if (action.kind == "send_article")
         body = [&]
@@ -323,7 +343,7 @@ bool ActionRunner::run(const Action& action, const Lesson& lesson,
                            error);
     }
     if (kind == "send_big" || kind == "send_burst" || kind == "open_connections" ||
-        kind == "slow_reader" || kind == "client_close")
+        kind == "slow_reader" || kind == "client_close" || kind == "never_reads")
         return forkSocketHelper(action, error);
     if (kind == "kill_worker" || kind == "pause_worker" || kind == "resume_worker")
     {

@@ -217,7 +217,8 @@ Action actionOf(const json& v, const std::string& where)
     static const std::set<std::string> kKinds = {
         "start_server",  "stop_server",   "restart_server", "send_article", "open_connections",
         "send_burst",    "send_requests", "send_big",       "kill_worker",  "pause_worker",
-        "resume_worker", "reload",        "slow_reader",    "client_close", "server_close"};
+        "resume_worker", "reload",        "slow_reader",    "client_close", "server_close",
+        "never_reads"};
     if (!v.is_object()) fail(where, "must be an object {\"do\": ...}");
     Action a;
     a.kind = stringOf(need(v, where, "do"), at(where, "do"));
@@ -267,6 +268,7 @@ Action actionOf(const json& v, const std::string& where)
         fail(where, fmt::format("{} needs \"count\"", a.kind));
     if (a.kind == "send_big" && a.bytes <= 0) fail(where, "send_big needs \"bytes\"");
     if (a.kind == "slow_reader" && a.ms <= 0) fail(where, "slow_reader needs \"ms\"");
+    if (a.kind == "never_reads" && a.bytes <= 0) fail(where, "never_reads needs \"bytes\"");
     return a;
 }
 

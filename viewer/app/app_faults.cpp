@@ -1,6 +1,7 @@
 // The Server menu's fault injection for ViewerApp: kill, stop, resume a worker, reload, a slow
-// trace client, an oversized packet; through the lesson's ActionRunner when the viewer owns the
-// server, as plain signals to the pids the trace shows when the server is local but not ours.
+// trace client, an oversized packet, a client that never reads; through the lesson's ActionRunner
+// when the viewer owns the server, as plain signals to the pids the trace shows when the server is
+// local but not ours.
 // --fault applies one of them headless.
 #include <signal.h>
 
@@ -61,6 +62,7 @@ void ViewerApp::applyStartFault()
                               : kind == "resume"      ? T::ResumeWorker
                               : kind == "reload"      ? T::ReloadWorkers
                               : kind == "slow-client" ? T::OpenSlowClient
+                              : kind == "never-reads" ? T::ConnectNeverReads
                                                       : T::SendOversized);
     if (colon != std::string::npos)
     {
@@ -130,6 +132,23 @@ void ViewerApp::applyFault(const Command& c)
             what = oversizedText.c_str();
             break;
         }
+        case T::ConnectNeverReads:
+        {
+            // Enough to pass the kernel's socket buffers (a few MiB on loopback) and the
+            // lesson's socket_buffer_size (8 MiB unless the lesson sets it), when the handler
+            // echoes: the output buffer then reaches overflow.
+            int64_t limit = 8 << 20;
+            if (lessonServer_)
+                for (const auto& [flag, value] : lessonServer_->flags())
+                    if (flag == "socket-buffer-size") limit = std::atoll(value.c_str());
+            action.kind = "never_reads";
+            action.bytes = static_cast<int>(std::min<int64_t>(limit + (8 << 20), 256 << 20));
+            action.holdMs = 30000;
+            oversizedText =
+                "a client that never reads (" + std::to_string(action.bytes) + " bytes sent, 30 s)";
+            what = oversizedText.c_str();
+            break;
+        }
         default:
             return;
     }
@@ -145,7 +164,8 @@ void ViewerApp::applyFault(const Command& c)
         else
             error = "no lesson";
     }
-    else if (view_.serverLocal && c.type != T::OpenSlowClient && c.type != T::SendOversized)
+    else if (view_.serverLocal && c.type != T::OpenSlowClient && c.type != T::SendOversized &&
+             c.type != T::ConnectNeverReads)
     {
         // Not our server but on this host: the signal goes to the pid the trace shows.
         ArchitectureState newest;

@@ -503,6 +503,7 @@ bool ViewerApp::applyTutorialCommand(const Command& c)
         case T::ReloadWorkers:
         case T::OpenSlowClient:
         case T::SendOversized:
+        case T::ConnectNeverReads:
             applyFault(c);
             return true;
         default:

@@ -85,7 +85,7 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
         ->needs(tutorial);
     app.add_option("--fault", out.fault,
                    "Apply one Server menu command once the trace is watched: kill:N, pause:N, "
-                   "resume:N (worker N), reload, slow-client, oversized")
+                   "resume:N (worker N), reload, slow-client, oversized, never-reads")
         ->check(
             [](const std::string& v) -> std::string
             {
@@ -94,8 +94,10 @@ int parseViewerOptions(int argc, char** argv, ViewerOptions& out)
                         v.find_first_not_of("0123456789", std::string(kind).size()) ==
                             std::string::npos)
                         return "";
-                if (v == "reload" || v == "slow-client" || v == "oversized") return "";
-                return "expected kill:N, pause:N, resume:N, reload, slow-client or oversized";
+                if (v == "reload" || v == "slow-client" || v == "oversized" || v == "never-reads")
+                    return "";
+                return "expected kill:N, pause:N, resume:N, reload, slow-client, oversized or "
+                       "never-reads";
             });
     try
     {

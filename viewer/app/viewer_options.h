@@ -45,7 +45,8 @@ struct ViewerOptions
     std::string lang = "en";
     int tutorialStep = 1;
     // --fault KIND[:WORKER]: one Server-menu command, applied once the trace is watched (and the
-    // tutorial reached --tutorial-step): kill:N, pause:N, resume:N, reload, slow-client, oversized.
+    // tutorial reached --tutorial-step): kill:N, pause:N, resume:N, reload, slow-client, oversized,
+    // never-reads.
     std::string fault;
 
     // Headless: render some frames, write the screenshot / dump, exit.

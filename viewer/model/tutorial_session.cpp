@@ -308,7 +308,7 @@ bool TutorialSession::freeRunning() const
 {
     return windowAction_ == "send_requests" || windowAction_ == "send_big" ||
            windowAction_ == "open_connections" || windowAction_ == "slow_reader" ||
-           windowAction_ == "reload";
+           windowAction_ == "never_reads" || windowAction_ == "reload";
 }
 
 void TutorialSession::leavePace()

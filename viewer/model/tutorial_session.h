@@ -136,8 +136,8 @@ class TutorialSession
     // Held from the start; while a step's checkpoint is looked for, one `step` per event that
     // arrived (or per kStepIdleMs without one: the released thread went idle); nothing once it
     // is met, so the server stays where the step ends. A load action (send_requests, send_big,
-    // open_connections, slow_reader, reload) runs free until its checkpoint is met: stepping
-    // hundreds of requests would take minutes. `holding`: this viewer holds the gate now.
+    // open_connections, slow_reader, never_reads, reload) runs free until its checkpoint is met:
+    // stepping hundreds of requests would take minutes. `holding`: this viewer holds the gate now.
     GateCommand gateCommand(size_t storeSize, bool holding, int64_t nowMs);
     // The learner acted outside the lesson (the Server menu: kill, pause, reload, ...): the
     // server runs free and the cursor follows it until the next step is entered.

@@ -51,6 +51,7 @@ struct Command
         ReloadWorkers,
         OpenSlowClient,
         SendOversized,
+        ConnectNeverReads,  // a client that sends and never reads its replies (model 3.8)
         Quit
     };
     Type type = Type::Pause;

@@ -1,6 +1,7 @@
 // The Server menu: fault injection for a learner to watch the model cope — kill a worker (the
 // manager restarts it), pause and resume one (SIGSTOP / SIGCONT: its pipe fills), reload the
-// workers, a slow trace client, an oversized packet (only that connection closes). Enabled for
+// workers, a slow trace client, an oversized packet (only that connection closes), a client that
+// never reads (its output buffer fills: buffer_full, then send() fails). Enabled for
 // the viewer's own lesson server; for another local server only the signals are.
 #include <algorithm>
 #include <cstdio>
@@ -71,6 +72,9 @@ void drawServerMenu(FrameContext& ctx, Commands& out)
         out.push_back(Command::make(Command::Type::OpenSlowClient));
     if (ImGui::MenuItem("Send an oversized packet", nullptr, false, view.serverOwned))
         out.push_back(Command::make(Command::Type::SendOversized));
+    if (ImGui::MenuItem("Connect a client that never reads (30 s)", nullptr, false,
+                        view.serverOwned))
+        out.push_back(Command::make(Command::Type::ConnectNeverReads));
     ImGui::EndMenu();
 }
 

@@ -233,6 +233,7 @@ const char* actionWords(const std::string& kind, Lang lang)
         {"resume_worker", "resume the worker", "恢复这个 worker"},
         {"reload", "reload the workers", "重载所有 worker"},
         {"slow_reader", "connect the slow trace reader", "接入一个慢速的 trace 读者"},
+        {"never_reads", "connect the client that never reads", "接入一个从不读取的客户端"},
     };
     for (const Entry& e : kEntries)
         if (kind == e.kind) return lang == Lang::Zh ? e.zh : e.en;

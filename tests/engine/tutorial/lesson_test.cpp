@@ -194,6 +194,15 @@ TEST_F(LessonFile, SendBurstTakesItsCountAndMessageAndRefusesOneMessage)
                                   "more messages (one is send_article)");
 }
 
+TEST_F(LessonFile, NeverReadsNeedsItsBytes)
+{
+    json doc = validLesson("03-x");
+    doc["steps"][1]["action"] = {{"do", "never_reads"}, {"hold_ms", 100}};
+    EXPECT_EQ(loadError(doc), dir_ + "/03-x.json: steps[1].action: never_reads needs \"bytes\"");
+    doc["steps"][1]["action"]["bytes"] = 65536;
+    EXPECT_EQ(loadError(doc), "");
+}
+
 TEST_F(LessonFile, NewerVersionIsRefused)
 {
     json doc = validLesson("03-x");
