@@ -68,8 +68,8 @@ Template templateFor(const Event& e)
             }
             break;
         case EventKind::PipeFull:
-            return {"{actor}: the pipe is full; messages wait in a queue",
-                    "{actor}：管道满了，消息在队列里等待"};
+            return {"{actor}: the pipe is full; {queued} wait in its queue",
+                    "{actor}：管道满了，{queued} 在队列里等待"};
         case EventKind::PipeDrain:
             return {"{actor}: the pipe's queue is empty again", "{actor}：管道的队列清空了"};
         case EventKind::WorkerReceive:
@@ -87,11 +87,14 @@ Template templateFor(const Event& e)
             return {"{actor} wrote {bytes} into session {session}'s socket",
                     "{actor} 把 {bytes} 写进会话 {session} 的 socket"};
         case EventKind::BufferFull:
-            return {"{actor}: session {session}'s output buffer is full",
-                    "{actor}：会话 {session} 的输出缓冲区满了"};
+            return {
+                "{actor}: session {session}'s output buffer reached its limit ({bytes}): "
+                "send() to it fails until it is empty",
+                "{actor}：会话 {session} 的输出缓冲区达到了上限（{bytes}）：在清空之前，"
+                "对它的 send() 都会失败"};
         case EventKind::BufferDrain:
-            return {"{actor}: session {session}'s output buffer is empty again",
-                    "{actor}：会话 {session} 的输出缓冲区清空了"};
+            return {"{actor}: session {session}'s output buffer is empty again: send() works",
+                    "{actor}：会话 {session} 的输出缓冲区清空了：send() 又可以用了"};
         case EventKind::CloseRequest:
             return {"{actor} asks to close session {session} ($server->close)",
                     "{actor} 请求关闭会话 {session}（$server->close）"};
@@ -140,7 +143,8 @@ std::string value(const TraceStore& store, const Event& e, std::string_view key,
     if (key == "reactor") return std::to_string(e.reactor);
     if (key == "session") return std::to_string(e.session);
     if (key == "fd") return std::to_string(e.fd);
-    if (key == "bytes") return bytesText(e.bytes);
+    if (key == "bytes") return bytesText(e.bytes);  // buffer_full: the watermark (the limit)
+    if (key == "queued") return bytesText(e.queued);
     if (key == "type")
     {
         const char* t = pipeTypeLabel(e.pipeType);

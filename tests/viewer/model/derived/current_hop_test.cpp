@@ -163,6 +163,36 @@ TEST(HopCaption, PlainWordsInEnglishAndChinese)
         }
 }
 
+// Back-pressure captions say what the limit does, with the limit (buffer_full's watermark) and
+// the bytes a full pipe queues.
+TEST(HopCaption, BackPressureNamesTheLimitAndTheQueue)
+{
+    TraceStore store;
+    store.setTopology(test::makeTopology(1, 1));
+    test::append(store,
+                 test::Ev(EventKind::BufferFull, Role::Reactor, 0)
+                     .session(3)
+                     .reactor(0)
+                     .queued(300000)
+                     .bytes(262144),
+                 10);
+    test::append(store,
+                 test::Ev(EventKind::PipeFull, Role::Reactor, 0)
+                     .worker(0)
+                     .direction(Direction::ToWorker)
+                     .queued(131072),
+                 20);
+    test::append(store, test::Ev(EventKind::BufferDrain, Role::Reactor, 0).session(3), 30);
+    EXPECT_EQ(hopCaption(store, 0, CaptionLang::En),
+              "reactor[0]: session 3's output buffer reached its limit (262144 B): send() to it "
+              "fails until it is empty");
+    EXPECT_EQ(hopCaption(store, 1, CaptionLang::En),
+              "reactor[0]: the pipe is full; 131072 B wait in its queue");
+    EXPECT_EQ(hopCaption(store, 1, CaptionLang::Zh), "reactor[0]：管道满了，131072 B 在队列里等待");
+    EXPECT_EQ(hopCaption(store, 2, CaptionLang::En),
+              "reactor[0]: session 3's output buffer is empty again: send() works");
+}
+
 TEST(LivePace, TheTeachingPaceBuffersLiveEventsUntilAJump)
 {
     TraceStore store;
