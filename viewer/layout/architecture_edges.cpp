@@ -55,6 +55,10 @@ std::string edgeIdFinish(int taskWorker, int worker)
 {
     return "finish[" + std::to_string(taskWorker) + "->" + std::to_string(worker) + "]";
 }
+std::string edgeIdMessage(int from, int to)
+{
+    return "message[" + std::to_string(from) + "->" + std::to_string(to) + "]";
+}
 std::string edgeIdWrite(int reactor, int worker)
 {
     return "write[" + std::to_string(reactor) + "->" + std::to_string(worker) + "]";
@@ -73,6 +77,7 @@ Color edgeColor(const std::string& kind)
     if (kind == "manager") return rgba(175, 140, 230, 170);
     if (kind == "task") return rgba(200, 150, 235, 200);
     if (kind == "finish") return rgba(200, 150, 235, 130);
+    if (kind == "message") return rgba(235, 200, 120, 190);
     return rgba(160, 160, 160, 170);
 }
 
@@ -181,6 +186,14 @@ EdgeRecord* EdgeBook::addEdge(const std::string& id, const std::string& kind,
     {
         e.a = {dst->role == "task_worker" ? taskManagerX_ : managerX_, bottomOf(src->rect)};
         e.b = {b.x + b.w, b.y + b.h / 2};
+    }
+    else if (kind == "message")
+    {
+        // Worker to worker in one column: a line just right of the boxes, from the sender's
+        // middle to the receiver's, each pair at its own distance so the two ways stay apart.
+        float dx = 0.4f * m_.fontSize * (1.0f + 2.0f * t);
+        e.a = {src->rect.x + src->rect.w + dx, src->rect.y + src->rect.h / 2};
+        e.b = {b.x + b.w + dx, b.y + b.h / 2};
     }
     else if (kind == "task" || kind == "finish")
     {
@@ -302,6 +315,20 @@ void addFigureEdges(const ArchitectureLayoutInput& in, const Facts& facts, const
         if (const WorkerState* ws = findWorker(state, t); e != nullptr && ws != nullptr)
             e->count = ws->restarts;
     }
+    // Messages between event workers (sendMessage, a forwarded close): only the pairs that
+    // carried one, as a worker may write to any other.
+    int messageSlots = static_cast<int>(facts.workers.size() * facts.workers.size());
+    for (size_t ai = 0; ai < facts.workers.size(); ++ai)
+        for (size_t bi = 0; bi < facts.workers.size(); ++bi)
+        {
+            int a = facts.workers[ai], b = facts.workers[bi];
+            uint64_t n = a != b && state != nullptr ? state->taskHops(a, b) : 0;
+            if (n == 0) continue;
+            int slot = static_cast<int>(ai * facts.workers.size() + bi);
+            if (EdgeRecord* e = book.addEdge(edgeIdMessage(a, b), "message", nodeIdWorker(a),
+                                             nodeIdWorker(b), slot, messageSlots))
+                e->count = n;
+        }
     // Every event worker may hand a task to every task worker (the first idle one), and the
     // result goes back on the caller's own pipe. Many pairs would blur into a net: beyond 16,
     // only the pairs that carried something.

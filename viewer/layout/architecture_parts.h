@@ -55,7 +55,7 @@ struct ClientInfo
     bool overflow = false;  // between buffer_full and buffer_drain: send() to it fails
     BufferPressure pressure = BufferPressure::None;  // against socket_buffer_size
     int64_t limit = 0;                               // socket_buffer_size, 0 = unknown
-    bool inFlight = false;  // a token of this session is on an edge
+    bool inFlight = false;                           // a token of this session is on an edge
 };
 
 // Open sessions plus those with a token in flight: the shown ones (sorted by session) and the
@@ -143,6 +143,8 @@ std::string edgeIdManager(int worker);
 std::string edgeIdManagerTask(int taskWorker);         // "manager->task_worker[2]"
 std::string edgeIdTask(int worker, int taskWorker);    // tasks: "task[0->2]"
 std::string edgeIdFinish(int taskWorker, int worker);  // results: "finish[2->0]"
+// Between event workers (sendMessage, a close() forwarded to the owner): "message[0->1]".
+std::string edgeIdMessage(int from, int to);
 std::string edgeIdWrite(int reactor, int worker);
 std::string edgeIdFoldedClients(int reactor);
 // After the tokens, rates and highlights: a lesson's highlight of a pipe lights both of its

@@ -107,8 +107,11 @@ bool routeFor(const EdgeKey& k, const ClientSet& clients, EdgeBook& book, const 
             else if (sender.role == Role::TaskWorker)
                 r = {edgeIdFinish(sender.index, to), "finish", nodeIdTaskWorker(sender.index),
                      nodeIdWorker(to), false};
+            else if (sender.role == Role::Worker)
+                r = {edgeIdMessage(sender.index, to), "message", nodeIdWorker(sender.index),
+                     nodeIdWorker(to), false};
             else
-                return false;  // worker -> worker (sendMessage, a forwarded close): no edge yet
+                return false;
             return book.edge(r.edge) != nullptr;
         }
     }

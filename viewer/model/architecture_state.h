@@ -154,7 +154,8 @@ class ArchitectureState
     bool shutdown() const { return shutdown_; }
     int pipeIndex(int reactor, int worker) const;  // -1 when no such pipe
     // Messages worker `from` wrote to worker `to` over `to`'s pipe: tasks (event worker -> task
-    // worker) and results (task worker -> event worker), by pipe_write.
+    // worker), results (task worker -> event worker), sendMessage and forwarded closes (event
+    // worker -> event worker), by pipe_write.
     uint64_t taskHops(int from, int to) const;
     // socket_buffer_size: the header's, else the watermark of the latest buffer_full or
     // buffer_drain; 0 while unknown (an older trace that never filled a buffer).

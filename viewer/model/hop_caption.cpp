@@ -58,8 +58,27 @@ Template templateFor(const Event& e)
                     return {"{actor} put {type} ({bytes}) into the pipe back to reactor[{reactor}]",
                             "{actor} 把 {type}（{bytes}）放进回 reactor[{reactor}] 的管道"};
                 case Direction::ToWorkerForward:
+                    // The same pipe end carries a task's result and a user's message.
+                    if (e.pipeType == PipeType::Finish)
+                        return {
+                            "{actor} sent the task's result ({bytes}) back to worker[{worker}] "
+                            "(finish)",
+                            "{actor} 把任务结果（{bytes}）发回 worker[{worker}]（finish）"};
+                    if (e.pipeType == PipeType::PipeMessage)
+                        return {
+                            "{actor} sent a message ({bytes}) to worker[{worker}] (sendMessage)",
+                            "{actor} 给 worker[{worker}] 发了一条消息（{bytes}，sendMessage）"};
                     return {"{actor} forwarded {type} ({bytes}) to worker[{worker}]",
                             "{actor} 把 {type}（{bytes}）转给 worker[{worker}]"};
+                case Direction::ToTaskWorker:
+                    if (e.pipeType == PipeType::PipeMessage)
+                        return {
+                            "{actor} sent a message ({bytes}) to task_worker[{worker}] "
+                            "(sendMessage)",
+                            "{actor} 给 task_worker[{worker}] "
+                            "发了一条消息（{bytes}，sendMessage）"};
+                    return {"{actor} put a task ({bytes}) into task_worker[{worker}]'s pipe",
+                            "{actor} 把一个任务（{bytes}）放进 task_worker[{worker}] 的管道"};
                 case Direction::ToReactorThread:
                     return {"{actor} handed fd {fd} to reactor[{reactor}]",
                             "{actor} 把 fd {fd} 交给 reactor[{reactor}]"};
@@ -117,6 +136,15 @@ Template templateFor(const Event& e)
         case EventKind::WorkerRestart:
             return {"{actor} started a new worker[{worker}]",
                     "{actor} 启动了新的 worker[{worker}]"};
+        case EventKind::TaskWorkerRestart:
+            return {"{actor} started a new task_worker[{worker}]",
+                    "{actor} 启动了新的 task_worker[{worker}]"};
+        case EventKind::TaskDispatch:
+            return {"{actor} called task() for session {session}: task_worker[{worker}] takes it",
+                    "{actor} 为会话 {session} 调用 task()：交给 task_worker[{worker}]"};
+        case EventKind::TaskFinish:
+            return {"{actor} called finish(): the result ({bytes}) goes back to worker[{worker}]",
+                    "{actor} 调用 finish()：结果（{bytes}）发回 worker[{worker}]"};
         default:
             break;
     }

@@ -398,6 +398,86 @@ TEST(ArchitectureLayout, TokensSitOnTheirEdgeByProgressAndDirection)
     EXPECT_TRUE(list.banner.empty());
 }
 
+// Task workers (model section 10): a column of their own right of the workers, the manager's
+// forks to them, a task edge and a finish edge per (worker, task worker) pair, no reactor pipe;
+// a TASK token travels from the calling worker to the task worker.
+TEST(ArchitectureLayout, TaskWorkersGetAColumnTheirEdgesAndTheirTokens)
+{
+    Fixture fx;
+    Topology t = makeTopology(2, 2);
+    t.taskWorkerNum = 2;
+    for (int id : {2, 3})
+    {
+        t.processes.push_back({Role::TaskWorker, id, 4300 + id, 1});
+        t.threads.push_back({Role::TaskWorker, id, 4300 + id, 4300 + id,
+                             "task_worker[" + std::to_string(id) + "]"});
+        t.pipes.push_back({-1, id, 7 + 2 * id, 6 + 2 * id});
+    }
+    fx.store.setTopology(t);
+    ArchitectureState state;
+    state.reset(fx.store.topology());
+    Event task;
+    task.session = 1;
+    task.worker = 2;
+    task.bytes = 72;
+    task.pipeType = PipeType::Task;
+    task.direction = Direction::ToTaskWorker;
+    size_t taskIndex = fx.add(EventKind::PipeWrite, Role::Worker, 0, task);
+    state.apply(fx.store[taskIndex], &fx.store.actorOf(fx.store[taskIndex]));
+    Event enter;
+    enter.session = 1;
+    enter.worker = 2;
+    enter.callback = CallbackId::OnTask;
+    size_t enterIndex = fx.add(EventKind::CallbackEnter, Role::TaskWorker, 2, enter);
+    state.apply(fx.store[enterIndex], &fx.store.actorOf(fx.store[enterIndex]));
+    fx.activity.hops.push_back(
+        {taskIndex, {EdgeClass::WorkerToWorker, fx.store[taskIndex].actor, 2}, 0.5});
+    ArchitectureLayoutInput in = fx.input({0, 0, 1280, 800});
+    in.state = &state;
+    DrawList list = layoutArchitecture(in);
+
+    EXPECT_EQ(countRole(list, "task_worker"), 2);
+    EXPECT_EQ(countRole(list, "worker"), 2);
+    const NodeRecord* tw = list.findNode(nodeIdTaskWorker(2));
+    const NodeRecord* w1 = list.findNode(nodeIdWorker(1));
+    ASSERT_NE(tw, nullptr);
+    ASSERT_NE(w1, nullptr);
+    EXPECT_GT(tw->rect.x, w1->rect.x + w1->rect.w) << "right of the workers";
+    EXPECT_EQ(tw->state, "busy");
+    EXPECT_NE(tw->lines.front().find("onTask"), std::string::npos) << tw->lines.front();
+    for (const NodeRecord& a : list.nodes)
+    {
+        if (a.role != "task_worker") continue;
+        for (const NodeRecord& b : list.nodes)
+        {
+            if (&a == &b || b.role == "master") continue;
+            EXPECT_FALSE(overlap(a.rect, b.rect)) << b.id;
+        }
+    }
+    for (int w : {0, 1})
+        for (int id : {2, 3})
+        {
+            const EdgeRecord* forward =
+                list.findEdge("task[" + std::to_string(w) + "->" + std::to_string(id) + "]");
+            const EdgeRecord* back =
+                list.findEdge("finish[" + std::to_string(id) + "->" + std::to_string(w) + "]");
+            ASSERT_NE(forward, nullptr);
+            ASSERT_NE(back, nullptr);
+            EXPECT_EQ(forward->to, nodeIdTaskWorker(id));
+            EXPECT_EQ(back->to, nodeIdWorker(w));
+        }
+    EXPECT_EQ(list.findEdge("task[0->2]")->count, 1u);
+    EXPECT_NE(list.findEdge("manager->task_worker[3]"), nullptr);
+    for (const EdgeRecord& e : list.edges)
+    {
+        EXPECT_FALSE(e.kind == "pipe" && e.to.find("task_worker") != std::string::npos)
+            << "no reactor reads a task worker's pipe: " << e.id;
+    }
+    ASSERT_EQ(list.tokens.size(), 1u);
+    EXPECT_EQ(list.tokens[0].edge, "task[0->2]");
+    EXPECT_EQ(list.tokens[0].label, "TASK 72B");
+}
+
 TEST(ArchitectureLayout, TokenLabelsComeFromTheirEvents)
 {
     Fixture fx;

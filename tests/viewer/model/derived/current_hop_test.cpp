@@ -193,6 +193,50 @@ TEST(HopCaption, BackPressureNamesTheLimitAndTheQueue)
               "reactor[0]: session 3's output buffer is empty again: send() works");
 }
 
+// A task's way (model section 10): task(), the TASK into the task worker's pipe, finish() and
+// the FINISH back on the caller's pipe, and a sendMessage between workers.
+TEST(HopCaption, TasksAndMessagesSayWhatTheyAre)
+{
+    TraceStore store;
+    store.setTopology(test::makeTopology(1, 2));
+    test::append(store, test::Ev(EventKind::TaskDispatch, Role::Worker, 0).session(1).worker(2),
+                 10);
+    test::append(store,
+                 test::Ev(EventKind::PipeWrite, Role::Worker, 0)
+                     .session(1)
+                     .worker(2)
+                     .bytes(120)
+                     .type(PipeType::Task)
+                     .direction(Direction::ToTaskWorker),
+                 20);
+    test::append(store,
+                 test::Ev(EventKind::PipeWrite, Role::Worker, 0)
+                     .session(1)
+                     .worker(1)
+                     .bytes(120)
+                     .type(PipeType::PipeMessage)
+                     .direction(Direction::ToWorkerForward),
+                 30);
+    test::append(store,
+                 test::Ev(EventKind::PipeWrite, Role::Worker, 1)
+                     .session(1)
+                     .worker(0)
+                     .bytes(120)
+                     .type(PipeType::Finish)
+                     .direction(Direction::ToWorkerForward),
+                 40);
+    EXPECT_EQ(hopCaption(store, 0, CaptionLang::En),
+              "worker[0] called task() for session 1: task_worker[2] takes it");
+    EXPECT_EQ(hopCaption(store, 1, CaptionLang::En),
+              "worker[0] put a task (120 B) into task_worker[2]'s pipe");
+    EXPECT_EQ(hopCaption(store, 1, CaptionLang::Zh),
+              "worker[0] 把一个任务（120 B）放进 task_worker[2] 的管道");
+    EXPECT_EQ(hopCaption(store, 2, CaptionLang::En),
+              "worker[0] sent a message (120 B) to worker[1] (sendMessage)");
+    EXPECT_EQ(hopCaption(store, 3, CaptionLang::En),
+              "worker[1] sent the task's result (120 B) back to worker[0] (finish)");
+}
+
 TEST(LivePace, TheTeachingPaceBuffersLiveEventsUntilAJump)
 {
     TraceStore store;
