@@ -26,6 +26,7 @@ uint8_t causeByName(std::string_view name)
 
 CallbackId callbackByName(std::string_view name)
 {
+    // Up to the last CallbackId: format 1.1's onTask, onFinish and onPipeMessage included.
     for (uint8_t i = 1; i <= static_cast<uint8_t>(CallbackId::OnPipeMessage); ++i)
         if (name == trace::callbackName(i)) return static_cast<CallbackId>(i);
     return kOtherCallback;

@@ -125,6 +125,20 @@ TEST(LineParser, CallbackCauseAndLenAreDecoded)
         R"("actor":{"role":"worker","index":1,"pid":7,"tid":7},"args":{"callback":"onReceive"}})");
     ASSERT_EQ(enter.type, ParsedLine::Type::Event) << enter.error;
     EXPECT_EQ(enter.event.callback, CallbackId::OnReceive);
+    // Format 1.1's callbacks, the last ones of the table; and a task worker's role.
+    for (CallbackId cb : {CallbackId::OnTask, CallbackId::OnFinish, CallbackId::OnPipeMessage})
+    {
+        std::string name = trace::callbackName(static_cast<uint8_t>(cb));
+        ParsedLine task =
+            parse(R"({"seq":2,"ts":1,"kind":"callback_exit","fn":"swTaskWorker_onTask",)"
+                  R"("actor":{"role":"task_worker","index":2,"pid":7,"tid":7},)"
+                  R"("args":{"callback":")" +
+                  name + R"(","duration_ns":5}})");
+        ASSERT_EQ(task.type, ParsedLine::Type::Event) << task.error;
+        EXPECT_EQ(task.event.callback, cb) << name;
+        EXPECT_EQ(task.actor.role, Role::TaskWorker);
+        EXPECT_EQ(task.actor.index, 2);
+    }
 
     ParsedLine discard = parse(R"({"seq":3,"ts":1,"kind":"discard","fn":"swWorker_discard_data",)"
                                R"("actor":{"role":"worker","index":1,"pid":7,"tid":7},)"
