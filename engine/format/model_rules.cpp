@@ -1,7 +1,10 @@
 // ModelRules: replays a trace's sessions against the ownership and dispatch rules of the process
-// model, keyed by session id (fds repeat, session ids never do).
+// model, keyed by session id (fds repeat, session ids never do), and its tasks against the task
+// worker rules (section 10), keyed by flow: a task joins the flow of the request that called
+// task().
 #include "engine/format/model_rules.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include <fmt/format.h>
@@ -48,7 +51,108 @@ void ModelRules::add(const ModelEvent& event, std::string message)
 
 void ModelRules::observe(const ModelEvent& event)
 {
-    if (!event.session) return;
+    observeTask(event);
+    if (event.session) observeSession(event);
+}
+
+bool ModelRules::isTaskWorker(const ModelEvent& event) const
+{
+    // A trace whose actors say only "worker" still numbers task workers after the event workers.
+    return event.actorTaskWorker ||
+           (settings_.taskWorkerNum > 0 && event.actorWorker >= settings_.workerNum);
+}
+
+void ModelRules::observeTask(const ModelEvent& event)
+{
+    switch (event.kind)
+    {
+        case EventKind::TaskDispatch:
+            checkTaskDispatch(event);
+            // A dispatch from a task worker was reported: its results are not followed.
+            if (event.flow == 0 || event.actorWorker < 0 || isTaskWorker(event)) break;
+            {
+                TaskFlow& flow = taskFlows_[event.flow];
+                if (flow.pending == 0)
+                {
+                    flow.caller = event.actorWorker;
+                    flow.dispatchRef = event.ref;
+                }
+                ++flow.pending;
+            }
+            break;
+        case EventKind::TaskFinish:
+        {
+            auto it = taskFlows_.find(event.flow);
+            if (event.flow == 0 || it == taskFlows_.end()) break;
+            std::string what = fmt::format("task_finish of task {}", event.taskId.value_or(-1));
+            // Both the arg and the envelope name the worker the result is written to.
+            if (event.taskToWorker && *event.taskToWorker != it->second.caller)
+                checkTaskResult(event, it->second, what, *event.taskToWorker);
+            else if (event.worker)
+                checkTaskResult(event, it->second, what, *event.worker);
+            break;
+        }
+        case EventKind::WorkerReceive:
+        {
+            if (!event.finishData) break;
+            auto it = taskFlows_.find(event.flow);
+            if (event.flow == 0 || it == taskFlows_.end()) break;
+            int64_t to = event.actorWorker >= 0 ? event.actorWorker : event.worker.value_or(-1);
+            if (to >= 0) checkTaskResult(event, it->second, "worker_receive FINISH", to);
+            break;
+        }
+        case EventKind::CallbackEnter:
+        {
+            if (isTaskWorker(event) &&
+                (event.callback == CallbackId::OnReceive ||
+                 event.callback == CallbackId::OnConnect || event.callback == CallbackId::OnClose))
+                add(event, fmt::format("{} runs in task worker {}: a task worker runs onTask and "
+                                       "onPipeMessage, never a connection's callbacks",
+                                       callbackName(static_cast<uint8_t>(event.callback)),
+                                       event.actorWorker));
+            if (event.callback != CallbackId::OnFinish) break;
+            auto it = taskFlows_.find(event.flow);
+            if (event.flow == 0 || it == taskFlows_.end()) break;
+            if (event.actorWorker >= 0)
+                checkTaskResult(event, it->second, "onFinish", event.actorWorker);
+            if (--it->second.pending <= 0) taskFlows_.erase(it);
+            break;
+        }
+        default:
+            break;
+    }
+}
+
+void ModelRules::checkTaskDispatch(const ModelEvent& event)
+{
+    if (isTaskWorker(event))
+        add(event, fmt::format("task_dispatch from task worker {}: only event workers call task()",
+                               event.actorWorker));
+    int64_t first = settings_.workerNum, end = first + std::max(settings_.taskWorkerNum, 0);
+    for (std::optional<int64_t> target : {event.taskTarget, event.worker})
+    {
+        if (!target || (*target >= first && *target < end)) continue;
+        if (end == first)
+            add(event,
+                fmt::format("task_dispatch to worker {}, but task_worker_num is 0", *target));
+        else
+            add(event,
+                fmt::format("task_dispatch to worker {}, which is no task worker (ids {}..{})",
+                            *target, first, end - 1));
+        break;  // the arg and the envelope say the same: one finding
+    }
+}
+
+void ModelRules::checkTaskResult(const ModelEvent& event, const TaskFlow& flow,
+                                 const std::string& what, int64_t to)
+{
+    if (to == flow.caller) return;
+    add(event, fmt::format("{} of flow {} reaches worker {}, but worker {} called task() ({} {})",
+                           what, event.flow, to, flow.caller, refLabel_, flow.dispatchRef));
+}
+
+void ModelRules::observeSession(const ModelEvent& event)
+{
     Session& session = sessions_[*event.session];
     if (!session.fd && event.fd) session.fd = event.fd;
     switch (event.kind)
@@ -82,7 +186,7 @@ void ModelRules::observe(const ModelEvent& event)
                                        *event.session, refLabel_, session.closeRef));
             break;
         case EventKind::CallbackEnter:
-            if (!event.onClose) break;
+            if (event.callback != CallbackId::OnClose) break;
             if (session.onCloseSeen)
                 add(event, fmt::format("onClose for session {} runs a second time (first at {} "
                                        "{})",

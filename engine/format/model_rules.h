@@ -1,8 +1,10 @@
-// ModelRules: the process model's conformance rules (docs/process-model.md, sections 3
-// and 6) over a stream of events: a connection stays on reactor fd % reactor_num, dispatch modes 2
+// ModelRules: the process model's conformance rules (docs/process-model.md, sections 3, 6
+// and 10) over a stream of events: a connection stays on reactor fd % reactor_num, dispatch modes 2
 // and 4 pick fd % worker_num and ip % worker_num, replies leave through the owning reactor, no data
-// after close, onClose once. Both `rscope trace check --model` (from JSON lines) and the viewer
-// (from its compact events) feed it, so the two report the same findings.
+// after close, onClose once; only event workers call task(), to a task worker id, and the result
+// comes back to the caller; a task worker never runs a connection's callbacks. Both
+// `rscope trace check --model` (from JSON lines) and the viewer (from its compact events) feed it,
+// so the two report the same findings.
 // Owner: the caller. Thread-safety: none.
 #pragma once
 
@@ -24,6 +26,7 @@ struct ModelSettings
     bool processMode = true;  // settings.mode == "process"
     int reactorNum = 0;
     int workerNum = 0;
+    int taskWorkerNum = 0;  // settings.task_worker_num: ids workerNum .. workerNum + this - 1
     int dispatchMode = 0;
 };
 
@@ -38,10 +41,17 @@ struct ModelEvent
     std::optional<int64_t> fd;
     std::optional<int64_t> reactor;
     std::optional<int64_t> worker;
+    uint64_t flow = 0;               // 0 = none
     int actorReactor = -1;           // the emitting thread's index when it is a reactor thread
+    int actorWorker = -1;            // the emitting process's worker id (event or task worker)
+    bool actorTaskWorker = false;    // the actor's role is task_worker
     std::optional<uint32_t> peerIp;  // accept: args.peer_ip in host order
     bool recvData = false;           // worker_receive of a RECV_DATA message
-    bool onClose = false;            // callback_enter of onClose
+    bool finishData = false;         // worker_receive of a FINISH message (a task's result)
+    CallbackId callback = CallbackId::None;  // callback_enter: args.callback
+    std::optional<int64_t> taskId;           // task_dispatch, task_finish: args.task_id
+    std::optional<int64_t> taskTarget;       // task_dispatch: args.target
+    std::optional<int64_t> taskToWorker;     // task_finish: args.to_worker
 };
 
 // One broken rule at one event.
@@ -83,6 +93,21 @@ class ModelRules
         bool onCloseSeen = false;
     };
 
+    // The event worker whose request (flow) dispatched tasks: their results must reach it.
+    struct TaskFlow
+    {
+        int64_t caller = -1;
+        uint64_t dispatchRef = 0;  // ref of the flow's first task_dispatch
+        int pending = 0;           // tasks dispatched whose onFinish has not run yet
+    };
+
+    void observeSession(const ModelEvent& event);
+    void observeTask(const ModelEvent& event);
+    bool isTaskWorker(const ModelEvent& event) const;
+    void checkTaskDispatch(const ModelEvent& event);
+    // `what` reached worker `to`; a finding unless it is the flow's caller.
+    void checkTaskResult(const ModelEvent& event, const TaskFlow& flow, const std::string& what,
+                         int64_t to);
     void checkReactor(const ModelEvent& event, Session& session);
     void checkDispatch(const ModelEvent& event, const Session& session);
     void checkOwnerWrite(const ModelEvent& event, const Session& session);
@@ -91,6 +116,7 @@ class ModelRules
     ModelSettings settings_;
     const char* refLabel_;
     std::unordered_map<int64_t, Session> sessions_;
+    std::unordered_map<uint64_t, TaskFlow> taskFlows_;  // by flow id, while tasks are pending
     std::vector<ModelFinding> findings_;
 };
 

@@ -12,6 +12,25 @@ std::string argString(const TraceEventView& event, const char* name)
 {
     return event.stringArg(name);
 }
+
+// args[name] when the kind has it as an Int and the line carries one.
+std::optional<int64_t> argInt(const TraceEventView& event, std::string_view name)
+{
+    for (const TraceArg& a : event.args)
+    {
+        if (a.info == nullptr) break;
+        if (name == a.info->name) return a.valid ? std::optional(a.number) : std::nullopt;
+    }
+    return std::nullopt;
+}
+
+trace::CallbackId callbackOf(const std::string& name)
+{
+    using trace::CallbackId;
+    for (uint8_t id = 1; id <= static_cast<uint8_t>(CallbackId::OnPipeMessage); ++id)
+        if (name == trace::callbackName(id)) return static_cast<CallbackId>(id);
+    return CallbackId::None;
+}
 }  // namespace
 
 trace::ModelSettings modelSettingsFromHeader(const TraceHeader& header)
@@ -20,6 +39,7 @@ trace::ModelSettings modelSettingsFromHeader(const TraceHeader& header)
     s.processMode = header.settings.mode.empty() || header.settings.mode == "process";
     s.reactorNum = header.settings.reactorNum;
     s.workerNum = header.settings.workerNum;
+    s.taskWorkerNum = header.settings.taskWorkerNum;
     s.dispatchMode = header.settings.dispatchMode;
     return s;
 }
@@ -39,7 +59,6 @@ ModelChecker::ModelChecker(const TraceHeader& header)
 
 void ModelChecker::observe(const TraceEventView& event)
 {
-    if (!event.session) return;
     trace::ModelEvent m;
     m.ref = event.line;
     m.seq = event.seq;
@@ -48,13 +67,37 @@ void ModelChecker::observe(const TraceEventView& event)
     m.fd = event.fd;
     m.reactor = event.reactor;
     m.worker = event.worker;
+    m.flow = event.flowId();
     if (event.actor.role == "reactor") m.actorReactor = static_cast<int>(event.actor.index);
-    if (event.kind == trace::EventKind::Accept)
-        m.peerIp = trace::parseIpv4(argString(event, "peer_ip"));
-    m.recvData =
-        event.kind == trace::EventKind::WorkerReceive && argString(event, "type") == "RECV_DATA";
-    m.onClose =
-        event.kind == trace::EventKind::CallbackEnter && argString(event, "callback") == "onClose";
+    m.actorTaskWorker = event.actor.role == "task_worker";
+    if (event.actor.role == "worker" || m.actorTaskWorker)
+        m.actorWorker = static_cast<int>(event.actor.index);
+    switch (event.kind)
+    {
+        case trace::EventKind::Accept:
+            m.peerIp = trace::parseIpv4(argString(event, "peer_ip"));
+            break;
+        case trace::EventKind::WorkerReceive:
+        {
+            std::string type = argString(event, "type");
+            m.recvData = type == "RECV_DATA";
+            m.finishData = type == "FINISH";
+            break;
+        }
+        case trace::EventKind::CallbackEnter:
+            m.callback = callbackOf(argString(event, "callback"));
+            break;
+        case trace::EventKind::TaskDispatch:
+            m.taskId = argInt(event, "task_id");
+            m.taskTarget = argInt(event, "target");
+            break;
+        case trace::EventKind::TaskFinish:
+            m.taskId = argInt(event, "task_id");
+            m.taskToWorker = argInt(event, "to_worker");
+            break;
+        default:
+            break;
+    }
     rules_.observe(m);
 }
 

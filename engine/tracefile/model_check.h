@@ -1,6 +1,7 @@
 // ModelChecker: conformance of a trace file to the process model (the rules are
 // trace::ModelRules, shared with the viewer): reactor ownership by fd, the dispatch_mode rule,
-// replies through the owning reactor, no data after close, one onClose per session.
+// replies through the owning reactor, no data after close, one onClose per session, and the task
+// worker rules (who calls task(), to whom, where the result goes, what a task worker runs).
 // Owner: the caller. Thread-safety: none.
 #pragma once
 

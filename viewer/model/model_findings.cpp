@@ -1,10 +1,12 @@
 // ModelFindings: turns each compact Event into the rules' view of it. The peer address of an
-// accept is the one arg the rules need that Event does not decode: it is read from the args text.
+// accept and the task ids and targets are the args the rules need that Event does not decode:
+// they are read from the args text.
 #include "viewer/model/model_findings.h"
 
 #include <algorithm>
 #include <string_view>
 
+#include "viewer/model/event_args.h"
 #include "viewer/model/trace_store.h"
 
 namespace rscope::viewer
@@ -39,6 +41,7 @@ void ModelFindings::reset(const Topology& topology)
     settings.processMode = topology.mode.empty() || topology.mode == "process";
     settings.reactorNum = topology.reactorNum;
     settings.workerNum = topology.workerNum;
+    settings.taskWorkerNum = topology.taskWorkerNum;
     settings.dispatchMode = topology.dispatchMode;
     rules_.emplace(settings, "event");
     for (const OpenConnection& c : topology.connections)
@@ -56,20 +59,30 @@ void ModelFindings::extend(const TraceStore& store)
     for (; checked_ < store.size(); ++checked_)
     {
         const Event& e = store[checked_];
-        if (e.session == 0) continue;  // every rule is about a session
         trace::ModelEvent m;
         m.ref = checked_;
         m.seq = e.seq;
         m.kind = e.kind;
-        m.session = e.session;
+        if (e.session != 0) m.session = e.session;
+        m.flow = e.flow;
         m.fd = id(e.fd);
         m.reactor = id(e.reactor);
         m.worker = id(e.worker);
         const Actor& actor = store.actorOf(e);
         if (actor.role == Role::Reactor) m.actorReactor = actor.index;
+        m.actorTaskWorker = actor.role == Role::TaskWorker;
+        if (actor.role == Role::Worker || m.actorTaskWorker) m.actorWorker = actor.index;
         if (e.kind == EventKind::Accept) m.peerIp = peerIpOf(store.args(e));
         m.recvData = e.kind == EventKind::WorkerReceive && e.pipeType == PipeType::RecvData;
-        m.onClose = e.kind == EventKind::CallbackEnter && e.callback == CallbackId::OnClose;
+        m.finishData = e.kind == EventKind::WorkerReceive && e.pipeType == PipeType::Finish;
+        if (e.kind == EventKind::CallbackEnter) m.callback = e.callback;
+        if (e.kind == EventKind::TaskDispatch || e.kind == EventKind::TaskFinish)
+        {
+            std::string_view args = store.args(e);
+            m.taskId = intArgIn(args, "task_id");
+            m.taskTarget = intArgIn(args, "target");
+            m.taskToWorker = intArgIn(args, "to_worker");
+        }
         rules_->observe(m);
     }
 }

@@ -93,6 +93,74 @@ size_t eventOfLine(size_t line)
     return line - 2;
 }
 
+// The article with two task workers (ids 4, 5) in its header and, before its trace_end, a task
+// in the request's flow: worker 2 dispatches it to task worker `target`, whose `taskCallback`
+// runs and whose result goes to worker `answerTo`, where it is read and onFinish runs. Returns
+// the lines; the task's events are lines n-5 .. n-1 (n = the trace_end's line).
+std::vector<std::string> articleWithATask(int target, int answerTo,
+                                          const std::string& taskCallback = "onTask")
+{
+    auto lines = articleLines();
+    replaceIn(lines, 1, R"("worker_num":4)", R"("worker_num":4,"task_worker_num":2)");
+    std::string end = lines.back();
+    lines.pop_back();
+    int64_t ts = 1747552165251;
+    auto add = [&](const std::string& kind, const std::string& fn, const std::string& role,
+                   int index, int worker, const std::string& args)
+    {
+        std::string pid = std::to_string(20780 + index);
+        lines.push_back(R"({"seq":0,"ts":)" + std::to_string(++ts) + R"(,"kind":")" + kind +
+                        R"(","fn":")" + fn + R"(","actor":{"role":")" + role + R"(","index":)" +
+                        std::to_string(index) + R"(,"pid":)" + pid + R"(,"tid":)" + pid +
+                        R"(},"session":1,"worker":)" + std::to_string(worker) +
+                        R"(,"flow":1099511627778,"args":)" + args + "}");
+    };
+    std::string t = std::to_string(target), to = std::to_string(answerTo);
+    add("task_dispatch", "swProcessPool_dispatch", "worker", 2, target,
+        R"({"task_id":0,"target":)" + t + R"(,"len":20,"idle":true})");
+    add("callback_enter", "swTaskWorker_onTask", "task_worker", 4, 4,
+        R"({"callback":")" + taskCallback + R"("})");
+    add("task_finish", "swTaskWorker_finish", "task_worker", 4, answerTo,
+        R"({"task_id":0,"to_worker":)" + to + R"(,"len":20})");
+    add("worker_receive", "swWorker_onPipeReceive", "worker", answerTo, answerTo,
+        R"({"type":"FINISH","len":20,"chunks":1})");
+    add("callback_enter", "swWorker_onTask", "worker", answerTo, answerTo,
+        R"({"callback":"onFinish"})");
+    lines.push_back(end);
+    renumber(lines);
+    return lines;
+}
+
+// The task rules run on the viewer's events as on the file's (model_rules_test.cpp has a case
+// for each; here, that the viewer hands them what they read: roles, flows, task args).
+TEST(ModelFindings, TaskRulesSeeTheViewersEvents)
+{
+    for (size_t slice : {0, 2})
+        for (const trace::ModelFinding& f : check(articleWithATask(4, 2), slice))
+            ADD_FAILURE() << "event " << f.ref << ": " << f.message;
+
+    auto lines = articleWithATask(4, 1);  // the result goes to worker 1, not the caller
+    size_t n = lines.size() - 1;
+    auto findings = check(lines);
+    ASSERT_EQ(findings.size(), 3u);
+    EXPECT_EQ(findings[0].ref, eventOfLine(n - 3));
+    EXPECT_NE(findings[0].message.find("task_finish of task 0 of flow 1099511627778 reaches "
+                                       "worker 1, but worker 2 called task()"),
+              std::string::npos)
+        << findings[0].message;
+    EXPECT_EQ(findings[1].ref, eventOfLine(n - 2));  // worker_receive FINISH
+    EXPECT_EQ(findings[2].ref, eventOfLine(n - 1));  // onFinish
+
+    findings = check(articleWithATask(3, 2));  // worker 3 is an event worker
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_EQ(findings[0].ref, eventOfLine(lines.size() - 6));
+    EXPECT_NE(findings[0].message.find("which is no task worker (ids 4..5)"), std::string::npos);
+
+    findings = check(articleWithATask(4, 2, "onReceive"));
+    ASSERT_EQ(findings.size(), 1u);
+    EXPECT_NE(findings[0].message.find("onReceive runs in task worker 4"), std::string::npos);
+}
+
 TEST(ModelFindings, ArticleIsClean)
 {
     for (size_t slice : {0, 1, 5})
