@@ -25,12 +25,51 @@ struct Seen
 {
 };
 
+// Task workers after the event workers: they are listed apart, never as event workers.
 int roleRank(const std::string& role)
 {
     if (role == "master") return 0;
     if (role == "manager") return 1;
     if (role == "reactor") return 2;
+    if (role == "task_worker") return 4;
     return 3;
+}
+
+trace::TaskFacts taskFacts(const TraceEventView& e)
+{
+    trace::TaskFacts f;
+    f.kind = e.kind;
+    f.byTaskWorker = e.actor.role == "task_worker";
+    if (e.actor.role == "worker" || f.byTaskWorker) f.actorWorker = static_cast<int>(e.actor.index);
+    if (e.kind == EventKind::CallbackExit)
+    {
+        f.callback = e.stringArg("callback") == "onTask" ? trace::CallbackId::OnTask
+                                                         : trace::CallbackId::None;
+        f.durationNs = e.intArg("duration_ns", -1);
+    }
+    if (e.kind == EventKind::TaskDispatch)
+        for (const TraceArg& a : e.args)
+            if (a.info != nullptr && a.valid && std::string_view(a.info->name) == "idle")
+                f.idle = a.number != 0;
+    return f;
+}
+
+void summarizeTasks(TraceStats& stats)
+{
+    const trace::TaskTally& t = stats.tasks;
+    if (!t.hasTaskWorkers()) return;
+    for (size_t i = 0; i < t.taskWorkers().size(); ++i)
+    {
+        const trace::TaskWorkerFigures& w = t.taskWorkers()[i];
+        std::string name = fmt::format("task_worker[{}]", t.workerNum() + static_cast<int>(i));
+        stats.taskWorkers.push_back({name, w.tasks, summarizeLatencies(name, w.onTask)});
+    }
+    for (size_t w = 0; w < t.callers().size(); ++w)
+    {
+        const trace::TaskCallerFigures& c = t.callers()[w];
+        stats.taskCallers.push_back(
+            {fmt::format("worker[{}]", w), c.dispatched, c.toIdle, c.toBusy});
+    }
 }
 
 nlohmann::json latencyJson(const LatencySummary& l)
@@ -68,8 +107,12 @@ TraceStats computeTraceStats(const std::string& path,
     // stepped through for seconds measures what the server spent on it.
     trace::HeldTime held;
     TraceSink sink;
+    sink.onHeader = [&](const TraceHeader& h)
+    { stats.tasks.reset(h.settings.workerNum, h.settings.taskWorkerNum); };
     sink.onEvent = [&](const TraceEventView& e)
     {
+        if (e.kind == EventKind::TaskDispatch || e.kind == EventKind::CallbackExit)
+            stats.tasks.count(taskFacts(e));
         ++kindCounts[static_cast<size_t>(e.kind)];
         auto& actor = actors[{roleRank(e.actor.role), e.actor.index}];
         if (actor.first.empty()) actor.first = e.actor.label();
@@ -111,6 +154,7 @@ TraceStats computeTraceStats(const std::string& path,
                                      kindCounts[k]);
     for (auto& [key, actor] : actors) stats.actors.push_back(std::move(actor));
     stats.flows = flows.size();
+    summarizeTasks(stats);
     for (size_t h = 0; h < trace::kHopCount; ++h)
         stats.latencies.push_back(
             summarizeLatencies(trace::hopName(static_cast<RequestHop>(h)), stats.hopHistograms[h]));
@@ -138,6 +182,22 @@ std::string formatStats(const TraceStats& s)
     for (const LatencySummary& l : s.latencies)
         out += fmt::format("  {:<30} {:>8} {:>10.1f} {:>10.1f} {:>10.1f} {:>10.1f} {:>10.1f}\n",
                            l.name, l.count, l.p50Us, l.p90Us, l.p99Us, l.p999Us, l.maxUs);
+    if (s.taskWorkers.empty()) return out;
+    out += "task workers: tasks run and onTask time, us (callback_exit duration_ns):\n";
+    out += fmt::format("  {:<30} {:>8} {:>10} {:>10} {:>10} {:>10} {:>10}\n", "task worker",
+                       "tasks", "p50", "p90", "p99", "p999", "max");
+    for (const TaskWorkerSummary& t : s.taskWorkers)
+    {
+        const LatencySummary& l = t.onTask;
+        out += fmt::format("  {:<30} {:>8} {:>10.1f} {:>10.1f} {:>10.1f} {:>10.1f} {:>10.1f}\n",
+                           t.name, t.tasks, l.p50Us, l.p90Us, l.p99Us, l.p999Us, l.maxUs);
+    }
+    out += "tasks dispatched per event worker (to an idle task worker, or all were busy):\n";
+    out += fmt::format("  {:<30} {:>10} {:>10} {:>10}\n", "worker", "dispatched", "to idle",
+                       "to busy");
+    for (const TaskCallerSummary& c : s.taskCallers)
+        out += fmt::format("  {:<30} {:>10} {:>10} {:>10}\n", c.name, c.dispatched, c.toIdle,
+                           c.toBusy);
     return out;
 }
 
@@ -149,21 +209,32 @@ nlohmann::json statsToJson(const TraceStats& s)
     for (const auto& [name, count] : s.actors) actors[name] = count;
     nlohmann::json latency = nlohmann::json::object();
     for (const LatencySummary& l : s.latencies) latency[l.name] = latencyJson(l);
-    return {{"file", s.path},
-            {"events", s.events},
-            {"unknown_kinds", s.unknownKinds},
-            {"errors", s.errors},
-            {"first_ts", s.firstTsNs},
-            {"last_ts", s.lastTsNs},
-            {"duration_s", s.durationS},
-            {"events_per_sec", s.eventsPerSec},
-            {"dropped", s.dropped},
-            {"dropped_in_events", s.droppedEvents},
-            {"dropped_at_end", s.droppedAtEnd},
-            {"flows", s.flows},
-            {"kinds", kinds},
-            {"actors", actors},
-            {"latency_us", latency}};
+    nlohmann::json out = {{"file", s.path},
+                          {"events", s.events},
+                          {"unknown_kinds", s.unknownKinds},
+                          {"errors", s.errors},
+                          {"first_ts", s.firstTsNs},
+                          {"last_ts", s.lastTsNs},
+                          {"duration_s", s.durationS},
+                          {"events_per_sec", s.eventsPerSec},
+                          {"dropped", s.dropped},
+                          {"dropped_in_events", s.droppedEvents},
+                          {"dropped_at_end", s.droppedAtEnd},
+                          {"flows", s.flows},
+                          {"kinds", kinds},
+                          {"actors", actors},
+                          {"latency_us", latency}};
+    if (s.taskWorkers.empty()) return out;
+    nlohmann::json taskWorkers = nlohmann::json::object();
+    for (const TaskWorkerSummary& t : s.taskWorkers)
+        taskWorkers[t.name] = {{"tasks", t.tasks}, {"on_task_us", latencyJson(t.onTask)}};
+    nlohmann::json callers = nlohmann::json::object();
+    for (const TaskCallerSummary& c : s.taskCallers)
+        callers[c.name] = {
+            {"dispatched", c.dispatched}, {"to_idle", c.toIdle}, {"to_busy", c.toBusy}};
+    out["task_workers"] = taskWorkers;
+    out["task_dispatch"] = callers;
+    return out;
 }
 
 }  // namespace rscope::tracefile

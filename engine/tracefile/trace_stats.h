@@ -1,7 +1,8 @@
 // computeTraceStats: what `rscope trace stats` prints: counts per kind and actor, event rate,
-// drops, and the latency percentiles of the request hops (engine/format/hops.h: the viewer's
-// Statistics tab measures the same hops with the same histograms). Memory: the requests in
-// flight plus one id per flow. Owner: the caller. Thread-safety: none.
+// drops, the latency percentiles of the request hops (engine/format/hops.h: the viewer's
+// Statistics tab measures the same hops with the same histograms) and the task worker figures
+// (engine/format/task_tally.h, the viewer's too). Memory: the requests in flight plus one id per
+// flow. Owner: the caller. Thread-safety: none.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 
 #include "engine/format/hops.h"
 #include "engine/format/latency_histogram.h"
+#include "engine/format/task_tally.h"
 #include "engine/format/trace_types.h"
 
 namespace rscope::tracefile
@@ -30,6 +32,23 @@ struct LatencySummary
     double maxUs = 0;
 };
 
+// One task worker's row: tasks run and their onTask time.
+struct TaskWorkerSummary
+{
+    std::string name;  // "task_worker[2]"
+    uint64_t tasks = 0;
+    LatencySummary onTask;
+};
+
+// One event worker's tasks: how many it dispatched, to an idle or a busy task worker.
+struct TaskCallerSummary
+{
+    std::string name;  // "worker[0]"
+    uint64_t dispatched = 0;
+    uint64_t toIdle = 0;
+    uint64_t toBusy = 0;
+};
+
 struct TraceStats
 {
     std::string path;
@@ -44,12 +63,18 @@ struct TraceStats
     uint64_t droppedEvents = 0;  // sum of trace_dropped args.count
     uint64_t droppedAtEnd = 0;   // trace_end "dropped"
     uint64_t dropped = 0;        // total lost: max of the two (see traces/FORMAT.md)
-    std::vector<std::pair<std::string, uint64_t>> kinds;   // in kind-table order, seen only
-    std::vector<std::pair<std::string, uint64_t>> actors;  // master, manager, reactor[i], worker[i]
-    uint64_t flows = 0;                                    // distinct flow ids
+    std::vector<std::pair<std::string, uint64_t>> kinds;  // in kind-table order, seen only
+    // master, manager, reactor[i], worker[i], then task_worker[i]
+    std::vector<std::pair<std::string, uint64_t>> actors;
+    uint64_t flows = 0;  // distinct flow ids
     // The hops in trace::RequestHop order, and the histograms their figures come from.
     std::vector<LatencySummary> latencies;
     trace::HopHistograms hopHistograms;
+    // Task workers (header settings.task_worker_num, or seen): empty without any. The rows come
+    // from `tasks`, which the viewer's Statistics count the same way.
+    std::vector<TaskWorkerSummary> taskWorkers;
+    std::vector<TaskCallerSummary> taskCallers;
+    trace::TaskTally tasks;
 };
 
 TraceStats computeTraceStats(const std::string& path,

@@ -114,6 +114,13 @@ class TraceBuilder
     {
         text_ = headerJson(version).dump() + "\n";
     }
+    // A trace under the given header line (headerJson() with settings changed, say).
+    static TraceBuilder withHeader(const json& header)
+    {
+        TraceBuilder b;
+        b.text_ = header.dump() + "\n";
+        return b;
+    }
 
     // An event of a known kind with table args (overridden by args), numbered in order.
     TraceBuilder& event(const char* kind, int64_t tsNs, const json& actor, json extra = {},

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "tests/engine/tracefile/trace_builder.h"
@@ -120,6 +121,77 @@ TEST(TraceStats, HopLatenciesPerFlow)
     EXPECT_EQ(j["latency_us"]["read->write"]["max_us"], 10.0);
     EXPECT_EQ(j["kinds"]["reactor_write"], 10);
     EXPECT_NE(formatStats(s).find("read->dispatch"), std::string::npos);
+}
+
+// Event worker 0 and task workers 1, 2: worker 0 dispatches four tasks (three to an idle task
+// worker), task worker 1 runs three (1, 2, 3 ms), task worker 2 one (10 ms) and an onPipeMessage.
+TEST(TraceStats, TaskWorkersAreListedApartWithTheirTasksAndOnTaskTime)
+{
+    json header = testing::headerJson("1.1");
+    header["settings"]["task_worker_num"] = 2;
+    TraceBuilder b = TraceBuilder::withHeader(header);
+    json task1 = {{"role", "task_worker"}, {"index", 1}, {"pid", 103}, {"tid", 103}};
+    json task2 = {{"role", "task_worker"}, {"index", 2}, {"pid", 104}, {"tid", 104}};
+    int64_t t = 1'000'000;
+    for (int k = 0; k < 4; ++k)
+    {
+        json ids = {{"session", 1}, {"flow", k + 1}, {"worker", k < 3 ? 1 : 2}};
+        b.event("task_dispatch", t += 1000, kWorker0, ids,
+                {{"task_id", k}, {"target", k < 3 ? 1 : 2}, {"idle", k != 1}});
+        b.event(
+            "callback_exit", t += 1000, k < 3 ? task1 : task2, ids,
+            {{"callback", "onTask"}, {"duration_ns", k < 3 ? (k + 1) * 1'000'000 : 10'000'000}});
+    }
+    b.event("callback_exit", t += 1000, task2, {{"worker", 2}},
+            {{"callback", "onPipeMessage"}, {"duration_ns", 5}});
+    b.event("callback_exit", t += 1000, kWorker0, {{"worker", 0}},
+            {{"callback", "onFinish"}, {"duration_ns", 5}});
+    b.end(0);
+    TraceStats s = computeTraceStats(writeTrace(b.text()), nullptr);
+    ASSERT_TRUE(s.readable);
+    EXPECT_EQ(s.errors, 0u);
+
+    ASSERT_EQ(s.taskWorkers.size(), 2u);
+    EXPECT_EQ(s.taskWorkers[0].name, "task_worker[1]");
+    EXPECT_EQ(s.taskWorkers[0].tasks, 3u);
+    EXPECT_EQ(s.taskWorkers[0].onTask.count, 3u);
+    EXPECT_DOUBLE_EQ(s.taskWorkers[0].onTask.maxUs, 3000);
+    EXPECT_DOUBLE_EQ(s.taskWorkers[0].onTask.p50Us, bucketUs(2'000'000, 3'000'000));
+    EXPECT_EQ(s.taskWorkers[1].name, "task_worker[2]");
+    EXPECT_EQ(s.taskWorkers[1].tasks, 1u) << "onPipeMessage is no task";
+    EXPECT_DOUBLE_EQ(s.taskWorkers[1].onTask.maxUs, 10'000);
+    ASSERT_EQ(s.taskCallers.size(), 1u);
+    EXPECT_EQ(s.taskCallers[0].name, "worker[0]");
+    EXPECT_EQ(s.taskCallers[0].dispatched, 4u);
+    EXPECT_EQ(s.taskCallers[0].toIdle, 3u);
+    EXPECT_EQ(s.taskCallers[0].toBusy, 1u);
+    // Actors: the event worker, then the task workers, each under its own role.
+    ASSERT_EQ(s.actors.size(), 3u);
+    EXPECT_EQ(s.actors[0].first, "worker[0]");
+    EXPECT_EQ(s.actors[1], std::make_pair(std::string("task_worker[1]"), uint64_t(3)));
+    EXPECT_EQ(s.actors[2], std::make_pair(std::string("task_worker[2]"), uint64_t(2)));
+
+    nlohmann::json j = statsToJson(s);
+    EXPECT_EQ(j["task_workers"]["task_worker[1]"]["tasks"], 3);
+    EXPECT_EQ(j["task_workers"]["task_worker[2]"]["on_task_us"]["max_us"], 10'000.0);
+    EXPECT_EQ(j["task_dispatch"]["worker[0]"]["to_busy"], 1);
+    std::string text = formatStats(s);
+    EXPECT_NE(text.find(fmt::format("  {:<30} {:>8} ", "task_worker[1]", 3)), std::string::npos)
+        << text;
+    EXPECT_NE(text.find(fmt::format("  {:<30} {:>10} {:>10} {:>10}\n", "worker[0]", 4, 3, 1)),
+              std::string::npos)
+        << text;
+}
+
+TEST(TraceStats, NoTaskWorkersNoTaskSection)
+{
+    TraceBuilder b;
+    b.request(1, 1'000'000);
+    b.end(0);
+    TraceStats s = computeTraceStats(writeTrace(b.text()), nullptr);
+    EXPECT_TRUE(s.taskWorkers.empty());
+    EXPECT_FALSE(statsToJson(s).contains("task_workers"));
+    EXPECT_EQ(formatStats(s).find("task workers"), std::string::npos);
 }
 
 TEST(TraceStats, DroppedIsTheLargerOfEventsAndTraceEnd)
