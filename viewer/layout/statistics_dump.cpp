@@ -67,14 +67,42 @@ nlohmann::json statisticsJson(const TraceStatistics& stats, size_t position)
                              {"bytes_read_max", channelMaxima(s, ch.bytesRead)},
                              {"bytes_written_max", channelMaxima(s, ch.bytesWritten)}};
 
-    return {{"processed", stats.processed()},
-            {"position", position},
-            {"requests", stats.requests()},
-            {"open_flows", stats.openFlows()},
-            {"hops", hops},
-            {"workers", workers},
-            {"reactors", reactors},
-            {"series", series}};
+    nlohmann::json out = {{"processed", stats.processed()},
+                          {"position", position},
+                          {"requests", stats.requests()},
+                          {"open_flows", stats.openFlows()},
+                          {"hops", hops},
+                          {"workers", workers},
+                          {"reactors", reactors},
+                          {"series", series}};
+    if (!stats.tasks().hasTaskWorkers()) return out;
+    trace::TaskTally tasks;
+    stats.tasksAt(position, tasks);
+    nlohmann::json taskWorkers = nlohmann::json::array();
+    for (size_t i = 0; i < tasks.taskWorkers().size(); ++i)
+    {
+        const trace::TaskWorkerFigures& t = tasks.taskWorkers()[i];
+        taskWorkers.push_back({{"worker", tasks.workerNum() + static_cast<int>(i)},
+                               {"tasks", t.tasks},
+                               {"on_task",
+                                {{"count", t.onTask.count()},
+                                 {"p50_ns", t.onTask.percentileNs(50)},
+                                 {"p90_ns", t.onTask.percentileNs(90)},
+                                 {"p99_ns", t.onTask.percentileNs(99)},
+                                 {"max_ns", t.onTask.maxNs()}}}});
+    }
+    nlohmann::json dispatch = nlohmann::json::array();
+    for (size_t w = 0; w < tasks.callers().size(); ++w)
+    {
+        const trace::TaskCallerFigures& c = tasks.callers()[w];
+        dispatch.push_back({{"worker", w},
+                            {"dispatched", c.dispatched},
+                            {"to_idle", c.toIdle},
+                            {"to_busy", c.toBusy}});
+    }
+    out["task_workers"] = taskWorkers;
+    out["task_dispatch"] = dispatch;
+    return out;
 }
 
 }  // namespace rscope::viewer

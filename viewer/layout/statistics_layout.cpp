@@ -1,6 +1,7 @@
-// Statistics tab geometry: tables on top, then requests/s across the width, pipe depths and bytes
-// side by side, and one histogram per hop along the bottom. Sizes follow the font so the tab
-// reads at any DPI.
+// Statistics tab geometry: tables on top (with task workers, a second row of them: the task
+// workers, the tasks each event worker dispatched), then requests/s across the width, pipe depths
+// and bytes side by side, and one histogram per hop along the bottom. Sizes follow the font so the
+// tab reads at any DPI.
 #include "viewer/layout/statistics_layout.h"
 
 #include <algorithm>
@@ -48,6 +49,38 @@ std::string formatCount(double v)
 double maxRate(const TimeSeries& s, size_t channel)
 {
     return s.buckets() ? s.maxValue(channel) * 1e9 / static_cast<double>(s.widthNs()) : 0.0;
+}
+
+// The task workers (tasks run, onTask time) left, under the workers; the tasks each event worker
+// dispatched right, under the reactors. Task workers are listed by their worker id.
+void layoutTaskTables(const trace::TaskTally& tasks, const RectF& row, float workersW, float gap,
+                      DrawList& out)
+{
+    NodeRecord run = box("task_workers", "table", "Task workers at the cursor",
+                         {row.x, row.y, workersW - gap / 2, row.h});
+    for (size_t i = 0; i < tasks.taskWorkers().size(); ++i)
+    {
+        const trace::TaskWorkerFigures& t = tasks.taskWorkers()[i];
+        std::string line = "task_worker[" +
+                           std::to_string(tasks.workerNum() + static_cast<int>(i)) + "] tasks " +
+                           std::to_string(t.tasks);
+        if (t.tasks > 0)
+            line += ", onTask p50 " + formatDurationNs(t.onTask.percentileNs(50)) + ", p99 " +
+                    formatDurationNs(t.onTask.percentileNs(99)) + ", max " +
+                    formatDurationNs(t.onTask.maxNs());
+        run.lines.push_back(std::move(line));
+    }
+    out.nodes.push_back(std::move(run));
+    NodeRecord sent = box("task_dispatch", "table", "Tasks dispatched by event workers",
+                          {row.x + workersW + gap / 2, row.y, row.w - workersW - gap / 2, row.h});
+    for (size_t w = 0; w < tasks.callers().size(); ++w)
+    {
+        const trace::TaskCallerFigures& d = tasks.callers()[w];
+        sent.lines.push_back("worker[" + std::to_string(w) + "] dispatched " +
+                             std::to_string(d.dispatched) + ": to an idle task worker " +
+                             std::to_string(d.toIdle) + ", all busy " + std::to_string(d.toBusy));
+    }
+    out.nodes.push_back(std::move(sent));
 }
 
 }  // namespace
@@ -117,12 +150,26 @@ DrawList layoutStatistics(const StatisticsLayoutInput& in)
 
     // Row heights: the tables as tall as their rows (capped), then the series plots side by
     // side, then the histograms, which need the most height (bars plus two lines of text).
-    size_t rows = std::max(state.workers().size(), state.reactors().size());
+    size_t eventWorkers = static_cast<size_t>(
+        std::count_if(state.workers().begin(), state.workers().end(),
+                      [&](const WorkerState& w) { return !st.isTaskWorkerId(w.index); }));
+    size_t rows = std::max(eventWorkers, state.reactors().size());
     float lineH = f * 1.45f;
-    // Four workers (the article's) fit whole in a 1024x700 window's canvas.
-    float tablesH = std::min(lineH * static_cast<float>(rows + 2) + f * 0.5f, c.h * 0.38f);
+    const trace::TaskTally& tasks = in.tasks ? *in.tasks : st.tasks();
+    bool hasTasks = st.tasks().hasTaskWorkers();
+    // Four workers (the article's) fit whole in a 1024x700 window's canvas. Task workers add a
+    // second row of tables: each row then gets at most 27 % of the height (two workers and two
+    // task workers still fit whole there), and the plots and histograms shrink first.
+    float tablesH =
+        std::min(lineH * static_cast<float>(rows + 2) + f * 0.5f, c.h * (hasTasks ? 0.27f : 0.38f));
+    float taskTablesH = 0;
+    if (hasTasks)
+    {
+        size_t taskRows = std::max(tasks.taskWorkers().size(), tasks.callers().size());
+        taskTablesH = std::min(lineH * static_cast<float>(taskRows + 2) + f * 0.5f, c.h * 0.27f);
+    }
     // A small canvas shrinks the plots rather than letting them leave it.
-    float rest = std::max(1.0f, c.h - tablesH - 2 * gap);
+    float rest = std::max(1.0f, c.h - tablesH - 2 * gap - (hasTasks ? taskTablesH + gap : 0.0f));
     float seriesH = rest * 0.47f, histH = rest - seriesH - gap;
 
     float y = c.y;
@@ -132,6 +179,7 @@ DrawList layoutStatistics(const StatisticsLayoutInput& in)
     int64_t elapsed = std::max<int64_t>(1, std::max(in.cursorNs, state.nowNs()) - s.originNs());
     for (const WorkerState& w : state.workers())
     {
+        if (st.isTaskWorkerId(w.index)) continue;  // in the task workers' table
         int64_t busy = state.busyNs(w, std::max(in.cursorNs, state.nowNs()));
         char pct[16];
         std::snprintf(pct, sizeof pct, "%.2f %%", 100.0 * static_cast<double>(busy) / elapsed);
@@ -149,8 +197,14 @@ DrawList layoutStatistics(const StatisticsLayoutInput& in)
                                  formatBytes(static_cast<int64_t>(r.bytesWritten)));
     out.nodes.push_back(std::move(reactors));
     y += tablesH + gap;
+    if (hasTasks)
+    {
+        layoutTaskTables(tasks, {c.x, y, c.w, taskTablesH}, workersW, gap, out);
+        y += taskTablesH + gap;
+    }
 
     float plotW = (c.w - 2 * gap) / 3;
+    size_t requestsNode = out.nodes.size();
     NodeRecord requests =
         box("plot:requests", "plot", "Requests/s (onReceive returned)", {c.x, y, plotW, seriesH});
     requests.lines = {"max " + formatRate(maxRate(s, ch.requests)),
@@ -192,11 +246,12 @@ DrawList layoutStatistics(const StatisticsLayoutInput& in)
     }
 
     // The cursor's time over the series plots (the painter draws the marker line).
-    out.labels.push_back(LabelRecord{
-        formatDurationNs(std::max<int64_t>(0, in.cursorNs - s.originNs())),
-        {seriesX(s, statisticsPlotArea(out.nodes[2], f), in.cursorNs), out.nodes[2].rect.y},
-        rgba(255, 220, 120),
-        "cursor"});
+    out.labels.push_back(
+        LabelRecord{formatDurationNs(std::max<int64_t>(0, in.cursorNs - s.originNs())),
+                    {seriesX(s, statisticsPlotArea(out.nodes[requestsNode], f), in.cursorNs),
+                     out.nodes[requestsNode].rect.y},
+                    rgba(255, 220, 120),
+                    "cursor"});
     return out;
 }
 

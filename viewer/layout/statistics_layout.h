@@ -24,10 +24,12 @@ struct StatisticsLayoutInput
     RectF canvas;
     int64_t cursorNs = 0;
     float fontSize = 13.0f;
+    const trace::TaskTally* tasks = nullptr;  // task figures at the cursor (null: all events)
 };
 
-// Node ids: "workers", "reactors" (the tables), "plot:requests", "plot:pipe_depth",
-// "plot:bytes", "hist:<hopName>" (one per hop). Each node's `lines` say what it shows.
+// Node ids: "workers", "reactors" (the tables), with task workers "task_workers" and
+// "task_dispatch" (tables under them), "plot:requests", "plot:pipe_depth", "plot:bytes",
+// "hist:<hopName>" (one per hop). Each node's `lines` say what it shows.
 DrawList layoutStatistics(const StatisticsLayoutInput& in);
 
 // The drawing area of a plot or histogram node: its rect below the title line.

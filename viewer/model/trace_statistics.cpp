@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "viewer/model/event_args.h"
 #include "viewer/model/trace_store.h"
 
 namespace rscope::viewer
@@ -24,12 +25,16 @@ T* slotAt(std::vector<T>& v, int index)
 TraceStatistics::TraceStatistics()
 {
     keyframes_.emplace_back();
+    taskKeyframes_.emplace_back();
 }
 
 void TraceStatistics::reset(const Topology& topology)
 {
     int workers = topology.workerNum;
-    for (const Pipe& p : topology.pipes) workers = std::max(workers, p.worker + 1);
+    // A task worker's pipe is in the list too: its worker id is no event worker's.
+    for (const Pipe& p : topology.pipes)
+        if (topology.taskWorkerNum <= 0 || p.worker < topology.workerNum)
+            workers = std::max(workers, p.worker + 1);
     workers_.assign(static_cast<size_t>(std::max(workers, 0)), WorkerTotals{});
     reactors_.assign(static_cast<size_t>(std::max(topology.reactorNum, 0)), ReactorTotals{});
     requests_ = 0;
@@ -40,6 +45,9 @@ void TraceStatistics::reset(const Topology& topology)
     histograms_ = HopHistograms{};
     samples_.clear();
     keyframes_.assign(1, HopHistograms{});
+    tasks_.reset(topology.workerNum, topology.taskWorkerNum);
+    taskSamples_.clear();
+    taskKeyframes_.assign(1, tasks_);
 }
 
 void TraceStatistics::startSeries(int64_t originNs)
@@ -62,8 +70,46 @@ void TraceStatistics::extend(const TraceStore& store)
     if (store.size() < processed_) return;
     if (processed_ == 0 && store.size() > 0) startSeries(store[0].tsNs);
     held_ = &store.held();
-    for (size_t i = processed_; i < store.size(); ++i) apply(store[i], static_cast<uint32_t>(i));
+    for (size_t i = processed_; i < store.size(); ++i)
+    {
+        apply(store[i], static_cast<uint32_t>(i));
+        applyTask(store[i], static_cast<uint32_t>(i), store);
+    }
     processed_ = store.size();
+}
+
+void TraceStatistics::applyTask(const Event& e, uint32_t index, const TraceStore& store)
+{
+    if (e.kind != EventKind::TaskDispatch &&
+        !(e.kind == EventKind::CallbackExit && e.callback == CallbackId::OnTask))
+        return;
+    const Actor& actor = store.actorOf(e);
+    trace::TaskFacts f;
+    f.kind = e.kind;
+    f.byTaskWorker = actor.role == Role::TaskWorker;
+    if (actor.role == Role::Worker || f.byTaskWorker) f.actorWorker = actor.index;
+    f.callback = e.callback;
+    // The few args Event does not decode, read for these events only.
+    std::string_view args = store.args(e);
+    if (e.kind == EventKind::CallbackExit)
+        f.durationNs = intArgIn(args, "duration_ns").value_or(-1);
+    if (e.kind == EventKind::TaskDispatch) f.idle = boolArgIn(args, "idle");
+    std::optional<trace::TaskSample> sample = tasks_.sampleOf(f);
+    if (!sample) return;
+    tasks_.add(*sample);
+    taskSamples_.push_back({index, *sample});
+    if (taskSamples_.size() % kKeyframeSamples == 0) taskKeyframes_.push_back(tasks_);
+}
+
+void TraceStatistics::tasksAt(size_t position, trace::TaskTally& out) const
+{
+    auto end =
+        std::partition_point(taskSamples_.begin(), taskSamples_.end(),
+                             [position](const TaskSampleAt& s) { return s.event < position; });
+    size_t count = static_cast<size_t>(end - taskSamples_.begin());
+    size_t k = std::min(count / kKeyframeSamples, taskKeyframes_.size() - 1);
+    out = taskKeyframes_[k];
+    for (size_t i = k * kKeyframeSamples; i < count; ++i) out.add(taskSamples_[i].sample);
 }
 
 void TraceStatistics::apply(const Event& e, uint32_t index)

@@ -1,6 +1,7 @@
 // Statistics derived from the trace, extended as events arrive (a file loading in slices, a live
-// session): per-worker and per-reactor totals, rates and pipe depths over time, and latency
-// histograms per hop that can be read at any cursor position without rescanning the trace.
+// session): per-worker and per-reactor totals, rates and pipe depths over time, latency
+// histograms per hop and the task worker figures (trace::TaskTally, as `rscope trace stats`
+// counts them), both readable at any cursor position without rescanning the trace.
 // Owner: the GUI thread (ViewerApp resets and extends it with the store). Not thread-safe.
 #pragma once
 
@@ -11,6 +12,7 @@
 
 #include "engine/format/hops.h"
 #include "engine/format/latency_histogram.h"
+#include "engine/format/task_tally.h"
 #include "viewer/model/hop_tracker.h"
 #include "viewer/model/time_series.h"
 
@@ -24,6 +26,7 @@ struct Topology;
 using trace::HopHistograms;
 using trace::LatencyHistogram;
 
+// Event workers only: a task worker's events (its ids follow worker_num) are in TaskTally.
 struct WorkerTotals
 {
     uint64_t requests = 0;  // onReceive callbacks finished (callback_exit)
@@ -83,9 +86,27 @@ class TraceStatistics
     const std::vector<HopSample>& samples() const { return samples_; }
     size_t openFlows() const { return hops_.openFlows(); }
 
+    // Task figures over every event processed, and over events [0, position) only (at most
+    // kKeyframeSamples task samples replayed).
+    const trace::TaskTally& tasks() const { return tasks_; }
+    // A worker id past worker_num when the header has task workers: the tables that list event
+    // workers (ArchitectureState's include every pipe's worker) leave it out.
+    bool isTaskWorkerId(int id) const
+    {
+        return tasks_.hasTaskWorkers() && id >= tasks_.workerNum();
+    }
+    void tasksAt(size_t position, trace::TaskTally& out) const;
+
   private:
+    struct TaskSampleAt
+    {
+        uint32_t event = 0;
+        trace::TaskSample sample;
+    };
+
     void startSeries(int64_t originNs);
     void apply(const Event& e, uint32_t index);
+    void applyTask(const Event& e, uint32_t index, const TraceStore& store);
     void addSample(const HopSample& s);
 
     std::vector<WorkerTotals> workers_;
@@ -99,6 +120,9 @@ class TraceStatistics
     HopHistograms histograms_;
     std::vector<HopSample> samples_;
     std::vector<HopHistograms> keyframes_;  // keyframes_[k]: histograms of samples [0, k*N)
+    trace::TaskTally tasks_;
+    std::vector<TaskSampleAt> taskSamples_;
+    std::vector<trace::TaskTally> taskKeyframes_;  // [k]: the tally of task samples [0, k*N)
 };
 
 }  // namespace rscope::viewer

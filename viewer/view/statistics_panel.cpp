@@ -1,7 +1,8 @@
-// The statistics tab: tables of the workers and reactor threads at the cursor, requests/s, pipe
-// depths and bytes/s over the whole trace with the cursor marked (click or drag to seek), and one
-// latency histogram per hop at the cursor. Reads TraceStatistics only: nothing here scans the
-// trace, a frame costs the plots' few hundred buckets and at most one keyframe's worth of adds.
+// The statistics tab: tables of the workers, reactor threads and task workers at the cursor
+// (statistics_tables.cpp), requests/s, pipe depths and bytes/s over the whole trace with the
+// cursor marked (click or drag to seek), and one latency histogram per hop at the cursor. Reads
+// TraceStatistics only: nothing here scans the trace, a frame costs the plots' few hundred buckets
+// and at most one keyframe's worth of adds.
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -15,6 +16,7 @@
 #include "viewer/model/playback.h"
 #include "viewer/model/trace_statistics.h"
 #include "viewer/view/panels.h"
+#include "viewer/view/statistics_tables.h"
 
 namespace rscope::viewer
 {
@@ -142,107 +144,6 @@ void seriesFrame(ImDrawList* dl, const TraceStatistics& stats, SeriesPlot plot, 
             stats, plot,
             std::min(s.buckets() - 1, static_cast<size_t>(std::max(0.0f, mx - a.x) / a.w *
                                                           static_cast<float>(s.buckets()))));
-}
-
-// A table column's header: its name, a shorter one for a narrow table, and what it counts.
-struct Header
-{
-    const char* name;
-    const char* shortName;
-    const char* tip;
-};
-
-// The header row: full names when they all fit the table's width, else the short ones, so no
-// header is cut at 1024 px; hovering a header spells it out.
-template <size_t N>
-void headerRow(const Header (&headers)[N], float tableWidth)
-{
-    float pad = ImGui::GetStyle().CellPadding.x * 2 + ImGui::GetFontSize() * 0.4f;
-    float need = 0;
-    for (const Header& h : headers) need += ImGui::CalcTextSize(h.name).x + pad;
-    bool full = need <= tableWidth;
-    for (const Header& h : headers) ImGui::TableSetupColumn(full ? h.name : h.shortName);
-    ImGui::TableNextRow(ImGuiTableRowFlags_Headers);
-    for (size_t i = 0; i < N; ++i)
-    {
-        ImGui::TableSetColumnIndex(static_cast<int>(i));
-        ImGui::TableHeader(full ? headers[i].name : headers[i].shortName);
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s: %s", headers[i].name, headers[i].tip);
-    }
-}
-
-constexpr Header kWorkerHeaders[] = {
-    {"worker", "worker", "the worker process (its id, as in worker[2])"},
-    {"state", "state", "at the cursor: starting, idle, busy in a callback, exited, killed"},
-    {"requests", "req", "onReceive calls that returned, up to the cursor"},
-    {"received", "recv", "messages taken from its pipe, up to the cursor"},
-    {"busy", "busy", "time spent in callbacks, up to the cursor"},
-    {"busy %", "%", "busy time over the trace time so far"},
-};
-
-constexpr Header kReactorHeaders[] = {
-    {"reactor", "reactor", "the reactor thread of the master (its id, as in reactor[1])"},
-    {"open conns", "conns", "connections it owns at the cursor (fd % reactor_num)"},
-    {"bytes read", "read", "bytes read from its clients (read calls)"},
-    {"bytes written", "written", "bytes written to its clients (write calls)"},
-};
-
-void workersTable(const RectF& r, FrameContext& ctx, float f)
-{
-    const ArchitectureState& st = ctx.state;
-    int64_t now = std::max(ctx.playback.cursorNs(), st.nowNs());
-    int64_t elapsed = ctx.stats ? std::max<int64_t>(1, now - ctx.stats->series().originNs()) : 1;
-    ImGui::SetCursorScreenPos(v(r.x + f * 0.4f, r.y + f * 1.5f));
-    ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
-                            ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_BordersInnerV;
-    if (!ImGui::BeginTable("##stats_workers", 6, flags, v(r.w - f * 0.8f, r.h - f * 1.9f))) return;
-    ImGui::TableSetupScrollFreeze(0, 1);
-    headerRow(kWorkerHeaders, r.w - f * 0.8f);
-    for (const WorkerState& w : st.workers())
-    {
-        int64_t busy = st.busyNs(w, now);  // step mode's held time left out
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(seriesColor(w.index)), "worker[%d]",
-                           w.index);
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(workerStateName(w));
-        ImGui::TableNextColumn();
-        ImGui::Text("%llu", static_cast<unsigned long long>(w.requests));
-        ImGui::TableNextColumn();
-        ImGui::Text("%llu", static_cast<unsigned long long>(w.received));
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(formatDurationNs(busy).c_str());
-        ImGui::TableNextColumn();
-        ImGui::Text("%.2f", 100.0 * static_cast<double>(busy) / static_cast<double>(elapsed));
-    }
-    ImGui::EndTable();
-}
-
-void reactorsTable(const RectF& r, FrameContext& ctx, float f)
-{
-    ImGui::SetCursorScreenPos(v(r.x + f * 0.4f, r.y + f * 1.5f));
-    ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
-                            ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_BordersInnerV;
-    if (!ImGui::BeginTable("##stats_reactors", 4, flags, v(r.w - f * 0.8f, r.h - f * 1.9f))) return;
-    ImGui::TableSetupScrollFreeze(0, 1);
-    headerRow(kReactorHeaders, r.w - f * 0.8f);
-    for (const ReactorState& rs : ctx.state.reactors())
-    {
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(seriesColor(rs.index)), "reactor[%d]",
-                           rs.index);
-        ImGui::TableNextColumn();
-        ImGui::Text("%d", rs.connections);
-        ImGui::TableNextColumn();
-        ImGui::Text("%s (%llu)", formatBytes(static_cast<int64_t>(rs.bytesRead)).c_str(),
-                    static_cast<unsigned long long>(rs.reads));
-        ImGui::TableNextColumn();
-        ImGui::Text("%s (%llu)", formatBytes(static_cast<int64_t>(rs.bytesWritten)).c_str(),
-                    static_cast<unsigned long long>(rs.writes));
-    }
-    ImGui::EndTable();
 }
 
 // The row between a plot's title and its drawing: `left` text, and a legend at the right.
@@ -379,12 +280,19 @@ DrawList drawStatisticsTab(const RectF& area, FrameContext& ctx, Commands& out)
     // No background: the app clears the picture's rectangle (blended fills cost under llvmpipe).
 
     HopHistograms atCursor;
+    trace::TaskTally tasksAtCursor;
     const TraceStatistics* stats = ctx.stats;
-    if (stats) stats->histogramsAt(std::min(ctx.playback.position(), stats->processed()), atCursor);
+    if (stats)
+    {
+        size_t position = std::min(ctx.playback.position(), stats->processed());
+        stats->histogramsAt(position, atCursor);
+        stats->tasksAt(position, tasksAtCursor);
+    }
     StatisticsLayoutInput in;
     in.stats = stats;
     in.state = &ctx.state;
     in.histograms = &atCursor;
+    in.tasks = &tasksAtCursor;
     in.canvas = area;
     in.cursorNs = ctx.playback.cursorNs();
     in.fontSize = f;
@@ -406,9 +314,13 @@ DrawList drawStatisticsTab(const RectF& area, FrameContext& ctx, Commands& out)
         paintBox(dl, n, f);
         RectF a = statisticsPlotArea(n, f);
         if (n.id == "workers")
-            workersTable(n.rect, ctx, f);
+            statisticsWorkersTable(n.rect, ctx, f);
         else if (n.id == "reactors")
-            reactorsTable(n.rect, ctx, f);
+            statisticsReactorsTable(n.rect, ctx, f);
+        else if (n.id == "task_workers")
+            statisticsTaskWorkersTable(n.rect, tasksAtCursor, f);
+        else if (n.id == "task_dispatch")
+            statisticsTaskDispatchTable(n.rect, tasksAtCursor, f);
         else if (n.id == "plot:requests")
         {
             plotLine(dl, a, s.values(ch.requests), s.maxValue(ch.requests),

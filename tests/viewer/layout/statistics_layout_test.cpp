@@ -6,6 +6,7 @@
 
 #include "tests/viewer/model/derived/trace_fixtures.h"
 #include "viewer/layout/layout_text.h"
+#include "viewer/layout/statistics_dump.h"
 #include "viewer/model/architecture_state.h"
 
 namespace rscope::viewer::test
@@ -104,6 +105,114 @@ TEST(StatisticsLayout, FiguresComeFromTheStatisticsAtTheCursor)
         ASSERT_NE(list.findNode("plot:requests"), nullptr);
         ASSERT_NE(list.findNode("plot:bytes"), nullptr);
     }
+}
+
+// Two reactors, two event workers, two task workers (ids 2, 3, their pipes read by no reactor):
+// worker 0 dispatches three tasks, the last finding both task workers busy; task worker 2 runs
+// two (1 and 3 ms), task worker 3 one (2 ms).
+void loadTaskTrace(TraceStore& store)
+{
+    Topology t = makeTopology(2, 2);
+    t.taskWorkerNum = 2;
+    for (int w : {2, 3}) t.pipes.push_back(Pipe{-1, w, 20 + w, 30 + w});
+    store.setTopology(t);
+    int64_t ts = 1'000'000;
+    auto add = [&](EventKind kind, Role role, int index, int worker, CallbackId cb,
+                   const std::string& args)
+    {
+        Event e;
+        e.kind = kind;
+        e.callback = cb;
+        e.worker = static_cast<int16_t>(worker);
+        e.tsNs = ts += 1'000'000;
+        e.seq = store.size() + 1;
+        Actor a;
+        a.role = role;
+        a.index = index;
+        a.pid = a.tid = 300 + index;
+        e.actor = store.internActor(a);
+        ASSERT_TRUE(store.append(e, args, ""));
+    };
+    auto dispatch = [&](int target, bool idle)
+    {
+        add(EventKind::TaskDispatch, Role::Worker, 0, target, CallbackId::None,
+            R"({"task_id":0,"target":)" + std::to_string(target) + R"(,"len":8,"idle":)" +
+                (idle ? "true" : "false") + "}");
+    };
+    auto onTask = [&](int taskWorker, int ms)
+    {
+        add(EventKind::CallbackEnter, Role::TaskWorker, taskWorker, taskWorker, CallbackId::OnTask,
+            R"({"callback":"onTask"})");
+        add(EventKind::CallbackExit, Role::TaskWorker, taskWorker, taskWorker, CallbackId::OnTask,
+            R"({"callback":"onTask","duration_ns":)" + std::to_string(ms * 1'000'000) + "}");
+    };
+    dispatch(2, true);
+    dispatch(3, true);
+    dispatch(2, false);
+    onTask(2, 1);
+    onTask(3, 2);
+    onTask(2, 3);
+}
+
+TEST(StatisticsLayout, TaskWorkersHaveTablesOfTheirOwnAndAreNoEventWorkers)
+{
+    TraceStore store;
+    loadTaskTrace(store);
+    TraceStatistics stats;
+    stats.reset(store.topology());
+    stats.extend(store);
+    EXPECT_EQ(stats.workers().size(), 2u) << "task workers are not event workers";
+    ArchitectureState state = applyFromScratch(store, store.size());
+    HopHistograms at;
+    stats.histogramsAt(store.size(), at);
+    trace::TaskTally tasks;
+    stats.tasksAt(store.size(), tasks);
+    for (RectF canvas : {RectF{10, 40, 930, 420}, RectF{0, 0, 1800, 1000}, RectF{0, 0, 500, 300}})
+    {
+        StatisticsLayoutInput in{&stats, &state, &at, canvas, store.lastNs(), 13.0f, &tasks};
+        DrawList list = layoutStatistics(in);
+        ASSERT_EQ(list.nodes.size(), 7u + static_cast<size_t>(RequestHop::Count));
+        for (size_t i = 0; i < list.nodes.size(); ++i)
+        {
+            EXPECT_TRUE(inside(list.nodes[i].rect, canvas)) << list.nodes[i].id;
+            for (size_t j = i + 1; j < list.nodes.size(); ++j)
+                EXPECT_FALSE(overlap(list.nodes[i].rect, list.nodes[j].rect))
+                    << list.nodes[i].id << " / " << list.nodes[j].id;
+        }
+        const NodeRecord* workers = list.findNode("workers");
+        ASSERT_NE(workers, nullptr);
+        EXPECT_EQ(workers->lines.size(), 2u) << "worker[2] and worker[3] are task workers";
+        const NodeRecord* run = list.findNode("task_workers");
+        ASSERT_NE(run, nullptr);
+        ASSERT_EQ(run->lines.size(), 2u);
+        EXPECT_EQ(run->lines[0].rfind("task_worker[2] tasks 2, onTask p50 ", 0), 0u)
+            << run->lines[0];
+        EXPECT_NE(run->lines[0].find("max " + formatDurationNs(3'000'000)), std::string::npos)
+            << run->lines[0];
+        EXPECT_EQ(run->lines[1].rfind("task_worker[3] tasks 1", 0), 0u) << run->lines[1];
+        const NodeRecord* sent = list.findNode("task_dispatch");
+        ASSERT_NE(sent, nullptr);
+        ASSERT_EQ(sent->lines.size(), 2u);
+        EXPECT_EQ(sent->lines[0], "worker[0] dispatched 3: to an idle task worker 2, all busy 1");
+        EXPECT_EQ(sent->lines[1], "worker[1] dispatched 0: to an idle task worker 0, all busy 0");
+    }
+
+    // At the cursor: before the first onTask returned, no task has run yet.
+    trace::TaskTally early;
+    stats.tasksAt(4, early);
+    EXPECT_EQ(early.taskWorkers()[0].tasks, 0u);
+    EXPECT_EQ(early.callers()[0].dispatched, 3u);
+
+    // The layout dump has them at its position; a trace without task workers has no such keys.
+    nlohmann::json j = statisticsJson(stats, store.size());
+    ASSERT_EQ(j["task_workers"].size(), 2u);
+    EXPECT_EQ(j["task_workers"][0]["worker"], 2);
+    EXPECT_EQ(j["task_workers"][0]["tasks"], 2);
+    EXPECT_EQ(j["task_workers"][0]["on_task"]["max_ns"], 3'000'000);
+    EXPECT_EQ(j["task_dispatch"][0]["to_busy"], 1);
+    EXPECT_EQ(statisticsJson(stats, 4)["task_workers"][1]["tasks"], 0);
+    Article a;
+    EXPECT_FALSE(statisticsJson(a.stats, a.store.size()).contains("task_workers"));
 }
 
 TEST(StatisticsLayout, NoStatisticsDrawsANotice)

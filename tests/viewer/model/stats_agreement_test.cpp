@@ -3,7 +3,8 @@
 // histograms: over every bundled trace and over recordings of the real server under load (raw and
 // eof framing, recorded by `rscope record`), the event count, the samples per hop, the
 // histograms bucket by bucket and p50/p90/p99/max per hop agree, in the library and in the
-// command's --json and text output.
+// command's --json and text output. With task workers, the task figures (engine/format/
+// task_tally.h) and the model findings of both agree too.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,8 +23,10 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/client/load_client.h"
+#include "engine/tracefile/model_check.h"
 #include "engine/tracefile/trace_stats.h"
 #include "tests/integration/test_support.h"
+#include "viewer/model/model_findings.h"
 #include "viewer/model/trace_reader.h"
 #include "viewer/model/trace_statistics.h"
 #include "viewer/model/trace_store.h"
@@ -303,6 +306,109 @@ TEST(TraceStatisticsAgreement, ARecordedLoadGivesTheSameFiguresAsTraceStats)
     expectCommandAgrees(eof);
 
     if (!HasFailure()) fs::remove_all(fs::path(raw).parent_path());
+}
+
+// The task figures of `trace stats` (library and --json) against the viewer's, at the last
+// event and over all of it; returns the tasks run. Task workers are no event workers in either.
+uint64_t expectSameTaskFigures(const std::string& path, int workerNum)
+{
+    SCOPED_TRACE(path);
+    ViewerFigures v;
+    loadViewer(path, v);
+    tracefile::TraceStats cli = tracefile::computeTraceStats(path, nullptr);
+    const trace::TaskTally& viewer = v.stats.tasks();
+    trace::TaskTally atEnd;
+    v.stats.tasksAt(v.store.size(), atEnd);
+    EXPECT_EQ(v.stats.workers().size(), static_cast<size_t>(workerNum));
+    for (size_t i = 0; i < viewer.taskWorkers().size(); ++i)
+    {
+        std::string id = std::to_string(workerNum + static_cast<int>(i)) + "]";
+        auto listed = [&](const std::string& name)
+        {
+            return std::any_of(cli.actors.begin(), cli.actors.end(),
+                               [&](const auto& a) { return a.first == name; });
+        };
+        EXPECT_TRUE(listed("task_worker[" + id)) << id;
+        EXPECT_FALSE(listed("worker[" + id)) << "a task worker listed as an event worker";
+    }
+    std::string out;
+    EXPECT_EQ(runRscope({"trace", "stats", "--json", path}, out), 0) << out;
+    nlohmann::json j =
+        nlohmann::json::parse(out.substr(out.rfind('\n', out.size() - 2) + 1), nullptr, false);
+    EXPECT_TRUE(j.contains("task_workers")) << out;
+
+    uint64_t tasks = 0;
+    EXPECT_EQ(cli.tasks.workerNum(), viewer.workerNum());
+    EXPECT_EQ(cli.taskWorkers.size(), viewer.taskWorkers().size());
+    EXPECT_EQ(atEnd.taskWorkers().size(), viewer.taskWorkers().size());
+    for (size_t i = 0; i < viewer.taskWorkers().size() && i < cli.taskWorkers.size(); ++i)
+    {
+        const trace::TaskWorkerFigures& w = viewer.taskWorkers()[i];
+        const tracefile::TaskWorkerSummary& c = cli.taskWorkers[i];
+        SCOPED_TRACE(c.name);
+        EXPECT_EQ(c.name, "task_worker[" + std::to_string(workerNum + static_cast<int>(i)) + "]");
+        EXPECT_EQ(c.tasks, w.tasks);
+        EXPECT_TRUE(cli.tasks.taskWorkers()[i].onTask == w.onTask) << "bucket by bucket";
+        EXPECT_TRUE(atEnd.taskWorkers()[i].onTask == w.onTask) << "the table at the last event";
+        EXPECT_DOUBLE_EQ(c.onTask.p50Us, us(w.onTask.percentileNs(50)));
+        EXPECT_DOUBLE_EQ(c.onTask.p99Us, us(w.onTask.percentileNs(99)));
+        EXPECT_DOUBLE_EQ(c.onTask.maxUs, us(w.onTask.maxNs()));
+        const nlohmann::json& jw = j["task_workers"][c.name];
+        EXPECT_EQ(jw.value("tasks", uint64_t(0)), w.tasks);
+        EXPECT_EQ(jw["on_task_us"].value("p90_us", -1.0), us(w.onTask.percentileNs(90)));
+        tasks += w.tasks;
+    }
+    EXPECT_EQ(cli.taskCallers.size(), viewer.callers().size());
+    for (size_t w = 0; w < viewer.callers().size() && w < cli.taskCallers.size(); ++w)
+    {
+        const trace::TaskCallerFigures& d = viewer.callers()[w];
+        const tracefile::TaskCallerSummary& c = cli.taskCallers[w];
+        SCOPED_TRACE(c.name);
+        EXPECT_EQ(c.dispatched, d.dispatched);
+        EXPECT_EQ(c.toIdle, d.toIdle);
+        EXPECT_EQ(c.toBusy, d.toBusy);
+        EXPECT_EQ(atEnd.callers()[w].dispatched, d.dispatched);
+        EXPECT_EQ(j["task_dispatch"][c.name].value("to_busy", uint64_t(0)), d.toBusy);
+    }
+
+    // And the same model rules, fed from the file and from the viewer's events.
+    std::vector<tracefile::ModelFinding> fileFindings = tracefile::checkModel(path);
+    ModelFindings viewerFindings;
+    viewerFindings.reset(v.store.topology());
+    viewerFindings.extend(v.store);
+    EXPECT_EQ(fileFindings.size(), viewerFindings.findings().size());
+    for (const tracefile::ModelFinding& f : fileFindings)
+        ADD_FAILURE() << path << ":" << f.line << ": " << f.message;
+    return tasks;
+}
+
+// The real server with two event workers and two task workers (handler task:2: onReceive calls
+// task(), onFinish replies) under load from 8 connections: more tasks at once than task workers,
+// so some find every task worker busy.
+TEST(TraceStatisticsAgreement, ATraceWithTaskWorkersGivesTheSameTaskFiguresAsTraceStats)
+{
+    std::string file = fmt::format("/tmp/rscope-agree-{}-tasks.jsonl", ::getpid());
+    testing::ServerProcess server({"--handler", "task:2", "--worker-num", "2", "--reactor-num", "2",
+                                   "--task-worker-num", "2", "--trace-listen", "off",
+                                   "--trace-file", file});
+    ASSERT_TRUE(server.start()) << server.stderrText();
+    client::LoadOptions load;
+    load.port = server.port();
+    load.connections = 8;
+    load.durationS = 0.5;
+    client::LoadSummary summary = client::runLoad(load);
+    EXPECT_EQ(summary.errors, 0u);
+    EXPECT_GT(summary.requests, 50u) << "2 task workers of 2 ms each: up to 1000 tasks/s";
+    ASSERT_EQ(server.stop(), 0);
+
+    EXPECT_GT(expectSameFigures(file), 0u);
+    expectCommandAgrees(file);
+    EXPECT_GE(expectSameTaskFigures(file, 2), summary.requests) << "one task per reply";
+    tracefile::TraceStats cli = tracefile::computeTraceStats(file, nullptr);
+    uint64_t toBusy = 0;
+    for (const tracefile::TaskCallerSummary& c : cli.taskCallers) toBusy += c.toBusy;
+    EXPECT_GT(toBusy, 0u) << "8 connections, 2 task workers";
+    if (!HasFailure()) fs::remove(file);
 }
 
 // A big recording (scripts/make-big-trace.sh: 1M events under load), when one is named.
