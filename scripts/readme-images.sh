@@ -62,6 +62,14 @@ EOF
 shot --replay "$tmp/planted.jsonl" --at-event "$(at $article read)" \
   --screenshot $img/viewer-findings.png
 
+# Back-pressure (lesson 11's recording): the first reply refused for overflow, on the
+# architecture (the client and its reactor red, what is queued) and on the sequence diagram.
+bp=traces/lesson-11-back-pressure.jsonl
+shot --replay $bp --at-event "$(at $bp discard reason overflow)" \
+  --screenshot $img/viewer-backpressure.png
+shot --replay $bp --at-event "$(at $bp discard reason overflow)" --picture sequence \
+  --select-session 1 --screenshot $img/viewer-backpressure-sequence.png
+
 # Statistics and rate mode need volume: a real recording under load.
 big=/tmp/rscope-1m.jsonl  # the name the pictures show, as in make-big-trace.sh
 bash scripts/make-big-trace.sh $big 1000000
