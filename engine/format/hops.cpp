@@ -81,10 +81,16 @@ int HopTracker::apply(EventKind kind, uint64_t flow, uint64_t msgId, int64_t tsN
         case EventKind::CallbackEnter:
             ++f.depth;
             break;
+        case EventKind::PipeWrite:
+        case EventKind::TaskDispatch:
+            // Written by a callback before the reply: the request goes on elsewhere.
+            if (f.depth > 0 && f.sendNs < 0) f.handedOff = true;
+            break;
         case EventKind::CallbackExit:
             if (f.depth > 0) --f.depth;
-            // The request's handler returned without a reply: nothing more will be measured.
-            if (f.depth == 0 && f.sendNs < 0) flows_.erase(flow);
+            // The request's handler returned without a reply and passed nothing on: nothing more
+            // will be measured.
+            if (f.depth == 0 && f.sendNs < 0 && !f.handedOff) flows_.erase(flow);
             break;
         case EventKind::SendRequest:
             if (f.receiveNs >= 0 && f.sendNs < 0)

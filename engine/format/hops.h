@@ -53,7 +53,9 @@ struct HopSpan
 // - A flow is forgotten at its first reactor_write that completes a reply, at close, discard or
 //   frame_error, and at the outermost callback_exit when no reply was sent (a request without
 //   reply). isTerminalKind alone is not enough: callback_exit is terminal but the reply's
-//   reactor_write follows it, and onClose's exit may nest inside onReceive's.
+//   reactor_write follows it, and onClose's exit may nest inside onReceive's. A request whose
+//   callback wrote into a pipe before any reply (task(), sendMessage()) stays open past that
+//   exit: its reply comes from onFinish or another worker's onPipeMessage (model section 10).
 // Flows cut by lost events are dropped once they are older than kStaleNs of trace time.
 // Memory follows the requests in flight, not the trace; no allocation per event.
 class HopTracker
@@ -79,6 +81,7 @@ class HopTracker
         uint64_t dispatchMsg = 0;
         uint64_t sendMsg = 0;
         int depth = 0;  // callbacks of this flow running (onClose nests in onReceive)
+        bool handedOff = false;  // a callback passed the request on (a task, a message) unreplied
     };
     static constexpr size_t kFirstSweep = 1 << 16;
     void sweepStale(int64_t nowNs);

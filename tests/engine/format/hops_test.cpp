@@ -115,6 +115,38 @@ TEST(HopTracker, NestedOnCloseDoesNotEndTheRequestAndNoReplyEndsIt)
     EXPECT_EQ(t.openFlows(), 0u);
 }
 
+// A request that calls task() (model section 10): onReceive returns without a reply, the task
+// worker's onTask runs in the same flow, and onFinish in the first worker sends the reply. The
+// request is measured to that reply, its worker->send hop from the first receive.
+TEST(HopTracker, ARequestHandedToATaskIsMeasuredToTheReplyOfOnFinish)
+{
+    HopTracker t;
+    auto s = run(t, {{K::Read, 0, 1},
+                     {K::Dispatch, 10, 1, 5},
+                     {K::WorkerReceive, 20, 1, 5},
+                     {K::CallbackEnter, 21, 1},  // onReceive
+                     {K::TaskDispatch, 22, 1},
+                     {K::PipeWrite, 23, 1, 6},  // TASK
+                     {K::CallbackExit, 24, 1},  // returns, no reply yet
+                     {K::WorkerReceive, 30, 1, 6},
+                     {K::CallbackEnter, 31, 1},  // onTask
+                     {K::TaskFinish, 80, 1},
+                     {K::PipeWrite, 81, 1, 7},  // FINISH
+                     {K::CallbackExit, 82, 1},
+                     {K::WorkerReceive, 90, 1, 7},
+                     {K::CallbackEnter, 91, 1},  // onFinish
+                     {K::SendRequest, 92, 1, 8},
+                     {K::PipeWrite, 93, 1, 8},
+                     {K::CallbackExit, 94, 1},
+                     {K::ReactorWrite, 100, 1, 8}});
+    ASSERT_EQ(s.size(), 5u);
+    EXPECT_EQ(s[2].hop, RequestHop::WorkerToSend);
+    EXPECT_EQ(s[2].ns, 72);
+    EXPECT_EQ(s[4].hop, RequestHop::Total);
+    EXPECT_EQ(s[4].ns, 100);
+    EXPECT_EQ(t.openFlows(), 0u);
+}
+
 TEST(HopTracker, ASecondReadOfTheFlowDoesNotRestartIt)
 {
     HopTracker t;
