@@ -32,9 +32,12 @@ struct alignas(64) RingHeader
     std::atomic<int32_t> pid;       // set when a thread attaches
     std::atomic<int32_t> tid;
     std::atomic<uint32_t> generation;  // +1 per attach (a restarted worker reuses its ring)
-    uint64_t cachedTail;               // producer's last look at tail: re-read only when full
-    uint8_t role;                      // ActorRole, fixed at creation
-    int16_t index;                     // role index (-1 for the single master/manager)
+    // head when the current generation attached: older slots were written by its predecessor,
+    // whose events the collector may not have read yet (they keep the predecessor's actor).
+    std::atomic<uint64_t> attachHead;
+    uint64_t cachedTail;  // producer's last look at tail: re-read only when full
+    uint8_t role;         // ActorRole, fixed at creation
+    int16_t index;        // role index (-1 for the single master/manager)
     // Written by the collector only, on its own cache line.
     alignas(64) std::atomic<uint64_t> tail;  // next slot to read
 };

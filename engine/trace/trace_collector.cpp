@@ -96,6 +96,8 @@ class TraceCollector::Impl
     {
         actorFields_.resize(buffers.ringCount());
         actorGenerations_.assign(buffers.ringCount(), 0);
+        nextActor_.resize(buffers.ringCount());
+        nextActorFrom_.assign(buffers.ringCount(), kNoNextActor);
         droppedSeen_.assign(buffers.ringCount(), 0);
         batch_.reserve(1 << 20);
         cursor_.assign(buffers.ringCount(), 0);
@@ -480,16 +482,38 @@ class TraceCollector::Impl
             graveyard_.clear();
     }
 
-    // Rebuilds ring i's actor field when its generation changed; true if it did.
+    // Rebuilds ring i's actor field when its generation changed; true if it did. A restarted
+    // worker's predecessor may have left events the collector has not read: while the cursor is
+    // below the new generation's first slot the old actor stays, and the new one waits in
+    // nextActor_ until takeNextActor at that slot (events keep the pid that wrote them).
     bool refreshActor(uint32_t i)
     {
         const RingHeader& h = buffers_.ring(static_cast<int>(i)).header;
-        uint32_t gen = h.generation.load(std::memory_order_relaxed);
+        uint32_t gen = h.generation.load(std::memory_order_acquire);
         if (gen == actorGenerations_[i] && !actorFields_[i].empty()) return false;
         actorGenerations_[i] = gen;
-        actorFields_[i] = actorJson(actorRoleName(static_cast<ActorRole>(h.role)), h.index,
+        ActorField next = actorJson(actorRoleName(static_cast<ActorRole>(h.role)), h.index,
                                     h.pid.load(), h.tid.load());
+        uint64_t from = h.attachHead.load(std::memory_order_relaxed);
+        if (!actorFields_[i].empty() && cursor_[i] < from)
+        {
+            nextActor_[i] = next;
+            nextActorFrom_[i] = from;
+            return false;
+        }
+        nextActorFrom_[i] = kNoNextActor;
+        actorFields_[i] = next;
         return true;
+    }
+
+    // At ring i's slot `at`: the waiting actor of a new generation takes over once its first
+    // slot is reached (with an actor frame for binary clients and the file).
+    void takeNextActor(int i, uint64_t at)
+    {
+        if (nextActorFrom_[i] == kNoNextActor || at < nextActorFrom_[i]) return;
+        nextActorFrom_[i] = kNoNextActor;
+        actorFields_[i] = nextActor_[i];
+        emitActorFrame(i);
     }
 
     // A k-way merge straight out of the rings: each ring is in time order (one producer), so
@@ -544,6 +568,7 @@ class TraceCollector::Impl
             }
             if (headTs_[best] == INT64_MAX) break;
             Ring& ring = buffers_.ring(best);
+            takeNextActor(best, cursor_[best]);
             const TraceRecord& record = ring.slots[cursor_[best]++ & (kRingSlots - 1)];
             const char* preview = nullptr;
             if (record.previewLen > 0)  // the preview rides in the next slot
@@ -557,6 +582,7 @@ class TraceCollector::Impl
         for (int i = 0; i < rings; ++i)
         {
             Ring& ring = buffers_.ring(i);
+            takeNextActor(i, cursor_[i]);  // the predecessor's events are all out
             ring.header.tail.store(cursor_[i], std::memory_order_release);
             uint64_t dropped = ring.header.dropped.load(std::memory_order_relaxed);
             if (dropped != droppedSeen_[i])
@@ -582,7 +608,12 @@ class TraceCollector::Impl
     // file writer get a new actor frame ahead of them.
     void refreshActorForBatch(int i)
     {
-        if (!refreshActor(static_cast<uint32_t>(i))) return;
+        if (refreshActor(static_cast<uint32_t>(i))) emitActorFrame(i);
+    }
+
+    // Binary clients and the file writer get ring i's current actor ahead of its next events.
+    void emitActorFrame(int i)
+    {
         if (wantBinary_) appendActorFrame(binaryBatch_, static_cast<uint16_t>(i), actorFields_[i]);
         if (fileWriter_)
         {
@@ -702,6 +733,10 @@ class TraceCollector::Impl
     uint32_t holdSteps_ = 0;
     std::vector<ActorField> actorFields_;
     std::vector<uint32_t> actorGenerations_;
+    // A new generation's actor waiting for its first slot (refreshActor), per ring.
+    static constexpr uint64_t kNoNextActor = UINT64_MAX;
+    std::vector<ActorField> nextActor_;
+    std::vector<uint64_t> nextActorFrom_;
     std::vector<uint64_t> droppedSeen_;
     std::vector<std::string> startupLines_;
     TextBuffer batch_;

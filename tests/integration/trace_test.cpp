@@ -169,6 +169,51 @@ TEST(Trace, ArticleScenarioEventsAreInCausalOrderWithConsistentIds)
     EXPECT_EQ(first["dispatch"]["fn"], "swFactoryProcess_dispatch");
 }
 
+// A restarted worker reuses its predecessor's ring; events the predecessor wrote and the
+// collector had not read yet keep the predecessor's pid. Recycling workers every 3 requests
+// under load makes that overlap happen many times.
+TEST(Trace, EventsOfARestartedWorkersPredecessorKeepItsPid)
+{
+    std::string file = fmt::format("/tmp/rscope-trace-pids-{}.jsonl", ::getpid());
+    ServerProcess server({"--handler", "echo", "--worker-num", "2", "--reactor-num", "1",
+                          "--max-request", "3", "--trace-listen", "off", "--trace-file", file});
+    ASSERT_TRUE(server.start());
+    {
+        std::vector<std::unique_ptr<TestClient>> clients;
+        for (int c = 0; c < 4; ++c) clients.push_back(std::make_unique<TestClient>(server.port()));
+        for (int r = 0; r < 30; ++r)
+            for (auto& c : clients)
+            {
+                ASSERT_TRUE(c->sendAll("ping"));
+                ASSERT_EQ(c->recvExact(4), "ping");
+            }
+    }
+    ASSERT_EQ(server.stop(), 0);
+    std::vector<json> lines = readJsonLines(file);
+    std::filesystem::remove(file);
+    // A worker's events carry the pid of the process that wrote them: never a pid before that
+    // process's worker_start (which is what a successor's pid on its predecessor's leftovers is).
+    std::set<int> started;
+    for (const json& p : lines.front()["topology"]["processes"])
+        if (p["role"] == "worker" && p["pid"].get<int>() > 0) started.insert(p["pid"].get<int>());
+    int restarts = 0, checked = 0;
+    for (const json& e : lines)
+    {
+        if (!e.contains("kind") || e["actor"]["role"] != "worker")
+        {
+            restarts += e.contains("kind") && e["kind"] == "worker_restart";
+            continue;
+        }
+        int pid = e["actor"]["pid"];
+        if (e["kind"] == "worker_start") started.insert(pid);
+        ++checked;
+        EXPECT_EQ(started.count(pid), 1u)
+            << "an event under a pid that has not started yet: " << e.dump();
+    }
+    EXPECT_GE(restarts, 20) << "120 requests, a worker recycled every 3";
+    EXPECT_GT(checked, 500);
+}
+
 TEST(Trace, StartupEventsMatchTheRealProcessesAndThreads)
 {
     ServerProcess server({"--handler", "echo", "--worker-num", "3", "--reactor-num", "2",
