@@ -121,7 +121,8 @@ MatchValue matchValueOf(const json& v, const std::string& where)
 
 void parseActor(const std::string& text, const std::string& where, Matcher& m)
 {
-    static const std::set<std::string> kRoles = {"master", "reactor", "manager", "worker"};
+    static const std::set<std::string> kRoles = {"master", "reactor", "manager", "worker",
+                                                 "task_worker"};
     std::string role = text;
     size_t open = text.find('[');
     if (open != std::string::npos)
@@ -135,7 +136,9 @@ void parseActor(const std::string& text, const std::string& where, Matcher& m)
         m.actorIndex = std::stoi(digits);
     }
     if (!kRoles.count(role))
-        fail(where, fmt::format("unknown actor \"{}\" (master, reactor, manager, worker)", role));
+        fail(where,
+             fmt::format("unknown actor \"{}\" (master, reactor, manager, worker, task_worker)",
+                         role));
     m.actorRole = role;
 }
 

@@ -166,6 +166,17 @@ TEST(CheckpointTracker, ActorRoleAndIndexMustMatch)
     EXPECT_TRUE(t.observe(ev("worker_start").actor("worker", 2).facts()));
 }
 
+TEST(CheckpointTracker, TaskWorkerIsItsOwnRole)
+{
+    // A task worker's worker_start must not satisfy an event worker's matcher, nor the reverse.
+    Matcher start = m("worker_start");
+    start.actorRole = "task_worker";
+    Checkpoint c = checkpoint({start});
+    CheckpointTracker t(c);
+    EXPECT_FALSE(t.observe(ev("worker_start").actor("worker", 2).facts()));
+    EXPECT_TRUE(t.observe(ev("worker_start").actor("task_worker", 2).facts()));
+}
+
 TEST(CheckpointTracker, VariableBindsOnFirstMatchAndConstrainsLaterOnes)
 {
     Matcher dispatch = m("dispatch");

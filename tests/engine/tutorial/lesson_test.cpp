@@ -245,7 +245,7 @@ TEST_F(LessonFile, BadActorAndIdValuesAreRefused)
     EXPECT_EQ(loadError(doc),
               dir_ +
                   "/03-x.json: steps[0].checkpoint.events[0].actor: unknown actor \"thread\" "
-                  "(master, reactor, manager, worker)");
+                  "(master, reactor, manager, worker, task_worker)");
     doc = validLesson("03-x");
     doc["steps"][0]["checkpoint"]["events"][1]["worker"] = "two";
     EXPECT_EQ(loadError(doc), dir_ +
