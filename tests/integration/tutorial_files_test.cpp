@@ -55,21 +55,28 @@ TEST(TutorialFiles, EveryLessonLoadsWithEnglishAndChinese)
 TEST(TutorialFiles, EveryHighlightNamesSomethingTheViewerDraws)
 {
     const std::string v = R"((\d+|\$\w+))";
+    // Roles drawn with an index: task workers have their own boxes and lanes, and in the
+    // sequence picture their pipes (task_pipe[N], read by no reactor thread) too.
+    const std::string boxes = "(reactor|worker|client|task_worker)\\[" + v + "\\]";
+    const std::string lanes = "(reactor|worker|client|task_worker|task_pipe)\\[" + v + "\\]";
     const std::map<std::string, std::regex> nodes = {
-        {"architecture",
-         std::regex("master|main_reactor|manager|clients|(reactor|worker|client)\\[" + v + "\\]")},
+        {"architecture", std::regex("master|main_reactor|manager|clients|" + boxes)},
         {"startup",
          std::regex(
              "step\\.(master\\.(create|start|pipes|fork_manager|listen|reactor_threads|"
-             "main_loop)|manager\\.(start|spawn_workers|wait)|worker\\.(loop|pipe)|"
-             "reactor\\.(init|register))|(handlers|lane)\\.(master|reactor|manager|worker)")},
-        {"sequence", std::regex("main_reactor|manager|(reactor|worker|client)\\[" + v +
-                                "\\]|pipe\\[" + v + "->" + v + "\\]")},
+             "main_loop)|manager\\.(start|spawn_workers|spawn_task_workers|wait)|worker\\.(loop|"
+             "pipe)|task_worker\\.loop|reactor\\.(init|register))|(handlers|lane)\\.(master|"
+             "reactor|manager|worker)")},
+        {"sequence",
+         std::regex("main_reactor|manager|" + lanes + "|pipe\\[" + v + "->" + v + "\\]")},
         {"stats", std::regex("workers|plot:(requests|pipe_depth|bytes)|hist:(read->dispatch|"
                              "dispatch->worker|worker->send|send->write|read->write)")},
     };
-    const std::regex architectureEdges("accept|handoff\\[" + v + "\\]|(pipe|write)\\[" + v + "->" +
-                                       v + "\\]|manager->worker\\[" + v + "\\]|(client\\[" + v +
+    // task[w->t] carries tasks, finish[t->w] results, message[a->b] sendMessage between event
+    // workers (viewer/layout/architecture_edges.cpp).
+    const std::regex architectureEdges("accept|handoff\\[" + v +
+                                       "\\]|(pipe|write|task|finish|message)\\[" + v + "->" + v +
+                                       "\\]|manager->(task_)?worker\\[" + v + "\\]|(client\\[" + v +
                                        "\\]|clients)->reactor\\[" + v + "\\]");
     for (const std::string& path : lessonFiles(RSCOPE_SOURCE_DIR "/tutorials"))
     {
