@@ -1,7 +1,7 @@
 // Lessons walked with the Next button, pressed with real X input (real_viewer.h: the interactive
 // viewer on its own Xvfb, xdotool clicks at the button's rectangle from the layout dump), as a
-// learner walks them: every lesson on its recording, lessons 1, 2 and 12 live on the viewer's own
-// server. At every step: a step with an action waits Ready (nothing of it shown: the cursor
+// learner walks them: every lesson on its recording, lessons 1, 2, 9 and 12 live on the viewer's
+// own server. At every step: a step with an action waits Ready (nothing of it shown: the cursor
 // stays on the previous step's event) until Next runs it; then the checkpoint is met and the
 // cursor is ON the event that met it (not the end of the trace, not the previous step's event),
 // and the picture shows that moment (a callback_enter: a busy worker; a hop: its token). Lesson 2
@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -105,6 +106,8 @@ class LessonWalk
 
     bool pressNext(const json& d)
     {
+        // A learner reads before pressing Next: a held server must not move meanwhile.
+        if (readMs_ > 0) std::this_thread::sleep_for(std::chrono::milliseconds(readMs_));
         const json& r = d["tutorial"]["buttons"]["next"];
         if (!r.is_array() || r[2].get<float>() <= 0) return false;
         return viewer_.click(Point{r[0].get<float>() + r[2].get<float>() / 2,
@@ -119,6 +122,7 @@ class LessonWalk
     std::string id_;
     json lesson_;
     bool live_;
+    int readMs_ = 0;  // how long the learner reads a step before pressing Next
     RealViewer viewer_;
 };
 
@@ -376,6 +380,20 @@ TEST(LiveLesson, WorkerLifecycleKillsTheWorkerTheRequestIsInside)
     // The kill step lights the same worker: $w still names it.
     const json& killed = steps[caught + 1]["tutorial"]["highlight"]["nodes"];
     EXPECT_NE(std::find(killed.begin(), killed.end(), worker), killed.end()) << killed.dump();
+}
+
+// Lesson 9 live, walked by a learner who reads each step longer than a task lasts (1.5 s against
+// task:1000): a held task worker pauses only at its events, so a task released while the learner
+// reads may end. The checkpoints must still be met: the second onReceive between task 0's
+// dispatch and finish, and idle false for a client sent while the only task worker is in onTask.
+TEST(LiveLesson, TaskWorkersWalkWithTheServerHeld)
+{
+    LessonWalk w("09-task-workers", true);
+    w.readMs_ = 1500;
+    RealViewer& v = w.viewer();
+    ASSERT_TRUE(v.waitReady()) << v.log();
+    std::vector<json> steps = walk(w);
+    ASSERT_EQ(steps.size(), w.steps());
 }
 
 }  // namespace
