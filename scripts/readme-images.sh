@@ -62,6 +62,22 @@ EOF
 shot --replay "$tmp/planted.jsonl" --at-event "$(at $article read)" \
   --screenshot $img/viewer-findings.png
 
+# A request through a task worker (lesson 9's recording): the FINISH on its way back to the
+# calling worker on the architecture, and the whole round trip on the sequence diagram at onFinish.
+task=traces/lesson-09-task-workers.jsonl
+# The session of event N (0-based, as --at-event counts) of trace F.
+session_at() {
+  python3 -c 'import json, sys
+events = [j for j in map(json.loads, open(sys.argv[1])) if "kind" in j]
+print(events[int(sys.argv[2])].get("session", 0))' "$1" "$2"
+}
+finish=$(at $task pipe_write type FINISH)
+shot --replay $task --at-event "$finish" --select-session "$(session_at $task "$finish")" \
+  --screenshot $img/viewer-task.png
+on_finish=$(at $task callback_enter callback onFinish)
+shot --replay $task --at-event "$on_finish" --picture sequence \
+  --select-session "$(session_at $task "$on_finish")" --screenshot $img/viewer-task-sequence.png
+
 # Back-pressure (lesson 11's recording): the first reply refused for overflow, on the
 # architecture (the client and its reactor red, what is queued) and on the sequence diagram.
 bp=traces/lesson-11-back-pressure.jsonl

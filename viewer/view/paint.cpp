@@ -331,6 +331,9 @@ void paintTokens(ImDrawList* dl, const DrawList& list, float fontSize,
             ImVec4 rect(centers[i].x - halfW, centers[i].y - halfH, centers[i].x + halfW,
                         centers[i].y + halfH);
             if (overlaps(rect, takenLabels)) continue;
+            // A label the canvas would cut (a token at the picture's edge) goes another way.
+            const RectF& c = list.canvas;
+            if (rect.x < c.x || rect.y < c.y || rect.z > c.x + c.w || rect.w > c.y + c.h) continue;
             if (fallback < 0) fallback = i;
             if (!overlaps(rect, boxes)) chosen = i;
         }
