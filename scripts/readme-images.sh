@@ -74,9 +74,10 @@ print(events[int(sys.argv[2])].get("session", 0))' "$1" "$2"
 finish=$(at $task pipe_write type FINISH)
 shot --replay $task --at-event "$finish" --select-session "$(session_at $task "$finish")" \
   --screenshot $img/viewer-task.png
-on_finish=$(at $task callback_enter callback onFinish)
-shot --replay $task --at-event "$on_finish" --picture sequence \
-  --select-session "$(session_at $task "$on_finish")" --screenshot $img/viewer-task-sequence.png
+# The whole diagram of that session, exported: onReceive, task(), onTask in a task worker,
+# finish(), the FINISH back on the worker's own pipe, onFinish and the reply.
+"$viewer" --replay $task --picture sequence --select-session "$(session_at $task "$finish")" \
+  --export-png $img/viewer-task-sequence.png
 
 # Back-pressure (lesson 11's recording): the first reply refused for overflow, on the
 # architecture (the client and its reactor red, what is queued) and on the sequence diagram.

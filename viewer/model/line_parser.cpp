@@ -90,7 +90,8 @@ void convertArgs(const DecodedLine& d, ParsedLine& out)
         {
             case trace::ArgType::Int:
                 // buffer_full / buffer_drain have no bytes: their watermark (the limit) goes there.
-                if (key == "bytes" || key == "len" || key == "watermark")
+                // frame and frame_error call their packet's size `length`.
+                if (key == "bytes" || key == "len" || key == "length" || key == "watermark")
                     e.bytes = static_cast<int32_t>(
                         std::clamp<int64_t>(a.number, -1, std::numeric_limits<int32_t>::max()));
                 else if (key == "queued" || key == "queued_bytes")
