@@ -36,8 +36,8 @@ const FieldSpec kSettings[] = {
     {"max_request", Want::Int, true},
     {"heartbeat_idle_time", Want::Int, true},
     {"heartbeat_check_interval", Want::Int, true},
-    {"trace_step", Want::Bool, false},      // present (true) only with --trace-step
-    {"task_worker_num", Want::Int, false},  // format 1.1; absent before: no task workers
+    {"trace_step", Want::Bool, false},         // present (true) only with --trace-step
+    {"task_worker_num", Want::Int, false},     // format 1.1; absent before: no task workers
     {"socket_buffer_size", Want::Int, false},  // format 1.1; absent in older traces
     {"buffer_output_size", Want::Int, false},
 };

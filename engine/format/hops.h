@@ -80,7 +80,7 @@ class HopTracker
         int64_t sendNs = -1;
         uint64_t dispatchMsg = 0;
         uint64_t sendMsg = 0;
-        int depth = 0;  // callbacks of this flow running (onClose nests in onReceive)
+        int depth = 0;           // callbacks of this flow running (onClose nests in onReceive)
         bool handedOff = false;  // a callback passed the request on (a task, a message) unreplied
     };
     static constexpr size_t kFirstSweep = 1 << 16;

@@ -64,8 +64,8 @@ struct HeaderSettings
     int reactorNum = 0;
     int dispatchMode = 0;
     std::string protocol;
-    bool traceStep = false;  // present (true) only with --trace-step
-    int taskWorkerNum = 0;   // format 1.1; ids worker_num .. worker_num + task_worker_num - 1
+    bool traceStep = false;        // present (true) only with --trace-step
+    int taskWorkerNum = 0;         // format 1.1; ids worker_num .. worker_num + task_worker_num - 1
     int64_t socketBufferSize = 0;  // 0: not in the header (older traces)
     int64_t bufferOutputSize = 0;
 };

@@ -108,8 +108,7 @@ void PipeWriter::traceQueueGrowth()
 {
     // pipe_full when the queue begins, and again each time it has doubled since the last
     // report: queued_bytes follows the growth in a few events (model 8.6).
-    if (reportedBytes_ == 0 || queuedBytes_ >= 2 * reportedBytes_)
-        traceQueueChange(true);
+    if (reportedBytes_ == 0 || queuedBytes_ >= 2 * reportedBytes_) traceQueueChange(true);
 }
 
 void PipeWriter::enableBatching(std::vector<PipeWriter*>* dirty)

@@ -38,7 +38,7 @@ struct ServerConfig
     size_t socketBufferSize = 8 * 1024 * 1024;
     // swoole's buffer_output_size: the largest single send(); a bigger reply is refused.
     size_t bufferOutputSize = 2 * 1024 * 1024;
-    int maxWaitTimeS = 3;                       // graceful bound for worker exit and shutdown
+    int maxWaitTimeS = 3;  // graceful bound for worker exit and shutdown
     // SCHED_BATCH keeps server threads from preempting each other on every pipe wakeup: a
     // reactor finishes its batch before the worker it woke runs. Measured +15-25% requests/s on
     // 2 cores (docs/benchmarks.md); false = the default SCHED_OTHER behaviour.

@@ -218,10 +218,10 @@ Checkpoint checkpointOf(const json& v, const std::string& where)
 Action actionOf(const json& v, const std::string& where)
 {
     static const std::set<std::string> kKinds = {
-        "start_server",  "stop_server",   "restart_server", "send_article", "open_connections",
-        "send_burst",    "send_requests", "send_big",       "kill_worker",  "pause_worker",
-        "resume_worker", "reload",        "slow_reader",    "client_close", "server_close",
-        "never_reads"};
+        "start_server",     "stop_server",  "restart_server", "send_article",
+        "open_connections", "send_burst",   "send_requests",  "send_big",
+        "kill_worker",      "pause_worker", "resume_worker",  "reload",
+        "slow_reader",      "client_close", "server_close",   "never_reads"};
     if (!v.is_object()) fail(where, "must be an object {\"do\": ...}");
     Action a;
     a.kind = stringOf(need(v, where, "do"), at(where, "do"));
