@@ -192,10 +192,9 @@ void Manager::reapChildren()
         spawnWorker(id);
         int exitStatus = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
         int signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
-        if (id < workerNum())
-            trace::ev::workerRestart(id, pid, slot.pid.load(), exitStatus, signal);
-        else
-            trace::ev::taskWorkerRestart(id, pid, slot.pid.load(), exitStatus, signal);
+        trace::ev::workerRestart(id, pid, slot.pid.load(), exitStatus, signal,
+                                 id < workerNum() ? trace::EventKind::WorkerRestart
+                                                  : trace::EventKind::TaskWorkerRestart);
         if (reloadPending_ > 0 && --reloadPending_ == 0) trace::ev::reload(false, reloadCount_);
     }
     if (!stopping_) return;

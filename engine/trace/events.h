@@ -328,22 +328,13 @@ inline void workerExit(int worker, Cause reason, int64_t requests)
     emit(r);
 }
 
-// exitStatus -1 when the worker was killed; signal 0 when it exited.
-inline void workerRestart(int worker, int oldPid, int newPid, int exitStatus, int signal)
+// exitStatus -1 when the worker was killed; signal 0 when it exited. kind: WorkerRestart, or
+// TaskWorkerRestart for a task worker (1.8 respawns those through the pool).
+inline void workerRestart(int worker, int oldPid, int newPid, int exitStatus, int signal,
+                          EventKind kind = EventKind::WorkerRestart)
 {
     if (!on()) return;
-    TraceRecord r = record(EventKind::WorkerRestart, {.worker = worker});
-    r.a0 = oldPid;
-    r.a1 = newPid;
-    r.a2 = exitStatus;
-    r.a4 = static_cast<uint8_t>(signal);
-    emit(r);
-}
-
-inline void taskWorkerRestart(int worker, int oldPid, int newPid, int exitStatus, int signal)
-{
-    if (!on()) return;
-    TraceRecord r = record(EventKind::TaskWorkerRestart, {.worker = worker});
+    TraceRecord r = record(kind, {.worker = worker});
     r.a0 = oldPid;
     r.a1 = newPid;
     r.a2 = exitStatus;
