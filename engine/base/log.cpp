@@ -109,12 +109,25 @@ std::string printableText(std::string_view bytes, size_t maxBytes)
     return out;
 }
 
+namespace
+{
+// GNU strerror_r returns the message pointer (maybe not buf); the XSI one of musl (the web
+// build's libc) returns 0 and fills buf. Overloads pick whichever the libc declared.
+[[maybe_unused]] const char* strerrorResult(const char* message, const char* /*buf*/)
+{
+    return message;
+}
+[[maybe_unused]] const char* strerrorResult(int rc, const char* buf)
+{
+    return rc == 0 ? buf : "unknown error";
+}
+}  // namespace
+
 std::string errnoText(int err)
 {
     if (err < 0) err = -err;
     char buf[128];
-    // GNU strerror_r returns the message pointer (maybe not buf).
-    return ::strerror_r(err, buf, sizeof buf);
+    return strerrorResult(::strerror_r(err, buf, sizeof buf), buf);
 }
 
 }  // namespace rscope::base

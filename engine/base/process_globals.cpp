@@ -51,7 +51,11 @@ void setThreadRole(Role role, int index)
 
 void nameThread(const char* name)
 {
+#ifdef __linux__  // the web build (Emscripten) has no kernel threads to name
     ::prctl(PR_SET_NAME, name, 0, 0, 0);  // the kernel keeps 15 bytes
+#else
+    (void)name;
+#endif
 }
 
 Role threadRole()

@@ -300,8 +300,11 @@ bool ActionRunner::run(const Action& action, const Lesson& lesson,
     if (kind == "restart_server")
     {
         auto flags = server_.flags().empty() ? lesson.server : server_.flags();
-        for (const auto& [name, value] : action.serverChange)
+        for (const auto& change : action.serverChange)
         {
+            // Not a structured binding: clang 14 (the web build's) cannot capture one.
+            const auto& name = change.first;
+            const auto& value = change.second;
             auto it = std::find_if(flags.begin(), flags.end(),
                                    [&](const auto& f) { return f.first == name; });
             if (it != flags.end())

@@ -50,6 +50,10 @@ const std::map<std::string, std::set<std::string>>& allowedIncludes()
         {"viewer/app",
          {"engine/base", "engine/format", "engine/tutorial", "viewer/model", "viewer/layout",
           "viewer/view"}},
+        // The web build's host: the app compiled for a browser page.
+        {"viewer/web",
+         {"engine/base", "engine/format", "engine/tutorial", "viewer/model", "viewer/layout",
+          "viewer/view", "viewer/app"}},
     };
     return kTable;
 }

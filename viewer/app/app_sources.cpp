@@ -145,7 +145,7 @@ void ViewerApp::startLive(const std::string& address)
     reader_.reset();
     store_->clear();
     resetDerived();
-    live_ = std::make_unique<LiveSource>(address);
+    live_ = makeLiveSource(address);
     live_->start();
     sourceLabel_ = address;
     playback_.goLive();

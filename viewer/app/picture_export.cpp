@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include <glad/gl.h>
 #include <imgui.h>
 #include <imgui_impl_opengl3.h>
 
+#include "viewer/app/gl.h"
 #include "viewer/app/screenshot.h"
 #include "viewer/view/paint.h"
 #include "viewer/view/panels.h"

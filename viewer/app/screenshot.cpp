@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include <glad/gl.h>
+#include "viewer/app/gl.h"
 
 namespace rscope::viewer
 {

@@ -8,13 +8,13 @@
 #include <thread>
 
 #include <GLFW/glfw3.h>
-#include <glad/gl.h>
 #include <imgui.h>
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
 #include "engine/tutorial/lesson_runner.h"
 #include "viewer/app/fonts.h"
+#include "viewer/app/gl.h"
 #include "viewer/app/picture_export.h"
 #include "viewer/app/quit_signal.h"
 #include "viewer/layout/architecture_layout.h"
@@ -83,10 +83,17 @@ bool ViewerApp::initWindow(bool visible, bool vsync)
                      "xvfb-run -a -s \"-screen 0 1280x800x24\"); exiting\n");
         return false;
     }
+#ifdef __EMSCRIPTEN__
+    // WebGL 2 is OpenGL ES 3.0: Emscripten's GLFW gives it for an ES 3 context.
+    glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+#else
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, GLFW_TRUE);
+#endif
     glfwWindowHint(GLFW_VISIBLE, visible ? GLFW_TRUE : GLFW_FALSE);
     glfwWindowHint(GLFW_RESIZABLE, headless_ ? GLFW_FALSE : GLFW_TRUE);
     std::string title = "Reactorscope";
@@ -100,11 +107,13 @@ bool ViewerApp::initWindow(bool visible, bool vsync)
         return false;
     }
     glfwMakeContextCurrent(window_);
+#ifndef __EMSCRIPTEN__
     if (gladLoadGL(glfwGetProcAddress) == 0)
     {
         std::fprintf(stderr, "rscope-viewer: gladLoadGL failed (no OpenGL 3.3); exiting\n");
         return false;
     }
+#endif
     glfwSwapInterval(vsync ? 1 : 0);
 
     IMGUI_CHECKVERSION();
@@ -122,7 +131,11 @@ bool ViewerApp::initWindow(bool visible, bool vsync)
         glfwSetKeyCallback(window_, onKey);
     }
     ImGui_ImplGlfw_InitForOpenGL(window_, !headless_);
+#ifdef __EMSCRIPTEN__
+    ImGui_ImplOpenGL3_Init("#version 300 es");
+#else
     ImGui_ImplOpenGL3_Init("#version 330 core");
+#endif
     imguiReady_ = true;
     return true;
 }
@@ -361,39 +374,51 @@ void ViewerApp::clearBackgrounds(int fbWidth, int fbHeight)
 
 int ViewerApp::runInteractive()
 {
-    if (!options_.replayPath.empty()) sourceLabel_ = options_.replayPath;
-    if (!options_.connect.empty()) sourceLabel_ = options_.connect;
-    if (!initWindow(true, true)) return kExitNoDisplay;
-    listLessons();
-    if (!options_.replayPath.empty()) startLoad(options_.replayPath);
-    if (!options_.connect.empty()) startLive(options_.connect);
-    if (!options_.tutorial.empty())
-        if (int rc = openTutorial(options_.tutorial); rc != kExitOk) return rc;  // attaches
-    applyStartOptions();
-    // A file loads in slices over the first frames: the moment (--at-event, --at-ns) is taken
-    // again once it is in.
-    startOptionsPending_ = reader_ != nullptr;
-
-    double last = glfwGetTime();
+    if (!startInteractive()) return kExitNoDisplay;
+    if (int rc = startRc_; rc != kExitOk) return rc;
     while (!glfwWindowShouldClose(window_) && !quitRequested())
     {
-        double now = glfwGetTime();
-        // A stall (a dragged window, a breakpoint) must not fast-forward the playback.
-        double dt = std::min(now - last, 0.1);
-        last = now;
-        frame(dt);
-        glfwSwapBuffers(window_);
-        if (startOptionsPending_ && !reader_)
-        {
-            startOptionsPending_ = false;
-            applyStartOptions();
-        }
+        interactiveFrame();
         // Nothing moves while paused with no source feeding: wait for input instead of
         // redrawing the same frame (llvmpipe renders on the CPU).
         bool idle = !playback_.playing() && !live_ && !reader_ && !redrawNow_;
         if (idle) glfwWaitEventsTimeout(0.25);
     }
     return kExitOk;
+}
+
+bool ViewerApp::startInteractive()
+{
+    if (!options_.replayPath.empty()) sourceLabel_ = options_.replayPath;
+    if (!options_.connect.empty()) sourceLabel_ = options_.connect;
+    if (!initWindow(true, true)) return false;
+    listLessons();
+    if (!options_.replayPath.empty()) startLoad(options_.replayPath);
+    if (!options_.connect.empty()) startLive(options_.connect);
+    if (!options_.tutorial.empty())
+        if (int rc = openTutorial(options_.tutorial); rc != kExitOk) startRc_ = rc;  // attaches
+    applyStartOptions();
+    // A file loads in slices over the first frames: the moment (--at-event, --at-ns) is taken
+    // again once it is in.
+    startOptionsPending_ = reader_ != nullptr;
+    lastFrameSec_ = glfwGetTime();
+    return true;
+}
+
+void ViewerApp::interactiveFrame()
+{
+    double now = glfwGetTime();
+    // A stall (a dragged window, a breakpoint, a hidden browser tab) must not fast-forward the
+    // playback.
+    double dt = std::min(now - lastFrameSec_, 0.1);
+    lastFrameSec_ = now;
+    frame(dt);
+    glfwSwapBuffers(window_);
+    if (startOptionsPending_ && !reader_)
+    {
+        startOptionsPending_ = false;
+        applyStartOptions();
+    }
 }
 
 int ViewerApp::runHeadless()

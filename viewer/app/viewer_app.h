@@ -72,6 +72,25 @@ class ViewerApp
     bool initWindow(bool visible, bool vsync);
     void shutdownWindow();
     int runInteractive();
+
+  public:
+    // The interactive window without its loop, for a host that owns the loop (the browser's
+    // requestAnimationFrame): startInteractive opens the window and the sources (false: no
+    // window; startRc() then says why a source failed), interactiveFrame draws one frame.
+    bool startInteractive();
+    void interactiveFrame();
+    int startRc() const { return startRc_; }
+    // The web page's actions (viewer/web): open a file the page wrote into the file system, or
+    // a bridge address to watch; the moment as a link's query ("trace=...&event=...").
+    // `applyStart`: the start options' moment (a link's event, picture) is taken once it is in.
+    void openFile(const std::string& path, bool applyStart);
+    std::string momentQuery() const;
+    // The --dump-layout document of the last frame, and the --dump-state-on-exit one (tests).
+    bool layoutJson(std::string& out, std::string& error) const;
+    std::string stateText() const;
+    void resizeWindow(int width, int height);
+
+  private:
     int runHeadless();
     void frame(
         double dtSec);  // model update, UI, render (no swap: a capture reads the back buffer)
@@ -162,6 +181,8 @@ class ViewerApp
     PanelRects rects_;   // where the panels were placed this frame (their backgrounds are cleared)
     float fps_ = 0;
     uint64_t frames_ = 0;               // frames drawn (the layout dump's "frame")
+    double lastFrameSec_ = 0;           // glfwGetTime() of the last interactive frame
+    int startRc_ = 0;                   // an ExitCode: --tutorial could not open
     bool startOptionsPending_ = false;  // interactive: --at-event waits for the file to load
     struct KeyPress
     {

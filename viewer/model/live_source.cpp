@@ -1,21 +1,10 @@
-// LiveSource: the socket thread (connect, read, split, decode, queue; reconnect with backoff) and
-// the GUI thread's drain into the store. The queue is two vectors swapped under one mutex, so
-// decoded lines and their strings are reused instead of allocated per line.
+// LiveSource's shared half: the line batcher (split, decode) and the queue between the receiving
+// side and the GUI thread's drain into the store. The queue is two vectors swapped under one
+// mutex, so decoded lines and their strings are reused instead of allocated per line.
 #include "viewer/model/live_source.h"
 
-#include <poll.h>
-#include <sys/eventfd.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <algorithm>
-#include <cerrno>
-#include <cstddef>
 #include <cstring>
-#include <exception>
 
-#include "engine/base/unique_fd.h"
-#include "engine/format/trace_socket.h"
 #include "viewer/model/trace_store.h"
 
 namespace rscope::viewer
@@ -23,30 +12,6 @@ namespace rscope::viewer
 
 namespace
 {
-constexpr int kFirstRetryMs = 250;  // after a disconnect or a refused connect; doubles up to:
-constexpr int kMaxRetryMs = 1000;
-constexpr int kConnectTimeoutMs = 2000;
-constexpr size_t kReadBytes = 256 * 1024;
-constexpr size_t kMaxLineBytes = 64u << 20;  // a longer line is a broken stream: reconnect
-
-std::string errnoText(int savedErrno)
-{
-    char buf[128];
-    return ::strerror_r(savedErrno, buf, sizeof buf);  // GNU strerror_r: thread-safe
-}
-
-// Waits for `events` on `fd` or for the wake eventfd: 1 ready, 0 timeout, -1 woken (stop).
-int waitFor(int fd, short events, int wakeFd, int timeoutMs)
-{
-    pollfd p[2] = {{fd, events, 0}, {wakeFd, POLLIN, 0}};
-    int n;
-    do n = ::poll(p, 2, timeoutMs);
-    while (n < 0 && errno == EINTR);
-    if (n < 0) return 1;  // let the caller's syscall report the error
-    if (p[1].revents != 0) return -1;
-    return n == 0 ? 0 : 1;
-}
-
 // Line 1 of a connection failed to parse: a header attempt (then refused), or garbage?
 bool looksLikeHeader(std::string_view line)
 {
@@ -70,94 +35,73 @@ const char* liveStatusName(LiveStatus s)
     return "unknown";
 }
 
-LiveSource::LiveSource(std::string address) : address_(std::move(address))
+// --- receiving side ---------------------------------------------------------------------------
+
+void LineBatcher::reset()
 {
-    wakeFd_ = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (wakeFd_ < 0) lastError_ = "eventfd: " + errnoText(errno) + "; live source disabled";
+    partial_.clear();
+    lineNo_ = 0;
+    headerRefused = false;
 }
 
-LiveSource::~LiveSource()
+bool LineBatcher::decode(std::string_view line, std::string& why)
 {
-    stop();
-    if (wakeFd_ >= 0) ::close(wakeFd_);
-}
-
-void LiveSource::start()
-{
-    if (thread_.joinable() || wakeFd_ < 0) return;
-    uint64_t drained;
-    while (::read(wakeFd_, &drained, sizeof drained) > 0)
+    ++lineNo_;
+    if (count == batch.size()) batch.emplace_back();
+    ParsedLine& pl = batch[count++];
+    parser_.parse(line, pl);
+    if (pl.type != ParsedLine::Type::Error) return true;
+    // An error line's event is unused: it carries the line number to drain().
+    pl.event.seq = lineNo_;
+    if (lineNo_ == 1 && looksLikeHeader(line))
     {
-        // a previous stop()'s wake-up, still counted
+        why = "header refused: " + pl.error;
+        headerRefused = true;
+        return false;
     }
-    stopping_.store(false);
-    status_.store(LiveStatus::Connecting);
-    thread_ = std::thread(&LiveSource::run, this);
+    return true;
 }
 
-void LiveSource::stop()
+std::string LineBatcher::feed(std::string_view bytes)
 {
-    if (thread_.joinable())
+    std::string why;
+    size_t start = 0;
+    // The line the last feed ended inside: completed by this one's first newline.
+    if (!partial_.empty())
     {
-        stopping_.store(true);
-        uint64_t one = 1;
-        ssize_t n = ::write(wakeFd_, &one, sizeof one);
-        (void)n;  // the counter cannot overflow with one write per stop
-        thread_.join();
+        const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
+        size_t take =
+            nl ? static_cast<size_t>(static_cast<const char*>(nl) - bytes.data()) : bytes.size();
+        partial_.append(bytes.data(), take);
+        if (!nl)
+        {
+            if (partial_.size() > kMaxLineBytes)
+                return "a line longer than " + std::to_string(kMaxLineBytes >> 20) + " MB";
+            return why;
+        }
+        bool ok = decode(partial_, why);
+        partial_.clear();
+        if (!ok) return why;
+        start = take + 1;
     }
-    status_.store(LiveStatus::Stopped);
-}
-
-std::string LiveSource::lastError() const
-{
-    std::lock_guard<std::mutex> lock(mutex_);
-    return lastError_;
-}
-
-size_t LiveSource::queued() const
-{
-    std::lock_guard<std::mutex> lock(mutex_);
-    return queueCount_ + (pendingCount_ - pendingPos_);
-}
-
-void LiveSource::setLastError(std::string message)
-{
-    std::lock_guard<std::mutex> lock(mutex_);
-    lastError_ = std::move(message);
-}
-
-// --- socket thread ----------------------------------------------------------------------------
-
-void LiveSource::run()
-{
-    // No exception leaves the thread (STYLE.md, "Errors"): report it and stop.
-    try
+    // Whole lines are decoded where they lie: no copy.
+    while (const void* nl = std::memchr(bytes.data() + start, '\n', bytes.size() - start))
     {
-        runConnections();
+        size_t end = static_cast<size_t>(static_cast<const char*>(nl) - bytes.data());
+        if (!decode(bytes.substr(start, end - start), why)) return why;
+        start = end + 1;
     }
-    catch (const std::exception& e)
-    {
-        setLastError(address_ + ": live source thread: " + e.what() + "; stopped");
-    }
-    catch (...)
-    {
-        setLastError(address_ + ": live source thread: unknown exception; stopped");
-    }
-    status_.store(LiveStatus::Stopped);
+    partial_.assign(bytes.data() + start, bytes.size() - start);
+    if (partial_.size() > kMaxLineBytes)
+        return "a line longer than " + std::to_string(kMaxLineBytes >> 20) + " MB";
+    return why;
 }
 
-bool LiveSource::sleepUnlessStopped(int ms)
+void LiveSource::publish(LineBatcher& lines)
 {
-    pollfd p{wakeFd_, POLLIN, 0};
-    int n;
-    do n = ::poll(&p, 1, ms);
-    while (n < 0 && errno == EINTR);
-    return !stopping_.load() && p.revents == 0;
-}
-
-void LiveSource::publish(std::vector<ParsedLine>& batch, size_t& count)
-{
+    size_t count = lines.count;
     if (count == 0) return;
+    std::vector<ParsedLine>& batch = lines.batch;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (queueCount_ == 0)
@@ -179,130 +123,27 @@ void LiveSource::publish(std::vector<ParsedLine>& batch, size_t& count)
         }
     }
     linesReceived_.fetch_add(count, std::memory_order_relaxed);
-    count = 0;
+    lines.count = 0;
 }
 
-void LiveSource::runConnections()
+void LiveSource::setLastError(std::string message)
 {
-    LineParser parser;
-    std::vector<ParsedLine> batch;
-    size_t count = 0;
-    std::vector<char> buf(kReadBytes);
-    int retryMs = kFirstRetryMs;
-    for (bool firstAttempt = true; !stopping_.load(); firstAttempt = false)
-    {
-        if (!firstAttempt)
-        {
-            if (!sleepUnlessStopped(retryMs)) return;
-            retryMs = std::min(retryMs * 2, kMaxRetryMs);
-        }
-
-        std::string error;
-        int fd = tracefile::connectTraceSocket(address_, kConnectTimeoutMs, &error, wakeFd_);
-        if (fd == tracefile::kConnectWoken) return;  // stop()
-        base::UniqueFd sock(fd);
-        if (!sock.valid())
-        {
-            setLastError(error + "; retrying in " + std::to_string(retryMs) + " ms");
-            status_.store(LiveStatus::Retrying);
-            continue;
-        }
-        // Unpublished on every way out of this connection (sock closes after the guard).
-        struct CommandFd
-        {
-            LiveSource& self;
-            CommandFd(LiveSource& s, int fd) : self(s)
-            {
-                std::lock_guard<std::mutex> lock(self.commandMutex_);
-                self.commandFd_ = fd;
-            }
-            ~CommandFd()
-            {
-                std::lock_guard<std::mutex> lock(self.commandMutex_);
-                self.commandFd_ = -1;
-            }
-        } commandFd(*this, sock.get());
-        status_.store(LiveStatus::Connected);
-        retryMs = kFirstRetryMs;
-        setLastError("");
-
-        // Read, split and decode until the connection ends. Each read's lines are published
-        // together: one lock per read, not per line.
-        uint64_t lineNo = 0;
-        size_t used = 0;
-        std::string why;
-        while (why.empty())
-        {
-            int ready = waitFor(sock.get(), POLLIN, wakeFd_, -1);
-            if (ready < 0) return;
-            ssize_t n = ::read(sock.get(), buf.data() + used, buf.size() - used);
-            if (n < 0)
-            {
-                if (errno == EAGAIN || errno == EINTR) continue;
-                why = "read: " + errnoText(errno);
-                break;
-            }
-            if (n == 0)
-            {
-                why = used == 0 ? "the server closed the trace socket"
-                                : "the server closed the trace socket inside a line";
-                break;
-            }
-            used += static_cast<size_t>(n);
-            size_t start = 0;
-            while (const char* nl = static_cast<const char*>(
-                       std::memchr(buf.data() + start, '\n', used - start)))
-            {
-                std::string_view line(buf.data() + start,
-                                      static_cast<size_t>(nl - buf.data()) - start);
-                start = static_cast<size_t>(nl - buf.data()) + 1;
-                ++lineNo;
-                if (count == batch.size()) batch.emplace_back();
-                ParsedLine& pl = batch[count++];
-                parser.parse(line, pl);
-                if (pl.type != ParsedLine::Type::Error) continue;
-                // An error line's event is unused: it carries the line number to drain().
-                pl.event.seq = lineNo;
-                if (lineNo == 1 && looksLikeHeader(line))
-                {
-                    why = "header refused: " + pl.error;
-                    retryMs = kMaxRetryMs;  // the server will not change its version soon
-                    break;
-                }
-            }
-            if (start > 0)
-            {
-                std::memmove(buf.data(), buf.data() + start, used - start);
-                used -= start;
-            }
-            else if (used == buf.size())
-            {
-                if (buf.size() >= kMaxLineBytes)
-                {
-                    why = "a line longer than " + std::to_string(kMaxLineBytes >> 20) + " MB";
-                    break;
-                }
-                buf.resize(buf.size() * 2);
-            }
-            publish(batch, count);
-        }
-        publish(batch, count);
-        if (stopping_.load()) return;
-        setLastError(address_ + ": " + why + "; retrying in " + std::to_string(retryMs) + " ms");
-        status_.store(LiveStatus::Retrying);
-    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    lastError_ = std::move(message);
 }
 
 // --- GUI thread -------------------------------------------------------------------------------
 
-bool LiveSource::sendCommand(std::string_view line)
+std::string LiveSource::lastError() const
 {
-    std::string text(line);
-    text += '\n';
-    std::lock_guard<std::mutex> lock(commandMutex_);
-    if (commandFd_ < 0) return false;
-    ssize_t n = ::send(commandFd_, text.data(), text.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
-    return n == static_cast<ssize_t>(text.size());
+    std::lock_guard<std::mutex> lock(mutex_);
+    return lastError_;
+}
+
+size_t LiveSource::queued() const
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    return queueCount_ + (pendingCount_ - pendingPos_);
 }
 
 size_t LiveSource::drain(TraceStore& store, size_t maxLines, bool& headerSeen)

@@ -1,9 +1,11 @@
-// The live trace-socket client: a thread that connects to the server's trace socket, reads JSON
-// Lines, decodes them with its own LineParser and queues the results; the GUI thread drains the
-// queue at the start of each frame within a budget. Reconnects by itself with backoff.
-// Owner: the GUI thread owns the object; the socket thread owns the fd and the parser.
-// Thread-safety: drain(), status() and stop() are safe from the GUI thread; the queue is the only
-// shared state (one mutex, held for a swap of two vectors).
+// A live trace stream feeding the store: the base keeps the queue of decoded lines between the
+// receiving side and the GUI thread's drain, the status and the last error; a platform class
+// receives. SocketLiveSource (socket_live_source.h) is the desktop's socket thread on the
+// server's trace socket; the web build's WebSocketLiveSource (viewer/web) reads `rscope web`'s
+// bridge. makeLiveSource picks the one the binary was built with.
+// Owner: the GUI thread owns the object; a receiving thread, where there is one, only feeds.
+// Thread-safety: drain(), status(), queued() and lastError() are safe from the GUI thread; the
+// queue is the only shared state (one mutex, held for a swap of two vectors).
 #pragma once
 
 #include <atomic>
@@ -12,7 +14,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "viewer/model/line_parser.h"
@@ -31,17 +32,46 @@ enum class LiveStatus : uint8_t
 };
 const char* liveStatusName(LiveStatus s);
 
+// Cuts a byte stream into lines and decodes them into a batch: the part both receivers share.
+// Bytes may end inside a line; the rest waits for the next feed. Owner: the receiving side.
+class LineBatcher
+{
+  public:
+    // Decodes the whole lines `bytes` completes. Returns "" or why the stream is broken (a
+    // refused header, a line over maxLineBytes): the connection should end.
+    std::string feed(std::string_view bytes);
+    void reset();  // a new connection: line numbers restart, a partial line is dropped
+    bool insideLine() const { return !partial_.empty(); }
+
+    std::vector<ParsedLine> batch;  // decoded lines [0, count); past count: spares
+    size_t count = 0;
+    // A refused header makes the next connection wait longer (the server will not change).
+    bool headerRefused = false;
+    static constexpr size_t kMaxLineBytes = 64u << 20;  // a longer line is a broken stream
+
+  private:
+    bool decode(std::string_view line, std::string& why);
+
+    LineParser parser_;
+    std::string partial_;  // the start of a line the last feed ended inside
+    uint64_t lineNo_ = 0;
+};
+
 class LiveSource
 {
   public:
-    // address: "HOST:PORT" (loopback by default) or "unix:PATH".
-    explicit LiveSource(std::string address);
-    ~LiveSource();  // stops and joins
+    // address: "HOST:PORT" (loopback by default) or "unix:PATH"; on the web, the bridge's.
+    explicit LiveSource(std::string address) : address_(std::move(address)) {}
+    virtual ~LiveSource() = default;
     LiveSource(const LiveSource&) = delete;
     LiveSource& operator=(const LiveSource&) = delete;
 
-    void start();
-    void stop();
+    virtual void start() = 0;
+    virtual void stop() = 0;
+    // Sends one command line to the server on the current connection ("hold", "step", "step 5",
+    // "run": traces/FORMAT.md, "Client commands"). False when not connected or the line could
+    // not go out at once (a command is a few bytes: the send buffer is never full of ours).
+    virtual bool sendCommand(std::string_view line) = 0;
 
     // Moves up to `maxLines` decoded lines into the store: a header clears the store and starts a
     // new recording (a server restart or a reconnect); events are appended; errors recorded.
@@ -54,33 +84,17 @@ class LiveSource
     uint64_t linesReceived() const { return linesReceived_.load(std::memory_order_relaxed); }
     size_t queued() const;  // lines waiting for the GUI thread (lag indicator)
 
-    // Sends one command line to the server on the current connection ("hold", "step", "step 5",
-    // "run": traces/FORMAT.md, "Client commands"). Any thread. False when not connected or the
-    // socket would block (a command is a few bytes: the send buffer is never full of ours).
-    bool sendCommand(std::string_view line);
-
-  private:
-    void run();
-    void runConnections();
-    // Socket thread: hands `count` decoded lines of `batch` to the GUI thread; `batch` gets spare
-    // lines back (their strings keep their capacity) and count is reset.
-    void publish(std::vector<ParsedLine>& batch, size_t& count);
+  protected:
+    // The receiving side hands the batcher's decoded lines to the GUI thread; the batch gets
+    // spare lines back (their strings keep their capacity) and its count is reset.
+    void publish(LineBatcher& lines);
     void setLastError(std::string message);
-    // Socket thread: sleeps up to `ms`; false when stop() woke it.
-    bool sleepUnlessStopped(int ms);
 
     std::string address_;
-    std::thread thread_;
-    std::atomic<bool> stopping_{false};
     std::atomic<LiveStatus> status_{LiveStatus::Stopped};
     std::atomic<uint64_t> linesReceived_{0};
-    int wakeFd_ = -1;  // eventfd that interrupts the socket thread's poll on stop()
 
-    // The connected socket for sendCommand: published by the socket thread, which takes the lock
-    // before it closes the fd, so a command never goes to a reused descriptor.
-    std::mutex commandMutex_;
-    int commandFd_ = -1;
-
+  private:
     mutable std::mutex mutex_;       // guards queue_, queueCount_ and lastError_
     std::vector<ParsedLine> queue_;  // decoded lines, oldest first; past queueCount_: spares
     size_t queueCount_ = 0;
@@ -91,5 +105,8 @@ class LiveSource
     size_t pendingCount_ = 0;
     size_t pendingPos_ = 0;
 };
+
+// The live source of this build: SocketLiveSource on the desktop, WebSocketLiveSource on the web.
+std::unique_ptr<LiveSource> makeLiveSource(std::string address);
 
 }  // namespace rscope::viewer

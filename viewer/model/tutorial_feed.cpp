@@ -7,6 +7,8 @@
 
 #include <charconv>
 
+#include <fmt/format.h>
+
 #include "viewer/model/trace_store.h"
 
 namespace rscope::viewer
@@ -30,9 +32,9 @@ std::optional<std::string> scalarText(simdjson::dom::element value)
             return value.get_bool().value_unsafe() ? "true" : "false";
         case element_type::DOUBLE:
         {
-            char buf[32];
-            auto res = std::to_chars(buf, buf + sizeof buf, value.get_double().value_unsafe());
-            return std::string(buf, res.ptr);
+            // The shortest text that reads back as the same double (fmt's, as std::to_chars;
+            // the web build's libc++ has no floating-point to_chars).
+            return fmt::format("{}", value.get_double().value_unsafe());
         }
         default:
             return std::nullopt;  // objects, arrays, null: no matcher compares with them

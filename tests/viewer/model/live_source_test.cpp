@@ -2,8 +2,6 @@
 // arrive in the store, a closed connection turns into Retrying, a reconnect's header starts a new
 // recording, a refused connect retries, stop() is prompt, and 200k events/s are kept up with.
 // Every wait is bounded by a deadline.
-#include "viewer/model/live_source.h"
-
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -22,6 +20,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/base/unique_fd.h"
+#include "viewer/model/socket_live_source.h"
 #include "viewer/model/trace_store.h"
 
 namespace rscope::viewer
@@ -136,7 +135,7 @@ TEST(LiveSource, DrainsHeaderAndEventsThenResetsOnAReconnectsHeader)
     std::vector<std::string> lines = articleLines();
     ASSERT_EQ(lines.size(), 38u);
     TestServer server;
-    LiveSource source(server.address());
+    SocketLiveSource source(server.address());
     source.start();
     TraceStore store;
     int headers = 0;
@@ -181,7 +180,7 @@ TEST(LiveSource, DrainsHeaderAndEventsThenResetsOnAReconnectsHeader)
 TEST(LiveSource, SendCommandReachesTheServerOnlyWhileConnected)
 {
     TestServer server;
-    LiveSource source(server.address());
+    SocketLiveSource source(server.address());
     EXPECT_FALSE(source.sendCommand("hold")) << "not connected yet";
     source.start();
     UniqueFd conn = server.accept();
@@ -218,7 +217,7 @@ TEST(LiveSource, RefusedConnectRetriesAndStopIsPrompt)
     socklen_t len = sizeof a;
     ::getsockname(placeholder.get(), reinterpret_cast<sockaddr*>(&a), &len);
 
-    LiveSource source("127.0.0.1:" + std::to_string(ntohs(a.sin_port)));
+    SocketLiveSource source("127.0.0.1:" + std::to_string(ntohs(a.sin_port)));
     source.start();
     ASSERT_TRUE(waitStatus(source, LiveStatus::Retrying));
     EXPECT_NE(source.lastError().find("Connection refused"), std::string::npos)
@@ -237,7 +236,7 @@ TEST(LiveSource, NewerMajorVersionHeaderIsRecordedAsAnError)
     ASSERT_NE(at, std::string::npos);
     header.replace(at, 15, "\"version\":\"9.0\"");
     TestServer server;
-    LiveSource source(server.address());
+    SocketLiveSource source(server.address());
     source.start();
     UniqueFd conn = server.accept();
     ASSERT_TRUE(conn.valid());
@@ -257,7 +256,7 @@ TEST(LiveSource, UnixSocketAddress)
     std::vector<std::string> lines = articleLines();
     {
         TestServer server(path);
-        LiveSource source(server.address());
+        SocketLiveSource source(server.address());
         source.start();
         UniqueFd conn = server.accept();
         ASSERT_TRUE(conn.valid());
@@ -285,7 +284,7 @@ TEST(LiveSource, KeepsUpWith200kEventsPerSecond)
                 ",\"args\":{\"bytes\":12,\"buffered_total\":0},\"payload\":\"hello world\\\\n\"}\n";
 
     TestServer server;
-    LiveSource source(server.address());
+    SocketLiveSource source(server.address());
     source.start();
     UniqueFd conn = server.accept();
     ASSERT_TRUE(conn.valid());
