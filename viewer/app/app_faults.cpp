@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "engine/tutorial/lesson_runner.h"
+#include "viewer/app/platform.h"
 #include "viewer/app/viewer_app.h"
 #include "viewer/model/live_source.h"
 #include "viewer/model/trace_store.h"
@@ -38,7 +39,16 @@ void ViewerApp::updateServerAccess()
     bool local = !owned && live_ && isLocalAddress(live_->address());
     view_.serverOwned = owned;
     view_.serverLocal = local;
-    if (owned)
+    if (platformIsWeb())
+    {
+        // A page can neither start a process nor signal one: step mode goes through the bridge
+        // (the timeline's buttons), faults need the desktop viewer on the server's machine.
+        view_.serverOwned = view_.serverLocal = false;
+        view_.serverNote =
+            "in the browser: faults need the desktop viewer (rscope-viewer "
+            "--connect) on the server's machine";
+    }
+    else if (owned)
         view_.serverNote = "the lesson's server (started by the viewer)";
     else if (local)
         view_.serverNote = "a local server, not ours: signals only";

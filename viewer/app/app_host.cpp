@@ -52,6 +52,15 @@ std::string ViewerApp::momentQuery() const
     return formatMomentQuery(m);
 }
 
+void ViewerApp::followLink()
+{
+    if (!view_.linkFollowsCursor) return;
+    std::string q = momentQuery();
+    if (q == linkShown_) return;
+    linkShown_ = q;
+    platformShowLink(q, false);
+}
+
 bool ViewerApp::layoutJson(std::string& out, std::string& error) const
 {
     // The dump's one writer is the file one (--dump-layout): the page's file system is in

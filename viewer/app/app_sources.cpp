@@ -6,6 +6,7 @@
 
 #include <GLFW/glfw3.h>
 
+#include "viewer/app/platform.h"
 #include "viewer/app/viewer_app.h"
 #include "viewer/model/event_filter.h"
 #include "viewer/model/live_source.h"
@@ -410,8 +411,11 @@ void ViewerApp::applyCommands(const Commands& commands)
             {
                 std::string error;
                 if (saveTrace(store, c.text, error))
+                {
                     view_.statusMessage =
                         "saved " + std::to_string(store.size()) + " events to " + c.text;
+                    platformFileWritten(c.text);
+                }
                 else
                     view_.statusMessage = "save failed: " + error;
                 view_.statusIsError = !error.empty();
@@ -421,9 +425,12 @@ void ViewerApp::applyCommands(const Commands& commands)
             {
                 std::string error;
                 if (exportPicture(c.text, error))
+                {
                     view_.statusMessage = std::string("exported the ") +
                                           pictureTabName(view_.pictureTab) + " picture to " +
                                           c.text;
+                    platformFileWritten(c.text);
+                }
                 else
                     view_.statusMessage = error;
                 view_.statusIsError = !error.empty();
@@ -433,10 +440,24 @@ void ViewerApp::applyCommands(const Commands& commands)
             {
                 std::string error;
                 if (exportSequenceMermaid(c.text, error))
+                {
                     view_.statusMessage = "exported the sequence diagram (Mermaid) to " + c.text;
+                    platformFileWritten(c.text);
+                }
                 else
                     view_.statusMessage = error;
                 view_.statusIsError = !error.empty();
+                break;
+            }
+            case T::PickLocalFile:
+                platformPickFile();
+                break;
+            case T::CopyMomentLink:
+            {
+                std::string url = platformShowLink(momentQuery(), true);
+                view_.statusMessage = "link copied: " + url;
+                view_.statusIsError = false;
+                linkShown_ = momentQuery();
                 break;
             }
             case T::Quit:
@@ -452,6 +473,7 @@ SourceInfo ViewerApp::sourceInfo() const
 {
     SourceInfo s;
     s.address = sourceLabel_;
+    s.web = platformIsWeb();
     if (live_)
     {
         s.isLive = true;

@@ -12,6 +12,7 @@
 
 #include "engine/tutorial/lesson_check.h"
 #include "engine/tutorial/lesson_runner.h"
+#include "viewer/app/platform.h"
 #include "viewer/app/viewer_app.h"
 #include "viewer/model/live_source.h"
 #include "viewer/model/trace_reader.h"
@@ -108,6 +109,9 @@ int ViewerApp::openTutorial(const std::string& nameOrPath)
     tutorial::Lang lang = tutorial::Lang::En;
     tutorial::langByName(langName, lang);
 
+    // A page cannot start the lesson's server or run its clients: in the browser a lesson plays
+    // its recording (the bridge shows a real server, but without the lesson's actions).
+    if (platformIsWeb()) options_.tutorialReplay = true;
     // Live first: the lesson is about a real server. Its recording is the fallback.
     rscopeBinary_ = tutorial::findRscopeBinary();
     lessonServer_ = std::make_unique<tutorial::LessonServer>(rscopeBinary_);

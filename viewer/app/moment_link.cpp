@@ -169,8 +169,7 @@ void applyMoment(const Moment& m, ViewerOptions& options)
     if (!m.tutorial.empty())
     {
         options.tutorial = m.tutorial;
-        options.tutorialReplay = !m.live;  // a lesson runs on its recording, or on the bridge's
-        // server when the link says live (the server behind `rscope web` plays the lesson's)
+        options.tutorialReplay = true;  // a page cannot start the lesson's server
         if (m.step > 0) options.tutorialStep = m.step;
         options.replayPath.clear();  // the lesson opens its own recording
     }

@@ -41,7 +41,7 @@ Moment parseMomentQuery(std::string_view query, std::vector<std::string>& proble
 std::string formatMomentQuery(const Moment& m);
 
 // The start options that open `m`: event #N is --at-event N-1, tutorial=NAME runs the lesson
-// on its recording (a page cannot start a server).
+// on its recording (a page cannot start a server); live is the caller's (the bridge's URL).
 void applyMoment(const Moment& m, ViewerOptions& options);
 
 }  // namespace rscope::viewer

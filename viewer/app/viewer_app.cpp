@@ -414,6 +414,7 @@ void ViewerApp::interactiveFrame()
     lastFrameSec_ = now;
     frame(dt);
     glfwSwapBuffers(window_);
+    followLink();
     if (startOptionsPending_ && !reader_)
     {
         startOptionsPending_ = false;

@@ -85,6 +85,7 @@ class ViewerApp
     // `applyStart`: the start options' moment (a link's event, picture) is taken once it is in.
     void openFile(const std::string& path, bool applyStart);
     std::string momentQuery() const;
+    void followLink();  // the address bar follows the moment (View > Address bar follows...)
     // The --dump-layout document of the last frame, and the --dump-state-on-exit one (tests).
     bool layoutJson(std::string& out, std::string& error) const;
     std::string stateText() const;
@@ -183,6 +184,7 @@ class ViewerApp
     uint64_t frames_ = 0;               // frames drawn (the layout dump's "frame")
     double lastFrameSec_ = 0;           // glfwGetTime() of the last interactive frame
     int startRc_ = 0;                   // an ExitCode: --tutorial could not open
+    std::string linkShown_;             // web: the moment query the address bar shows
     bool startOptionsPending_ = false;  // interactive: --at-event waits for the file to load
     struct KeyPress
     {

@@ -37,6 +37,8 @@ struct Command
         SaveRecording,  // text = path
         ExportPicturePng,       // text = path: the shown tab's picture, offscreen at full size
         ExportSequenceMermaid,  // text = path: the sequence tab's diagram as Mermaid text
+        PickLocalFile,          // web: the page's file picker (the file opens when picked)
+        CopyMomentLink,         // web: the moment on screen as a link, to the clipboard
         // Tutorial panel.
         TutorialNext,    // also skips a step whose checkpoint is not met
         TutorialBack,    // re-enters the previous step

@@ -29,12 +29,16 @@ void fileMenu(FrameContext& ctx, Commands& out)
     if (ImGui::MenuItem("Export picture as PNG...", nullptr, false,
                         ctx.view.pictureTab != PictureTab::Statistics))
         ctx.view.exportPngModalRequested = true;
-    ImGui::Separator();
-    if (ImGui::MenuItem("Quit", "Ctrl+Q")) out.push_back(Command::make(Command::Type::Quit));
+    // A page is closed with its tab: the browser has no Quit.
+    if (!ctx.source.web)
+    {
+        ImGui::Separator();
+        if (ImGui::MenuItem("Quit", "Ctrl+Q")) out.push_back(Command::make(Command::Type::Quit));
+    }
     ImGui::EndMenu();
 }
 
-void viewMenu(FrameContext& ctx)
+void viewMenu(FrameContext& ctx, Commands& out)
 {
     if (!ImGui::BeginMenu("View")) return;
     ImGui::MenuItem("Event log", nullptr, &ctx.view.showEventLog);
@@ -43,6 +47,14 @@ void viewMenu(FrameContext& ctx)
     {
         ctx.view.showDetails = true;
         ctx.view.showErrors = true;
+    }
+    // A page has an address to link to: a blog post or a course can point at this moment.
+    if (ctx.source.web)
+    {
+        ImGui::Separator();
+        if (ImGui::MenuItem("Copy link to this moment"))
+            out.push_back(Command::make(Command::Type::CopyMomentLink));
+        ImGui::MenuItem("Address bar follows the cursor", nullptr, &ctx.view.linkFollowsCursor);
     }
     ImGui::EndMenu();
 }
@@ -141,7 +153,7 @@ void bundledTraceList(ViewState& view, Commands& out)
     ImGui::EndChild();
 }
 
-void openModal(ViewState& view, Commands& out)
+void openModal(const SourceInfo& source, ViewState& view, Commands& out)
 {
     ImGui::SetNextWindowPos(ImGui::GetMainViewport()->GetCenter(), ImGuiCond_Always,
                             ImVec2(0.5f, 0.5f));
@@ -149,6 +161,18 @@ void openModal(ViewState& view, Commands& out)
     float fs = ImGui::GetFontSize();
     bundledTraceList(view, out);
     ImGui::Spacing();
+    // The page reads the learner's own files; the path field below names the page's files.
+    if (source.web)
+    {
+        if (ImGui::Button("From this computer..."))
+        {
+            out.push_back(Command::make(Command::Type::PickLocalFile));
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::SameLine();
+        ImGui::TextDisabled("(or drop a .jsonl file on the page)");
+        ImGui::Spacing();
+    }
     ImGui::TextUnformatted("Or any JSON Lines trace file (rscope record, --trace-file):");
     if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere();
     ImGui::SetNextItemWidth(fs * 34);
@@ -178,7 +202,7 @@ float drawMenuBar(FrameContext& ctx, Commands& out)
     if (ImGui::BeginMainMenuBar())
     {
         fileMenu(ctx, out);
-        viewMenu(ctx);
+        viewMenu(ctx, out);
         drawTutorialMenu(ctx, out);
         drawServerMenu(ctx, out);
         statusText(ctx);
@@ -200,7 +224,7 @@ void drawModals(FrameContext& ctx, Commands& out)
     if (view.saveModalRequested) ImGui::OpenPopup("Save recording");
     if (view.exportPngModalRequested) ImGui::OpenPopup("Export picture");
     view.openModalRequested = view.saveModalRequested = view.exportPngModalRequested = false;
-    openModal(view, out);
+    openModal(ctx.source, view, out);
     if (pathModal("Save recording", "Save every event of this session as JSON Lines to:",
                   view.savePath, sizeof view.savePath, "Save"))
         out.push_back(Command::make(Command::Type::SaveRecording).withText(view.savePath));

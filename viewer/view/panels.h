@@ -65,6 +65,9 @@ struct SourceInfo
     size_t liveQueued = 0;  // decoded lines waiting for the GUI thread
     bool loading = false;   // a file is being read in slices
     double loadProgress = 0;
+    // The browser build: files written become downloads, links to a moment exist, and no
+    // local process can be started or signalled (platform.h).
+    bool web = false;
 };
 
 // What every panel reads in one frame. Panels never modify the model: they return Commands.

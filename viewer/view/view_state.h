@@ -89,6 +89,8 @@ struct ViewState
     char savePath[512] = {};
     bool exportPngModalRequested = false;
     char exportPngPath[512] = "/tmp/rscope-picture.png";
+    // Web: the address bar's query follows the moment on screen (View menu).
+    bool linkFollowsCursor = false;
 
     // Sequence panel: the session list's filter and its rows (indices into
     // SessionIndex::sessions(), rebuilt when the filter, the sessions or the cursor change; an
