@@ -149,6 +149,8 @@ nlohmann::json ViewerApp::stateJson() const
         {"tutorial", tutorial},
         {"window", {{"w", w}, {"h", h}}},
         {"source", sourceLabel_},
+        {"loading", reader_ != nullptr},  // a file is still being read in slices
+        {"frames", frames_},
     };
 }
 

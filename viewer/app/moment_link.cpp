@@ -2,6 +2,8 @@
 #include "viewer/app/moment_link.h"
 
 #include <charconv>
+#include <cstdio>
+#include <cstdlib>
 
 #include "viewer/app/viewer_options.h"
 
@@ -65,6 +67,15 @@ bool parseNumber(const std::string& text, T& out)
 {
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
     return ec == std::errc() && end == text.data() + text.size();
+}
+
+// from_chars for doubles is missing in the web build's libc++: strtod, whole text only.
+bool parseDouble(const std::string& text, double& out)
+{
+    if (text.empty()) return false;
+    char* end = nullptr;
+    out = std::strtod(text.c_str(), &end);
+    return end == text.c_str() + text.size();
 }
 
 bool isPicture(const std::string& v)
@@ -132,6 +143,19 @@ Moment parseMomentQuery(std::string_view query, std::vector<std::string>& proble
             else
                 bad("en or zh");
         }
+        else if (key == "speed" || key == "pace")
+        {
+            // The ranges of --speed and --pace-ms.
+            double v = 0;
+            bool ok = parseDouble(value, v);
+            if (key == "speed" && ok && v >= 0.01 && v <= 100)
+                m.speed = v;
+            else if (key == "pace" && ok && v >= 1 && v <= 60000)
+                m.pace = v;
+            else
+                bad(key == "speed" ? "a real-time multiplier, 0.01 to 100"
+                                   : "milliseconds per event, 1 to 60000");
+        }
         else if (key == "live")
             m.live = value.empty() || value == "1" || value == "true";
     }
@@ -157,6 +181,15 @@ std::string formatMomentQuery(const Moment& m)
     add("step", m.step > 0 ? std::to_string(m.step) : "");
     add("lang", m.lang);
     add("live", m.live ? "1" : "");
+    auto number = [](std::optional<double> v)
+    {
+        if (!v) return std::string();
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", *v);
+        return std::string(buf);
+    };
+    add("speed", number(m.speed));
+    add("pace", number(m.pace));
     return q;
 }
 
@@ -174,6 +207,8 @@ void applyMoment(const Moment& m, ViewerOptions& options)
         options.replayPath.clear();  // the lesson opens its own recording
     }
     if (!m.lang.empty()) options.lang = m.lang;
+    if (m.speed) options.speed = m.speed;
+    if (m.pace) options.paceMs = m.pace;
 }
 
 }  // namespace rscope::viewer

@@ -6,7 +6,8 @@
 // Keys: trace (a path under the page: a bundled trace or a file `rscope web` serves), event (the
 // number the event log shows, #N: 1-based), picture (architecture | startup | sequence | stats),
 // session (the sequence diagram's session), tutorial (a lesson's name), step (1-based), lang
-// (en | zh), live (1: watch the server behind `rscope web`'s bridge).
+// (en | zh), live (1: watch the server behind `rscope web`'s bridge); and how the timeline plays
+// from there: speed (real time x N, 0.01-100) or pace (ms per event, teaching pace).
 #pragma once
 
 #include <cstdint>
@@ -30,6 +31,8 @@ struct Moment
     int step = 0;  // 0: the lesson's first
     std::string lang;
     bool live = false;
+    std::optional<double> speed;
+    std::optional<double> pace;
 };
 
 // Reads "?a=b&c=d" (the '?' optional; %XX and '+' decoded). Unknown keys are ignored (a newer

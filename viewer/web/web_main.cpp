@@ -5,6 +5,7 @@
 #include <emscripten.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -33,9 +34,27 @@ bool inFileSystem(const std::string& path)
     return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
+// The time each frame's work took (model, UI, GL calls), for the benchmark (web_bench.mjs): the
+// browser paces frames to the display, so the rate alone says little about headroom.
+struct FrameTimes
+{
+    static constexpr size_t kKept = 8192;
+    double ms[kKept] = {};
+    size_t count = 0;  // since the last reset (the newest kKept are kept)
+    double sinceMs = 0;
+    bool firstDrawn = false;
+} gFrames;
+
 void frameCallback(void* app)
 {
+    double start = emscripten_get_now();
     static_cast<ViewerApp*>(app)->interactiveFrame();
+    gFrames.ms[gFrames.count++ % FrameTimes::kKept] = emscripten_get_now() - start;
+    if (!gFrames.firstDrawn)
+    {
+        gFrames.firstDrawn = true;
+        EM_ASM({ rscopePage.firstFrame(); });
+    }
 }
 
 void onTraceFetched(const char* file)
@@ -77,6 +96,30 @@ extern "C"
         std::string error;
         if (!gApp || !gApp->layoutJson(gReturned, error))
             gReturned = "{\"error\":\"" + (gApp ? error : std::string("no viewer")) + "\"}";
+        return gReturned.c_str();
+    }
+
+    // Frame figures since the last call: {"frames", "seconds", "avg_ms", "p50_ms", "p99_ms",
+    // "max_ms"} of the work per frame (not the wait for the display).
+    EMSCRIPTEN_KEEPALIVE const char* rscope_frame_stats()
+    {
+        double now = emscripten_get_now();
+        size_t n = std::min(gFrames.count, FrameTimes::kKept);
+        std::vector<double> v(gFrames.ms, gFrames.ms + n);
+        std::sort(v.begin(), v.end());
+        double sum = 0;
+        for (double x : v) sum += x;
+        auto at = [&](double q)
+        { return n ? v[std::min(n - 1, static_cast<size_t>(q * n))] : 0.0; };
+        char buf[256];
+        std::snprintf(buf, sizeof buf,
+                      "{\"frames\":%zu,\"seconds\":%.3f,\"avg_ms\":%.3f,\"p50_ms\":%.3f,"
+                      "\"p99_ms\":%.3f,\"max_ms\":%.3f}",
+                      gFrames.count, (now - gFrames.sinceMs) / 1000.0, n ? sum / n : 0.0, at(0.5),
+                      at(0.99), n ? v.back() : 0.0);
+        gFrames.count = 0;
+        gFrames.sinceMs = now;
+        gReturned = buf;
         return gReturned.c_str();
     }
 
