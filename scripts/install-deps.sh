@@ -9,6 +9,8 @@ demo_packages=(
   build-essential cmake ninja-build g++ pkg-config
   libcli11-dev libfmt-dev nlohmann-json3-dev
   procps
+  # rscope web: HTTP, static files and WebSockets for the browser viewer (civetweb)
+  libcivetweb-dev
   # viewer: Dear ImGui 1.86 (GLFW + OpenGL3 backends inside libimgui.a), GLFW, glad 2 generator,
   # simdjson (trace lines), stb_image_write (screenshots), fonts with CJK glyphs
   libimgui-dev libglfw3-dev python3-glad libsimdjson-dev libstb-dev

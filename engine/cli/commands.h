@@ -16,6 +16,8 @@ void addClientCommand(CLI::App& app);
 void addTraceCommand(CLI::App& app);
 void addRecordCommand(CLI::App& app);
 void addTutorialCommand(CLI::App& app);
+// `rscope web`: the browser viewer's server and live bridge (web_command.cpp).
+void addWebCommand(CLI::App& app);
 // `rscope trace step`, a subcommand of `rscope trace` (trace_step_command.cpp).
 void addTraceStepCommand(CLI::App& trace);
 

@@ -24,6 +24,7 @@ int main(int argc, char** argv)
     rscope::cli::addTraceCommand(app);
     rscope::cli::addRecordCommand(app);
     rscope::cli::addTutorialCommand(app);
+    rscope::cli::addWebCommand(app);
     CLI11_PARSE(app, argc, argv);
     return 0;
 }
