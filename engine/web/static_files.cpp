@@ -49,6 +49,7 @@ ResolvedFile resolveUnder(const std::string& root, std::string_view relative)
     if (ec) return {FileCheck::NotFound, {}};
     fs::path real = fs::canonical(realRoot / fs::path(relative), ec);
     if (ec) return {FileCheck::NotFound, {}};
+    if (real == realRoot) return {FileCheck::NotFound, {}};  // "" or "sub/": no listings
     if (!isInside(real, realRoot)) return {FileCheck::Forbidden, {}};
     if (!fs::is_regular_file(real, ec)) return {FileCheck::NotFound, {}};
     return {FileCheck::Ok, real.string()};

@@ -43,7 +43,10 @@ std::string closeReason(std::string_view reason)
 }
 
 TraceBridge::TraceBridge(BridgeOptions options, BrowserSink& sink)
-    : options_(std::move(options)), sink_(sink), wakeFd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
+    : options_(std::move(options)),
+      sink_(sink),
+      commandFd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)),
+      stopFd_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
 {
 }
 
@@ -54,7 +57,7 @@ TraceBridge::~TraceBridge()
 
 bool TraceBridge::start()
 {
-    if (!wakeFd_.valid())
+    if (!commandFd_.valid() || !stopFd_.valid())
     {
         RS_ERROR("web: eventfd for the bridge of {}: {}; closing its /live", options_.peer,
                  base::errnoText(errno));
@@ -102,21 +105,21 @@ void TraceBridge::onBrowserMessage(std::string_view message, bool whole)
         if (commands_.size() >= kMaxQueuedCommands) return;
         commands_.push_back(std::move(*line));
     }
-    wake();
+    signal(commandFd_);
 }
 
 void TraceBridge::stop()
 {
     stopping_.store(true);
-    wake();
+    signal(stopFd_);
     if (thread_.joinable()) thread_.join();
 }
 
-void TraceBridge::wake()
+void TraceBridge::signal(const base::UniqueFd& eventFd)
 {
-    if (!wakeFd_.valid()) return;
+    if (!eventFd.valid()) return;
     uint64_t one = 1;
-    [[maybe_unused]] ssize_t n = ::write(wakeFd_.get(), &one, sizeof one);  // full: already woken
+    [[maybe_unused]] ssize_t n = ::write(eventFd.get(), &one, sizeof one);  // full: signalled
 }
 
 void TraceBridge::run()
@@ -124,7 +127,7 @@ void TraceBridge::run()
     base::nameThread("rs-web-bridge");
     std::string error;
     int fd = tracefile::connectTraceSocket(options_.traceAddress, options_.connectTimeoutMs, &error,
-                                           wakeFd_.get());
+                                           stopFd_.get());
     if (fd == tracefile::kConnectWoken) return;
     if (fd < 0)
     {
@@ -146,18 +149,19 @@ bool TraceBridge::forwardStream(int traceFd)
     const std::string& address = options_.traceAddress;
     for (;;)
     {
-        pollfd p[2] = {{traceFd, POLLIN, 0}, {wakeFd_.get(), POLLIN, 0}};
-        if (::poll(p, 2, -1) < 0)
+        pollfd p[3] = {
+            {traceFd, POLLIN, 0}, {commandFd_.get(), POLLIN, 0}, {stopFd_.get(), POLLIN, 0}};
+        if (::poll(p, 3, -1) < 0)
         {
             if (errno == EINTR) continue;
             sink_.close(kCloseTraceSocket, closeReason("poll: " + base::errnoText(errno)));
             return false;
         }
+        if (p[2].revents != 0 || stopping_.load()) return false;
         if (p[1].revents != 0)
         {
             uint64_t count;
-            [[maybe_unused]] ssize_t n = ::read(wakeFd_.get(), &count, sizeof count);
-            if (stopping_.load()) return false;
+            [[maybe_unused]] ssize_t n = ::read(commandFd_.get(), &count, sizeof count);
             sendQueuedCommands(traceFd);
         }
         if (p[0].revents == 0) continue;

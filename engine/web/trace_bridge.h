@@ -68,11 +68,12 @@ class TraceBridge
     void run();
     bool forwardStream(int traceFd);
     bool sendQueuedCommands(int traceFd);
-    void wake();
+    static void signal(const base::UniqueFd& eventFd);
 
     BridgeOptions options_;
     BrowserSink& sink_;
-    base::UniqueFd wakeFd_;  // eventfd: commands queued, or stop
+    base::UniqueFd commandFd_;  // eventfd: commands queued
+    base::UniqueFd stopFd_;     // eventfd: stop; apart, so a command cannot end a pending connect
     std::thread thread_;
     std::atomic<bool> stopping_{false};
     std::mutex mutex_;
