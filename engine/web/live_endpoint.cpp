@@ -26,7 +26,7 @@ namespace
 class CivetSink : public BrowserSink
 {
   public:
-    explicit CivetSink(mg_connection* conn) : conn_(conn) {}
+    CivetSink(mg_connection* conn, const WebServer& server) : conn_(conn), server_(server) {}
 
     bool sendText(std::string_view text) override
     {
@@ -42,18 +42,21 @@ class CivetSink : public BrowserSink
                            payload.size());
     }
 
+    bool serverStopping() const override { return server_.isStopping(); }
+
     bool closeSent() const { return closeSent_.load(); }
 
   private:
     mg_connection* conn_;
+    const WebServer& server_;
     std::atomic<bool> closeSent_{false};  // set by whichever thread closes first
 };
 
 // What civetweb keeps for one /live connection (its user connection data).
 struct LiveConnection
 {
-    LiveConnection(mg_connection* conn, BridgeOptions options)
-        : sink(conn), bridge(std::move(options), sink)
+    LiveConnection(mg_connection* conn, const WebServer& server, BridgeOptions options)
+        : sink(conn, server), bridge(std::move(options), sink)
     {
     }
     CivetSink sink;
@@ -67,14 +70,15 @@ int onConnect(const mg_connection*, void*)
 
 void onReady(mg_connection* conn, void* cbdata)
 {
-    const auto* options = static_cast<const WebOptions*>(cbdata);
+    const auto& server = *static_cast<const WebServer*>(cbdata);
+    const WebOptions* options = &server.options();
     const mg_request_info* ri = mg_get_request_info(conn);
     BridgeOptions bridge;
     bridge.traceAddress = options->traceAddress;
     bridge.peer = ri->remote_addr;
     bridge.peerIsLoopback = isLoopbackAddress(ri->remote_addr);
     bridge.allowRemoteStep = options->allowRemoteStep;
-    auto live = std::make_unique<LiveConnection>(conn, std::move(bridge));
+    auto live = std::make_unique<LiveConnection>(conn, server, std::move(bridge));
     if (!live->bridge.start()) live->sink.close(kCloseTraceSocket, "rscope web: no bridge thread");
     mg_set_user_connection_data(conn, live.release());  // onClose takes it back
 }
@@ -119,10 +123,10 @@ void onClose(const mg_connection* conn, void*)
 }
 }  // namespace
 
-void registerLiveEndpoint(mg_context* ctx, const WebOptions* options)
+void registerLiveEndpoint(mg_context* ctx, const WebServer* server)
 {
     mg_set_websocket_handler(ctx, "/live", onConnect, onReady, onData, onClose,
-                             const_cast<WebOptions*>(options));
+                             const_cast<WebServer*>(server));
 }
 
 }  // namespace rscope::web

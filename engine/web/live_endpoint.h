@@ -8,9 +8,9 @@ struct mg_context;
 namespace rscope::web
 {
 
-struct WebOptions;
+class WebServer;
 
-// Registers /live on ctx; options must outlive ctx (the handlers read it).
-void registerLiveEndpoint(mg_context* ctx, const WebOptions* options);
+// Registers /live on ctx; server must outlive ctx (the handlers read its options).
+void registerLiveEndpoint(mg_context* ctx, const WebServer* server);
 
 }  // namespace rscope::web

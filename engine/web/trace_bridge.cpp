@@ -186,7 +186,7 @@ bool TraceBridge::forwardStream(int traceFd)
         if (lines.empty()) continue;
         if (!sink_.sendText(lines))
         {
-            if (stopping_.load()) return false;
+            if (stopping_.load() || sink_.serverStopping()) return false;
             RS_WARN(
                 "web: browser {}: a {}-byte message was not taken in time (or the browser "
                 "went away); closing its /live",

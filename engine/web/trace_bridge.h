@@ -34,6 +34,8 @@ class BrowserSink
     virtual bool sendText(std::string_view text) = 0;
     // Sends a close frame; the browser answers it and civetweb then ends the connection.
     virtual void close(uint16_t code, std::string_view reason) = 0;
+    // True once the whole web server is stopping: a failed write is then no slow browser.
+    virtual bool serverStopping() const { return false; }
 };
 
 struct BridgeOptions

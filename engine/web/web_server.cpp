@@ -160,7 +160,7 @@ bool WebServer::start(std::string* error)
     }
     // civetweb looks handlers up per request; these are in before the URL is printed.
     mg_set_request_handler(ctx_, "/", onRequest, &options_);
-    registerLiveEndpoint(ctx_, &options_);
+    registerLiveEndpoint(ctx_, this);
     mg_server_port listening[4]{};
     if (mg_get_server_ports(ctx_, 4, listening) > 0)
         port_ = static_cast<uint16_t>(listening[0].port);
@@ -170,6 +170,7 @@ bool WebServer::start(std::string* error)
 void WebServer::stop()
 {
     if (ctx_ == nullptr) return;
+    stopping_.store(true);
     // mg_stop ends every connection: the /live read loops see the stop flag, their close
     // handlers join the bridges; then civetweb joins its own threads.
     mg_stop(ctx_);

@@ -3,6 +3,7 @@
 // Owner: the thread that runs `rscope web` (start, stop); civetweb's threads run the handlers.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -41,11 +42,14 @@ class WebServer
     // Closes the listener, ends every /live bridge and joins civetweb's threads.
     void stop();
     const WebOptions& options() const { return options_; }
+    // True from the start of stop(). Any thread.
+    bool isStopping() const { return stopping_.load(); }
 
   private:
     WebOptions options_;
     mg_context* ctx_ = nullptr;
     uint16_t port_ = 0;
+    std::atomic<bool> stopping_{false};
 };
 
 }  // namespace rscope::web

@@ -320,7 +320,7 @@ TEST(Web, ServesTheSiteTracesAndInfoAndRefusesTraversal)
     EXPECT_EQ(i["trace"], trace);
     EXPECT_EQ(i["root_found"], true);
     EXPECT_TRUE(i["version"].is_string());
-    EXPECT_EQ(web.stop(), 0);
+    EXPECT_EQ(web.stop(), 0) << web.output();
 }
 
 TEST(Web, WithoutASiteTheRootPageSaysHowToBuildIt)
@@ -336,7 +336,7 @@ TEST(Web, WithoutASiteTheRootPageSaysHowToBuildIt)
     {
         EXPECT_NE(index.body.find("bash scripts/build-web.sh"), std::string::npos) << index.body;
     }
-    EXPECT_EQ(web.stop(), 0);
+    EXPECT_EQ(web.stop(), 0) << web.output();
 }
 
 TEST(Web, LiveClosesNamingTheAddressWhenNoTraceSocketListens)
@@ -352,7 +352,7 @@ TEST(Web, LiveClosesNamingTheAddressWhenNoTraceSocketListens)
     EXPECT_NE(live.closeReason().find("Connection refused"), std::string::npos)
         << live.closeReason();
     EXPECT_TRUE(live.waitGone(5s)) << "the connection ends after the close frames";
-    EXPECT_EQ(web.stop(), 0);
+    EXPECT_EQ(web.stop(), 0) << web.output();
 }
 
 // One article request on its own thread: the server may be held, so nothing here may block.
@@ -486,8 +486,11 @@ TEST_F(WebLive, BridgesTheStreamAndTheStepCommands)
     EXPECT_EQ(live.messagesNotEndingALine(), 0) << "of " << live.messages() << " messages";
 
     // SIGTERM with the browser still connected: a clean exit, and the browser sees the end.
-    EXPECT_EQ(web_->stop(), 0);
+    EXPECT_EQ(web_->stop(), 0) << web_->output();
     EXPECT_TRUE(live.waitGone(5s));
+    EXPECT_EQ(web_->output().find("not taken in time"), std::string::npos)
+        << "a stop is not a slow browser:\n"
+        << web_->output();
     EXPECT_EQ(server_.stop(), 0);
 }
 
@@ -500,7 +503,7 @@ TEST_F(WebLive, TheServerStoppingClosesLiveNamingTheAddress)
     ASSERT_TRUE(live.waitClosed(5s));
     EXPECT_NE(live.closeReason().find(fmt::format("127.0.0.1:{}", tracePort_)), std::string::npos)
         << live.closeReason();
-    EXPECT_EQ(web_->stop(), 0);
+    EXPECT_EQ(web_->stop(), 0) << web_->output();
 }
 
 }  // namespace
