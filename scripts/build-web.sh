@@ -15,4 +15,9 @@ if [ ! -f build-web/build.ninja ]; then
     -DRSCOPE_WERROR=ON "$@"
 fi
 nice ninja -C build-web -j2
+# A gzip copy beside each large file: rscope web (civetweb) sends FILE.gz to a browser that
+# accepts gzip, so a page downloads ~3.6 MB instead of ~11 MB.
+for f in build-web/site/rscope-viewer.{js,wasm,data}; do
+  [ "$f.gz" -nt "$f" ] || gzip -9 -k -f "$f"
+done
 ls -l build-web/site

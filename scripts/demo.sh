@@ -8,16 +8,21 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh demo
 bash scripts/build.sh rscope rscope-viewer
+# The same viewer for a browser (WebAssembly, build-web/site), served below by `rscope web`.
+bash scripts/build-web.sh >/dev/null
 port="${RSCOPE_DEMO_PORT:-9502}"
 trace="${RSCOPE_DEMO_TRACE:-127.0.0.1:9600}"
+web_port="${RSCOPE_DEMO_WEB_PORT:-8080}"
 log="$(mktemp /tmp/rscope-demo-XXXXXX.log)"
 ./build/bin/rscope server --port "$port" --worker-num 4 --reactor-num 2 --dispatch-mode 2 \
   --handler article --trace-listen "$trace" --trace-step --log-level debug >"$log" 2>&1 &
 server=$!
 traffic=""
+web=""
 cleanup()
 {
   [ -n "$traffic" ] && kill "$traffic" 2>/dev/null || true
+  [ -n "$web" ] && kill -TERM "$web" 2>/dev/null && wait "$web" 2>/dev/null || true
   kill -TERM "$server" 2>/dev/null || true
   wait "$server" 2>/dev/null || true
 }
@@ -41,6 +46,24 @@ grep -E "onConnect|onReceive|onClose" "$log" | head -3 | sed 's/^/  /'
     sleep 1.5
   done ) &
 traffic=$!
+
+# The browser's way in: rscope web serves the WebAssembly viewer and bridges its live view to the
+# trace socket (loopback only).
+weblog="$(mktemp /tmp/rscope-demo-web-XXXXXX.log)"
+./build/bin/rscope web --port "$web_port" --trace "$trace" >"$weblog" 2>&1 &
+web=$!
+for _ in $(seq 100); do grep -q "serving http" "$weblog" && break; sleep 0.05; done
+if grep -q "serving http" "$weblog"; then
+  url="$(sed -n 's/^rscope web: serving \(http:[^ ]*\).*/\1/p' "$weblog" | head -1)"
+  echo "== in a browser (rscope web, loopback only; open while this demo runs):"
+  echo "  live, this server:      ${url}?live=1"
+  echo "  the article's request:  ${url}?trace=traces/article.jsonl&event=21&picture=sequence"
+  echo "  a lesson:               ${url}?tutorial=02-one-request"
+else
+  echo "== rscope web did not start (port $web_port busy? RSCOPE_DEMO_WEB_PORT=...):"
+  sed 's/^/  /' "$weblog"
+  web=""
+fi
 
 if [ -n "${DISPLAY:-}" ] && [ -z "${RSCOPE_DEMO_HEADLESS:-}" ]; then
   echo "== rscope-viewer --connect $trace --tutorial 01-startup  (close the window to stop)"

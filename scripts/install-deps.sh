@@ -11,6 +11,8 @@ demo_packages=(
   procps
   # rscope web: HTTP, static files and WebSockets for the browser viewer (civetweb)
   libcivetweb-dev
+  # the viewer in a browser (scripts/build-web.sh): Emscripten compiles it to WebAssembly
+  emscripten
   # viewer: Dear ImGui 1.86 (GLFW + OpenGL3 backends inside libimgui.a), GLFW, glad 2 generator,
   # simdjson (trace lines), stb_image_write (screenshots), fonts with CJK glyphs
   libimgui-dev libglfw3-dev python3-glad libsimdjson-dev libstb-dev

@@ -109,16 +109,17 @@ struct HttpReply
 {
     int status = 0;
     std::string contentType;
+    std::string contentEncoding;
     std::string body;
 };
 
 // One request with the path exactly as given (no client-side `..` folding, as curl would do).
-HttpReply httpGet(uint16_t port, const std::string& rawPath)
+HttpReply httpGet(uint16_t port, const std::string& rawPath, const std::string& headers = "")
 {
     char error[256] = {};
-    mg_connection* conn =
-        mg_download("127.0.0.1", port, 0, error, sizeof error,
-                    "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", rawPath.c_str());
+    mg_connection* conn = mg_download("127.0.0.1", port, 0, error, sizeof error,
+                                      "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n%s\r\n",
+                                      rawPath.c_str(), headers.c_str());
     HttpReply reply;
     if (conn == nullptr) return reply;
     const mg_response_info* info = mg_get_response_info(conn);
@@ -126,6 +127,8 @@ HttpReply httpGet(uint16_t port, const std::string& rawPath)
     for (int i = 0; i < info->num_headers; ++i)
         if (strcasecmp(info->http_headers[i].name, "Content-Type") == 0)
             reply.contentType = info->http_headers[i].value;
+        else if (strcasecmp(info->http_headers[i].name, "Content-Encoding") == 0)
+            reply.contentEncoding = info->http_headers[i].value;
     char buf[8192];
     int n;
     while ((n = mg_read(conn, buf, sizeof buf)) > 0) reply.body.append(buf, static_cast<size_t>(n));
@@ -320,6 +323,28 @@ TEST(Web, ServesTheSiteTracesAndInfoAndRefusesTraversal)
     EXPECT_EQ(i["trace"], trace);
     EXPECT_EQ(i["root_found"], true);
     EXPECT_TRUE(i["version"].is_string());
+    EXPECT_EQ(web.stop(), 0) << web.output();
+}
+
+// scripts/build-web.sh puts FILE.gz beside the large files: a browser (it takes gzip) gets that
+// copy with FILE's type; a client that does not take gzip gets FILE.
+TEST(Web, TheGzipCopyGoesOnlyToAClientThatTakesGzip)
+{
+    SiteDir site;
+    std::ofstream(fs::path(site.path()) / "rscope-viewer.wasm.gz") << "GZIPPED";
+    WebProcess web({"--trace", "127.0.0.1:9", "--root", site.path()});
+    ASSERT_TRUE(web.start()) << web.output();
+    HttpReply gz = httpGet(web.port(), "/rscope-viewer.wasm", "Accept-Encoding: gzip, br\r\n");
+    EXPECT_EQ(gz.status, 200);
+    EXPECT_EQ(gz.contentEncoding, "gzip");
+    EXPECT_EQ(gz.contentType, "application/wasm");
+    EXPECT_EQ(gz.body, "GZIPPED");
+    HttpReply plain = httpGet(web.port(), "/rscope-viewer.wasm");
+    EXPECT_EQ(plain.contentEncoding, "");
+    EXPECT_EQ(plain.body.size(), 8u);
+    HttpReply index = httpGet(web.port(), "/", "Accept-Encoding: gzip\r\n");
+    EXPECT_EQ(index.contentEncoding, "") << "no index.html.gz: the file itself";
+    EXPECT_EQ(index.body, SiteDir::kIndex);
     EXPECT_EQ(web.stop(), 0) << web.output();
 }
 
