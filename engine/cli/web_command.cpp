@@ -62,11 +62,11 @@ int runWeb(web::WebOptions options)
                      options.allowRemoteStep
                          ? " and, with --allow-remote-step, can pause the server"
                          : "; their step commands are dropped");
-    int signal = 0;
-    while (::sigwait(&stopSignals, &signal) != 0)
+    int received = 0;
+    while (::sigwait(&stopSignals, &received) != 0)
     {
     }
-    std::fprintf(stderr, "rscope web: %s: stopping\n", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    std::fprintf(stderr, "rscope web: %s: stopping\n", received == SIGINT ? "SIGINT" : "SIGTERM");
     server.stop();
     return 0;
 }

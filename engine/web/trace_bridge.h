@@ -24,7 +24,8 @@ inline constexpr uint16_t kCloseTraceSocket = 1011;  // unreachable, closed or f
 inline constexpr uint16_t kCloseLineTooLong = 1009;
 inline constexpr uint16_t kCloseBrowserTooSlow = 1008;
 
-// Where the bridge's output goes: the WebSocket. Called on the bridge thread only.
+// Where the bridge's output goes: the WebSocket. sendText runs on the bridge thread; close on
+// the bridge thread or on civetweb's thread for the connection (the first close is sent).
 class BrowserSink
 {
   public:
