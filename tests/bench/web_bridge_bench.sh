@@ -4,7 +4,7 @@
 # VM's run-to-run noise is large: other work shares its 2 cores). Prints requests/s, the lines
 # and MB/s the bridge delivered, lines per WebSocket message, and trace_dropped events seen
 # (the server drops for a reader that falls behind instead of waiting for it).
-# Usage: tests/bench/web_bench.sh [seconds per run, default 5] [rounds, default 2]
+# Usage: tests/bench/web_bridge_bench.sh [seconds per run, default 5] [rounds, default 2]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 secs="${1:-5}"
@@ -21,7 +21,7 @@ load() {
     python3 -c "import json,sys; print(round(json.load(sys.stdin)['requests_per_sec']))"
 }
 
-echo "# $(date -u +%F) $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg); rerun: tests/bench/web_bench.sh $secs $rounds"
+echo "# $(date -u +%F) $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg); rerun: tests/bench/web_bridge_bench.sh $secs $rounds"
 for r in $(seq "$rounds"); do
   start_server --trace-listen 127.0.0.1:0
   echo "round $r, no reader:   $(load) requests/s"
