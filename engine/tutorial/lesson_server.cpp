@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "engine/base/clock.h"
+#include "engine/base/tree_roots.h"
 #include "engine/tutorial/child_process.h"
 #include "engine/tutorial/lesson_runner.h"
 
@@ -41,12 +42,8 @@ std::string readFile(const std::string& path)
 
 std::string findRscopeBinary()
 {
-    char self[PATH_MAX];
-    ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0)
+    if (std::string dir = base::binaryDir(); !dir.empty())
     {
-        std::string path(self, static_cast<size_t>(n));
-        std::string dir = path.substr(0, path.find_last_of('/'));
         std::string candidate = dir + "/rscope";
         if (::access(candidate.c_str(), X_OK) == 0) return candidate;
     }

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "engine/base/tree_roots.h"
 #include "engine/format/trace_event.h"
 
 namespace rscope::viewer
@@ -20,20 +21,11 @@ namespace fs = std::filesystem;
 
 std::vector<std::string> bundledRoots()
 {
-    std::vector<std::string> roots{"."};
-    char exe[4096];
-    ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0)
-    {
-        fs::path dir = fs::path(std::string(exe, static_cast<size_t>(n))).parent_path();
-        roots.push_back(dir.string());
-        roots.push_back(dir.parent_path().string());
-        roots.push_back(dir.parent_path().parent_path().string());
-    }
 #ifdef RSCOPE_SOURCE_DIR
-    roots.push_back(RSCOPE_SOURCE_DIR);
+    return base::treeRoots(RSCOPE_SOURCE_DIR);
+#else
+    return base::treeRoots("");
 #endif
-    return roots;
 }
 
 std::vector<BundledTrace> listBundledTraces()

@@ -39,7 +39,7 @@ const char* liveStatusName(LiveStatus s)
 
 void LineBatcher::reset()
 {
-    partial_.clear();
+    splitter_ = tracefile::LineSplitter();
     lineNo_ = 0;
     headerRefused = false;
 }
@@ -65,35 +65,17 @@ bool LineBatcher::decode(std::string_view line, std::string& why)
 std::string LineBatcher::feed(std::string_view bytes)
 {
     std::string why;
-    size_t start = 0;
-    // The line the last feed ended inside: completed by this one's first newline.
-    if (!partial_.empty())
-    {
-        const void* nl = std::memchr(bytes.data(), '\n', bytes.size());
-        size_t take =
-            nl ? static_cast<size_t>(static_cast<const char*>(nl) - bytes.data()) : bytes.size();
-        partial_.append(bytes.data(), take);
-        if (!nl)
-        {
-            if (partial_.size() > kMaxLineBytes)
-                return "a line longer than " + std::to_string(kMaxLineBytes >> 20) + " MB";
-            return why;
-        }
-        bool ok = decode(partial_, why);
-        partial_.clear();
-        if (!ok) return why;
-        start = take + 1;
-    }
-    // Whole lines are decoded where they lie: no copy.
-    while (const void* nl = std::memchr(bytes.data() + start, '\n', bytes.size() - start))
-    {
-        size_t end = static_cast<size_t>(static_cast<const char*>(nl) - bytes.data());
-        if (!decode(bytes.substr(start, end - start), why)) return why;
-        start = end + 1;
-    }
-    partial_.assign(bytes.data() + start, bytes.size() - start);
-    if (partial_.size() > kMaxLineBytes)
-        return "a line longer than " + std::to_string(kMaxLineBytes >> 20) + " MB";
+    splitter_.feed(bytes,
+                   [&](std::string_view line, bool tooLong)
+                   {
+                       if (!why.empty()) return;  // the stream is broken: nothing more counts
+                       if (tooLong)
+                           why = "a line longer than " +
+                                 std::to_string(tracefile::kMaxLineBytes >> 10) +
+                                 " KiB: not a trace stream";
+                       else
+                           decode(line, why);
+                   });
     return why;
 }
 

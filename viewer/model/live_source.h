@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/format/line_splitter.h"
 #include "viewer/model/line_parser.h"
 
 namespace rscope::viewer
@@ -32,28 +33,28 @@ enum class LiveStatus : uint8_t
 };
 const char* liveStatusName(LiveStatus s);
 
-// Cuts a byte stream into lines and decodes them into a batch: the part both receivers share.
-// Bytes may end inside a line; the rest waits for the next feed. Owner: the receiving side.
+// Cuts a byte stream into lines (the format's LineSplitter) and decodes them into a batch: the
+// part both receivers share. Bytes may end inside a line; the rest waits for the next feed.
+// Owner: the receiving side.
 class LineBatcher
 {
   public:
     // Decodes the whole lines `bytes` completes. Returns "" or why the stream is broken (a
-    // refused header, a line over maxLineBytes): the connection should end.
+    // refused header, a line over tracefile::kMaxLineBytes): the connection should end.
     std::string feed(std::string_view bytes);
     void reset();  // a new connection: line numbers restart, a partial line is dropped
-    bool insideLine() const { return !partial_.empty(); }
+    bool insideLine() const { return !splitter_.partial().empty(); }
 
     std::vector<ParsedLine> batch;  // decoded lines [0, count); past count: spares
     size_t count = 0;
     // A refused header makes the next connection wait longer (the server will not change).
     bool headerRefused = false;
-    static constexpr size_t kMaxLineBytes = 64u << 20;  // a longer line is a broken stream
 
   private:
     bool decode(std::string_view line, std::string& why);
 
     LineParser parser_;
-    std::string partial_;  // the start of a line the last feed ended inside
+    tracefile::LineSplitter splitter_;
     uint64_t lineNo_ = 0;
 };
 

@@ -40,6 +40,42 @@ std::vector<std::string> articleLines()
     return lines;
 }
 
+// The batcher both live sources share (the socket thread's reads, the WebSocket's messages):
+// lines cut anywhere come out whole and in order.
+TEST(LineBatcher, LinesCutAtEveryByteComeOutWholeAndDecoded)
+{
+    std::string stream;
+    for (const std::string& l : articleLines()) stream += l + "\n";
+    for (size_t cut : {size_t{1}, size_t{7}, size_t{300}, stream.size()})
+    {
+        LineBatcher b;
+        for (size_t at = 0; at < stream.size(); at += cut)
+            EXPECT_EQ(b.feed(std::string_view(stream).substr(at, cut)), "") << "cut " << cut;
+        ASSERT_EQ(b.count, articleLines().size()) << "cut " << cut;
+        EXPECT_EQ(b.batch[0].type, ParsedLine::Type::Header);
+        EXPECT_EQ(b.batch[1].type, ParsedLine::Type::Event);
+        EXPECT_FALSE(b.insideLine());
+    }
+}
+
+TEST(LineBatcher, ARefusedHeaderAndAnEndlessLineBreakTheStream)
+{
+    LineBatcher refused;
+    std::string why = refused.feed(
+        "{\"type\":\"header\",\"format\":\"reactorscope-trace\",\"version\":\"99.0\"}\n");
+    EXPECT_NE(why.find("header refused"), std::string::npos) << why;
+    EXPECT_TRUE(refused.headerRefused);
+
+    LineBatcher endless;
+    std::string chunk(64 * 1024, 'x');
+    std::string broke;
+    for (int i = 0; i < 20 && broke.empty(); ++i) broke = endless.feed(chunk);
+    EXPECT_NE(broke.find("not a trace stream"), std::string::npos) << broke;
+    endless.reset();
+    EXPECT_FALSE(endless.insideLine()) << "a new connection starts clean";
+    EXPECT_EQ(endless.feed(articleLines()[0] + "\n"), "");
+}
+
 // A listening socket for the source to connect to; accept() waits at most `kDeadline`.
 class TestServer
 {
