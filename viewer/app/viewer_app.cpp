@@ -181,6 +181,7 @@ Commands ViewerApp::drawUi()
     ctx.tutorial = tutorial_.get();
     ctx.nowMs = nowMs();
     Commands out;
+    view_.widgets.clear();  // the menu bar records its headers first, then the panels theirs
     float menuHeight = drawMenuBar(ctx, out);
     const ImGuiViewport* vp = ImGui::GetMainViewport();
     PanelRects rects = computePanelRects(vp->Pos.x, vp->Pos.y, vp->Size.x, vp->Size.y, menuHeight,
@@ -191,7 +192,6 @@ Commands ViewerApp::drawUi()
     // Only the tab on show is laid out: the others would cost a frame's work for nothing.
     pictures_.clear();
     view_.sessionListRows.clear();  // the Sequence tab refills them when it is on show
-    view_.widgets.clear();
     RectF area = beginPicturePanel(rects.architecture, ctx, out);
     pictureArea_ = area;
     switch (view_.pictureTab)

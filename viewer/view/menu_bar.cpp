@@ -40,7 +40,9 @@ void fileMenu(FrameContext& ctx, Commands& out)
 
 void viewMenu(FrameContext& ctx, Commands& out)
 {
-    if (!ImGui::BeginMenu("View")) return;
+    bool open = ImGui::BeginMenu("View");
+    recordWidget(ctx.view, "menu_view");  // the header: tests open the menu where it is
+    if (!open) return;
     ImGui::MenuItem("Event log", nullptr, &ctx.view.showEventLog);
     ImGui::MenuItem("Details", nullptr, &ctx.view.showDetails);
     if (ImGui::MenuItem("Load problems"))
@@ -54,7 +56,9 @@ void viewMenu(FrameContext& ctx, Commands& out)
         ImGui::Separator();
         if (ImGui::MenuItem("Copy link to this moment"))
             out.push_back(Command::make(Command::Type::CopyMomentLink));
+        recordWidget(ctx.view, "menu_copy_link");
         ImGui::MenuItem("Address bar follows the cursor", nullptr, &ctx.view.linkFollowsCursor);
+        recordWidget(ctx.view, "menu_link_follows");
     }
     ImGui::EndMenu();
 }
