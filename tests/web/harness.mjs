@@ -53,7 +53,7 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // Polls `fn` (async; a truthy result ends the wait) every `everyMs` until `timeoutMs`; returns
 // the last result (falsy after the timeout). Exceptions count as a falsy try.
-export async function poll(fn, { timeoutMs = 10000, everyMs = 100 } = {}) {
+export async function poll(fn, { timeoutMs = 10000, everyMs = 50 } = {}) {
   const deadline = Date.now() + timeoutMs;
   let last;
   for (let tries = 0; tries < Math.ceil(timeoutMs / everyMs) + 1; ++tries) {
