@@ -73,6 +73,7 @@ export class Child {
     this.output = '';
     this.exited = null;
     this.proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+    this.group = !!options.detached;
     const keep = (chunk) => { this.output += chunk.toString(); };
     this.proc.stdout.on('data', keep);
     this.proc.stderr.on('data', keep);
@@ -92,10 +93,19 @@ export class Child {
     }, { timeoutMs, everyMs: 50 }) || null;
   }
 
+  // A detached child leads a process group of its own (a server and the processes it forks):
+  // SIGTERM goes to the leader (a server's master stops its own children), SIGKILL to the group.
+  signal(sig) {
+    try {
+      if (this.group && sig === 'SIGKILL') process.kill(-this.proc.pid, sig);
+      else this.proc.kill(sig);
+    } catch (e) { /* already gone */ }
+  }
+
   async stop() {
     if (!this.exited) {
-      this.proc.kill('SIGTERM');
-      const t = setTimeout(() => { if (!this.exited) this.proc.kill('SIGKILL'); }, 3000);
+      this.signal('SIGTERM');
+      const t = setTimeout(() => { if (!this.exited) this.signal('SIGKILL'); }, 3000);
       await this.done;
       clearTimeout(t);
     }
@@ -156,6 +166,7 @@ export class Harness {
     this.children = [];
     this.pages = [];
     this.console = [];  // the pages' console lines, for assertion messages
+    this.stopMs = {};   // how long each child took to stop (teardown)
   }
 
   get url() { return this.web.url; }
@@ -264,16 +275,27 @@ export class Harness {
   // Stops everything this harness started: pages, chromium, children, rscope web. Safe to call
   // twice and after a partial start. Returns the exits of the children and of rscope web.
   async teardown() {
-    fs.writeFileSync(path.join(this.outDir, 'log.txt'), this.log());
+    const t0 = Date.now();
     for (const p of this.pages) await p.context().close().catch(() => {});
     this.pages = [];
     if (this.browser) await this.browser.close().catch(() => {});
     this.browser = null;
     const exits = {};
-    for (const c of this.children.reverse()) exits[c.name] = await c.stop();
+    for (const c of this.children.reverse()) {
+      const t0 = Date.now();
+      exits[c.name] = await c.stop();
+      this.stopMs[c.name] = Date.now() - t0;
+    }
     this.children = [];
-    if (this.web) exits['rscope web'] = await this.web.stop();
+    if (this.web) {
+      const t0 = Date.now();
+      exits['rscope web'] = await this.web.stop();
+      this.stopMs['rscope web'] = Date.now() - t0;
+    }
     this.web = null;
+    this.stopMs.total = Date.now() - t0;
+    fs.appendFileSync(path.join(this.outDir, 'log.txt'),
+                      `${this.log()}\n--- teardown ms: ${JSON.stringify(this.stopMs)}\n`);
     return exits;
   }
 }
