@@ -28,6 +28,10 @@ test_packages=(
   xdotool
   # the fuzz smoke (scripts/fuzz.sh): clang with its libFuzzer and sanitizer runtimes
   clang libclang-rt-14-dev
+  # the web tests (tests/web): the viewer built to WebAssembly (scripts/build-web.sh; emscripten
+  # brings nodejs, which runs the tests) and opened in Debian's chromium, headless on its
+  # swiftshader WebGL; playwright-core drives it and downloads no browser
+  emscripten chromium
 )
 
 packages=("${demo_packages[@]}")
@@ -39,6 +43,11 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm installs tests/web's playwright-core (npm ci). Debian's nodejs comes without it (package
+# npm); a nodejs that bundles it (NodeSource's) conflicts with Debian's npm, so only when absent.
+if [ "${1:-}" != "demo" ] && ! command -v npm >/dev/null; then
+  missing+=(npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"
   SUDO=""
