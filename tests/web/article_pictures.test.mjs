@@ -2,13 +2,14 @@
 // `?trace=traces/article.jsonl&event=21&picture=P` opens on tab P with the cursor on event #21
 // (index 20: reactor[0]'s dispatch of session 1's "hello world\n" to worker[2]) and the request
 // drawn on that picture, as the desktop tests assert for the same moment
-// (tests/viewer/app/viewer_app_test.cpp, tests/viewer/layout/*). Screenshots: article-P.png in
-// the test's output folder.
+// (tests/viewer/app/viewer_app_test.cpp, tests/viewer/layout/*). And the page paints it: in the
+// screenshot (article-P.png in the test's output folder) each box is filled with the colour its
+// record names, a token in flight is drawn where the dump puts it, a busy worker is amber.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Harness, byId, picture, env } from './harness.mjs';
+import { Harness, byId, picture, env, dominantColor } from './harness.mjs';
 
 const kEvent = 20;  // #21
 // The article's events by seq (index + 1), read here, not by the viewer.
@@ -46,8 +47,35 @@ async function openMoment(tab, expectedPicture) {
   assert.match(q, /trace=traces%2Farticle\.jsonl|trace=traces\/article\.jsonl/);
   assert.match(q, /event=21/);
   assert.match(q, new RegExp(`picture=${tab}`));
-  await h.screenshot(page, `article-${tab}`);
+  const img = await h.screenshot(page, `article-${tab}`);
+  // The statistics' panels are ImGui child windows with no fill in their records.
+  assertPaintedAsDumped(img, picture(d), tab, tab === 'stats' ? 0 : 4);
   return d;
+}
+
+const hex = (c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+const near = (a, b, tol) => a && b && a.every((v, i) => Math.abs(v - b[i]) <= tol);
+const inside = (r, o) => o[0] >= r[0] && o[1] >= r[1] && o[0] + o[2] <= r[0] + r[2] &&
+                         o[1] + o[3] <= r[1] + r[3];
+
+// Every box that holds no other box is filled with its record's colour (opaque fills; a box
+// holding others, the master, shows theirs most); every token is drawn in its colour at its pos.
+function assertPaintedAsDumped(img, p, tab, minBoxes = 4) {
+  let boxes = 0;
+  for (const n of p.nodes) {
+    if (!n.rect || !n.fill || !n.fill.endsWith('FF')) continue;
+    if (p.nodes.some((o) => o !== n && o.rect && inside(n.rect, o.rect))) continue;
+    const painted = dominantColor(img, n.rect);
+    assert.ok(near(painted, hex(n.fill), 3),
+              `${tab}: ${n.id} painted ${painted}, its record says ${n.fill}`);
+    ++boxes;
+  }
+  assert.ok(boxes >= minBoxes, `${tab}: only ${boxes} boxes checked`);
+  for (const t of p.tokens) {
+    const painted = dominantColor(img, [t.pos[0] - 2, t.pos[1] - 2, 4, 4], 0);
+    assert.ok(near(painted, hex(t.color), 8),
+              `${tab}: token ${t.kind} on ${t.edge} painted ${painted}, record ${t.color}`);
+  }
 }
 
 test('architecture: session 1 came in on reactor[0] and was dispatched on the pipe to worker[2]',
@@ -126,4 +154,35 @@ test('stats: the read->dispatch hop of the request is in, the reply is not yet',
             JSON.stringify(byId(p.nodes, 'workers').lines));
   for (const id of ['workers', 'reactors', 'plot:requests', 'plot:pipe_depth',
                     'hist:read->write']) assert.ok(byId(p.nodes, id), id);
+});
+
+// The desktop's DispatchPutsATokenOnThePipeToWorker2 and OnReceiveMakesWorker2BusyAndAmber,
+// in the page: #22's pipe_write token is painted on pipe[0->2]; at #27 worker[2] is amber.
+test('architecture, painted: the token on pipe[0->2] at #22, worker[2] amber in onReceive at #27',
+     async () => {
+  let page = await h.open('?trace=traces/article.jsonl&event=22&picture=architecture',
+                          { until: (s) => s.cursor_event === 21 });
+  let d = await h.dump(page);
+  let p = picture(d);
+  const token = p.tokens.find((t) => t.edge === 'pipe[0->2]' && t.kind === 'pipe_write');
+  assert.ok(token, JSON.stringify(p.tokens));
+  let img = await h.screenshot(page, 'article-token-22');
+  assertPaintedAsDumped(img, p, '#22');
+  const background = dominantColor(img, p.canvas, 2);
+  const at = dominantColor(img, [token.pos[0] - 2, token.pos[1] - 2, 4, 4], 0);
+  assert.notDeepEqual(at, background, 'the token stands out from the background');
+
+  page = await h.open('?trace=traces/article.jsonl&event=27&picture=architecture',
+                      { until: (s) => s.cursor_event === 26 });
+  d = await h.dump(page);
+  p = picture(d);
+  assert.equal(byId(p.nodes, 'worker[2]').state, 'busy');
+  assert.equal(byId(p.nodes, 'worker[0]').state, 'idle');
+  img = await h.screenshot(page, 'article-busy-27');
+  assertPaintedAsDumped(img, p, '#27');
+  const [r, g, b] = dominantColor(img, byId(p.nodes, 'worker[2]').rect);
+  // Amber: red first, green well above blue (as the desktop test says).
+  assert.ok(r >= 90 && r > g + 15 && g > b + 30, `worker[2] not amber: ${[r, g, b]}`);
+  const idle = dominantColor(img, byId(p.nodes, 'worker[0]').rect);
+  assert.notDeepEqual(idle, [r, g, b]);
 });

@@ -16,6 +16,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import zlib from 'node:zlib';
 
 // playwright-core comes from tests/web/node_modules (npm ci); without it, say what to run.
 let chromium;
@@ -253,10 +254,11 @@ export class Harness {
     return { x, y };
   }
 
+  // Saves `name`.png in the test's output folder; returns the decoded image (decodePng).
   async screenshot(page, name) {
     const file = path.join(this.outDir, `${name}.png`);
-    await page.screenshot({ path: file });
-    return file;
+    const png = await page.screenshot({ path: file });
+    return decodePng(png);
   }
 
   writeJson(name, value) {
@@ -307,4 +309,71 @@ export function widgetRect(d, name) {
   const w = (d.widgets || []).find ? (d.widgets || []).find((x) => x.name === name || x.id === name)
                                    : d.widgets[name];
   return w ? (w.rect || w) : null;
+}
+
+// A PNG (page.screenshot's buffer) as {width, height, rgb(x, y)}: 8-bit RGB or RGBA, not
+// interlaced, which is what chromium writes. Enough to read what a person sees at a point.
+export function decodePng(buf) {
+  let pos = 8;
+  let width = 0, height = 0, colorType = 0;
+  const idat = [];
+  while (pos < buf.length) {
+    const len = buf.readUInt32BE(pos);
+    const type = buf.toString('ascii', pos + 4, pos + 8);
+    const data = buf.subarray(pos + 8, pos + 8 + len);
+    if (type === 'IHDR') {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      if (data[8] !== 8 || data[12] !== 0) throw new Error('PNG: only 8-bit, not interlaced');
+      colorType = data[9];
+    } else if (type === 'IDAT') {
+      idat.push(data);
+    }
+    pos += 12 + len;
+  }
+  const bpp = colorType === 6 ? 4 : colorType === 2 ? 3 : 0;
+  if (!bpp) throw new Error(`PNG: colour type ${colorType} not read here`);
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * bpp;
+  const px = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; ++y) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let i = 0; i < stride; ++i) {
+      const a = i >= bpp ? px[y * stride + i - bpp] : 0;
+      const b = y > 0 ? px[(y - 1) * stride + i] : 0;
+      const c = i >= bpp && y > 0 ? px[(y - 1) * stride + i - bpp] : 0;
+      let v = line[i];
+      if (filter === 1) v += a;
+      else if (filter === 2) v += b;
+      else if (filter === 3) v += (a + b) >> 1;
+      else if (filter === 4) {
+        const p = a + b - c;
+        const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      px[y * stride + i] = v & 0xff;
+    }
+  }
+  const rgb = (x, y) => {
+    const o = Math.round(y) * stride + Math.round(x) * bpp;
+    return [px[o], px[o + 1], px[o + 2]];
+  };
+  return { width, height, rgb };
+}
+
+// The most frequent colour inside a rect ([x, y, w, h]) shrunk by `inset` pixels: a box's fill,
+// not its border or its text (the desktop tests' dominantColor).
+export function dominantColor(img, rect, inset = 3) {
+  const [x, y, w, hgt] = rect;
+  const counts = new Map();
+  for (let j = Math.ceil(y + inset); j < y + hgt - inset && j < img.height; ++j) {
+    for (let i = Math.ceil(x + inset); i < x + w - inset && i < img.width; ++i) {
+      const key = img.rgb(i, j).join(',');
+      counts.set(key, (counts.get(key) || 0) + 1);
+    }
+  }
+  let best = null, n = -1;
+  for (const [k, c] of counts) if (c > n) { best = k; n = c; }
+  return best ? best.split(',').map(Number) : null;
 }
