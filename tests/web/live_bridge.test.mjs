@@ -108,6 +108,12 @@ test('step mode: held from the page, hops reach onReceive, released the reply go
   await h.clickRect(page, d.widgets.step_server);
   d = await h.waitDump(page, (j) => j.holding_server && j.state.holding_server && j.widgets.ten_hops);
   assert.ok(d, `"step the server" did not hold it: ${JSON.stringify(h.lastDump?.state)}`);
+  // The page says "held" once it has sent `hold`; the server holds once the line has come through
+  // the bridge. Its log says when (the gate_hold event it streams is kept out of the page's store
+  // and dump), and only then is the client's request sure to stop: under load it ran through.
+  assert.ok(await server.waitFor(/trace client holds the step gate/, 10000),
+            `the server never held: ${server.output.slice(-1500)}`);
+  d = await h.dump(page);
   const before = d.events;
 
   const c = await runClient(['--trace-from', `127.0.0.1:${ports.trace}`]);
