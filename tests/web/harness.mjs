@@ -66,6 +66,17 @@ export async function poll(fn, { timeoutMs = 10000, everyMs = 50 } = {}) {
   return last;
 }
 
+// The children still running: killed when this process exits without a teardown (an uncaught
+// error, CTest's SIGTERM at its timeout), so no server or `rscope web` outlives the test.
+const running = new Set();
+function killRunning() {
+  for (const c of running) c.signal('SIGKILL');
+}
+process.on('exit', killRunning);
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, () => { killRunning(); process.exit(128 + (sig === 'SIGINT' ? 2 : 15)); });
+}
+
 // A child process of the test: its output kept (and written to a log file in RSCOPE_OUT);
 // stop() sends SIGTERM, then SIGKILL after 3 s, and waits for the exit.
 export class Child {
@@ -78,9 +89,19 @@ export class Child {
     const keep = (chunk) => { this.output += chunk.toString(); };
     this.proc.stdout.on('data', keep);
     this.proc.stderr.on('data', keep);
+    running.add(this);
     this.done = new Promise((resolve) => {
-      this.proc.on('exit', (code, signal) => { this.exited = { code, signal }; resolve(this.exited); });
-      this.proc.on('error', (e) => { this.output += `spawn ${cmd}: ${e.message}\n`; this.exited = { code: -1 }; resolve(this.exited); });
+      this.proc.on('exit', (code, signal) => {
+        running.delete(this);
+        this.exited = { code, signal };
+        resolve(this.exited);
+      });
+      this.proc.on('error', (e) => {
+        running.delete(this);
+        this.output += `spawn ${cmd}: ${e.message}\n`;
+        this.exited = { code: -1 };
+        resolve(this.exited);
+      });
     });
   }
 
@@ -302,14 +323,9 @@ export class Harness {
   }
 }
 
-// Finders over a dump (the desktop tests' real_viewer.h finders).
+// Finders over a dump (the desktop tests' real_viewer.h finders); widgets are d.widgets[name].
 export const byId = (list, id) => (list || []).find((x) => x.id === id) || null;
 export const picture = (d) => (d.pictures && d.pictures[0]) || null;
-export function widgetRect(d, name) {
-  const w = (d.widgets || []).find ? (d.widgets || []).find((x) => x.name === name || x.id === name)
-                                   : d.widgets[name];
-  return w ? (w.rect || w) : null;
-}
 
 // A PNG (page.screenshot's buffer) as {width, height, rgb(x, y)}: 8-bit RGB or RGBA, not
 // interlaced, which is what chromium writes. Enough to read what a person sees at a point.
