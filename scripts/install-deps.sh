@@ -28,10 +28,10 @@ test_packages=(
   xdotool
   # the fuzz smoke (scripts/fuzz.sh): clang with its libFuzzer and sanitizer runtimes
   clang libclang-rt-14-dev
-  # the web tests (tests/web): the viewer built to WebAssembly (scripts/build-web.sh; emscripten
-  # brings nodejs, which runs the tests) and opened in Debian's chromium, headless on its
-  # swiftshader WebGL; playwright-core drives it and downloads no browser
-  emscripten chromium
+  # the web tests (tests/web): the WebAssembly build (emscripten, a demo package; it brings
+  # nodejs, which runs the tests) opened in Debian's chromium, headless on its swiftshader WebGL;
+  # playwright-core drives it and downloads no browser
+  chromium
 )
 
 packages=("${demo_packages[@]}")
