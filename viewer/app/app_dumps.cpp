@@ -150,7 +150,6 @@ nlohmann::json ViewerApp::stateJson() const
         {"window", {{"w", w}, {"h", h}}},
         {"source", sourceLabel_},
         {"loading", reader_ != nullptr},  // a file is still being read in slices
-        {"frames", frames_},
     };
 }
 

@@ -142,6 +142,13 @@ void stepModeControls(FrameContext& ctx, Commands& out)
     if (ImGui::Button("10 hops"))
         out.push_back(Command::make(Command::Type::StepServer).withValue(10));
     recordWidget(ctx.view, "ten_hops");
+    // The box is ticked when `hold` is sent; the server holds when it reads it, and says so with
+    // gate_hold. Until then events still flow: the learner is told, not shown a held server.
+    if (!ctx.store.held().holding())
+    {
+        ImGui::SameLine();
+        ImGui::TextColored(ImColor(kAmber), "asking the server to hold...");
+    }
 }
 
 void liveControls(FrameContext& ctx, Commands& out)
