@@ -1,6 +1,6 @@
-// A browser's side of `rscope web`'s /live for tests/bench/web_bridge_bench.sh: reads the bridged stream
-// for S seconds and prints one JSON line: lines, bytes, messages, trace_dropped events seen, and
-// whether (and why) the bridge closed. Usage: web_live_bench WEB_PORT SECONDS
+// A browser's side of `rscope web`'s /live for tests/bench/web_bridge_bench.sh: reads the bridged
+// stream for S seconds and prints one JSON line: lines, bytes, messages, trace_dropped events seen,
+// and whether (and why) the bridge closed. Usage: web_live_bench WEB_PORT SECONDS
 #include <civetweb.h>
 #include <string.h>
 
