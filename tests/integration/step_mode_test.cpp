@@ -50,35 +50,6 @@ std::vector<std::string> serverArgs()
             "--trace-step"};
 }
 
-// One article request on its own thread: the server may be paused, so nothing here may block
-// the test. done/reply are read after done turns true.
-class ArticleRequest
-{
-  public:
-    explicit ArticleRequest(uint16_t port)
-        : thread_(
-              [this, port]
-              {
-                  TestClient client(port, 20000);
-                  if (client.sendAll("hello world\n"))
-                  {
-                      bool closed = false;
-                      reply_ = client.recvUntilClose(&closed);
-                  }
-                  done_ = true;
-              })
-    {
-    }
-    ~ArticleRequest() { thread_.join(); }
-    bool done() const { return done_.load(); }
-    const std::string& reply() const { return reply_; }
-
-  private:
-    std::string reply_;
-    std::atomic<bool> done_{false};
-    std::thread thread_;
-};
-
 // Session-relative: the session's reactor and worker depend on its fd (fd % reactor_num,
 // fd % worker_num), and the fd on what else the master has open (trace clients too), so both
 // runs name them "R" and "W"; SessionEvents checks that the session kept to one of each.

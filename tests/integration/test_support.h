@@ -4,10 +4,12 @@
 
 #include <sys/types.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace rscope::testing
@@ -101,6 +103,38 @@ class TraceConnection
   private:
     int fd_ = -1;
     std::string buf_;
+};
+
+// One article request ("hello world\n", then the reply until close) on its own thread: the
+// server may be held in step mode, so nothing here may block the test. reply() is read after
+// done() turns true; the destructor joins.
+class ArticleRequest
+{
+  public:
+    explicit ArticleRequest(uint16_t port)
+        : thread_(
+              [this, port]
+              {
+                  TestClient client(port, 20000);
+                  if (client.sendAll("hello world\n"))
+                  {
+                      bool closed = false;
+                      reply_ = client.recvUntilClose(&closed);
+                  }
+                  done_ = true;
+              })
+    {
+    }
+    ~ArticleRequest() { thread_.join(); }
+    ArticleRequest(const ArticleRequest&) = delete;
+    ArticleRequest& operator=(const ArticleRequest&) = delete;
+    bool done() const { return done_.load(); }
+    const std::string& reply() const { return reply_; }
+
+  private:
+    std::string reply_;
+    std::atomic<bool> done_{false};
+    std::thread thread_;
 };
 
 // Polls cond every 5 ms until true or the deadline; returns cond's last value.

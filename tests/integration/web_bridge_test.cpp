@@ -380,34 +380,6 @@ TEST(Web, LiveClosesNamingTheAddressWhenNoTraceSocketListens)
     EXPECT_EQ(web.stop(), 0) << web.output();
 }
 
-// One article request on its own thread: the server may be held, so nothing here may block.
-class ArticleRequest
-{
-  public:
-    explicit ArticleRequest(uint16_t port)
-        : thread_(
-              [this, port]
-              {
-                  TestClient client(port, 20000);
-                  if (client.sendAll("hello world\n"))
-                  {
-                      bool closed = false;
-                      reply_ = client.recvUntilClose(&closed);
-                  }
-                  done_ = true;
-              })
-    {
-    }
-    ~ArticleRequest() { thread_.join(); }
-    bool done() const { return done_.load(); }
-    const std::string& reply() const { return reply_; }
-
-  private:
-    std::string reply_;
-    std::atomic<bool> done_{false};
-    std::thread thread_;
-};
-
 class WebLive : public ::testing::Test
 {
   protected:
